@@ -1,0 +1,135 @@
+// corun: the command line. Argument parsing and output only; the work is in
+// engine/ (run a scenario) and golden_test.cpp (check scenarios against
+// golden files).
+//
+// Exit status: 0 main returned; 1 main raised (traceback on stderr) or a
+// golden test failed; 2 invalid scenario or command line; 3 a guard stopped
+// a runaway run (deadlock, step or depth limit); 130 interrupted (Ctrl-C).
+#include <unistd.h>
+
+#include <climits>
+#include <cstring>
+#include <set>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/golden_test.h"
+#include "engine/code.h"
+#include "engine/interp.h"
+
+namespace {
+
+bool use_color(int fd) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return isatty(fd);
+}
+
+std::string self_exe(const char* argv0) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0) return std::string(buf, size_t(n));
+  return argv0;
+}
+
+int run_scenario(const std::string& path, const corun::RunOptions& options, bool debug_flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "corun: cannot open '" << path << "': " << std::strerror(errno) << "\n";
+    return 2;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto source = std::make_unique<corun::SourceFile>(path, ss.str());
+  const corun::SourceFile* src = source.get();
+  std::unique_ptr<corun::Program> program;
+  bool color = use_color(STDERR_FILENO);
+  try {
+    program = corun::compile_scenario(std::move(source));
+  } catch (const corun::ScenarioError& e) {
+    for (auto& d : e.diagnostics) std::cerr << src->render(d, color);
+    if (e.diagnostics.size() > 1) std::cerr << e.diagnostics.size() << " errors\n";
+    return 2;
+  }
+  corun::RunOptions opts = options;
+  opts.debug = debug_flag || program->debug;
+  int status;
+  {
+    corun::Interp interp(*program, opts);
+    status = interp.run();
+  }
+  std::fflush(stdout);
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // `corun file.yaml` is `corun run file.yaml`.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  static const std::set<std::string> commands = {"run", "test", "help"};
+  if (!args.empty() && !commands.count(args[0]) && args[0].rfind("-", 0) != 0) args.insert(args.begin(), "run");
+
+  CLI::App app{"corun: run asyncio scenarios on CPython's event-loop semantics, on a virtual clock"};
+  app.set_version_flag("--version", std::string("corun ") + CORUN_VERSION);
+  app.require_subcommand(0, 1);
+  app.footer(
+      "Usage: corun scenario.yaml    (same as: corun run scenario.yaml)\n"
+      "Exit status: 0 ok; 1 the scenario raised / a golden test failed; 2 invalid scenario or usage;\n"
+      "             3 a guard stopped a runaway run; 130 interrupted.");
+
+  std::string path;
+  std::string clock = "virtual";
+  double speed = 1.0;
+  bool debug = false;
+  uint64_t max_steps = 200'000'000;
+  int max_depth = 100'000;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
+  run->add_option("scenario", path, "The scenario YAML file")->required();
+  run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")
+      ->check(CLI::IsMember({"virtual", "real"}));
+  run->add_option("--speed", speed, "With --clock real: run X times faster than real time")->check(CLI::PositiveNumber);
+  run->add_flag("--debug", debug, "asyncio debug mode (as asyncio.run(..., debug=True))");
+  run->add_option("--max-steps", max_steps, "Stop a runaway run after this many loop callbacks (0 = no limit)");
+  run->add_option("--max-depth", max_depth, "Stop a run whose await chain is deeper than this")->check(CLI::PositiveNumber);
+
+  corun::cli::GoldenOptions golden;
+  CLI::App* test = app.add_subcommand("test", "Run scenarios and compare stdout, stderr and exit status with golden files");
+  test->add_option("paths", golden.paths, "Scenario files or directories (default: ./scenarios)");
+  test->add_option("-j,--jobs", golden.jobs, "Scenarios to run in parallel (default: number of cores)");
+  test->add_flag("-u,--update", golden.update, "Rewrite the golden files from the actual output (never when CI is set)");
+  test->add_option("--timeout", golden.timeout_seconds, "Seconds a scenario may run before it fails");
+
+  std::vector<const char*> cargs;
+  cargs.push_back(argv[0]);
+  for (auto& a : args) cargs.push_back(a.c_str());
+  try {
+    app.parse(int(cargs.size()), const_cast<char**>(cargs.data()));
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  if (*run) {
+    corun::RunOptions options;
+    options.clock = clock == "real" ? corun::ClockMode::Real : corun::ClockMode::Virtual;
+    options.speed = speed;
+    options.max_callbacks = max_steps;
+    options.max_depth = max_depth;
+    return run_scenario(path, options, debug);
+  }
+  if (*test) {
+    golden.corun_exe = self_exe(argv[0]);
+    golden.color = use_color(STDOUT_FILENO);
+    return corun::cli::run_golden_tests(golden);
+  }
+  std::cout << app.help();
+  return 0;
+}

@@ -1,0 +1,471 @@
+// Attribute access and methods of builtin values: str, list, dict,
+// exceptions, types, tasks and futures, modules, and user class instances.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/builtins.h"
+#include "engine/interp.h"
+#include "engine/pyformat.h"
+
+namespace corun {
+
+namespace {
+
+[[noreturn]] void no_attr(Interp& in, const Value& obj, const std::string& name) {
+  if (obj.is(ObjKind::Module))
+    in.raise(in.builtins().AttributeError, "module '" + obj.as<ModuleObj>()->name + "' has no attribute '" + name + "'");
+  if (obj.is(ObjKind::Type))
+    in.raise(in.builtins().AttributeError, "type object '" + obj.as<TypeObj>()->name + "' has no attribute '" + name + "'");
+  in.raise(in.builtins().AttributeError, "'" + in.type_of(obj)->name + "' object has no attribute '" + name + "'");
+}
+
+void nargs(Interp& in, const std::string& name, CallArgs& a, size_t lo, size_t hi) {
+  if (a.npos < lo || a.npos > hi) {
+    std::string expect = lo == hi ? (lo == 0 ? "no arguments" : "exactly " + std::to_string(lo) + " argument" + (lo == 1 ? "" : "s"))
+                                  : "at most " + std::to_string(hi) + " arguments";
+    in.raise(in.builtins().TypeError, name + "() takes " + expect + " (" + std::to_string(a.npos) + " given)");
+  }
+}
+
+const Value* arg_or_kw(CallArgs& a, size_t i, std::string_view kw) {
+  if (i < a.npos) return &a.pos[i];
+  return a.kwarg(kw);
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+Value str_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+  const std::string& s = str_of(self);
+  found = true;
+  auto strip = [&](bool left, bool right) {
+    std::string chars = a.npos && !a.pos[0].is_none() ? str_of(a.pos[0]) : std::string();
+    auto strip_char = [&](char c) { return chars.empty() ? is_space(c) : chars.find(c) != std::string::npos; };
+    size_t b = 0, e = s.size();
+    if (left) while (b < e && strip_char(s[b])) ++b;
+    if (right) while (e > b && strip_char(s[e - 1])) --e;
+    return make_str(s.substr(b, e - b));
+  };
+  if (name == "upper" || name == "lower") {
+    nargs(in, name, a, 0, 0);
+    std::string out = s;
+    for (auto& c : out) c = char(name == "upper" ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
+    return make_str(out);
+  }
+  if (name == "strip") return strip(true, true);
+  if (name == "lstrip") return strip(true, false);
+  if (name == "rstrip") return strip(false, true);
+  if (name == "startswith" || name == "endswith") {
+    nargs(in, name, a, 1, 1);
+    std::vector<Value> cands = a.pos[0].is(ObjKind::Tuple) ? a.pos[0].as<TupleObj>()->items : std::vector<Value>{a.pos[0]};
+    for (auto& c : cands) {
+      if (!c.is(ObjKind::Str)) in.raise(in.builtins().TypeError, name + " first arg must be str or a tuple of str, not " + in.type_of(c)->name);
+      const std::string& p = str_of(c);
+      if (p.size() <= s.size() && (name == "startswith" ? s.compare(0, p.size(), p) == 0 : s.compare(s.size() - p.size(), p.size(), p) == 0))
+        return Value::boolean(true);
+    }
+    return Value::boolean(false);
+  }
+  if (name == "join") {
+    nargs(in, name, a, 1, 1);
+    std::string out;
+    bool first = true;
+    for (auto& item : in.to_vector(a.pos[0])) {
+      if (!item.is(ObjKind::Str))
+        in.raise(in.builtins().TypeError, "sequence item: expected str instance, " + in.type_of(item)->name + " found");
+      if (!first) out += s;
+      first = false;
+      out += str_of(item);
+    }
+    return make_str(out);
+  }
+  if (name == "split") {
+    const Value* sep = arg_or_kw(a, 0, "sep");
+    const Value* maxv = arg_or_kw(a, 1, "maxsplit");
+    int64_t maxsplit = maxv ? maxv->as_int() : -1;
+    std::vector<Value> parts;
+    if (!sep || sep->is_none()) {
+      size_t i = 0;
+      while (true) {
+        while (i < s.size() && is_space(s[i])) ++i;
+        if (i >= s.size()) break;
+        if (maxsplit >= 0 && int64_t(parts.size()) == maxsplit) {
+          size_t e = s.size();
+          while (e > i && is_space(s[e - 1])) --e;
+          parts.push_back(make_str(s.substr(i, e - i)));
+          break;
+        }
+        size_t j = i;
+        while (j < s.size() && !is_space(s[j])) ++j;
+        parts.push_back(make_str(s.substr(i, j - i)));
+        i = j;
+      }
+    } else {
+      const std::string& d = str_of(*sep);
+      if (d.empty()) in.raise(in.builtins().ValueError, "empty separator");
+      size_t i = 0;
+      while (true) {
+        size_t j = s.find(d, i);
+        if (j == std::string::npos || (maxsplit >= 0 && int64_t(parts.size()) == maxsplit)) {
+          parts.push_back(make_str(s.substr(i)));
+          break;
+        }
+        parts.push_back(make_str(s.substr(i, j - i)));
+        i = j + d.size();
+      }
+    }
+    return make_list(std::move(parts));
+  }
+  if (name == "replace") {
+    nargs(in, name, a, 2, 3);
+    const std::string& from = str_of(a.pos[0]);
+    const std::string& to = str_of(a.pos[1]);
+    int64_t count = a.npos == 3 ? a.pos[2].as_int() : -1;
+    std::string out;
+    size_t i = 0;
+    int64_t n = 0;
+    while (count < 0 || n < count) {
+      size_t j = from.empty() ? (i <= s.size() ? i : std::string::npos) : s.find(from, i);
+      if (j == std::string::npos) break;
+      out += s.substr(i, j - i) + to;
+      if (from.empty()) { if (j < s.size()) out += s[j]; i = j + 1; }
+      else i = j + from.size();
+      ++n;
+      if (from.empty() && i > s.size()) break;
+    }
+    if (i <= s.size()) out += s.substr(i);
+    return make_str(out);
+  }
+  if (name == "find" || name == "count" || name == "index") {
+    nargs(in, name, a, 1, 1);
+    const std::string& sub = str_of(a.pos[0]);
+    if (name == "count") {
+      if (sub.empty()) return Value::integer(int64_t(pyfmt::utf8_length(s)) + 1);
+      int64_t n = 0;
+      for (size_t i = s.find(sub); i != std::string::npos; i = s.find(sub, i + sub.size())) ++n;
+      return Value::integer(n);
+    }
+    size_t i = s.find(sub);
+    if (i == std::string::npos) {
+      if (name == "index") in.raise(in.builtins().ValueError, "substring not found");
+      return Value::integer(-1);
+    }
+    return Value::integer(int64_t(pyfmt::utf8_length(std::string_view(s).substr(0, i))));
+  }
+  if (name == "title" || name == "capitalize") {
+    std::string out = s;
+    bool start = true;
+    for (auto& c : out) {
+      if (name == "capitalize") { c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c)); start = false; continue; }
+      c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
+      start = !std::isalpha((unsigned char)c);
+    }
+    return make_str(out);
+  }
+  if (name == "isdigit" || name == "isalpha" || name == "isspace" || name == "isupper" || name == "islower") {
+    if (s.empty()) return Value::boolean(false);
+    bool ok = true, cased = false;
+    for (unsigned char c : s) {
+      if (name == "isdigit") ok &= bool(std::isdigit(c));
+      else if (name == "isalpha") ok &= bool(std::isalpha(c));
+      else if (name == "isspace") ok &= is_space(char(c));
+      else if (name == "isupper") { if (std::islower(c)) ok = false; if (std::isupper(c)) cased = true; }
+      else { if (std::isupper(c)) ok = false; if (std::islower(c)) cased = true; }
+    }
+    if (name == "isupper" || name == "islower") ok = ok && cased;
+    return Value::boolean(ok);
+  }
+  if (name == "center" || name == "ljust" || name == "rjust" || name == "zfill") {
+    nargs(in, name, a, 1, 2);
+    std::string fill = a.npos == 2 ? str_of(a.pos[1]) : " ";
+    std::string align = name == "center" ? "^" : name == "ljust" ? "<" : ">";
+    if (name == "zfill") { fill = "0"; align = "="; return make_str(in.format(self, "")); }
+    return make_str(pyfmt::format_str(s, fill + align + std::to_string(a.pos[0].as_int())));
+  }
+  found = false;
+  return Value();
+}
+
+Value list_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+  auto& items = self.as<ListObj>()->items;
+  found = true;
+  if (name == "append") { nargs(in, "list.append", a, 1, 1); items.push_back(a.pos[0]); return Value(); }
+  if (name == "extend") { nargs(in, "list.extend", a, 1, 1); for (auto& x : in.to_vector(a.pos[0])) items.push_back(x); return Value(); }
+  if (name == "insert") {
+    nargs(in, "list.insert", a, 2, 2);
+    int64_t i = a.pos[0].as_int(), n = int64_t(items.size());
+    if (i < 0) i = std::max<int64_t>(0, i + n);
+    if (i > n) i = n;
+    items.insert(items.begin() + i, a.pos[1]);
+    return Value();
+  }
+  if (name == "pop") {
+    nargs(in, "pop", a, 0, 1);
+    if (items.empty()) in.raise(in.builtins().IndexError, "pop from empty list");
+    int64_t i = a.npos ? a.pos[0].as_int() : -1, n = int64_t(items.size());
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) in.raise(in.builtins().IndexError, "pop index out of range");
+    Value v = items[size_t(i)];
+    items.erase(items.begin() + i);
+    return v;
+  }
+  if (name == "remove" || name == "index" || name == "count") {
+    nargs(in, "list." + name, a, 1, 1);
+    int64_t n = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!(items[i].same(a.pos[0]) || values_equal(items[i], a.pos[0]))) continue;
+      if (name == "remove") { items.erase(items.begin() + long(i)); return Value(); }
+      if (name == "index") return Value::integer(int64_t(i));
+      ++n;
+    }
+    if (name == "count") return Value::integer(n);
+    in.raise(in.builtins().ValueError, name == "remove" ? "list.remove(x): x not in list" : in.repr(a.pos[0]) + " is not in list");
+  }
+  if (name == "reverse") { std::reverse(items.begin(), items.end()); return Value(); }
+  if (name == "clear") { items.clear(); return Value(); }
+  if (name == "copy") return make_list(items);
+  if (name == "sort") {
+    const Value* key = a.kwarg("key");
+    const Value* rev = a.kwarg("reverse");
+    bool reverse = rev && in.truthy(*rev);
+    std::vector<Value> keys;
+    for (auto& x : items) keys.push_back(key && !key->is_none() ? in.call0(*key, {x}) : x);
+    std::vector<size_t> idx(items.size());
+    for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    // Stable, like timsort; reverse keeps equal items in their original order.
+    std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
+      return reverse ? in.compare(CmpOp::Lt, keys[y], keys[x]) : in.compare(CmpOp::Lt, keys[x], keys[y]);
+    });
+    std::vector<Value> sorted;
+    for (size_t i : idx) sorted.push_back(items[i]);
+    items = std::move(sorted);
+    return Value();
+  }
+  found = false;
+  return Value();
+}
+
+Value dict_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+  auto* d = self.as<DictObj>();
+  found = true;
+  if (name == "get") {
+    nargs(in, "get", a, 1, 2);
+    Value* v = d->find(a.pos[0]);
+    return v ? *v : (a.npos == 2 ? a.pos[1] : Value());
+  }
+  if (name == "keys" || name == "values" || name == "items") {
+    std::vector<Value> out;
+    for (auto& [k, v] : d->entries)
+      out.push_back(name == "keys" ? k : name == "values" ? v : make_tuple({k, v}));
+    return make_list(std::move(out));
+  }
+  if (name == "pop") {
+    nargs(in, "pop", a, 1, 2);
+    Value* v = d->find(a.pos[0]);
+    if (!v) {
+      if (a.npos == 2) return a.pos[1];
+      throw PyException{in.make_exception_args(in.builtins().KeyError, {a.pos[0]})};
+    }
+    Value out = *v;
+    d->erase(a.pos[0]);
+    return out;
+  }
+  if (name == "setdefault") {
+    nargs(in, "setdefault", a, 1, 2);
+    if (Value* v = d->find(a.pos[0])) return *v;
+    Value dv = a.npos == 2 ? a.pos[1] : Value();
+    d->set(a.pos[0], dv);
+    return dv;
+  }
+  if (name == "update") {
+    if (a.npos) {
+      if (a.pos[0].is(ObjKind::Dict)) for (auto& [k, v] : a.pos[0].as<DictObj>()->entries) d->set(k, v);
+      else for (auto& kv : in.to_vector(a.pos[0])) { auto p = in.to_vector(kv); d->set(p.at(0), p.at(1)); }
+    }
+    for (size_t i = 0; i < a.nkw; ++i) d->set(make_str(a.kwnames[i]), a.kw[i]);
+    return Value();
+  }
+  if (name == "copy") { Ref<DictObj> c(new DictObj()); c->entries = d->entries; return Value(c); }
+  if (name == "clear") { d->entries.clear(); return Value(); }
+  found = false;
+  return Value();
+}
+
+void call_user_callback(Interp& in, const Value& fn, const Value& fut) {
+  try {
+    in.call0(fn, {fut});
+  } catch (PyException& e) {
+    // BaseEventLoop.call_exception_handler: logged, the loop goes on.
+    in.write_err("Exception in callback " + in.repr(fn) + "(" + in.repr(fut) + ")\n");
+    in.print_traceback(e.exc);
+  }
+}
+
+Value future_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+  FutureObj* f = self.as<FutureObj>();
+  bool is_task = self.is(ObjKind::Task);
+  found = true;
+  if (name == "cancel") {
+    const Value* msg = arg_or_kw(a, 0, "msg");
+    return Value::boolean(in.future_cancel_any(f, msg ? *msg : Value()));
+  }
+  if (name == "cancelled") return Value::boolean(f->state == FutureObj::State::Cancelled);
+  if (name == "done") return Value::boolean(f->done());
+  if (name == "result") return in.future_result(f);
+  if (name == "exception") return in.future_exception(f);
+  if (name == "add_done_callback") {
+    nargs(in, "add_done_callback", a, 1, 1);
+    in.future_add_done_callback(f, call_user_callback, a.pos[0]);
+    return Value();
+  }
+  if (name == "remove_done_callback") {
+    nargs(in, "remove_done_callback", a, 1, 1);
+    size_t before = f->callbacks.size();
+    std::erase_if(f->callbacks, [&](const DoneCallback& cb) { return cb.fn == call_user_callback && cb.ctx.same(a.pos[0]); });
+    return Value::integer(int64_t(before - f->callbacks.size()));
+  }
+  if (name == "get_loop") return in.builtins().values[builtin_index("asyncio")].as<ModuleObj>()->find("_loop") ? *in.builtins().values[builtin_index("asyncio")].as<ModuleObj>()->find("_loop") : Value();
+  if (is_task) {
+    TaskObj* t = static_cast<TaskObj*>(f);
+    if (name == "get_name") return make_str(t->name);
+    if (name == "set_name") { nargs(in, "set_name", a, 1, 1); t->name = in.str(a.pos[0]); return Value(); }
+    if (name == "cancelling") return Value::integer(t->num_cancels_requested);
+    if (name == "uncancel") {
+      if (t->num_cancels_requested > 0) --t->num_cancels_requested;
+      return Value::integer(t->num_cancels_requested);
+    }
+    if (name == "get_coro") return t->coro;
+    if (name == "set_result" || name == "set_exception")
+      in.raise(in.builtins().RuntimeError, "Task does not support " + name + " operation");
+  } else {
+    if (name == "set_result") { nargs(in, "set_result", a, 1, 1); in.future_set_result(f, a.pos[0]); return Value(); }
+    if (name == "set_exception") { nargs(in, "set_exception", a, 1, 1); in.future_set_exception(f, a.pos[0]); return Value(); }
+  }
+  found = false;
+  return Value();
+}
+
+}  // namespace
+
+Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site) {
+  bool found = false;
+  Value r;
+  if (obj.is(ObjKind::Str)) r = str_method(*this, obj, name, args, found);
+  else if (obj.is(ObjKind::List)) r = list_method(*this, obj, name, args, found);
+  else if (obj.is(ObjKind::Dict)) r = dict_method(*this, obj, name, args, found);
+  else if (obj.is(ObjKind::Future) || obj.is(ObjKind::Task)) r = future_method(*this, obj, name, args, found);
+  if (found) return r;
+  Value fn = get_attr(obj, name);
+  return call(fn, args, site);
+}
+
+Value Interp::get_attr(const Value& obj, const std::string& name) {
+  if (obj.is(ObjKind::Module)) {
+    if (const Value* v = obj.as<ModuleObj>()->find(name)) return *v;
+    no_attr(*this, obj, name);
+  }
+  if (obj.is(ObjKind::Instance)) {
+    InstanceObj* inst = obj.as<InstanceObj>();
+    if (Value* v = inst->find(name)) return *v;
+    if (const Value* cv = inst->type->find_attr(name)) {
+      if (cv->is(ObjKind::Function)) return Value(new BoundMethodObj(obj, *cv));
+      return *cv;
+    }
+    no_attr(*this, obj, name);
+  }
+  if (obj.is(ObjKind::Type)) {
+    TypeObj* t = obj.as<TypeObj>();
+    if (name == "__name__" || name == "__qualname__") return make_str(t->name);
+    if (name == "__module__") return make_str(t->module);
+    if (const Value* cv = t->find_attr(name)) return *cv;
+    no_attr(*this, obj, name);
+  }
+  if (obj.is(ObjKind::Exception)) {
+    ExcObj* e = obj.as<ExcObj>();
+    if (name == "args") return make_tuple(e->args);
+    if (name == "__class__") return Value(e->type);
+    if (name == "__cause__") return e->cause;
+    if (name == "__context__") return e->context;
+    if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
+      if (name == "message") return e->args[0];
+      if (name == "exceptions") return e->args[1];
+    }
+    if (e->attrs.is(ObjKind::Dict)) if (Value* v = e->attrs.as<DictObj>()->find(make_str(name))) return *v;
+    if (const Value* cv = e->type->find_attr(name)) return *cv;
+    no_attr(*this, obj, name);
+  }
+  if (obj.is(ObjKind::Function) && name == "__name__") return make_str(obj.as<FunctionObj>()->code->name);
+  if (obj.is(ObjKind::Coroutine)) {
+    if (name == "__name__" || name == "__qualname__") return make_str(obj.as<CoroObj>()->frame.code->name);
+    if (name == "cr_running") return Value::boolean(obj.as<CoroObj>()->state == CoroObj::State::Running);
+  }
+  if (obj.is(ObjKind::Range)) {
+    auto* r = obj.as<RangeObj>();
+    if (name == "start") return Value::integer(r->start);
+    if (name == "stop") return Value::integer(r->stop);
+    if (name == "step") return Value::integer(r->step);
+  }
+  if (obj.is_float()) {
+    if (name == "real") return obj;
+    if (name == "is_integer") return Value(new BuiltinObj("is_integer", [](Interp&, const Value& self, CallArgs&) {
+      return Value::boolean(self.as_float() == std::floor(self.as_float()));
+    }, obj));
+  }
+  // A method used as a value: bind it.
+  if (obj.is(ObjKind::Str) || obj.is(ObjKind::List) || obj.is(ObjKind::Dict) || obj.is(ObjKind::Future) || obj.is(ObjKind::Task)) {
+    struct Bound : Object {
+      Value self;
+      std::string name;
+      Bound(Value s, std::string n) : Object(ObjKind::Misc), self(std::move(s)), name(std::move(n)) {}
+    };
+    // Check that the method exists by looking it up with no call.
+    static const char* methods[] = {
+        "upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith", "join", "split", "replace", "find",
+        "count", "index", "title", "capitalize", "isdigit", "isalpha", "isspace", "isupper", "islower", "center",
+        "ljust", "rjust", "append", "extend", "insert", "pop", "remove", "reverse", "clear", "copy", "sort", "get",
+        "keys", "values", "items", "setdefault", "update", "cancel", "cancelled", "done", "result", "exception",
+        "add_done_callback", "remove_done_callback", "get_name", "set_name", "cancelling", "uncancel", "get_coro",
+        "set_result", "set_exception", nullptr};
+    for (const char** m = methods; *m; ++m) {
+      if (name != *m) continue;
+      // A builtin bound to (receiver, method name) packed in a tuple.
+      Value packed = make_tuple({obj, make_str(name)});
+      return Value(new BuiltinObj(*m, [](Interp& in, const Value& self, CallArgs& a) {
+        const auto& t = self.as<TupleObj>()->items;
+        return in.call_method(t[0], str_of(t[1]), a, nullptr);
+      }, packed));
+    }
+  }
+  no_attr(*this, obj, name);
+}
+
+void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
+  if (obj.is(ObjKind::Instance)) {
+    InstanceObj* inst = obj.as<InstanceObj>();
+    if (Value* slot = inst->find(name)) *slot = std::move(v);
+    else inst->fields.emplace_back(name, std::move(v));
+    return;
+  }
+  if (obj.is(ObjKind::Exception)) {
+    ExcObj* e = obj.as<ExcObj>();
+    if (!e->attrs.is(ObjKind::Dict)) e->attrs = Value(new DictObj());
+    e->attrs.as<DictObj>()->set(make_str(name), std::move(v));
+    return;
+  }
+  raise(builtins_->AttributeError, "'" + type_of(obj)->name + "' object has no attribute '" + name + "'");
+}
+
+// Calling a user class: fields get their defaults, then __init__ (a plain
+// method) runs with the call's arguments.
+Value instantiate_class(Interp& in, TypeObj* t, CallArgs& args, const Expr* site) {
+  Ref<InstanceObj> inst(new InstanceObj(t));
+  extern void init_fields(Interp&, InstanceObj*);
+  init_fields(in, inst.get());
+  if (const Value* init = t->find_attr("__init__")) {
+    in.call(Value(new BoundMethodObj(Value(inst), *init)), args, site);
+  } else if (args.npos || args.nkw) {
+    in.raise(in.builtins().TypeError, t->name + "() takes no arguments");
+  }
+  return Value(inst);
+}
+
+}  // namespace corun

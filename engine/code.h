@@ -1,0 +1,99 @@
+// The compiled form of a scenario: each coroutine and function becomes a
+// CodeObject, a flat instruction list over pre-parsed expressions whose names
+// are already resolved to frame slots or program globals. The compiler
+// (compiler.cpp) builds it once; the interpreter (interp.cpp) runs it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/diagnostics.h"
+#include "engine/expr.h"
+#include "engine/value.h"
+
+namespace corun {
+
+enum class Op : uint8_t {
+  Print,        // e: template
+  Eval,         // e: expression; target: optional
+  Assign,       // target = e
+  Sleep,        // await asyncio.sleep(e)
+  Block,        // time.sleep(e)
+  Await,        // target = await e
+  Gather,       // target = await gather(*e, return_exceptions=e2); a=1: e is one iterable
+  CreateTask,   // target = create_task(e, name=e2)
+  Cancel,       // target = e.cancel(e2)
+  Raise,        // raise e [from e2]
+  Reraise,      // bare raise: re-raise the exception being handled
+  Return,       // return e (or None)
+  Jump,         // pc = a
+  JumpIfFalse,  // if not e: pc = a
+  ForInit,      // slot a = iter(e)
+  ForNext,      // target = next(slot a), or pc = b when exhausted
+  SetupTry,     // push block: exceptions jump to a
+  PopBlock,     // pop the innermost block
+  PushExc,      // the exception being unwound becomes the one being handled
+  PopExc,       // leave an except/finally: restore the handled-exception stack
+  Match,        // if the handled exception matches e (None = bare except): bind target; else pc = a
+  Clear,        // unbind slot a (`del e` at the end of `except ... as e`)
+};
+
+struct Instr {
+  Op op;
+  int a = 0;
+  int b = 0;
+  int line = 0;
+  const Expr* e = nullptr;
+  const Expr* e2 = nullptr;
+  const Expr* target = nullptr;
+};
+
+struct CodeObject {
+  std::string name;          // coroutine or function name
+  bool is_coroutine = true;  // async def
+  int def_line = 0;
+  std::vector<std::string> params;
+  std::vector<const Expr*> param_defaults;  // null when required
+  std::vector<std::string> slot_names;      // params first, then locals
+  std::vector<Instr> code;
+  std::vector<ExprPtr> exprs;  // owns every expression the instructions point to
+  const Expr* own(ExprPtr e) { exprs.push_back(std::move(e)); return exprs.back().get(); }
+  int nslots() const { return int(slot_names.size()); }
+};
+
+// A name visible to every coroutine: a coroutine, a function, an exception
+// class or a user class.
+struct GlobalDef {
+  std::string name;
+  SourcePos pos;
+  Value value;  // filled when the program is instantiated
+};
+
+struct Program {
+  std::string name, description;
+  std::unique_ptr<SourceFile> source;
+  std::vector<std::unique_ptr<CodeObject>> codes;
+  std::vector<GlobalDef> globals;
+  // Pending definitions to instantiate at start: (global index, code) ...
+  struct FunctionDef { int global; CodeObject* code; };
+  std::vector<FunctionDef> functions;
+  struct ExceptionDef { int global; std::string base; SourcePos pos; };
+  std::vector<ExceptionDef> exception_defs;
+  struct ClassDef {
+    int global;
+    std::vector<std::pair<std::string, const Expr*>> fields;
+    std::vector<std::pair<std::string, CodeObject*>> methods;
+  };
+  std::vector<ClassDef> class_defs;
+  CodeObject* module = nullptr;  // evaluates `main` and defaults in global scope
+  const Expr* main_expr = nullptr;
+  bool debug = false;
+  bool has_seed = false;
+  int64_t seed = 0;
+};
+
+// Loads and compiles a scenario file; throws ScenarioError.
+std::unique_ptr<Program> compile_scenario(std::unique_ptr<SourceFile> source);
+
+}  // namespace corun

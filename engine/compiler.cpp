@@ -1,0 +1,937 @@
+// Scenario YAML -> Program: checks every key, verb and expression, compiles
+// steps to instructions, and resolves every name to a frame slot, a program
+// global or a builtin. All errors carry file:line:col.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "engine/builtins.h"
+#include "engine/code.h"
+#include "engine/yaml_doc.h"
+
+namespace corun {
+
+namespace {
+
+const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "options"};
+const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
+                                         "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
+                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
+const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return"};
+const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
+const std::set<std::string> kLaterVerbs = {"async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
+
+std::vector<std::string> modifiers(const std::string& verb) {
+  static const std::map<std::string, std::vector<std::string>> table = {
+      {"await", {"as"}}, {"call", {"as"}}, {"task", {"as", "name", "group"}}, {"gather", {"as", "return_exceptions"}},
+      {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "else", "finally"}}, {"if", {"then", "else"}},
+      {"while", {"steps"}}, {"for", {"in", "steps"}}};
+  auto it = table.find(verb);
+  return it == table.end() ? std::vector<std::string>{} : it->second;
+}
+
+struct Construct {
+  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc } kind;
+  int continue_pc = 0;
+  std::vector<size_t> break_jumps;
+  int as_slot = -1;                  // Handler: the `as` name to unbind
+  const YNode* finally_steps = nullptr;  // Finally: to inline on break/continue/return
+  size_t outer_depth = 0;            // Finally: construct-stack depth outside the try
+};
+
+class Compiler {
+ public:
+  Compiler(Program& p, const SourceFile& src) : prog_(p), src_(src) {}
+
+  void compile(const YNode& root) {
+    if (root.kind != YNode::Kind::Map)
+      fail(root.pos, "a scenario is a YAML mapping (with `coroutines:` and optionally `main:`), found " + std::string(root.kind_name()));
+    for (auto& [k, v] : root.pairs) {
+      if (std::find(kTopKeys.begin(), kTopKeys.end(), k.value) == kTopKeys.end()) {
+        std::string hint;
+        if (k.value == "steps")
+          hint = "steps belong to a coroutine: `coroutines: {main: {steps: [...]}}`; Python does not allow `await` "
+                 "outside a coroutine either (SyntaxError: 'await' outside function)";
+        error(k.pos, "unknown top-level key '" + k.value + "'" + did_you_mean(k.value, kTopKeys), hint);
+      }
+    }
+    if (auto* n = root.get("name")) prog_.name = scalar_text(*n, "name");
+    if (auto* n = root.get("description")) prog_.description = scalar_text(*n, "description");
+    if (auto* opts = root.get("options")) compile_options(*opts);
+
+    // Globals first, so that every body can refer to every definition.
+    declare_section(root, "coroutines");
+    declare_section(root, "functions");
+    declare_section(root, "exceptions");
+    declare_section(root, "classes");
+
+    module_ = new_code("<module>", false, SourcePos{1, 1});
+    prog_.module = module_;
+
+    if (auto* ex = root.get("exceptions")) compile_exceptions(*ex);
+    if (auto* cs = root.get("coroutines")) compile_definitions(*cs, true);
+    if (auto* fs = root.get("functions")) compile_definitions(*fs, false);
+    if (auto* cl = root.get("classes")) compile_classes(*cl);
+
+    const YNode* main = root.get("main");
+    if (main) {
+      if (!main->is_scalar()) error(main->pos, "`main` is an expression such as `main()`, found " + std::string(main->kind_name()));
+      else {
+        ExprPtr e = expression(*main, "main");
+        if (e) {
+          current_ = module_;
+          resolve_root(*e);
+          prog_.main_expr = module_->own(std::move(e));
+        }
+      }
+    } else {
+      if (global_index("main") < 0)
+        error(root.pos, "no coroutine named `main` and no `main:` key", "add `coroutines: {main: [...]}` or say which coroutine to run: `main: start()`");
+      auto call = std::make_unique<Expr>(ExprKind::Call, SourcePos{});
+      auto name = std::make_unique<Expr>(ExprKind::Name, SourcePos{});
+      name->name = "main";
+      call->kids.push_back(std::move(name));
+      current_ = module_;
+      resolve_root(*call);
+      prog_.main_expr = module_->own(std::move(call));
+    }
+    if (!errors_.empty()) throw ScenarioError(std::move(errors_));
+  }
+
+ private:
+  Program& prog_;
+  const SourceFile& src_;
+  std::vector<Diagnostic> errors_;
+  CodeObject* module_ = nullptr;
+  CodeObject* current_ = nullptr;
+  bool current_is_coroutine_ = true;
+  std::map<std::string, int> locals_;
+  std::vector<std::map<std::string, int>> comp_scopes_;
+  std::vector<Construct> constructs_;
+  int hidden_counter_ = 0;
+
+  // ---- diagnostics ----
+  void error(SourcePos pos, std::string msg, std::string hint = "") {
+    if (errors_.size() < 20) errors_.push_back({pos, std::move(msg), std::move(hint)});
+  }
+  [[noreturn]] void fail(SourcePos pos, std::string msg, std::string hint = "") {
+    errors_.push_back({pos, std::move(msg), std::move(hint)});
+    throw ScenarioError(std::move(errors_));
+  }
+
+  std::string scalar_text(const YNode& n, const char* what) {
+    if (n.kind == YNode::Kind::Null) return "";
+    if (!n.is_scalar()) { error(n.pos, std::string("`") + what + "` is text, found " + n.kind_name()); return ""; }
+    return n.value;
+  }
+
+  void compile_options(const YNode& opts) {
+    if (opts.kind != YNode::Kind::Map) { error(opts.pos, "`options` is a mapping such as {debug: true, seed: 42}"); return; }
+    for (auto& [k, v] : opts.pairs) {
+      if (k.value == "debug") {
+        if (!v.is_scalar() || (v.value != "true" && v.value != "false" && v.value != "True" && v.value != "False"))
+          error(v.pos, "`debug` is true or false");
+        else prog_.debug = v.value == "true" || v.value == "True";
+      } else if (k.value == "seed") {
+        try {
+          size_t used = 0;
+          prog_.seed = std::stoll(v.value, &used);
+          prog_.has_seed = used == v.value.size();
+          if (!prog_.has_seed) throw std::invalid_argument("");
+        } catch (...) {
+          error(v.pos, "`seed` is an integer");
+        }
+      } else {
+        error(k.pos, "unknown option '" + k.value + "'" + did_you_mean(k.value, {"debug", "seed"}));
+      }
+    }
+  }
+
+  // ---- globals ----
+  int global_index(const std::string& name) const {
+    for (size_t i = 0; i < prog_.globals.size(); ++i) if (prog_.globals[i].name == name) return int(i);
+    return -1;
+  }
+
+  void declare_section(const YNode& root, const char* section) {
+    const YNode* s = root.get(section);
+    if (!s || s->kind == YNode::Kind::Null) return;
+    if (s->kind != YNode::Kind::Map) { error(s->pos, std::string("`") + section + "` is a mapping of name to definition"); return; }
+    for (auto& [k, v] : s->pairs) {
+      if (!valid_identifier(k.value)) { error(k.pos, "'" + k.value + "' is not a valid Python name"); continue; }
+      int prev = global_index(k.value);
+      if (prev >= 0) {
+        error(k.pos, "'" + k.value + "' is defined twice (first at line " + std::to_string(prog_.globals[size_t(prev)].pos.line) + ")");
+        continue;
+      }
+      if (builtin_index(k.value) >= 0 && std::string(section) != "exceptions")
+        error(k.pos, "'" + k.value + "' would hide the builtin of the same name; choose another name");
+      prog_.globals.push_back(GlobalDef{k.value, k.pos, Value()});
+    }
+  }
+
+  static bool valid_identifier(const std::string& s) {
+    if (s.empty() || !(std::isalpha((unsigned char)s[0]) || s[0] == '_')) return false;
+    for (char c : s) if (!(std::isalnum((unsigned char)c) || c == '_')) return false;
+    return true;
+  }
+
+  CodeObject* new_code(const std::string& name, bool is_coroutine, SourcePos pos) {
+    prog_.codes.push_back(std::make_unique<CodeObject>());
+    CodeObject* c = prog_.codes.back().get();
+    c->name = name;
+    c->is_coroutine = is_coroutine;
+    c->def_line = pos.line;
+    return c;
+  }
+
+  void compile_exceptions(const YNode& section) {
+    if (section.kind != YNode::Kind::Map) return;
+    for (auto& [k, v] : section.pairs) {
+      int g = global_index(k.value);
+      if (g < 0) continue;
+      std::string base = "Exception";
+      if (v.is_scalar()) base = v.value;
+      else if (v.kind != YNode::Kind::Null) { error(v.pos, "an exception is defined by its base class name, e.g. `MyError: ValueError`"); continue; }
+      int gb = global_index(base);
+      int bb = builtin_index(base);
+      bool ok = (gb >= 0 && gb < g && is_exception_global(gb, section)) ||
+                (bb >= 0 && base != "asyncio" && base != "time" && base != "random" && std::isupper((unsigned char)base[0]));
+      if (!ok) {
+        std::vector<std::string> cands = builtin_names();
+        error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands),
+              gb >= 0 ? "define the base exception before the classes derived from it" : "");
+        continue;
+      }
+      prog_.exception_defs.push_back(Program::ExceptionDef{g, base, v.pos});
+    }
+  }
+
+  bool is_exception_global(int g, const YNode& section) {
+    return section.get(prog_.globals[size_t(g)].name) != nullptr;
+  }
+
+  void compile_definitions(const YNode& section, bool coroutine) {
+    if (section.kind != YNode::Kind::Map) return;
+    for (auto& [k, v] : section.pairs) {
+      int g = global_index(k.value);
+      if (g < 0) continue;
+      CodeObject* code = compile_body(k.value, v, coroutine, k.pos, false);
+      if (code) prog_.functions.push_back(Program::FunctionDef{g, code});
+    }
+  }
+
+  void compile_classes(const YNode& section) {
+    if (section.kind != YNode::Kind::Map) return;
+    for (auto& [k, v] : section.pairs) {
+      int g = global_index(k.value);
+      if (g < 0) continue;
+      Program::ClassDef def{g, {}, {}};
+      if (v.kind != YNode::Kind::Map) { error(v.pos, "a class is a mapping with `fields` and `methods`"); continue; }
+      for (auto& [ck, cv] : v.pairs) {
+        if (ck.value == "fields") {
+          if (cv.kind != YNode::Kind::Map) { error(cv.pos, "`fields` maps a field name to its initial value"); continue; }
+          for (auto& [fk, fv] : cv.pairs) {
+            ExprPtr e = value_expr(fv);
+            if (!e) continue;
+            current_ = module_;
+            resolve_root(*e);
+            def.fields.emplace_back(fk.value, module_->own(std::move(e)));
+          }
+        } else if (ck.value == "methods") {
+          if (cv.kind != YNode::Kind::Map) { error(cv.pos, "`methods` maps a method name to its definition"); continue; }
+          for (auto& [mk, mv] : cv.pairs) {
+            bool sync = false;
+            if (mv.kind == YNode::Kind::Map) if (auto* s = mv.get("sync")) sync = s->value == "true";
+            bool coroutine = !sync && mk.value != "__init__";
+            CodeObject* code = compile_body(k.value + "." + mk.value, mv, coroutine, mk.pos, true);
+            if (code) {
+              code->name = mk.value;
+              def.methods.emplace_back(mk.value, code);
+            }
+          }
+        } else {
+          error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"fields", "methods"}));
+        }
+      }
+      prog_.class_defs.push_back(std::move(def));
+    }
+  }
+
+  // ---- one coroutine or function ----
+  CodeObject* compile_body(const std::string& name, const YNode& def, bool coroutine, SourcePos pos, bool method) {
+    CodeObject* code = new_code(name, coroutine, pos);
+    current_ = code;
+    current_is_coroutine_ = coroutine;
+    locals_.clear();
+    comp_scopes_.clear();
+    constructs_.clear();
+    const YNode* steps = nullptr;
+    const YNode* params = nullptr;
+    if (def.kind == YNode::Kind::Seq) steps = &def;
+    else if (def.kind == YNode::Kind::Map) {
+      for (auto& [k, v] : def.pairs) {
+        if (k.value == "steps") steps = &v;
+        else if (k.value == "params") params = &v;
+        else if (k.value == "sync" && method) {}
+        else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, {"params", "steps"}));
+      }
+      if (!steps) error(def.pos, "'" + name + "' has no `steps`");
+    } else if (def.kind == YNode::Kind::Null) {
+      steps = nullptr;
+    } else {
+      error(def.pos, "a definition is a list of steps, or a mapping with `params` and `steps`");
+      return nullptr;
+    }
+    if (params) compile_params(*params, *code);
+    if (steps) compile_steps(*steps);
+    // Falling off the end returns None.
+    emit(Instr{Op::Return}, def.pos.line ? last_line(code) : 0);
+    // Resolve every expression now that all locals are known.
+    for (auto& e : code->exprs) resolve_root_owned(*e);
+    return code;
+  }
+
+  static int last_line(CodeObject* c) { return c->code.empty() ? c->def_line : c->code.back().line; }
+
+  void compile_params(const YNode& params, CodeObject& code) {
+    if (params.kind != YNode::Kind::Seq) { error(params.pos, "`params` is a list: [name, {delay: 1}]"); return; }
+    bool seen_default = false;
+    for (auto& p : params.items) {
+      std::string name;
+      const Expr* dflt = nullptr;
+      if (p.is_scalar()) {
+        name = p.value;
+        if (seen_default) error(p.pos, "non-default parameter '" + name + "' follows a parameter with a default");
+      } else if (p.kind == YNode::Kind::Map && p.pairs.size() == 1) {
+        name = p.pairs[0].first.value;
+        ExprPtr e = value_expr(p.pairs[0].second);
+        if (e) {
+          CodeObject* saved = current_;
+          current_ = module_;
+          resolve_root(*e);
+          current_ = saved;
+          dflt = module_->own(std::move(e));
+        }
+        seen_default = true;
+      } else {
+        error(p.pos, "a parameter is a name, or a one-key mapping name: default");
+        continue;
+      }
+      if (!valid_identifier(name)) { error(p.pos, "'" + name + "' is not a valid parameter name"); continue; }
+      if (locals_.count(name)) { error(p.pos, "duplicate parameter '" + name + "'"); continue; }
+      locals_[name] = int(code.slot_names.size());
+      code.slot_names.push_back(name);
+      code.params.push_back(name);
+      code.param_defaults.push_back(dflt);
+    }
+  }
+
+  int declare_local(const std::string& name) {
+    auto it = locals_.find(name);
+    if (it != locals_.end()) return it->second;
+    int slot = int(current_->slot_names.size());
+    current_->slot_names.push_back(name);
+    locals_[name] = slot;
+    return slot;
+  }
+
+  int hidden_slot(const char* what) {
+    int slot = int(current_->slot_names.size());
+    current_->slot_names.push_back(std::string("<") + what + std::to_string(++hidden_counter_) + ">");
+    return slot;
+  }
+
+  size_t emit(Instr ins, int line) {
+    ins.line = line;
+    current_->code.push_back(ins);
+    return current_->code.size() - 1;
+  }
+  int here() const { return int(current_->code.size()); }
+
+  // ---- expressions from YAML values ----
+  ExprPtr parse_guarded(const std::function<ExprPtr()>& f, SourcePos pos, const std::string& raw, bool plain) {
+    try {
+      return f();
+    } catch (const ParseError& e) {
+      std::string hint = e.hint;
+      if (hint.empty() && plain)
+        hint = "a plain YAML scalar is a Python expression; to write a string, quote it: \"" + raw + "\"";
+      error(e.pos.line ? e.pos : pos, e.message, hint);
+      return nullptr;
+    }
+  }
+
+  static SourcePos content_pos(const YNode& n) {
+    SourcePos p = n.pos;
+    if (n.is_quoted()) {
+      // Quoted scalars start after their quote; block scalars on the next line.
+      std::string_view unused;
+      p.col += 1;
+    }
+    return p;
+  }
+
+  ExprPtr expression(const YNode& n, const char* what) {
+    if (n.kind == YNode::Kind::Null) { error(n.pos, std::string("`") + what + "` needs a value"); return nullptr; }
+    if (!n.is_scalar()) { error(n.pos, std::string("`") + what + "` is an expression, found " + n.kind_name()); return nullptr; }
+    return value_expr(n);
+  }
+
+  ExprPtr value_expr(const YNode& n) {
+    switch (n.kind) {
+      case YNode::Kind::Null: {
+        auto c = std::make_unique<Expr>(ExprKind::Const, n.pos);
+        return c;
+      }
+      case YNode::Kind::Scalar: {
+        if (n.is_quoted()) return template_expr(n);
+        if (n.is_plain() || n.is_expr_tag()) {
+          if (n.is_plain()) {
+            if (n.value == "true" || n.value == "false") {
+              auto c = std::make_unique<Expr>(ExprKind::Const, n.pos);
+              c->value = Value::boolean(n.value == "true");
+              return c;
+            }
+          }
+          return parse_guarded([&] { return parse_expression(n.value, content_pos(n)); }, n.pos, n.value, n.is_plain());
+        }
+        error(n.pos, "unknown tag '" + n.tag + "'", "the one tag corun knows is !expr");
+        return nullptr;
+      }
+      case YNode::Kind::Seq: {
+        auto l = std::make_unique<Expr>(ExprKind::List, n.pos);
+        for (auto& item : n.items) {
+          ExprPtr e = value_expr(item);
+          if (!e) return nullptr;
+          l->kids.push_back(std::move(e));
+        }
+        return l;
+      }
+      case YNode::Kind::Map: {
+        auto d = std::make_unique<Expr>(ExprKind::Dict, n.pos);
+        for (auto& [k, v] : n.pairs) {
+          auto key = std::make_unique<Expr>(ExprKind::Const, k.pos);
+          key->value = make_str(k.value);
+          ExprPtr e = value_expr(v);
+          if (!e) return nullptr;
+          d->kids.push_back(std::move(key));
+          d->kwargs.push_back(std::move(e));
+        }
+        return d;
+      }
+    }
+    return nullptr;
+  }
+
+  ExprPtr template_expr(const YNode& n) {
+    return parse_guarded([&] { return parse_template(n.value, content_pos(n)); }, n.pos, n.value, false);
+  }
+
+  // print: always a template, quoted or not.
+  ExprPtr print_template(const YNode& n) {
+    if (n.kind == YNode::Kind::Map)
+      { error(n.pos, "`print` takes a template, but YAML read a mapping here",
+              "a template that starts with '{' must be quoted: print: \"{name} started\""); return nullptr; }
+    if (n.kind == YNode::Kind::Seq) { error(n.pos, "`print` takes a template, found a list", "quote the template"); return nullptr; }
+    if (n.kind == YNode::Kind::Null) {
+      auto c = std::make_unique<Expr>(ExprKind::Const, n.pos);
+      c->value = make_str("");
+      return c;
+    }
+    return template_expr(n);
+  }
+
+  const Expr* own(ExprPtr e) { return e ? current_->own(std::move(e)) : nullptr; }
+
+  const Expr* target(const YNode& n) {
+    ExprPtr t;
+    if (n.is_scalar()) {
+      t = parse_guarded([&] { return parse_target(n.value, content_pos(n)); }, n.pos, n.value, false);
+    } else if (n.kind == YNode::Kind::Seq) {
+      t = std::make_unique<Expr>(ExprKind::Tuple, n.pos);
+      for (auto& item : n.items) {
+        if (!item.is_scalar()) { error(item.pos, "a target list holds names"); return nullptr; }
+        ExprPtr k = parse_guarded([&] { return parse_target(item.value, content_pos(item)); }, item.pos, item.value, false);
+        if (!k) return nullptr;
+        t->kids.push_back(std::move(k));
+      }
+    } else {
+      error(n.pos, "a target is a name or a list of names, found " + std::string(n.kind_name()));
+      return nullptr;
+    }
+    if (!t) return nullptr;
+    declare_target_names(*t);
+    return own(std::move(t));
+  }
+
+  void declare_target_names(Expr& t) {
+    if (t.kind == ExprKind::Name) declare_local(t.name);
+    else if (t.kind == ExprKind::Tuple || t.kind == ExprKind::List || t.kind == ExprKind::Starred)
+      for (auto& k : t.kids) declare_target_names(*k);
+  }
+
+  // ---- name resolution ----
+  void resolve_root(Expr& e) { resolve(e, false); }
+  void resolve_root_owned(Expr& e) {
+    if (e.scope != Scope::Unresolved && e.kind == ExprKind::Name) return;
+    resolve(e, false);
+  }
+
+  std::vector<std::string> visible_names() {
+    std::vector<std::string> names;
+    for (auto& [k, v] : locals_) names.push_back(k);
+    for (auto& g : prog_.globals) names.push_back(g.name);
+    for (auto& b : builtin_names()) names.push_back(b);
+    return names;
+  }
+
+  void resolve(Expr& e, bool as_target) {
+    switch (e.kind) {
+      case ExprKind::Name: {
+        if (e.scope != Scope::Unresolved) return;
+        for (auto it = comp_scopes_.rbegin(); it != comp_scopes_.rend(); ++it) {
+          auto f = it->find(e.name);
+          if (f != it->end()) { e.scope = Scope::Local; e.slot = f->second; return; }
+        }
+        if (current_ != module_) {
+          auto f = locals_.find(e.name);
+          if (f != locals_.end()) { e.scope = Scope::Local; e.slot = f->second; return; }
+        }
+        int g = global_index(e.name);
+        if (g >= 0) { e.scope = Scope::Global; e.slot = g; return; }
+        int b = builtin_index(e.name);
+        if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
+        std::string hint;
+        if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
+          hint = "inside an expression write Python's None, True, False";
+        else if (current_ == module_)
+          hint = "only definitions (coroutines, functions, exceptions, classes) and builtins are visible here";
+        else
+          hint = "to write a string, quote the YAML scalar";
+        error(e.pos, "undefined name '" + e.name + "'" + did_you_mean(e.name, visible_names()), hint);
+        return;
+      }
+      case ExprKind::Comp: {
+        // Each `for` clause binds names visible to later clauses and the element.
+        comp_scopes_.emplace_back();
+        for (auto& c : e.clauses) {
+          resolve(*c.iter, false);
+          bind_comp_target(*c.target);
+          for (auto& cond : c.conds) resolve(*cond, false);
+        }
+        for (auto& k : e.kids) resolve(*k, false);
+        comp_scopes_.pop_back();
+        return;
+      }
+      case ExprKind::FString:
+        for (auto& p : e.parts) {
+          if (p.expr) resolve(*p.expr, false);
+          if (p.format_spec) resolve(*p.format_spec, false);
+        }
+        return;
+      default:
+        for (auto& k : e.kids) if (k) resolve(*k, as_target);
+        for (auto& k : e.kwargs) if (k) resolve(*k, false);
+        return;
+    }
+  }
+
+  void bind_comp_target(Expr& t) {
+    if (t.kind == ExprKind::Name) {
+      int slot = int(current_->slot_names.size());
+      current_->slot_names.push_back("<comp " + t.name + ">");
+      comp_scopes_.back()[t.name] = slot;
+      t.scope = Scope::Local;
+      t.slot = slot;
+      return;
+    }
+    if (t.kind == ExprKind::Tuple || t.kind == ExprKind::List) {
+      for (auto& k : t.kids) bind_comp_target(*k);
+      return;
+    }
+    resolve(t, true);
+  }
+
+  // ---- steps ----
+  void compile_steps(const YNode& steps) {
+    if (steps.kind == YNode::Kind::Null) return;
+    if (steps.kind != YNode::Kind::Seq) {
+      error(steps.pos, "expected a list of steps (each item starts with '- '), found " + std::string(steps.kind_name()));
+      return;
+    }
+    for (auto& s : steps.items) compile_step(s);
+  }
+
+  void compile_step(const YNode& step) {
+    int line = step.pos.line;
+    if (step.is_scalar()) {
+      const std::string& w = step.value;
+      if (w == "pass") return;
+      if (w == "break" || w == "continue") { compile_break_continue(w == "break", step.pos); return; }
+      if (w == "raise") { emit(Instr{Op::Reraise}, line); return; }
+      if (w == "return") { compile_return(nullptr, line); return; }
+      std::vector<std::string> cands = kBareWords;
+      cands.insert(cands.end(), kVerbs.begin(), kVerbs.end());
+      std::string dym = did_you_mean(w, cands);
+      error(step.pos, "'" + w + "' is not a step" + dym,
+            std::find(kVerbs.begin(), kVerbs.end(), w) != kVerbs.end()
+                ? "write it as a mapping: - " + w + ": ..."
+                : "a step is a mapping such as `- print: \"...\"`; the bare words are pass, break, continue, raise, return");
+      return;
+    }
+    if (step.kind != YNode::Kind::Map || step.pairs.empty()) {
+      error(step.pos, "a step is a mapping with one verb such as `print:` or `sleep:`, found " + std::string(step.kind_name()));
+      return;
+    }
+    // Find the verb: the first key that is one.
+    std::string verb;
+    const YNode* arg = nullptr;
+    SourcePos verb_pos;
+    for (auto& [k, v] : step.pairs) {
+      if (std::find(kVerbs.begin(), kVerbs.end(), k.value) != kVerbs.end()) {
+        if (!verb.empty() && !(verb == "try" && k.value == "else") && !(verb == "if" && k.value == "else")) {
+          error(k.pos, "a step has one verb, found both '" + verb + "' and '" + k.value + "'", "split it into two steps");
+          return;
+        }
+        if (verb.empty()) { verb = k.value; arg = &v; verb_pos = k.pos; }
+      }
+    }
+    if (verb.empty()) {
+      const YNode& k = step.pairs[0].first;
+      error(k.pos, "unknown step '" + k.value + "'" + did_you_mean(k.value, kVerbs));
+      return;
+    }
+    std::vector<std::string> allowed = modifiers(verb);
+    for (auto& [k, v] : step.pairs) {
+      if (k.value == verb) continue;
+      if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
+        std::string msg = "unknown key '" + k.value + "' in a `" + verb + "` step";
+        std::string dym = did_you_mean(k.value, allowed);
+        error(k.pos, msg + (dym.empty() ? (allowed.empty() ? "; it takes no other keys" : "; it takes " + join(allowed)) : dym));
+        return;
+      }
+    }
+    if (kLaterVerbs.count(verb)) {
+      error(verb_pos, "the `" + verb + "` step is not supported by this version of corun yet");
+      return;
+    }
+    if (!current_is_coroutine_ && kAwaitingVerbs.count(verb)) {
+      error(verb_pos, "`" + verb + "` awaits, and a plain function cannot await",
+            "Python: SyntaxError: 'await' outside async function; make it a coroutine under `coroutines:`");
+      return;
+    }
+    const YNode* as = step.get("as");
+    if (verb == "print") {
+      Instr ins{Op::Print};
+      ins.e = own(print_template(*arg));
+      if (ins.e) emit(ins, line);
+    } else if (verb == "sleep" || verb == "block") {
+      Instr ins{verb == "sleep" ? Op::Sleep : Op::Block};
+      ins.e = own(expression(*arg, verb.c_str()));
+      if (ins.e) emit(ins, line);
+    } else if (verb == "await" || verb == "call") {
+      Instr ins{verb == "await" ? Op::Await : Op::Eval};
+      ins.e = own(expression(*arg, verb.c_str()));
+      if (as) ins.target = target(*as);
+      if (ins.e) emit(ins, line);
+    } else if (verb == "set") {
+      if (arg->kind != YNode::Kind::Map || arg->pairs.empty()) {
+        error(arg->pos, "`set` takes a mapping of name to value: set: {count: 0}");
+        return;
+      }
+      for (auto& [k, v] : arg->pairs) {
+        Instr ins{Op::Assign};
+        ins.e = own(value_expr(v));
+        ins.target = target(k);
+        if (ins.e && ins.target) emit(ins, k.pos.line);
+      }
+    } else if (verb == "task") {
+      Instr ins{Op::CreateTask};
+      ins.e = own(expression(*arg, "task"));
+      if (auto* n = step.get("name")) ins.e2 = own(value_expr(*n));
+      if (auto* g = step.get("group")) error(g->pos, "`group` (task groups) is not supported by this version of corun yet");
+      if (as) ins.target = target(*as);
+      if (ins.e) emit(ins, line);
+    } else if (verb == "gather") {
+      Instr ins{Op::Gather};
+      if (arg->kind == YNode::Kind::Seq) {
+        ins.e = own(value_expr(*arg));
+      } else {
+        ins.e = own(expression(*arg, "gather"));
+        ins.a = 1;
+      }
+      if (auto* r = step.get("return_exceptions")) ins.e2 = own(value_expr(*r));
+      if (as) ins.target = target(*as);
+      if (ins.e) emit(ins, line);
+    } else if (verb == "cancel") {
+      Instr ins{Op::Cancel};
+      ins.e = own(expression(*arg, "cancel"));
+      if (auto* m = step.get("msg")) ins.e2 = own(value_expr(*m));
+      if (as) ins.target = target(*as);
+      if (ins.e) emit(ins, line);
+    } else if (verb == "raise") {
+      if (arg->kind == YNode::Kind::Null) { emit(Instr{Op::Reraise}, line); return; }
+      Instr ins{Op::Raise};
+      ins.e = own(expression(*arg, "raise"));
+      if (auto* f = step.get("from")) ins.e2 = own(value_expr(*f));
+      if (ins.e) emit(ins, line);
+    } else if (verb == "return") {
+      compile_return(arg->kind == YNode::Kind::Null ? nullptr : arg, line);
+    } else if (verb == "if") {
+      compile_if(step, *arg, line);
+    } else if (verb == "while") {
+      compile_while(step, *arg, line);
+    } else if (verb == "for") {
+      compile_for(step, *arg, line);
+    } else if (verb == "try") {
+      compile_try(step, line);
+    } else if (verb == "pass") {
+    } else if (verb == "break" || verb == "continue") {
+      compile_break_continue(verb == "break", verb_pos);
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::string("`") + v[i] + "`";
+    return s;
+  }
+
+  void compile_if(const YNode& step, const YNode& cond, int line) {
+    Instr test{Op::JumpIfFalse};
+    test.e = own(expression(cond, "if"));
+    const YNode* then = step.get("then");
+    if (!then) { error(step.pos, "an `if` step needs `then:` (and optionally `else:`)"); return; }
+    size_t jf = emit(test, line);
+    compile_steps(*then);
+    const YNode* orelse = step.get("else");
+    if (orelse) {
+      size_t jend = emit(Instr{Op::Jump}, line);
+      current_->code[jf].a = here();
+      compile_steps(*orelse);
+      current_->code[jend].a = here();
+    } else {
+      current_->code[jf].a = here();
+    }
+  }
+
+  void compile_while(const YNode& step, const YNode& cond, int line) {
+    const YNode* body = step.get("steps");
+    if (!body) { error(step.pos, "a `while` step needs `steps:`"); return; }
+    int top = here();
+    Instr test{Op::JumpIfFalse};
+    test.e = own(expression(cond, "while"));
+    size_t jf = emit(test, line);
+    constructs_.push_back(Construct{Construct::Loop, top});
+    compile_steps(*body);
+    emit(Instr{Op::Jump, top}, line);
+    Construct loop = std::move(constructs_.back());
+    constructs_.pop_back();
+    current_->code[jf].a = here();
+    for (size_t j : loop.break_jumps) current_->code[j].a = here();
+  }
+
+  void compile_for(const YNode& step, const YNode& tgt, int line) {
+    const YNode* in = step.get("in");
+    const YNode* body = step.get("steps");
+    if (!in) { error(step.pos, "a `for` step needs `in:`"); return; }
+    if (!body) { error(step.pos, "a `for` step needs `steps:`"); return; }
+    int iter_slot = hidden_slot("iter");
+    Instr init{Op::ForInit, iter_slot};
+    init.e = own(expression(*in, "in"));
+    emit(init, line);
+    int top = here();
+    Instr next{Op::ForNext, iter_slot};
+    next.target = target(tgt);
+    size_t jn = emit(next, line);
+    constructs_.push_back(Construct{Construct::Loop, top});
+    compile_steps(*body);
+    emit(Instr{Op::Jump, top}, line);
+    Construct loop = std::move(constructs_.back());
+    constructs_.pop_back();
+    current_->code[jn].b = here();
+    for (size_t j : loop.break_jumps) current_->code[j].a = here();
+  }
+
+  void compile_break_continue(bool is_break, SourcePos pos) {
+    int loop_index = -1;
+    for (int i = int(constructs_.size()) - 1; i >= 0; --i)
+      if (constructs_[size_t(i)].kind == Construct::Loop) { loop_index = i; break; }
+    if (loop_index < 0) {
+      error(pos, std::string("'") + (is_break ? "break" : "continue") + "' outside a loop");
+      return;
+    }
+    emit_unwind(size_t(loop_index) + 1, pos.line);
+    if (is_break) {
+      size_t j = emit(Instr{Op::Jump}, pos.line);
+      constructs_[size_t(loop_index)].break_jumps.push_back(j);
+    } else {
+      emit(Instr{Op::Jump, constructs_[size_t(loop_index)].continue_pc}, pos.line);
+    }
+  }
+
+  void compile_return(const YNode* value, int line) {
+    const Expr* v = nullptr;
+    if (value) v = own(value_expr(*value));
+    bool crosses_finally = false;
+    for (auto& c : constructs_) if (c.kind != Construct::Loop) crosses_finally = true;
+    if (!crosses_finally) {
+      Instr r{Op::Return};
+      r.e = v;
+      emit(r, line);
+      return;
+    }
+    // Python evaluates the value first, then runs the finally blocks.
+    int slot = hidden_slot("retval");
+    Instr save{Op::Assign};
+    save.e = v ? v : own(std::make_unique<Expr>(ExprKind::Const, SourcePos{line, 0}));
+    auto t = std::make_unique<Expr>(ExprKind::Name, SourcePos{line, 0});
+    t->scope = Scope::Local;
+    t->slot = slot;
+    save.target = own(std::move(t));
+    emit(save, line);
+    emit_unwind(0, line);
+    auto r_e = std::make_unique<Expr>(ExprKind::Name, SourcePos{line, 0});
+    r_e->scope = Scope::Local;
+    r_e->slot = slot;
+    Instr r{Op::Return};
+    r.e = own(std::move(r_e));
+    emit(r, line);
+  }
+
+  // Leaves every construct above `depth`, innermost first.
+  void emit_unwind(size_t depth, int line) {
+    for (size_t i = constructs_.size(); i > depth; --i) {
+      Construct& c = constructs_[i - 1];
+      switch (c.kind) {
+        case Construct::Loop: break;
+        case Construct::TryExcept: emit(Instr{Op::PopBlock}, line); break;
+        case Construct::Handler:
+          emit(Instr{Op::PopExc}, line);
+          if (c.as_slot >= 0) emit(Instr{Op::Clear, c.as_slot}, line);
+          break;
+        case Construct::FinallyExc: emit(Instr{Op::PopExc}, line); break;
+        case Construct::Finally: {
+          emit(Instr{Op::PopBlock}, line);
+          // The finally body runs in the context outside its try statement.
+          std::vector<Construct> saved = constructs_;
+          constructs_.resize(c.outer_depth);
+          const YNode* steps = saved[i - 1].finally_steps;
+          compile_steps(*steps);
+          constructs_ = std::move(saved);
+          break;
+        }
+      }
+    }
+  }
+
+  void compile_try(const YNode& step, int line) {
+    const YNode* body = step.get("try");
+    const YNode* handlers = step.get("except");
+    const YNode* orelse = step.get("else");
+    const YNode* fin = step.get("finally");
+    if (!handlers && !fin) { error(step.pos, "a `try` step needs `except:` or `finally:`"); return; }
+    if (orelse && !handlers) { error(step.pos, "`else:` in a `try` step needs `except:`"); return; }
+    size_t setup_fin = 0;
+    size_t outer_depth = constructs_.size();
+    if (fin) {
+      setup_fin = emit(Instr{Op::SetupTry}, line);
+      Construct c{Construct::Finally};
+      c.finally_steps = fin;
+      c.outer_depth = outer_depth;
+      constructs_.push_back(c);
+    }
+    std::vector<size_t> to_after;
+    if (handlers) {
+      size_t setup_exc = emit(Instr{Op::SetupTry}, line);
+      constructs_.push_back(Construct{Construct::TryExcept});
+      compile_steps(*body);
+      constructs_.pop_back();
+      emit(Instr{Op::PopBlock}, line);
+      if (orelse) compile_steps(*orelse);
+      to_after.push_back(emit(Instr{Op::Jump}, line));
+      current_->code[setup_exc].a = here();
+      compile_handlers(*handlers, to_after, line);
+    } else {
+      compile_steps(*body);
+    }
+    for (size_t j : to_after) current_->code[j].a = here();
+    if (fin) {
+      constructs_.pop_back();
+      emit(Instr{Op::PopBlock}, line);
+      compile_steps(*fin);
+      size_t jend = emit(Instr{Op::Jump}, line);
+      current_->code[setup_fin].a = here();
+      constructs_.push_back(Construct{Construct::FinallyExc});
+      compile_steps(*fin);
+      constructs_.pop_back();
+      emit(Instr{Op::Reraise}, line);
+      current_->code[jend].a = here();
+    }
+  }
+
+  void compile_handlers(const YNode& handlers, std::vector<size_t>& to_after, int line) {
+    std::vector<const YNode*> list;
+    if (handlers.kind == YNode::Kind::Seq) for (auto& h : handlers.items) list.push_back(&h);
+    else if (handlers.kind == YNode::Kind::Map) list.push_back(&handlers);
+    else { error(handlers.pos, "`except` is a list of handlers: [{type: ValueError, as: e, steps: [...]}]"); return; }
+    for (size_t i = 0; i < list.size(); ++i) {
+      const YNode& h = *list[i];
+      if (h.kind != YNode::Kind::Map) { error(h.pos, "a handler is a mapping: {type: ValueError, as: e, steps: [...]}"); continue; }
+      for (auto& [k, v] : h.pairs)
+        if (k.value != "type" && k.value != "as" && k.value != "steps")
+          error(k.pos, "unknown key '" + k.value + "' in an `except` handler" + did_you_mean(k.value, {"type", "as", "steps"}));
+      const YNode* type = h.get("type");
+      const YNode* as = h.get("as");
+      const YNode* steps = h.get("steps");
+      if (!type && i + 1 < list.size()) error(h.pos, "a bare `except` (no `type`) must be the last handler");
+      Instr match{Op::Match};
+      if (type) {
+        if (type->kind == YNode::Kind::Seq) {
+          auto tup = std::make_unique<Expr>(ExprKind::Tuple, type->pos);
+          for (auto& t : type->items) if (auto e = exception_type_expr(t)) tup->kids.push_back(std::move(e));
+          match.e = own(std::move(tup));
+        } else {
+          match.e = own(exception_type_expr(*type));
+        }
+      }
+      int as_slot = -1;
+      if (as) {
+        match.target = target(*as);
+        if (match.target && match.target->kind == ExprKind::Name) as_slot = locals_[match.target->name];
+      }
+      size_t jm = emit(match, h.pos.line);
+      Construct c{Construct::Handler};
+      c.as_slot = as_slot;
+      constructs_.push_back(c);
+      if (steps) compile_steps(*steps);
+      constructs_.pop_back();
+      emit(Instr{Op::PopExc}, line);
+      if (as_slot >= 0) emit(Instr{Op::Clear, as_slot}, line);
+      to_after.push_back(emit(Instr{Op::Jump}, line));
+      current_->code[jm].a = here();
+    }
+    emit(Instr{Op::Reraise}, line);  // no handler matched
+  }
+
+  // `type: CancelledError` means asyncio.CancelledError, as the spec says.
+  ExprPtr exception_type_expr(const YNode& t) {
+    if (!t.is_scalar()) { error(t.pos, "an exception type is a name such as ValueError"); return nullptr; }
+    return parse_guarded([&] { return parse_expression(t.value, content_pos(t)); }, t.pos, t.value, false);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Program> compile_scenario(std::unique_ptr<SourceFile> source) {
+  auto prog = std::make_unique<Program>();
+  YNode root = load_yaml(*source);
+  Compiler c(*prog, *source);
+  c.compile(root);
+  prog->source = std::move(source);
+  return prog;
+}
+
+}  // namespace corun

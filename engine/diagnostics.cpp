@@ -1,0 +1,78 @@
+#include "engine/diagnostics.h"
+
+#include <algorithm>
+
+namespace corun {
+
+SourceFile::SourceFile(std::string display_name, std::string text)
+    : name_(std::move(display_name)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+}
+
+std::string_view SourceFile::line(int n) const {
+  if (n < 1 || size_t(n) > line_starts_.size()) return {};
+  size_t start = line_starts_[n - 1];
+  size_t end = text_.find('\n', start);
+  if (end == std::string::npos) end = text_.size();
+  std::string_view l(text_.data() + start, end - start);
+  if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+  return l;
+}
+
+std::string SourceFile::render(const Diagnostic& d, bool color) const {
+  const char* bold = color ? "\033[1m" : "";
+  const char* red = color ? "\033[1;31m" : "";
+  const char* cyan = color ? "\033[1;36m" : "";
+  const char* reset = color ? "\033[0m" : "";
+  std::string out = std::string(bold) + name_;
+  if (d.pos.line > 0) {
+    out += ":" + std::to_string(d.pos.line) + ":" + std::to_string(std::max(d.pos.col, 1));
+  }
+  out += std::string(": ") + reset + red + "error:" + reset + " " + bold + d.message + reset + "\n";
+  std::string_view src = line(d.pos.line);
+  if (d.pos.line > 0 && !src.empty()) {
+    out += "  " + std::string(src) + "\n";
+    // The caret lines up under the column; tabs are kept so it stays aligned.
+    std::string pad;
+    int col = std::max(d.pos.col, 1);
+    for (int i = 0; i + 1 < col && size_t(i) < src.size(); ++i) pad += src[i] == '\t' ? '\t' : ' ';
+    out += "  " + pad + red + "^" + reset + "\n";
+  }
+  if (!d.hint.empty()) out += std::string("  ") + cyan + "hint:" + reset + " " + d.hint + "\n";
+  return out;
+}
+
+static size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      // transposition counts as one edit
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev[j - 1]);
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    size_t d = edit_distance(word, c);
+    if (d < best_d) { best_d = d; best = c; }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string m = closest_match(word, candidates);
+  return m.empty() ? "" : "; did you mean '" + m + "'?";
+}
+
+}  // namespace corun

@@ -1,0 +1,307 @@
+// Expression evaluation: a tree walk over pre-parsed, pre-resolved
+// expressions. Names were bound to slots at compile time.
+#include <cmath>
+
+#include "engine/builtins.h"
+#include "engine/interp.h"
+#include "engine/pyformat.h"
+
+namespace corun {
+
+namespace {
+
+// Small-vector of evaluated arguments, on the stack for the common case.
+struct ArgBuffer {
+  Value inline_pos[6];
+  std::vector<Value> heap;
+  Value* data = inline_pos;
+  size_t n = 0;
+  void push(Value v) {
+    if (data == inline_pos && n < 6) { inline_pos[n++] = std::move(v); return; }
+    if (data == inline_pos) {
+      heap.assign(inline_pos, inline_pos + n);
+      data = nullptr;
+    }
+    heap.push_back(std::move(v));
+    ++n;
+    data = heap.data();
+  }
+  Value* ptr() { return data; }
+};
+
+}  // namespace
+
+Value Interp::eval(const Expr& e, Frame& f) {
+  switch (e.kind) {
+    case ExprKind::Const:
+      return e.value;
+    case ExprKind::Name:
+      switch (e.scope) {
+        case Scope::Local: {
+          const Value& v = f.slots[size_t(e.slot)];
+          if (v.is_unbound())
+            raise(builtins_->UnboundLocalError,
+                  "cannot access local variable '" + e.name + "' where it is not associated with a value");
+          return v;
+        }
+        case Scope::Global: return globals_[size_t(e.slot)];
+        case Scope::Builtin: return builtins_->values[size_t(e.slot)];
+        case Scope::Unresolved: raise(builtins_->NameError, "name '" + e.name + "' is not defined");
+      }
+      break;
+    case ExprKind::Attr:
+      return get_attr(eval(*e.kids[0], f), e.name);
+    case ExprKind::Call:
+      return eval_call(e, f);
+    case ExprKind::Subscript: {
+      Value obj = eval(*e.kids[0], f);
+      const Expr& idx = *e.kids[1];
+      if (idx.kind == ExprKind::Slice) {
+        Value parts[3];
+        for (int i = 0; i < 3; ++i) if (idx.kids[size_t(i)]) parts[i] = eval(*idx.kids[size_t(i)], f);
+        extern Value slice_value(Interp&, const Value&, const Value&, const Value&, const Value&);
+        return slice_value(*this, obj, parts[0], parts[1], parts[2]);
+      }
+      return subscript(obj, eval(idx, f));
+    }
+    case ExprKind::Slice:
+      raise(builtins_->TypeError, "slice outside a subscript");
+    case ExprKind::Unary: {
+      Value v = eval(*e.kids[0], f);
+      if (e.unop == UnOp::Neg) {
+        if (v.is_intlike()) {
+          if (v.as_int() == INT64_MIN) raise(builtins_->OverflowError, "integer overflow (corun integers are 64-bit)");
+          return Value::integer(-v.as_int());
+        }
+        if (v.is_float()) return Value::flt(-v.as_float());
+        raise(builtins_->TypeError, "bad operand type for unary -: '" + type_of(v)->name + "'");
+      }
+      if (e.unop == UnOp::Pos) {
+        if (v.is_intlike()) return Value::integer(v.as_int());
+        if (v.is_float()) return v;
+        raise(builtins_->TypeError, "bad operand type for unary +: '" + type_of(v)->name + "'");
+      }
+      if (v.is_intlike()) return Value::integer(~v.as_int());
+      raise(builtins_->TypeError, "bad operand type for unary ~: '" + type_of(v)->name + "'");
+    }
+    case ExprKind::Binary: {
+      Value a = eval(*e.kids[0], f);
+      Value b = eval(*e.kids[1], f);
+      return binary_op(e.binop, a, b);
+    }
+    case ExprKind::Compare: {
+      Value left = eval(*e.kids[0], f);
+      for (size_t i = 0; i < e.cmpops.size(); ++i) {
+        Value right = eval(*e.kids[i + 1], f);
+        if (!compare(e.cmpops[i], left, right)) return Value::boolean(false);
+        left = std::move(right);
+      }
+      return Value::boolean(true);
+    }
+    case ExprKind::BoolOp: {
+      Value v;
+      for (auto& k : e.kids) {
+        v = eval(*k, f);
+        bool t = truthy(v);
+        if (e.is_and ? !t : t) return v;
+      }
+      return v;
+    }
+    case ExprKind::Not:
+      return Value::boolean(!truthy(eval(*e.kids[0], f)));
+    case ExprKind::IfExp:
+      return truthy(eval(*e.kids[0], f)) ? eval(*e.kids[1], f) : eval(*e.kids[2], f);
+    case ExprKind::Tuple:
+    case ExprKind::List: {
+      std::vector<Value> items;
+      items.reserve(e.kids.size());
+      for (auto& k : e.kids) {
+        if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], f))) items.push_back(x);
+        else items.push_back(eval(*k, f));
+      }
+      return e.kind == ExprKind::List ? make_list(std::move(items)) : make_tuple(std::move(items));
+    }
+    case ExprKind::Dict: {
+      Ref<DictObj> d(new DictObj());
+      for (size_t i = 0; i < e.kids.size(); ++i) {
+        Value k = eval(*e.kids[i], f);
+        d->set(k, eval(*e.kwargs[i], f));
+      }
+      return Value(d);
+    }
+    case ExprKind::Comp:
+      return eval_comprehension(e, f);
+    case ExprKind::FString:
+      return eval_fstring(e, f);
+    case ExprKind::Starred:
+      raise(builtins_->TypeError, "can't use starred expression here");
+  }
+  return Value();
+}
+
+Value Interp::eval_fstring(const Expr& e, Frame& f) {
+  std::string out;
+  for (auto& part : e.parts) {
+    if (!part.expr) { out += part.literal; continue; }
+    out += part.literal;
+    out += part.debug_text;
+    Value v = eval(*part.expr, f);
+    std::string spec;
+    if (part.format_spec) spec = str_of(eval_fstring(*part.format_spec, f));
+    if (part.conversion == 'r') v = make_str(repr(v));
+    else if (part.conversion == 's') v = make_str(str(v));
+    else if (part.conversion == 'a') v = make_str(repr(v));
+    if (spec.empty() && v.is(ObjKind::Str)) out += str_of(v);
+    else out += format(v, spec);
+  }
+  return make_str(std::move(out));
+}
+
+// Comprehensions run eagerly, including generator expressions: corun's
+// consumers (gather, list, sum, ...) take the whole sequence at once, so
+// the output is the same. Their variables have slots of their own.
+Value Interp::eval_comprehension(const Expr& e, Frame& f) {
+  std::vector<Value> out;
+  Ref<DictObj> dict;
+  if (e.comp_type == Expr::CompType::Dict) dict = Ref<DictObj>(new DictObj());
+  std::function<void(size_t)> loop = [&](size_t level) {
+    if (level == e.clauses.size()) {
+      if (dict) {
+        Value k = eval(*e.kids[0], f);
+        dict->set(k, eval(*e.kids[1], f));
+      } else {
+        out.push_back(eval(*e.kids[0], f));
+      }
+      return;
+    }
+    const CompClause& c = e.clauses[level];
+    Value it = get_iter(eval(*c.iter, f));
+    Value item;
+    while (iter_next(it, item)) {
+      assign(*c.target, item, f);
+      bool ok = true;
+      for (auto& cond : c.conds) if (!truthy(eval(*cond, f))) { ok = false; break; }
+      if (ok) loop(level + 1);
+    }
+  };
+  loop(0);
+  if (dict) return Value(dict);
+  if (e.comp_type == Expr::CompType::Gen) {
+    Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
+    it->items = std::move(out);
+    return Value(it);
+  }
+  return make_list(std::move(out));
+}
+
+Value Interp::eval_call(const Expr& e, Frame& f) {
+  const Expr& callee = *e.kids[0];
+  ArgBuffer pos;
+  for (size_t i = 1; i < e.kids.size(); ++i) {
+    const Expr& k = *e.kids[i];
+    if (k.kind == ExprKind::Starred) {
+      for (auto& x : to_vector(eval(*k.kids[0], f))) pos.push(x);
+    } else {
+      pos.push(eval(k, f));
+    }
+  }
+  std::vector<Value> kw;
+  kw.reserve(e.kwargs.size());
+  for (auto& k : e.kwargs) kw.push_back(eval(*k, f));
+  CallArgs args;
+  args.pos = pos.ptr();
+  args.npos = pos.n;
+  args.kwnames = e.kwnames.data();
+  args.kw = kw.data();
+  args.nkw = kw.size();
+  // obj.method(...) dispatches without making a bound-method object.
+  if (callee.kind == ExprKind::Attr) {
+    Value obj = eval(*callee.kids[0], f);
+    return call_method(obj, callee.name, args, &e);
+  }
+  Value fn = eval(callee, f);
+  return call(fn, args, &e);
+}
+
+Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
+  if (callee.is(ObjKind::Function)) {
+    const FunctionObj* fn = callee.as<FunctionObj>();
+    if (fn->code->is_coroutine) return make_coroutine(fn, args, site, fn->bound_self);
+    return call_function(fn, args, site, fn->bound_self);
+  }
+  if (callee.is(ObjKind::Builtin)) {
+    const BuiltinObj* b = callee.as<BuiltinObj>();
+    return b->fn(*this, b->self, args);
+  }
+  if (callee.is(ObjKind::BoundMethod)) {
+    const BoundMethodObj* m = callee.as<BoundMethodObj>();
+    const FunctionObj* fn = m->func.as<FunctionObj>();
+    if (fn->code->is_coroutine) return make_coroutine(fn, args, site, m->self);
+    return call_function(fn, args, site, m->self);
+  }
+  if (callee.is(ObjKind::Type)) {
+    TypeObj* t = callee.as<TypeObj>();
+    if (t->tkind == TypeKind::UserClass) {
+      extern Value instantiate_class(Interp&, TypeObj*, CallArgs&, const Expr*);
+      return instantiate_class(*this, t, args, site);
+    }
+    if (t->ctor) return t->ctor(*this, callee, args);
+    raise(builtins_->TypeError, "cannot create '" + t->name + "' instances");
+  }
+  raise(builtins_->TypeError, "'" + type_of(callee)->name + "' object is not callable");
+}
+
+void Interp::assign(const Expr& target, Value v, Frame& f) {
+  switch (target.kind) {
+    case ExprKind::Name:
+      f.slots[size_t(target.slot)] = std::move(v);
+      return;
+    case ExprKind::Tuple:
+    case ExprKind::List: {
+      std::vector<Value> items = to_vector(v);
+      size_t star = target.kids.size();
+      for (size_t i = 0; i < target.kids.size(); ++i) if (target.kids[i]->kind == ExprKind::Starred) star = i;
+      if (star == target.kids.size()) {
+        if (items.size() != target.kids.size()) {
+          if (items.size() > target.kids.size())
+            raise(builtins_->ValueError, "too many values to unpack (expected " + std::to_string(target.kids.size()) + ")");
+          raise(builtins_->ValueError, "not enough values to unpack (expected " + std::to_string(target.kids.size()) +
+                                           ", got " + std::to_string(items.size()) + ")");
+        }
+        for (size_t i = 0; i < items.size(); ++i) assign(*target.kids[i], items[i], f);
+        return;
+      }
+      size_t after = target.kids.size() - star - 1;
+      if (items.size() < star + after)
+        raise(builtins_->ValueError, "not enough values to unpack (expected at least " + std::to_string(star + after) +
+                                         ", got " + std::to_string(items.size()) + ")");
+      for (size_t i = 0; i < star; ++i) assign(*target.kids[i], items[i], f);
+      std::vector<Value> middle(items.begin() + long(star), items.end() - long(after));
+      assign(*target.kids[star]->kids[0], make_list(std::move(middle)), f);
+      for (size_t i = 0; i < after; ++i) assign(*target.kids[star + 1 + i], items[items.size() - after + i], f);
+      return;
+    }
+    case ExprKind::Attr:
+      set_attr(eval(*target.kids[0], f), target.name, std::move(v));
+      return;
+    case ExprKind::Subscript: {
+      Value obj = eval(*target.kids[0], f);
+      Value key = eval(*target.kids[1], f);
+      if (obj.is(ObjKind::Dict)) { obj.as<DictObj>()->set(key, std::move(v)); return; }
+      if (obj.is(ObjKind::List)) {
+        auto& items = obj.as<ListObj>()->items;
+        if (!key.is_intlike()) raise(builtins_->TypeError, "list indices must be integers or slices, not " + type_of(key)->name);
+        int64_t i = key.as_int();
+        if (i < 0) i += int64_t(items.size());
+        if (i < 0 || i >= int64_t(items.size())) raise(builtins_->IndexError, "list assignment index out of range");
+        items[size_t(i)] = std::move(v);
+        return;
+      }
+      raise(builtins_->TypeError, "'" + type_of(obj)->name + "' object does not support item assignment");
+    }
+    default:
+      raise(builtins_->TypeError, "cannot assign to this expression");
+  }
+}
+
+}  // namespace corun

@@ -1,0 +1,651 @@
+// The interpreter core: asyncio.run, task steps, and the instruction loop.
+#include "engine/interp.h"
+
+#include <cmath>
+
+#include "engine/builtins.h"
+#include "engine/pyformat.h"
+
+namespace corun {
+
+namespace {
+thread_local Interp* g_current = nullptr;
+constexpr int kMaxSyncDepth = 990;  // CPython's recursion limit is 1000 frames, a few used by asyncio itself
+
+int64_t seconds_to_ns(Interp& in, const Value& v, const char* what) {
+  if (!v.is_number())
+    in.raise(in.builtins().TypeError, std::string("'") + in.type_of(v)->name + "' object cannot be interpreted as " + what);
+  double d = v.as_double();
+  if (std::isnan(d)) in.raise(in.builtins().ValueError, "Invalid value NaN (not a number)");
+  if (d > 9.2e9) return INT64_MAX / 4;  // effectively forever
+  return int64_t(std::llround(d * 1e9));
+}
+
+void set_result_unless_cancelled(Interp& in, const Value& fut, const Value& result) {
+  FutureObj* f = fut.as<FutureObj>();
+  if (f->state == FutureObj::State::Cancelled) return;
+  in.future_set_result(f, result);
+}
+
+void stop_loop_cb(Interp& in, const Value&, const Value&) { in.loop().stop(); }
+
+}  // namespace
+
+Interp* current_interp() { return g_current; }
+
+void destroy_object(Object* o) { delete o; }
+
+Frame::Frame(const CodeObject* c) : code(c), slots(size_t(c->nslots()), Value::unbound()) {}
+
+CoroObj::~CoroObj() {
+  if (state == State::Created && !awaited) {
+    if (Interp* in = current_interp()) in->report_never_awaited(this);
+  }
+}
+
+Interp::Interp(const Program& program, RunOptions options) : program_(program), options_(std::move(options)) {
+  g_current = this;
+  if (!options_.out) options_.out = [](std::string_view s) { fwrite(s.data(), 1, s.size(), stdout); };
+  if (!options_.err) options_.err = [](std::string_view s) { fwrite(s.data(), 1, s.size(), stderr); };
+  builtins_ = std::make_unique<Builtins>(*this);
+  loop_ = std::make_unique<EventLoop>(*this, options_.clock, options_.speed);
+  loop_->max_callbacks = options_.max_callbacks;
+}
+
+Interp::~Interp() {
+  // Objects freed from here on report nothing: the run is over.
+  if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
+  g_current = nullptr;
+  main_task_ = Value();
+  globals_.clear();
+  loop_.reset();
+  builtins_.reset();
+}
+
+void Interp::write_out(std::string_view s) {
+  out_buffer_.append(s);
+  if (out_buffer_.size() > (1 << 16) || options_.clock == ClockMode::Real) {
+    options_.out(out_buffer_);
+    out_buffer_.clear();
+  }
+}
+
+void Interp::write_err(std::string_view s) {
+  if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
+  options_.err(s);
+}
+
+const std::string& Interp::file_name() const { return program_.source->name(); }
+
+std::string Interp::location(const CodeObject* code, int line) const {
+  return file_name() + ":" + std::to_string(line);
+}
+
+// ---- exceptions -----------------------------------------------------------------------
+
+Value Interp::make_exception_args(TypeObj* type, std::vector<Value> args) {
+  return Value(new ExcObj(type, std::move(args)));
+}
+
+Value Interp::make_exception(TypeObj* type, std::string message) {
+  return make_exception_args(type, {make_str(std::move(message))});
+}
+
+void Interp::raise(TypeObj* type, std::string message) { throw PyException{make_exception(type, std::move(message))}; }
+
+void Interp::raise_value(Value exc) { throw PyException{std::move(exc)}; }
+
+bool Interp::exc_matches(const Value& exc, const Value& cls) {
+  if (cls.is(ObjKind::Tuple)) {
+    for (auto& c : cls.as<TupleObj>()->items) if (exc_matches(exc, c)) return true;
+    return false;
+  }
+  if (!cls.is(ObjKind::Type) || !cls.as<TypeObj>()->is_subclass_of(builtins_->BaseException))
+    raise(builtins_->TypeError, "catching classes that do not inherit from BaseException is not allowed");
+  return exc.as<ExcObj>()->type->is_subclass_of(cls.as<TypeObj>());
+}
+
+void Interp::add_traceback(Value& exc, const Frame& f) {
+  ExcObj* e = exc.as<ExcObj>();
+  int line = f.pc < int(f.code->code.size()) ? f.code->code[size_t(f.pc)].line : f.code->def_line;
+  e->traceback.push_back(TracebackEntry{f.code, line});
+}
+
+// ---- coroutines and calls ------------------------------------------------------------------
+
+void Interp::bind_args(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& a, Frame& frame,
+                       const Value& self, const std::string& fname) {
+  size_t nparams = code->params.size();
+  size_t offset = 0;
+  if (!self.is_none()) {
+    if (nparams == 0) raise(builtins_->TypeError, fname + "() takes 0 positional arguments but 1 was given");
+    frame.slots[0] = self;
+    offset = 1;
+  }
+  if (a.npos + offset > nparams)
+    raise(builtins_->TypeError, fname + "() takes " + std::to_string(nparams - offset) + " positional argument" +
+                                    (nparams - offset == 1 ? "" : "s") + " but " + std::to_string(a.npos) +
+                                    (a.npos == 1 ? " was" : " were") + " given");
+  for (size_t i = 0; i < a.npos; ++i) frame.slots[offset + i] = a.pos[i];
+  for (size_t k = 0; k < a.nkw; ++k) {
+    size_t idx = nparams;
+    for (size_t p = offset; p < nparams; ++p) if (code->params[p] == a.kwnames[k]) idx = p;
+    if (idx == nparams) raise(builtins_->TypeError, fname + "() got an unexpected keyword argument '" + a.kwnames[k] + "'");
+    if (!frame.slots[idx].is_unbound()) raise(builtins_->TypeError, fname + "() got multiple values for argument '" + a.kwnames[k] + "'");
+    frame.slots[idx] = a.kw[k];
+  }
+  std::vector<std::string> missing;
+  for (size_t p = offset; p < nparams; ++p) {
+    if (!frame.slots[p].is_unbound()) continue;
+    if (p < defaults.size() && !defaults[p].is_unbound()) frame.slots[p] = defaults[p];
+    else missing.push_back("'" + code->params[p] + "'");
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (size_t i = 0; i < missing.size(); ++i) {
+      if (i) list += (i + 1 == missing.size()) ? (missing.size() > 2 ? ", and " : " and ") : ", ";
+      list += missing[i];
+    }
+    raise(builtins_->TypeError, fname + "() missing " + std::to_string(missing.size()) + " required positional argument" +
+                                    (missing.size() == 1 ? "" : "s") + ": " + list);
+  }
+}
+
+Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
+  Ref<CoroObj> c(new CoroObj(fn->code));
+  bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->name);
+  if (site) c->created_at = site->pos;
+  return Value(c);
+}
+
+Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
+  if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
+  Frame frame(fn->code);
+  bind_args(fn->code, fn->defaults, args, frame, self, fn->code->name);
+  ++sync_depth_;
+  Frame* f = &frame;
+  Value carry;
+  Exit e;
+  try {
+    e = execute(f, carry, &frame, true);
+  } catch (...) {
+    --sync_depth_;
+    throw;
+  }
+  --sync_depth_;
+  if (e == Exit::Raise) throw PyException{std::move(carry)};
+  return carry;
+}
+
+void Interp::report_never_awaited(CoroObj* c) {
+  std::string where = c->created_at.line ? file_name() + ":" + std::to_string(c->created_at.line) : file_name();
+  write_err(where + ": RuntimeWarning: coroutine '" + c->frame.code->name + "' was never awaited\n");
+}
+
+// ---- the instruction loop -----------------------------------------------------------------------
+
+namespace {
+
+// Stores the value an awaiting instruction produced and moves past it.
+void complete(Interp& in, Frame& f, Value v, void (Interp::*assign)(const Expr&, Value, Frame&)) {
+  const Instr& ins = f.code->code[size_t(f.pc)];
+  f.suspended = false;
+  if (ins.target) (in.*assign)(*ins.target, std::move(v), f);
+  ++f.pc;
+}
+
+void cancel_timer(Interp& in, Frame& f) {
+  if (f.timer.is_none()) return;
+  HandleObj* h = f.timer.as<HandleObj>();
+  if (!h->cancelled) {
+    h->cancelled = true;
+    if (h->scheduled) in.loop().timer_cancelled();
+  }
+  f.timer = Value();
+}
+
+}  // namespace
+
+// Moves an exception outward: to the innermost try block of the frame, or
+// out of the frame into the one awaiting it. Returns false when it leaves
+// `bottom` (the task's coroutine or the sync call) unhandled.
+bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
+  while (true) {
+    if (!f->blocks.empty()) {
+      Frame::Block b = f->blocks.back();
+      f->blocks.pop_back();
+      f->handled.resize(size_t(b.exc_depth));
+      f->handled.push_back(exc);
+      f->pc = b.handler;
+      return true;
+    }
+    if (f == bottom) return false;
+    Frame* parent = f->parent;
+    CoroObj* child = parent->awaiting.as<CoroObj>();
+    child->state = CoroObj::State::Done;
+    f = parent;
+    f->suspended = false;
+    f->awaiting = Value();  // frees the finished child coroutine
+    add_traceback(exc, *f);
+    if (!f->handled.empty() && exc.as<ExcObj>()->context.is_none() && !f->handled.back().same(exc))
+      exc.as<ExcObj>()->context = f->handled.back();
+  }
+}
+
+Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
+  current_task_ = t;
+  ++steps_;
+  CoroObj* coro = t->coro.as<CoroObj>();
+  Frame* bottom = &coro->frame;
+  Frame* f = t->top;
+  coro->state = CoroObj::State::Running;
+  bool raising = !exc.is_none();
+  Exit e;
+  if (f->suspended) {
+    // Resume at the await: throw the exception there, or deliver the result.
+    cancel_timer(*this, *f);
+    if (!raising) {
+      Value awaited = std::move(f->awaiting);
+      f->awaiting = Value();
+      try {
+        Value v = awaited.is_none() ? Value() : future_result(awaited.as<FutureObj>());
+        complete(*this, *f, std::move(v), &Interp::assign);
+      } catch (PyException& ex) {
+        exc = std::move(ex.exc);
+        raising = true;
+      }
+    } else {
+      f->awaiting = Value();
+    }
+    f->suspended = false;
+  }
+  if (raising) {
+    add_traceback(exc, *f);
+    if (!unwind(f, exc, bottom)) {
+      coro->state = CoroObj::State::Done;
+      t->top = bottom;
+      current_task_ = nullptr;
+      out = std::move(exc);
+      return StepOutcome::Raised;
+    }
+  }
+  e = execute(f, out, bottom, false);
+  t->top = f;
+  current_task_ = nullptr;
+  switch (e) {
+    case Exit::Return: coro->state = CoroObj::State::Done; return StepOutcome::Returned;
+    case Exit::Raise: coro->state = CoroObj::State::Done; return StepOutcome::Raised;
+    case Exit::Suspend0: coro->state = CoroObj::State::Suspended; return StepOutcome::Yield0;
+    case Exit::SuspendFuture: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldFuture;
+  }
+  return StepOutcome::Raised;
+}
+
+Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) {
+  for (;;) {
+    const Instr& ins = f->code->code[size_t(f->pc)];
+    try {
+      switch (ins.op) {
+        case Op::Print: {
+          Value v = eval(*ins.e, *f);
+          std::string line = v.is(ObjKind::Str) ? str_of(v) : str(v);
+          line += '\n';
+          write_out(line);
+          ++f->pc;
+          break;
+        }
+        case Op::Eval: {
+          Value v = eval(*ins.e, *f);
+          if (ins.target) assign(*ins.target, std::move(v), *f);
+          ++f->pc;
+          break;
+        }
+        case Op::Assign: {
+          Value v = eval(*ins.e, *f);
+          assign(*ins.target, std::move(v), *f);
+          ++f->pc;
+          break;
+        }
+        case Op::Sleep: {
+          int64_t ns = seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");
+          f->suspended = true;
+          if (ns <= 0) {
+            f->awaiting = Value();
+            return Exit::Suspend0;  // bare yield: one loop iteration
+          }
+          Ref<FutureObj> fut = create_future();
+          f->timer = Value(loop_->call_later(ns, set_result_unless_cancelled, Value(fut), Value()));
+          f->awaiting = Value(fut);
+          carry = Value(fut);
+          return Exit::SuspendFuture;
+        }
+        case Op::Block: {
+          int64_t ns = seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");
+          if (ns < 0) raise(builtins_->ValueError, "sleep length must be non-negative");
+          loop_->block(ns);
+          ++f->pc;
+          break;
+        }
+        case Op::Await:
+        case Op::Gather: {
+          Value aw;
+          if (ins.op == Op::Gather) {
+            std::vector<Value> items;
+            if (ins.a) items = to_vector(eval(*ins.e, *f));
+            else for (auto& k : ins.e->kids) {
+              if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], *f))) items.push_back(x);
+              else items.push_back(eval(*k, *f));
+            }
+            bool ret_exc = ins.e2 ? truthy(eval(*ins.e2, *f)) : false;
+            aw = gather(std::move(items), ret_exc);
+          } else {
+            aw = eval(*ins.e, *f);
+          }
+          if (aw.is(ObjKind::Coroutine)) {
+            CoroObj* c = aw.as<CoroObj>();
+            if (c->state != CoroObj::State::Created || c->awaited)
+              raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
+            if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
+            c->awaited = true;
+            c->state = CoroObj::State::Running;
+            int depth = 0;
+            for (Frame* p = f; p && depth <= options_.max_depth; p = p->parent) ++depth;
+            if (depth > options_.max_depth)
+              throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
+                                      location(f->code, ins.line) + " (raise it with --max-depth)"};
+            c->frame.parent = f;
+            f->suspended = true;
+            f->awaiting = aw;
+            f = &c->frame;
+            break;
+          }
+          if (aw.is(ObjKind::Future) || aw.is(ObjKind::Task)) {
+            FutureObj* fut = aw.as<FutureObj>();
+            if (fut->done()) {
+              Value v = future_result(fut);
+              if (ins.target) assign(*ins.target, std::move(v), *f);
+              ++f->pc;
+              break;
+            }
+            f->suspended = true;
+            f->awaiting = aw;
+            carry = aw;
+            return Exit::SuspendFuture;
+          }
+          raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
+        }
+        case Op::CreateTask: {
+          Value coro = eval(*ins.e, *f);
+          Value name = ins.e2 ? eval(*ins.e2, *f) : Value();
+          Value t = Value(create_task(std::move(coro), std::move(name)));
+          if (ins.target) assign(*ins.target, std::move(t), *f);
+          ++f->pc;
+          break;
+        }
+        case Op::Cancel: {
+          Value target = eval(*ins.e, *f);
+          Value msg = ins.e2 ? eval(*ins.e2, *f) : Value();
+          if (!target.is(ObjKind::Task) && !target.is(ObjKind::Future))
+            raise(builtins_->AttributeError, "'" + type_of(target)->name + "' object has no attribute 'cancel'");
+          bool r = future_cancel_any(target.as<FutureObj>(), msg);
+          if (ins.target) assign(*ins.target, Value::boolean(r), *f);
+          ++f->pc;
+          break;
+        }
+        case Op::Raise: {
+          Value v = eval(*ins.e, *f);
+          if (v.is(ObjKind::Type) && v.as<TypeObj>()->is_subclass_of(builtins_->BaseException)) {
+            CallArgs none;
+            v = call(v, none, ins.e);
+          }
+          if (!v.is(ObjKind::Exception)) raise(builtins_->TypeError, "exceptions must derive from BaseException");
+          if (ins.e2) {
+            Value cause = eval(*ins.e2, *f);
+            if (cause.is(ObjKind::Type)) { CallArgs none; cause = call(cause, none, ins.e2); }
+            if (!cause.is_none() && !cause.is(ObjKind::Exception))
+              raise(builtins_->TypeError, "exception causes must derive from BaseException");
+            v.as<ExcObj>()->cause = cause;
+            v.as<ExcObj>()->suppress_context = true;
+          }
+          throw PyException{v};
+        }
+        case Op::Reraise: {
+          if (f->handled.empty()) raise(builtins_->RuntimeError, "No active exception to reraise");
+          Value exc = f->handled.back();
+          f->handled.pop_back();
+          // A re-raise keeps the traceback it has: no new entry for this frame.
+          if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
+          break;
+        }
+        case Op::Return: {
+          Value v = ins.e ? eval(*ins.e, *f) : Value();
+          if (f == bottom) { carry = std::move(v); return Exit::Return; }
+          // Inline await finished: back to the awaiting frame, no loop iteration.
+          Frame* parent = f->parent;
+          parent->awaiting.as<CoroObj>()->state = CoroObj::State::Done;
+          f = parent;
+          f->awaiting = Value();
+          complete(*this, *f, std::move(v), &Interp::assign);
+          break;
+        }
+        case Op::Jump:
+          f->pc = ins.a;
+          break;
+        case Op::JumpIfFalse:
+          f->pc = truthy(eval(*ins.e, *f)) ? f->pc + 1 : ins.a;
+          break;
+        case Op::ForInit:
+          f->slots[size_t(ins.a)] = get_iter(eval(*ins.e, *f));
+          ++f->pc;
+          break;
+        case Op::ForNext: {
+          Value item;
+          if (iter_next(f->slots[size_t(ins.a)], item)) {
+            assign(*ins.target, std::move(item), *f);
+            ++f->pc;
+          } else {
+            f->slots[size_t(ins.a)] = Value::unbound();
+            f->pc = ins.b;
+          }
+          break;
+        }
+        case Op::SetupTry:
+          f->blocks.push_back(Frame::Block{ins.a, int(f->handled.size())});
+          ++f->pc;
+          break;
+        case Op::PopBlock:
+          f->blocks.pop_back();
+          ++f->pc;
+          break;
+        case Op::PushExc:
+          ++f->pc;
+          break;
+        case Op::PopExc:
+          f->handled.pop_back();
+          ++f->pc;
+          break;
+        case Op::Match: {
+          const Value& exc = f->handled.back();
+          bool ok = !ins.e || exc_matches(exc, eval(*ins.e, *f));
+          if (ok) {
+            if (ins.target) assign(*ins.target, exc, *f);
+            ++f->pc;
+          } else {
+            f->pc = ins.a;
+          }
+          break;
+        }
+        case Op::Clear:
+          f->slots[size_t(ins.a)] = Value::unbound();
+          ++f->pc;
+          break;
+      }
+    } catch (PyException& ex) {
+      Value exc = std::move(ex.exc);
+      ExcObj* eo = exc.as<ExcObj>();
+      if (!f->handled.empty() && eo->context.is_none() && !f->handled.back().same(exc)) eo->context = f->handled.back();
+      add_traceback(exc, *f);
+      if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
+    }
+  }
+}
+
+// ---- asyncio.run ------------------------------------------------------------------------
+
+void Interp::on_interrupt() {
+  loop_->clear_interrupt();
+  ++interrupt_count_;
+  if (interrupt_count_ == 1 && main_task_.is(ObjKind::Task) && !main_task_.as<TaskObj>()->done()) {
+    task_cancel(main_task_.as<TaskObj>(), Value());
+    return;
+  }
+  throw RunAborted{130, "KeyboardInterrupt"};
+}
+
+void Interp::instantiate_program() {
+  extern void instantiate_globals(Interp&, const Program&, std::vector<Value>&);
+  instantiate_globals(*this, program_, globals_);
+}
+
+namespace {
+
+std::string deadlock_report(Interp& in) {
+  std::string msg = "deadlock: no task can make progress (nothing is ready and no timer is pending)\n";
+  for (TaskObj* t : in.all_tasks()) {
+    const Frame* f = t->top;
+    std::string where = in.location(f->code, f->code->code[size_t(f->pc)].line);
+    std::string what = "nothing";
+    if (f->awaiting.is(ObjKind::Task)) what = "task " + f->awaiting.as<TaskObj>()->name;
+    else if (f->awaiting.is(ObjKind::Future)) what = f->awaiting.as<FutureObj>()->is_gathering ? "a gather" : "a future";
+    msg += "  " + t->name + " (" + t->coro.as<CoroObj>()->frame.code->name + ") is stuck at " + where + " waiting on " + what + "\n";
+  }
+  return msg;
+}
+
+}  // namespace
+
+int Interp::run() {
+  try {
+    try {
+      instantiate_program();
+    } catch (PyException& e) {
+      print_traceback(e.exc);
+      return 1;
+    }
+    // main: the expression asyncio.run is given, evaluated in global scope.
+    Value main_coro;
+    {
+      Frame module_frame(program_.module);
+      try {
+        main_coro = eval(*program_.main_expr, module_frame);
+      } catch (PyException& e) {
+        add_traceback(e.exc, module_frame);
+        print_traceback(e.exc);
+        return 1;
+      }
+    }
+    if (!main_coro.is(ObjKind::Coroutine)) {
+      Value exc = make_exception(builtins_->ValueError, "a coroutine was expected, got " + repr(main_coro));
+      print_traceback(exc);
+      return 1;
+    }
+    Ref<TaskObj> main_task = create_task(main_coro, Value());
+    main_task_ = Value(main_task);
+    main_coro = Value();
+    // run_until_complete(main): a done-callback stops the loop.
+    future_add_done_callback(main_task.get(), stop_loop_cb, Value());
+    if (!loop_->run_forever()) {
+      if (loop_->limit_hit())
+        throw RunAborted{3, "runaway scenario: more than " + std::to_string(options_.max_callbacks) +
+                                " loop callbacks (raise the limit with --max-steps)"};
+      throw RunAborted{3, deadlock_report(*this)};
+    }
+
+    // Runner.close(): cancel what is left and let it finish, then the two
+    // shutdown coroutines CPython runs as tasks of their own.
+    std::vector<Value> to_cancel;
+    for (TaskObj* t : all_tasks()) to_cancel.push_back(Value(t));
+    if (!to_cancel.empty()) {
+      for (auto& t : to_cancel) task_cancel(t.as<TaskObj>(), Value());
+      Value g = gather(to_cancel, true);
+      future_add_done_callback(g.as<FutureObj>(), stop_loop_cb, Value());
+      if (!loop_->run_forever()) throw RunAborted{3, deadlock_report(*this)};
+      for (auto& tv : to_cancel) {
+        TaskObj* t = tv.as<TaskObj>();
+        if (t->state == FutureObj::State::Finished && !t->exception.is_none()) {
+          write_err("unhandled exception during asyncio.run() shutdown\ntask: " + repr(tv) + "\n");
+          print_traceback(t->exception);
+        }
+      }
+    }
+    extern Value make_noop_coroutine(Interp&, const char* name);
+    for (const char* name : {"shutdown_asyncgens", "shutdown_default_executor"}) {
+      Ref<TaskObj> t = create_task(make_noop_coroutine(*this, name), Value());
+      future_add_done_callback(t.get(), stop_loop_cb, Value());
+      loop_->run_forever();
+    }
+
+    TaskObj* mt = main_task.get();
+    if (mt->state == FutureObj::State::Cancelled) {
+      if (interrupt_count_ > 0) {
+        write_err("KeyboardInterrupt\n");
+        return 130;
+      }
+      print_traceback(make_cancelled_error(mt));
+      return 1;
+    }
+    if (!mt->exception.is_none()) {
+      mt->log_traceback = false;
+      print_traceback(mt->exception);
+      return 1;
+    }
+    return 0;
+  } catch (RunAborted& a) {
+    std::string msg = a.message;
+    if (!msg.empty() && msg.back() != '\n') msg += '\n';
+    write_err(a.exit_code == 130 ? msg : "corun: " + msg);
+    // Nothing else may report (never-awaited and unretrieved warnings) for an aborted run.
+    g_current = nullptr;
+    return a.exit_code;
+  }
+}
+
+void Interp::print_traceback(const Value& exc_value) {
+  std::string out;
+  std::function<void(const ExcObj*, int)> render = [&](const ExcObj* e, int depth) {
+    if (depth < 20) {
+      if (!e->cause.is_none()) {
+        render(e->cause.as<ExcObj>(), depth + 1);
+        out += "\nThe above exception was the direct cause of the following exception:\n\n";
+      } else if (!e->context.is_none() && !e->suppress_context) {
+        render(e->context.as<ExcObj>(), depth + 1);
+        out += "\nDuring handling of the above exception, another exception occurred:\n\n";
+      }
+    }
+    if (!e->traceback.empty()) {
+      out += "Traceback (most recent call last):\n";
+      for (auto it = e->traceback.rbegin(); it != e->traceback.rend(); ++it)
+        out += "  " + file_name() + ":" + std::to_string(it->line) + " in " + it->code->name + "\n";
+    }
+    std::string text = str(Value(const_cast<ExcObj*>(e)));
+    out += e->type->qualified_name() + (text.empty() ? "" : ": " + text) + "\n";
+  };
+  render(exc_value.as<ExcObj>(), 0);
+  write_err(out);
+}
+
+void Interp::report_unretrieved(FutureObj* f) {
+  if (shutting_down_) return;
+  std::string what = f->okind == ObjKind::Task ? "Task" : "Future";
+  write_err(what + " exception was never retrieved\nfuture: " + repr(Value(f)) + "\n");
+  print_traceback(f->exception);
+}
+
+Value Interp::call0(const Value& callee, std::vector<Value> args) {
+  CallArgs a;
+  a.pos = args.data();
+  a.npos = args.size();
+  return call(callee, a, nullptr);
+}
+
+}  // namespace corun

@@ -1,0 +1,177 @@
+// The interpreter: runs a compiled Program the way `asyncio.run(main())`
+// runs the equivalent Python program.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/code.h"
+#include "engine/loop.h"
+#include "engine/objects.h"
+
+namespace corun {
+
+// A Python exception in flight through C++ code (expression evaluation,
+// builtins). The VM catches it at the instruction boundary and unwinds the
+// scenario's own try blocks.
+struct PyException {
+  Value exc;  // an ExcObj
+};
+
+// Raised to stop the run from anywhere (guards, Ctrl-C handling).
+struct RunAborted {
+  int exit_code;
+  std::string message;
+};
+
+struct CallArgs {
+  const Value* pos = nullptr;
+  size_t npos = 0;
+  const std::string* kwnames = nullptr;  // parallel to kw
+  const Value* kw = nullptr;
+  size_t nkw = 0;
+  const Value* kwarg(std::string_view name) const {
+    for (size_t i = 0; i < nkw; ++i) if (kwnames[i] == name) return &kw[i];
+    return nullptr;
+  }
+};
+
+struct RunOptions {
+  ClockMode clock = ClockMode::Virtual;
+  double speed = 1.0;
+  bool debug = false;
+  uint64_t max_callbacks = 200'000'000;  // loop callbacks before the runaway guard stops the run
+  int max_depth = 100'000;               // await-chain depth
+  std::function<void(std::string_view)> out;  // stdout sink
+  std::function<void(std::string_view)> err;  // stderr sink
+};
+
+// The builtin types, exception classes and modules every program sees.
+struct Builtins;
+
+class Interp {
+ public:
+  Interp(const Program& program, RunOptions options);
+  ~Interp();
+
+  // asyncio.run(main): returns the process exit status.
+  int run();
+
+  // ---- used by the loop, futures, tasks and builtins ----
+  EventLoop& loop() { return *loop_; }
+  const Program& program() const { return program_; }
+  const Builtins& builtins() const { return *builtins_; }
+  const RunOptions& options() const { return options_; }
+  void write_out(std::string_view s);
+  void write_err(std::string_view s);
+  void on_iteration_start() {}
+  void on_interrupt();
+
+  // Exceptions
+  [[noreturn]] void raise(TypeObj* type, std::string message);
+  [[noreturn]] void raise_value(Value exc);
+  Value make_exception(TypeObj* type, std::string message);
+  Value make_exception_args(TypeObj* type, std::vector<Value> args);
+  bool exc_matches(const Value& exc, const Value& type_or_tuple);
+  TypeObj* type_of(const Value& v) const;
+
+  // Calls and evaluation
+  Value call(const Value& callee, CallArgs& args, const Expr* site = nullptr);
+  Value call0(const Value& callee, std::vector<Value> args);
+  Value eval(const Expr& e, Frame& f);
+  Value get_attr(const Value& obj, const std::string& name);
+  Value call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site);
+  void set_attr(const Value& obj, const std::string& name, Value v);
+  Value iterate_to_vector_value(const Value& iterable);  // list(iterable)
+  std::vector<Value> to_vector(const Value& iterable);
+  Value get_iter(const Value& iterable);
+  bool iter_next(const Value& it, Value& out);
+
+  // Text
+  std::string repr(const Value& v);
+  std::string str(const Value& v);
+  std::string format(const Value& v, std::string_view spec);
+  bool truthy(const Value& v);
+  Value binary_op(BinOp op, const Value& a, const Value& b);
+  bool compare(CmpOp op, const Value& a, const Value& b);
+
+  // Futures (futures.cpp)
+  Ref<FutureObj> create_future();
+  void future_set_result(FutureObj* f, Value v);
+  void future_set_exception(FutureObj* f, Value exc);
+  bool future_cancel(FutureObj* f, Value msg);
+  void future_add_done_callback(FutureObj* f, Callback fn, Value ctx);
+  Value future_result(FutureObj* f);         // raises like Future.result()
+  Value future_exception(FutureObj* f);      // like Future.exception()
+  Value make_cancelled_error(FutureObj* f);  // Future._make_cancelled_error()
+  void report_unretrieved(FutureObj* f);     // "Task exception was never retrieved"
+
+  // Tasks (tasks.cpp)
+  Ref<TaskObj> create_task(Value coro, Value name);
+  bool task_cancel(TaskObj* t, Value msg);
+  bool future_cancel_any(FutureObj* f, Value msg);  // fut.cancel(msg) for any future kind
+  Value gather(std::vector<Value> awaitables, bool return_exceptions);
+  TaskObj* current_task() const { return current_task_; }
+  std::vector<TaskObj*> all_tasks() const;  // pending tasks, creation order
+  void forget_task(TaskObj* t);
+  void report_never_awaited(CoroObj* c);
+
+  // Coroutines and frames
+  Value make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
+  Value call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
+  std::string location(const CodeObject* code, int line) const;
+  const std::string& file_name() const;
+  Value global(int index) const { return globals_[index]; }
+
+  void print_traceback(const Value& exc);  // "Traceback ..." in scenario terms, on stderr
+
+  // Guards and counters
+  uint64_t steps() const { return steps_; }
+
+  // The VM entry for one task step: send(None) when exc is None, else throw(exc).
+  enum class StepOutcome { Yield0, YieldFuture, Returned, Raised };
+  StepOutcome run_task(TaskObj* t, Value exc, Value& out);
+
+ private:
+  friend struct TaskSteps;
+  // Runs frames from `f` until the chain suspends, or the frame `stop_at`
+  // returns (sync calls) — see interp.cpp.
+  enum class Exit { Return, Raise, Suspend0, SuspendFuture };
+  Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
+  bool unwind(Frame*& f, Value& exc, Frame* bottom);
+  void add_traceback(Value& exc, const Frame& f);
+  void assign(const Expr& target, Value v, Frame& f);
+  Value eval_call(const Expr& e, Frame& f);
+  Value eval_comprehension(const Expr& e, Frame& f);
+  Value eval_fstring(const Expr& e, Frame& f);
+  Value subscript(const Value& obj, const Value& index);
+  void bind_args(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& args, Frame& frame,
+                 const Value& self, const std::string& fname);
+  void instantiate_program();
+
+  const Program& program_;
+  RunOptions options_;
+  std::unique_ptr<Builtins> builtins_;
+  std::unique_ptr<EventLoop> loop_;
+  std::vector<Value> globals_;
+  std::string out_buffer_;
+  TaskObj* current_task_ = nullptr;
+  uint64_t task_counter_ = 0;
+  uint64_t steps_ = 0;
+  int sync_depth_ = 0;
+  int interrupt_count_ = 0;
+  Value main_task_;
+  // Live tasks in creation order (CPython's _all_tasks, made deterministic).
+  std::vector<TaskObj*> tasks_;
+  size_t dead_tasks_ = 0;
+  bool shutting_down_ = false;
+};
+
+// The interpreter running on this thread (objects report warnings to it when
+// they are freed).
+Interp* current_interp();
+
+}  // namespace corun

@@ -1,0 +1,184 @@
+#include "engine/loop.h"
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <ctime>
+
+#include <event2/event.h>
+
+#include "engine/interp.h"
+
+namespace corun {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void on_sigint_flag(int) { g_interrupted = true; }
+
+void on_sigint_event(evutil_socket_t, short, void*) { g_interrupted = true; }
+
+void on_timer_event(evutil_socket_t, short, void*) {}
+
+int64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// Min-heap order on (deadline, scheduling order).
+bool later(const Ref<HandleObj>& x, const Ref<HandleObj>& y) {
+  return x->when != y->when ? x->when > y->when : x->seq > y->seq;
+}
+
+}  // namespace
+
+EventLoop::EventLoop(Interp& interp, ClockMode mode, double speed)
+    : interp_(interp), mode_(mode), speed_(speed > 0 ? speed : 1.0) {
+  g_interrupted = false;
+  if (mode_ == ClockMode::Real) {
+    event_config* cfg = event_config_new();
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+    base_ = event_base_new_with_config(cfg);
+    event_config_free(cfg);
+    timer_event_ = evtimer_new(base_, on_timer_event, nullptr);
+    sigint_event_ = evsignal_new(base_, SIGINT, on_sigint_event, nullptr);
+    event_add(sigint_event_, nullptr);
+    real_start_ = monotonic_ns();
+  } else {
+    // Virtual runs never wait, but a long one can still be interrupted.
+    std::signal(SIGINT, on_sigint_flag);
+  }
+}
+
+EventLoop::~EventLoop() {
+  // Release callbacks before the interpreter state they point into goes away.
+  ready_.clear();
+  timers_.clear();
+  if (sigint_event_) event_free(sigint_event_);
+  if (timer_event_) event_free(timer_event_);
+  if (base_) event_base_free(base_);
+  if (mode_ == ClockMode::Virtual) std::signal(SIGINT, SIG_DFL);
+}
+
+int64_t EventLoop::now() const {
+  if (mode_ == ClockMode::Virtual) return virtual_now_;
+  return int64_t(double(monotonic_ns() - real_start_) * speed_) + virtual_now_;
+}
+
+bool EventLoop::interrupted() const { return g_interrupted; }
+void EventLoop::clear_interrupt() { g_interrupted = false; }
+
+void EventLoop::call_soon(Callback fn, Value a, Value b) {
+  ready_.push_back(Ref<HandleObj>(new HandleObj(fn, std::move(a), std::move(b))));
+}
+
+Ref<HandleObj> EventLoop::call_at(int64_t when_ns, Callback fn, Value a, Value b) {
+  Ref<HandleObj> h(new HandleObj(fn, std::move(a), std::move(b)));
+  h->when = when_ns;
+  h->seq = timer_seq_++;
+  h->scheduled = true;
+  timers_.push_back(h);
+  std::push_heap(timers_.begin(), timers_.end(), later);
+  return h;
+}
+
+void EventLoop::block(int64_t ns) {
+  if (ns <= 0) return;
+  if (mode_ == ClockMode::Virtual) {
+    virtual_now_ += ns;
+    return;
+  }
+  int64_t real_ns = int64_t(double(ns) / speed_);
+  timespec ts{time_t(real_ns / 1000000000), long(real_ns % 1000000000)};
+  while (nanosleep(&ts, &ts) == -1 && !g_interrupted) {}
+}
+
+bool EventLoop::next_timer_deadline(int64_t& when) {
+  // Remove cancelled timers from the head, as _run_once does; when they are
+  // the majority, rebuild the heap without them.
+  if (timers_.size() > 100 && cancelled_timers_ * 2 > timers_.size()) {
+    timers_.erase(std::remove_if(timers_.begin(), timers_.end(), [](const Ref<HandleObj>& h) { return h->cancelled; }),
+                  timers_.end());
+    std::make_heap(timers_.begin(), timers_.end(), later);
+    cancelled_timers_ = 0;
+  } else {
+    while (!timers_.empty() && timers_.front()->cancelled) {
+      timers_.front()->scheduled = false;
+      std::pop_heap(timers_.begin(), timers_.end(), later);
+      timers_.pop_back();
+      if (cancelled_timers_) --cancelled_timers_;
+    }
+  }
+  if (timers_.empty()) return false;
+  when = timers_.front()->when;
+  return true;
+}
+
+void EventLoop::wait_real(int64_t timeout_ns) {
+  if (timeout_ns >= 0) {
+    int64_t real_ns = int64_t(double(timeout_ns) / speed_);
+    timeval tv{time_t(real_ns / 1000000000), suseconds_t((real_ns % 1000000000) / 1000)};
+    evtimer_add(timer_event_, &tv);
+  }
+  event_base_loop(base_, EVLOOP_ONCE);
+  evtimer_del(timer_event_);
+}
+
+void EventLoop::run_once() {
+  ++iterations_;
+  int64_t deadline = 0;
+  bool have_timer = next_timer_deadline(deadline);
+  if (ready_.empty() && !stopping_ && have_timer) {
+    int64_t timeout = deadline - now();
+    if (timeout > 0) {
+      if (mode_ == ClockMode::Virtual) virtual_now_ = deadline;
+      else wait_real(timeout);
+    }
+  } else if (mode_ == ClockMode::Real && !ready_.empty()) {
+    event_base_loop(base_, EVLOOP_NONBLOCK);  // poll for signals
+  }
+  interp_.on_iteration_start();
+
+  // Timers whose deadline has come join the ready queue.
+  int64_t end = now();
+  while (!timers_.empty() && timers_.front()->when <= end) {
+    std::pop_heap(timers_.begin(), timers_.end(), later);
+    timers_.back()->scheduled = false;
+    ready_.push_back(std::move(timers_.back()));
+    timers_.pop_back();
+  }
+
+  // Only what was ready when the iteration began runs now.
+  size_t ntodo = ready_.size();
+  for (size_t i = 0; i < ntodo; ++i) {
+    Ref<HandleObj> h = std::move(ready_.front());
+    ready_.pop_front();
+    if (h->cancelled) continue;
+    ++callbacks_run_;
+    h->fn(interp_, h->a, h->b);
+  }
+}
+
+bool EventLoop::run_forever() {
+  while (true) {
+    if (g_interrupted) interp_.on_interrupt();
+    if (ready_.empty() && !stopping_) {
+      int64_t when;
+      if (!next_timer_deadline(when)) {
+        if (mode_ == ClockMode::Real && g_interrupted) continue;
+        return false;  // nothing ready, no timer: CPython would block forever
+      }
+    }
+    run_once();
+    if (max_callbacks && callbacks_run_ > max_callbacks) {
+      limit_hit_ = true;
+      return false;
+    }
+    if (stopping_) break;
+  }
+  stopping_ = false;
+  return true;
+}
+
+}  // namespace corun

@@ -1,0 +1,87 @@
+// The event loop: CPython's BaseEventLoop._run_once, on a clock that is
+// either virtual (the default: jump to the next deadline) or real (wait on a
+// libevent timer).
+//
+//   * ready callbacks run FIFO, and one iteration runs only those that were
+//     ready when it began;
+//   * timers live in a heap ordered by (deadline, scheduling order), so equal
+//     deadlines fire in the order they were scheduled;
+//   * cancelled timers are dropped lazily, as CPython does, and never move
+//     the virtual clock.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/objects.h"
+
+struct event_base;
+struct event;
+
+namespace corun {
+
+enum class ClockMode { Virtual, Real };
+
+class EventLoop {
+ public:
+  EventLoop(Interp& interp, ClockMode mode, double speed);
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  ClockMode mode() const { return mode_; }
+  int64_t now() const;  // nanoseconds since the run began (scaled by --speed)
+  double time() const { return double(now()) / 1e9; }
+
+  void call_soon(Callback fn, Value a = Value(), Value b = Value());
+  Ref<HandleObj> call_at(int64_t when_ns, Callback fn, Value a = Value(), Value b = Value());
+  Ref<HandleObj> call_later(int64_t delay_ns, Callback fn, Value a = Value(), Value b = Value()) {
+    return call_at(now() + delay_ns, fn, std::move(a), std::move(b));
+  }
+  void timer_cancelled() { ++cancelled_timers_; }
+
+  // time.sleep(): blocks everything; the clock moves on.
+  void block(int64_t ns);
+
+  void stop() { stopping_ = true; }
+  // Runs iterations until stop(). Returns false when nothing can ever run
+  // again (a deadlock: CPython would wait forever).
+  bool run_forever();
+
+  size_t ready_count() const { return ready_.size(); }
+  uint64_t iterations() const { return iterations_; }
+  uint64_t callbacks_run() const { return callbacks_run_; }
+  bool interrupted() const;  // Ctrl-C seen
+  void clear_interrupt();
+
+  // Guards against runaway scenarios.
+  uint64_t max_callbacks = 0;  // 0 = unlimited
+  bool limit_hit() const { return limit_hit_; }
+
+ private:
+  void run_once();
+  void wait_real(int64_t timeout_ns);  // -1 = forever
+  bool next_timer_deadline(int64_t& when);
+
+  Interp& interp_;
+  ClockMode mode_;
+  double speed_;
+  int64_t virtual_now_ = 0;
+  int64_t real_start_ = 0;
+  std::deque<Ref<HandleObj>> ready_;
+  std::vector<Ref<HandleObj>> timers_;  // binary heap
+  uint64_t timer_seq_ = 0;
+  size_t cancelled_timers_ = 0;
+  bool stopping_ = false;
+  bool limit_hit_ = false;
+  uint64_t iterations_ = 0;
+  uint64_t callbacks_run_ = 0;
+  event_base* base_ = nullptr;
+  event* timer_event_ = nullptr;
+  event* sigint_event_ = nullptr;
+};
+
+}  // namespace corun

@@ -1,0 +1,328 @@
+// The modules a scenario's expressions can use: asyncio, time, random; and
+// the instantiation of a program's own definitions (coroutines, functions,
+// exception classes, classes) as global values.
+#include <chrono>
+#include <cmath>
+
+#include "engine/builtins.h"
+#include "engine/interp.h"
+
+namespace corun {
+
+namespace {
+
+// Native coroutines are CodeObjects too, written here instead of in YAML:
+// asyncio.sleep(delay, result=None) is `sleep: delay; return: result`.
+struct NativeCodes {
+  CodeObject sleep;
+  CodeObject noop_asyncgens;
+  CodeObject noop_executor;
+  NativeCodes() {
+    sleep.name = "sleep";
+    sleep.params = {"delay", "result"};
+    sleep.slot_names = {"delay", "result"};
+    auto name_ref = [&](const char* n, int slot) {
+      auto e = std::make_unique<Expr>(ExprKind::Name, SourcePos{});
+      e->name = n;
+      e->scope = Scope::Local;
+      e->slot = slot;
+      return sleep.own(std::move(e));
+    };
+    Instr s{Op::Sleep};
+    s.e = name_ref("delay", 0);
+    Instr r{Op::Return};
+    r.e = name_ref("result", 1);
+    sleep.code = {s, r};
+    for (CodeObject* c : {&noop_asyncgens, &noop_executor}) c->code = {Instr{Op::Return}};
+    noop_asyncgens.name = "shutdown_asyncgens";
+    noop_executor.name = "shutdown_default_executor";
+  }
+};
+
+const NativeCodes& native() {
+  static NativeCodes codes;
+  return codes;
+}
+
+void arity(Interp& in, const char* fn, CallArgs& a, size_t lo, size_t hi) {
+  if (a.npos < lo || a.npos > hi)
+    in.raise(in.builtins().TypeError, std::string(fn) + "() takes " + std::to_string(lo) +
+                                          (lo == hi ? "" : " to " + std::to_string(hi)) + " positional arguments but " +
+                                          std::to_string(a.npos) + " were given");
+}
+
+Value a_sleep(Interp& in, const Value&, CallArgs& a) {
+  arity(in, "sleep", a, 1, 2);
+  FunctionObj fn(&native().sleep);
+  fn.defaults = {Value::unbound(), Value()};
+  return in.make_coroutine(&fn, a, nullptr, Value());
+}
+
+Value a_gather(Interp& in, const Value&, CallArgs& a) {
+  const Value* re = a.kwarg("return_exceptions");
+  for (size_t i = 0; i < a.nkw; ++i)
+    if (a.kwnames[i] != "return_exceptions")
+      in.raise(in.builtins().TypeError, "gather() got an unexpected keyword argument '" + a.kwnames[i] + "'");
+  return in.gather(std::vector<Value>(a.pos, a.pos + a.npos), re && in.truthy(*re));
+}
+
+Value a_create_task(Interp& in, const Value&, CallArgs& a) {
+  arity(in, "create_task", a, 1, 1);
+  const Value* name = a.kwarg("name");
+  return Value(in.create_task(a.pos[0], name ? *name : Value()));
+}
+
+Value a_current_task(Interp& in, const Value&, CallArgs& a) {
+  arity(in, "current_task", a, 0, 1);
+  TaskObj* t = in.current_task();
+  return t ? Value(t) : Value();
+}
+
+Value a_all_tasks(Interp& in, const Value&, CallArgs& a) {
+  arity(in, "all_tasks", a, 0, 1);
+  std::vector<Value> out;
+  for (TaskObj* t : in.all_tasks()) out.push_back(Value(t));
+  return make_list(std::move(out));  // CPython returns a set; corun keeps creation order
+}
+
+Value a_run(Interp& in, const Value&, CallArgs& a) {
+  in.raise(in.builtins().RuntimeError, "asyncio.run() cannot be called from a running event loop");
+}
+
+Value loop_time(Interp& in, const Value&, CallArgs&) { return Value::flt(in.loop().time()); }
+Value loop_create_future(Interp& in, const Value&, CallArgs&) { return Value(in.create_future()); }
+
+Value a_get_running_loop(Interp& in, const Value&, CallArgs& a) {
+  arity(in, "get_running_loop", a, 0, 0);
+  static thread_local Value loop_module;
+  Ref<ModuleObj> loop(new ModuleObj("loop"));
+  loop->okind = ObjKind::Loop;
+  loop->attrs = {{"time", Value(new BuiltinObj("time", loop_time))},
+                 {"create_future", Value(new BuiltinObj("create_future", loop_create_future))}};
+  return Value(loop);
+}
+
+Value t_time(Interp& in, const Value&, CallArgs&) { return Value::flt(in.loop().time()); }
+Value t_sleep(Interp& in, const Value&, CallArgs& a) {
+  arity(in, "sleep", a, 1, 1);
+  if (!a.pos[0].is_number()) in.raise(in.builtins().TypeError, "'" + in.type_of(a.pos[0])->name + "' object cannot be interpreted as an integer");
+  double s = a.pos[0].as_double();
+  if (s < 0) in.raise(in.builtins().ValueError, "sleep length must be non-negative");
+  in.loop().block(int64_t(std::llround(s * 1e9)));
+  return Value();
+}
+
+}  // namespace
+
+Value make_noop_coroutine(Interp& in, const char* name) {
+  const CodeObject* code = std::string(name) == "shutdown_asyncgens" ? &native().noop_asyncgens : &native().noop_executor;
+  FunctionObj fn(code);
+  CallArgs none;
+  return in.make_coroutine(&fn, none, nullptr, Value());
+}
+
+Value make_asyncio_module(Interp& in, Builtins& b) {
+  Ref<ModuleObj> m(new ModuleObj("asyncio"));
+  auto fn = [&](const char* name, Builtin f) { m->attrs.emplace_back(name, Value(new BuiltinObj(name, f))); };
+  fn("sleep", a_sleep);
+  fn("gather", a_gather);
+  fn("create_task", a_create_task);
+  fn("ensure_future", a_create_task);
+  fn("current_task", a_current_task);
+  fn("all_tasks", a_all_tasks);
+  fn("run", a_run);
+  fn("get_running_loop", a_get_running_loop);
+  fn("get_event_loop", a_get_running_loop);
+  m->attrs.emplace_back("CancelledError", Value(b.CancelledError));
+  m->attrs.emplace_back("TimeoutError", Value(b.TimeoutError));
+  m->attrs.emplace_back("InvalidStateError", Value(b.InvalidStateError));
+  m->attrs.emplace_back("QueueEmpty", Value(b.QueueEmpty));
+  m->attrs.emplace_back("QueueFull", Value(b.QueueFull));
+  m->attrs.emplace_back("Future", Value(b.future));
+  m->attrs.emplace_back("Task", Value(b.task));
+  return Value(m);
+}
+
+Value make_time_module(Interp&, Builtins&) {
+  Ref<ModuleObj> m(new ModuleObj("time"));
+  for (const char* name : {"time", "monotonic", "perf_counter"}) m->attrs.emplace_back(name, Value(new BuiltinObj(name, t_time)));
+  m->attrs.emplace_back("sleep", Value(new BuiltinObj("sleep", t_sleep)));
+  return Value(m);
+}
+
+// ---- random: CPython's Mersenne Twister, bit for bit -------------------------------------
+
+namespace {
+
+struct MersenneTwister : Object {
+  uint32_t mt[624];
+  int index = 625;
+  MersenneTwister() : Object(ObjKind::Misc) {}
+  void init_genrand(uint32_t s) {
+    mt[0] = s;
+    for (int i = 1; i < 624; ++i) mt[i] = 1812433253U * (mt[i - 1] ^ (mt[i - 1] >> 30)) + uint32_t(i);
+    index = 624;
+  }
+  void init_by_array(const std::vector<uint32_t>& key) {
+    init_genrand(19650218U);
+    size_t i = 1, j = 0, k = std::max<size_t>(624, key.size());
+    for (; k; --k) {
+      mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1664525U)) + key[j] + uint32_t(j);
+      ++i; ++j;
+      if (i >= 624) { mt[0] = mt[623]; i = 1; }
+      if (j >= key.size()) j = 0;
+    }
+    for (k = 623; k; --k) {
+      mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1566083941U)) - uint32_t(i);
+      ++i;
+      if (i >= 624) { mt[0] = mt[623]; i = 1; }
+    }
+    mt[0] = 0x80000000U;
+  }
+  uint32_t next() {
+    static const uint32_t mag01[2] = {0, 0x9908b0dfU};
+    if (index >= 624) {
+      int kk = 0;
+      uint32_t y;
+      for (; kk < 624 - 397; ++kk) {
+        y = (mt[kk] & 0x80000000U) | (mt[kk + 1] & 0x7fffffffU);
+        mt[kk] = mt[kk + 397] ^ (y >> 1) ^ mag01[y & 1];
+      }
+      for (; kk < 623; ++kk) {
+        y = (mt[kk] & 0x80000000U) | (mt[kk + 1] & 0x7fffffffU);
+        mt[kk] = mt[kk + (397 - 624)] ^ (y >> 1) ^ mag01[y & 1];
+      }
+      y = (mt[623] & 0x80000000U) | (mt[0] & 0x7fffffffU);
+      mt[623] = mt[396] ^ (y >> 1) ^ mag01[y & 1];
+      index = 0;
+    }
+    uint32_t y = mt[index++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680U;
+    y ^= (y << 15) & 0xefc60000U;
+    y ^= y >> 18;
+    return y;
+  }
+  double random() {
+    uint32_t a = next() >> 5, b = next() >> 6;
+    return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
+  }
+  uint64_t getrandbits(int k) {
+    if (k <= 32) return next() >> (32 - k);
+    uint64_t lo = next();
+    uint64_t hi = next() >> (64 - k);
+    return (hi << 32) | lo;
+  }
+  void seed(int64_t n) {
+    uint64_t u = n < 0 ? uint64_t(-(n + 1)) + 1 : uint64_t(n);
+    std::vector<uint32_t> key;
+    while (u) { key.push_back(uint32_t(u & 0xffffffffU)); u >>= 32; }
+    if (key.empty()) key.push_back(0);
+    init_by_array(key);
+  }
+};
+
+MersenneTwister* rng_of(const Value& self) { return self.as<MersenneTwister>(); }
+
+Value r_seed(Interp& in, const Value& self, CallArgs& a) {
+  if (a.npos != 1 || !a.pos[0].is_intlike()) in.raise(in.builtins().TypeError, "corun's random.seed() takes one integer");
+  rng_of(self)->seed(a.pos[0].as_int());
+  return Value();
+}
+
+Value r_random(Interp& in, const Value& self, CallArgs& a) { return Value::flt(rng_of(self)->random()); }
+
+Value r_uniform(Interp& in, const Value& self, CallArgs& a) {
+  if (a.npos != 2 || !a.pos[0].is_number() || !a.pos[1].is_number())
+    in.raise(in.builtins().TypeError, "uniform() takes 2 numbers");
+  double lo = a.pos[0].as_double(), hi = a.pos[1].as_double();
+  return Value::flt(lo + (hi - lo) * rng_of(self)->random());
+}
+
+Value r_randint(Interp& in, const Value& self, CallArgs& a) {
+  if (a.npos != 2 || !a.pos[0].is_intlike() || !a.pos[1].is_intlike())
+    in.raise(in.builtins().TypeError, "randint() takes 2 integers");
+  int64_t lo = a.pos[0].as_int(), hi = a.pos[1].as_int();
+  if (hi < lo) in.raise(in.builtins().ValueError, "empty range for randrange() (" + std::to_string(lo) + ", " + std::to_string(hi + 1) + ", " + std::to_string(hi + 1 - lo) + ")");
+  uint64_t n = uint64_t(hi - lo) + 1;
+  int k = 64 - __builtin_clzll(n);
+  uint64_t r = rng_of(self)->getrandbits(k);
+  while (r >= n) r = rng_of(self)->getrandbits(k);
+  return Value::integer(lo + int64_t(r));
+}
+
+Value r_choice(Interp& in, const Value& self, CallArgs& a) {
+  if (a.npos != 1) in.raise(in.builtins().TypeError, "choice() takes 1 argument");
+  std::vector<Value> items = in.to_vector(a.pos[0]);
+  if (items.empty()) in.raise(in.builtins().IndexError, "Cannot choose from an empty sequence");
+  uint64_t n = items.size();
+  int k = 64 - __builtin_clzll(n);
+  uint64_t r = rng_of(self)->getrandbits(k);
+  while (r >= n) r = rng_of(self)->getrandbits(k);
+  return items[r];
+}
+
+}  // namespace
+
+Value make_random_module(Interp& in, Builtins&) {
+  Ref<MersenneTwister> rng(new MersenneTwister());
+  const Program& p = in.program();
+  rng->seed(p.has_seed ? p.seed : int64_t(std::chrono::steady_clock::now().time_since_epoch().count()));
+  Ref<ModuleObj> m(new ModuleObj("random"));
+  auto fn = [&](const char* name, Builtin f) { m->attrs.emplace_back(name, Value(new BuiltinObj(name, f, Value(rng)))); };
+  fn("seed", r_seed);
+  fn("random", r_random);
+  fn("uniform", r_uniform);
+  fn("randint", r_randint);
+  fn("choice", r_choice);
+  return Value(m);
+}
+
+// ---- the program's own definitions -------------------------------------------------------
+
+void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globals) {
+  globals.assign(p.globals.size(), Value());
+  Frame module_frame(p.module);
+  // Exceptions first (in order: a base may be defined before its subclass).
+  for (auto& def : p.exception_defs) {
+    TypeObj* base = nullptr;
+    int bi = builtin_index(def.base);
+    if (bi >= 0 && in.builtins().values[size_t(bi)].is(ObjKind::Type)) base = in.builtins().values[size_t(bi)].as<TypeObj>();
+    for (auto& g : p.globals) (void)g;
+    for (size_t i = 0; i < p.globals.size(); ++i)
+      if (p.globals[i].name == def.base && globals[i].is(ObjKind::Type)) base = globals[i].as<TypeObj>();
+    if (!base) in.raise(in.builtins().NameError, "name '" + def.base + "' is not defined");
+    auto* t = new TypeObj(p.globals[size_t(def.global)].name, "__main__", base, TypeKind::Exception);
+    t->ctor = base->ctor;
+    globals[size_t(def.global)] = Value(t);
+    incref(base);  // subclasses keep their base alive
+  }
+  for (auto& def : p.functions) globals[size_t(def.global)] = Value(new FunctionObj(def.code));
+  for (auto& def : p.class_defs) {
+    auto* t = new TypeObj(p.globals[size_t(def.global)].name, "__main__", in.builtins().object, TypeKind::UserClass);
+    for (auto& [name, code] : def.methods) t->class_attrs.emplace_back(name, Value(new FunctionObj(code)));
+    globals[size_t(def.global)] = Value(t);
+  }
+  // Defaults are evaluated once, at definition time, as in Python.
+  for (auto& def : p.functions) {
+    auto* fn = globals[size_t(def.global)].as<FunctionObj>();
+    for (const Expr* d : def.code->param_defaults)
+      fn->defaults.push_back(d ? in.eval(*d, module_frame) : Value::unbound());
+  }
+  for (auto& def : p.class_defs) {
+    auto* t = globals[size_t(def.global)].as<TypeObj>();
+    for (auto& [name, code] : def.methods) {
+      const Value* m = t->find_attr(name);
+      auto* fn = m->as<FunctionObj>();
+      for (const Expr* d : code->param_defaults) fn->defaults.push_back(d ? in.eval(*d, module_frame) : Value::unbound());
+    }
+    for (auto& [name, expr] : def.fields) t->class_attrs.emplace_back("__field__" + name, in.eval(*expr, module_frame));
+  }
+}
+
+void init_fields(Interp& in, InstanceObj* inst) {
+  for (auto& [name, v] : inst->type->class_attrs)
+    if (name.rfind("__field__", 0) == 0) inst->fields.emplace_back(name.substr(9), v);
+}
+
+}  // namespace corun

@@ -1,0 +1,190 @@
+// Runtime objects beyond plain data: types, exceptions, functions,
+// coroutines, futures, tasks and loop handles. Futures and tasks mirror
+// CPython's Lib/asyncio/futures.py and tasks.py field for field, so that the
+// code operating on them (futures.cpp, tasks.cpp) can follow CPython's line
+// by line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/expr.h"
+#include "engine/value.h"
+
+namespace corun {
+
+class Interp;
+struct CodeObject;
+struct Frame;
+struct CallArgs;
+
+// ---- Types ----------------------------------------------------------------------
+
+enum class TypeKind : uint8_t { Builtin, Exception, UserClass };
+
+struct TypeObj : Object {
+  std::string name;
+  std::string module;  // "builtins", "__main__", "asyncio.exceptions", ...
+  TypeObj* base = nullptr;
+  TypeKind tkind = TypeKind::Builtin;
+  Builtin ctor = nullptr;  // calling the type
+  // User classes: field defaults and methods by name.
+  std::vector<std::pair<std::string, Value>> class_attrs;
+  TypeObj(std::string n, std::string mod, TypeObj* b, TypeKind k)
+      : Object(ObjKind::Type), name(std::move(n)), module(std::move(mod)), base(b), tkind(k) {}
+  bool is_subclass_of(const TypeObj* other) const {
+    for (const TypeObj* t = this; t; t = t->base) if (t == other) return true;
+    return false;
+  }
+  // "ValueError", "asyncio.exceptions.CancelledError": as traceback's last line names it.
+  std::string qualified_name() const {
+    return (module == "builtins" || module == "__main__") ? name : module + "." + name;
+  }
+  const Value* find_attr(std::string_view attr) const {
+    for (const TypeObj* t = this; t; t = t->base)
+      for (auto& [k, v] : t->class_attrs) if (k == attr) return &v;
+    return nullptr;
+  }
+};
+
+// ---- Exceptions -------------------------------------------------------------------
+
+struct TracebackEntry {
+  const CodeObject* code;
+  int line;
+};
+
+struct ExcObj : Object {
+  TypeObj* type;
+  std::vector<Value> args;
+  Value context;  // __context__
+  Value cause;    // __cause__
+  bool suppress_context = false;
+  std::vector<TracebackEntry> traceback;  // oldest frame first
+  Value attrs;  // DictObj of extra attributes set on the instance, or None
+  ExcObj(TypeObj* t, std::vector<Value> a) : Object(ObjKind::Exception), type(t), args(std::move(a)) { incref(t); }
+  ~ExcObj() override { decref(type); }
+};
+
+// ---- Functions and coroutines ---------------------------------------------------------
+
+// A coroutine or plain function defined by the scenario.
+struct FunctionObj : Object {
+  const CodeObject* code;
+  std::vector<Value> defaults;  // one per parameter; Unbound = required
+  Value bound_self;             // for methods; None otherwise
+  FunctionObj(const CodeObject* c) : Object(ObjKind::Function), code(c) {}
+};
+
+// A method bound to an instance (`db.query`).
+struct BoundMethodObj : Object {
+  Value self;
+  Value func;
+  BoundMethodObj(Value s, Value f) : Object(ObjKind::BoundMethod), self(std::move(s)), func(std::move(f)) {}
+};
+
+struct InstanceObj : Object {
+  TypeObj* type;
+  std::vector<std::pair<std::string, Value>> fields;
+  explicit InstanceObj(TypeObj* t) : Object(ObjKind::Instance), type(t) { incref(t); }
+  ~InstanceObj() override { decref(type); }
+  Value* find(std::string_view name) {
+    for (auto& [k, v] : fields) if (k == name) return &v;
+    return nullptr;
+  }
+};
+
+// What one activation of a scenario coroutine or function holds. Frames of
+// one task form a chain through `awaiting_coro` (await runs inline: no new
+// task, no loop iteration), so a deep await chain costs heap, not C++ stack.
+struct Frame {
+  struct Block {
+    int handler;    // pc of the handler
+    int exc_depth;  // handled-exception stack depth to restore
+  };
+  const CodeObject* code;
+  Frame* parent = nullptr;  // the frame awaiting this one
+  int pc = 0;
+  bool suspended = false;  // waiting at the instruction at pc
+  std::vector<Block> blocks;
+  std::vector<Value> handled;   // exceptions being handled (for bare raise and __context__)
+  Value awaiting;               // future or coroutine this frame waits on
+  Value timer;                  // sleep's timer handle, cancelled when the frame resumes
+  std::vector<Value> slots;
+  explicit Frame(const CodeObject* c);
+};
+
+struct CoroObj : Object {
+  enum class State : uint8_t { Created, Running, Suspended, Done };
+  Frame frame;
+  State state = State::Created;
+  bool awaited = false;        // was ever awaited or wrapped in a task
+  SourcePos created_at;
+  const CodeObject* creator = nullptr;
+  explicit CoroObj(const CodeObject* code) : Object(ObjKind::Coroutine), frame(code) {}
+  ~CoroObj() override;
+};
+
+// ---- The loop's handles ------------------------------------------------------------------
+
+using Callback = void (*)(Interp&, const Value& a, const Value& b);
+
+struct HandleObj : Object {
+  Callback fn;
+  Value a, b;
+  bool cancelled = false;
+  bool scheduled = false;  // timers: still in the loop's heap
+  int64_t when = 0;  // timers: deadline in ns
+  uint64_t seq = 0;  // timers: scheduling order, the tie-break for equal deadlines
+  HandleObj(Callback f, Value x, Value y) : Object(ObjKind::Handle), fn(f), a(std::move(x)), b(std::move(y)) {}
+};
+
+// ---- Futures and tasks ----------------------------------------------------------------------
+
+struct DoneCallback {
+  Callback fn;  // called as fn(interp, ctx, future)
+  Value ctx;
+};
+
+struct FutureObj : Object {
+  enum class State : uint8_t { Pending, Cancelled, Finished };
+  State state = State::Pending;
+  bool log_traceback = false;  // an exception was set and never retrieved
+  Value result;
+  Value exception;
+  Value cancel_message;
+  Value cancelled_exc;  // the CancelledError that cancelled a task, re-raised once
+  std::vector<DoneCallback> callbacks;
+  // gather's result future: its children, and whether cancel() reached them.
+  std::vector<Value> children;
+  bool cancel_requested = false;
+  bool is_gathering = false;
+  explicit FutureObj(ObjKind k = ObjKind::Future) : Object(k) {}
+  bool done() const { return state != State::Pending; }
+  ~FutureObj() override;
+};
+
+struct TaskObj : FutureObj {
+  Value coro;  // CoroObj
+  Frame* top = nullptr;  // innermost frame of the await chain
+  std::string name;
+  Value fut_waiter;
+  bool must_cancel = false;
+  int num_cancels_requested = 0;
+  uint64_t serial = 0;  // creation order
+  TaskObj() : FutureObj(ObjKind::Task) {}
+};
+
+// ---- Iterators ------------------------------------------------------------------------------
+
+struct IteratorObj : Object {
+  enum class Kind : uint8_t { Seq, List, Range } ikind;
+  std::vector<Value> items;  // Seq: a snapshot
+  Value source;              // List: the live list
+  size_t pos = 0;
+  int64_t cur = 0, stop = 0, step = 1;  // Range
+  explicit IteratorObj(Kind k) : Object(ObjKind::Iterator), ikind(k) {}
+};
+
+}  // namespace corun

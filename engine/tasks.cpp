@@ -1,0 +1,234 @@
+// Tasks and gather, after Lib/asyncio/tasks.py (3.11): a task's first step is
+// scheduled with call_soon; it wakes through its own __wakeup done-callback,
+// never inline; cancel() cancels the future it waits on, or arranges for
+// CancelledError to be thrown into it at its next step.
+#include <algorithm>
+
+#include "engine/builtins.h"
+#include "engine/interp.h"
+
+namespace corun {
+
+namespace {
+
+void task_step(Interp& in, const Value& task, const Value& exc);
+
+void task_step_cb(Interp& in, const Value& task, const Value& exc) { task_step(in, task, exc); }
+
+// Task.__wakeup(future)
+void task_wakeup(Interp& in, const Value& task, const Value& future) {
+  FutureObj* f = future.as<FutureObj>();
+  Value exc;
+  try {
+    in.future_result(f);
+  } catch (PyException& e) {
+    exc = std::move(e.exc);
+  }
+  task_step(in, task, exc);
+}
+
+bool is_cancelled_error(Interp& in, const Value& exc) {
+  return exc.is(ObjKind::Exception) && exc.as<ExcObj>()->type->is_subclass_of(in.builtins().CancelledError);
+}
+
+// Task.__step(exc)
+void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
+  TaskObj* t = task_value.as<TaskObj>();
+  if (t->done()) return;  // CPython raises InvalidStateError here; it cannot happen through corun's paths
+  Value exc = exc_in;
+  if (t->must_cancel) {
+    if (!is_cancelled_error(in, exc)) exc = in.make_cancelled_error(t);
+    t->must_cancel = false;
+  }
+  t->fut_waiter = Value();
+  Value result;
+  Interp::StepOutcome outcome = in.run_task(t, exc, result);
+  switch (outcome) {
+    case Interp::StepOutcome::Returned:
+      if (t->must_cancel) {
+        t->must_cancel = false;
+        in.future_cancel(t, t->cancel_message);
+      } else {
+        in.future_set_result(t, std::move(result));
+      }
+      break;
+    case Interp::StepOutcome::Raised:
+      if (is_cancelled_error(in, result)) {
+        t->cancelled_exc = result;  // re-raised once by the first await of the task
+        in.future_cancel(t, Value());
+      } else {
+        in.future_set_exception(t, std::move(result));
+      }
+      break;
+    case Interp::StepOutcome::Yield0:
+      in.loop().call_soon(task_step_cb, task_value);
+      break;
+    case Interp::StepOutcome::YieldFuture: {
+      FutureObj* f = result.as<FutureObj>();
+      if (f == t) {
+        in.loop().call_soon(task_step_cb, task_value,
+                            in.make_exception(in.builtins().RuntimeError, "Task cannot await on itself: " + in.repr(task_value)));
+        break;
+      }
+      in.future_add_done_callback(f, task_wakeup, task_value);
+      t->fut_waiter = result;
+      if (t->must_cancel) {
+        if (in.future_cancel_any(f, t->cancel_message)) t->must_cancel = false;
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+Ref<TaskObj> Interp::create_task(Value coro, Value name) {
+  if (!coro.is(ObjKind::Coroutine)) raise(builtins_->TypeError, "a coroutine was expected, got " + repr(coro));
+  CoroObj* c = coro.as<CoroObj>();
+  if (c->state != CoroObj::State::Created || c->awaited)
+    raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
+  c->awaited = true;
+  Ref<TaskObj> t(new TaskObj());
+  t->serial = ++task_counter_;
+  t->name = name.is_none() ? "Task-" + std::to_string(t->serial) : str(name);
+  t->coro = std::move(coro);
+  t->top = &c->frame;
+  loop_->call_soon(task_step_cb, Value(t));
+  tasks_.push_back(t.get());
+  return t;
+}
+
+// Task.cancel(msg)
+bool Interp::task_cancel(TaskObj* t, Value msg) {
+  t->log_traceback = false;
+  if (t->done()) return false;
+  ++t->num_cancels_requested;
+  if (!t->fut_waiter.is_none()) {
+    if (future_cancel_any(t->fut_waiter.as<FutureObj>(), msg)) return true;
+  }
+  t->must_cancel = true;
+  t->cancel_message = std::move(msg);
+  return true;
+}
+
+// fut.cancel(msg) dispatched on the kind of future, as Python's method call is.
+bool Interp::future_cancel_any(FutureObj* f, Value msg) {
+  if (f->okind == ObjKind::Task) return task_cancel(static_cast<TaskObj*>(f), std::move(msg));
+  if (f->is_gathering) {
+    // _GatheringFuture.cancel: cancel the children; the outer future is
+    // resolved by their done callbacks.
+    if (f->done()) return false;
+    bool ret = false;
+    std::vector<Value> children = f->children;
+    for (auto& child : children)
+      if (future_cancel_any(child.as<FutureObj>(), msg)) ret = true;
+    if (ret) f->cancel_requested = true;
+    return ret;
+  }
+  return future_cancel(f, std::move(msg));
+}
+
+std::vector<TaskObj*> Interp::all_tasks() const {
+  std::vector<TaskObj*> out;
+  for (TaskObj* t : tasks_) if (t && !t->done()) out.push_back(t);
+  return out;
+}
+
+void Interp::forget_task(TaskObj* t) {
+  auto it = std::find(tasks_.rbegin(), tasks_.rend(), t);
+  if (it != tasks_.rend()) *it = nullptr;
+  // Compact now and then so the list stays proportional to live tasks.
+  if (++dead_tasks_ > 1024 && dead_tasks_ * 2 > tasks_.size()) {
+    tasks_.erase(std::remove(tasks_.begin(), tasks_.end(), nullptr), tasks_.end());
+    dead_tasks_ = 0;
+  }
+}
+
+// ---- gather ------------------------------------------------------------------------------
+
+namespace {
+
+struct GatherState : Object {
+  Value outer;  // the _GatheringFuture
+  size_t nfuts = 0;
+  size_t nfinished = 0;
+  bool return_exceptions = false;
+  GatherState() : Object(ObjKind::Misc) {}
+};
+
+// gather's _done_callback(fut)
+void gather_done(Interp& in, const Value& state_value, const Value& fut_value) {
+  GatherState* st = state_value.as<GatherState>();
+  FutureObj* fut = fut_value.as<FutureObj>();
+  FutureObj* outer = st->outer.as<FutureObj>();
+  ++st->nfinished;
+  if (outer->done()) {
+    if (fut->state != FutureObj::State::Cancelled) fut->log_traceback = false;  // fut.exception(): mark retrieved
+    return;
+  }
+  if (!st->return_exceptions) {
+    if (fut->state == FutureObj::State::Cancelled) {
+      in.future_set_exception(outer, in.make_cancelled_error(fut));
+      return;
+    }
+    fut->log_traceback = false;
+    if (!fut->exception.is_none()) {
+      in.future_set_exception(outer, fut->exception);
+      return;
+    }
+  }
+  if (st->nfinished == st->nfuts) {
+    std::vector<Value> results;
+    for (auto& child_value : outer->children) {
+      FutureObj* child = child_value.as<FutureObj>();
+      if (child->state == FutureObj::State::Cancelled) {
+        // CancelledError('' if msg is None else msg): a new one, no context.
+        Value msg = child->cancel_message.is_none() ? make_str("") : child->cancel_message;
+        results.push_back(in.make_exception_args(in.builtins().CancelledError, {msg}));
+      } else {
+        child->log_traceback = false;
+        results.push_back(child->exception.is_none() ? child->result : child->exception);
+      }
+    }
+    if (outer->cancel_requested) {
+      in.future_set_exception(outer, in.make_cancelled_error(fut));
+    } else {
+      in.future_set_result(outer, make_list(std::move(results)));
+    }
+  }
+}
+
+}  // namespace
+
+Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
+  if (awaitables.empty()) {
+    Ref<FutureObj> outer = create_future();
+    future_set_result(outer.get(), make_list());
+    return Value(outer);
+  }
+  Ref<FutureObj> outer(new FutureObj());
+  outer->is_gathering = true;
+  Ref<GatherState> st(new GatherState());
+  st->outer = Value(outer);
+  st->return_exceptions = return_exceptions;
+  // ensure_future each argument; the same awaitable twice is one child.
+  std::vector<std::pair<Object*, Value>> arg_to_fut;
+  std::vector<Value> children;
+  for (auto& arg : awaitables) {
+    Value fut;
+    for (auto& [k, v] : arg_to_fut) if (k == arg.obj() && arg.is_obj()) fut = v;
+    if (fut.is_none()) {
+      if (arg.is(ObjKind::Coroutine)) fut = Value(create_task(arg, Value()));
+      else if (arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) fut = arg;
+      else raise(builtins_->TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+      if (arg.is_obj()) arg_to_fut.emplace_back(arg.obj(), fut);
+      ++st->nfuts;
+      future_add_done_callback(fut.as<FutureObj>(), gather_done, Value(st));
+    }
+    children.push_back(fut);
+  }
+  outer->children = std::move(children);
+  return Value(outer);
+}
+
+}  // namespace corun

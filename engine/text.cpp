@@ -1,0 +1,703 @@
+// Python's str(), repr(), format(), truth, arithmetic and comparison over
+// corun's values — byte for byte as CPython prints them.
+#include <cmath>
+#include <cstring>
+
+#include "engine/builtins.h"
+#include "engine/interp.h"
+#include "engine/pyformat.h"
+
+namespace corun {
+
+// ---- plain data helpers (value.h) ----------------------------------------------------
+
+Value make_str(std::string s) { return Value(new StrObj(std::move(s))); }
+Value make_list(std::vector<Value> v) { return Value(new ListObj(std::move(v))); }
+Value make_tuple(std::vector<Value> v) { return Value(new TupleObj(std::move(v))); }
+
+int64_t RangeObj::length() const {
+  if (step > 0 && start < stop) return (stop - start - 1) / step + 1;
+  if (step < 0 && start > stop) return (start - stop - 1) / (-step) + 1;
+  return 0;
+}
+
+bool values_equal(const Value& a, const Value& b) {
+  if (a.is_number() && b.is_number()) {
+    if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();
+    return a.as_int() == b.as_int();
+  }
+  if (a.kind() != b.kind()) return false;
+  if (a.is_none()) return true;
+  if (!a.is_obj()) return a.same(b);
+  if (a.obj() == b.obj()) return true;
+  if (a.obj()->okind != b.obj()->okind) return false;
+  switch (a.obj()->okind) {
+    case ObjKind::Str: return str_of(a) == str_of(b);
+    case ObjKind::List:
+    case ObjKind::Tuple: {
+      const auto& x = a.is(ObjKind::List) ? a.as<ListObj>()->items : a.as<TupleObj>()->items;
+      const auto& y = b.is(ObjKind::List) ? b.as<ListObj>()->items : b.as<TupleObj>()->items;
+      if (x.size() != y.size()) return false;
+      for (size_t i = 0; i < x.size(); ++i) if (!values_equal(x[i], y[i])) return false;
+      return true;
+    }
+    case ObjKind::Dict: {
+      auto* x = a.as<DictObj>();
+      auto* y = b.as<DictObj>();
+      if (x->entries.size() != y->entries.size()) return false;
+      for (auto& [k, v] : x->entries) {
+        Value* w = y->find(k);
+        if (!w || !values_equal(v, *w)) return false;
+      }
+      return true;
+    }
+    case ObjKind::Range: {
+      auto* x = a.as<RangeObj>();
+      auto* y = b.as<RangeObj>();
+      return x->length() == y->length() && (x->length() == 0 || (x->start == y->start && (x->length() == 1 || x->step == y->step)));
+    }
+    default: return false;
+  }
+}
+
+size_t value_hash(const Value& v) {
+  if (v.is_intlike()) return std::hash<int64_t>()(v.as_int());
+  if (v.is_float()) {
+    double d = v.as_float();
+    if (d == std::floor(d) && std::fabs(d) < 9e18) return std::hash<int64_t>()(int64_t(d));
+    return std::hash<double>()(d);
+  }
+  if (v.is(ObjKind::Str)) return std::hash<std::string>()(str_of(v));
+  if (v.is(ObjKind::Tuple)) {
+    size_t h = 0x345678;
+    for (auto& x : v.as<TupleObj>()->items) h = h * 1000003 ^ value_hash(x);
+    return h;
+  }
+  if (v.is_obj()) return std::hash<const void*>()(v.obj());
+  return 0;
+}
+
+Value* DictObj::find(const Value& key) {
+  for (auto& [k, v] : entries) if (values_equal(k, key)) return &v;
+  return nullptr;
+}
+
+void DictObj::set(const Value& key, Value v) {
+  if (Value* slot = find(key)) { *slot = std::move(v); return; }
+  entries.emplace_back(key, std::move(v));
+}
+
+bool DictObj::erase(const Value& key) {
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (values_equal(entries[i].first, key)) { entries.erase(entries.begin() + long(i)); return true; }
+  return false;
+}
+
+// ---- types -----------------------------------------------------------------------------
+
+TypeObj* Interp::type_of(const Value& v) const {
+  const Builtins& b = *builtins_;
+  switch (v.kind()) {
+    case VKind::Unbound:
+    case VKind::None: return b.none;
+    case VKind::Bool: return b.bool_;
+    case VKind::Int: return b.int_;
+    case VKind::Float: return b.float_;
+    case VKind::Obj: break;
+  }
+  switch (v.obj()->okind) {
+    case ObjKind::Str: return b.str;
+    case ObjKind::List: return b.list;
+    case ObjKind::Tuple: return b.tuple;
+    case ObjKind::Dict: return b.dict;
+    case ObjKind::Range: return b.range;
+    case ObjKind::Type: return b.type;
+    case ObjKind::Exception: return v.as<ExcObj>()->type;
+    case ObjKind::Builtin: return b.builtin_function;
+    case ObjKind::Function: return b.function;
+    case ObjKind::Coroutine: return b.coroutine;
+    case ObjKind::Future: return b.future;
+    case ObjKind::Task: return b.task;
+    case ObjKind::Module: return b.module;
+    case ObjKind::BoundMethod: return b.method;
+    case ObjKind::Instance: return v.as<InstanceObj>()->type;
+    case ObjKind::Iterator: return b.iterator;
+    case ObjKind::Handle: return b.handle;
+    case ObjKind::Loop:
+    case ObjKind::Misc: return b.object;
+  }
+  return b.object;
+}
+
+// ---- repr / str -------------------------------------------------------------------------
+
+namespace {
+
+std::string fake_address(const void* p) {
+  // CPython prints real addresses; corun's are stable per run but mean nothing.
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%012llx", (unsigned long long)(uintptr_t)p);
+  return buf;
+}
+
+std::string join_reprs(Interp& in, const std::vector<Value>& items) {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) s += ", ";
+    s += in.repr(items[i]);
+  }
+  return s;
+}
+
+std::string future_state_text(const FutureObj* f) {
+  switch (f->state) {
+    case FutureObj::State::Pending: return "pending";
+    case FutureObj::State::Cancelled: return "cancelled";
+    case FutureObj::State::Finished: return "finished";
+  }
+  return "";
+}
+
+}  // namespace
+
+// <Task pending name='Task-2' coro=<worker() running at x.yaml:5>>, as base_tasks._task_repr_info.
+std::string task_repr(Interp& in, const TaskObj* t) {
+  std::string s = "<Task " + future_state_text(t);
+  if (t->state == FutureObj::State::Pending && t->must_cancel) s = "<Task cancelling";
+  s += " name=" + pyfmt::str_repr(t->name);
+  const CoroObj* c = t->coro.is(ObjKind::Coroutine) ? t->coro.as<CoroObj>() : nullptr;
+  if (c) {
+    const Frame* f = t->top ? t->top : &c->frame;
+    std::string where;
+    if (c->state == CoroObj::State::Done || t->done())
+      where = "done, defined at " + in.location(c->frame.code, c->frame.code->def_line);
+    else
+      where = "running at " + in.location(f->code, f->code->code.empty() ? 0 : f->code->code[size_t(f->pc)].line);
+    s += " coro=<" + c->frame.code->name + "() " + where + ">";
+  }
+  if (t->state == FutureObj::State::Finished) {
+    if (!t->exception.is_none()) s += " exception=" + in.repr(t->exception);
+    else s += " result=" + in.repr(t->result);
+  }
+  return s + ">";
+}
+
+std::string Interp::repr(const Value& v) {
+  switch (v.kind()) {
+    case VKind::Unbound:
+    case VKind::None: return "None";
+    case VKind::Bool: return v.as_bool() ? "True" : "False";
+    case VKind::Int: return pyfmt::int_str(v.as_int());
+    case VKind::Float: return pyfmt::float_repr(v.as_float());
+    case VKind::Obj: break;
+  }
+  Object* o = v.obj();
+  switch (o->okind) {
+    case ObjKind::Str: return pyfmt::str_repr(str_of(v));
+    case ObjKind::List: return "[" + join_reprs(*this, v.as<ListObj>()->items) + "]";
+    case ObjKind::Tuple: {
+      const auto& items = v.as<TupleObj>()->items;
+      return "(" + join_reprs(*this, items) + (items.size() == 1 ? ",)" : ")");
+    }
+    case ObjKind::Dict: {
+      std::string s = "{";
+      bool first = true;
+      for (auto& [k, val] : v.as<DictObj>()->entries) {
+        if (!first) s += ", ";
+        first = false;
+        s += repr(k) + ": " + repr(val);
+      }
+      return s + "}";
+    }
+    case ObjKind::Range: {
+      auto* r = v.as<RangeObj>();
+      return "range(" + std::to_string(r->start) + ", " + std::to_string(r->stop) +
+             (r->step != 1 ? ", " + std::to_string(r->step) : "") + ")";
+    }
+    case ObjKind::Type: {
+      auto* t = v.as<TypeObj>();
+      return "<class '" + (t->module == "builtins" ? t->name : t->module + "." + t->name) + "'>";
+    }
+    case ObjKind::Exception: {
+      auto* e = v.as<ExcObj>();
+      if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
+        const auto& excs = e->args[1].as<TupleObj>()->items;
+        return e->type->name + "(" + repr(e->args[0]) + ", [" + join_reprs(*this, excs) + "])";
+      }
+      return e->type->name + "(" + join_reprs(*this, e->args) + ")";
+    }
+    case ObjKind::Builtin: {
+      auto* b = v.as<BuiltinObj>();
+      if (!b->self.is_none()) return "<built-in method " + std::string(b->name) + " of " + type_of(b->self)->name + " object at " + fake_address(b->self.obj()) + ">";
+      return "<built-in function " + std::string(b->name) + ">";
+    }
+    case ObjKind::Function: return "<function " + v.as<FunctionObj>()->code->name + " at " + fake_address(o) + ">";
+    case ObjKind::BoundMethod: {
+      auto* m = v.as<BoundMethodObj>();
+      return "<bound method " + type_of(m->self)->name + "." + m->func.as<FunctionObj>()->code->name + " of " + repr(m->self) + ">";
+    }
+    case ObjKind::Coroutine: return "<coroutine object " + v.as<CoroObj>()->frame.code->name + " at " + fake_address(o) + ">";
+    case ObjKind::Task: return task_repr(*this, v.as<TaskObj>());
+    case ObjKind::Future: {
+      auto* f = v.as<FutureObj>();
+      std::string s = "<Future " + future_state_text(f);
+      if (f->state == FutureObj::State::Finished)
+        s += !f->exception.is_none() ? " exception=" + repr(f->exception) : " result=" + repr(f->result);
+      return s + ">";
+    }
+    case ObjKind::Module: return "<module '" + v.as<ModuleObj>()->name + "'>";
+    case ObjKind::Instance: {
+      auto* i = v.as<InstanceObj>();
+      return "<__main__." + i->type->name + " object at " + fake_address(o) + ">";
+    }
+    case ObjKind::Iterator: return "<iterator object at " + fake_address(o) + ">";
+    case ObjKind::Handle: return "<TimerHandle>";
+    case ObjKind::Loop: return "<_UnixSelectorEventLoop running=True closed=False debug=" + std::string(options_.debug ? "True" : "False") + ">";
+    case ObjKind::Misc: return "<object at " + fake_address(o) + ">";
+  }
+  return "<object>";
+}
+
+std::string Interp::str(const Value& v) {
+  if (v.is(ObjKind::Str)) return str_of(v);
+  if (v.is(ObjKind::Exception)) {
+    auto* e = v.as<ExcObj>();
+    if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
+      size_t n = e->args[1].as<TupleObj>()->items.size();
+      return str(e->args[0]) + " (" + std::to_string(n) + " sub-exception" + (n == 1 ? "" : "s") + ")";
+    }
+    if (e->args.empty()) return "";
+    if (e->args.size() == 1) {
+      if (e->type->is_subclass_of(builtins_->KeyError)) return repr(e->args[0]);
+      return str(e->args[0]);
+    }
+    return repr(make_tuple(e->args));
+  }
+  return repr(v);
+}
+
+std::string Interp::format(const Value& v, std::string_view spec) {
+  try {
+    if (v.is_bool()) return pyfmt::format_bool(v.as_bool(), spec);
+    if (v.is_int()) return pyfmt::format_int(v.as_int(), spec);
+    if (v.is_float()) return pyfmt::format_float(v.as_float(), spec);
+    if (v.is(ObjKind::Str)) return pyfmt::format_str(str_of(v), spec);
+  } catch (const pyfmt::FormatError& e) {
+    raise(builtins_->ValueError, e.what());
+  }
+  // object.__format__: only the empty spec is allowed.
+  if (!spec.empty())
+    raise(builtins_->TypeError, "unsupported format string passed to " + type_of(v)->name + ".__format__");
+  return str(v);
+}
+
+bool Interp::truthy(const Value& v) {
+  switch (v.kind()) {
+    case VKind::Unbound:
+    case VKind::None: return false;
+    case VKind::Bool:
+    case VKind::Int: return v.as_int() != 0;
+    case VKind::Float: return v.as_float() != 0.0;
+    case VKind::Obj: break;
+  }
+  switch (v.obj()->okind) {
+    case ObjKind::Str: return !str_of(v).empty();
+    case ObjKind::List: return !v.as<ListObj>()->items.empty();
+    case ObjKind::Tuple: return !v.as<TupleObj>()->items.empty();
+    case ObjKind::Dict: return !v.as<DictObj>()->entries.empty();
+    case ObjKind::Range: return v.as<RangeObj>()->length() != 0;
+    default: return true;
+  }
+}
+
+// ---- arithmetic ---------------------------------------------------------------------------
+
+namespace {
+
+const char* op_symbol(BinOp op) {
+  switch (op) {
+    case BinOp::Add: return "+";
+    case BinOp::Sub: return "-";
+    case BinOp::Mul: return "*";
+    case BinOp::Div: return "/";
+    case BinOp::FloorDiv: return "//";
+    case BinOp::Mod: return "%";
+    case BinOp::Pow: return "** or pow()";
+  }
+  return "?";
+}
+
+Value repeat_seq(Interp& in, const Value& seq, int64_t n) {
+  if (n < 0) n = 0;
+  if (seq.is(ObjKind::Str)) {
+    std::string out;
+    const std::string& s = str_of(seq);
+    if (s.size() * size_t(n) > (size_t(1) << 30)) in.raise(in.builtins().OverflowError, "repeated string is too long");
+    for (int64_t i = 0; i < n; ++i) out += s;
+    return make_str(std::move(out));
+  }
+  const auto& items = seq.is(ObjKind::List) ? seq.as<ListObj>()->items : seq.as<TupleObj>()->items;
+  if (items.size() * size_t(n) > (size_t(1) << 27)) in.raise(in.builtins().OverflowError, "repeated sequence is too long");
+  std::vector<Value> out;
+  for (int64_t i = 0; i < n; ++i) out.insert(out.end(), items.begin(), items.end());
+  return seq.is(ObjKind::List) ? make_list(std::move(out)) : make_tuple(std::move(out));
+}
+
+}  // namespace
+
+Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
+  const Builtins& B = *builtins_;
+  if (a.is_intlike() && b.is_intlike()) {
+    int64_t x = a.as_int(), y = b.as_int(), r = 0;
+    auto overflow = [&]() -> Value { raise(B.OverflowError, "integer overflow (corun integers are 64-bit)"); };
+    switch (op) {
+      case BinOp::Add: if (__builtin_add_overflow(x, y, &r)) overflow(); return Value::integer(r);
+      case BinOp::Sub: if (__builtin_sub_overflow(x, y, &r)) overflow(); return Value::integer(r);
+      case BinOp::Mul: if (__builtin_mul_overflow(x, y, &r)) overflow(); return Value::integer(r);
+      case BinOp::Div:
+        if (y == 0) raise(B.ZeroDivisionError, "division by zero");
+        return Value::flt(double(x) / double(y));
+      case BinOp::FloorDiv: {
+        if (y == 0) raise(B.ZeroDivisionError, "integer division or modulo by zero");
+        if (x == INT64_MIN && y == -1) overflow();
+        int64_t q = x / y;
+        if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
+        return Value::integer(q);
+      }
+      case BinOp::Mod: {
+        if (y == 0) raise(B.ZeroDivisionError, "integer division or modulo by zero");
+        if (y == -1) return Value::integer(0);
+        int64_t m = x % y;
+        if (m != 0 && ((m < 0) != (y < 0))) m += y;
+        return Value::integer(m);
+      }
+      case BinOp::Pow: {
+        if (y < 0) {
+          if (x == 0) raise(B.ZeroDivisionError, "0.0 cannot be raised to a negative power");
+          return Value::flt(std::pow(double(x), double(y)));
+        }
+        int64_t result = 1, base = x;
+        int64_t e = y;
+        while (e > 0) {
+          if (e & 1) { if (__builtin_mul_overflow(result, base, &result)) overflow(); }
+          e >>= 1;
+          if (e > 0 && __builtin_mul_overflow(base, base, &base)) overflow();
+        }
+        return Value::integer(result);
+      }
+    }
+  }
+  if (a.is_number() && b.is_number()) {
+    double x = a.as_double(), y = b.as_double();
+    switch (op) {
+      case BinOp::Add: return Value::flt(x + y);
+      case BinOp::Sub: return Value::flt(x - y);
+      case BinOp::Mul: return Value::flt(x * y);
+      case BinOp::Div:
+        if (y == 0) raise(B.ZeroDivisionError, "float division by zero");
+        return Value::flt(x / y);
+      case BinOp::FloorDiv: {
+        if (y == 0) raise(B.ZeroDivisionError, "float floor division by zero");
+        double m = std::fmod(x, y);
+        double div = (x - m) / y;
+        if (m != 0 && ((y < 0) != (m < 0))) div -= 1.0;
+        double fl = std::floor(div);
+        if (div - fl > 0.5) fl += 1.0;
+        if (div == 0) fl = std::copysign(0.0, x / y);
+        return Value::flt(fl);
+      }
+      case BinOp::Mod: {
+        if (y == 0) raise(B.ZeroDivisionError, "float modulo");
+        double m = std::fmod(x, y);
+        if (m != 0) { if ((y < 0) != (m < 0)) m += y; }
+        else m = std::copysign(0.0, y);
+        return Value::flt(m);
+      }
+      case BinOp::Pow:
+        if (x == 0 && y < 0) raise(B.ZeroDivisionError, "0.0 cannot be raised to a negative power");
+        if (x < 0 && y != std::floor(y)) raise(B.ValueError, "complex results are not supported by corun");
+        return Value::flt(std::pow(x, y));
+    }
+  }
+  if (op == BinOp::Add) {
+    if (a.is(ObjKind::Str) && b.is(ObjKind::Str)) return make_str(str_of(a) + str_of(b));
+    if (a.is(ObjKind::List) && b.is(ObjKind::List)) {
+      std::vector<Value> v = a.as<ListObj>()->items;
+      v.insert(v.end(), b.as<ListObj>()->items.begin(), b.as<ListObj>()->items.end());
+      return make_list(std::move(v));
+    }
+    if (a.is(ObjKind::Tuple) && b.is(ObjKind::Tuple)) {
+      std::vector<Value> v = a.as<TupleObj>()->items;
+      v.insert(v.end(), b.as<TupleObj>()->items.begin(), b.as<TupleObj>()->items.end());
+      return make_tuple(std::move(v));
+    }
+    if (a.is(ObjKind::Str)) raise(B.TypeError, "can only concatenate str (not \"" + type_of(b)->name + "\") to str");
+    if (a.is(ObjKind::List)) raise(B.TypeError, "can only concatenate list (not \"" + type_of(b)->name + "\") to list");
+    if (a.is(ObjKind::Tuple)) raise(B.TypeError, "can only concatenate tuple (not \"" + type_of(b)->name + "\") to tuple");
+  }
+  if (op == BinOp::Mul) {
+    bool seq_a = a.is(ObjKind::Str) || a.is(ObjKind::List) || a.is(ObjKind::Tuple);
+    bool seq_b = b.is(ObjKind::Str) || b.is(ObjKind::List) || b.is(ObjKind::Tuple);
+    if (seq_a && b.is_intlike()) return repeat_seq(*this, a, b.as_int());
+    if (seq_b && a.is_intlike()) return repeat_seq(*this, b, a.as_int());
+    if (seq_a || seq_b)
+      raise(B.TypeError, "can't multiply sequence by non-int of type '" + type_of(seq_a ? b : a)->name + "'");
+  }
+  if (op == BinOp::Mod && a.is(ObjKind::Str))
+    raise(B.TypeError, "printf-style '%' formatting is not supported by corun; use an f-string");
+  raise(B.TypeError, std::string("unsupported operand type(s) for ") + op_symbol(op) + ": '" + type_of(a)->name +
+                         "' and '" + type_of(b)->name + "'");
+}
+
+namespace {
+
+bool contains(Interp& in, const Value& container, const Value& item) {
+  if (container.is(ObjKind::Str)) {
+    if (!item.is(ObjKind::Str))
+      in.raise(in.builtins().TypeError, "'in <string>' requires string as left operand, not " + in.type_of(item)->name);
+    return str_of(container).find(str_of(item)) != std::string::npos;
+  }
+  if (container.is(ObjKind::Dict)) return container.as<DictObj>()->find(item) != nullptr;
+  if (container.is(ObjKind::Range)) {
+    auto* r = container.as<RangeObj>();
+    if (!item.is_intlike()) return false;
+    int64_t x = item.as_int();
+    if (r->step > 0 ? (x < r->start || x >= r->stop) : (x > r->start || x <= r->stop)) return false;
+    return (x - r->start) % r->step == 0;
+  }
+  if (container.is(ObjKind::List) || container.is(ObjKind::Tuple)) {
+    const auto& items = container.is(ObjKind::List) ? container.as<ListObj>()->items : container.as<TupleObj>()->items;
+    for (auto& x : items) if (x.same(item) || values_equal(x, item)) return true;
+    return false;
+  }
+  Value it = in.get_iter(container), x;
+  while (in.iter_next(it, x)) if (x.same(item) || values_equal(x, item)) return true;
+  return false;
+}
+
+const char* cmp_symbol(CmpOp op) {
+  switch (op) {
+    case CmpOp::Lt: return "<";
+    case CmpOp::Le: return "<=";
+    case CmpOp::Gt: return ">";
+    case CmpOp::Ge: return ">=";
+    default: return "?";
+  }
+}
+
+// -1, 0, 1 for ordered comparison; raises TypeError when unordered.
+int order(Interp& in, CmpOp op, const Value& a, const Value& b) {
+  if (a.is_number() && b.is_number()) {
+    if (a.is_float() || b.is_float()) {
+      double x = a.as_double(), y = b.as_double();
+      if (std::isnan(x) || std::isnan(y)) return 2;  // every ordered comparison is false
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+  }
+  if (a.is(ObjKind::Str) && b.is(ObjKind::Str)) {
+    int c = str_of(a).compare(str_of(b));  // UTF-8 byte order == code point order
+    return c < 0 ? -1 : c > 0 ? 1 : 0;
+  }
+  bool la = a.is(ObjKind::List), lb = b.is(ObjKind::List), ta = a.is(ObjKind::Tuple), tb = b.is(ObjKind::Tuple);
+  if ((la && lb) || (ta && tb)) {
+    const auto& x = la ? a.as<ListObj>()->items : a.as<TupleObj>()->items;
+    const auto& y = lb ? b.as<ListObj>()->items : b.as<TupleObj>()->items;
+    for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+      if (values_equal(x[i], y[i])) continue;
+      return order(in, op, x[i], y[i]);
+    }
+    return x.size() < y.size() ? -1 : x.size() > y.size() ? 1 : 0;
+  }
+  in.raise(in.builtins().TypeError, std::string("'") + cmp_symbol(op) + "' not supported between instances of '" +
+                                        in.type_of(a)->name + "' and '" + in.type_of(b)->name + "'");
+}
+
+}  // namespace
+
+bool Interp::compare(CmpOp op, const Value& a, const Value& b) {
+  switch (op) {
+    case CmpOp::Eq: return values_equal(a, b);
+    case CmpOp::Ne: return !values_equal(a, b);
+    case CmpOp::Is: return a.same(b) || (a.is_none() && b.is_none());
+    case CmpOp::IsNot: return !(a.same(b) || (a.is_none() && b.is_none()));
+    case CmpOp::In: return contains(*this, b, a);
+    case CmpOp::NotIn: return !contains(*this, b, a);
+    default: break;
+  }
+  int c = order(*this, op, a, b);
+  if (c == 2) return false;
+  switch (op) {
+    case CmpOp::Lt: return c < 0;
+    case CmpOp::Le: return c <= 0;
+    case CmpOp::Gt: return c > 0;
+    case CmpOp::Ge: return c >= 0;
+    default: return false;
+  }
+}
+
+// ---- subscripts, slices, iteration ------------------------------------------------------------
+
+namespace {
+
+// Code-point boundaries of a UTF-8 string (only built for non-ASCII text).
+std::vector<size_t> code_points(const std::string& s) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
+  return starts;
+}
+
+bool is_ascii(const std::string& s) {
+  for (unsigned char c : s) if (c >= 0x80) return false;
+  return true;
+}
+
+}  // namespace
+
+Value Interp::subscript(const Value& obj, const Value& index) {
+  if (obj.is(ObjKind::Dict)) {
+    Value* v = obj.as<DictObj>()->find(index);
+    if (!v) throw PyException{make_exception_args(builtins_->KeyError, {index})};
+    return *v;
+  }
+  auto seq_index = [&](int64_t len, const char* what) -> size_t {
+    if (!index.is_intlike())
+      raise(builtins_->TypeError, std::string(what) + " indices must be integers or slices, not " + type_of(index)->name);
+    int64_t i = index.as_int();
+    if (i < 0) i += len;
+    if (i < 0 || i >= len) raise(builtins_->IndexError, std::string(what) + " index out of range");
+    return size_t(i);
+  };
+  if (obj.is(ObjKind::List)) {
+    auto& items = obj.as<ListObj>()->items;
+    return items[seq_index(int64_t(items.size()), "list")];
+  }
+  if (obj.is(ObjKind::Tuple)) {
+    auto& items = obj.as<TupleObj>()->items;
+    return items[seq_index(int64_t(items.size()), "tuple")];
+  }
+  if (obj.is(ObjKind::Str)) {
+    const std::string& s = str_of(obj);
+    if (is_ascii(s)) return make_str(std::string(1, s[seq_index(int64_t(s.size()), "string")]));
+    auto cps = code_points(s);
+    size_t i = seq_index(int64_t(cps.size()), "string");
+    size_t end = i + 1 < cps.size() ? cps[i + 1] : s.size();
+    return make_str(s.substr(cps[i], end - cps[i]));
+  }
+  if (obj.is(ObjKind::Range)) {
+    auto* r = obj.as<RangeObj>();
+    size_t i = seq_index(r->length(), "range object");
+    return Value::integer(r->start + int64_t(i) * r->step);
+  }
+  if (obj.is(ObjKind::Exception) && false) return Value();
+  raise(builtins_->TypeError, "'" + type_of(obj)->name + "' object is not subscriptable");
+}
+
+Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi, const Value& st) {
+  auto idx = [&](const Value& v) -> int64_t {
+    if (!v.is_intlike()) in.raise(in.builtins().TypeError, "slice indices must be integers or None or have an __index__ method");
+    return v.as_int();
+  };
+  int64_t step = st.is_none() ? 1 : idx(st);
+  if (step == 0) in.raise(in.builtins().ValueError, "slice step cannot be zero");
+  auto pick = [&](int64_t len, auto&& take) {
+    int64_t start, stop;
+    if (lo.is_none()) start = step > 0 ? 0 : len - 1;
+    else { start = idx(lo); if (start < 0) start += len; start = step > 0 ? std::clamp<int64_t>(start, 0, len) : std::clamp<int64_t>(start, -1, len - 1); }
+    if (hi.is_none()) stop = step > 0 ? len : -1;
+    else { stop = idx(hi); if (stop < 0) stop += len; stop = step > 0 ? std::clamp<int64_t>(stop, 0, len) : std::clamp<int64_t>(stop, -1, len - 1); }
+    for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) take(size_t(i));
+  };
+  if (obj.is(ObjKind::List) || obj.is(ObjKind::Tuple)) {
+    const auto& items = obj.is(ObjKind::List) ? obj.as<ListObj>()->items : obj.as<TupleObj>()->items;
+    std::vector<Value> out;
+    pick(int64_t(items.size()), [&](size_t i) { out.push_back(items[i]); });
+    return obj.is(ObjKind::List) ? make_list(std::move(out)) : make_tuple(std::move(out));
+  }
+  if (obj.is(ObjKind::Str)) {
+    const std::string& s = str_of(obj);
+    std::string out;
+    if (is_ascii(s)) {
+      pick(int64_t(s.size()), [&](size_t i) { out += s[i]; });
+    } else {
+      auto cps = code_points(s);
+      pick(int64_t(cps.size()), [&](size_t i) {
+        size_t end = i + 1 < cps.size() ? cps[i + 1] : s.size();
+        out += s.substr(cps[i], end - cps[i]);
+      });
+    }
+    return make_str(std::move(out));
+  }
+  if (obj.is(ObjKind::Range)) {
+    auto* r = obj.as<RangeObj>();
+    std::vector<Value> out;
+    pick(r->length(), [&](size_t i) { out.push_back(Value::integer(r->start + int64_t(i) * r->step)); });
+    return make_list(std::move(out));  // corun simplification: a sliced range is a list
+  }
+  in.raise(in.builtins().TypeError, "'" + in.type_of(obj)->name + "' object is not subscriptable");
+}
+
+Value Interp::get_iter(const Value& v) {
+  if (v.is(ObjKind::Iterator)) return v;
+  if (v.is(ObjKind::List)) {
+    Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::List));
+    it->source = v;
+    return Value(it);
+  }
+  if (v.is(ObjKind::Range)) {
+    auto* r = v.as<RangeObj>();
+    Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Range));
+    it->cur = r->start;
+    it->stop = r->stop;
+    it->step = r->step;
+    return Value(it);
+  }
+  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
+  if (v.is(ObjKind::Tuple)) it->items = v.as<TupleObj>()->items;
+  else if (v.is(ObjKind::Dict)) for (auto& [k, val] : v.as<DictObj>()->entries) it->items.push_back(k);
+  else if (v.is(ObjKind::Str)) {
+    const std::string& s = str_of(v);
+    auto cps = code_points(s);
+    for (size_t i = 0; i < cps.size(); ++i) {
+      size_t end = i + 1 < cps.size() ? cps[i + 1] : s.size();
+      it->items.push_back(make_str(s.substr(cps[i], end - cps[i])));
+    }
+  } else raise(builtins_->TypeError, "'" + type_of(v)->name + "' object is not iterable");
+  return Value(it);
+}
+
+bool Interp::iter_next(const Value& itv, Value& out) {
+  auto* it = itv.as<IteratorObj>();
+  switch (it->ikind) {
+    case IteratorObj::Kind::Seq:
+      if (it->pos >= it->items.size()) return false;
+      out = it->items[it->pos++];
+      return true;
+    case IteratorObj::Kind::List: {
+      auto& items = it->source.as<ListObj>()->items;
+      if (it->pos >= items.size()) return false;
+      out = items[it->pos++];
+      return true;
+    }
+    case IteratorObj::Kind::Range:
+      if (it->step > 0 ? it->cur >= it->stop : it->cur <= it->stop) return false;
+      out = Value::integer(it->cur);
+      it->cur += it->step;
+      return true;
+  }
+  return false;
+}
+
+std::vector<Value> Interp::to_vector(const Value& v) {
+  if (v.is(ObjKind::List)) return v.as<ListObj>()->items;
+  if (v.is(ObjKind::Tuple)) return v.as<TupleObj>()->items;
+  std::vector<Value> out;
+  Value it = get_iter(v), x;
+  while (iter_next(it, x)) out.push_back(x);
+  return out;
+}
+
+Value Interp::iterate_to_vector_value(const Value& iterable) { return make_list(to_vector(iterable)); }
+
+}  // namespace corun

@@ -1,0 +1,153 @@
+#include "engine/yaml_doc.h"
+
+#include <map>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+namespace corun {
+
+const char* YNode::kind_name() const {
+  switch (kind) {
+    case Kind::Null: return "nothing";
+    case Kind::Scalar: return "a scalar";
+    case Kind::Seq: return "a list";
+    case Kind::Map: return "a mapping";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr int kMaxDepth = 200;
+
+SourcePos to_pos(const YAML::Mark& m) { return SourcePos{m.line + 1, m.column + 1}; }
+
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  std::vector<YNode> documents;
+  std::vector<Diagnostic> errors;
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
+    YNode n;
+    n.kind = YNode::Kind::Null;
+    n.pos = to_pos(m);
+    add(std::move(n), anchor);
+  }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    YNode n = it != anchors_.end() ? it->second : YNode{};
+    n.pos = to_pos(m);
+    add(std::move(n), 0);
+  }
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
+    YNode n;
+    n.kind = YNode::Kind::Scalar;
+    n.pos = to_pos(m);
+    n.tag = tag;
+    n.value = value;
+    add(std::move(n), anchor);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(YNode::Kind::Seq, m, tag, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(YNode::Kind::Map, m, tag, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Open {
+    YNode node;
+    YAML::anchor_t anchor;
+    bool have_key = false;
+    YNode key;
+  };
+  std::vector<Open> stack_;
+  std::map<YAML::anchor_t, YNode> anchors_;
+
+  void open(YNode::Kind kind, const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor) {
+    if (int(stack_.size()) >= kMaxDepth)
+      throw ScenarioError(to_pos(m), "the YAML is nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+    Open o;
+    o.node.kind = kind;
+    o.node.pos = to_pos(m);
+    o.node.tag = tag;
+    o.anchor = anchor;
+    stack_.push_back(std::move(o));
+  }
+  void close() {
+    Open o = std::move(stack_.back());
+    stack_.pop_back();
+    add(std::move(o.node), o.anchor);
+  }
+  void add(YNode n, YAML::anchor_t anchor) {
+    if (anchor) anchors_[anchor] = n;
+    if (stack_.empty()) {
+      documents.push_back(std::move(n));
+      return;
+    }
+    Open& top = stack_.back();
+    if (top.node.kind == YNode::Kind::Seq) {
+      top.node.items.push_back(std::move(n));
+    } else if (!top.have_key) {
+      if (n.kind != YNode::Kind::Scalar)
+        errors.push_back({n.pos, "a mapping key must be a plain word, not " + std::string(n.kind_name()), ""});
+      top.key = std::move(n);
+      top.have_key = true;
+    } else {
+      for (auto& [k, v] : top.node.pairs) {
+        if (k.value == top.key.value) {
+          errors.push_back({top.key.pos,
+                            "duplicate key '" + top.key.value + "' (first given at line " + std::to_string(k.pos.line) + ")",
+                            "YAML keeps only one of them; remove or rename one"});
+          break;
+        }
+      }
+      top.node.pairs.emplace_back(std::move(top.key), std::move(n));
+      top.have_key = false;
+    }
+  }
+};
+
+// Hints for the YAML mistakes the scenario language invites.
+std::string hint_for(const SourceFile& file, const YAML::Mark& m, const std::string& msg) {
+  std::string_view line = file.line(m.line + 1);
+  auto colon_brace = line.find(": {");
+  if (colon_brace != std::string_view::npos && (msg.find("map") != std::string::npos || msg.find("flow") != std::string::npos))
+    return "YAML reads a value that starts with '{' as a mapping; quote the template: "
+           "print: \"{name} started\"";
+  if (msg.find("illegal map value") != std::string::npos)
+    return "a plain YAML scalar ends at ': '; quote it as a template (return: \"Result: {x}\") "
+           "or tag the expression (!expr 'f\"Result: {x}\"')";
+  if (line.find('\t') != std::string_view::npos) return "YAML does not allow tabs for indentation; use spaces";
+  return "";
+}
+
+}  // namespace
+
+YNode load_yaml(const SourceFile& file) {
+  std::istringstream in(file.text());
+  TreeBuilder builder;
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(builder)) {
+      if (builder.documents.size() > 1)
+        throw ScenarioError(builder.documents[1].pos, "a scenario file holds one YAML document, found a second one");
+    }
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp's own errors, its depth guard included, end here in our format.
+    std::string msg = e.msg.empty() ? std::string("malformed YAML") : "malformed YAML: " + e.msg;
+    throw ScenarioError(to_pos(e.mark), msg, hint_for(file, e.mark, e.msg));
+  }
+  if (!builder.errors.empty()) throw ScenarioError(std::move(builder.errors));
+  if (builder.documents.empty()) throw ScenarioError(SourcePos{1, 1}, "the scenario is empty", "a scenario needs at least `coroutines:` with a `main`");
+  return std::move(builder.documents[0]);
+}
+
+}  // namespace corun

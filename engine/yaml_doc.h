@@ -1,0 +1,40 @@
+// The scenario's YAML as a small tree of our own, built from yaml-cpp's
+// parser events rather than YAML::Node, because corun needs what Node hides:
+// duplicate keys (Node silently keeps one), whether a scalar was quoted
+// (plain scalars are expressions, quoted ones strings), tags (!expr), and a
+// position for every node.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/diagnostics.h"
+
+namespace corun {
+
+struct YNode {
+  enum class Kind { Null, Scalar, Seq, Map } kind = Kind::Null;
+  SourcePos pos;
+  std::string value;  // scalar text
+  std::string tag;    // "?" plain, "!" quoted or block, "!expr", other explicit tags
+  std::vector<YNode> items;                    // Seq
+  std::vector<std::pair<YNode, YNode>> pairs;  // Map, in document order
+
+  bool is_scalar() const { return kind == Kind::Scalar; }
+  bool is_plain() const { return kind == Kind::Scalar && tag == "?"; }
+  bool is_quoted() const { return kind == Kind::Scalar && tag == "!"; }
+  bool is_expr_tag() const { return kind == Kind::Scalar && tag == "!expr"; }
+  const YNode* get(const std::string& key) const {
+    for (auto& [k, v] : pairs) if (k.value == key) return &v;
+    return nullptr;
+  }
+  const char* kind_name() const;
+};
+
+// Parses exactly one YAML document. Throws ScenarioError (malformed YAML,
+// duplicate keys, several documents, too deep nesting).
+YNode load_yaml(const SourceFile& file);
+
+}  // namespace corun
