@@ -47,12 +47,12 @@ int run_scenario(const std::string& path, const corun::RunOptions& options, bool
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  auto source = std::make_unique<corun::SourceFile>(path, ss.str());
+  auto source = std::make_shared<const corun::SourceFile>(path, ss.str());
   const corun::SourceFile* src = source.get();
   std::unique_ptr<corun::Program> program;
   bool color = use_color(STDERR_FILENO);
   try {
-    program = corun::compile_scenario(std::move(source));
+    program = corun::compile_scenario(source);
   } catch (const corun::ScenarioError& e) {
     for (auto& d : e.diagnostics) std::cerr << src->render(d, color);
     if (e.diagnostics.size() > 1) std::cerr << e.diagnostics.size() << " errors\n";

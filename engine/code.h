@@ -72,7 +72,7 @@ struct GlobalDef {
 
 struct Program {
   std::string name, description;
-  std::unique_ptr<SourceFile> source;
+  std::shared_ptr<const SourceFile> source;
   std::vector<std::unique_ptr<CodeObject>> codes;
   std::vector<GlobalDef> globals;
   // Pending definitions to instantiate at start: (global index, code) ...
@@ -94,6 +94,6 @@ struct Program {
 };
 
 // Loads and compiles a scenario file; throws ScenarioError.
-std::unique_ptr<Program> compile_scenario(std::unique_ptr<SourceFile> source);
+std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source);
 
 }  // namespace corun

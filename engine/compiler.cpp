@@ -20,24 +20,27 @@ const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "se
                                          "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
 const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return"};
 const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
-const std::set<std::string> kLaterVerbs = {"async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
+const std::set<std::string> kLaterVerbs = {"async_for", "timeout", "task_group", "wait_for", "wait", "yield"};
 
 std::vector<std::string> modifiers(const std::string& verb) {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"await", {"as"}}, {"call", {"as"}}, {"task", {"as", "name", "group"}}, {"gather", {"as", "return_exceptions"}},
       {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "else", "finally"}}, {"if", {"then", "else"}},
-      {"while", {"steps"}}, {"for", {"in", "steps"}}};
+      {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
+      {"timeout", {"steps"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
+      {"wait", {"return_when", "timeout", "as"}}};
   auto it = table.find(verb);
   return it == table.end() ? std::vector<std::string>{} : it->second;
 }
 
 struct Construct {
-  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc } kind;
+  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith } kind;
   int continue_pc = 0;
   std::vector<size_t> break_jumps;
   int as_slot = -1;                  // Handler: the `as` name to unbind
   const YNode* finally_steps = nullptr;  // Finally: to inline on break/continue/return
   size_t outer_depth = 0;            // Finally: construct-stack depth outside the try
+  int mgr_slot = -1;                 // AsyncWith: the context manager
 };
 
 class Compiler {
@@ -86,8 +89,10 @@ class Compiler {
         }
       }
     } else {
-      if (global_index("main") < 0)
+      if (global_index("main") < 0) {
         error(root.pos, "no coroutine named `main` and no `main:` key", "add `coroutines: {main: [...]}` or say which coroutine to run: `main: start()`");
+        throw ScenarioError(std::move(errors_));
+      }
       auto call = std::make_unique<Expr>(ExprKind::Call, SourcePos{});
       auto name = std::make_unique<Expr>(ExprKind::Name, SourcePos{});
       name->name = "main";
@@ -283,6 +288,14 @@ class Compiler {
     } else {
       error(def.pos, "a definition is a list of steps, or a mapping with `params` and `steps`");
       return nullptr;
+    }
+    if (method && !(params && params->kind == YNode::Kind::Seq && !params->items.empty() &&
+                    params->items[0].is_scalar() && params->items[0].value == "self")) {
+      // `self` is implicit in a method's params (writing it is allowed too).
+      locals_["self"] = 0;
+      code->slot_names.push_back("self");
+      code->params.push_back("self");
+      code->param_defaults.push_back(nullptr);
     }
     if (params) compile_params(*params, *code);
     if (steps) compile_steps(*steps);
@@ -613,6 +626,9 @@ class Compiler {
         return;
       }
     }
+    if (kLaterVerbs.count(verb) || (!current_is_coroutine_ && kAwaitingVerbs.count(verb))) {
+      if (auto* as_node = step.get("as")) target(*as_node);  // declare it anyway: no follow-on errors
+    }
     if (kLaterVerbs.count(verb)) {
       error(verb_pos, "the `" + verb + "` step is not supported by this version of corun yet");
       return;
@@ -687,6 +703,8 @@ class Compiler {
       compile_for(step, *arg, line);
     } else if (verb == "try") {
       compile_try(step, line);
+    } else if (verb == "async_with") {
+      compile_async_with(step, *arg, line);
     } else if (verb == "pass") {
     } else if (verb == "break" || verb == "continue") {
       compile_break_continue(verb == "break", verb_pos);
@@ -813,6 +831,13 @@ class Compiler {
           if (c.as_slot >= 0) emit(Instr{Op::Clear, c.as_slot}, line);
           break;
         case Construct::FinallyExc: emit(Instr{Op::PopExc}, line); break;
+        case Construct::AsyncWith: {
+          emit(Instr{Op::PopBlock}, line);
+          Instr exit{Op::Await};
+          exit.e = own(aexit_call(c.mgr_slot, -1, line));
+          emit(exit, line);
+          break;
+        }
         case Construct::Finally: {
           emit(Instr{Op::PopBlock}, line);
           // The finally body runs in the context outside its try statement.
@@ -825,6 +850,93 @@ class Compiler {
         }
       }
     }
+  }
+
+  ExprPtr local_ref(int slot, int line) {
+    auto e = std::make_unique<Expr>(ExprKind::Name, SourcePos{line, 0});
+    e->scope = Scope::Local;
+    e->slot = slot;
+    return e;
+  }
+
+  // mgr.__aexit__(None, None, None), or (type(exc), exc, None) with exc in exc_slot.
+  ExprPtr aexit_call(int mgr_slot, int exc_slot, int line) {
+    SourcePos pos{line, 0};
+    auto call = std::make_unique<Expr>(ExprKind::Call, pos);
+    auto attr = std::make_unique<Expr>(ExprKind::Attr, pos);
+    attr->name = "__aexit__";
+    attr->kids.push_back(local_ref(mgr_slot, line));
+    call->kids.push_back(std::move(attr));
+    auto none = [&] { return std::make_unique<Expr>(ExprKind::Const, pos); };
+    if (exc_slot < 0) {
+      for (int i = 0; i < 3; ++i) call->kids.push_back(none());
+    } else {
+      auto type_call = std::make_unique<Expr>(ExprKind::Call, pos);
+      auto type_name = std::make_unique<Expr>(ExprKind::Name, pos);
+      type_name->name = "type";
+      type_name->scope = Scope::Builtin;
+      type_name->slot = builtin_index("type");
+      type_call->kids.push_back(std::move(type_name));
+      type_call->kids.push_back(local_ref(exc_slot, line));
+      call->kids.push_back(std::move(type_call));
+      call->kids.push_back(local_ref(exc_slot, line));
+      call->kids.push_back(none());
+    }
+    return call;
+  }
+
+  // async with EXPR as TARGET: BODY, as Python 3.11 compiles it: the body's
+  // exception goes to __aexit__, whose true result suppresses it.
+  void compile_async_with(const YNode& step, const YNode& mgr, int line) {
+    const YNode* body = step.get("steps");
+    if (!body) { error(step.pos, "an `async_with` step needs `steps:`"); return; }
+    int mgr_slot = hidden_slot("mgr");
+    Instr save{Op::Assign};
+    save.e = own(expression(mgr, "async_with"));
+    save.target = own(local_ref(mgr_slot, line));
+    if (!save.e) return;
+    emit(save, line);
+    Instr enter{Op::Await};
+    auto call = std::make_unique<Expr>(ExprKind::Call, SourcePos{line, 0});
+    auto attr = std::make_unique<Expr>(ExprKind::Attr, SourcePos{line, 0});
+    attr->name = "__aenter__";
+    attr->kids.push_back(local_ref(mgr_slot, line));
+    call->kids.push_back(std::move(attr));
+    enter.e = own(std::move(call));
+    if (auto* as = step.get("as")) enter.target = target(*as);
+    emit(enter, line);
+    size_t setup = emit(Instr{Op::SetupTry}, line);
+    Construct c{Construct::AsyncWith};
+    c.mgr_slot = mgr_slot;
+    constructs_.push_back(c);
+    compile_steps(*body);
+    constructs_.pop_back();
+    emit(Instr{Op::PopBlock}, line);
+    Instr exit_ok{Op::Await};
+    exit_ok.e = own(aexit_call(mgr_slot, -1, line));
+    emit(exit_ok, line);
+    size_t jend = emit(Instr{Op::Jump}, line);
+    current_->code[setup].a = here();
+    int exc_slot = hidden_slot("exc");
+    int ok_slot = hidden_slot("suppress");
+    Instr bind{Op::Match};
+    bind.target = own(local_ref(exc_slot, line));
+    emit(bind, line);
+    Instr exit_exc{Op::Await};
+    exit_exc.e = own(aexit_call(mgr_slot, exc_slot, line));
+    exit_exc.target = own(local_ref(ok_slot, line));
+    emit(exit_exc, line);
+    Instr test{Op::JumpIfFalse};
+    test.e = own(local_ref(ok_slot, line));
+    size_t jf = emit(test, line);
+    emit(Instr{Op::PopExc}, line);
+    emit(Instr{Op::Clear, exc_slot}, line);
+    size_t jend2 = emit(Instr{Op::Jump}, line);
+    current_->code[jf].a = here();
+    emit(Instr{Op::Clear, exc_slot}, line);
+    emit(Instr{Op::Reraise}, line);
+    current_->code[jend].a = here();
+    current_->code[jend2].a = here();
   }
 
   void compile_try(const YNode& step, int line) {
@@ -925,7 +1037,7 @@ class Compiler {
 
 }  // namespace
 
-std::unique_ptr<Program> compile_scenario(std::unique_ptr<SourceFile> source) {
+std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
   auto prog = std::make_unique<Program>();
   YNode root = load_yaml(*source);
   Compiler c(*prog, *source);

@@ -220,7 +220,10 @@ Value Interp::eval_call(const Expr& e, Frame& f) {
     return call_method(obj, callee.name, args, &e);
   }
   Value fn = eval(callee, f);
-  return call(fn, args, &e);
+  Value result = call(fn, args, &e);
+  // Builtin coroutines (asyncio.sleep(...)) learn where they were created here.
+  if (result.is(ObjKind::Coroutine) && result.as<CoroObj>()->created_at.line == 0) result.as<CoroObj>()->created_at = e.pos;
+  return result;
 }
 
 Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
