@@ -12,6 +12,8 @@ namespace corun {
 namespace {
 
 [[noreturn]] void no_attr(Interp& in, const Value& obj, const std::string& name) {
+  if (obj.is(ObjKind::Loop))
+    in.raise(in.builtins().AttributeError, "'_UnixSelectorEventLoop' object has no attribute '" + name + "'");
   if (obj.is(ObjKind::Module))
     in.raise(in.builtins().AttributeError, "module '" + obj.as<ModuleObj>()->name + "' has no attribute '" + name + "'");
   if (obj.is(ObjKind::Type))
@@ -323,7 +325,7 @@ Value future_method(Interp& in, const Value& self, const std::string& name, Call
     std::erase_if(f->callbacks, [&](const DoneCallback& cb) { return cb.fn == call_user_callback && cb.ctx.same(a.pos[0]); });
     return Value::integer(int64_t(before - f->callbacks.size()));
   }
-  if (name == "get_loop") return in.builtins().values[builtin_index("asyncio")].as<ModuleObj>()->find("_loop") ? *in.builtins().values[builtin_index("asyncio")].as<ModuleObj>()->find("_loop") : Value();
+  if (name == "get_loop") return in.running_loop_object();
   if (is_task) {
     TaskObj* t = static_cast<TaskObj*>(f);
     if (name == "get_name") return make_str(t->name);
@@ -359,7 +361,7 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
 }
 
 Value Interp::get_attr(const Value& obj, const std::string& name) {
-  if (obj.is(ObjKind::Module)) {
+  if (obj.is(ObjKind::Module) || obj.is(ObjKind::Loop)) {
     if (const Value* v = obj.as<ModuleObj>()->find(name)) return *v;
     no_attr(*this, obj, name);
   }

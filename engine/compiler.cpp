@@ -369,6 +369,9 @@ class Compiler {
       return f();
     } catch (const ParseError& e) {
       std::string hint = e.hint;
+      if (hint.empty() && plain && std::count(raw.begin(), raw.end(), '(') > std::count(raw.begin(), raw.end(), ')'))
+        hint = "in a YAML flow list [a, b] every comma separates items: write one `- item` per line, "
+               "or tag the whole list !expr";
       if (hint.empty() && plain)
         hint = "a plain YAML scalar is a Python expression; to write a string, quote it: \"" + raw + "\"";
       error(e.pos.line ? e.pos : pos, e.message, hint);

@@ -57,6 +57,7 @@ Interp::~Interp() {
   if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
   g_current = nullptr;
   main_task_ = Value();
+  loop_object_ = Value();
   globals_.clear();
   loop_.reset();
   builtins_.reset();
@@ -73,6 +74,12 @@ void Interp::write_out(std::string_view s) {
 void Interp::write_err(std::string_view s) {
   if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
   options_.err(s);
+}
+
+Value Interp::running_loop_object() {
+  extern Value make_loop_object();
+  if (loop_object_.is_none()) loop_object_ = make_loop_object();
+  return loop_object_;
 }
 
 const std::string& Interp::file_name() const { return program_.source->name(); }

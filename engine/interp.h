@@ -62,6 +62,7 @@ class Interp {
 
   // ---- used by the loop, futures, tasks and builtins ----
   EventLoop& loop() { return *loop_; }
+  Value running_loop_object();
   const Program& program() const { return program_; }
   const Builtins& builtins() const { return *builtins_; }
   const RunOptions& options() const { return options_; }
@@ -164,6 +165,7 @@ class Interp {
   int sync_depth_ = 0;
   int interrupt_count_ = 0;
   Value main_task_;
+  Value loop_object_;
   // Live tasks in creation order (CPython's _all_tasks, made deterministic).
   std::vector<TaskObj*> tasks_;
   size_t dead_tasks_ = 0;

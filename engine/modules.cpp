@@ -94,13 +94,21 @@ Value loop_create_future(Interp& in, const Value&, CallArgs&) { return Value(in.
 
 Value a_get_running_loop(Interp& in, const Value&, CallArgs& a) {
   arity(in, "get_running_loop", a, 0, 0);
-  static thread_local Value loop_module;
+  return in.running_loop_object();
+}
+
+}  // namespace
+
+// The one loop object expressions see (get_running_loop() is get_running_loop()).
+Value make_loop_object() {
   Ref<ModuleObj> loop(new ModuleObj("loop"));
   loop->okind = ObjKind::Loop;
   loop->attrs = {{"time", Value(new BuiltinObj("time", loop_time))},
                  {"create_future", Value(new BuiltinObj("create_future", loop_create_future))}};
   return Value(loop);
 }
+
+namespace {
 
 Value t_time(Interp& in, const Value&, CallArgs&) { return Value::flt(in.loop().time()); }
 Value t_sleep(Interp& in, const Value&, CallArgs& a) {

@@ -173,7 +173,9 @@ struct TaskObj : FutureObj {
   bool must_cancel = false;
   int num_cancels_requested = 0;
   uint64_t serial = 0;  // creation order
+  size_t registry_index = 0;  // position in the interpreter's task list
   TaskObj() : FutureObj(ObjKind::Task) {}
+  ~TaskObj() override;
 };
 
 // ---- Iterators ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // never inline; cancel() cancels the future it waits on, or arranges for
 // CancelledError to be thrown into it at its next step.
 #include <algorithm>
+#include <unordered_map>
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
@@ -94,6 +95,7 @@ Ref<TaskObj> Interp::create_task(Value coro, Value name) {
   t->coro = std::move(coro);
   t->top = &c->frame;
   loop_->call_soon(task_step_cb, Value(t));
+  t->registry_index = tasks_.size();
   tasks_.push_back(t.get());
   return t;
 }
@@ -134,12 +136,22 @@ std::vector<TaskObj*> Interp::all_tasks() const {
   return out;
 }
 
+TaskObj::~TaskObj() {
+  if (Interp* in = current_interp()) in->forget_task(this);
+}
+
 void Interp::forget_task(TaskObj* t) {
-  auto it = std::find(tasks_.rbegin(), tasks_.rend(), t);
-  if (it != tasks_.rend()) *it = nullptr;
+  if (t->registry_index >= tasks_.size() || tasks_[t->registry_index] != t) return;
+  tasks_[t->registry_index] = nullptr;
   // Compact now and then so the list stays proportional to live tasks.
   if (++dead_tasks_ > 1024 && dead_tasks_ * 2 > tasks_.size()) {
-    tasks_.erase(std::remove(tasks_.begin(), tasks_.end(), nullptr), tasks_.end());
+    size_t out = 0;
+    for (TaskObj* live : tasks_) {
+      if (!live) continue;
+      live->registry_index = out;
+      tasks_[out++] = live;
+    }
+    tasks_.resize(out);
     dead_tasks_ = 0;
   }
 }
@@ -212,16 +224,20 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
   st->outer = Value(outer);
   st->return_exceptions = return_exceptions;
   // ensure_future each argument; the same awaitable twice is one child.
-  std::vector<std::pair<Object*, Value>> arg_to_fut;
+  std::unordered_map<Object*, Value> arg_to_fut;
   std::vector<Value> children;
+  children.reserve(awaitables.size());
   for (auto& arg : awaitables) {
     Value fut;
-    for (auto& [k, v] : arg_to_fut) if (k == arg.obj() && arg.is_obj()) fut = v;
+    if (arg.is_obj()) {
+      auto it = arg_to_fut.find(arg.obj());
+      if (it != arg_to_fut.end()) fut = it->second;
+    }
     if (fut.is_none()) {
       if (arg.is(ObjKind::Coroutine)) fut = Value(create_task(arg, Value()));
       else if (arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) fut = arg;
       else raise(builtins_->TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
-      if (arg.is_obj()) arg_to_fut.emplace_back(arg.obj(), fut);
+      if (arg.is_obj()) arg_to_fut.emplace(arg.obj(), fut);
       ++st->nfuts;
       future_add_done_callback(fut.as<FutureObj>(), gather_done, Value(st));
     }
