@@ -50,6 +50,7 @@ Interp::Interp(const Program& program, RunOptions options) : program_(program), 
   builtins_ = std::make_unique<Builtins>(*this);
   loop_ = std::make_unique<EventLoop>(*this, options_.clock, options_.speed);
   loop_->max_callbacks = options_.max_callbacks;
+  loop_->debug_ = options_.debug;
 }
 
 Interp::~Interp() {

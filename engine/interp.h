@@ -128,6 +128,7 @@ class Interp {
   Value global(int index) const { return globals_[index]; }
 
   void print_traceback(const Value& exc);  // "Traceback ..." in scenario terms, on stderr
+  void report_slow_callback(const HandleObj& h, int64_t ns);  // debug mode
 
   // Guards and counters
   uint64_t steps() const { return steps_; }

@@ -156,7 +156,15 @@ void EventLoop::run_once() {
     ready_.pop_front();
     if (h->cancelled) continue;
     ++callbacks_run_;
+    if (!debug_) {
+      h->fn(interp_, h->a, h->b);
+      continue;
+    }
+    // Debug mode: report callbacks that held the loop for 0.1 s or more.
+    int64_t t0 = now();
     h->fn(interp_, h->a, h->b);
+    int64_t dt = now() - t0;
+    if (dt >= 100'000'000) interp_.report_slow_callback(*h, dt);
   }
 }
 

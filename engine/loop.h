@@ -57,6 +57,7 @@ class EventLoop {
   bool interrupted() const;  // Ctrl-C seen
   void clear_interrupt();
 
+  bool debug_ = false;  // asyncio debug mode: slow-callback warnings
   // Guards against runaway scenarios.
   uint64_t max_callbacks = 0;  // 0 = unlimited
   bool limit_hit() const { return limit_hit_; }

@@ -83,6 +83,22 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
 
 }  // namespace
 
+// "Executing <Task ...> took 0.500 seconds", as BaseEventLoop._run_once logs
+// in debug mode (CPython adds where each future was created).
+void Interp::report_slow_callback(const HandleObj& h, int64_t ns) {
+  std::string what;
+  if ((h.fn == task_step_cb || h.fn == task_wakeup) && h.a.is(ObjKind::Task)) {
+    const TaskObj* t = h.a.as<TaskObj>();
+    what = repr(h.a);
+    if (!t->fut_waiter.is_none()) what.insert(what.size() - 1, " wait_for=" + repr(t->fut_waiter));
+  } else {
+    what = "<Handle>";
+  }
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.3f", double(ns) / 1e9);
+  write_err("Executing " + what + " took " + secs + " seconds\n");
+}
+
 Ref<TaskObj> Interp::create_task(Value coro, Value name) {
   if (!coro.is(ObjKind::Coroutine)) raise(builtins_->TypeError, "a coroutine was expected, got " + repr(coro));
   CoroObj* c = coro.as<CoroObj>();
