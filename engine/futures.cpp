@@ -5,11 +5,7 @@
 
 namespace corun {
 
-FutureObj::~FutureObj() {
-  if (log_traceback) {
-    if (Interp* in = current_interp()) in->report_unretrieved(this);
-  }
-}
+FutureObj::~FutureObj() = default;
 
 Ref<FutureObj> Interp::create_future() { return Ref<FutureObj>(new FutureObj()); }
 
