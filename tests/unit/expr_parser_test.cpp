@@ -1,0 +1,526 @@
+// The expression parser: Python 3.11 precedence and grammar for the subset
+// corun supports, f-strings/templates, and errors with exact positions.
+// Structure is checked through an S-expression dump of the tree; values that
+// only Python can decide (f-string formatting) are checked by running a tiny
+// scenario, with the expected text produced by CPython 3.11.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "engine/code.h"
+#include "engine/diagnostics.h"
+#include "engine/expr.h"
+#include "engine/interp.h"
+
+namespace {
+
+using corun::Expr;
+using corun::ExprKind;
+using corun::SourcePos;
+
+std::string dump(const Expr* e);
+
+std::string dump_const(const corun::Value& v) {
+  using corun::VKind;
+  switch (v.kind()) {
+    case VKind::None: return "None";
+    case VKind::Bool: return v.as_bool() ? "True" : "False";
+    case VKind::Int: return std::to_string(v.as_int());
+    case VKind::Float: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%gf", v.as_float());
+      return buf;
+    }
+    case VKind::Obj:
+      if (v.is(corun::ObjKind::Str)) return "'" + v.as<corun::StrObj>()->s + "'";
+      return "<obj>";
+    default: return "<?>";
+  }
+}
+
+const char* binop_name(corun::BinOp op) {
+  switch (op) {
+    case corun::BinOp::Add: return "+";
+    case corun::BinOp::Sub: return "-";
+    case corun::BinOp::Mul: return "*";
+    case corun::BinOp::Div: return "/";
+    case corun::BinOp::FloorDiv: return "//";
+    case corun::BinOp::Mod: return "%";
+    case corun::BinOp::Pow: return "**";
+  }
+  return "?";
+}
+
+const char* cmpop_name(corun::CmpOp op) {
+  switch (op) {
+    case corun::CmpOp::Lt: return "<";
+    case corun::CmpOp::Le: return "<=";
+    case corun::CmpOp::Gt: return ">";
+    case corun::CmpOp::Ge: return ">=";
+    case corun::CmpOp::Eq: return "==";
+    case corun::CmpOp::Ne: return "!=";
+    case corun::CmpOp::In: return "in";
+    case corun::CmpOp::NotIn: return "not-in";
+    case corun::CmpOp::Is: return "is";
+    case corun::CmpOp::IsNot: return "is-not";
+  }
+  return "?";
+}
+
+std::string dump_kids(const Expr* e, size_t from = 0) {
+  std::string s;
+  for (size_t i = from; i < e->kids.size(); ++i) s += " " + dump(e->kids[i].get());
+  return s;
+}
+
+std::string dump(const Expr* e) {
+  if (!e) return "_";
+  switch (e->kind) {
+    case ExprKind::Const: return dump_const(e->value);
+    case ExprKind::Name: return e->name;
+    case ExprKind::Attr: return "(. " + dump(e->kids[0].get()) + " " + e->name + ")";
+    case ExprKind::Call: {
+      std::string s = "(call" + dump_kids(e);
+      for (size_t i = 0; i < e->kwargs.size(); ++i) s += " " + e->kwnames[i] + "=" + dump(e->kwargs[i].get());
+      return s + ")";
+    }
+    case ExprKind::Subscript: return "([]" + dump_kids(e) + ")";
+    case ExprKind::Slice: return "(slice" + dump_kids(e) + ")";
+    case ExprKind::Unary:
+      return std::string("(") + (e->unop == corun::UnOp::Neg ? "neg" : e->unop == corun::UnOp::Pos ? "pos" : "inv") +
+             dump_kids(e) + ")";
+    case ExprKind::Binary: return std::string("(") + binop_name(e->binop) + dump_kids(e) + ")";
+    case ExprKind::Compare: {
+      std::string s = "(cmp " + dump(e->kids[0].get());
+      for (size_t i = 0; i < e->cmpops.size(); ++i) s += std::string(" ") + cmpop_name(e->cmpops[i]) + " " + dump(e->kids[i + 1].get());
+      return s + ")";
+    }
+    case ExprKind::BoolOp: return std::string(e->is_and ? "(and" : "(or") + dump_kids(e) + ")";
+    case ExprKind::Not: return "(not" + dump_kids(e) + ")";
+    case ExprKind::IfExp: return "(if" + dump_kids(e) + ")";  // cond body orelse
+    case ExprKind::Tuple: return "(tuple" + dump_kids(e) + ")";
+    case ExprKind::List: return "(list" + dump_kids(e) + ")";
+    case ExprKind::Dict: {
+      std::string s = "(dict";
+      for (size_t i = 0; i < e->kids.size(); ++i) s += " " + dump(e->kids[i].get()) + ":" + dump(e->kwargs[i].get());
+      return s + ")";
+    }
+    case ExprKind::Comp: {
+      const char* t = e->comp_type == Expr::CompType::List ? "listcomp"
+                    : e->comp_type == Expr::CompType::Gen  ? "genexp"
+                    : e->comp_type == Expr::CompType::Dict ? "dictcomp" : "setcomp";
+      std::string s = std::string("(") + t + dump_kids(e);
+      for (auto& c : e->clauses) {
+        s += " (for " + dump(c.target.get()) + " " + dump(c.iter.get());
+        for (auto& cond : c.conds) s += " (if " + dump(cond.get()) + ")";
+        s += ")";
+      }
+      return s + ")";
+    }
+    case ExprKind::FString: {
+      std::string s = "(f";
+      for (auto& p : e->parts) {
+        if (!p.literal.empty()) s += " '" + p.literal + "'";
+        if (p.expr) {
+          s += " {";
+          if (!p.debug_text.empty()) s += "debug='" + p.debug_text + "' ";
+          s += dump(p.expr.get());
+          if (p.conversion) s += std::string(" !") + p.conversion;
+          if (p.format_spec) s += " :" + dump(p.format_spec.get());
+          s += "}";
+        }
+      }
+      return s + ")";
+    }
+    case ExprKind::Starred: return "(*" + dump_kids(e) + ")";
+  }
+  return "<?>";
+}
+
+std::string P(const std::string& text) {
+  try {
+    return dump(corun::parse_expression(text, SourcePos{1, 1}).get());
+  } catch (const corun::ParseError& e) {
+    return "ParseError " + std::to_string(e.pos.line) + ":" + std::to_string(e.pos.col) + " " + e.message;
+  }
+}
+
+std::string T(const std::string& text) {
+  try {
+    return dump(corun::parse_template(text, SourcePos{1, 1}).get());
+  } catch (const corun::ParseError& e) {
+    return "ParseError " + std::to_string(e.pos.line) + ":" + std::to_string(e.pos.col) + " " + e.message;
+  }
+}
+
+struct Err {
+  int line = 0, col = 0;
+  std::string message, hint;
+  bool thrown = false;
+};
+
+template <class F>
+Err capture(F&& f) {
+  Err r;
+  try {
+    f();
+  } catch (const corun::ParseError& e) {
+    r = Err{e.pos.line, e.pos.col, e.message, e.hint, true};
+  }
+  return r;
+}
+
+Err expr_error(const std::string& text, SourcePos origin = {1, 1}) {
+  return capture([&] { corun::parse_expression(text, origin); });
+}
+Err template_error(const std::string& text, SourcePos origin = {1, 1}) {
+  return capture([&] { corun::parse_template(text, origin); });
+}
+
+// Runs `main` with one print step and returns stdout (or the error).
+std::string print_template(const std::string& set_block, const std::string& print_scalar) {
+  std::string yaml = "coroutines:\n  main:\n" + set_block + "    - print: " + print_scalar + "\n";
+  try {
+    auto program = corun::compile_scenario(std::make_shared<const corun::SourceFile>("t.yaml", yaml));
+    std::string out, err;
+    corun::RunOptions opts;
+    opts.out = [&](std::string_view s) { out += s; };
+    opts.err = [&](std::string_view s) { err += s; };
+    int status;
+    {
+      corun::Interp in(*program, opts);
+      status = in.run();
+    }
+    if (status != 0) return "status " + std::to_string(status) + ": " + err;
+    return out;
+  } catch (const corun::ScenarioError& e) {
+    corun::SourceFile f("t.yaml", yaml);
+    std::string msg;
+    for (auto& d : e.diagnostics) msg += f.render(d);
+    return "ScenarioError: " + msg;
+  }
+}
+
+// ---- Precedence -------------------------------------------------------------------
+
+TEST(ExprPrecedence, UnaryMinusBindsLooserThanPower) {
+  EXPECT_EQ(P("-2**2"), "(neg (** 2 2))");
+  EXPECT_EQ(P("2**-1"), "(** 2 -1)");
+  EXPECT_EQ(P("-x**-y"), "(neg (** x (neg y)))");
+}
+
+TEST(ExprPrecedence, PowerIsRightAssociative) {
+  EXPECT_EQ(P("2**3**2"), "(** 2 (** 3 2))");
+}
+
+TEST(ExprPrecedence, ArithmeticIsLeftAssociativeAndMulBindsTighter) {
+  EXPECT_EQ(P("a - b - c"), "(- (- a b) c)");
+  EXPECT_EQ(P("a + b * c % d // e"), "(+ a (// (% (* b c) d) e))");
+  EXPECT_EQ(P("(a + b) * c"), "(* (+ a b) c)");
+}
+
+TEST(ExprPrecedence, AndBindsTighterThanOr) {
+  EXPECT_EQ(P("a or b and c"), "(or a (and b c))");
+  EXPECT_EQ(P("a and b or c and d"), "(or (and a b) (and c d))");
+  EXPECT_EQ(P("a or b or c"), "(or a b c)");
+}
+
+TEST(ExprPrecedence, NotBindsLooserThanComparison) {
+  EXPECT_EQ(P("not a == b"), "(not (cmp a == b))");
+  EXPECT_EQ(P("not not a"), "(not (not a))");
+  EXPECT_EQ(P("not a and b"), "(and (not a) b)");
+}
+
+TEST(ExprPrecedence, ComparisonsChain) {
+  EXPECT_EQ(P("1 < x <= 3"), "(cmp 1 < x <= 3)");
+  EXPECT_EQ(P("a not in b is not c"), "(cmp a not-in b is-not c)");
+  EXPECT_EQ(P("a + 1 == b * 2"), "(cmp (+ a 1) == (* b 2))");
+}
+
+TEST(ExprPrecedence, ConditionalExpressionNestsToTheRight) {
+  // kids: cond, body, orelse
+  EXPECT_EQ(P("x if c else y"), "(if c x y)");
+  EXPECT_EQ(P("a if b else c if d else e"), "(if b a (if d c e))");
+  EXPECT_EQ(P("(a if b else c) if d else e"), "(if d (if b a c) e)");
+  EXPECT_EQ(P("a or b if c and d else e"), "(if (and c d) (or a b) e)");
+}
+
+// ---- Primaries and displays ----------------------------------------------------------
+
+TEST(ExprPrimary, CallsWithPositionalStarredAndKeywordArguments) {
+  EXPECT_EQ(P("f()"), "(call f)");
+  EXPECT_EQ(P("f(1, *xs, k=2, name='n')"), "(call f 1 (* xs) k=2 name='n')");
+  EXPECT_EQ(P("asyncio.Queue(maxsize=2)"), "(call (. asyncio Queue) maxsize=2)");
+  EXPECT_EQ(P("f(a == b)"), "(call f (cmp a == b))");
+}
+
+TEST(ExprPrimary, AttributeSubscriptAndSliceChains) {
+  EXPECT_EQ(P("a.b(c)[1:2].d[::2]"), "([] (. ([] (call (. a b) c) (slice 1 2 _)) d) (slice _ _ 2))");
+  EXPECT_EQ(P("x[:-1]"), "([] x (slice _ -1 _))");
+  EXPECT_EQ(P("x[i][j]"), "([] ([] x i) j)");
+  EXPECT_EQ(P("d['k'].items()"), "(call (. ([] d 'k') items))");
+}
+
+TEST(ExprPrimary, TuplesListsAndDicts) {
+  EXPECT_EQ(P("()"), "(tuple)");
+  EXPECT_EQ(P("(1,)"), "(tuple 1)");
+  EXPECT_EQ(P("(1)"), "1");
+  EXPECT_EQ(P("1, 2"), "(tuple 1 2)");
+  EXPECT_EQ(P("[1, [2, 3],]"), "(list 1 (list 2 3))");
+  EXPECT_EQ(P("{}"), "(dict)");
+  EXPECT_EQ(P("{'a': 1, 'b': [2]}"), "(dict 'a':1 'b':(list 2))");
+}
+
+TEST(ExprPrimary, ComprehensionsAndGeneratorArguments) {
+  EXPECT_EQ(P("[x * 2 for x in xs if x if y]"), "(listcomp (* x 2) (for x xs (if x) (if y)))");
+  EXPECT_EQ(P("{k: v for k, v in d.items()}"), "(dictcomp k v (for (tuple k v) (call (. d items))))");
+  EXPECT_EQ(P("sum(x for x in xs)"), "(call sum (genexp x (for x xs)))");
+  EXPECT_EQ(P("[(i, j) for i in a for j in b]"), "(listcomp (tuple i j) (for i a) (for j b))");
+  EXPECT_EQ(P("(x for x in y)"), "(genexp x (for x y))");
+}
+
+TEST(ExprPrimary, UnparenthesizedGeneratorMustBeTheOnlyArgument) {
+  Err e = expr_error("f(x for x in y, 1)");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "Generator expression must be parenthesized");
+  EXPECT_EQ(e.col, 15);
+}
+
+TEST(ExprLiteral, NumbersAndConstants) {
+  EXPECT_EQ(P("1_000"), "1000");
+  EXPECT_EQ(P("0x1F"), "31");
+  EXPECT_EQ(P("1.5e3"), "1500f");
+  EXPECT_EQ(P("None"), "None");
+  EXPECT_EQ(P("True and False"), "(and True False)");
+}
+
+// ---- Strings --------------------------------------------------------------------
+
+TEST(ExprString, EscapesAndPrefixes) {
+  EXPECT_EQ(P(R"("a\tb\x41\u00e9")"), "'a\tbA\xc3\xa9'");
+  EXPECT_EQ(P(R"(r"\n")"), "'\\n'");
+  EXPECT_EQ(P(R"('it\'s')"), "'it's'");
+  EXPECT_EQ(P(R"("\q")"), "'\\q'");  // Python keeps unknown escapes
+  EXPECT_EQ(P(R"(u"x")"), "'x'");
+}
+
+TEST(ExprString, ImplicitConcatenation) {
+  EXPECT_EQ(P(R"("a" 'b' "c")"), "'abc'");
+  EXPECT_EQ(P(R"("a" f"{x}" "c")"), "(f 'a' {x} 'c')");
+}
+
+TEST(ExprString, BytesAreRejected) {
+  Err e = expr_error("b'x'");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "bytes literals are not supported by corun");
+  EXPECT_EQ(e.col, 1);
+}
+
+// ---- f-strings and templates ----------------------------------------------------------
+
+TEST(FString, ConversionAndFormatSpecWithNestedFields) {
+  EXPECT_EQ(P(R"(f"{x!r}")"), "(f {x !r})");
+  EXPECT_EQ(P(R"(f"{x!r:>{w}}")"), "(f {x !r :(f '>' {w})})");
+  EXPECT_EQ(P(R"(f"{x:{w}.{p}f}")"), "(f {x :(f {w} '.' {p} 'f')})");
+  EXPECT_EQ(P(R"(f"{a != b}")"), "(f {(cmp a != b)})");
+  EXPECT_EQ(P(R"(f"{d['k']}")"), "(f {([] d 'k')})");
+}
+
+TEST(FString, DoubledBracesAreLiteral) {
+  EXPECT_EQ(T("{{x}} {x}"), "(f '{x} ' {x})");
+  EXPECT_EQ(T("{{}}"), "'{}'");
+}
+
+TEST(FString, DebugSpecifierKeepsTheTextAndDefaultsToRepr) {
+  EXPECT_EQ(T("{x=}"), "(f {debug='x=' x !r})");
+  EXPECT_EQ(T("{x = }"), "(f {debug='x = ' x !r})");
+}
+
+TEST(FString, TemplateWithoutFieldsIsAConstant) {
+  EXPECT_EQ(T("plain text"), "'plain text'");
+}
+
+// Python: x = 3.14159; w = 8; s = "hi"
+// print(f"[{x:{w}.2f}] [{s!r:>6}] [{s:^{w}}] {{lit}} {x=} {s = }")
+TEST(FString, FormattingMatchesCPython) {
+  EXPECT_EQ(print_template("    - set: {x: 3.14159, w: 8, s: \"hi\"}\n",
+                           "\"[{x:{w}.2f}] [{s!r:>6}] [{s:^{w}}] {{lit}} {x=} {s = }\""),
+            "[    3.14] [  'hi'] [   hi   ] {lit} x=3.14159 s = 'hi'\n");
+}
+
+// Python: x = 3.14159; print(f"{x=:.1f} {x=!s:>8}")
+// With '=' and a format spec but no conversion, Python formats the value
+// (format(x, '.1f')), not its repr.
+// DIVERGENCE: corun applies repr first and fails with "ValueError: Unknown
+// format code 'f' for object of type 'str'".
+TEST(FString, DebugSpecifierWithFormatSpecFormatsTheValue) {
+  EXPECT_EQ(print_template("    - set: {x: 3.14159}\n", "\"{x=:.1f} {x=!s:>8}\""), "x=3.1 x= 3.14159\n");
+}
+
+// Python: print(f"{'a' 'b'}|{[1, 2][-1]}|{ {'k': 1}['k'] }|{'x' if 0 else 'y'}")
+TEST(FString, NestedQuotesAndBracketsInFields) {
+  EXPECT_EQ(print_template("", R"('{"a" "b"}|{[1, 2][-1]}|{ {"k": 1}["k"] }|{"x" if 0 else "y"}')"),
+            "ab|2|1|y\n");
+}
+
+// ---- Errors -----------------------------------------------------------------------
+
+TEST(ExprError, UnterminatedStringPointsAtTheQuote) {
+  Err e = expr_error("f(\"abc)", SourcePos{3, 10});
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "unterminated string literal");
+  EXPECT_EQ(e.line, 3);
+  EXPECT_EQ(e.col, 12);
+}
+
+TEST(ExprError, UnexpectedTokenAfterTheEnd) {
+  Err e = expr_error("a b", SourcePos{2, 5});
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "unexpected 'b' after the end of the expression");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.col, 7);
+}
+
+TEST(ExprError, MissingOperand) {
+  Err e = expr_error("1 +");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "expected an expression but the expression ended");
+  EXPECT_EQ(e.col, 4);
+}
+
+TEST(ExprError, UnclosedCall) {
+  Err e = expr_error("f(1, 2");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.col, 7);
+  EXPECT_NE(e.message.find("')'"), std::string::npos) << e.message;
+}
+
+TEST(ExprError, AwaitIsAStepNotAnExpression) {
+  Err e = expr_error("f(await g())");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "'await' is a step, not an expression");
+  EXPECT_EQ(e.col, 3);
+  EXPECT_NE(e.hint.find("await:"), std::string::npos) << e.hint;
+}
+
+TEST(ExprError, LambdaIsNotSupported) {
+  Err e = expr_error("sorted(xs, key=lambda x: -x)");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "lambda is not supported by corun");
+  EXPECT_EQ(e.col, 16);
+  EXPECT_NE(e.hint.find("functions:"), std::string::npos) << e.hint;
+}
+
+TEST(ExprError, LoneClosingBraceInTemplate) {
+  Err e = template_error("a } b", SourcePos{4, 14});
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "f-string: single '}' is not allowed");
+  EXPECT_EQ(e.line, 4);
+  EXPECT_EQ(e.col, 16);
+  EXPECT_NE(e.hint.find("}}"), std::string::npos);
+}
+
+TEST(ExprError, EmptyFieldInTemplate) {
+  Err e = template_error("a {} b");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "f-string: empty expression not allowed");
+  EXPECT_EQ(e.col, 4);
+}
+
+TEST(ExprError, UnclosedFieldInTemplate) {
+  Err e = template_error("total {x");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "f-string: expecting '}'");
+  EXPECT_EQ(e.col, 7);
+}
+
+TEST(ExprError, BadConversionCharacter) {
+  Err e = template_error("{x!z}");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "f-string: invalid conversion character: expected 's', 'r', or 'a'");
+  EXPECT_EQ(e.col, 3);
+}
+
+TEST(ExprError, FieldErrorPositionIsInsideTheTemplate) {
+  Err e = template_error("ok {a b}", SourcePos{7, 20});
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.line, 7);
+  EXPECT_EQ(e.col, 26);  // 'b' is at offset 6
+}
+
+TEST(ExprError, TrailingColonSuggestsQuotingTheYamlScalar) {
+  Err e = expr_error("x: y");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "unexpected ':' in expression");
+  EXPECT_EQ(e.col, 2);
+  EXPECT_NE(e.hint.find("quote"), std::string::npos) << e.hint;
+}
+
+TEST(ExprError, SingleEqualsSuggestsDoubleEquals) {
+  Err e = expr_error("a = b");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "unexpected '=' in expression");
+  EXPECT_EQ(e.col, 3);
+  EXPECT_EQ(e.hint, "use '==' to compare");
+}
+
+TEST(ExprError, CommentsAreRejected) {
+  Err e = expr_error("a # b");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.col, 3);
+}
+
+TEST(ExprError, SetDisplaysAreRejected) {
+  Err e = expr_error("{1, 2}");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "set displays are not supported by corun");
+}
+
+TEST(ExprError, BadAssignmentTarget) {
+  Err e = capture([] { corun::parse_target("f()", SourcePos{1, 1}); });
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "cannot assign to this expression");
+  EXPECT_EQ(P("a"), "a");
+  EXPECT_EQ(dump(corun::parse_target("a, b", SourcePos{1, 1}).get()), "(tuple a b)");
+}
+
+// ---- Nesting guard: deep input is an error, never a stack overflow ----------------------
+
+TEST(ExprDepth, FiveThousandNestedParenthesesIsAnError) {
+  std::string text = std::string(5000, '(') + "1" + std::string(5000, ')');
+  Err e = expr_error(text);
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "expression is nested too deeply");
+}
+
+TEST(ExprDepth, DeepBracketsUnaryNotAndPowerAreErrors) {
+  for (std::string text : {std::string(5000, '[') + std::string(5000, ']'),
+                           std::string(5000, '-') + "1",
+                           [] { std::string s; for (int i = 0; i < 5000; ++i) s += "not "; return s + "x"; }(),
+                           [] { std::string s = "x"; for (int i = 0; i < 5000; ++i) s += "**x"; return s; }(),
+                           [] { std::string s = "x"; for (int i = 0; i < 5000; ++i) s += " if c else x"; return s; }(),
+                           [] { std::string s; for (int i = 0; i < 5000; ++i) s += "f("; return s + std::string(5000, ')'); }(),
+                           std::string(5000, '{') + std::string(5000, '}')}) {
+    Err e = expr_error(text);
+    EXPECT_TRUE(e.thrown) << text.substr(0, 20);
+  }
+}
+
+TEST(ExprDepth, DeeplyNestedTemplateFieldsAreAnError) {
+  std::string text = "{" + std::string(3000, '(') + "x" + std::string(3000, ')') + "}";
+  Err e = template_error(text);
+  EXPECT_TRUE(e.thrown);
+}
+
+TEST(ExprDepth, LongFlatChainsAreFine) {
+  std::string sum = "1";
+  for (int i = 0; i < 300; ++i) sum += " + 1";
+  EXPECT_NO_THROW(corun::parse_expression(sum, SourcePos{1, 1}));
+  std::string calls = "f";
+  for (int i = 0; i < 300; ++i) calls += "()";
+  EXPECT_NO_THROW(corun::parse_expression(calls, SourcePos{1, 1}));
+}
+
+}  // namespace

@@ -1,0 +1,279 @@
+// Malformed scenarios: every error names line:col, says what was expected
+// and, where it can, suggests the fix (scenario-language.md, rule 3).
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "engine/code.h"
+#include "engine/diagnostics.h"
+
+namespace {
+
+struct Loaded {
+  bool failed = false;
+  std::vector<corun::Diagnostic> diags;
+  std::string rendered;  // every diagnostic rendered
+};
+
+Loaded load(const std::string& yaml) {
+  Loaded r;
+  auto src = std::make_shared<const corun::SourceFile>("x.yaml", yaml);
+  try {
+    corun::compile_scenario(src);
+  } catch (const corun::ScenarioError& e) {
+    r.failed = true;
+    r.diags = e.diagnostics;
+    for (auto& d : e.diagnostics) r.rendered += src->render(d);
+  }
+  return r;
+}
+
+bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+// First diagnostic at line:col with `msg` in its message.
+#define EXPECT_DIAG(yaml_text, L, C, msg)                                   \
+  do {                                                                       \
+    Loaded r_ = load(yaml_text);                                             \
+    ASSERT_TRUE(r_.failed) << "no error";                                    \
+    ASSERT_FALSE(r_.diags.empty());                                          \
+    EXPECT_EQ(r_.diags[0].pos.line, L) << r_.rendered;                       \
+    EXPECT_EQ(r_.diags[0].pos.col, C) << r_.rendered;                        \
+    EXPECT_PRED2(has, r_.diags[0].message, msg) << r_.rendered;              \
+  } while (0)
+
+TEST(LoaderErrors, UnknownStepSuggestsTheClosestVerb) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - slep: 1\n", 3, 7, "unknown step 'slep'; did you mean 'sleep'?");
+}
+
+TEST(LoaderErrors, UnknownModifierKeySuggestsTheClosestKey) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - await: f()\n      ass: x\n  f:\n    - pass\n", 4, 7,
+              "unknown key 'ass' in a `await` step; did you mean 'as'?");
+}
+
+TEST(LoaderErrors, TwoVerbsInOneStep) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - print: a\n      sleep: 1\n", 4, 7, "a step has one verb, found both 'print' and 'sleep'");
+}
+
+TEST(LoaderErrors, DuplicateMappingKeys) {
+  Loaded r = load("coroutines:\n  main:\n    - print: a\n  main:\n    - print: b\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 4);
+  EXPECT_EQ(r.diags[0].pos.col, 3);
+  EXPECT_EQ(r.diags[0].message, "duplicate key 'main' (first given at line 2)");
+}
+
+TEST(LoaderErrors, DuplicateKeysInsideAFlowMapping) {
+  Loaded r = load("coroutines:\n  main:\n    - set: {a: 1, a: 2}\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 3);
+  EXPECT_PRED2(has, r.diags[0].message, "duplicate key 'a'");
+}
+
+// The second definition is the duplicate: report it there, pointing back at the first.
+// DIVERGENCE: corun reports line 2 (the first) saying "first at line 5".
+TEST(LoaderErrors, NameDefinedTwiceIsReportedAtTheSecondDefinition) {
+  EXPECT_DIAG("functions:\n  main:\n    - pass\ncoroutines:\n  main:\n    - pass\n", 5, 3,
+              "'main' is defined twice (first at line 2)");
+}
+
+TEST(LoaderErrors, PrintTemplateStartingWithBraceSaysQuoteTheTemplate) {
+  Loaded r = load("coroutines:\n  main:\n    - print: {name} started\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 3);
+  EXPECT_PRED2(has, r.diags[0].message, "malformed YAML");
+  EXPECT_PRED2(has, r.diags[0].hint, "quote the template");
+}
+
+// The spec: "return: f\"Result: {x}\" is a YAML error: quote it as a
+// template or tag it (!expr); the error message says so."
+// DIVERGENCE: corun gives the hint meant for a value starting with '{'
+// ("YAML reads a value that starts with '{' as a mapping ...").
+TEST(LoaderErrors, FStringWithColonSpaceSaysQuoteOrTagIt) {
+  Loaded r = load("coroutines:\n  main:\n    - return: f\"Result: {x}\"\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 3);
+  EXPECT_PRED2(has, r.diags[0].hint, "!expr") << r.rendered;
+  EXPECT_FALSE(has(r.diags[0].hint, "starts with '{'")) << r.rendered;
+}
+
+TEST(LoaderErrors, PlainScalarThatIsNotAnExpressionSaysQuoteIt) {
+  Loaded r = load("coroutines:\n  main:\n    - return: hello world\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 3);
+  EXPECT_EQ(r.diags[0].pos.col, 21);
+  EXPECT_EQ(r.diags[0].message, "unexpected 'world' after the end of the expression");
+  EXPECT_PRED2(has, r.diags[0].hint, "quote it");
+}
+
+TEST(LoaderErrors, SingleEqualsInConditionSuggestsDoubleEquals) {
+  Loaded r = load("coroutines:\n  main:\n    - if: x = 1\n      then:\n        - pass\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 3);
+  EXPECT_EQ(r.diags[0].pos.col, 13);
+  EXPECT_EQ(r.diags[0].hint, "use '==' to compare");
+}
+
+TEST(LoaderErrors, AwaitInsideAnExpressionPointsAtAwait) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - set: {x: await foo()}\n", 3, 16, "'await' is a step, not an expression");
+}
+
+TEST(LoaderErrors, UndefinedNameInTemplateSuggestsTheLocal) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - set: {count: 1}\n    - print: \"{cont}\"\n", 4, 16,
+              "undefined name 'cont'; did you mean 'count'?");
+}
+
+// The value is already a quoted template; "quote the YAML scalar" cannot be the fix.
+// DIVERGENCE: corun adds the hint "to write a string, quote the YAML scalar".
+TEST(LoaderErrors, UndefinedNameInsideAQuotedTemplateDoesNotSayQuoteIt) {
+  Loaded r = load("coroutines:\n  main:\n    - set: {count: 1}\n    - print: \"{cont}\"\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_FALSE(has(r.diags[0].hint, "quote")) << r.rendered;
+}
+
+TEST(LoaderErrors, UndefinedCoroutineSuggestsTheDefinition) {
+  EXPECT_DIAG("coroutines:\n  fetch:\n    - return: 1\n  main:\n    - await: fetc()\n", 5, 14,
+              "undefined name 'fetc'; did you mean 'fetch'?");
+}
+
+TEST(LoaderErrors, UndefinedExceptionTypeSuggestsTheBuiltin) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - try:\n        - pass\n      except:\n        - type: VaueError\n          steps:\n            - pass\n",
+              6, 17, "undefined name 'VaueError'; did you mean 'ValueError'?");
+}
+
+TEST(LoaderErrors, UndefinedNameInMainExpression) {
+  EXPECT_DIAG("coroutines:\n  start:\n    - pass\nmain: strat()\n", 4, 7, "undefined name 'strat'; did you mean 'start'?");
+}
+
+TEST(LoaderErrors, BreakAndContinueOutsideALoop) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - break\n", 3, 7, "'break' outside a loop");
+  EXPECT_DIAG("coroutines:\n  main:\n    - if: True\n      then:\n        - continue\n", 5, 11, "'continue' outside a loop");
+}
+
+TEST(LoaderErrors, AwaitFamilyStepInsideAFunction) {
+  std::string tail = "coroutines:\n  main:\n    - pass\n";
+  EXPECT_DIAG("functions:\n  helper:\n    - sleep: 1\n" + tail, 3, 7, "`sleep` awaits, and a plain function cannot await");
+  EXPECT_DIAG("functions:\n  helper:\n    params: [x]\n    steps:\n      - gather: [x]\n" + tail, 5, 9,
+              "`gather` awaits, and a plain function cannot await");
+  EXPECT_DIAG("functions:\n  helper:\n    - await: x\n" + tail, 3, 7, "`await` awaits");
+}
+
+TEST(LoaderErrors, MalformedYamlBadIndentation) {
+  Loaded r = load("coroutines:\n  main:\n    - print: a\n   - print: b\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 4);
+  EXPECT_PRED2(has, r.diags[0].message, "malformed YAML");
+}
+
+// A tab in the indentation: the fix is to use spaces.
+// DIVERGENCE: corun's hint talks about ': ' ending a plain scalar
+// ("quote it as a template (return: ...)"), nothing about tabs.
+TEST(LoaderErrors, TabIndentationSaysUseSpaces) {
+  Loaded r = load("coroutines:\n\tmain:\n    - print: a\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 2);
+  std::string text = r.diags[0].message + " " + r.diags[0].hint;
+  EXPECT_TRUE(has(text, "tab")) << r.rendered;
+  EXPECT_FALSE(has(r.diags[0].hint, "Result")) << r.rendered;
+}
+
+TEST(LoaderErrors, EmptyFile) {
+  EXPECT_DIAG("", 1, 1, "the scenario is empty");
+  EXPECT_DIAG("# only a comment\n", 1, 1, "the scenario is empty");
+}
+
+TEST(LoaderErrors, ScenarioThatIsAList) {
+  EXPECT_DIAG("- print: a\n", 1, 1, "a scenario is a YAML mapping");
+}
+
+TEST(LoaderErrors, TwoYamlDocuments) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - pass\n---\nname: x\n", 5, 1, "found a second one");
+}
+
+TEST(LoaderErrors, DeepYamlNestingIsAnErrorNotACrash) {
+  Loaded r = load("x: " + std::string(10000, '[') + "\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 1);
+  EXPECT_PRED2(has, r.diags[0].message, "nested too deeply");
+  Loaded m = load(std::string(10000, '{') + "\n");
+  EXPECT_TRUE(m.failed);
+  std::string block;
+  for (int i = 0; i < 3000; ++i) block += std::string(size_t(i), ' ') + "- \n";
+  Loaded b = load("x:\n" + block);
+  EXPECT_TRUE(b.failed);
+}
+
+TEST(LoaderErrors, DeepExpressionInsideScenarioIsAnError) {
+  Loaded r = load("coroutines:\n  main:\n    - set: {x: " + std::string(5000, '(') + "1" + std::string(5000, ')') + "}\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 3);
+  EXPECT_PRED2(has, r.diags[0].message, "nested too deeply");
+}
+
+TEST(LoaderErrors, UnknownTopLevelKey) {
+  EXPECT_DIAG("corutines:\n  main:\n    - print: a\n", 1, 1, "unknown top-level key 'corutines'; did you mean 'coroutines'?");
+}
+
+TEST(LoaderErrors, UnknownOption) {
+  EXPECT_DIAG("options:\n  debg: true\ncoroutines:\n  main:\n    - pass\n", 2, 3, "unknown option 'debg'; did you mean 'debug'?");
+}
+
+TEST(LoaderErrors, MainMissing) {
+  Loaded r = load("coroutines:\n  helper:\n    - print: a\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].message, "no coroutine named `main` and no `main:` key");
+  EXPECT_PRED2(has, r.diags[0].hint, "main: start()");
+}
+
+TEST(LoaderErrors, ParameterDefaultsOrder) {
+  EXPECT_DIAG("coroutines:\n  f:\n    params: [{a: 1}, b]\n    steps:\n      - pass\n  main:\n    - pass\n", 3, 22,
+              "non-default parameter 'b' follows a parameter with a default");
+}
+
+TEST(LoaderErrors, ParameterThatIsNotAName) {
+  EXPECT_DIAG("coroutines:\n  f:\n    params: [1]\n    steps:\n      - pass\n  main:\n    - pass\n", 3, 14,
+              "'1' is not a valid parameter name");
+}
+
+TEST(LoaderErrors, StepMissingItsRequiredKeys) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - for: i\n      steps:\n        - pass\n", 3, 7, "a `for` step needs `in:`");
+  EXPECT_DIAG("coroutines:\n  main:\n    - if: True\n", 3, 7, "an `if` step needs `then:`");
+}
+
+TEST(LoaderErrors, UnknownExceptionBaseSuggestsTheBuiltin) {
+  EXPECT_DIAG("exceptions:\n  MyErr: Exceptoin\ncoroutines:\n  main:\n    - raise: MyErr()\n", 2, 10,
+              "unknown exception base class 'Exceptoin'; did you mean 'Exception'?");
+}
+
+TEST(LoaderErrors, BadSetTarget) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - set: {f(): 1}\n", 3, 13, "cannot assign to this expression");
+}
+
+// A number is not a misspelt verb: suggesting 'if' for '5' is a guess.
+// DIVERGENCE: corun says "'5' is not a step; did you mean 'if'?".
+TEST(LoaderErrors, NonWordStepDoesNotGuessAVerb) {
+  Loaded r = load("coroutines:\n  main:\n    - 5\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.diags[0].pos.line, 3);
+  EXPECT_EQ(r.diags[0].pos.col, 7);
+  EXPECT_PRED2(has, r.diags[0].message, "'5' is not a step");
+  EXPECT_FALSE(has(r.diags[0].message, "did you mean")) << r.rendered;
+}
+
+TEST(LoaderErrors, RenderedTextHasLocationQuotedLineCaretAndHint) {
+  Loaded r = load("coroutines:\n  main:\n    - return: hello world\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.rendered,
+            "x.yaml:3:21: error: unexpected 'world' after the end of the expression\n"
+            "      - return: hello world\n"
+            "                      ^\n"
+            "  hint: a plain YAML scalar is a Python expression; to write a string, quote it: \"hello world\"\n");
+}
+
+TEST(LoaderErrors, RenderedCaretLineForEachDiagnostic) {
+  Loaded r = load("coroutines:\n  main:\n    - slep: 1\n");
+  ASSERT_TRUE(r.failed);
+  EXPECT_PRED2(has, r.rendered, "x.yaml:3:7: error: unknown step 'slep'; did you mean 'sleep'?\n      - slep: 1\n        ^\n");
+}
+
+}  // namespace
