@@ -503,6 +503,10 @@ Builtins::Builtins(Interp& in) {
   dict->ctor = b_dict;
   range->ctor = b_range;
   type->ctor = b_type;
+  future->ctor = [](Interp& in, const Value&, CallArgs& a) -> Value {
+    if (a.npos) in.raise(in.builtins().TypeError, "Future() takes no positional arguments");
+    return Value(in.create_future());
+  };
 
   values.resize(kNames.size());
   auto fn = [&](const char* name, Builtin f) { values[builtin_index(name)] = Value(new BuiltinObj(name, f)); };

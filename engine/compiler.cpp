@@ -90,6 +90,7 @@ class Compiler {
       }
     } else {
       if (global_index("main") < 0) {
+        if (!errors_.empty()) throw ScenarioError(std::move(errors_));  // a consequence of those errors
         error(root.pos, "no coroutine named `main` and no `main:` key", "add `coroutines: {main: [...]}` or say which coroutine to run: `main: start()`");
         throw ScenarioError(std::move(errors_));
       }
@@ -167,7 +168,10 @@ class Compiler {
       if (!valid_identifier(k.value)) { error(k.pos, "'" + k.value + "' is not a valid Python name"); continue; }
       int prev = global_index(k.value);
       if (prev >= 0) {
-        error(k.pos, "'" + k.value + "' is defined twice (first at line " + std::to_string(prog_.globals[size_t(prev)].pos.line) + ")");
+        // Report at the later of the two definitions, whatever the section order.
+        SourcePos first = prog_.globals[size_t(prev)].pos, second = k.pos;
+        if (second.line < first.line) std::swap(first, second);
+        error(second, "'" + k.value + "' is defined twice (first at line " + std::to_string(first.line) + ")");
         continue;
       }
       if (builtin_index(k.value) >= 0 && std::string(section) != "exceptions")
@@ -489,11 +493,16 @@ class Compiler {
   }
 
   // ---- name resolution ----
-  void resolve_root(Expr& e) { resolve(e, false); }
-  void resolve_root_owned(Expr& e) {
-    if (e.scope != Scope::Unresolved && e.kind == ExprKind::Name) return;
+  void resolve_root(Expr& e) {
+    root_ = &e;
     resolve(e, false);
   }
+  void resolve_root_owned(Expr& e) {
+    if (e.scope != Scope::Unresolved && e.kind == ExprKind::Name) return;
+    resolve_root(e);
+  }
+  const Expr* root_ = nullptr;  // the expression being resolved, for hints
+  std::set<const Expr*> exception_types_;
 
   std::vector<std::string> visible_names() {
     std::vector<std::string> names;
@@ -522,10 +531,12 @@ class Compiler {
         std::string hint;
         if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
           hint = "inside an expression write Python's None, True, False";
+        else if (exception_types_.count(root_))
+          hint = "exception classes are Python's builtins or defined under `exceptions:`";
         else if (current_ == module_)
           hint = "only definitions (coroutines, functions, exceptions, classes) and builtins are visible here";
-        else
-          hint = "to write a string, quote the YAML scalar";
+        else if (root_ == &e)
+          hint = "a plain YAML scalar is a Python expression; to write the string, quote it: \"" + e.name + "\"";
         error(e.pos, "undefined name '" + e.name + "'" + did_you_mean(e.name, visible_names()), hint);
         return;
       }
@@ -1034,7 +1045,9 @@ class Compiler {
   // `type: CancelledError` means asyncio.CancelledError, as the spec says.
   ExprPtr exception_type_expr(const YNode& t) {
     if (!t.is_scalar()) { error(t.pos, "an exception type is a name such as ValueError"); return nullptr; }
-    return parse_guarded([&] { return parse_expression(t.value, content_pos(t)); }, t.pos, t.value, false);
+    ExprPtr e = parse_guarded([&] { return parse_expression(t.value, content_pos(t)); }, t.pos, t.value, false);
+    if (e) exception_types_.insert(e.get());
+    return e;
   }
 };
 

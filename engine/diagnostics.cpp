@@ -62,7 +62,8 @@ static size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
-  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  // Short words only match near-identical candidates: '5' is not 'if'.
+  size_t best_d = std::max<size_t>(1, word.size() / 3) + 1;
   for (const auto& c : candidates) {
     size_t d = edit_distance(word, c);
     if (d < best_d) { best_d = d; best = c; }

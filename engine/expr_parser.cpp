@@ -328,7 +328,9 @@ class Parser {
       part.expr = sub.parse_full_expression();
     }
     k = end;
+    bool explicit_conversion = false;
     if (body[k] == '!') {
+      explicit_conversion = true;
       if (k + 1 >= body.size() || !std::strchr("rsa", body[k + 1]))
         fail(base + int(k), "f-string: invalid conversion character: expected 's', 'r', or 'a'");
       part.conversion = body[k + 1];
@@ -349,6 +351,8 @@ class Parser {
       auto spec = std::make_unique<Expr>(ExprKind::FString, pos_at(base + int(spec_start)));
       parse_fstring_into(*spec, body.substr(spec_start, j - spec_start), base + int(spec_start), process_escapes, nesting + 1);
       part.format_spec = std::move(spec);
+      // {x=:spec} formats the value; only a bare {x=} defaults to repr.
+      if (!part.debug_text.empty() && part.conversion == 'r' && !explicit_conversion) part.conversion = 0;
       k = j;
     }
     if (k >= body.size() || body[k] != '}') fail(base + int(k), "f-string: expecting '}'");

@@ -63,7 +63,7 @@ Value Interp::make_cancelled_error(FutureObj* f) {
 
 Value Interp::future_result(FutureObj* f) {
   if (f->state == FutureObj::State::Cancelled) raise_value(make_cancelled_error(f));
-  if (f->state != FutureObj::State::Finished) raise(builtins_->InvalidStateError, "Result is not ready.");
+  if (f->state != FutureObj::State::Finished) raise(builtins_->InvalidStateError, "Result is not set.");
   f->log_traceback = false;
   if (!f->exception.is_none()) raise_value(f->exception);
   return f->result;

@@ -93,6 +93,8 @@ class Interp {
 
   // Text
   std::string repr(const Value& v);
+  std::string repr_value(const Value& v);
+  std::string repr_container(const Value& v);
   std::string str(const Value& v);
   std::string format(const Value& v, std::string_view spec);
   bool truthy(const Value& v);

@@ -21,7 +21,18 @@ int64_t RangeObj::length() const {
   return 0;
 }
 
+static thread_local int g_eq_depth = 0;
+
 bool values_equal(const Value& a, const Value& b) {
+  struct Depth {
+    Depth() {
+      if (++g_eq_depth > 900) {
+        g_eq_depth = 0;
+        if (Interp* in = current_interp()) in->raise(in->builtins().RecursionError, "maximum recursion depth exceeded in comparison");
+      }
+    }
+    ~Depth() { if (g_eq_depth > 0) --g_eq_depth; }
+  } depth;
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();
     return a.as_int() == b.as_int();
@@ -182,7 +193,36 @@ std::string task_repr(Interp& in, const TaskObj* t) {
   return s + ">";
 }
 
+namespace {
+
+// Containers being printed, innermost last: a container that holds itself
+// prints as [...] / {...}, as Python's reprlib-style recursion guard does.
+thread_local std::vector<const Object*> g_repr_stack;
+
+struct ReprGuard {
+  bool recursive = false;
+  explicit ReprGuard(const Object* o) {
+    for (const Object* p : g_repr_stack) if (p == o) recursive = true;
+    if (!recursive) g_repr_stack.push_back(o);
+  }
+  ~ReprGuard() { if (!recursive) g_repr_stack.pop_back(); }
+};
+
+}  // namespace
+
 std::string Interp::repr(const Value& v) {
+  if (v.is(ObjKind::List) || v.is(ObjKind::Dict) || v.is(ObjKind::Tuple)) {
+    if (g_repr_stack.size() > 500) raise(builtins_->RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+    ReprGuard guard(v.obj());
+    if (guard.recursive) return v.is(ObjKind::List) ? "[...]" : v.is(ObjKind::Dict) ? "{...}" : "(...)";
+    return repr_container(v);
+  }
+  return repr_value(v);
+}
+
+std::string Interp::repr_container(const Value& v) { return repr_value(v); }
+
+std::string Interp::repr_value(const Value& v) {
   switch (v.kind()) {
     case VKind::Unbound:
     case VKind::None: return "None";

@@ -116,16 +116,25 @@ class TreeBuilder : public YAML::EventHandler {
 };
 
 // Hints for the YAML mistakes the scenario language invites.
+bool value_starts_with_brace(std::string_view line) {
+  // "  - print: {name} started": the first ': ' is followed by '{'.
+  size_t colon = line.find(": ");
+  if (colon == std::string_view::npos) return false;
+  size_t v = line.find_first_not_of(' ', colon + 1);
+  return v != std::string_view::npos && line[v] == '{';
+}
+
 std::string hint_for(const SourceFile& file, const YAML::Mark& m, const std::string& msg) {
   std::string_view line = file.line(m.line + 1);
-  auto colon_brace = line.find(": {");
-  if (colon_brace != std::string_view::npos && (msg.find("map") != std::string::npos || msg.find("flow") != std::string::npos))
+  size_t indent_end = line.find_first_not_of(" \t-");
+  if (line.substr(0, indent_end).find('\t') != std::string_view::npos || msg.find("tab") != std::string::npos)
+    return "YAML does not allow tabs for indentation; use spaces";
+  if (value_starts_with_brace(line) && (msg.find("map") != std::string::npos || msg.find("flow") != std::string::npos))
     return "YAML reads a value that starts with '{' as a mapping; quote the template: "
            "print: \"{name} started\"";
   if (msg.find("illegal map value") != std::string::npos)
     return "a plain YAML scalar ends at ': '; quote it as a template (return: \"Result: {x}\") "
            "or tag the expression (!expr 'f\"Result: {x}\"')";
-  if (line.find('\t') != std::string_view::npos) return "YAML does not allow tabs for indentation; use spaces";
   return "";
 }
 
