@@ -24,6 +24,7 @@ int64_t seconds_to_ns(Interp& in, const Value& v, const char* what) {
 void set_result_unless_cancelled(Interp& in, const Value& fut, const Value& result) {
   FutureObj* f = fut.as<FutureObj>();
   if (f->state == FutureObj::State::Cancelled) return;
+  if (in.tracer()) in.trace(TraceKind::TimerFired, nullptr, 0, "sleep timer");
   in.future_set_result(f, result);
 }
 
@@ -88,6 +89,49 @@ void Interp::write_out(std::string_view s) {
 void Interp::write_err(std::string_view s) {
   if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
   options_.err(s);
+}
+
+void Interp::trace(TraceKind kind, const TaskObj* task, int line, std::string detail, uint64_t parent, int64_t duration_ns) {
+  TraceEvent e{kind};
+  e.time_ns = loop_->now();
+  if (task) {
+    e.task = task->serial;
+    e.name = task->name;
+  }
+  e.parent = parent;
+  e.line = line;
+  e.duration_ns = duration_ns;
+  e.ready = loop_->ready_count();
+  e.detail = std::move(detail);
+  options_.tracer->event(std::move(e));
+}
+
+std::string Interp::describe_call(const CoroObj* c) {
+  const CodeObject* code = c->frame.code;
+  std::string s = code->name + "(";
+  for (size_t i = 0; i < code->params.size(); ++i) {
+    if (code->params[i] == "self") continue;
+    if (s.back() != '(') s += ", ";
+    s += repr(c->frame.slots[i]);
+  }
+  return s + ")";
+}
+
+std::string Interp::describe_wait(const TaskObj* t) {
+  const Frame* f = t->top;
+  if (!f) return "";
+  if (!f->timer.is_none()) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "sleep until %.3f", double(f->timer.as<HandleObj>()->when) / 1e9);
+    return buf;
+  }
+  if (f->awaiting.is(ObjKind::Task)) return "task " + f->awaiting.as<TaskObj>()->name;
+  if (f->awaiting.is(ObjKind::Future)) {
+    const FutureObj* fut = f->awaiting.as<FutureObj>();
+    if (fut->is_gathering) return "gather of " + std::to_string(fut->children.size());
+    return "future";
+  }
+  return "yield";
 }
 
 Value Interp::running_loop_object() {
@@ -343,6 +387,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
         case Op::Block: {
           int64_t ns = seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");
           if (ns < 0) raise(builtins_->ValueError, "sleep length must be non-negative");
+          if (tracer()) trace(TraceKind::Block, current_task_, ins.line, "", 0, ns);
           loop_->block(ns);
           ++f->pc;
           break;

@@ -11,6 +11,7 @@
 #include "engine/code.h"
 #include "engine/loop.h"
 #include "engine/objects.h"
+#include "engine/trace.h"
 
 namespace corun {
 
@@ -47,6 +48,7 @@ struct RunOptions {
   int max_depth = 100'000;               // await-chain depth
   std::function<void(std::string_view)> out;  // stdout sink
   std::function<void(std::string_view)> err;  // stderr sink
+  Tracer* tracer = nullptr;                    // scheduling events, when tracing
 };
 
 // The builtin types, exception classes and modules every program sees.
@@ -68,7 +70,6 @@ class Interp {
   const RunOptions& options() const { return options_; }
   void write_out(std::string_view s);
   void write_err(std::string_view s);
-  void on_iteration_start() {}
   void on_interrupt();
 
   // Exceptions
@@ -131,6 +132,13 @@ class Interp {
 
   void print_traceback(const Value& exc);  // "Traceback ..." in scenario terms, on stderr
   void report_slow_callback(const HandleObj& h, int64_t ns);  // debug mode
+
+  // Tracing (engine/trace.h): cheap when off.
+  Tracer* tracer() const { return options_.tracer; }
+  void trace(TraceKind kind, const TaskObj* task, int line = 0, std::string detail = {}, uint64_t parent = 0,
+             int64_t duration_ns = 0);
+  std::string describe_wait(const TaskObj* t);  // what a suspended task waits on
+  std::string describe_call(const CoroObj* c);  // "worker('A', 2)"
 
   // Guards and counters
   uint64_t steps() const { return steps_; }

@@ -138,7 +138,7 @@ void EventLoop::run_once() {
   } else if (mode_ == ClockMode::Real && !ready_.empty()) {
     event_base_loop(base_, EVLOOP_NONBLOCK);  // poll for signals
   }
-  interp_.on_iteration_start();
+  if (interp_.tracer()) interp_.trace(TraceKind::Iteration, nullptr);
 
   // Timers whose deadline has come join the ready queue.
   int64_t end = now();

@@ -43,9 +43,14 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
   }
   t->fut_waiter = Value();
   Value result;
+  if (in.tracer()) {
+    bool first = t->coro.as<CoroObj>()->state == CoroObj::State::Created;
+    in.trace(first ? TraceKind::TaskStarted : TraceKind::TaskResumed, t);
+  }
   Interp::StepOutcome outcome = in.run_task(t, exc, result);
   switch (outcome) {
     case Interp::StepOutcome::Returned:
+      if (in.tracer()) in.trace(t->must_cancel ? TraceKind::TaskCancelled : TraceKind::TaskFinished, t, 0, in.repr(result));
       if (t->must_cancel) {
         t->must_cancel = false;
         in.future_cancel(t, t->cancel_message);
@@ -54,6 +59,8 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       }
       break;
     case Interp::StepOutcome::Raised:
+      if (in.tracer())
+        in.trace(is_cancelled_error(in, result) ? TraceKind::TaskCancelled : TraceKind::TaskRaised, t, 0, in.repr(result));
       if (is_cancelled_error(in, result)) {
         t->cancelled_exc = result;  // re-raised once by the first await of the task
         in.future_cancel(t, Value());
@@ -62,6 +69,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       }
       break;
     case Interp::StepOutcome::Yield0:
+      if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, "yield");
       in.loop().call_soon(task_step_cb, task_value);
       break;
     case Interp::StepOutcome::YieldFuture: {
@@ -73,6 +81,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       }
       in.future_add_done_callback(f, task_wakeup, task_value);
       t->fut_waiter = result;
+      if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, in.describe_wait(t));
       if (t->must_cancel) {
         if (in.future_cancel_any(f, t->cancel_message)) t->must_cancel = false;
       }
@@ -111,6 +120,10 @@ Ref<TaskObj> Interp::create_task(Value coro, Value name) {
   t->coro = std::move(coro);
   t->top = &c->frame;
   loop_->call_soon(task_step_cb, Value(t));
+  if (tracer()) {
+    int line = c->created_at.line;
+    trace(TraceKind::TaskCreated, t.get(), line, describe_call(c), current_task_ ? current_task_->serial : 0);
+  }
   t->registry_index = tasks_.size();
   tasks_.push_back(t.get());
   return t;
@@ -120,6 +133,7 @@ Ref<TaskObj> Interp::create_task(Value coro, Value name) {
 bool Interp::task_cancel(TaskObj* t, Value msg) {
   t->log_traceback = false;
   if (t->done()) return false;
+  if (tracer()) trace(TraceKind::CancelRequested, t, 0, msg.is_none() ? "" : repr(msg), current_task_ ? current_task_->serial : 0);
   ++t->num_cancels_requested;
   if (!t->fut_waiter.is_none()) {
     if (future_cancel_any(t->fut_waiter.as<FutureObj>(), msg)) return true;

@@ -1,0 +1,58 @@
+// Scheduling events, as the engine decides them. When tracing is off the
+// engine holds a null Tracer pointer and each hook is one predictable branch.
+//
+// Every event carries the loop's time in nanoseconds (virtual or real) and,
+// where one caused it, the scenario line. Renderers (text log, terminal
+// timeline, Chrome trace JSON, SVG) consume the recorded list after, or
+// during, the run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace corun {
+
+enum class TraceKind : uint8_t {
+  TaskCreated,    // task, parent (creator), detail = coroutine call, line = where
+  TaskStarted,    // task: first step begins
+  TaskResumed,    // task: a later step begins (woken)
+  TaskSuspended,  // task, detail = what it waits on ("sleep until 2.000", "task Task-3", "future", "yield"), line
+  TaskFinished,   // task, detail = repr of the result
+  TaskRaised,     // task, detail = repr of the exception
+  TaskCancelled,  // task: ended cancelled
+  CancelRequested,// task = target, parent = who asked (0 = none), detail = message repr, line
+  TimerFired,     // detail = what the timer does ("wake sleep of Task-2"), task when known
+  Block,          // task, duration_ns, line: time.sleep blocked the loop
+  Iteration,      // detail empty; ready = ready-queue length when the iteration began
+};
+
+struct TraceEvent {
+  TraceKind kind;
+  int64_t time_ns = 0;
+  uint64_t task = 0;    // task serial (Task-N has serial N), 0 = none
+  uint64_t parent = 0;  // creator / canceller serial
+  int line = 0;
+  int64_t duration_ns = 0;
+  uint64_t ready = 0;
+  std::string name;    // task name at the time of the event
+  std::string detail;
+};
+
+// Receives events as they happen. The recorder keeps them for renderers
+// that draw the whole run (timelines); a streaming sink can print at once.
+class Tracer {
+ public:
+  virtual ~Tracer() = default;
+  virtual void event(TraceEvent e) = 0;
+};
+
+class TraceRecorder : public Tracer {
+ public:
+  void event(TraceEvent e) override { events.push_back(std::move(e)); }
+  std::vector<TraceEvent> events;
+};
+
+const char* trace_kind_name(TraceKind k);
+
+}  // namespace corun
