@@ -20,7 +20,9 @@
 
 #include "cli/golden_test.h"
 #include "engine/code.h"
+#include "engine/export.h"
 #include "engine/interp.h"
+#include "engine/yaml_doc.h"
 
 namespace {
 
@@ -69,12 +71,44 @@ int run_scenario(const std::string& path, const corun::RunOptions& options, bool
   return status;
 }
 
+// `corun export`: the scenario as a Python program, on stdout or in a file.
+int export_scenario(const std::string& path, const std::string& output) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "corun: cannot open '" << path << "': " << std::strerror(errno) << "\n";
+    return 2;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto source = std::make_shared<const corun::SourceFile>(path, ss.str());
+  std::string python;
+  try {
+    auto program = corun::compile_scenario(source);
+    python = corun::export_python(corun::load_yaml(*source), *program, path);
+  } catch (const corun::ScenarioError& e) {
+    bool color = use_color(STDERR_FILENO);
+    for (auto& d : e.diagnostics) std::cerr << source->render(d, color);
+    if (e.diagnostics.size() > 1) std::cerr << e.diagnostics.size() << " errors\n";
+    return 2;
+  }
+  if (output.empty() || output == "-") {
+    std::cout << python << std::flush;
+    return 0;
+  }
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  if (!(out << python) || !out.flush()) {
+    std::cerr << "corun: cannot write '" << output << "': " << std::strerror(errno) << "\n";
+    return 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // `corun file.yaml` is `corun run file.yaml`.
   std::vector<std::string> args(argv + 1, argv + argc);
-  static const std::set<std::string> commands = {"run", "test", "help"};
+  static const std::set<std::string> commands = {"run", "test", "export", "help"};
   if (!args.empty() && !commands.count(args[0]) && args[0].rfind("-", 0) != 0) args.insert(args.begin(), "run");
 
   CLI::App app{"corun: run asyncio scenarios on CPython's event-loop semantics, on a virtual clock"};
@@ -107,6 +141,11 @@ int main(int argc, char** argv) {
   test->add_flag("-u,--update", golden.update, "Rewrite the golden files from the actual output (never when CI is set)");
   test->add_option("--timeout", golden.timeout_seconds, "Seconds a scenario may run before it fails");
 
+  std::string export_path, export_output;
+  CLI::App* exp = app.add_subcommand("export", "Print the scenario as the equivalent Python 3.11 asyncio program");
+  exp->add_option("scenario", export_path, "The scenario YAML file")->required();
+  exp->add_option("-o,--output", export_output, "Write the program to this file instead of stdout");
+
   std::vector<const char*> cargs;
   cargs.push_back(argv[0]);
   for (auto& a : args) cargs.push_back(a.c_str());
@@ -130,6 +169,7 @@ int main(int argc, char** argv) {
     golden.color = use_color(STDOUT_FILENO);
     return corun::cli::run_golden_tests(golden);
   }
+  if (*exp) return export_scenario(export_path, export_output);
   std::cout << app.help();
   return 0;
 }

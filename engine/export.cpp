@@ -556,6 +556,7 @@ class Exporter {
 
     if (verb == "print") {
       std::string text = arg.kind == YNode::Kind::Null ? "" : python_template(arg.value);
+      if (!text.empty() && text[0] == '(' && enclosed(text)) text = text.substr(1, text.size() - 2);
       line(d, "print(" + text + ")");
     } else if (verb == "sleep") {
       line(d, "await asyncio.sleep(" + value(arg, Ctx::Arg) + ")");
@@ -661,7 +662,10 @@ class Exporter {
       else if (handlers->kind == YNode::Kind::Map) list.push_back(handlers);
       for (const YNode* h : list) {
         std::string head = "except";
-        if (const YNode* type = h->get("type")) {
+        const YNode* type = h->get("type");
+        // Python has no `except as e:`; a bare except catches BaseException.
+        if (!type && h->get("as")) head += " BaseException";
+        if (type) {
           if (type->kind == YNode::Kind::Seq) {
             std::string names;
             for (size_t i = 0; i < type->items.size(); ++i) names += (i ? ", " : "") + exception_name(type->items[i].value);
