@@ -9,7 +9,7 @@ import asyncio
 
 async def main():
     q = asyncio.LifoQueue()
-    for x in ["first", "second", "third"]:
+    for x in ("first", "second", "third"):
         await q.put(x)
     while not q.empty():
         item = await q.get()
