@@ -355,6 +355,22 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
   else if (obj.is(ObjKind::List)) r = list_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Dict)) r = dict_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Future) || obj.is(ObjKind::Task)) r = future_method(*this, obj, name, args, found);
+  else if (obj.is(ObjKind::Handle)) {
+    HandleObj* h = obj.as<HandleObj>();
+    found = true;
+    if (name == "cancel") {
+      if (!h->cancelled) {
+        h->cancelled = true;
+        if (h->scheduled) loop().timer_cancelled();
+      }
+    } else if (name == "cancelled") {
+      r = Value::boolean(h->cancelled);
+    } else if (name == "when") {
+      r = Value::flt(double(h->when) / 1e9);
+    } else {
+      found = false;
+    }
+  }
   if (found) return r;
   Value fn = get_attr(obj, name);
   return call(fn, args, site);

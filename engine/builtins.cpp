@@ -26,6 +26,8 @@ const std::vector<std::string> kNames = {
     "CancelledError",
     // modules
     "asyncio", "time", "random",
+    // corun's private helpers for the asyncio prelude (invisible to scenarios)
+    "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread",
 };
 
 }  // namespace
@@ -551,6 +553,8 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);
   values[builtin_index("random")] = make_random_module(in, *this);
+  extern void add_prelude_helpers(Interp&, Builtins&);
+  add_prelude_helpers(in, *this);
 }
 
 Builtins::~Builtins() {

@@ -52,6 +52,8 @@ struct Instr {
 struct CodeObject {
   std::string name;          // coroutine or function name
   bool is_coroutine = true;  // async def
+  bool internal = false;     // part of corun's asyncio prelude: hidden from tracebacks
+  int varargs_slot = -1;     // *args parameter, when there is one
   int def_line = 0;
   std::vector<std::string> params;
   std::vector<const Expr*> param_defaults;  // null when required
@@ -67,7 +69,8 @@ struct CodeObject {
 struct GlobalDef {
   std::string name;
   SourcePos pos;
-  Value value;  // filled when the program is instantiated
+  Value value;          // filled when the program is instantiated
+  bool hidden = false;  // defined by the asyncio prelude: not a name scenarios can use
 };
 
 struct Program {
@@ -82,11 +85,16 @@ struct Program {
   std::vector<ExceptionDef> exception_defs;
   struct ClassDef {
     int global;
+    std::string base;  // a class defined before this one, or ""
     std::vector<std::pair<std::string, const Expr*>> fields;
     std::vector<std::pair<std::string, CodeObject*>> methods;
   };
   std::vector<ClassDef> class_defs;
   CodeObject* module = nullptr;  // evaluates `main` and defaults in global scope
+  CodeObject* prelude_module = nullptr;  // the same for the asyncio prelude
+  std::shared_ptr<const SourceFile> prelude_source;  // engine/asyncio_prelude.yaml
+  // Prelude definitions that become attributes of the `asyncio` module.
+  std::vector<std::pair<std::string, int>> asyncio_exports;
   const Expr* main_expr = nullptr;
   bool debug = false;
   bool has_seed = false;

@@ -20,14 +20,14 @@ const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "se
                                          "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
 const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return"};
 const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
-const std::set<std::string> kLaterVerbs = {"async_for", "timeout", "task_group", "wait_for", "wait", "yield"};
+const std::set<std::string> kLaterVerbs = {"async_for", "yield"};
 
 std::vector<std::string> modifiers(const std::string& verb) {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"await", {"as"}}, {"call", {"as"}}, {"task", {"as", "name", "group"}}, {"gather", {"as", "return_exceptions"}},
       {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "else", "finally"}}, {"if", {"then", "else"}},
       {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
-      {"timeout", {"steps"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
+      {"timeout", {"steps", "as"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
       {"wait", {"return_when", "timeout", "as"}}};
   auto it = table.find(verb);
   return it == table.end() ? std::vector<std::string>{} : it->second;
@@ -46,6 +46,34 @@ struct Construct {
 class Compiler {
  public:
   Compiler(Program& p, const SourceFile& src) : prog_(p), src_(src) {}
+
+  // corun's own asyncio (queues, locks, timeouts, task groups, wait ...),
+  // written in the scenario language as ports of CPython's Lib/asyncio. Its
+  // definitions are hidden globals, exported as attributes of `asyncio`.
+  void compile_prelude(const YNode& root) {
+    prelude_ = true;
+    size_t first = prog_.globals.size();
+    declare_section(root, "exceptions");
+    declare_section(root, "functions");
+    declare_section(root, "coroutines");
+    declare_section(root, "classes");
+    for (size_t i = first; i < prog_.globals.size(); ++i) {
+      prog_.globals[i].hidden = true;
+      if (prog_.globals[i].name[0] != '_') prog_.asyncio_exports.emplace_back(prog_.globals[i].name, int(i));
+    }
+    module_ = new_code("<asyncio>", false, SourcePos{1, 1});
+    module_->internal = true;
+    if (auto* fs = root.get("functions")) compile_definitions(*fs, false);
+    if (auto* cs = root.get("coroutines")) compile_definitions(*cs, true);
+    if (auto* cl = root.get("classes")) compile_classes(*cl);
+    if (!errors_.empty()) {
+      for (auto& d : errors_) d.message = "internal error in corun's asyncio prelude: " + d.message;
+      throw ScenarioError(std::move(errors_));
+    }
+    prelude_module_ = module_;
+    prog_.prelude_module = module_;
+    prelude_ = false;
+  }
 
   void compile(const YNode& root) {
     if (root.kind != YNode::Kind::Map)
@@ -116,6 +144,8 @@ class Compiler {
   std::vector<std::map<std::string, int>> comp_scopes_;
   std::vector<Construct> constructs_;
   int hidden_counter_ = 0;
+  bool prelude_ = false;
+  CodeObject* prelude_module_ = nullptr;
 
   // ---- diagnostics ----
   void error(SourcePos pos, std::string msg, std::string hint = "") {
@@ -156,8 +186,13 @@ class Compiler {
 
   // ---- globals ----
   int global_index(const std::string& name) const {
-    for (size_t i = 0; i < prog_.globals.size(); ++i) if (prog_.globals[i].name == name) return int(i);
+    for (size_t i = 0; i < prog_.globals.size(); ++i)
+      if (prog_.globals[i].name == name && (prelude_ || !prog_.globals[i].hidden)) return int(i);
     return -1;
+  }
+  int visible_builtin(const std::string& name) const {
+    if (name[0] == '_' && !prelude_) return -1;  // corun's private helpers
+    return builtin_index(name);
   }
 
   void declare_section(const YNode& root, const char* section) {
@@ -192,6 +227,7 @@ class Compiler {
     c->name = name;
     c->is_coroutine = is_coroutine;
     c->def_line = pos.line;
+    c->internal = prelude_;
     return c;
   }
 
@@ -236,7 +272,7 @@ class Compiler {
     for (auto& [k, v] : section.pairs) {
       int g = global_index(k.value);
       if (g < 0) continue;
-      Program::ClassDef def{g, {}, {}};
+      Program::ClassDef def{g, "", {}, {}};
       if (v.kind != YNode::Kind::Map) { error(v.pos, "a class is a mapping with `fields` and `methods`"); continue; }
       for (auto& [ck, cv] : v.pairs) {
         if (ck.value == "fields") {
@@ -260,8 +296,15 @@ class Compiler {
               def.methods.emplace_back(mk.value, code);
             }
           }
+        } else if (ck.value == "base") {
+          def.base = cv.value;
+          int gb = global_index(def.base);
+          bool defined_before = false;
+          for (auto& earlier : prog_.class_defs) if (earlier.global == gb) defined_before = true;
+          if (gb < 0 || !defined_before)
+            error(cv.pos, "unknown base class '" + def.base + "'", "a base class is a class defined earlier under `classes:`");
         } else {
-          error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"fields", "methods"}));
+          error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"base", "fields", "methods"}));
         }
       }
       prog_.class_defs.push_back(std::move(def));
@@ -336,7 +379,21 @@ class Compiler {
         error(p.pos, "a parameter is a name, or a one-key mapping name: default");
         continue;
       }
+      bool varargs = !name.empty() && name[0] == '*';
+      if (varargs) {
+        name = name.substr(1);
+        if (code.varargs_slot >= 0) { error(p.pos, "only one *args parameter is allowed"); continue; }
+      } else if (code.varargs_slot >= 0) {
+        error(p.pos, "parameters after *" + code.slot_names[size_t(code.varargs_slot)] + " are not supported");
+        continue;
+      }
       if (!valid_identifier(name)) { error(p.pos, "'" + name + "' is not a valid parameter name"); continue; }
+      if (varargs) {
+        locals_[name] = int(code.slot_names.size());
+        code.varargs_slot = int(code.slot_names.size());
+        code.slot_names.push_back(name);
+        continue;
+      }
       if (locals_.count(name)) { error(p.pos, "duplicate parameter '" + name + "'"); continue; }
       locals_[name] = int(code.slot_names.size());
       code.slot_names.push_back(name);
@@ -526,7 +583,7 @@ class Compiler {
         }
         int g = global_index(e.name);
         if (g >= 0) { e.scope = Scope::Global; e.slot = g; return; }
-        int b = builtin_index(e.name);
+        int b = visible_builtin(e.name);
         if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
         std::string hint;
         if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
@@ -612,18 +669,25 @@ class Compiler {
       error(step.pos, "a step is a mapping with one verb such as `print:` or `sleep:`, found " + std::string(step.kind_name()));
       return;
     }
-    // Find the verb: the first key that is one.
+    // Find the verb: the key that is one, where the other keys are its
+    // modifiers (`timeout` is a verb, and also a modifier of `wait_for`).
     std::string verb;
     const YNode* arg = nullptr;
     SourcePos verb_pos;
-    for (auto& [k, v] : step.pairs) {
-      if (std::find(kVerbs.begin(), kVerbs.end(), k.value) != kVerbs.end()) {
-        if (!verb.empty() && !(verb == "try" && k.value == "else") && !(verb == "if" && k.value == "else")) {
-          error(k.pos, "a step has one verb, found both '" + verb + "' and '" + k.value + "'", "split it into two steps");
-          return;
-        }
-        if (verb.empty()) { verb = k.value; arg = &v; verb_pos = k.pos; }
-      }
+    std::vector<const std::pair<YNode, YNode>*> verb_keys;
+    for (auto& kv : step.pairs)
+      if (std::find(kVerbs.begin(), kVerbs.end(), kv.first.value) != kVerbs.end()) verb_keys.push_back(&kv);
+    for (auto* kv : verb_keys) {
+      std::vector<std::string> mods = modifiers(kv->first.value);
+      bool others_fit = true;
+      for (auto* other : verb_keys)
+        if (other != kv && std::find(mods.begin(), mods.end(), other->first.value) == mods.end()) others_fit = false;
+      if (others_fit) { verb = kv->first.value; arg = &kv->second; verb_pos = kv->first.pos; break; }
+    }
+    if (verb.empty() && verb_keys.size() > 1) {
+      error(verb_keys[1]->first.pos, "a step has one verb, found both '" + verb_keys[0]->first.value + "' and '" +
+                                         verb_keys[1]->first.value + "'", "split it into two steps");
+      return;
     }
     if (verb.empty()) {
       const YNode& k = step.pairs[0].first;
@@ -681,8 +745,21 @@ class Compiler {
       Instr ins{Op::CreateTask};
       ins.e = own(expression(*arg, "task"));
       if (auto* n = step.get("name")) ins.e2 = own(value_expr(*n));
-      if (auto* g = step.get("group")) error(g->pos, "`group` (task groups) is not supported by this version of corun yet");
       if (as) ins.target = target(*as);
+      if (auto* g = step.get("group")) {
+        // GROUP.create_task(EXPR, name=...)
+        ExprPtr group = expression(*g, "group");
+        if (!group || !ins.e) return;
+        std::vector<ExprPtr> args;
+        args.push_back(take_owned(ins.e));
+        std::vector<std::pair<std::string, ExprPtr>> kwargs;
+        if (ins.e2) kwargs.emplace_back("name", take_owned(ins.e2));
+        Instr call{Op::Eval};
+        call.e = own(method_call(std::move(group), "create_task", std::move(args), std::move(kwargs), line));
+        call.target = ins.target;
+        emit(call, line);
+        return;
+      }
       if (ins.e) emit(ins, line);
     } else if (verb == "gather") {
       Instr ins{Op::Gather};
@@ -719,6 +796,43 @@ class Compiler {
       compile_try(step, line);
     } else if (verb == "async_with") {
       compile_async_with(step, *arg, line);
+    } else if (verb == "timeout") {
+      // async with asyncio.timeout(EXPR): ...
+      ExprPtr delay = expression(*arg, "timeout");
+      if (!delay) return;
+      std::vector<ExprPtr> args;
+      args.push_back(std::move(delay));
+      compile_async_with_expr(step, asyncio_call("timeout", std::move(args), {}, line), step.get("as"), line);
+    } else if (verb == "task_group") {
+      // async with asyncio.TaskGroup() as NAME: ...
+      compile_async_with_expr(step, asyncio_call("TaskGroup", {}, {}, line), arg, line);
+    } else if (verb == "wait_for") {
+      // TARGET = await asyncio.wait_for(EXPR, timeout)
+      const YNode* t = step.get("timeout");
+      if (!t) { error(step.pos, "a `wait_for` step needs `timeout:` (None waits forever)"); return; }
+      std::vector<ExprPtr> args;
+      ExprPtr aw = expression(*arg, "wait_for");
+      ExprPtr to = value_expr(*t);
+      if (!aw || !to) return;
+      args.push_back(std::move(aw));
+      args.push_back(std::move(to));
+      Instr ins{Op::Await};
+      ins.e = own(asyncio_call("wait_for", std::move(args), {}, line));
+      if (as) ins.target = target(*as);
+      emit(ins, line);
+    } else if (verb == "wait") {
+      // done, pending = await asyncio.wait(AWS, timeout=..., return_when=...)
+      ExprPtr aws = arg->kind == YNode::Kind::Seq ? value_expr(*arg) : expression(*arg, "wait");
+      if (!aws) return;
+      std::vector<ExprPtr> args;
+      args.push_back(std::move(aws));
+      std::vector<std::pair<std::string, ExprPtr>> kwargs;
+      if (auto* t = step.get("timeout")) if (auto e = value_expr(*t)) kwargs.emplace_back("timeout", std::move(e));
+      if (auto* r = step.get("return_when")) if (auto e = value_expr(*r)) kwargs.emplace_back("return_when", std::move(e));
+      Instr ins{Op::Await};
+      ins.e = own(asyncio_call("wait", std::move(args), std::move(kwargs), line));
+      if (as) ins.target = target(*as);
+      emit(ins, line);
     } else if (verb == "pass") {
     } else if (verb == "break" || verb == "continue") {
       compile_break_continue(verb == "break", verb_pos);
@@ -772,7 +886,7 @@ class Compiler {
     if (!body) { error(step.pos, "a `for` step needs `steps:`"); return; }
     int iter_slot = hidden_slot("iter");
     Instr init{Op::ForInit, iter_slot};
-    init.e = own(expression(*in, "in"));
+    init.e = own(in->kind == YNode::Kind::Seq ? value_expr(*in) : expression(*in, "in"));
     emit(init, line);
     int top = here();
     Instr next{Op::ForNext, iter_slot};
@@ -899,14 +1013,55 @@ class Compiler {
     return call;
   }
 
-  // async with EXPR as TARGET: BODY, as Python 3.11 compiles it: the body's
-  // exception goes to __aexit__, whose true result suppresses it.
+  // An expression the instructions own, taken back to build a bigger one.
+  ExprPtr take_owned(const Expr* e) {
+    for (auto& owned : current_->exprs)
+      if (owned.get() == e) {
+        ExprPtr out = std::move(owned);
+        owned = std::make_unique<Expr>(ExprKind::Const, SourcePos{});
+        return out;
+      }
+    return nullptr;
+  }
+
+  ExprPtr method_call(ExprPtr obj, const char* method, std::vector<ExprPtr> args,
+                      std::vector<std::pair<std::string, ExprPtr>> kwargs, int line) {
+    SourcePos pos{line, 0};
+    auto call = std::make_unique<Expr>(ExprKind::Call, pos);
+    auto attr = std::make_unique<Expr>(ExprKind::Attr, pos);
+    attr->name = method;
+    attr->kids.push_back(std::move(obj));
+    call->kids.push_back(std::move(attr));
+    for (auto& a : args) call->kids.push_back(std::move(a));
+    for (auto& [k, v] : kwargs) {
+      call->kwnames.push_back(k);
+      call->kwargs.push_back(std::move(v));
+    }
+    return call;
+  }
+
+  // asyncio.NAME(args...), with `asyncio` bound to the builtin module.
+  ExprPtr asyncio_call(const char* name, std::vector<ExprPtr> args, std::vector<std::pair<std::string, ExprPtr>> kwargs,
+                       int line) {
+    auto mod = std::make_unique<Expr>(ExprKind::Name, SourcePos{line, 0});
+    mod->name = "asyncio";
+    mod->scope = Scope::Builtin;
+    mod->slot = builtin_index("asyncio");
+    return method_call(std::move(mod), name, std::move(args), std::move(kwargs), line);
+  }
+
   void compile_async_with(const YNode& step, const YNode& mgr, int line) {
+    compile_async_with_expr(step, expression(mgr, "async_with"), step.get("as"), line);
+  }
+
+  // async with MGR as TARGET: BODY, as Python 3.11 compiles it: the body's
+  // exception goes to __aexit__, whose true result suppresses it.
+  void compile_async_with_expr(const YNode& step, ExprPtr mgr_expr, const YNode* as, int line) {
     const YNode* body = step.get("steps");
-    if (!body) { error(step.pos, "an `async_with` step needs `steps:`"); return; }
+    if (!body) { error(step.pos, "this step needs `steps:`"); return; }
     int mgr_slot = hidden_slot("mgr");
     Instr save{Op::Assign};
-    save.e = own(expression(mgr, "async_with"));
+    save.e = own(std::move(mgr_expr));
     save.target = own(local_ref(mgr_slot, line));
     if (!save.e) return;
     emit(save, line);
@@ -917,7 +1072,7 @@ class Compiler {
     attr->kids.push_back(local_ref(mgr_slot, line));
     call->kids.push_back(std::move(attr));
     enter.e = own(std::move(call));
-    if (auto* as = step.get("as")) enter.target = target(*as);
+    if (as) enter.target = target(*as);
     emit(enter, line);
     size_t setup = emit(Instr{Op::SetupTry}, line);
     Construct c{Construct::AsyncWith};
@@ -1053,10 +1208,26 @@ class Compiler {
 
 }  // namespace
 
+extern const char* const kAsyncioPrelude;
+
 std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
   auto prog = std::make_unique<Program>();
   YNode root = load_yaml(*source);
+  prog->prelude_source = std::make_shared<const SourceFile>("<corun asyncio prelude>", kAsyncioPrelude);
   Compiler c(*prog, *source);
+  try {
+    YNode prelude = load_yaml(*prog->prelude_source);
+    c.compile_prelude(prelude);
+  } catch (ScenarioError& e) {
+    // A bug in corun, not in the scenario: say where in the prelude.
+    for (auto& d : e.diagnostics) {
+      d.message = "internal error in corun's asyncio prelude, line " + std::to_string(d.pos.line) + ":" +
+                  std::to_string(d.pos.col) + ": " + d.message;
+      d.pos = SourcePos{};
+      d.hint.clear();
+    }
+    throw;
+  }
   c.compile(root);
   prog->source = std::move(source);
   return prog;

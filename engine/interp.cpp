@@ -24,7 +24,12 @@ int64_t seconds_to_ns(Interp& in, const Value& v, const char* what) {
 void set_result_unless_cancelled(Interp& in, const Value& fut, const Value& result) {
   FutureObj* f = fut.as<FutureObj>();
   if (f->state == FutureObj::State::Cancelled) return;
-  if (in.tracer()) in.trace(TraceKind::TimerFired, nullptr, 0, "sleep timer");
+  if (in.tracer()) {
+    const TaskObj* sleeper = nullptr;  // the task whose wake-up is the sleep future's done-callback
+    for (auto& cb : f->callbacks)
+      if (cb.ctx.is(ObjKind::Task)) sleeper = cb.ctx.as<TaskObj>();
+    in.trace(TraceKind::TimerFired, sleeper, 0, "sleep timer");
+  }
   in.future_set_result(f, result);
 }
 
@@ -182,16 +187,23 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
                        const Value& self, const std::string& fname) {
   size_t nparams = code->params.size();
   size_t offset = 0;
+  std::vector<Value> extra;
   if (!self.is_none()) {
     if (nparams == 0) raise(builtins_->TypeError, fname + "() takes 0 positional arguments but 1 was given");
     frame.slots[0] = self;
     offset = 1;
   }
-  if (a.npos + offset > nparams)
+  size_t npos = a.npos;
+  if (code->varargs_slot >= 0 && npos + offset > nparams) {
+    extra.assign(a.pos + (nparams - offset), a.pos + npos);
+    npos = nparams - offset;
+  }
+  if (code->varargs_slot >= 0) frame.slots[size_t(code->varargs_slot)] = make_tuple(std::move(extra));
+  if (npos + offset > nparams)
     raise(builtins_->TypeError, fname + "() takes " + std::to_string(nparams - offset) + " positional argument" +
                                     (nparams - offset == 1 ? "" : "s") + " but " + std::to_string(a.npos) +
                                     (a.npos == 1 ? " was" : " were") + " given");
-  for (size_t i = 0; i < a.npos; ++i) frame.slots[offset + i] = a.pos[i];
+  for (size_t i = 0; i < npos; ++i) frame.slots[offset + i] = a.pos[i];
   for (size_t k = 0; k < a.nkw; ++k) {
     size_t idx = nparams;
     for (size_t p = offset; p < nparams; ++p) if (code->params[p] == a.kwnames[k]) idx = p;
@@ -691,7 +703,7 @@ void Interp::print_traceback(const Value& exc_value) {
     if (!e->traceback.empty()) {
       out += "Traceback (most recent call last):\n";
       for (auto it = e->traceback.rbegin(); it != e->traceback.rend(); ++it)
-        out += "  " + file_name() + ":" + std::to_string(it->line) + " in " + it->code->name + "\n";
+        if (!it->code->internal) out += "  " + file_name() + ":" + std::to_string(it->line) + " in " + it->code->name + "\n";
     }
     std::string text = str(Value(const_cast<ExcObj*>(e)));
     out += e->type->qualified_name() + (text.empty() ? "" : ": " + text) + "\n";

@@ -85,6 +85,10 @@ Ref<HandleObj> EventLoop::call_at(int64_t when_ns, Callback fn, Value a, Value b
 
 void EventLoop::block(int64_t ns) {
   if (ns <= 0) return;
+  if (in_thread_) {
+    thread_ns_ += ns;
+    return;
+  }
   if (mode_ == ClockMode::Virtual) {
     virtual_now_ += ns;
     return;

@@ -37,6 +37,11 @@ class EventLoop {
   double time() const { return double(now()) / 1e9; }
 
   void call_soon(Callback fn, Value a = Value(), Value b = Value());
+  void call_handle_soon(Ref<HandleObj> h) { ready_.push_back(std::move(h)); }
+  // to_thread on the virtual clock: blocking inside the "thread" adds to its
+  // own elapsed time instead of stopping the loop.
+  int64_t begin_thread_time() { int64_t saved = thread_ns_; thread_ns_ = 0; ++in_thread_; return saved; }
+  int64_t end_thread_time(int64_t saved) { int64_t spent = thread_ns_; thread_ns_ = saved; --in_thread_; return spent; }
   Ref<HandleObj> call_at(int64_t when_ns, Callback fn, Value a = Value(), Value b = Value());
   Ref<HandleObj> call_later(int64_t delay_ns, Callback fn, Value a = Value(), Value b = Value()) {
     return call_at(now() + delay_ns, fn, std::move(a), std::move(b));
@@ -71,6 +76,8 @@ class EventLoop {
   ClockMode mode_;
   double speed_;
   int64_t virtual_now_ = 0;
+  int64_t thread_ns_ = 0;
+  int in_thread_ = 0;
   int64_t real_start_ = 0;
   std::deque<Ref<HandleObj>> ready_;
   std::vector<Ref<HandleObj>> timers_;  // binary heap

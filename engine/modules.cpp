@@ -85,11 +85,55 @@ Value a_all_tasks(Interp& in, const Value&, CallArgs& a) {
   return make_list(std::move(out));  // CPython returns a set; corun keeps creation order
 }
 
+
 Value a_run(Interp& in, const Value&, CallArgs& a) {
   in.raise(in.builtins().RuntimeError, "asyncio.run() cannot be called from a running event loop");
 }
 
 Value loop_time(Interp& in, const Value&, CallArgs&) { return Value::flt(in.loop().time()); }
+
+// A handle's callback is any callable; an exception in it is logged and the
+// loop goes on, as BaseEventLoop.call_exception_handler does.
+void run_callable_handle(Interp& in, const Value& fn, const Value& args) {
+  try {
+    in.call0(fn, args.as<TupleObj>()->items);
+  } catch (PyException& e) {
+    in.write_err("Exception in callback " + in.repr(fn) + "\n");
+    in.print_traceback(e.exc);
+  }
+}
+
+std::vector<Value> rest_args(CallArgs& a, size_t from) {
+  return from < a.npos ? std::vector<Value>(a.pos + from, a.pos + a.npos) : std::vector<Value>{};
+}
+
+Value loop_call_soon(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos < 1) in.raise(in.builtins().TypeError, "call_soon() missing 1 required positional argument: 'callback'");
+  Ref<HandleObj> h(new HandleObj(run_callable_handle, a.pos[0], make_tuple(rest_args(a, 1))));
+  in.loop().call_handle_soon(h);
+  return Value(h);
+}
+
+int64_t to_ns(Interp& in, const Value& v) {
+  if (!v.is_number()) in.raise(in.builtins().TypeError, "a number of seconds is required, not '" + in.type_of(v)->name + "'");
+  return int64_t(std::llround(v.as_double() * 1e9));
+}
+
+Value loop_call_later(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos < 2) in.raise(in.builtins().TypeError, "call_later() takes a delay and a callback");
+  return Value(in.loop().call_later(to_ns(in, a.pos[0]), run_callable_handle, a.pos[1], make_tuple(rest_args(a, 2))));
+}
+
+Value loop_call_at(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos < 2) in.raise(in.builtins().TypeError, "call_at() takes a time and a callback");
+  return Value(in.loop().call_at(to_ns(in, a.pos[0]), run_callable_handle, a.pos[1], make_tuple(rest_args(a, 2))));
+}
+
+Value loop_create_task(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1) in.raise(in.builtins().TypeError, "create_task() takes one coroutine");
+  const Value* name = a.kwarg("name");
+  return Value(in.create_task(a.pos[0], name ? *name : Value()));
+}
 Value loop_create_future(Interp& in, const Value&, CallArgs&) { return Value(in.create_future()); }
 
 Value a_get_running_loop(Interp& in, const Value&, CallArgs& a) {
@@ -104,7 +148,11 @@ Value make_loop_object() {
   Ref<ModuleObj> loop(new ModuleObj("loop"));
   loop->okind = ObjKind::Loop;
   loop->attrs = {{"time", Value(new BuiltinObj("time", loop_time))},
-                 {"create_future", Value(new BuiltinObj("create_future", loop_create_future))}};
+                 {"create_future", Value(new BuiltinObj("create_future", loop_create_future))},
+                 {"create_task", Value(new BuiltinObj("create_task", loop_create_task))},
+                 {"call_soon", Value(new BuiltinObj("call_soon", loop_call_soon))},
+                 {"call_later", Value(new BuiltinObj("call_later", loop_call_later))},
+                 {"call_at", Value(new BuiltinObj("call_at", loop_call_at))}};
   return Value(loop);
 }
 
@@ -122,6 +170,103 @@ Value t_sleep(Interp& in, const Value&, CallArgs& a) {
 
 }  // namespace
 
+// ---- private helpers of the asyncio prelude ---------------------------------------------
+
+namespace {
+
+Value h_partial(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos < 1) in.raise(in.builtins().TypeError, "partial() needs a callable");
+  Value bound = make_tuple(std::vector<Value>(a.pos, a.pos + a.npos));
+  return Value(new BuiltinObj("partial", [](Interp& in, const Value& self, CallArgs& call) -> Value {
+    const auto& b = self.as<TupleObj>()->items;
+    std::vector<Value> args(b.begin() + 1, b.end());
+    for (size_t i = 0; i < call.npos; ++i) args.push_back(call.pos[i]);
+    return in.call0(b[0], std::move(args));
+  }, bound));
+}
+
+Value h_ensure_future(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1) in.raise(in.builtins().TypeError, "ensure_future() takes one argument");
+  const Value& x = a.pos[0];
+  if (x.is(ObjKind::Future) || x.is(ObjKind::Task)) return x;
+  if (x.is(ObjKind::Coroutine)) return Value(in.create_task(x, Value()));
+  in.raise(in.builtins().TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+}
+
+Value h_iscoroutine(Interp& in, const Value&, CallArgs& a) { return Value::boolean(a.npos == 1 && a.pos[0].is(ObjKind::Coroutine)); }
+Value h_isfuture(Interp& in, const Value&, CallArgs& a) {
+  return Value::boolean(a.npos == 1 && (a.pos[0].is(ObjKind::Future) || a.pos[0].is(ObjKind::Task)));
+}
+
+// BaseExceptionGroup.split(type) for except*: (match, rest), each None when empty.
+// A naked exception is treated as a group of one, as `except*` does.
+std::pair<Value, Value> split_group(Interp& in, const Value& exc, const Value& types) {
+  ExcObj* e = exc.as<ExcObj>();
+  bool is_group = e->type->is_subclass_of(in.builtins().BaseExceptionGroup) && e->args.size() == 2;
+  if (!is_group) {
+    if (in.exc_matches(exc, types)) return {exc, Value()};
+    return {Value(), exc};
+  }
+  if (in.exc_matches(exc, types)) return {exc, Value()};
+  std::vector<Value> match, rest;
+  for (auto& sub : e->args[1].as<TupleObj>()->items) {
+    auto [m, r] = split_group(in, sub, types);
+    if (!m.is_none()) match.push_back(m);
+    if (!r.is_none()) rest.push_back(r);
+  }
+  auto derive = [&](std::vector<Value> excs) -> Value {
+    if (excs.empty()) return Value();
+    // derive(): an ExceptionGroup when every member is an Exception, else a BaseExceptionGroup.
+    bool all_exceptions = true;
+    for (auto& x : excs) if (!x.as<ExcObj>()->type->is_subclass_of(in.builtins().Exception)) all_exceptions = false;
+    TypeObj* t = e->type;
+    if (t == in.builtins().BaseExceptionGroup && all_exceptions) t = in.builtins().ExceptionGroup;
+    Value g = in.make_exception_args(t, {e->args[0], make_tuple(std::move(excs))});
+    g.as<ExcObj>()->traceback = e->traceback;
+    g.as<ExcObj>()->cause = e->cause;
+    g.as<ExcObj>()->context = e->context;
+    return g;
+  };
+  return {derive(std::move(match)), derive(std::move(rest))};
+}
+
+Value h_eg_split(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 2 || !a.pos[0].is(ObjKind::Exception)) in.raise(in.builtins().TypeError, "_eg_split(exc, types)");
+  auto [m, r] = split_group(in, a.pos[0], a.pos[1]);
+  return make_tuple({m, r});
+}
+
+// to_thread's model on the virtual clock: the function runs at once, and the
+// time its blocking steps take passes on a clock of its own, not the loop's;
+// the caller gets the result that much later. Returns (ok, value, seconds).
+Value h_run_in_thread(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 2) in.raise(in.builtins().TypeError, "_run_in_thread(fn, args)");
+  int64_t spent = in.loop().begin_thread_time();
+  Value ok = Value::boolean(true), result;
+  try {
+    result = in.call0(a.pos[0], in.to_vector(a.pos[1]));
+  } catch (PyException& e) {
+    ok = Value::boolean(false);
+    result = e.exc;
+  }
+  spent = in.loop().end_thread_time(spent);
+  return make_tuple({ok, result, Value::flt(double(spent) / 1e9)});
+}
+
+}  // namespace
+
+Value h_ensure_future_public(Interp& in, const Value& self, CallArgs& a) { return h_ensure_future(in, self, a); }
+
+void add_prelude_helpers(Interp&, Builtins& b) {
+  auto fn = [&](const char* name, Builtin f) { b.values[size_t(builtin_index(name))] = Value(new BuiltinObj(name, f)); };
+  fn("_partial", h_partial);
+  fn("_ensure_future", h_ensure_future);
+  fn("_iscoroutine", h_iscoroutine);
+  fn("_isfuture", h_isfuture);
+  fn("_eg_split", h_eg_split);
+  fn("_run_in_thread", h_run_in_thread);
+}
+
 Value make_noop_coroutine(Interp& in, const char* name) {
   const CodeObject* code = std::string(name) == "shutdown_asyncgens" ? &native().noop_asyncgens : &native().noop_executor;
   FunctionObj fn(code);
@@ -135,7 +280,7 @@ Value make_asyncio_module(Interp& in, Builtins& b) {
   fn("sleep", a_sleep);
   fn("gather", a_gather);
   fn("create_task", a_create_task);
-  fn("ensure_future", a_create_task);
+  fn("ensure_future", h_ensure_future_public);
   fn("current_task", a_current_task);
   fn("all_tasks", a_all_tasks);
   fn("run", a_run);
@@ -147,6 +292,7 @@ Value make_asyncio_module(Interp& in, Builtins& b) {
   m->attrs.emplace_back("QueueEmpty", Value(b.QueueEmpty));
   m->attrs.emplace_back("QueueFull", Value(b.QueueFull));
   m->attrs.emplace_back("Future", Value(b.future));
+  for (const char* c : {"FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"}) m->attrs.emplace_back(c, make_str(c));
   m->attrs.emplace_back("Task", Value(b.task));
   return Value(m);
 }
@@ -307,30 +453,50 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
   }
   for (auto& def : p.functions) globals[size_t(def.global)] = Value(new FunctionObj(def.code));
   for (auto& def : p.class_defs) {
-    auto* t = new TypeObj(p.globals[size_t(def.global)].name, "__main__", in.builtins().object, TypeKind::UserClass);
+    TypeObj* base = in.builtins().object;
+    for (size_t i = 0; i < p.globals.size(); ++i)
+      if (!def.base.empty() && p.globals[i].name == def.base && globals[i].is(ObjKind::Type)) base = globals[i].as<TypeObj>();
+    const bool internal = p.globals[size_t(def.global)].hidden;
+    auto* t = new TypeObj(p.globals[size_t(def.global)].name, internal ? "asyncio" : "__main__", base, TypeKind::UserClass);
+    if (base != in.builtins().object) incref(base);
     for (auto& [name, code] : def.methods) t->class_attrs.emplace_back(name, Value(new FunctionObj(code)));
     globals[size_t(def.global)] = Value(t);
   }
   // Defaults are evaluated once, at definition time, as in Python.
+  Frame prelude_frame(p.prelude_module ? p.prelude_module : p.module);
   for (auto& def : p.functions) {
     auto* fn = globals[size_t(def.global)].as<FunctionObj>();
+    Frame& scope = def.code->internal ? prelude_frame : module_frame;
     for (const Expr* d : def.code->param_defaults)
-      fn->defaults.push_back(d ? in.eval(*d, module_frame) : Value::unbound());
+      fn->defaults.push_back(d ? in.eval(*d, scope) : Value::unbound());
   }
   for (auto& def : p.class_defs) {
     auto* t = globals[size_t(def.global)].as<TypeObj>();
-    for (auto& [name, code] : def.methods) {
-      const Value* m = t->find_attr(name);
-      auto* fn = m->as<FunctionObj>();
-      for (const Expr* d : code->param_defaults) fn->defaults.push_back(d ? in.eval(*d, module_frame) : Value::unbound());
+    Frame& scope = t->module == "asyncio" ? prelude_frame : module_frame;
+    // class_attrs starts with the methods, in definition order.
+    for (size_t i = 0; i < def.methods.size(); ++i) {
+      auto* fn = t->class_attrs[i].second.as<FunctionObj>();
+      for (const Expr* d : def.methods[i].second->param_defaults)
+        fn->defaults.push_back(d ? in.eval(*d, scope) : Value::unbound());
     }
-    for (auto& [name, expr] : def.fields) t->class_attrs.emplace_back("__field__" + name, in.eval(*expr, module_frame));
+    for (auto& [name, expr] : def.fields) t->class_attrs.emplace_back("__field__" + name, in.eval(*expr, scope));
   }
+  // The prelude's public definitions are the rest of the `asyncio` module.
+  ModuleObj* asyncio = in.builtins().values[size_t(builtin_index("asyncio"))].as<ModuleObj>();
+  for (auto& [name, index] : p.asyncio_exports) asyncio->attrs.emplace_back(name, globals[size_t(index)]);
 }
 
 void init_fields(Interp& in, InstanceObj* inst) {
-  for (auto& [name, v] : inst->type->class_attrs)
-    if (name.rfind("__field__", 0) == 0) inst->fields.emplace_back(name.substr(9), v);
+  // Base classes' fields first, then the class's own (which may override).
+  std::vector<const TypeObj*> chain;
+  for (const TypeObj* t = inst->type; t && t->tkind == TypeKind::UserClass; t = t->base) chain.push_back(t);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+    for (auto& [name, v] : (*it)->class_attrs) {
+      if (name.rfind("__field__", 0) != 0) continue;
+      std::string field = name.substr(9);
+      if (Value* existing = inst->find(field)) *existing = v;
+      else inst->fields.emplace_back(std::move(field), v);
+    }
 }
 
 }  // namespace corun
