@@ -421,6 +421,16 @@ Value exception_ctor(Interp& in, const Value& self, CallArgs& a) {
     if (a.npos != 2) in.raise(in.builtins().TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (" + std::to_string(a.npos) + " given)");
     std::vector<Value> excs = in.to_vector(a.pos[1]);
     if (excs.empty()) in.raise(in.builtins().ValueError, "second argument (exceptions) must be a non-empty sequence");
+    bool all_exceptions = true;
+    for (auto& x : excs) {
+      if (!x.is(ObjKind::Exception)) in.raise(in.builtins().ValueError, "Item " + std::to_string(&x - &excs[0]) + " of second argument (exceptions) is not an exception");
+      if (!x.as<ExcObj>()->type->is_subclass_of(in.builtins().Exception)) all_exceptions = false;
+    }
+    // BaseExceptionGroup(...) of Exceptions only is an ExceptionGroup; an
+    // ExceptionGroup cannot hold a BaseException.
+    if (t == in.builtins().BaseExceptionGroup && all_exceptions) t = in.builtins().ExceptionGroup;
+    if (t->is_subclass_of(in.builtins().ExceptionGroup) && !all_exceptions)
+      in.raise(in.builtins().TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
     return in.make_exception_args(t, {a.pos[0], make_tuple(std::move(excs))});
   }
   return in.make_exception_args(t, std::vector<Value>(a.pos, a.pos + a.npos));
@@ -491,6 +501,7 @@ Builtins::Builtins(Interp& in) {
   GeneratorExit = ex("GeneratorExit", BaseException);
   BaseExceptionGroup = ex("BaseExceptionGroup", BaseException);
   ExceptionGroup = ex("ExceptionGroup", BaseExceptionGroup);
+  ExceptionGroup->second_base = Exception;
   CancelledError = ex("CancelledError", BaseException, "asyncio.exceptions");
   InvalidStateError = ex("InvalidStateError", Exception, "asyncio.exceptions");
   QueueEmpty = ex("QueueEmpty", Exception, "asyncio.queues");

@@ -25,7 +25,7 @@ const std::set<std::string> kLaterVerbs = {"async_for", "yield"};
 std::vector<std::string> modifiers(const std::string& verb) {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"await", {"as"}}, {"call", {"as"}}, {"task", {"as", "name", "group"}}, {"gather", {"as", "return_exceptions"}},
-      {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "else", "finally"}}, {"if", {"then", "else"}},
+      {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "except_star", "else", "finally"}}, {"if", {"then", "else"}},
       {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
       {"timeout", {"steps", "as"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
       {"wait", {"return_when", "timeout", "as"}}};
@@ -34,7 +34,7 @@ std::vector<std::string> modifiers(const std::string& verb) {
 }
 
 struct Construct {
-  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith } kind;
+  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith, StarHandler } kind;
   int continue_pc = 0;
   std::vector<size_t> break_jumps;
   int as_slot = -1;                  // Handler: the `as` name to unbind
@@ -901,7 +901,18 @@ class Compiler {
     for (size_t j : loop.break_jumps) current_->code[j].a = here();
   }
 
+  bool inside_star_handler(SourcePos pos, const char* what) {
+    for (auto& c : constructs_)
+      if (c.kind == Construct::StarHandler) {
+        error(pos, std::string("'") + what + "' cannot appear in an `except_star` handler",
+              "Python: SyntaxError: 'break', 'continue' and 'return' cannot appear in an except* block");
+        return true;
+      }
+    return false;
+  }
+
   void compile_break_continue(bool is_break, SourcePos pos) {
+    if (inside_star_handler(pos, is_break ? "break" : "continue")) return;
     int loop_index = -1;
     for (int i = int(constructs_.size()) - 1; i >= 0; --i)
       if (constructs_[size_t(i)].kind == Construct::Loop) { loop_index = i; break; }
@@ -919,6 +930,7 @@ class Compiler {
   }
 
   void compile_return(const YNode* value, int line) {
+    if (inside_star_handler(SourcePos{line, 0}, "return")) return;
     const Expr* v = nullptr;
     if (value) v = own(value_expr(*value));
     bool crosses_finally = false;
@@ -959,6 +971,7 @@ class Compiler {
           if (c.as_slot >= 0) emit(Instr{Op::Clear, c.as_slot}, line);
           break;
         case Construct::FinallyExc: emit(Instr{Op::PopExc}, line); break;
+        case Construct::StarHandler: break;  // rejected before unwinding
         case Construct::AsyncWith: {
           emit(Instr{Op::PopBlock}, line);
           Instr exit{Op::Await};
@@ -1111,9 +1124,17 @@ class Compiler {
   void compile_try(const YNode& step, int line) {
     const YNode* body = step.get("try");
     const YNode* handlers = step.get("except");
+    const YNode* star_handlers = step.get("except_star");
     const YNode* orelse = step.get("else");
     const YNode* fin = step.get("finally");
-    if (!handlers && !fin) { error(step.pos, "a `try` step needs `except:` or `finally:`"); return; }
+    if (handlers && star_handlers) {
+      error(star_handlers->pos, "a `try` step has `except` or `except_star`, not both",
+            "Python: SyntaxError: cannot have both 'except' and 'except*' on the same 'try'");
+      return;
+    }
+    bool star = star_handlers != nullptr;
+    if (star) handlers = star_handlers;
+    if (!handlers && !fin) { error(step.pos, "a `try` step needs `except:`, `except_star:` or `finally:`"); return; }
     if (orelse && !handlers) { error(step.pos, "`else:` in a `try` step needs `except:`"); return; }
     size_t setup_fin = 0;
     size_t outer_depth = constructs_.size();
@@ -1134,7 +1155,8 @@ class Compiler {
       if (orelse) compile_steps(*orelse);
       to_after.push_back(emit(Instr{Op::Jump}, line));
       current_->code[setup_exc].a = here();
-      compile_handlers(*handlers, to_after, line);
+      if (star) compile_star_handlers(*handlers, to_after, line);
+      else compile_handlers(*handlers, to_after, line);
     } else {
       compile_steps(*body);
     }
@@ -1151,6 +1173,112 @@ class Compiler {
       emit(Instr{Op::Reraise}, line);
       current_->code[jend].a = here();
     }
+  }
+
+  ExprPtr none_test(int slot, CmpOp op, int line) {
+    auto cmp = std::make_unique<Expr>(ExprKind::Compare, SourcePos{line, 0});
+    cmp->kids.push_back(local_ref(slot, line));
+    cmp->kids.push_back(std::make_unique<Expr>(ExprKind::Const, SourcePos{line, 0}));
+    cmp->cmpops.push_back(op);
+    return cmp;
+  }
+
+  ExprPtr helper_call(const char* name, std::vector<ExprPtr> args, int line) {
+    auto call = std::make_unique<Expr>(ExprKind::Call, SourcePos{line, 0});
+    auto fn = std::make_unique<Expr>(ExprKind::Name, SourcePos{line, 0});
+    fn->name = name;
+    fn->scope = Scope::Builtin;
+    fn->slot = builtin_index(name);
+    call->kids.push_back(std::move(fn));
+    for (auto& a : args) call->kids.push_back(std::move(a));
+    return call;
+  }
+
+  // except*: each handler takes the part of the (remaining) exception group
+  // that matches its types, as ExceptionGroup.split does; what no handler
+  // takes is re-raised -- the original exception itself when nothing matched.
+  void compile_star_handlers(const YNode& handlers, std::vector<size_t>& to_after, int line) {
+    if (handlers.kind != YNode::Kind::Seq) { error(handlers.pos, "`except_star` is a list of handlers: [{type: ValueError, as: eg, steps: [...]}]"); return; }
+    int exc_slot = hidden_slot("exc");
+    int rest_slot = hidden_slot("rest");
+    int match_slot = hidden_slot("match");
+    Instr bind{Op::Match};
+    bind.target = own(local_ref(exc_slot, line));
+    emit(bind, line);
+    Instr init{Op::Assign};
+    init.e = own(local_ref(exc_slot, line));
+    init.target = own(local_ref(rest_slot, line));
+    emit(init, line);
+    for (auto& h : handlers.items) {
+      if (h.kind != YNode::Kind::Map) { error(h.pos, "a handler is a mapping: {type: ValueError, as: eg, steps: [...]}"); continue; }
+      for (auto& [k, v] : h.pairs)
+        if (k.value != "type" && k.value != "as" && k.value != "steps")
+          error(k.pos, "unknown key '" + k.value + "' in an `except_star` handler" + did_you_mean(k.value, {"type", "as", "steps"}));
+      const YNode* type = h.get("type");
+      if (!type) { error(h.pos, "an `except_star` handler needs `type`", "Python: SyntaxError: expected one or more exception types"); continue; }
+      ExprPtr types;
+      if (type->kind == YNode::Kind::Seq) {
+        types = std::make_unique<Expr>(ExprKind::Tuple, type->pos);
+        for (auto& t : type->items) if (auto e = exception_type_expr(t)) types->kids.push_back(std::move(e));
+      } else {
+        types = exception_type_expr(*type);
+      }
+      if (!types) continue;
+      // match, rest = _eg_split(rest, TYPES)   (skipped once rest is None)
+      Instr have_rest{Op::JumpIfFalse};
+      have_rest.e = own(none_test(rest_slot, CmpOp::IsNot, h.pos.line));
+      size_t j_skip_all = emit(have_rest, h.pos.line);
+      std::vector<ExprPtr> args;
+      args.push_back(local_ref(rest_slot, h.pos.line));
+      args.push_back(std::move(types));
+      Instr split{Op::Assign};
+      split.e = own(helper_call("_eg_split", std::move(args), h.pos.line));
+      auto pair = std::make_unique<Expr>(ExprKind::Tuple, SourcePos{h.pos.line, 0});
+      pair->kids.push_back(local_ref(match_slot, h.pos.line));
+      pair->kids.push_back(local_ref(rest_slot, h.pos.line));
+      split.target = own(std::move(pair));
+      emit(split, h.pos.line);
+      Instr matched{Op::JumpIfFalse};
+      matched.e = own(none_test(match_slot, CmpOp::IsNot, h.pos.line));
+      size_t j_next = emit(matched, h.pos.line);
+      int as_slot = -1;
+      if (const YNode* as = h.get("as")) {
+        Instr bind_as{Op::Assign};
+        bind_as.e = own(local_ref(match_slot, h.pos.line));
+        bind_as.target = target(*as);
+        if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = locals_[bind_as.target->name];
+        if (bind_as.target) emit(bind_as, h.pos.line);
+      }
+      Construct c{Construct::StarHandler};
+      c.as_slot = as_slot;
+      constructs_.push_back(c);
+      if (const YNode* steps = h.get("steps")) compile_steps(*steps);
+      constructs_.pop_back();
+      if (as_slot >= 0) emit(Instr{Op::Clear, as_slot}, line);
+      current_->code[j_next].a = here();
+      current_->code[j_skip_all].a = here();
+    }
+    // Whatever is left propagates: the original exception if nothing matched.
+    Instr any_left{Op::JumpIfFalse};
+    any_left.e = own(none_test(rest_slot, CmpOp::IsNot, line));
+    size_t j_done = emit(any_left, line);
+    auto same = std::make_unique<Expr>(ExprKind::Compare, SourcePos{line, 0});
+    same->kids.push_back(local_ref(rest_slot, line));
+    same->kids.push_back(local_ref(exc_slot, line));
+    same->cmpops.push_back(CmpOp::Is);
+    Instr untouched{Op::JumpIfFalse};
+    untouched.e = own(std::move(same));
+    size_t j_partial = emit(untouched, line);
+    emit(Instr{Op::Clear, exc_slot}, line);
+    emit(Instr{Op::Reraise}, line);
+    current_->code[j_partial].a = here();
+    Instr raise_rest{Op::Raise};
+    raise_rest.e = own(local_ref(rest_slot, line));
+    emit(raise_rest, line);
+    current_->code[j_done].a = here();
+    emit(Instr{Op::PopExc}, line);
+    emit(Instr{Op::Clear, exc_slot}, line);
+    to_after.push_back(emit(Instr{Op::Jump}, line));
   }
 
   void compile_handlers(const YNode& handlers, std::vector<size_t>& to_after, int line) {

@@ -688,30 +688,6 @@ int Interp::run() {
   }
 }
 
-void Interp::print_traceback(const Value& exc_value) {
-  std::string out;
-  std::function<void(const ExcObj*, int)> render = [&](const ExcObj* e, int depth) {
-    if (depth < 20) {
-      if (!e->cause.is_none()) {
-        render(e->cause.as<ExcObj>(), depth + 1);
-        out += "\nThe above exception was the direct cause of the following exception:\n\n";
-      } else if (!e->context.is_none() && !e->suppress_context) {
-        render(e->context.as<ExcObj>(), depth + 1);
-        out += "\nDuring handling of the above exception, another exception occurred:\n\n";
-      }
-    }
-    if (!e->traceback.empty()) {
-      out += "Traceback (most recent call last):\n";
-      for (auto it = e->traceback.rbegin(); it != e->traceback.rend(); ++it)
-        if (!it->code->internal) out += "  " + file_name() + ":" + std::to_string(it->line) + " in " + it->code->name + "\n";
-    }
-    std::string text = str(Value(const_cast<ExcObj*>(e)));
-    out += e->type->qualified_name() + (text.empty() ? "" : ": " + text) + "\n";
-  };
-  render(exc_value.as<ExcObj>(), 0);
-  write_err(out);
-}
-
 void Interp::report_unretrieved(FutureObj* f) {
   if (shutting_down_) return;
   std::string what = f->okind == ObjKind::Task ? "Task" : "Future";

@@ -232,7 +232,16 @@ std::pair<Value, Value> split_group(Interp& in, const Value& exc, const Value& t
 
 Value h_eg_split(Interp& in, const Value&, CallArgs& a) {
   if (a.npos != 2 || !a.pos[0].is(ObjKind::Exception)) in.raise(in.builtins().TypeError, "_eg_split(exc, types)");
-  auto [m, r] = split_group(in, a.pos[0], a.pos[1]);
+  const Value& exc = a.pos[0];
+  ExcObj* e = exc.as<ExcObj>();
+  if (!(e->type->is_subclass_of(in.builtins().BaseExceptionGroup) && e->args.size() == 2)) {
+    // except* sees a naked exception as ExceptionGroup('', [exc]).
+    if (!in.exc_matches(exc, a.pos[1])) return make_tuple({Value(), exc});
+    bool is_exception = e->type->is_subclass_of(in.builtins().Exception);
+    TypeObj* t = is_exception ? in.builtins().ExceptionGroup : in.builtins().BaseExceptionGroup;
+    return make_tuple({in.make_exception_args(t, {make_str(""), make_tuple({exc})}), Value()});
+  }
+  auto [m, r] = split_group(in, exc, a.pos[1]);
   return make_tuple({m, r});
 }
 

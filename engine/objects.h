@@ -27,6 +27,7 @@ struct TypeObj : Object {
   std::string name;
   std::string module;  // "builtins", "__main__", "asyncio.exceptions", ...
   TypeObj* base = nullptr;
+  TypeObj* second_base = nullptr;  // ExceptionGroup(BaseExceptionGroup, Exception): corun's one multiple base
   TypeKind tkind = TypeKind::Builtin;
   Builtin ctor = nullptr;  // calling the type
   // User classes: field defaults and methods by name.
@@ -34,7 +35,10 @@ struct TypeObj : Object {
   TypeObj(std::string n, std::string mod, TypeObj* b, TypeKind k)
       : Object(ObjKind::Type), name(std::move(n)), module(std::move(mod)), base(b), tkind(k) {}
   bool is_subclass_of(const TypeObj* other) const {
-    for (const TypeObj* t = this; t; t = t->base) if (t == other) return true;
+    for (const TypeObj* t = this; t; t = t->base) {
+      if (t == other) return true;
+      if (t->second_base && t->second_base->is_subclass_of(other)) return true;
+    }
     return false;
   }
   // "ValueError", "asyncio.exceptions.CancelledError": as traceback's last line names it.
