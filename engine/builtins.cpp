@@ -27,7 +27,7 @@ const std::vector<std::string> kNames = {
     // modules
     "asyncio", "time", "random",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
-    "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread",
+    "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
 };
 
 }  // namespace
@@ -460,6 +460,7 @@ Builtins::Builtins(Interp& in) {
   function = mk("function", "builtins", object, TypeKind::Builtin);
   builtin_function = mk("builtin_function_or_method", "builtins", object, TypeKind::Builtin);
   coroutine = mk("coroutine", "builtins", object, TypeKind::Builtin);
+  async_generator = mk("async_generator", "builtins", object, TypeKind::Builtin);
   module = mk("module", "builtins", object, TypeKind::Builtin);
   future = mk("Future", "_asyncio", object, TypeKind::Builtin);
   task = mk("Task", "_asyncio", future, TypeKind::Builtin);

@@ -27,6 +27,7 @@ enum class Op : uint8_t {
   Raise,        // raise e [from e2]
   Reraise,      // bare raise: re-raise the exception being handled
   Return,       // return e (or None)
+  Yield,        // async generators: hand e to the frame awaiting __anext__
   Jump,         // pc = a
   JumpIfFalse,  // if not e: pc = a
   ForInit,      // slot a = iter(e)
@@ -53,6 +54,7 @@ struct CodeObject {
   std::string name;          // coroutine or function name
   bool is_coroutine = true;  // async def
   bool internal = false;     // part of corun's asyncio prelude: hidden from tracebacks
+  bool is_async_gen = false; // has a `yield` step: calling it makes an async generator
   int varargs_slot = -1;     // *args parameter, when there is one
   int def_line = 0;
   std::vector<std::string> params;

@@ -20,7 +20,7 @@ const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "se
                                          "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
 const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return"};
 const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
-const std::set<std::string> kLaterVerbs = {"async_for", "yield"};
+const std::set<std::string> kLaterVerbs = {};
 
 std::vector<std::string> modifiers(const std::string& verb) {
   static const std::map<std::string, std::vector<std::string>> table = {
@@ -145,6 +145,7 @@ class Compiler {
   std::vector<Construct> constructs_;
   int hidden_counter_ = 0;
   bool prelude_ = false;
+  bool has_return_value_ = false;  // in the body being compiled
   CodeObject* prelude_module_ = nullptr;
 
   // ---- diagnostics ----
@@ -319,6 +320,7 @@ class Compiler {
     locals_.clear();
     comp_scopes_.clear();
     constructs_.clear();
+    has_return_value_ = false;
     const YNode* steps = nullptr;
     const YNode* params = nullptr;
     if (def.kind == YNode::Kind::Seq) steps = &def;
@@ -796,6 +798,19 @@ class Compiler {
       compile_try(step, line);
     } else if (verb == "async_with") {
       compile_async_with(step, *arg, line);
+    } else if (verb == "yield") {
+      if (!current_is_coroutine_) {
+        error(verb_pos, "`yield` in a plain function is not supported (corun has async generators only)",
+              "make it a coroutine: a coroutine with a `yield` step is an async generator");
+        return;
+      }
+      if (has_return_value_) error(verb_pos, "an async generator cannot also return a value", "Python: SyntaxError: 'return' with value in async generator");
+      current_->is_async_gen = true;
+      Instr y{Op::Yield};
+      y.e = arg->kind == YNode::Kind::Null ? nullptr : own(value_expr(*arg));
+      emit(y, line);
+    } else if (verb == "async_for") {
+      compile_async_for(step, *arg, line);
     } else if (verb == "timeout") {
       // async with asyncio.timeout(EXPR): ...
       ExprPtr delay = expression(*arg, "timeout");
@@ -879,6 +894,54 @@ class Compiler {
     for (size_t j : loop.break_jumps) current_->code[j].a = here();
   }
 
+  // async for TARGET in EXPR: BODY -- awaits __anext__() until it raises
+  // StopAsyncIteration (which only that await is protected against).
+  void compile_async_for(const YNode& step, const YNode& tgt, int line) {
+    const YNode* in = step.get("in");
+    const YNode* body = step.get("steps");
+    if (!in) { error(step.pos, "an `async_for` step needs `in:`"); return; }
+    if (!body) { error(step.pos, "an `async_for` step needs `steps:`"); return; }
+    int it_slot = hidden_slot("aiter");
+    ExprPtr source = in->kind == YNode::Kind::Seq ? value_expr(*in) : expression(*in, "in");
+    if (!source) return;
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(source));
+    Instr init{Op::Assign};
+    init.e = own(helper_call("_aiter", std::move(args), line));
+    init.target = own(local_ref(it_slot, line));
+    emit(init, line);
+    int top = here();
+    size_t setup = emit(Instr{Op::SetupTry}, line);
+    std::vector<ExprPtr> next_args;
+    next_args.push_back(local_ref(it_slot, line));
+    Instr next{Op::Await};
+    next.e = own(helper_call("_anext", std::move(next_args), line));
+    next.target = target(tgt);
+    emit(next, line);
+    emit(Instr{Op::PopBlock}, line);
+    constructs_.push_back(Construct{Construct::Loop, top});
+    compile_steps(*body);
+    emit(Instr{Op::Jump, top}, line);
+    Construct loop = std::move(constructs_.back());
+    constructs_.pop_back();
+    // StopAsyncIteration from __anext__ ends the loop; anything else propagates.
+    current_->code[setup].a = here();
+    auto stop = std::make_unique<Expr>(ExprKind::Name, SourcePos{line, 0});
+    stop->name = "StopAsyncIteration";
+    stop->scope = Scope::Builtin;
+    stop->slot = builtin_index("StopAsyncIteration");
+    Instr match{Op::Match};
+    match.e = own(std::move(stop));
+    size_t jm = emit(match, line);
+    emit(Instr{Op::PopExc}, line);
+    emit(Instr{Op::Clear, it_slot}, line);
+    size_t jend = emit(Instr{Op::Jump}, line);
+    current_->code[jm].a = here();
+    emit(Instr{Op::Reraise}, line);
+    current_->code[jend].a = here();
+    for (size_t j : loop.break_jumps) current_->code[j].a = here();
+  }
+
   void compile_for(const YNode& step, const YNode& tgt, int line) {
     const YNode* in = step.get("in");
     const YNode* body = step.get("steps");
@@ -930,6 +993,9 @@ class Compiler {
   }
 
   void compile_return(const YNode* value, int line) {
+    if (value) has_return_value_ = true;
+    if (value && current_->is_async_gen)
+      error(SourcePos{line, 0}, "an async generator cannot return a value", "Python: SyntaxError: 'return' with value in async generator");
     if (inside_star_handler(SourcePos{line, 0}, "return")) return;
     const Expr* v = nullptr;
     if (value) v = own(value_expr(*value));

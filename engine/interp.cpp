@@ -57,7 +57,7 @@ void destroy_object(Object* o) {
 Frame::Frame(const CodeObject* c) : code(c), slots(size_t(c->nslots()), Value::unbound()) {}
 
 CoroObj::~CoroObj() {
-  if (state == State::Created && !awaited) {
+  if (state == State::Created && !awaited && !frame.code->is_async_gen) {
     if (Interp* in = current_interp()) in->report_never_awaited(this);
   }
 }
@@ -298,8 +298,9 @@ bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
     }
     if (f == bottom) return false;
     Frame* parent = f->parent;
-    CoroObj* child = parent->awaiting.as<CoroObj>();
+    CoroObj* child = awaited_coroutine(*parent);
     child->state = CoroObj::State::Done;
+    f->parent = nullptr;
     f = parent;
     f->suspended = false;
     f->awaiting = Value();  // frees the finished child coroutine
@@ -307,6 +308,12 @@ bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
     if (!f->handled.empty() && exc.as<ExcObj>()->context.is_none() && !f->handled.back().same(exc))
       exc.as<ExcObj>()->context = f->handled.back();
   }
+}
+
+// The coroutine (or async generator) whose frame `parent` awaits inline.
+CoroObj* Interp::awaited_coroutine(const Frame& parent) {
+  if (parent.awaiting.is(ObjKind::Anext)) return parent.awaiting.as<AnextObj>()->gen.as<CoroObj>();
+  return parent.awaiting.as<CoroObj>();
 }
 
 Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
@@ -419,8 +426,24 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           } else {
             aw = eval(*ins.e, *f);
           }
+          if (aw.is(ObjKind::Anext)) {
+            // agen.__anext__(): run the generator inline up to its next yield.
+            CoroObj* g = aw.as<AnextObj>()->gen.as<CoroObj>();
+            if (g->state == CoroObj::State::Done) raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
+            if (g->state == CoroObj::State::Running)
+              raise(builtins_->RuntimeError, "anext(): asynchronous generator is already running");
+            g->awaited = true;
+            g->state = CoroObj::State::Running;
+            g->frame.parent = f;
+            f->suspended = true;
+            f->awaiting = aw;
+            f = &g->frame;
+            break;
+          }
           if (aw.is(ObjKind::Coroutine)) {
             CoroObj* c = aw.as<CoroObj>();
+            if (c->frame.code->is_async_gen)
+              raise(builtins_->TypeError, "object async_generator can't be used in 'await' expression");
             if (c->state != CoroObj::State::Created || c->awaited)
               raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
             if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
@@ -500,7 +523,24 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           if (f == bottom) { carry = std::move(v); return Exit::Return; }
           // Inline await finished: back to the awaiting frame, no loop iteration.
           Frame* parent = f->parent;
-          parent->awaiting.as<CoroObj>()->state = CoroObj::State::Done;
+          awaited_coroutine(*parent)->state = CoroObj::State::Done;
+          bool generator = f->code->is_async_gen;
+          f->parent = nullptr;
+          f = parent;
+          f->awaiting = Value();
+          // An async generator that ends makes its __anext__ raise StopAsyncIteration.
+          if (generator) raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
+          complete(*this, *f, std::move(v), &Interp::assign);
+          break;
+        }
+        case Op::Yield: {
+          // Back to the frame awaiting __anext__, which receives the value;
+          // the generator keeps its frame, suspended after the yield.
+          Value v = ins.e ? eval(*ins.e, *f) : Value();
+          Frame* parent = f->parent;
+          awaited_coroutine(*parent)->state = CoroObj::State::Suspended;
+          ++f->pc;
+          f->parent = nullptr;
           f = parent;
           f->awaiting = Value();
           complete(*this, *f, std::move(v), &Interp::assign);

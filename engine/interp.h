@@ -154,6 +154,7 @@ class Interp {
   enum class Exit { Return, Raise, Suspend0, SuspendFuture };
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
+  static CoroObj* awaited_coroutine(const Frame& parent);
   void add_traceback(Value& exc, const Frame& f);
   void assign(const Expr& target, Value v, Frame& f);
   Value eval_call(const Expr& e, Frame& f);

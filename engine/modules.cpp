@@ -262,6 +262,31 @@ Value h_run_in_thread(Interp& in, const Value&, CallArgs& a) {
   return make_tuple({ok, result, Value::flt(double(spent) / 1e9)});
 }
 
+bool is_async_gen(const Value& v) { return v.is(ObjKind::Coroutine) && v.as<CoroObj>()->frame.code->is_async_gen; }
+
+// aiter(x): an async generator is its own iterator; an object has __aiter__.
+Value h_aiter(Interp& in, const Value&, CallArgs& a) {
+  const Value& x = a.pos[0];
+  if (is_async_gen(x)) return x;
+  if (x.is(ObjKind::Instance) && x.as<InstanceObj>()->type->find_attr("__aiter__")) {
+    CallArgs none;
+    return in.call_method(x, "__aiter__", none, nullptr);
+  }
+  in.raise(in.builtins().TypeError, "'async for' requires an object with __aiter__ method, got " + in.type_of(x)->name);
+}
+
+// anext(x): what `async for` awaits for each item.
+Value h_anext(Interp& in, const Value&, CallArgs& a) {
+  const Value& x = a.pos[0];
+  if (is_async_gen(x)) return Value(new AnextObj(x));
+  if (x.is(ObjKind::Instance) && x.as<InstanceObj>()->type->find_attr("__anext__")) {
+    CallArgs none;
+    return in.call_method(x, "__anext__", none, nullptr);
+  }
+  in.raise(in.builtins().TypeError, "'async for' received an object from __aiter__ that does not implement __anext__: " +
+                                        in.type_of(x)->name);
+}
+
 }  // namespace
 
 Value h_ensure_future_public(Interp& in, const Value& self, CallArgs& a) { return h_ensure_future(in, self, a); }
@@ -274,6 +299,8 @@ void add_prelude_helpers(Interp&, Builtins& b) {
   fn("_isfuture", h_isfuture);
   fn("_eg_split", h_eg_split);
   fn("_run_in_thread", h_run_in_thread);
+  fn("_aiter", h_aiter);
+  fn("_anext", h_anext);
 }
 
 Value make_noop_coroutine(Interp& in, const char* name) {

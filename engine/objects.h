@@ -130,6 +130,13 @@ struct CoroObj : Object {
   ~CoroObj() override;
 };
 
+// The awaitable `agen.__anext__()` returns: awaiting it runs the generator's
+// frame inline, on the awaiting task, until its next `yield`.
+struct AnextObj : Object {
+  Value gen;  // CoroObj whose code is an async generator
+  explicit AnextObj(Value g) : Object(ObjKind::Anext), gen(std::move(g)) {}
+};
+
 // ---- The loop's handles ------------------------------------------------------------------
 
 using Callback = void (*)(Interp&, const Value& a, const Value& b);

@@ -111,6 +111,7 @@ void Interp::report_slow_callback(const HandleObj& h, int64_t ns) {
 Ref<TaskObj> Interp::create_task(Value coro, Value name) {
   if (!coro.is(ObjKind::Coroutine)) raise(builtins_->TypeError, "a coroutine was expected, got " + repr(coro));
   CoroObj* c = coro.as<CoroObj>();
+  if (c->frame.code->is_async_gen) raise(builtins_->TypeError, "a coroutine was expected, got " + repr(coro));
   if (c->state != CoroObj::State::Created || c->awaited)
     raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
   c->awaited = true;

@@ -126,7 +126,7 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Exception: return v.as<ExcObj>()->type;
     case ObjKind::Builtin: return b.builtin_function;
     case ObjKind::Function: return b.function;
-    case ObjKind::Coroutine: return b.coroutine;
+    case ObjKind::Coroutine: return v.as<CoroObj>()->frame.code->is_async_gen ? b.async_generator : b.coroutine;
     case ObjKind::Future: return b.future;
     case ObjKind::Task: return b.task;
     case ObjKind::Module: return b.module;
@@ -135,6 +135,7 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Iterator: return b.iterator;
     case ObjKind::Handle: return b.handle;
     case ObjKind::Loop:
+    case ObjKind::Anext:
     case ObjKind::Misc: return b.object;
   }
   return b.object;
@@ -276,7 +277,10 @@ std::string Interp::repr_value(const Value& v) {
       auto* m = v.as<BoundMethodObj>();
       return "<bound method " + type_of(m->self)->name + "." + m->func.as<FunctionObj>()->code->name + " of " + repr(m->self) + ">";
     }
-    case ObjKind::Coroutine: return "<coroutine object " + v.as<CoroObj>()->frame.code->name + " at " + fake_address(o) + ">";
+    case ObjKind::Coroutine:
+      return std::string(v.as<CoroObj>()->frame.code->is_async_gen ? "<async_generator object " : "<coroutine object ") +
+             v.as<CoroObj>()->frame.code->name + " at " + fake_address(o) + ">";
+    case ObjKind::Anext: return "<async_generator_asend object at " + fake_address(o) + ">";
     case ObjKind::Task: return task_repr(*this, v.as<TaskObj>());
     case ObjKind::Future: {
       auto* f = v.as<FutureObj>();

@@ -18,7 +18,7 @@ namespace corun {
 
 enum class ObjKind : uint8_t {
   Str, List, Tuple, Dict, Range, Type, Exception, Builtin, Function, Coroutine,
-  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Misc,
+  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, Misc,
 };
 
 struct Object {
