@@ -26,12 +26,8 @@ int64_t monotonic_ns() {
   return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-// Min-heap order on (deadline, scheduling order).
-bool later(const Ref<HandleObj>& x, const Ref<HandleObj>& y) {
-  return x->when != y->when ? x->when > y->when : x->seq > y->seq;
-}
-
 }  // namespace
+
 
 EventLoop::EventLoop(Interp& interp, ClockMode mode, double speed)
     : interp_(interp), mode_(mode), speed_(speed > 0 ? speed : 1.0) {
@@ -70,16 +66,14 @@ bool EventLoop::interrupted() const { return g_interrupted; }
 void EventLoop::clear_interrupt() { g_interrupted = false; }
 
 void EventLoop::call_soon(Callback fn, Value a, Value b) {
-  ready_.push_back(Ref<HandleObj>(new HandleObj(fn, std::move(a), std::move(b))));
+  ready_.push_back(Ready{fn, std::move(a), std::move(b), Ref<HandleObj>()});
 }
 
 Ref<HandleObj> EventLoop::call_at(int64_t when_ns, Callback fn, Value a, Value b) {
   Ref<HandleObj> h(new HandleObj(fn, std::move(a), std::move(b)));
   h->when = when_ns;
   h->seq = timer_seq_++;
-  h->scheduled = true;
-  timers_.push_back(h);
-  std::push_heap(timers_.begin(), timers_.end(), later);
+  timers_.push(h);
   return h;
 }
 
@@ -98,26 +92,7 @@ void EventLoop::block(int64_t ns) {
   while (nanosleep(&ts, &ts) == -1 && !g_interrupted) {}
 }
 
-bool EventLoop::next_timer_deadline(int64_t& when) {
-  // Remove cancelled timers from the head, as _run_once does; when they are
-  // the majority, rebuild the heap without them.
-  if (timers_.size() > 100 && cancelled_timers_ * 2 > timers_.size()) {
-    timers_.erase(std::remove_if(timers_.begin(), timers_.end(), [](const Ref<HandleObj>& h) { return h->cancelled; }),
-                  timers_.end());
-    std::make_heap(timers_.begin(), timers_.end(), later);
-    cancelled_timers_ = 0;
-  } else {
-    while (!timers_.empty() && timers_.front()->cancelled) {
-      timers_.front()->scheduled = false;
-      std::pop_heap(timers_.begin(), timers_.end(), later);
-      timers_.pop_back();
-      if (cancelled_timers_) --cancelled_timers_;
-    }
-  }
-  if (timers_.empty()) return false;
-  when = timers_.front()->when;
-  return true;
-}
+bool EventLoop::next_timer_deadline(int64_t& when) { return timers_.next_deadline(when); }
 
 void EventLoop::wait_real(int64_t timeout_ns) {
   if (timeout_ns >= 0) {
@@ -146,29 +121,27 @@ void EventLoop::run_once() {
 
   // Timers whose deadline has come join the ready queue.
   int64_t end = now();
-  while (!timers_.empty() && timers_.front()->when <= end) {
-    std::pop_heap(timers_.begin(), timers_.end(), later);
-    timers_.back()->scheduled = false;
-    ready_.push_back(std::move(timers_.back()));
-    timers_.pop_back();
-  }
+  timers_.pop_due(end, [this](Ref<HandleObj> h) { call_handle_soon(std::move(h)); });
 
   // Only what was ready when the iteration began runs now.
   size_t ntodo = ready_.size();
   for (size_t i = 0; i < ntodo; ++i) {
-    Ref<HandleObj> h = std::move(ready_.front());
+    Ready r = std::move(ready_.front());
     ready_.pop_front();
-    if (h->cancelled) continue;
+    if (r.handle && r.handle->cancelled) continue;
     ++callbacks_run_;
     if (!debug_) {
-      h->fn(interp_, h->a, h->b);
+      r.fn(interp_, r.a, r.b);
       continue;
     }
     // Debug mode: report callbacks that held the loop for 0.1 s or more.
     int64_t t0 = now();
-    h->fn(interp_, h->a, h->b);
+    r.fn(interp_, r.a, r.b);
     int64_t dt = now() - t0;
-    if (dt >= 100'000'000) interp_.report_slow_callback(*h, dt);
+    if (dt >= 100'000'000) {
+      HandleObj described(r.fn, r.a, r.b);
+      interp_.report_slow_callback(described, dt);
+    }
   }
 }
 

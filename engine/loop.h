@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/objects.h"
+#include "engine/timer_queue.h"
 
 struct event_base;
 struct event;
@@ -37,7 +38,11 @@ class EventLoop {
   double time() const { return double(now()) / 1e9; }
 
   void call_soon(Callback fn, Value a = Value(), Value b = Value());
-  void call_handle_soon(Ref<HandleObj> h) { ready_.push_back(std::move(h)); }
+  void call_handle_soon(Ref<HandleObj> h) {
+    Callback fn = h->fn;
+    Value a = h->a, b = h->b;
+    ready_.push_back(Ready{fn, std::move(a), std::move(b), std::move(h)});
+  }
   // to_thread on the virtual clock: blocking inside the "thread" adds to its
   // own elapsed time instead of stopping the loop.
   int64_t begin_thread_time() { int64_t saved = thread_ns_; thread_ns_ = 0; ++in_thread_; return saved; }
@@ -46,7 +51,7 @@ class EventLoop {
   Ref<HandleObj> call_later(int64_t delay_ns, Callback fn, Value a = Value(), Value b = Value()) {
     return call_at(now() + delay_ns, fn, std::move(a), std::move(b));
   }
-  void timer_cancelled() { ++cancelled_timers_; }
+  void timer_cancelled() { timers_.note_cancelled(); }
 
   // time.sleep(): blocks everything; the clock moves on.
   void block(int64_t ns);
@@ -79,10 +84,20 @@ class EventLoop {
   int64_t thread_ns_ = 0;
   int in_thread_ = 0;
   int64_t real_start_ = 0;
-  std::deque<Ref<HandleObj>> ready_;
-  std::vector<Ref<HandleObj>> timers_;  // binary heap
+
+ public:
+  // A ready callback. Internal ones (task steps, done-callbacks) need no
+  // handle object; cancellable ones (timers, loop.call_soon) keep theirs.
+  struct Ready {
+    Callback fn;
+    Value a, b;
+    Ref<HandleObj> handle;
+  };
+
+ private:
+  std::deque<Ready> ready_;
+  TimerQueue timers_;
   uint64_t timer_seq_ = 0;
-  size_t cancelled_timers_ = 0;
   bool stopping_ = false;
   bool limit_hit_ = false;
   uint64_t iterations_ = 0;

@@ -171,6 +171,7 @@ struct FutureObj : Object {
   std::vector<Value> children;
   bool cancel_requested = false;
   bool is_gathering = false;
+  uint32_t gather_mark = 0;  // the gather() call that last took this future, to spot repeats cheaply
   explicit FutureObj(ObjKind k = ObjKind::Future) : Object(k) {}
   bool done() const { return state != State::Pending; }
   ~FutureObj() override;

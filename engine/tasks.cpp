@@ -255,20 +255,25 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
   st->outer = Value(outer);
   st->return_exceptions = return_exceptions;
   // ensure_future each argument; the same awaitable twice is one child.
-  std::unordered_map<Object*, Value> arg_to_fut;
+  // An argument given twice is one child (arg_to_fut in CPython). Repeats
+  // are rare, so they are spotted with a mark instead of a map.
+  static thread_local uint32_t gather_calls = 0;
+  uint32_t mark = ++gather_calls;
   std::vector<Value> children;
   children.reserve(awaitables.size());
   for (auto& arg : awaitables) {
     Value fut;
-    if (arg.is_obj()) {
-      auto it = arg_to_fut.find(arg.obj());
-      if (it != arg_to_fut.end()) fut = it->second;
+    if (arg.is(ObjKind::Coroutine) && arg.as<CoroObj>()->awaited) {
+      for (auto& c : children)
+        if (c.is(ObjKind::Task) && c.as<TaskObj>()->coro.same(arg)) fut = c;
+    } else if ((arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) && arg.as<FutureObj>()->gather_mark == mark) {
+      fut = arg;
     }
     if (fut.is_none()) {
       if (arg.is(ObjKind::Coroutine)) fut = Value(create_task(arg, Value()));
       else if (arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) fut = arg;
       else raise(builtins_->TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
-      if (arg.is_obj()) arg_to_fut.emplace(arg.obj(), fut);
+      fut.as<FutureObj>()->gather_mark = mark;
       ++st->nfuts;
       future_add_done_callback(fut.as<FutureObj>(), gather_done, Value(st));
     }

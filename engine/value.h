@@ -28,6 +28,9 @@ struct Object {
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;
   virtual ~Object() = default;
+  // Pooled by size (engine/pool.cpp).
+  static void* operator new(size_t n);
+  static void operator delete(void* p, size_t n);
 };
 
 inline void incref(Object* o) { if (o) ++o->refs; }
