@@ -19,6 +19,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/golden_test.h"
+#include "cli/trace_outputs.h"
 #include "engine/code.h"
 #include "engine/export.h"
 #include "engine/interp.h"
@@ -133,6 +134,14 @@ int main(int argc, char** argv) {
   run->add_flag("--debug", debug, "asyncio debug mode (as asyncio.run(..., debug=True))");
   run->add_option("--max-steps", max_steps, "Stop a runaway run after this many loop callbacks (0 = no limit)");
   run->add_option("--max-depth", max_depth, "Stop a run whose await chain is deeper than this")->check(CLI::PositiveNumber);
+  corun::cli::TraceFlags trace;  // docs/tracing.md
+  run->add_flag("--trace", trace.trace, "Log every scheduling event on stderr as it happens");
+  run->add_option("--trace-file", trace.trace_file, "Write the --trace log to FILE instead");
+  run->add_flag("--timeline", trace.timeline, "After the run, draw each task's timeline on stderr");
+  run->add_option("--width", trace.width, "Columns for --timeline (default: $COLUMNS, the terminal, or 80)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--trace-json", trace.trace_json, "Write a Chrome/Perfetto trace (JSON) of the run to FILE");
+  run->add_option("--timeline-svg", trace.timeline_svg, "Write the timeline as an SVG chart to FILE");
 
   corun::cli::GoldenOptions golden;
   CLI::App* test = app.add_subcommand("test", "Run scenarios and compare stdout, stderr and exit status with golden files");
@@ -162,7 +171,12 @@ int main(int argc, char** argv) {
     options.speed = speed;
     options.max_callbacks = max_steps;
     options.max_depth = max_depth;
-    return run_scenario(path, options, debug);
+    corun::cli::TraceOutputs outputs(trace, path);
+    if (!outputs.open()) return 2;
+    options.tracer = outputs.tracer();
+    int status = run_scenario(path, options, debug);
+    if (!outputs.finish() && status == 0) status = 2;
+    return status;
   }
   if (*test) {
     golden.corun_exe = self_exe(argv[0]);

@@ -100,6 +100,15 @@ Value parse_int_text(Interp& in, const std::string& text, int base) {
   errno = 0;
   char* end = nullptr;
   long long v = t.empty() ? 0 : std::strtoll(t.c_str(), &end, base);
+  if (!t.empty() && !*end && errno == ERANGE && base == 10) {
+    std::string digits = t[0] == '+' ? t.substr(1) : t;
+    if (auto big = BigInt::parse(digits)) {
+      if (digits.size() > 4301)
+        in.raise(in.builtins().ValueError, "Exceeds the limit (4300 digits) for integer string conversion: value has " +
+                                               std::to_string(digits.size() - (digits[0] == '-')) + " digits; use sys.set_int_max_str_digits() to increase the limit");
+      return make_int(*big);
+    }
+  }
   if (t.empty() || *end || errno)
     in.raise(in.builtins().ValueError, "invalid literal for int() with base " + std::to_string(base) + ": " + pyfmt::str_repr(text));
   return Value::integer(v);
@@ -114,11 +123,18 @@ Value b_int(Interp& in, const Value&, CallArgs& a) {
     return parse_int_text(in, str_of(v), int(to_index(in, a.pos[1])));
   }
   if (v.is_intlike()) return Value::integer(v.as_int());
+  if (v.is_bigint()) return v;
   if (v.is_float()) {
     double d = v.as_float();
     if (std::isnan(d)) in.raise(in.builtins().ValueError, "cannot convert float NaN to integer");
     if (std::isinf(d)) in.raise(in.builtins().OverflowError, "cannot convert float infinity to integer");
-    if (std::fabs(d) >= 9.2e18) in.raise(in.builtins().OverflowError, "integer too large for corun's 64-bit integers");
+    if (std::fabs(d) >= 9.2e18) {
+      // Exact: a large float is an integer, mantissa * 2**exponent.
+      int exp = 0;
+      double m = std::frexp(std::fabs(d), &exp);
+      BigInt r = BigInt(int64_t(std::ldexp(m, 53))) * BigInt::pow(BigInt(2), uint64_t(exp - 53));
+      return make_int(d < 0 ? -r : r);
+    }
     return Value::integer(int64_t(std::trunc(d)));
   }
   if (v.is(ObjKind::Str)) return parse_int_text(in, str_of(v), 10);
@@ -235,7 +251,11 @@ Value b_max(Interp& in, const Value&, CallArgs& a) { return min_max(in, a, true)
 Value b_abs(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "abs", a, 1, 1);
   const Value& v = a.pos[0];
-  if (v.is_intlike()) return Value::integer(v.as_int() < 0 ? -v.as_int() : v.as_int());
+  if (v.is_intlike() && v.as_int() != INT64_MIN) return Value::integer(v.as_int() < 0 ? -v.as_int() : v.as_int());
+  if (v.is_integer()) {
+    BigInt x = to_bigint(v);
+    return make_int(x.is_negative() ? -x : x);
+  }
   if (v.is_float()) return Value::flt(std::fabs(v.as_float()));
   in.raise(in.builtins().TypeError, "bad operand type for abs(): '" + type_name(in, v) + "'");
 }
@@ -247,6 +267,7 @@ Value b_round(Interp& in, const Value&, CallArgs& a) {
   bool has_nd = a.npos == 2 && !a.pos[1].is_none();
   if (const Value* nd = a.kwarg("ndigits")) { if (!nd->is_none()) { has_nd = true; } }
   Value ndv = a.npos == 2 ? a.pos[1] : (a.kwarg("ndigits") ? *a.kwarg("ndigits") : Value());
+  if (v.is_bigint()) return v;
   if (v.is_intlike()) {
     if (!has_nd || ndv.as_int() >= 0) return Value::integer(v.as_int());
     int64_t p = 1;

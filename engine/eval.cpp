@@ -68,11 +68,14 @@ Value Interp::eval(const Expr& e, Frame& f) {
       raise(builtins_->TypeError, "slice outside a subscript");
     case ExprKind::Unary: {
       Value v = eval(*e.kids[0], f);
+      if (v.is_bigint() || (v.is_intlike() && v.as_int() == INT64_MIN)) {
+        BigInt x = to_bigint(v);
+        if (e.unop == UnOp::Neg) return make_int(-x);
+        if (e.unop == UnOp::Pos) return make_int(x);
+        return make_int(-(x + BigInt(1)));  // ~x
+      }
       if (e.unop == UnOp::Neg) {
-        if (v.is_intlike()) {
-          if (v.as_int() == INT64_MIN) raise(builtins_->OverflowError, "integer overflow (corun integers are 64-bit)");
-          return Value::integer(-v.as_int());
-        }
+        if (v.is_intlike()) return Value::integer(-v.as_int());
         if (v.is_float()) return Value::flt(-v.as_float());
         raise(builtins_->TypeError, "bad operand type for unary -: '" + type_of(v)->name + "'");
       }

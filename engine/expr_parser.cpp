@@ -6,13 +6,14 @@
 #include <cstring>
 
 #include "engine/expr.h"
+#include "engine/objects.h"
 
 namespace corun {
 namespace {
 
 constexpr int kMaxDepth = 100;  // nesting guard: deeper input is an error, not a stack overflow
 
-enum class Tok : uint8_t { End, Name, Int, Float, String, Op };
+enum class Tok : uint8_t { End, Name, Int, BigInt, Float, String, Op };
 
 struct Token {
   Tok type = Tok::End;
@@ -188,9 +189,13 @@ class Parser {
         fail(t.offset, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
       errno = 0;
       unsigned long long v = std::strtoull(digits.c_str(), nullptr, 10);
-      if (errno || v > uint64_t(INT64_MAX)) fail(t.offset, "integer literal too large (corun integers are 64-bit)");
       t.type = Tok::Int;
-      t.ival = int64_t(v);
+      if (errno || v > uint64_t(INT64_MAX)) {
+        t.type = Tok::BigInt;  // Python ints have no size limit
+        t.text = digits;
+      } else {
+        t.ival = int64_t(v);
+      }
     }
     return t;
   }
@@ -564,8 +569,7 @@ class Parser {
       advance();
       ExprPtr operand = parse_unary();
       // Fold negative literals so that -5 is a constant (and -9223372036854775808 fits).
-      if (op == UnOp::Neg && operand->kind == ExprKind::Const && operand->value.is_number() &&
-          !operand->value.is_bool()) {
+      if (op == UnOp::Neg && operand->kind == ExprKind::Const && (operand->value.is_int() || operand->value.is_float())) {
         if (operand->value.is_int()) operand->value = Value::integer(-operand->value.as_int());
         else operand->value = Value::flt(-operand->value.as_float());
         operand->pos = pos_at(off);
@@ -748,6 +752,12 @@ class Parser {
       case Tok::Int: {
         auto e = make(ExprKind::Const, off);
         e->value = Value::integer(tok_.ival);
+        advance();
+        return e;
+      }
+      case Tok::BigInt: {
+        auto e = make(ExprKind::Const, off);
+        e->value = make_int(*BigInt::parse(tok_.text));
         advance();
         return e;
       }

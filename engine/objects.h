@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/bigint.h"
 #include "engine/expr.h"
 #include "engine/value.h"
 
@@ -18,6 +19,16 @@ class Interp;
 struct CodeObject;
 struct Frame;
 struct CallArgs;
+
+// An int that does not fit in 64 bits; never holds a value that does.
+struct BigIntObj : Object {
+  BigInt v;
+  explicit BigIntObj(BigInt x) : Object(ObjKind::BigInt), v(std::move(x)) {}
+};
+
+// The int for a BigInt: an immediate when it fits, else a BigIntObj.
+Value make_int(BigInt v);
+BigInt to_bigint(const Value& v);  // int, bool or BigInt
 
 // ---- Types ----------------------------------------------------------------------
 

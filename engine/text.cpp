@@ -12,6 +12,24 @@ namespace corun {
 // ---- plain data helpers (value.h) ----------------------------------------------------
 
 Value make_str(std::string s) { return Value(new StrObj(std::move(s))); }
+
+Value make_int(BigInt v) {
+  if (v.fits_int64()) return Value::integer(v.to_int64());
+  return Value(new BigIntObj(std::move(v)));
+}
+
+BigInt to_bigint(const Value& v) { return v.is_bigint() ? v.as<BigIntObj>()->v : BigInt(v.as_int()); }
+
+double Value::as_double() const {
+  if (kind_ == VKind::Float) return f_;
+  if (kind_ != VKind::Obj) return double(i_);
+  try {
+    return as<BigIntObj>()->v.to_double();
+  } catch (const std::overflow_error& e) {
+    if (Interp* in = current_interp()) in->raise(in->builtins().OverflowError, e.what());
+    throw;
+  }
+}
 Value make_list(std::vector<Value> v) { return Value(new ListObj(std::move(v))); }
 Value make_tuple(std::vector<Value> v) { return Value(new TupleObj(std::move(v))); }
 
@@ -35,7 +53,8 @@ bool values_equal(const Value& a, const Value& b) {
   } depth;
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();
-    return a.as_int() == b.as_int();
+    if (a.is_intlike() && b.is_intlike()) return a.as_int() == b.as_int();
+    return to_bigint(a) == to_bigint(b);
   }
   if (a.kind() != b.kind()) return false;
   if (a.is_none()) return true;
@@ -73,6 +92,7 @@ bool values_equal(const Value& a, const Value& b) {
 
 size_t value_hash(const Value& v) {
   if (v.is_intlike()) return std::hash<int64_t>()(v.as_int());
+  if (v.is_bigint()) return v.as<BigIntObj>()->v.hash();
   if (v.is_float()) {
     double d = v.as_float();
     if (d == std::floor(d) && std::fabs(d) < 9e18) return std::hash<int64_t>()(int64_t(d));
@@ -136,6 +156,7 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Handle: return b.handle;
     case ObjKind::Loop:
     case ObjKind::Anext:
+    case ObjKind::BigInt: return b.int_;
     case ObjKind::Misc: return b.object;
   }
   return b.object;
@@ -211,6 +232,102 @@ struct ReprGuard {
 
 }  // namespace
 
+// str(int) past 4300 digits raises, as CPython 3.11's integer string
+// conversion limit (sys.set_int_max_str_digits) does.
+std::string bigint_decimal(Interp& in, const BigInt& v) {
+  std::string s = v.to_string();
+  if (s.size() - (v.is_negative() ? 1 : 0) > 4300)
+    in.raise(in.builtins().ValueError,
+             "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
+  return s;
+}
+
+// format(big, spec): the int presentation types, on the digits BigInt gives.
+std::string format_bigint(Interp& in, const BigInt& v, std::string_view spec) {
+  if (spec.empty()) return bigint_decimal(in, v);
+  char type = spec.back();
+  if (std::strchr("eEfFgG%", type)) return in.format(Value::flt(v.to_double()), spec);
+  // Format the magnitude's digits as a string, then put the sign and padding
+  // around it the way int formatting does, by formatting a small stand-in.
+  std::string digits;
+  std::string_view rest = spec;
+  if (std::strchr("xXobd", type)) rest.remove_suffix(1);
+  else if (!std::isdigit((unsigned char)type) && !std::strchr(",_<>=^+- #", type))
+    in.raise(in.builtins().ValueError, std::string("Unknown format code '") + type + "' for object of type 'int'");
+  BigInt mag = v.is_negative() ? -v : v;
+  switch (type) {
+    case 'x': digits = mag.to_hex(); break;
+    case 'X': digits = mag.to_hex(); for (auto& c : digits) c = char(std::toupper((unsigned char)c)); break;
+    case 'o': digits = mag.to_octal(); break;
+    case 'b': digits = mag.to_binary(); break;
+    default: digits = bigint_decimal(in, mag); break;
+  }
+  bool alt = rest.find('#') != std::string_view::npos;
+  std::string prefix = !alt ? "" : type == 'x' ? "0x" : type == 'X' ? "0X" : type == 'o' ? "0o" : type == 'b' ? "0b" : "";
+  char group = rest.find(',') != std::string_view::npos ? ',' : rest.find('_') != std::string_view::npos ? '_' : 0;
+  if (group) {
+    size_t every = (type == 'x' || type == 'X' || type == 'o' || type == 'b') ? 4 : 3;
+    std::string grouped;
+    for (size_t i = 0; i < digits.size(); ++i) {
+      if (i && (digits.size() - i) % every == 0) grouped += group;
+      grouped += digits[i];
+    }
+    digits = grouped;
+  }
+  // Sign: '-' always when negative; '+' or ' ' on request.
+  std::string sign = v.is_negative() ? "-" : rest.find('+') != std::string_view::npos ? "+" : rest.find(' ') != std::string_view::npos && rest.find(' ') > 0 ? " " : "";
+  // Width, fill and alignment: parse [[fill]align][sign][#][0][width].
+  size_t i = 0;
+  char fill = ' ', align = '>';
+  if (rest.size() >= 2 && std::strchr("<>=^", rest[1])) { fill = rest[0]; align = rest[1]; i = 2; }
+  else if (!rest.empty() && std::strchr("<>=^", rest[0])) { align = rest[0]; i = 1; }
+  while (i < rest.size() && std::strchr("+- #", rest[i])) ++i;
+  if (i < rest.size() && rest[i] == '0') { if (!(rest.size() >= 2 && std::strchr("<>=^", rest[1]))) { fill = '0'; align = '='; } ++i; }
+  size_t width = 0;
+  while (i < rest.size() && std::isdigit((unsigned char)rest[i])) width = width * 10 + size_t(rest[i++] - '0');
+  std::string body = prefix + digits;
+  size_t len = sign.size() + body.size();
+  if (len >= width) return sign + body;
+  size_t pad = width - len;
+  switch (align) {
+    case '<': return sign + body + std::string(pad, fill);
+    case '^': return std::string(pad / 2, fill) + sign + body + std::string(pad - pad / 2, fill);
+    case '=': return sign + std::string(pad, fill) + body;
+    default: return std::string(pad, fill) + sign + body;
+  }
+}
+
+// Arithmetic past 64 bits (either operand a BigInt, or an int64 overflow).
+Value bigint_op(Interp& in, BinOp op, const Value& a, const Value& b) {
+  const Builtins& B = in.builtins();
+  BigInt x = to_bigint(a), y = to_bigint(b);
+  switch (op) {
+    case BinOp::Add: return make_int(x + y);
+    case BinOp::Sub: return make_int(x - y);
+    case BinOp::Mul: return make_int(x * y);
+    case BinOp::Div:
+      if (y.is_zero()) in.raise(B.ZeroDivisionError, "division by zero");
+      return Value::flt(a.as_double() / b.as_double());
+    case BinOp::FloorDiv:
+    case BinOp::Mod:
+      if (y.is_zero()) in.raise(B.ZeroDivisionError, "integer division or modulo by zero");
+      return make_int(op == BinOp::FloorDiv ? BigInt::floordiv(x, y) : BigInt::mod(x, y));
+    case BinOp::Pow: {
+      if (y.is_negative()) {
+        if (x.is_zero()) in.raise(B.ZeroDivisionError, "0.0 cannot be raised to a negative power");
+        return Value::flt(std::pow(a.as_double(), b.as_double()));
+      }
+      if (x.is_zero() || x == BigInt(1)) return make_int(x);
+      if (x == BigInt(-1)) return make_int(y.is_zero() ? BigInt(1) : BigInt::mod(y, BigInt(2)).is_zero() ? BigInt(1) : x);
+      // Refuse results beyond 64 million bits rather than run out of memory.
+      if (!y.fits_int64() || double(x.bit_length()) * double(y.to_int64()) > 64e6)
+        in.raise(B.OverflowError, "integer result too large for corun (more than 64 million bits)");
+      return make_int(BigInt::pow(x, uint64_t(y.to_int64())));
+    }
+  }
+  return Value();
+}
+
 std::string Interp::repr(const Value& v) {
   if (v.is(ObjKind::List) || v.is(ObjKind::Dict) || v.is(ObjKind::Tuple)) {
     if (g_repr_stack.size() > 500) raise(builtins_->RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
@@ -235,6 +352,7 @@ std::string Interp::repr_value(const Value& v) {
   Object* o = v.obj();
   switch (o->okind) {
     case ObjKind::Str: return pyfmt::str_repr(str_of(v));
+    case ObjKind::BigInt: return bigint_decimal(*this, v.as<BigIntObj>()->v);
     case ObjKind::List: return "[" + join_reprs(*this, v.as<ListObj>()->items) + "]";
     case ObjKind::Tuple: {
       const auto& items = v.as<TupleObj>()->items;
@@ -321,6 +439,7 @@ std::string Interp::str(const Value& v) {
 }
 
 std::string Interp::format(const Value& v, std::string_view spec) {
+  if (v.is_bigint()) return format_bigint(*this, v.as<BigIntObj>()->v, spec);
   try {
     if (v.is_bool()) return pyfmt::format_bool(v.as_bool(), spec);
     if (v.is_int()) return pyfmt::format_int(v.as_int(), spec);
@@ -345,6 +464,7 @@ bool Interp::truthy(const Value& v) {
     case VKind::Obj: break;
   }
   switch (v.obj()->okind) {
+    case ObjKind::BigInt: return true;  // never zero: zero fits in 64 bits
     case ObjKind::Str: return !str_of(v).empty();
     case ObjKind::List: return !v.as<ListObj>()->items.empty();
     case ObjKind::Tuple: return !v.as<TupleObj>()->items.empty();
@@ -393,17 +513,18 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
   const Builtins& B = *builtins_;
   if (a.is_intlike() && b.is_intlike()) {
     int64_t x = a.as_int(), y = b.as_int(), r = 0;
-    auto overflow = [&]() -> Value { raise(B.OverflowError, "integer overflow (corun integers are 64-bit)"); };
+    // Past 64 bits Python's ints keep growing: redo the operation in BigInt.
+    auto overflow = [&]() -> Value { return bigint_op(*this, op, a, b); };
     switch (op) {
-      case BinOp::Add: if (__builtin_add_overflow(x, y, &r)) overflow(); return Value::integer(r);
-      case BinOp::Sub: if (__builtin_sub_overflow(x, y, &r)) overflow(); return Value::integer(r);
-      case BinOp::Mul: if (__builtin_mul_overflow(x, y, &r)) overflow(); return Value::integer(r);
+      case BinOp::Add: if (__builtin_add_overflow(x, y, &r)) return overflow(); return Value::integer(r);
+      case BinOp::Sub: if (__builtin_sub_overflow(x, y, &r)) return overflow(); return Value::integer(r);
+      case BinOp::Mul: if (__builtin_mul_overflow(x, y, &r)) return overflow(); return Value::integer(r);
       case BinOp::Div:
         if (y == 0) raise(B.ZeroDivisionError, "division by zero");
         return Value::flt(double(x) / double(y));
       case BinOp::FloorDiv: {
         if (y == 0) raise(B.ZeroDivisionError, "integer division or modulo by zero");
-        if (x == INT64_MIN && y == -1) overflow();
+        if (x == INT64_MIN && y == -1) return overflow();
         int64_t q = x / y;
         if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
         return Value::integer(q);
@@ -423,14 +544,15 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
         int64_t result = 1, base = x;
         int64_t e = y;
         while (e > 0) {
-          if (e & 1) { if (__builtin_mul_overflow(result, base, &result)) overflow(); }
+          if (e & 1) { if (__builtin_mul_overflow(result, base, &result)) return overflow(); }
           e >>= 1;
-          if (e > 0 && __builtin_mul_overflow(base, base, &base)) overflow();
+          if (e > 0 && __builtin_mul_overflow(base, base, &base)) return overflow();
         }
         return Value::integer(result);
       }
     }
   }
+  if (a.is_integer() && b.is_integer()) return bigint_op(*this, op, a, b);
   if (a.is_number() && b.is_number()) {
     double x = a.as_double(), y = b.as_double();
     switch (op) {
@@ -537,7 +659,8 @@ int order(Interp& in, CmpOp op, const Value& a, const Value& b) {
       if (std::isnan(x) || std::isnan(y)) return 2;  // every ordered comparison is false
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+    if (a.is_intlike() && b.is_intlike()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+    return to_bigint(a).compare(to_bigint(b));
   }
   if (a.is(ObjKind::Str) && b.is(ObjKind::Str)) {
     int c = str_of(a).compare(str_of(b));  // UTF-8 byte order == code point order

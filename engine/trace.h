@@ -22,7 +22,7 @@ enum class TraceKind : uint8_t {
   TaskRaised,     // task, detail = repr of the exception
   TaskCancelled,  // task: ended cancelled
   CancelRequested,// task = target, parent = who asked (0 = none), detail = message repr, line
-  TimerFired,     // detail = what the timer does ("wake sleep of Task-2"), task when known
+  TimerFired,     // detail = what the timer does ("sleep timer"), task = the sleeper when known
   Block,          // task, duration_ns, line: time.sleep blocked the loop
   Iteration,      // detail empty; ready = ready-queue length when the iteration began
 };
@@ -51,6 +51,21 @@ class TraceRecorder : public Tracer {
  public:
   void event(TraceEvent e) override { events.push_back(std::move(e)); }
   std::vector<TraceEvent> events;
+};
+
+// Passes every event to several sinks in order, so that several renderers
+// (the streaming --trace log, the recorder behind the timelines) share a run.
+class TraceFanout : public Tracer {
+ public:
+  void add(Tracer* sink) { sinks_.push_back(sink); }
+  bool empty() const { return sinks_.empty(); }
+  void event(TraceEvent e) override {
+    for (size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->event(e);
+    if (!sinks_.empty()) sinks_.back()->event(std::move(e));
+  }
+
+ private:
+  std::vector<Tracer*> sinks_;
 };
 
 const char* trace_kind_name(TraceKind k);

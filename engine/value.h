@@ -18,7 +18,7 @@ namespace corun {
 
 enum class ObjKind : uint8_t {
   Str, List, Tuple, Dict, Range, Type, Exception, Builtin, Function, Coroutine,
-  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, Misc,
+  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, BigInt, Misc,
 };
 
 struct Object {
@@ -98,14 +98,17 @@ class Value {
   bool is_float() const { return kind_ == VKind::Float; }
   bool is_obj() const { return kind_ == VKind::Obj; }
   bool is(ObjKind k) const { return kind_ == VKind::Obj && o_->okind == k; }
-  // int or bool: Python's bool is an int subclass.
+  // int or bool: Python's bool is an int subclass. (Ints beyond 64 bits
+  // are BigInt objects, see is_bigint(); most code paths need only these.)
   bool is_intlike() const { return kind_ == VKind::Int || kind_ == VKind::Bool; }
-  bool is_number() const { return is_intlike() || kind_ == VKind::Float; }
+  bool is_bigint() const { return kind_ == VKind::Obj && o_->okind == ObjKind::BigInt; }
+  bool is_integer() const { return is_intlike() || is_bigint(); }
+  bool is_number() const { return is_intlike() || kind_ == VKind::Float || is_bigint(); }
 
   bool as_bool() const { return i_ != 0; }
   int64_t as_int() const { return i_; }
   double as_float() const { return f_; }
-  double as_double() const { return kind_ == VKind::Float ? f_ : double(i_); }
+  double as_double() const;  // int, bool, float or BigInt (which may raise OverflowError)
   Object* obj() const { return o_; }
   template <class T>
   T* as() const { return static_cast<T*>(o_); }

@@ -1,0 +1,50 @@
+// The run subcommand's tracing flags: --trace, --trace-file, --timeline,
+// --trace-json, --timeline-svg. Opens the sinks before the run, hands the
+// engine one Tracer that fans out to them, and draws the timelines after.
+// With no flag given, tracer() is null and nothing is recorded.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "engine/trace.h"
+#include "engine/trace_log.h"
+
+namespace corun::cli {
+
+struct TraceFlags {
+  bool trace = false;        // --trace: the log on stderr
+  std::string trace_file;    // --trace-file FILE: the log in FILE
+  bool timeline = false;     // --timeline: the chart on stderr after the run
+  int width = 0;             // --width N (0 = $COLUMNS, the terminal, or 80)
+  std::string trace_json;    // --trace-json FILE
+  std::string timeline_svg;  // --timeline-svg FILE
+};
+
+class TraceOutputs {
+ public:
+  TraceOutputs(TraceFlags flags, std::string scenario);
+  ~TraceOutputs();
+  // False (with a message on stderr) when a file cannot be opened.
+  bool open();
+  Tracer* tracer() { return fanout_.empty() ? nullptr : &fanout_; }
+  // Draws the timelines; returns false when a file could not be written.
+  bool finish();
+
+ private:
+  TraceFlags flags_;
+  std::string scenario_;
+  std::FILE* log_file_ = nullptr;
+  std::unique_ptr<TraceLog> log_;
+  TraceRecorder recorder_;
+  TraceFanout fanout_;
+};
+
+// Columns for --timeline: --width, else $COLUMNS, else the terminal's width
+// when stderr is one, else 80.
+int timeline_width(int flag);
+// LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale.
+bool locale_is_utf8();
+
+}  // namespace corun::cli
