@@ -14,7 +14,7 @@ namespace corun {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "options"};
+const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "options", "conformance"};
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
                                          "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
@@ -90,6 +90,14 @@ class Compiler {
     if (auto* n = root.get("name")) prog_.name = scalar_text(*n, "name");
     if (auto* n = root.get("description")) prog_.description = scalar_text(*n, "description");
     if (auto* opts = root.get("options")) compile_options(*opts);
+    // conformance: {skip: "why"} -- read by tests/oracle/conformance.py; checked here.
+    if (auto* conf = root.get("conformance")) {
+      if (conf->kind != YNode::Kind::Map) error(conf->pos, "`conformance` is a mapping such as {skip: \"reason\"}");
+      else for (auto& [k, v] : conf->pairs) {
+        if (k.value != "skip") error(k.pos, "unknown key '" + k.value + "' in `conformance`" + did_you_mean(k.value, {"skip"}));
+        else if (!v.is_scalar() || v.value.empty()) error(v.pos, "`skip` gives the reason the scenario cannot be compared with CPython");
+      }
+    }
 
     // Globals first, so that every body can refer to every definition.
     declare_section(root, "coroutines");

@@ -435,6 +435,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             g->awaited = true;
             g->state = CoroObj::State::Running;
             g->frame.parent = f;
+            g->frame.depth = f->depth + 1;
             f->suspended = true;
             f->awaiting = aw;
             f = &g->frame;
@@ -449,12 +450,12 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
             c->awaited = true;
             c->state = CoroObj::State::Running;
-            int depth = 0;
-            for (Frame* p = f; p && depth <= options_.max_depth; p = p->parent) ++depth;
-            if (depth > options_.max_depth)
+            uint32_t depth = f->depth + 1;
+            if (depth > uint32_t(options_.max_depth))
               throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
                                       location(f->code, ins.line) + " (raise it with --max-depth)"};
             c->frame.parent = f;
+            c->frame.depth = depth;
             f->suspended = true;
             f->awaiting = aw;
             f = &c->frame;

@@ -121,6 +121,7 @@ struct Frame {
   const CodeObject* code;
   Frame* parent = nullptr;  // the frame awaiting this one
   int pc = 0;
+  uint32_t depth = 0;      // frames below this one in the await chain
   bool suspended = false;  // waiting at the instruction at pc
   std::vector<Block> blocks;
   std::vector<Value> handled;   // exceptions being handled (for bare raise and __context__)
