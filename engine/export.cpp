@@ -376,6 +376,7 @@ class Exporter {
 
   void scan_program() {
     for (auto& code : prog_.codes) {
+      if (code->internal) continue;  // corun's asyncio prelude is not the scenario's code
       std::set<const Expr*> handler_types;  // written out by exception_name()
       for (auto& ins : code->code) {
         if (ins.op == Op::Match && ins.e) handler_types.insert(ins.e);
@@ -387,7 +388,7 @@ class Exporter {
   }
 
   bool is_global(const std::string& name) const {
-    for (auto& g : prog_.globals) if (g.name == name) return true;
+    for (auto& g : prog_.globals) if (g.name == name && !g.hidden) return true;
     return false;
   }
 
@@ -677,6 +678,23 @@ class Exporter {
         if (const YNode* as = h->get("as")) head += " as " + target(*as);
         line(d, head + ":");
         block(h->get("steps"), d + 1);
+      }
+    }
+    if (const YNode* handlers = s.get("except_star")) {
+      for (auto& h : handlers->items) {
+        const YNode* type = h.get("type");
+        if (!type) continue;
+        std::string head = "except* ";
+        if (type->kind == YNode::Kind::Seq) {
+          std::string names;
+          for (size_t i = 0; i < type->items.size(); ++i) names += (i ? ", " : "") + exception_name(type->items[i].value);
+          head += "(" + names + ")";
+        } else {
+          head += exception_name(type->value);
+        }
+        if (const YNode* as = h.get("as")) head += " as " + target(*as);
+        line(d, head + ":");
+        block(h.get("steps"), d + 1);
       }
     }
     if (const YNode* orelse = s.get("else")) {
