@@ -481,7 +481,13 @@ Value instantiate_class(Interp& in, TypeObj* t, CallArgs& args, const Expr* site
   if (const Value* init = t->find_attr("__init__")) {
     in.call(Value(new BoundMethodObj(Value(inst), *init)), args, site);
   } else if (args.npos || args.nkw) {
-    in.raise(in.builtins().TypeError, t->name + "() takes no arguments");
+    // With fields, `corun export` writes an __init__ that sets them; Python
+    // then names that __init__ in the message.
+    bool has_fields = false;
+    for (const TypeObj* c = t; c && c->tkind == TypeKind::UserClass; c = c->base) has_fields |= !c->field_exprs.empty();
+    if (!has_fields) in.raise(in.builtins().TypeError, t->name + "() takes no arguments");
+    if (args.nkw) in.raise(in.builtins().TypeError, t->name + ".__init__() got an unexpected keyword argument '" + args.kwnames[0] + "'");
+    in.raise(in.builtins().TypeError, t->name + ".__init__() takes 1 positional argument but " + std::to_string(args.npos + 1) + " were given");
   }
   return Value(inst);
 }

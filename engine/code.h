@@ -52,6 +52,7 @@ struct Instr {
 
 struct CodeObject {
   std::string name;          // coroutine or function name
+  std::string qualname;      // Class.method for methods (as Python's messages name them)
   bool is_coroutine = true;  // async def
   bool internal = false;     // part of corun's asyncio prelude: hidden from tracebacks
   bool is_async_gen = false; // has a `yield` step: calling it makes an async generator

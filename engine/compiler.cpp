@@ -234,6 +234,7 @@ class Compiler {
     prog_.codes.push_back(std::make_unique<CodeObject>());
     CodeObject* c = prog_.codes.back().get();
     c->name = name;
+    c->qualname = name;
     c->is_coroutine = is_coroutine;
     c->def_line = pos.line;
     c->internal = prelude_;
@@ -302,6 +303,7 @@ class Compiler {
             CodeObject* code = compile_body(k.value + "." + mk.value, mv, coroutine, mk.pos, true);
             if (code) {
               code->name = mk.value;
+              code->qualname = k.value + "." + mk.value;
               def.methods.emplace_back(mk.value, code);
             }
           }

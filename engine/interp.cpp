@@ -200,9 +200,10 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
   }
   if (code->varargs_slot >= 0) frame.slots[size_t(code->varargs_slot)] = make_tuple(std::move(extra));
   if (npos + offset > nparams)
-    raise(builtins_->TypeError, fname + "() takes " + std::to_string(nparams - offset) + " positional argument" +
-                                    (nparams - offset == 1 ? "" : "s") + " but " + std::to_string(a.npos) +
-                                    (a.npos == 1 ? " was" : " were") + " given");
+    // Python counts `self` in both numbers.
+    raise(builtins_->TypeError, fname + "() takes " + std::to_string(nparams) + " positional argument" +
+                                    (nparams == 1 ? "" : "s") + " but " + std::to_string(a.npos + offset) +
+                                    (a.npos + offset == 1 ? " was" : " were") + " given");
   for (size_t i = 0; i < npos; ++i) frame.slots[offset + i] = a.pos[i];
   for (size_t k = 0; k < a.nkw; ++k) {
     size_t idx = nparams;
@@ -230,7 +231,7 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
 
 Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
   Ref<CoroObj> c(new CoroObj(fn->code));
-  bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->name);
+  bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->qualname);
   if (site) c->created_at = site->pos;
   return Value(c);
 }
@@ -238,7 +239,7 @@ Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* 
 Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
   if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
   Frame frame(fn->code);
-  bind_args(fn->code, fn->defaults, args, frame, self, fn->code->name);
+  bind_args(fn->code, fn->defaults, args, frame, self, fn->code->qualname);
   ++sync_depth_;
   Frame* f = &frame;
   Value carry;

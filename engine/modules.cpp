@@ -515,7 +515,8 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
       for (const Expr* d : def.methods[i].second->param_defaults)
         fn->defaults.push_back(d ? in.eval(*d, scope) : Value::unbound());
     }
-    for (auto& [name, expr] : def.fields) t->class_attrs.emplace_back("__field__" + name, in.eval(*expr, scope));
+    t->field_exprs = def.fields;
+    t->field_scope = scope.code;
   }
   // The prelude's public definitions are the rest of the `asyncio` module.
   ModuleObj* asyncio = in.builtins().values[size_t(builtin_index("asyncio"))].as<ModuleObj>();
@@ -526,13 +527,15 @@ void init_fields(Interp& in, InstanceObj* inst) {
   // Base classes' fields first, then the class's own (which may override).
   std::vector<const TypeObj*> chain;
   for (const TypeObj* t = inst->type; t && t->tkind == TypeKind::UserClass; t = t->base) chain.push_back(t);
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-    for (auto& [name, v] : (*it)->class_attrs) {
-      if (name.rfind("__field__", 0) != 0) continue;
-      std::string field = name.substr(9);
-      if (Value* existing = inst->find(field)) *existing = v;
-      else inst->fields.emplace_back(std::move(field), v);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if ((*it)->field_exprs.empty()) continue;
+    Frame scope((*it)->field_scope);
+    for (auto& [name, expr] : (*it)->field_exprs) {
+      Value v = in.eval(*expr, scope);
+      if (Value* existing = inst->find(name)) *existing = std::move(v);
+      else inst->fields.emplace_back(name, std::move(v));
     }
+  }
 }
 
 }  // namespace corun

@@ -41,8 +41,12 @@ struct TypeObj : Object {
   TypeObj* second_base = nullptr;  // ExceptionGroup(BaseExceptionGroup, Exception): corun's one multiple base
   TypeKind tkind = TypeKind::Builtin;
   Builtin ctor = nullptr;  // calling the type
-  // User classes: field defaults and methods by name.
+  // User classes: methods by name, and the fields every instance starts
+  // with -- expressions evaluated afresh for each instance, as the
+  // assignments in an __init__ would be (so `items: []` is never shared).
   std::vector<std::pair<std::string, Value>> class_attrs;
+  std::vector<std::pair<std::string, const Expr*>> field_exprs;
+  const CodeObject* field_scope = nullptr;  // the module whose frame evaluates them
   TypeObj(std::string n, std::string mod, TypeObj* b, TypeKind k)
       : Object(ObjKind::Type), name(std::move(n)), module(std::move(mod)), base(b), tkind(k) {}
   bool is_subclass_of(const TypeObj* other) const {
