@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/objects.h"
+#include "engine/ring_queue.h"
 #include "engine/timer_queue.h"
 
 struct event_base;
@@ -95,7 +96,7 @@ class EventLoop {
   };
 
  private:
-  std::deque<Ready> ready_;
+  RingQueue<Ready> ready_;
   TimerQueue timers_;
   uint64_t timer_seq_ = 0;
   bool stopping_ = false;
