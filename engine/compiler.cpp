@@ -18,7 +18,7 @@ const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", 
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
                                          "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
-const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return"};
+const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return", "yield"};
 const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
 const std::set<std::string> kLaterVerbs = {};
 
@@ -668,13 +668,28 @@ class Compiler {
       if (w == "break" || w == "continue") { compile_break_continue(w == "break", step.pos); return; }
       if (w == "raise") { emit(Instr{Op::Reraise}, line); return; }
       if (w == "return") { compile_return(nullptr, line); return; }
+      if (w == "yield") {
+        YNode map;
+        map.kind = YNode::Kind::Map;
+        map.pos = step.pos;
+        YNode key;
+        key.kind = YNode::Kind::Scalar;
+        key.value = "yield";
+        key.tag = "?";
+        key.pos = step.pos;
+        YNode none;
+        none.pos = step.pos;
+        map.pairs.emplace_back(std::move(key), std::move(none));
+        compile_step(map);
+        return;
+      }
       std::vector<std::string> cands = kBareWords;
       cands.insert(cands.end(), kVerbs.begin(), kVerbs.end());
       std::string dym = did_you_mean(w, cands);
       error(step.pos, "'" + w + "' is not a step" + dym,
             std::find(kVerbs.begin(), kVerbs.end(), w) != kVerbs.end()
                 ? "write it as a mapping: - " + w + ": ..."
-                : "a step is a mapping such as `- print: \"...\"`; the bare words are pass, break, continue, raise, return");
+                : "a step is a mapping such as `- print: \"...\"`; the bare words are pass, break, continue, raise, return, yield");
       return;
     }
     if (step.kind != YNode::Kind::Map || step.pairs.empty()) {

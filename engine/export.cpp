@@ -494,7 +494,8 @@ class Exporter {
   }
 
   void class_def(const std::string& name, const YNode& def) {
-    line(0, "class " + name + ":");
+    const YNode* base = def.get("base");
+    line(0, "class " + name + (base && base->is_scalar() ? "(" + base->value + ")" : "") + ":");
     const YNode* fields = def.get("fields");
     const YNode* methods = def.get("methods");
     std::vector<std::string> init_lines;
@@ -503,7 +504,13 @@ class Exporter {
     const YNode* user_init = nullptr;
     if (methods && methods->kind == YNode::Kind::Map) user_init = methods->get("__init__");
     bool first = true;
-    if (!init_lines.empty() || user_init) {
+    if (!init_lines.empty() && !user_init && base && base->is_scalar()) {
+      // corun sets the base class's fields too, then runs the inherited __init__.
+      line(1, "def __init__(self, *args, **kwargs):");
+      line(2, "super().__init__(*args, **kwargs)");
+      for (auto& l : init_lines) line(2, l);
+      first = false;
+    } else if (!init_lines.empty() || user_init) {
       static const YNode empty_def;
       definition("__init__", user_init ? *user_init : empty_def, 1, false, true, init_lines);
       first = false;
@@ -613,7 +620,8 @@ class Exporter {
       line(d, "async with " + value(arg, Ctx::Arg) + (as ? " as " + target(*as) : "") + ":");
       block(s.get("steps"), d + 1);
     } else if (verb == "timeout") {
-      line(d, "async with asyncio.timeout(" + value(arg, Ctx::Arg) + "):");
+      const YNode* as = s.get("as");
+      line(d, "async with asyncio.timeout(" + value(arg, Ctx::Arg) + ")" + (as ? " as " + target(*as) : "") + ":");
       block(s.get("steps"), d + 1);
     } else if (verb == "task_group") {
       line(d, "async with asyncio.TaskGroup() as " + target(arg) + ":");
