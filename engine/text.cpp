@@ -410,7 +410,7 @@ std::string Interp::repr_value(const Value& v) {
     case ObjKind::Module: return "<module '" + v.as<ModuleObj>()->name + "'>";
     case ObjKind::Instance: {
       auto* i = v.as<InstanceObj>();
-      return "<__main__." + i->type->name + " object at " + fake_address(o) + ">";
+      return "<" + i->type->module + "." + i->type->name + " object at " + fake_address(o) + ">";
     }
     case ObjKind::Iterator: return "<iterator object at " + fake_address(o) + ">";
     case ObjKind::Handle: return "<TimerHandle>";
