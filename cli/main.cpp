@@ -63,11 +63,12 @@ int run_scenario(const std::string& path, const corun::RunOptions& options, bool
   }
   corun::RunOptions opts = options;
   opts.debug = debug_flag || program->debug;
-  int status;
-  {
-    corun::Interp interp(*program, opts);
-    status = interp.run();
-  }
+  // The interpreter is not freed: the process ends right after, and freeing
+  // a big run's objects one by one only costs time (a million tasks) or
+  // stack (a very deep await chain frees recursively).
+  auto* interp = new corun::Interp(*program, opts);
+  int status = interp->run();
+  interp->flush_output();
   std::fflush(stdout);
   return status;
 }
@@ -110,7 +111,9 @@ int main(int argc, char** argv) {
   // `corun file.yaml` is `corun run file.yaml`.
   std::vector<std::string> args(argv + 1, argv + argc);
   static const std::set<std::string> commands = {"run", "test", "export", "help"};
-  if (!args.empty() && !commands.count(args[0]) && args[0].rfind("-", 0) != 0) args.insert(args.begin(), "run");
+  // ... and `corun --clock real file.yaml` is `corun run --clock real file.yaml`.
+  static const std::set<std::string> top_level_flags = {"-h", "--help", "--version"};
+  if (!args.empty() && !commands.count(args[0]) && !top_level_flags.count(args[0])) args.insert(args.begin(), "run");
 
   CLI::App app{"corun: run asyncio scenarios on CPython's event-loop semantics, on a virtual clock"};
   app.set_version_flag("--version", std::string("corun ") + CORUN_VERSION);
@@ -126,6 +129,7 @@ int main(int argc, char** argv) {
   bool debug = false;
   uint64_t max_steps = 200'000'000;
   int max_depth = 100'000;
+  uint64_t max_busy = 1'000'000'000;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
   run->add_option("scenario", path, "The scenario YAML file")->required();
   run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")
@@ -134,6 +138,7 @@ int main(int argc, char** argv) {
   run->add_flag("--debug", debug, "asyncio debug mode (as asyncio.run(..., debug=True))");
   run->add_option("--max-steps", max_steps, "Stop a runaway run after this many loop callbacks (0 = no limit)");
   run->add_option("--max-depth", max_depth, "Stop a run whose await chain is deeper than this")->check(CLI::PositiveNumber);
+  run->add_option("--max-busy", max_busy, "Stop a task that runs this many instructions without awaiting")->check(CLI::PositiveNumber);
   corun::cli::TraceFlags trace;  // docs/tracing.md
   run->add_flag("--trace", trace.trace, "Log every scheduling event on stderr as it happens");
   run->add_option("--trace-file", trace.trace_file, "Write the --trace log to FILE instead");
@@ -171,6 +176,7 @@ int main(int argc, char** argv) {
     options.speed = speed;
     options.max_callbacks = max_steps;
     options.max_depth = max_depth;
+    options.max_busy = max_busy;
     corun::cli::TraceOutputs outputs(trace, path);
     if (!outputs.open()) return 2;
     options.tracer = outputs.tracer();

@@ -21,7 +21,7 @@ const std::vector<std::string> kNames = {
     "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
     "NameError", "UnboundLocalError", "AttributeError", "AssertionError", "StopIteration", "StopAsyncIteration",
     "OSError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "TimeoutError",
-    "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup", "ExceptionGroup",
+    "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup", "ExceptionGroup", "MemoryError",
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
@@ -270,6 +270,7 @@ Value b_round(Interp& in, const Value&, CallArgs& a) {
   if (v.is_bigint()) return v;
   if (v.is_intlike()) {
     if (!has_nd || ndv.as_int() >= 0) return Value::integer(v.as_int());
+    if (ndv.as_int() < -19) return Value::integer(0);
     int64_t p = 1;
     for (int64_t i = 0; i < -ndv.as_int() && p < INT64_MAX / 10; ++i) p *= 10;
     int64_t x = v.as_int(), q = x / p, r = x % p;
@@ -282,10 +283,19 @@ Value b_round(Interp& in, const Value&, CallArgs& a) {
   if (!has_nd) {
     if (std::isnan(d)) in.raise(in.builtins().ValueError, "cannot convert float NaN to integer");
     if (std::isinf(d)) in.raise(in.builtins().OverflowError, "cannot convert float infinity to integer");
-    return Value::integer(int64_t(std::nearbyint(d)));  // default rounding mode: half to even
+    double r = std::nearbyint(d);  // default rounding mode: half to even
+    if (std::fabs(r) >= 9.2e18) {
+      Value as_float = Value::flt(r);
+      CallArgs one;
+      one.pos = &as_float;
+      one.npos = 1;
+      return b_int(in, Value(), one);  // exact big int
+    }
+    return Value::integer(int64_t(r));
   }
   int64_t nd = to_index(in, ndv);
   if (!std::isfinite(d) || d == 0) return Value::flt(d);
+  if (nd < -400) return Value::flt(0.0 * d);
   // Correctly rounded, as CPython: format with nd digits, then parse back.
   if (nd > 323) return Value::flt(d);
   if (nd < -308) return Value::flt(0.0 * d);
@@ -519,6 +529,7 @@ Builtins::Builtins(Interp& in) {
   ConnectionResetError = ex("ConnectionResetError", ConnectionError);
   TimeoutError = ex("TimeoutError", OSError);
   KeyboardInterrupt = ex("KeyboardInterrupt", BaseException);
+  MemoryError = ex("MemoryError", Exception);
   SystemExit = ex("SystemExit", BaseException);
   GeneratorExit = ex("GeneratorExit", BaseException);
   BaseExceptionGroup = ex("BaseExceptionGroup", BaseException);
@@ -578,7 +589,7 @@ Builtins::Builtins(Interp& in) {
                      IndexError, ValueError, TypeError, RuntimeError, RecursionError, NotImplementedError, NameError,
                      UnboundLocalError, AttributeError, AssertionError, StopIteration, StopAsyncIteration, OSError,
                      ConnectionError, ConnectionRefusedError, ConnectionResetError, TimeoutError, KeyboardInterrupt,
-                     SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError})
+                     SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError, MemoryError})
     ty(t->name.c_str(), t);
   extern Value make_asyncio_module(Interp&, Builtins&);
   extern Value make_time_module(Interp&, Builtins&);

@@ -24,7 +24,7 @@ struct Builtins {
       *NameError, *UnboundLocalError, *AttributeError, *AssertionError, *StopIteration, *StopAsyncIteration,
       *OSError, *ConnectionError, *ConnectionRefusedError, *ConnectionResetError, *TimeoutError,
       *KeyboardInterrupt, *SystemExit, *GeneratorExit, *CancelledError, *InvalidStateError,
-      *BaseExceptionGroup, *ExceptionGroup, *QueueEmpty, *QueueFull;
+      *BaseExceptionGroup, *ExceptionGroup, *QueueEmpty, *QueueFull, *MemoryError;
   std::vector<Value> values;  // parallel to builtin_names()
   std::vector<Value> owned;   // keeps every type alive for the run
 

@@ -32,11 +32,27 @@ std::string SourceFile::render(const Diagnostic& d, bool color) const {
   }
   out += std::string(": ") + reset + red + "error:" + reset + " " + bold + d.message + reset + "\n";
   std::string_view src = line(d.pos.line);
+  int col = std::max(d.pos.col, 1);
+  // A very long line is shown as a window around the column.
+  constexpr int kWindow = 60;
+  std::string prefix;
+  if (src.size() > 2 * kWindow + 20) {
+    size_t from = col > kWindow ? size_t(col - kWindow) : 0;
+    while (from > 0 && (static_cast<unsigned char>(src[from]) & 0xC0) == 0x80) --from;  // UTF-8 boundary
+    size_t len = std::min(src.size() - from, size_t(2 * kWindow));
+    while (from + len < src.size() && (static_cast<unsigned char>(src[from + len]) & 0xC0) == 0x80) ++len;
+    bool cut_end = from + len < src.size();
+    std::string_view shown = src.substr(from, len);
+    if (from > 0) prefix = "...";
+    col = col - int(from) + int(prefix.size());
+    static thread_local std::string window;
+    window = prefix + std::string(shown) + (cut_end ? "..." : "");
+    src = window;
+  }
   if (d.pos.line > 0 && !src.empty()) {
     out += "  " + std::string(src) + "\n";
     // The caret lines up under the column; tabs are kept so it stays aligned.
     std::string pad;
-    int col = std::max(d.pos.col, 1);
     for (int i = 0; i + 1 < col && size_t(i) < src.size(); ++i) pad += src[i] == '\t' ? '\t' : ' ';
     out += "  " + pad + red + "^" + reset + "\n";
   }

@@ -1,6 +1,7 @@
 // Recursive-descent parser for the expression language, following the
 // precedence table of Python's grammar (Grammar/python.gram):
 //   ifexp < or < and < not < comparison < +,- < *,/,//,% < unary < ** < primary
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -12,6 +13,10 @@ namespace corun {
 namespace {
 
 constexpr int kMaxDepth = 100;  // nesting guard: deeper input is an error, not a stack overflow
+// Operator and trailer chains (a + b + c ..., x.a.b ..., f()()...) build
+// trees as deep as they are long; evaluation recurses that deep, so length
+// is bounded too.
+constexpr int kMaxChain = 10000;
 
 enum class Tok : uint8_t { End, Name, Int, BigInt, Float, String, Op };
 
@@ -41,7 +46,10 @@ void append_utf8(std::string& out, uint32_t cp) {
 
 class Parser {
  public:
-  Parser(const std::string& text, SourcePos origin) : src_(text), origin_(origin) {}
+  Parser(const std::string& text, SourcePos origin) : src_(text), origin_(origin) {
+    for (size_t k = 0; k < src_.size(); ++k)
+      if (src_[k] == '\n') newlines_.push_back(int(k));
+  }
 
   ExprPtr parse_full_expression() {
     advance();
@@ -71,18 +79,24 @@ class Parser {
   size_t i_ = 0;
   Token tok_;
   int depth_ = 0;
+  int chain_ = 0;
+  std::vector<int> newlines_;  // offsets of '\n' in src_, for pos_at
 
   SourcePos pos_at(int offset) const {
-    // Columns map exactly for text on one line; past a newline we report
-    // the line start, which is still the right scalar.
+    // Columns map exactly for text on one line; past a newline, lines and
+    // columns count from that line's start.
     SourcePos p = origin_;
-    int line_extra = 0, col = origin_.col;
-    for (int k = 0; k < offset && k < int(src_.size()); ++k) {
-      if (src_[k] == '\n') { ++line_extra; col = 1; } else ++col;
-    }
+    auto it = std::lower_bound(newlines_.begin(), newlines_.end(), offset);
+    int line_extra = int(it - newlines_.begin());
     if (p.line) p.line += line_extra;
-    p.col = line_extra ? col : origin_.col + offset;
+    p.col = line_extra ? offset - newlines_[size_t(line_extra - 1)] : origin_.col + offset;
     return p;
+  }
+
+  // One more link in an operator or trailer chain.
+  void chain_link() {
+    if (++chain_ > kMaxChain) fail(tok_.offset, "expression is too long (more than " + std::to_string(kMaxChain) + " chained operations)",
+                                   "split it into several `set:` steps");
   }
 
   [[noreturn]] void fail(int offset, std::string msg, std::string hint = "") {
@@ -459,6 +473,7 @@ class Parser {
     e->is_and = !is_or;
     e->kids.push_back(std::move(left));
     while (is_kw(is_or ? "or" : "and")) {
+      chain_link();
       advance();
       e->kids.push_back(is_or ? parse_boolop(false) : parse_not());
     }
@@ -512,6 +527,7 @@ class Parser {
     auto e = make(ExprKind::Compare, start);
     e->kids.push_back(std::move(left));
     do {
+      chain_link();
       e->cmpops.push_back(op);
       e->kids.push_back(parse_arith());
     } while (comparison_op(op));
@@ -537,6 +553,7 @@ class Parser {
     ExprPtr left = parse_term();
     while (is_op("+") || is_op("-")) {
       DepthGuard guard(*this);
+      chain_link();
       BinOp op = tok_.text == "+" ? BinOp::Add : BinOp::Sub;
       int off = tok_.offset;
       advance();
@@ -551,6 +568,7 @@ class Parser {
     ExprPtr left = parse_unary();
     while (is_op("*") || is_op("/") || is_op("//") || is_op("%")) {
       DepthGuard guard(*this);
+      chain_link();
       BinOp op = tok_.text == "*" ? BinOp::Mul : tok_.text == "/" ? BinOp::Div
                : tok_.text == "//" ? BinOp::FloorDiv : BinOp::Mod;
       int off = tok_.offset;
@@ -597,6 +615,7 @@ class Parser {
   ExprPtr parse_primary() {
     ExprPtr e = parse_atom();
     while (true) {
+      if (is_op(".") || is_op("(") || is_op("[")) chain_link();
       if (is_op(".")) {
         advance();
         if (tok_.type != Tok::Name) fail(tok_.offset, "expected an attribute name after '.'" + found());

@@ -91,6 +91,13 @@ void Interp::write_out(std::string_view s) {
   }
 }
 
+void Interp::flush_output() {
+  if (!out_buffer_.empty()) {
+    options_.out(out_buffer_);
+    out_buffer_.clear();
+  }
+}
+
 void Interp::write_err(std::string_view s) {
   if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
   options_.err(s);
@@ -320,6 +327,7 @@ CoroObj* Interp::awaited_coroutine(const Frame& parent) {
 Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
   current_task_ = t;
   ++steps_;
+  busy_ = 0;
   CoroObj* coro = t->coro.as<CoroObj>();
   Frame* bottom = &coro->frame;
   Frame* f = t->top;
@@ -369,6 +377,12 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
 Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) {
   for (;;) {
     const Instr& ins = f->code->code[size_t(f->pc)];
+    // A loop that never awaits holds the event loop forever; the callback
+    // guard cannot see it, this one does.
+    if (++busy_ > options_.max_busy)
+      throw RunAborted{3, "runaway scenario: " + std::string(current_task_ ? current_task_->name : "the program") + " ran " +
+                              std::to_string(options_.max_busy) + " instructions without awaiting, last at " +
+                              location(f->code, ins.line) + " (a loop with no await? raise the limit with --max-busy)"};
     try {
       switch (ins.op) {
         case Op::Print: {
@@ -600,6 +614,11 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           ++f->pc;
           break;
       }
+    } catch (const std::bad_alloc&) {
+      // Out of memory inside an instruction is Python's MemoryError.
+      Value exc = make_exception_args(builtins_->MemoryError, {});
+      add_traceback(exc, *f);
+      if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
     } catch (PyException& ex) {
       Value exc = std::move(ex.exc);
       ExcObj* eo = exc.as<ExcObj>();

@@ -46,6 +46,7 @@ struct RunOptions {
   bool debug = false;
   uint64_t max_callbacks = 200'000'000;  // loop callbacks before the runaway guard stops the run
   int max_depth = 100'000;               // await-chain depth
+  uint64_t max_busy = 1'000'000'000;     // instructions one task step may run without awaiting
   std::function<void(std::string_view)> out;  // stdout sink
   std::function<void(std::string_view)> err;  // stderr sink
   Tracer* tracer = nullptr;                    // scheduling events, when tracing
@@ -69,6 +70,7 @@ class Interp {
   const Builtins& builtins() const { return *builtins_; }
   const RunOptions& options() const { return options_; }
   void write_out(std::string_view s);
+  void flush_output();  // what print() buffered, to the stdout sink
   void write_err(std::string_view s);
   void on_interrupt();
 
@@ -174,6 +176,7 @@ class Interp {
   TaskObj* current_task_ = nullptr;
   uint64_t task_counter_ = 0;
   uint64_t steps_ = 0;
+  uint64_t busy_ = 0;  // instructions since the current step began
   int sync_depth_ = 0;
   int interrupt_count_ = 0;
   Value main_task_;

@@ -397,11 +397,24 @@ struct MersenneTwister : Object {
     uint32_t a = next() >> 5, b = next() >> 6;
     return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
   }
-  uint64_t getrandbits(int k) {
-    if (k <= 32) return next() >> (32 - k);
-    uint64_t lo = next();
-    uint64_t hi = next() >> (64 - k);
-    return (hi << 32) | lo;
+  // random_getrandbits: 32-bit words, least significant first; the last
+  // word keeps only its top bits.
+  unsigned __int128 getrandbits(int k) {
+    unsigned __int128 r = 0;
+    for (int shift = 0; k > 0; shift += 32, k -= 32) {
+      uint32_t w = next();
+      if (k < 32) w >>= (32 - k);
+      r |= (unsigned __int128)w << shift;
+    }
+    return r;
+  }
+  // _randbelow_with_getrandbits(n), for 1 <= n <= 2**64.
+  uint64_t randbelow(unsigned __int128 n) {
+    int k = 0;
+    for (unsigned __int128 m = n; m; m >>= 1) ++k;
+    unsigned __int128 r = getrandbits(k);
+    while (r >= n) r = getrandbits(k);
+    return uint64_t(r);
   }
   void seed(int64_t n) {
     uint64_t u = n < 0 ? uint64_t(-(n + 1)) + 1 : uint64_t(n);
@@ -433,23 +446,24 @@ Value r_randint(Interp& in, const Value& self, CallArgs& a) {
   if (a.npos != 2 || !a.pos[0].is_intlike() || !a.pos[1].is_intlike())
     in.raise(in.builtins().TypeError, "randint() takes 2 integers");
   int64_t lo = a.pos[0].as_int(), hi = a.pos[1].as_int();
-  if (hi < lo) in.raise(in.builtins().ValueError, "empty range for randrange() (" + std::to_string(lo) + ", " + std::to_string(hi + 1) + ", " + std::to_string(hi + 1 - lo) + ")");
-  uint64_t n = uint64_t(hi - lo) + 1;
-  int k = 64 - __builtin_clzll(n);
-  uint64_t r = rng_of(self)->getrandbits(k);
-  while (r >= n) r = rng_of(self)->getrandbits(k);
-  return Value::integer(lo + int64_t(r));
+  if (hi < lo)
+    in.raise(in.builtins().ValueError, "empty range for randrange() (" + std::to_string(lo) + ", " + std::to_string(__int128(hi) + 1 <= INT64_MAX ? hi + 1 : hi) +
+                                           ", " + std::to_string(int64_t((__int128(hi) + 1 - lo))) + ")");
+  unsigned __int128 n = (unsigned __int128)((__int128)hi - lo + 1);
+  return Value::integer(int64_t((__int128)lo + rng_of(self)->randbelow(n)));
 }
 
 Value r_choice(Interp& in, const Value& self, CallArgs& a) {
   if (a.npos != 1) in.raise(in.builtins().TypeError, "choice() takes 1 argument");
+  if (a.pos[0].is(ObjKind::Range)) {  // index a range, never build it
+    auto* r = a.pos[0].as<RangeObj>();
+    unsigned __int128 n = r->length_wide();
+    if (n == 0) in.raise(in.builtins().IndexError, "Cannot choose from an empty sequence");
+    return Value::integer(int64_t((__int128)r->start + (__int128)rng_of(self)->randbelow(n) * r->step));
+  }
   std::vector<Value> items = in.to_vector(a.pos[0]);
   if (items.empty()) in.raise(in.builtins().IndexError, "Cannot choose from an empty sequence");
-  uint64_t n = items.size();
-  int k = 64 - __builtin_clzll(n);
-  uint64_t r = rng_of(self)->getrandbits(k);
-  while (r >= n) r = rng_of(self)->getrandbits(k);
-  return items[r];
+  return items[rng_of(self)->randbelow(items.size())];
 }
 
 }  // namespace

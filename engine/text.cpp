@@ -33,10 +33,19 @@ double Value::as_double() const {
 Value make_list(std::vector<Value> v) { return Value(new ListObj(std::move(v))); }
 Value make_tuple(std::vector<Value> v) { return Value(new TupleObj(std::move(v))); }
 
-int64_t RangeObj::length() const {
-  if (step > 0 && start < stop) return (stop - start - 1) / step + 1;
-  if (step < 0 && start > stop) return (start - stop - 1) / (-step) + 1;
+unsigned __int128 RangeObj::length_wide() const {
+  if (step > 0 && start < stop) return (unsigned __int128)(((__int128)stop - start - 1) / step + 1);
+  if (step < 0 && start > stop) return (unsigned __int128)(((__int128)start - stop - 1) / -(__int128)step + 1);
   return 0;
+}
+
+int64_t RangeObj::length() const {
+  unsigned __int128 n = length_wide();
+  if (n > (unsigned __int128)INT64_MAX) {
+    if (Interp* in = current_interp()) in->raise(in->builtins().OverflowError, "Python int too large to convert to C ssize_t");
+    return INT64_MAX;
+  }
+  return int64_t(n);
 }
 
 static thread_local int g_eq_depth = 0;
@@ -858,6 +867,9 @@ bool Interp::iter_next(const Value& itv, Value& out) {
 
 std::vector<Value> Interp::to_vector(const Value& v) {
   if (v.is(ObjKind::List)) return v.as<ListObj>()->items;
+  // A guard, not a Python rule: a list this long would take the machine's memory.
+  if (v.is(ObjKind::Range) && v.as<RangeObj>()->length_wide() > 100'000'000)
+    raise(builtins_->MemoryError, "corun will not build a sequence of more than 100,000,000 items");
   if (v.is(ObjKind::Tuple)) return v.as<TupleObj>()->items;
   std::vector<Value> out;
   Value it = get_iter(v), x;

@@ -157,7 +157,8 @@ struct DictObj : Object {
 struct RangeObj : Object {
   int64_t start, stop, step;
   RangeObj(int64_t a, int64_t b, int64_t c) : Object(ObjKind::Range), start(a), stop(b), step(c) {}
-  int64_t length() const;
+  int64_t length() const;             // raises OverflowError past int64
+  unsigned __int128 length_wide() const;
 };
 
 struct TypeObj;

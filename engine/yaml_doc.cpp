@@ -22,6 +22,16 @@ const char* YNode::kind_name() const {
 namespace {
 
 constexpr int kMaxDepth = 200;
+// Aliases are copied into the tree; an "alias bomb" (each level repeating
+// the previous one) would otherwise expand to billions of nodes.
+constexpr size_t kMaxNodes = 1'000'000;
+
+size_t subtree_size(const YNode& n) {
+  size_t total = 1;
+  for (auto& i : n.items) total += subtree_size(i);
+  for (auto& [k, v] : n.pairs) total += subtree_size(k) + subtree_size(v);
+  return total;
+}
 
 SourcePos to_pos(const YAML::Mark& m) { return SourcePos{m.line + 1, m.column + 1}; }
 
@@ -40,6 +50,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
+    if (it != anchors_.end()) count(to_pos(m), anchor_sizes_[anchor]);
     YNode n = it != anchors_.end() ? it->second : YNode{};
     n.pos = to_pos(m);
     add(std::move(n), 0);
@@ -70,6 +81,15 @@ class TreeBuilder : public YAML::EventHandler {
   };
   std::vector<Open> stack_;
   std::map<YAML::anchor_t, YNode> anchors_;
+  std::map<YAML::anchor_t, size_t> anchor_sizes_;
+  size_t nodes_ = 0;
+
+  void count(SourcePos pos, size_t n) {
+    nodes_ += n;
+    if (nodes_ > kMaxNodes)
+      throw ScenarioError(pos, "the YAML expands to more than " + std::to_string(kMaxNodes) + " nodes",
+                          "aliases (*name) copy what they refer to; repeating them level after level multiplies the size");
+  }
 
   void open(YNode::Kind kind, const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor) {
     if (int(stack_.size()) >= kMaxDepth)
@@ -87,7 +107,11 @@ class TreeBuilder : public YAML::EventHandler {
     add(std::move(o.node), o.anchor);
   }
   void add(YNode n, YAML::anchor_t anchor) {
-    if (anchor) anchors_[anchor] = n;
+    count(n.pos, 1);
+    if (anchor) {
+      anchors_[anchor] = n;
+      anchor_sizes_[anchor] = subtree_size(n);
+    }
     if (stack_.empty()) {
       documents.push_back(std::move(n));
       return;
