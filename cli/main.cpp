@@ -42,24 +42,33 @@ std::string self_exe(const char* argv0) {
   return argv0;
 }
 
-int run_scenario(const std::string& path, const corun::RunOptions& options, bool debug_flag) {
+// The scenario's text, or null (after saying why) when it cannot be read.
+std::shared_ptr<const corun::SourceFile> read_source(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "corun: cannot open '" << path << "': " << std::strerror(errno) << "\n";
-    return 2;
+    return nullptr;
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  auto source = std::make_shared<const corun::SourceFile>(path, ss.str());
-  const corun::SourceFile* src = source.get();
-  std::unique_ptr<corun::Program> program;
+  return std::make_shared<const corun::SourceFile>(path, ss.str());
+}
+
+int report(const corun::ScenarioError& e, const corun::SourceFile& source) {
   bool color = use_color(STDERR_FILENO);
+  for (auto& d : e.diagnostics) std::cerr << source.render(d, color);
+  if (e.diagnostics.size() > 1) std::cerr << e.diagnostics.size() << " errors\n";
+  return 2;
+}
+
+int run_scenario(const std::string& path, const corun::RunOptions& options, bool debug_flag) {
+  auto source = read_source(path);
+  if (!source) return 2;
+  std::unique_ptr<corun::Program> program;
   try {
     program = corun::compile_scenario(source);
   } catch (const corun::ScenarioError& e) {
-    for (auto& d : e.diagnostics) std::cerr << src->render(d, color);
-    if (e.diagnostics.size() > 1) std::cerr << e.diagnostics.size() << " errors\n";
-    return 2;
+    return report(e, *source);
   }
   corun::RunOptions opts = options;
   opts.debug = debug_flag || program->debug;
@@ -75,23 +84,14 @@ int run_scenario(const std::string& path, const corun::RunOptions& options, bool
 
 // `corun export`: the scenario as a Python program, on stdout or in a file.
 int export_scenario(const std::string& path, const std::string& output) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "corun: cannot open '" << path << "': " << std::strerror(errno) << "\n";
-    return 2;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto source = std::make_shared<const corun::SourceFile>(path, ss.str());
+  auto source = read_source(path);
+  if (!source) return 2;
   std::string python;
   try {
     auto program = corun::compile_scenario(source);
     python = corun::export_python(corun::load_yaml(*source), *program, path);
   } catch (const corun::ScenarioError& e) {
-    bool color = use_color(STDERR_FILENO);
-    for (auto& d : e.diagnostics) std::cerr << source->render(d, color);
-    if (e.diagnostics.size() > 1) std::cerr << e.diagnostics.size() << " errors\n";
-    return 2;
+    return report(e, *source);
   }
   if (output.empty() || output == "-") {
     std::cout << python << std::flush;
