@@ -281,8 +281,9 @@ TEST_P(TextTimeline, FitsAndPlacesTheSeedsPicture) {
   auto lines = split_lines(text);
   ASSERT_EQ(lines.size(), 2 + 4 + 1u) << text;  // axis labels, ruler, 4 tasks, legend
   for (auto& l : lines) EXPECT_LT(columns(l), size_t(width)) << l;
-  if (!utf8)
+  if (!utf8) {
     for (unsigned char c : text) ASSERT_LT(c, 0x80) << text;
+  }
   const std::string run = utf8 ? "█" : "#", wait = utf8 ? "─" : "-";
   EXPECT_EQ(lines[0].rfind("Task", 0), 0u);
   EXPECT_NE(lines[0].find("0s"), std::string::npos);
@@ -444,7 +445,9 @@ TEST(TraceJson, StructureAndMicroseconds) {
     ASSERT_TRUE(e.has("ph") && e.has("pid") && e.has("name"));
     const std::string& ph = e["ph"].str();
     if (ph == "M" && e["name"].str() == "thread_name") thread_names[e["tid"].num()] = e["args"]["name"].str();
-    if (ph == "M" && e["name"].str() == "process_name") EXPECT_EQ(e["args"]["name"].str(), "corun gather \"seed\".yaml");
+    if (ph == "M" && e["name"].str() == "process_name") {
+      EXPECT_EQ(e["args"]["name"].str(), "corun gather \"seed\".yaml");
+    }
     if (ph == "X") {
       EXPECT_GE(e["dur"].num(), 0);
       EXPECT_GE(e["ts"].num(), 0);
@@ -487,7 +490,9 @@ TEST(TraceJson, CancellationIsAnInstant) {
     EXPECT_EQ(e["s"].str(), "t");
     EXPECT_EQ(e["ts"].num(), 1'000'000);
     EXPECT_EQ(e["tid"].num(), 2);
-    if (e["name"].str() == "cancel requested") EXPECT_EQ(e["args"]["by"].str(), "Task-1");
+    if (e["name"].str() == "cancel requested") {
+      EXPECT_EQ(e["args"]["by"].str(), "Task-1");
+    }
   }
   EXPECT_EQ(instants, 2);  // the request and the end
 }
