@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   bool debug = false;
   uint64_t max_steps = 200'000'000;
   int max_depth = 100'000;
-  uint64_t max_busy = 1'000'000'000;
+  uint64_t max_busy = 100'000'000;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
   run->add_option("scenario", path, "The scenario YAML file")->required();
   run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")

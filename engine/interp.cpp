@@ -140,7 +140,7 @@ std::string Interp::describe_wait(const TaskObj* t) {
   if (f->awaiting.is(ObjKind::Task)) return "task " + f->awaiting.as<TaskObj>()->name;
   if (f->awaiting.is(ObjKind::Future)) {
     const FutureObj* fut = f->awaiting.as<FutureObj>();
-    if (fut->is_gathering) return "gather of " + std::to_string(fut->children.size());
+    if (fut->is_gathering) return "gather of " + std::to_string(static_cast<const GatherFutureObj*>(fut)->children.size());
     return "future";
   }
   return "yield";
@@ -296,11 +296,12 @@ void cancel_timer(Interp& in, Frame& f) {
 // `bottom` (the task's coroutine or the sync call) unhandled.
 bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
   while (true) {
-    if (!f->blocks.empty()) {
-      Frame::Block b = f->blocks.back();
-      f->blocks.pop_back();
-      f->handled.resize(size_t(b.exc_depth));
-      f->handled.push_back(exc);
+    if (f->has_blocks()) {
+      Frame::ExcState& st = f->exc();
+      Frame::Block b = st.blocks.back();
+      st.blocks.pop_back();
+      st.handled.resize(size_t(b.exc_depth));
+      st.handled.push_back(exc);
       f->pc = b.handler;
       return true;
     }
@@ -313,8 +314,8 @@ bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
     f->suspended = false;
     f->awaiting = Value();  // frees the finished child coroutine
     add_traceback(exc, *f);
-    if (!f->handled.empty() && exc.as<ExcObj>()->context.is_none() && !f->handled.back().same(exc))
-      exc.as<ExcObj>()->context = f->handled.back();
+    if (f->has_handled() && exc.as<ExcObj>()->context.is_none() && !f->exc().handled.back().same(exc))
+      exc.as<ExcObj>()->context = f->exc().handled.back();
   }
 }
 
@@ -527,9 +528,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           throw PyException{v};
         }
         case Op::Reraise: {
-          if (f->handled.empty()) raise(builtins_->RuntimeError, "No active exception to reraise");
-          Value exc = f->handled.back();
-          f->handled.pop_back();
+          if (!f->has_handled()) raise(builtins_->RuntimeError, "No active exception to reraise");
+          Value exc = f->exc().handled.back();
+          f->exc().handled.pop_back();
           // A re-raise keeps the traceback it has: no new entry for this frame.
           if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
           break;
@@ -584,22 +585,22 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::SetupTry:
-          f->blocks.push_back(Frame::Block{ins.a, int(f->handled.size())});
+          f->exc().blocks.push_back(Frame::Block{ins.a, int(f->exc().handled.size())});
           ++f->pc;
           break;
         case Op::PopBlock:
-          f->blocks.pop_back();
+          f->exc().blocks.pop_back();
           ++f->pc;
           break;
         case Op::PushExc:
           ++f->pc;
           break;
         case Op::PopExc:
-          f->handled.pop_back();
+          f->exc().handled.pop_back();
           ++f->pc;
           break;
         case Op::Match: {
-          const Value& exc = f->handled.back();
+          const Value& exc = f->exc().handled.back();
           bool ok = !ins.e || exc_matches(exc, eval(*ins.e, *f));
           if (ok) {
             if (ins.target) assign(*ins.target, exc, *f);
@@ -622,7 +623,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
     } catch (PyException& ex) {
       Value exc = std::move(ex.exc);
       ExcObj* eo = exc.as<ExcObj>();
-      if (!f->handled.empty() && eo->context.is_none() && !f->handled.back().same(exc)) eo->context = f->handled.back();
+      if (f->has_handled() && eo->context.is_none() && !f->exc().handled.back().same(exc)) eo->context = f->exc().handled.back();
       add_traceback(exc, *f);
       if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
     }
@@ -683,7 +684,7 @@ int Interp::run() {
         return 1;
       }
     }
-    if (!main_coro.is(ObjKind::Coroutine)) {
+    if (!main_coro.is(ObjKind::Coroutine) || main_coro.as<CoroObj>()->frame.code->is_async_gen) {
       Value exc = make_exception(builtins_->ValueError, "a coroutine was expected, got " + repr(main_coro));
       print_traceback(exc);
       return 1;
@@ -739,6 +740,11 @@ int Interp::run() {
       return 1;
     }
     return 0;
+  } catch (PyException& e) {
+    // An exception no scenario code could catch (raised by corun's own
+    // machinery outside any task): report it like an uncaught one.
+    print_traceback(e.exc);
+    return 1;
   } catch (RunAborted& a) {
     std::string msg = a.message;
     if (!msg.empty() && msg.back() != '\n') msg += '\n';

@@ -46,7 +46,7 @@ struct RunOptions {
   bool debug = false;
   uint64_t max_callbacks = 200'000'000;  // loop callbacks before the runaway guard stops the run
   int max_depth = 100'000;               // await-chain depth
-  uint64_t max_busy = 1'000'000'000;     // instructions one task step may run without awaiting
+  uint64_t max_busy = 100'000'000;       // instructions one task step may run without awaiting
   std::function<void(std::string_view)> out;  // stdout sink
   std::function<void(std::string_view)> err;  // stderr sink
   Tracer* tracer = nullptr;                    // scheduling events, when tracing

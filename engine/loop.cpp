@@ -72,7 +72,6 @@ void EventLoop::call_soon(Callback fn, Value a, Value b) {
 Ref<HandleObj> EventLoop::call_at(int64_t when_ns, Callback fn, Value a, Value b) {
   Ref<HandleObj> h(new HandleObj(fn, std::move(a), std::move(b)));
   h->when = when_ns;
-  h->seq = timer_seq_++;
   timers_.push(h);
   return h;
 }

@@ -98,7 +98,6 @@ class EventLoop {
  private:
   RingQueue<Ready> ready_;
   TimerQueue timers_;
-  uint64_t timer_seq_ = 0;
   bool stopping_ = false;
   bool limit_hit_ = false;
   uint64_t iterations_ = 0;

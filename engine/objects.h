@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -127,8 +128,20 @@ struct Frame {
   int pc = 0;
   uint32_t depth = 0;      // frames below this one in the await chain
   bool suspended = false;  // waiting at the instruction at pc
-  std::vector<Block> blocks;
-  std::vector<Value> handled;   // exceptions being handled (for bare raise and __context__)
+  // try blocks and the exceptions being handled (for bare raise and
+  // __context__): allocated the first time a frame enters a try, so that
+  // the frames of simple coroutines stay small.
+  struct ExcState {
+    std::vector<Block> blocks;
+    std::vector<Value> handled;
+  };
+  std::unique_ptr<ExcState> exc_state;
+  ExcState& exc() {
+    if (!exc_state) exc_state = std::make_unique<ExcState>();
+    return *exc_state;
+  }
+  bool has_blocks() const { return exc_state && !exc_state->blocks.empty(); }
+  bool has_handled() const { return exc_state && !exc_state->handled.empty(); }
   Value awaiting;               // future or coroutine this frame waits on
   Value timer;                  // sleep's timer handle, cancelled when the frame resumes
   std::vector<Value> slots;
@@ -141,7 +154,6 @@ struct CoroObj : Object {
   State state = State::Created;
   bool awaited = false;        // was ever awaited or wrapped in a task
   SourcePos created_at;
-  const CodeObject* creator = nullptr;
   explicit CoroObj(const CodeObject* code) : Object(ObjKind::Coroutine), frame(code) {}
   ~CoroObj() override;
 };
@@ -163,7 +175,6 @@ struct HandleObj : Object {
   bool cancelled = false;
   bool scheduled = false;  // timers: still in the loop's heap
   int64_t when = 0;  // timers: deadline in ns
-  uint64_t seq = 0;  // timers: scheduling order, the tie-break for equal deadlines
   HandleObj(Callback f, Value x, Value y) : Object(ObjKind::Handle), fn(f), a(std::move(x)), b(std::move(y)) {}
 };
 
@@ -183,14 +194,19 @@ struct FutureObj : Object {
   Value cancel_message;
   Value cancelled_exc;  // the CancelledError that cancelled a task, re-raised once
   std::vector<DoneCallback> callbacks;
-  // gather's result future: its children, and whether cancel() reached them.
-  std::vector<Value> children;
-  bool cancel_requested = false;
-  bool is_gathering = false;
+  bool is_gathering = false;  // a GatherFutureObj
   uint32_t gather_mark = 0;  // the gather() call that last took this future, to spot repeats cheaply
   explicit FutureObj(ObjKind k = ObjKind::Future) : Object(k) {}
   bool done() const { return state != State::Pending; }
   ~FutureObj() override;
+};
+
+// gather()'s result (_GatheringFuture): its children, and whether cancel()
+// reached them. Kept out of FutureObj, which every task and sleep carries.
+struct GatherFutureObj : FutureObj {
+  std::vector<Value> children;
+  bool cancel_requested = false;
+  GatherFutureObj() { is_gathering = true; }
 };
 
 struct TaskObj : FutureObj {

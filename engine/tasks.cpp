@@ -152,10 +152,11 @@ bool Interp::future_cancel_any(FutureObj* f, Value msg) {
     // resolved by their done callbacks.
     if (f->done()) return false;
     bool ret = false;
-    std::vector<Value> children = f->children;
+    auto* g = static_cast<GatherFutureObj*>(f);
+    std::vector<Value> children = g->children;
     for (auto& child : children)
       if (future_cancel_any(child.as<FutureObj>(), msg)) ret = true;
-    if (ret) f->cancel_requested = true;
+    if (ret) g->cancel_requested = true;
     return ret;
   }
   return future_cancel(f, std::move(msg));
@@ -203,7 +204,7 @@ struct GatherState : Object {
 void gather_done(Interp& in, const Value& state_value, const Value& fut_value) {
   GatherState* st = state_value.as<GatherState>();
   FutureObj* fut = fut_value.as<FutureObj>();
-  FutureObj* outer = st->outer.as<FutureObj>();
+  auto* outer = st->outer.as<GatherFutureObj>();
   ++st->nfinished;
   if (outer->done()) {
     if (fut->state != FutureObj::State::Cancelled) fut->log_traceback = false;  // fut.exception(): mark retrieved
@@ -249,8 +250,7 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
     future_set_result(outer.get(), make_list());
     return Value(outer);
   }
-  Ref<FutureObj> outer(new FutureObj());
-  outer->is_gathering = true;
+  Ref<GatherFutureObj> outer(new GatherFutureObj());
   Ref<GatherState> st(new GatherState());
   st->outer = Value(outer);
   st->return_exceptions = return_exceptions;
