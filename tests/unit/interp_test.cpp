@@ -4,39 +4,15 @@
 // CPython 3.11 under tests/oracle/vclock.py.
 #include <gtest/gtest.h>
 
-#include <memory>
-#include <string>
-
-#include "engine/code.h"
-#include "engine/diagnostics.h"
-#include "engine/interp.h"
+#include "tests/unit/run_scenario.h"
 
 namespace {
 
-struct RunResult {
-  int status = -1;
-  std::string out, err;
-};
+using corun::testing::RunResult;
 
 RunResult run_yaml(const std::string& yaml, uint64_t max_callbacks = 0) {
-  RunResult r;
-  try {
-    auto program = corun::compile_scenario(std::make_shared<const corun::SourceFile>("t.yaml", yaml));
-    corun::RunOptions opts;
-    if (max_callbacks) opts.max_callbacks = max_callbacks;
-    opts.out = [&](std::string_view s) { r.out += s; };
-    opts.err = [&](std::string_view s) { r.err += s; };
-    {
-      corun::Interp in(*program, opts);
-      r.status = in.run();
-    }
-  } catch (const corun::ScenarioError& e) {
-    corun::SourceFile f("t.yaml", yaml);
-    std::string msg;
-    for (auto& d : e.diagnostics) msg += f.render(d);
-    ADD_FAILURE() << "scenario did not compile:\n" << msg;
-  }
-  return r;
+  if (max_callbacks) return corun::testing::run_yaml_guarded(yaml, max_callbacks);
+  return corun::testing::run_yaml(yaml);
 }
 
 std::string last_line(const std::string& s) {

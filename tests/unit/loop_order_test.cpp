@@ -3,46 +3,13 @@
 // 3.11 under tests/oracle/vclock.py (the program is quoted in each test).
 #include <gtest/gtest.h>
 
-#include <memory>
-#include <string>
-
-#include "engine/code.h"
-#include "engine/diagnostics.h"
-#include "engine/interp.h"
+#include "tests/unit/run_scenario.h"
 
 namespace {
 
-struct RunResult {
-  int status = -1;
-  std::string out, err;
-};
+using corun::testing::RunResult;
 
-RunResult run_yaml(const std::string& yaml, uint64_t max_callbacks = 0) {
-  auto program = corun::compile_scenario(std::make_shared<const corun::SourceFile>("t.yaml", yaml));
-  RunResult r;
-  corun::RunOptions opts;
-  if (max_callbacks) opts.max_callbacks = max_callbacks;
-  opts.out = [&](std::string_view s) { r.out += s; };
-  opts.err = [&](std::string_view s) { r.err += s; };
-  {
-    corun::Interp in(*program, opts);
-    r.status = in.run();
-  }
-  return r;
-}
-
-// Compiles and runs, turning a load error into a readable test failure.
-RunResult run_ok(const std::string& yaml) {
-  try {
-    return run_yaml(yaml);
-  } catch (const corun::ScenarioError& e) {
-    std::string msg;
-    corun::SourceFile f("t.yaml", yaml);
-    for (auto& d : e.diagnostics) msg += f.render(d);
-    ADD_FAILURE() << "scenario did not compile:\n" << msg;
-    return {};
-  }
-}
+RunResult run_ok(const std::string& yaml) { return corun::testing::run_yaml(yaml); }
 
 // async def worker(name):
 //     for i in range(3): print(f"{name}{i}"); await asyncio.sleep(0)

@@ -1,0 +1,46 @@
+// Test helper: compile a scenario from text and run it in-process,
+// capturing stdout, stderr and the exit status. A scenario that does not
+// compile is a test failure (with corun's own diagnostics in the message).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "engine/code.h"
+#include "engine/diagnostics.h"
+#include "engine/interp.h"
+
+namespace corun::testing {
+
+struct RunResult {
+  int status = -1;
+  std::string out, err;
+};
+
+inline RunResult run_yaml(const std::string& yaml, RunOptions opts = {}) {
+  RunResult r;
+  try {
+    auto program = compile_scenario(std::make_shared<const SourceFile>("t.yaml", yaml));
+    opts.out = [&](std::string_view s) { r.out += s; };
+    opts.err = [&](std::string_view s) { r.err += s; };
+    Interp in(*program, opts);
+    r.status = in.run();
+  } catch (const ScenarioError& e) {
+    SourceFile f("t.yaml", yaml);
+    std::string msg;
+    for (auto& d : e.diagnostics) msg += f.render(d);
+    ADD_FAILURE() << "scenario did not compile:\n" << msg;
+  }
+  return r;
+}
+
+// run_yaml with the runaway guard on loop callbacks set.
+inline RunResult run_yaml_guarded(const std::string& yaml, uint64_t max_callbacks) {
+  RunOptions opts;
+  opts.max_callbacks = max_callbacks;
+  return run_yaml(yaml, opts);
+}
+
+}  // namespace corun::testing
