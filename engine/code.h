@@ -34,7 +34,6 @@ enum class Op : uint8_t {
   ForNext,      // target = next(slot a), or pc = b when exhausted
   SetupTry,     // push block: exceptions jump to a
   PopBlock,     // pop the innermost block
-  PushExc,      // the exception being unwound becomes the one being handled
   PopExc,       // leave an except/finally: restore the handled-exception stack
   Match,        // if the handled exception matches e (None = bare except): bind target; else pc = a
   Clear,        // unbind slot a (`del e` at the end of `except ... as e`)

@@ -454,11 +454,7 @@ class Compiler {
 
   static SourcePos content_pos(const YNode& n) {
     SourcePos p = n.pos;
-    if (n.is_quoted()) {
-      // Quoted scalars start after their quote; block scalars on the next line.
-      std::string_view unused;
-      p.col += 1;
-    }
+    if (n.is_quoted()) p.col += 1;  // the text starts after the quote
     return p;
   }
 
@@ -564,7 +560,7 @@ class Compiler {
   // ---- name resolution ----
   void resolve_root(Expr& e) {
     root_ = &e;
-    resolve(e, false);
+    resolve(e);
   }
   void resolve_root_owned(Expr& e) {
     if (e.scope != Scope::Unresolved && e.kind == ExprKind::Name) return;
@@ -581,7 +577,7 @@ class Compiler {
     return names;
   }
 
-  void resolve(Expr& e, bool as_target) {
+  void resolve(Expr& e) {
     switch (e.kind) {
       case ExprKind::Name: {
         if (e.scope != Scope::Unresolved) return;
@@ -613,23 +609,23 @@ class Compiler {
         // Each `for` clause binds names visible to later clauses and the element.
         comp_scopes_.emplace_back();
         for (auto& c : e.clauses) {
-          resolve(*c.iter, false);
+          resolve(*c.iter);
           bind_comp_target(*c.target);
-          for (auto& cond : c.conds) resolve(*cond, false);
+          for (auto& cond : c.conds) resolve(*cond);
         }
-        for (auto& k : e.kids) resolve(*k, false);
+        for (auto& k : e.kids) resolve(*k);
         comp_scopes_.pop_back();
         return;
       }
       case ExprKind::FString:
         for (auto& p : e.parts) {
-          if (p.expr) resolve(*p.expr, false);
-          if (p.format_spec) resolve(*p.format_spec, false);
+          if (p.expr) resolve(*p.expr);
+          if (p.format_spec) resolve(*p.format_spec);
         }
         return;
       default:
-        for (auto& k : e.kids) if (k) resolve(*k, as_target);
-        for (auto& k : e.kwargs) if (k) resolve(*k, false);
+        for (auto& k : e.kids) if (k) resolve(*k);
+        for (auto& k : e.kwargs) if (k) resolve(*k);
         return;
     }
   }
@@ -647,7 +643,7 @@ class Compiler {
       for (auto& k : t.kids) bind_comp_target(*k);
       return;
     }
-    resolve(t, true);
+    resolve(t);
   }
 
   // ---- steps ----
@@ -1307,13 +1303,7 @@ class Compiler {
           error(k.pos, "unknown key '" + k.value + "' in an `except_star` handler" + did_you_mean(k.value, {"type", "as", "steps"}));
       const YNode* type = h.get("type");
       if (!type) { error(h.pos, "an `except_star` handler needs `type`", "Python: SyntaxError: expected one or more exception types"); continue; }
-      ExprPtr types;
-      if (type->kind == YNode::Kind::Seq) {
-        types = std::make_unique<Expr>(ExprKind::Tuple, type->pos);
-        for (auto& t : type->items) if (auto e = exception_type_expr(t)) types->kids.push_back(std::move(e));
-      } else {
-        types = exception_type_expr(*type);
-      }
+      ExprPtr types = handler_types(*type);
       if (!types) continue;
       // match, rest = _eg_split(rest, TYPES)   (skipped once rest is None)
       Instr have_rest{Op::JumpIfFalse};
@@ -1389,13 +1379,7 @@ class Compiler {
       if (!type && i + 1 < list.size()) error(h.pos, "a bare `except` (no `type`) must be the last handler");
       Instr match{Op::Match};
       if (type) {
-        if (type->kind == YNode::Kind::Seq) {
-          auto tup = std::make_unique<Expr>(ExprKind::Tuple, type->pos);
-          for (auto& t : type->items) if (auto e = exception_type_expr(t)) tup->kids.push_back(std::move(e));
-          match.e = own(std::move(tup));
-        } else {
-          match.e = own(exception_type_expr(*type));
-        }
+        match.e = own(handler_types(*type));
       }
       int as_slot = -1;
       if (as) {
@@ -1414,6 +1398,14 @@ class Compiler {
       current_->code[jm].a = here();
     }
     emit(Instr{Op::Reraise}, line);  // no handler matched
+  }
+
+  // A handler's `type`: one exception class, or a list of them (a tuple).
+  ExprPtr handler_types(const YNode& type) {
+    if (type.kind != YNode::Kind::Seq) return exception_type_expr(type);
+    auto tup = std::make_unique<Expr>(ExprKind::Tuple, type.pos);
+    for (auto& t : type.items) if (auto e = exception_type_expr(t)) tup->kids.push_back(std::move(e));
+    return tup;
   }
 
   // `type: CancelledError` means asyncio.CancelledError, as the spec says.

@@ -662,6 +662,14 @@ class Exporter {
     block(orelse, d + 1);
   }
 
+  // A handler's `type`: `ValueError`, or `(KeyError, AppError)` for a list.
+  std::string handler_types(const YNode& type) {
+    if (type.kind != YNode::Kind::Seq) return exception_name(type.value);
+    std::string names;
+    for (size_t i = 0; i < type.items.size(); ++i) names += (i ? ", " : "") + exception_name(type.items[i].value);
+    return "(" + names + ")";
+  }
+
   void try_step(const YNode& s, const YNode& body, int d) {
     line(d, "try:");
     block(&body, d + 1);
@@ -675,13 +683,7 @@ class Exporter {
         // Python has no `except as e:`; a bare except catches BaseException.
         if (!type && h->get("as")) head += " BaseException";
         if (type) {
-          if (type->kind == YNode::Kind::Seq) {
-            std::string names;
-            for (size_t i = 0; i < type->items.size(); ++i) names += (i ? ", " : "") + exception_name(type->items[i].value);
-            head += " (" + names + ")";
-          } else {
-            head += " " + exception_name(type->value);
-          }
+          head += " " + handler_types(*type);
         }
         if (const YNode* as = h->get("as")) head += " as " + target(*as);
         line(d, head + ":");
@@ -692,14 +694,7 @@ class Exporter {
       for (auto& h : handlers->items) {
         const YNode* type = h.get("type");
         if (!type) continue;
-        std::string head = "except* ";
-        if (type->kind == YNode::Kind::Seq) {
-          std::string names;
-          for (size_t i = 0; i < type->items.size(); ++i) names += (i ? ", " : "") + exception_name(type->items[i].value);
-          head += "(" + names + ")";
-        } else {
-          head += exception_name(type->value);
-        }
+        std::string head = "except* " + handler_types(*type);
         if (const YNode* as = h.get("as")) head += " as " + target(*as);
         line(d, head + ":");
         block(h.get("steps"), d + 1);

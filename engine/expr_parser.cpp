@@ -53,14 +53,14 @@ class Parser {
 
   ExprPtr parse_full_expression() {
     advance();
-    ExprPtr e = parse_tuple_or_expr(/*allow_star=*/false);
+    ExprPtr e = parse_tuple_or_expr();
     expect_end();
     return e;
   }
 
   ExprPtr parse_full_target() {
     advance();
-    ExprPtr e = parse_tuple_or_expr(false);
+    ExprPtr e = parse_tuple_or_expr();
     expect_end();
     check_target(*e);
     return e;
@@ -413,9 +413,9 @@ class Parser {
   }
 
   // expr ("," expr)* [","] — a bare tuple where Python allows one.
-  ExprPtr parse_tuple_or_expr(bool allow_star) {
+  ExprPtr parse_tuple_or_expr() {
     int start = tok_.offset;
-    ExprPtr first = parse_star_or_expr(allow_star || true);
+    ExprPtr first = parse_star_or_expr();
     if (!is_op(",")) {
       if (first->kind == ExprKind::Starred) fail(start, "can't use starred expression here");
       return first;
@@ -425,13 +425,13 @@ class Parser {
     while (is_op(",")) {
       advance();
       if (tok_.type == Tok::End || is_op(")") || is_op("]") || is_op("}")) break;
-      tup->kids.push_back(parse_star_or_expr(true));
+      tup->kids.push_back(parse_star_or_expr());
     }
     return tup;
   }
 
-  ExprPtr parse_star_or_expr(bool allow_star) {
-    if (allow_star && is_op("*")) {
+  ExprPtr parse_star_or_expr() {
+    if (is_op("*")) {
       int off = tok_.offset;
       advance();
       auto s = make(ExprKind::Starred, off);
@@ -700,7 +700,7 @@ class Parser {
       if (is_op("**")) fail(tok_.offset, "'**' argument unpacking is not supported by corun");
       if (!call->kwnames.empty() && !is_op("*"))
         fail(tok_.offset, "positional argument follows keyword argument");
-      ExprPtr arg = parse_star_or_expr(true);
+      ExprPtr arg = parse_star_or_expr();
       // A lone generator expression argument: f(x for x in y)
       if (is_kw("for")) {
         if (!first || arg->kind == ExprKind::Starred) fail(tok_.offset, "Generator expression must be parenthesized");
@@ -806,7 +806,7 @@ class Parser {
     if (is_op("(")) {
       advance();
       if (is_op(")")) { advance(); return make(ExprKind::Tuple, off); }
-      ExprPtr first = parse_star_or_expr(true);
+      ExprPtr first = parse_star_or_expr();
       if (is_kw("for")) {
         auto g = parse_comprehension(Expr::CompType::Gen, std::move(first), nullptr, pos_at(off));
         expect_op(")");
@@ -818,7 +818,7 @@ class Parser {
         while (is_op(",")) {
           advance();
           if (is_op(")")) break;
-          tup->kids.push_back(parse_star_or_expr(true));
+          tup->kids.push_back(parse_star_or_expr());
         }
         expect_op(")");
         return tup;
@@ -831,7 +831,7 @@ class Parser {
       advance();
       auto list = make(ExprKind::List, off);
       if (is_op("]")) { advance(); return list; }
-      ExprPtr first = parse_star_or_expr(true);
+      ExprPtr first = parse_star_or_expr();
       if (is_kw("for")) {
         auto c = parse_comprehension(Expr::CompType::List, std::move(first), nullptr, pos_at(off));
         expect_op("]");
@@ -841,7 +841,7 @@ class Parser {
       while (is_op(",")) {
         advance();
         if (is_op("]")) break;
-        list->kids.push_back(parse_star_or_expr(true));
+        list->kids.push_back(parse_star_or_expr());
       }
       expect_op("]");
       return list;

@@ -592,9 +592,6 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           f->exc().blocks.pop_back();
           ++f->pc;
           break;
-        case Op::PushExc:
-          ++f->pc;
-          break;
         case Op::PopExc:
           f->exc().handled.pop_back();
           ++f->pc;
@@ -756,7 +753,6 @@ int Interp::run() {
 }
 
 void Interp::report_unretrieved(FutureObj* f) {
-  if (shutting_down_) return;
   std::string what = f->okind == ObjKind::Task ? "Task" : "Future";
   write_err(what + " exception was never retrieved\nfuture: " + repr(Value(f)) + "\n");
   print_traceback(f->exception);

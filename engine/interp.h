@@ -89,7 +89,6 @@ class Interp {
   Value get_attr(const Value& obj, const std::string& name);
   Value call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site);
   void set_attr(const Value& obj, const std::string& name, Value v);
-  Value iterate_to_vector_value(const Value& iterable);  // list(iterable)
   std::vector<Value> to_vector(const Value& iterable);
   Value get_iter(const Value& iterable);
   bool iter_next(const Value& it, Value& out);
@@ -133,7 +132,7 @@ class Interp {
   Value global(int index) const { return globals_[index]; }
 
   void print_traceback(const Value& exc);  // "Traceback ..." in scenario terms, on stderr
-  void report_slow_callback(const HandleObj& h, int64_t ns);  // debug mode
+  void report_slow_callback(Callback fn, const Value& a, int64_t ns);  // debug mode
 
   // Tracing (engine/trace.h): cheap when off.
   Tracer* tracer() const { return options_.tracer; }
@@ -184,7 +183,6 @@ class Interp {
   // Live tasks in creation order (CPython's _all_tasks, made deterministic).
   std::vector<TaskObj*> tasks_;
   size_t dead_tasks_ = 0;
-  bool shutting_down_ = false;
 };
 
 // The interpreter running on this thread (objects report warnings to it when

@@ -137,10 +137,7 @@ void EventLoop::run_once() {
     int64_t t0 = now();
     r.fn(interp_, r.a, r.b);
     int64_t dt = now() - t0;
-    if (dt >= 100'000'000) {
-      HandleObj described(r.fn, r.a, r.b);
-      interp_.report_slow_callback(described, dt);
-    }
+    if (dt >= 100'000'000) interp_.report_slow_callback(r.fn, r.a, dt);
   }
 }
 

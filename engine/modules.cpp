@@ -492,7 +492,6 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
     TypeObj* base = nullptr;
     int bi = builtin_index(def.base);
     if (bi >= 0 && in.builtins().values[size_t(bi)].is(ObjKind::Type)) base = in.builtins().values[size_t(bi)].as<TypeObj>();
-    for (auto& g : p.globals) (void)g;
     for (size_t i = 0; i < p.globals.size(); ++i)
       if (p.globals[i].name == def.base && globals[i].is(ObjKind::Type)) base = globals[i].as<TypeObj>();
     if (!base) in.raise(in.builtins().NameError, "name '" + def.base + "' is not defined");

@@ -94,11 +94,11 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
 
 // "Executing <Task ...> took 0.500 seconds", as BaseEventLoop._run_once logs
 // in debug mode (CPython adds where each future was created).
-void Interp::report_slow_callback(const HandleObj& h, int64_t ns) {
+void Interp::report_slow_callback(Callback fn, const Value& a, int64_t ns) {
   std::string what;
-  if ((h.fn == task_step_cb || h.fn == task_wakeup) && h.a.is(ObjKind::Task)) {
-    const TaskObj* t = h.a.as<TaskObj>();
-    what = repr(h.a);
+  if ((fn == task_step_cb || fn == task_wakeup) && a.is(ObjKind::Task)) {
+    const TaskObj* t = a.as<TaskObj>();
+    what = repr(a);
     if (!t->fut_waiter.is_none()) what.insert(what.size() - 1, " wait_for=" + repr(t->fut_waiter));
   } else {
     what = "<Handle>";

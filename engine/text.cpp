@@ -766,7 +766,6 @@ Value Interp::subscript(const Value& obj, const Value& index) {
     size_t i = seq_index(r->length(), "range object");
     return Value::integer(r->start + int64_t(i) * r->step);
   }
-  if (obj.is(ObjKind::Exception) && false) return Value();
   raise(builtins_->TypeError, "'" + type_of(obj)->name + "' object is not subscriptable");
 }
 
@@ -877,6 +876,5 @@ std::vector<Value> Interp::to_vector(const Value& v) {
   return out;
 }
 
-Value Interp::iterate_to_vector_value(const Value& iterable) { return make_list(to_vector(iterable)); }
 
 }  // namespace corun
