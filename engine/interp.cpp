@@ -21,18 +21,6 @@ int64_t seconds_to_ns(Interp& in, const Value& v, const char* what) {
   return int64_t(std::llround(d * 1e9));
 }
 
-void set_result_unless_cancelled(Interp& in, const Value& fut, const Value& result) {
-  FutureObj* f = fut.as<FutureObj>();
-  if (f->state == FutureObj::State::Cancelled) return;
-  if (in.tracer()) {
-    const TaskObj* sleeper = nullptr;  // the task whose wake-up is the sleep future's done-callback
-    for (auto& cb : f->callbacks)
-      if (cb.ctx.is(ObjKind::Task)) sleeper = cb.ctx.as<TaskObj>();
-    in.trace(TraceKind::TimerFired, sleeper, 0, "sleep timer");
-  }
-  in.future_set_result(f, result);
-}
-
 void stop_loop_cb(Interp& in, const Value&, const Value&) { in.loop().stop(); }
 
 }  // namespace
@@ -132,9 +120,9 @@ std::string Interp::describe_call(const CoroObj* c) {
 std::string Interp::describe_wait(const TaskObj* t) {
   const Frame* f = t->top;
   if (!f) return "";
-  if (!f->timer.is_none()) {
+  if (t->sleep != TaskObj::Sleep::None) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "sleep until %.3f", double(f->timer.as<HandleObj>()->when) / 1e9);
+    std::snprintf(buf, sizeof buf, "sleep until %.3f", double(t->sleep_until) / 1e9);
     return buf;
   }
   if (f->awaiting.is(ObjKind::Task)) return "task " + f->awaiting.as<TaskObj>()->name;
@@ -279,14 +267,13 @@ void complete(Interp& in, Frame& f, Value v, void (Interp::*assign)(const Expr&,
   ++f.pc;
 }
 
-void cancel_timer(Interp& in, Frame& f) {
-  if (f.timer.is_none()) return;
-  HandleObj* h = f.timer.as<HandleObj>();
-  if (!h->cancelled) {
-    h->cancelled = true;
-    if (h->scheduled) in.loop().timer_cancelled();
-  }
-  f.timer = Value();
+// sleep()'s `finally: h.cancel()`: the task resumes, its timer (if still
+// queued) is dead from now on.
+void cancel_sleep_timer(Interp& in, TaskObj* t) {
+  t->sleep = TaskObj::Sleep::None;
+  if (!t->timer_live) return;
+  t->timer_live = false;
+  in.loop().timer_cancelled();
 }
 
 }  // namespace
@@ -337,7 +324,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
   Exit e;
   if (f->suspended) {
     // Resume at the await: throw the exception there, or deliver the result.
-    cancel_timer(*this, *f);
+    cancel_sleep_timer(*this, t);
     if (!raising) {
       Value awaited = std::move(f->awaiting);
       f->awaiting = Value();
@@ -371,6 +358,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
     case Exit::Raise: coro->state = CoroObj::State::Done; return StepOutcome::Raised;
     case Exit::Suspend0: coro->state = CoroObj::State::Suspended; return StepOutcome::Yield0;
     case Exit::SuspendFuture: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldFuture;
+    case Exit::SuspendSleep: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldSleep;
   }
   return StepOutcome::Raised;
 }
@@ -413,11 +401,15 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             f->awaiting = Value();
             return Exit::Suspend0;  // bare yield: one loop iteration
           }
-          Ref<FutureObj> fut = create_future();
-          f->timer = Value(loop_->call_later(ns, set_result_unless_cancelled, Value(fut), Value()));
-          f->awaiting = Value(fut);
-          carry = Value(fut);
-          return Exit::SuspendFuture;
+          if (sync || !current_task_) raise(builtins_->RuntimeError, "sleep outside a task");
+          // sleep(): a future resolved by call_later(delay, ...), kept on the task.
+          TaskObj* t = current_task_;
+          f->awaiting = Value();
+          t->sleep = TaskObj::Sleep::Pending;
+          t->sleep_until = loop_->now() + ns;
+          ++t->timer_token;
+          loop_->call_sleep_timer(t);
+          return Exit::SuspendSleep;
         }
         case Op::Block: {
           int64_t ns = seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");

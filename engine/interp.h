@@ -145,14 +145,14 @@ class Interp {
   uint64_t steps() const { return steps_; }
 
   // The VM entry for one task step: send(None) when exc is None, else throw(exc).
-  enum class StepOutcome { Yield0, YieldFuture, Returned, Raised };
+  enum class StepOutcome { Yield0, YieldFuture, YieldSleep, Returned, Raised };
   StepOutcome run_task(TaskObj* t, Value exc, Value& out);
 
  private:
   friend struct TaskSteps;
   // Runs frames from `f` until the chain suspends, or the frame `stop_at`
   // returns (sync calls) — see interp.cpp.
-  enum class Exit { Return, Raise, Suspend0, SuspendFuture };
+  enum class Exit { Return, Raise, Suspend0, SuspendFuture, SuspendSleep };
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
   static CoroObj* awaited_coroutine(const Frame& parent);

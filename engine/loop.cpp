@@ -120,7 +120,10 @@ void EventLoop::run_once() {
 
   // Timers whose deadline has come join the ready queue.
   int64_t end = now();
-  timers_.pop_due(end, [this](Ref<HandleObj> h) { call_handle_soon(std::move(h)); });
+  timers_.pop_due(end, [this](TimerQueue::Entry e) {
+    if (e.obj->okind == ObjKind::Handle) call_handle_soon(Ref<HandleObj>(static_cast<HandleObj*>(e.obj.get())));
+    else ready_.push_back(Ready{sleep_timer_fired, Value(e.obj.get()), Value::integer(e.token), Ref<HandleObj>()});
+  });
 
   // Only what was ready when the iteration began runs now.
   size_t ntodo = ready_.size();

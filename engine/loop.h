@@ -27,6 +27,8 @@ namespace corun {
 
 enum class ClockMode { Virtual, Real };
 
+void sleep_timer_fired(Interp& in, const Value& task, const Value& token);  // engine/tasks.cpp
+
 class EventLoop {
  public:
   EventLoop(Interp& interp, ClockMode mode, double speed);
@@ -53,6 +55,9 @@ class EventLoop {
     return call_at(now() + delay_ns, fn, std::move(a), std::move(b));
   }
   void timer_cancelled() { timers_.note_cancelled(); }
+  // asyncio.sleep's timer for a task (see TaskObj::sleep): when it fires,
+  // sleep_timer_fired(task, token) runs as the TimerHandle's callback would.
+  void call_sleep_timer(TaskObj* t) { timers_.push_sleep(t); }
 
   // time.sleep(): blocks everything; the clock moves on.
   void block(int64_t ns);

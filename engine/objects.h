@@ -143,7 +143,6 @@ struct Frame {
   bool has_blocks() const { return exc_state && !exc_state->blocks.empty(); }
   bool has_handled() const { return exc_state && !exc_state->handled.empty(); }
   Value awaiting;               // future or coroutine this frame waits on
-  Value timer;                  // sleep's timer handle, cancelled when the frame resumes
   std::vector<Value> slots;
   explicit Frame(const CodeObject* c);
 };
@@ -218,6 +217,15 @@ struct TaskObj : FutureObj {
   int num_cancels_requested = 0;
   uint64_t serial = 0;  // creation order
   size_t registry_index = 0;  // position in the interpreter's task list
+  // asyncio.sleep(d > 0) in progress. CPython makes a future and a
+  // TimerHandle; the future is private to sleep() and its only done-callback
+  // is this task's wakeup, so its states live here instead and the timer
+  // queue holds the task itself: a sleeping task costs no extra objects.
+  enum class Sleep : uint8_t { None, Pending, Done, Cancelled };
+  Sleep sleep = Sleep::None;  // the sleep future, while it is fut_waiter
+  bool timer_live = false;    // its timer is queued and not cancelled
+  uint32_t timer_token = 0;   // tells this sleep's timer from earlier ones
+  int64_t sleep_until = 0;    // the timer's deadline, in ns
   TaskObj() : FutureObj(ObjKind::Task) {}
   ~TaskObj() override;
 };

@@ -28,6 +28,23 @@ void task_wakeup(Interp& in, const Value& task, const Value& future) {
   task_step(in, task, exc);
 }
 
+// The sleep future's done-callback (Task.__wakeup) for each way it ends.
+void sleep_wakeup(Interp& in, const Value& task, const Value&) { task_step(in, task, Value()); }
+
+void sleep_wakeup_cancelled(Interp& in, const Value& task, const Value& msg) {
+  Value exc = msg.is_none() ? in.make_exception_args(in.builtins().CancelledError, {})
+                            : in.make_exception_args(in.builtins().CancelledError, {msg});
+  task_step(in, task, exc);
+}
+
+// sleep's future.cancel(msg).
+bool cancel_sleep(Interp& in, TaskObj* t, const Value& msg) {
+  if (t->sleep != TaskObj::Sleep::Pending) return false;
+  t->sleep = TaskObj::Sleep::Cancelled;
+  in.loop().call_soon(sleep_wakeup_cancelled, Value(t), msg);
+  return true;
+}
+
 bool is_cancelled_error(Interp& in, const Value& exc) {
   return exc.is(ObjKind::Exception) && exc.as<ExcObj>()->type->is_subclass_of(in.builtins().CancelledError);
 }
@@ -42,6 +59,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
     t->must_cancel = false;
   }
   t->fut_waiter = Value();
+  t->sleep = TaskObj::Sleep::None;
   Value result;
   if (in.tracer()) {
     bool first = t->coro.as<CoroObj>()->state == CoroObj::State::Created;
@@ -72,6 +90,10 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, "yield");
       in.loop().call_soon(task_step_cb, task_value);
       break;
+    case Interp::StepOutcome::YieldSleep:
+      if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, in.describe_wait(t));
+      if (t->must_cancel && cancel_sleep(in, t, t->cancel_message)) t->must_cancel = false;
+      break;
     case Interp::StepOutcome::YieldFuture: {
       FutureObj* f = result.as<FutureObj>();
       if (f == t) {
@@ -92,14 +114,25 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
 
 }  // namespace
 
+// sleep()'s TimerHandle ran: futures._set_result_unless_cancelled.
+void sleep_timer_fired(Interp& in, const Value& task, const Value& token) {
+  TaskObj* t = task.as<TaskObj>();
+  if (t->sleep != TaskObj::Sleep::Pending || t->timer_token != uint32_t(token.as_int())) return;
+  if (in.tracer()) in.trace(TraceKind::TimerFired, t, 0, "sleep timer");
+  t->sleep = TaskObj::Sleep::Done;
+  in.loop().call_soon(sleep_wakeup, task);
+}
+
 // "Executing <Task ...> took 0.500 seconds", as BaseEventLoop._run_once logs
 // in debug mode (CPython adds where each future was created).
 void Interp::report_slow_callback(Callback fn, const Value& a, int64_t ns) {
   std::string what;
-  if ((fn == task_step_cb || fn == task_wakeup) && a.is(ObjKind::Task)) {
+  if ((fn == task_step_cb || fn == task_wakeup || fn == sleep_wakeup || fn == sleep_wakeup_cancelled) && a.is(ObjKind::Task)) {
     const TaskObj* t = a.as<TaskObj>();
     what = repr(a);
     if (!t->fut_waiter.is_none()) what.insert(what.size() - 1, " wait_for=" + repr(t->fut_waiter));
+    static const char* const kSleepFuture[] = {"", "<Future pending>", "<Future finished result=None>", "<Future cancelled>"};
+    if (t->sleep != TaskObj::Sleep::None) what.insert(what.size() - 1, std::string(" wait_for=") + kSleepFuture[int(t->sleep)]);
   } else {
     what = "<Handle>";
   }
@@ -136,7 +169,9 @@ bool Interp::task_cancel(TaskObj* t, Value msg) {
   if (t->done()) return false;
   if (tracer()) trace(TraceKind::CancelRequested, t, 0, msg.is_none() ? "" : repr(msg), current_task_ ? current_task_->serial : 0);
   ++t->num_cancels_requested;
-  if (!t->fut_waiter.is_none()) {
+  if (t->sleep != TaskObj::Sleep::None) {
+    if (cancel_sleep(*this, t, msg)) return true;
+  } else if (!t->fut_waiter.is_none()) {
     if (future_cancel_any(t->fut_waiter.as<FutureObj>(), msg)) return true;
   }
   t->must_cancel = true;

@@ -7,12 +7,22 @@ namespace corun {
 
 void TimerQueue::push(Ref<HandleObj> h) {
   h->scheduled = true;
-  auto [it, inserted] = buckets_.try_emplace(h->when);
+  int64_t when = h->when;
+  push_entry(when, Entry{Ref<Object>(h.get()), 0});
+}
+
+void TimerQueue::push_sleep(TaskObj* t) {
+  t->timer_live = true;
+  push_entry(t->sleep_until, Entry{Ref<Object>(t), t->timer_token});
+}
+
+void TimerQueue::push_entry(int64_t when, Entry e) {
+  auto [it, inserted] = buckets_.try_emplace(when);
   if (inserted) {
-    deadlines_.push_back(h->when);
+    deadlines_.push_back(when);
     std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<int64_t>());
   }
-  it->second.handles.push_back(std::move(h));
+  it->second.handles.push_back(std::move(e));
   ++live_;
 }
 
@@ -31,9 +41,9 @@ void TimerQueue::pop_bucket() {
 bool TimerQueue::next_deadline(int64_t& when) {
   while (!deadlines_.empty()) {
     Bucket& b = buckets_.find(deadlines_.front())->second;
-    while (b.head < b.handles.size() && b.handles[b.head]->cancelled) {
-      b.handles[b.head]->scheduled = false;
-      b.handles[b.head++].reset();
+    while (b.head < b.handles.size() && !b.handles[b.head].live()) {
+      b.handles[b.head].unqueue();
+      b.handles[b.head++].obj.reset();
       --live_;
       if (cancelled_) --cancelled_;
     }
@@ -50,9 +60,9 @@ void TimerQueue::compact() {
   deadlines_.clear();
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     Bucket& b = it->second;
-    std::vector<Ref<HandleObj>> kept;
+    std::vector<Entry> kept;
     for (size_t i = b.head; i < b.handles.size(); ++i) {
-      if (b.handles[i]->cancelled) b.handles[i]->scheduled = false;
+      if (!b.handles[i].live()) b.handles[i].unqueue();
       else kept.push_back(std::move(b.handles[i]));
     }
     if (kept.empty()) {

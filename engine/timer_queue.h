@@ -18,7 +18,24 @@ namespace corun {
 
 class TimerQueue {
  public:
+  // A queued timer: a TimerHandle, or a task sleeping (see TaskObj::sleep),
+  // whose timer is live while the task's token still matches.
+  struct Entry {
+    Ref<Object> obj;
+    uint32_t token = 0;
+    bool live() const {
+      if (obj->okind == ObjKind::Handle) return !static_cast<HandleObj*>(obj.get())->cancelled;
+      auto* t = static_cast<TaskObj*>(obj.get());
+      return t->timer_live && t->timer_token == token;
+    }
+    // It leaves the queue: a cancel from now on is not counted as queued.
+    void unqueue() const {
+      if (obj->okind == ObjKind::Handle) static_cast<HandleObj*>(obj.get())->scheduled = false;
+      else if (live()) static_cast<TaskObj*>(obj.get())->timer_live = false;
+    }
+  };
   void push(Ref<HandleObj> h);
+  void push_sleep(TaskObj* t);  // at t->sleep_until, with t's current token
   // The earliest deadline of a timer still live; cancelled timers at the
   // head are dropped first, so they never move the virtual clock.
   bool next_deadline(int64_t& when);
@@ -30,8 +47,9 @@ class TimerQueue {
   size_t size() const { return live_; }
 
  private:
+  void push_entry(int64_t when, Entry e);
   struct Bucket {
-    std::vector<Ref<HandleObj>> handles;
+    std::vector<Entry> handles;
     size_t head = 0;  // handles before head have been popped
   };
   void pop_bucket();
@@ -49,14 +67,14 @@ void TimerQueue::pop_due(int64_t now, F&& take) {
   while (next_deadline(when) && when <= now) {
     Bucket& b = buckets_.find(when)->second;
     while (b.head < b.handles.size()) {
-      Ref<HandleObj> h = std::move(b.handles[b.head++]);
+      Entry e = std::move(b.handles[b.head++]);
       --live_;
-      h->scheduled = false;
-      if (h->cancelled) {
+      if (!e.live()) {
         if (cancelled_) --cancelled_;
         continue;
       }
-      take(std::move(h));
+      e.unqueue();
+      take(std::move(e));
     }
     pop_bucket();
   }
