@@ -42,7 +42,17 @@ void destroy_object(Object* o) {
   delete o;
 }
 
-Frame::Frame(const CodeObject* c) : code(c), slots(size_t(c->nslots()), Value::unbound()) {}
+Frame::Frame(const CodeObject* c) : code(c) {
+  size_t n = size_t(c->nslots());
+  slots = n ? static_cast<Value*>(pool_alloc(n * sizeof(Value))) : nullptr;
+  for (size_t i = 0; i < n; ++i) new (&slots[i]) Value(Value::unbound());
+}
+
+Frame::~Frame() {
+  size_t n = size_t(code->nslots());
+  for (size_t i = 0; i < n; ++i) slots[i].~Value();
+  pool_free(slots, n * sizeof(Value));
+}
 
 CoroObj::~CoroObj() {
   if (state == State::Created && !awaited && !frame.code->is_async_gen) {
@@ -299,7 +309,7 @@ bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
     f->parent = nullptr;
     f = parent;
     f->suspended = false;
-    f->awaiting = Value();  // frees the finished child coroutine
+    f->awaiting.reset();  // frees the finished child coroutine
     add_traceback(exc, *f);
     if (f->has_handled() && exc.as<ExcObj>()->context.is_none() && !f->exc().handled.back().same(exc))
       exc.as<ExcObj>()->context = f->exc().handled.back();
@@ -326,8 +336,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
     // Resume at the await: throw the exception there, or deliver the result.
     cancel_sleep_timer(*this, t);
     if (!raising) {
-      Value awaited = std::move(f->awaiting);
-      f->awaiting = Value();
+      Ref<Object> awaited = std::move(f->awaiting);
       try {
         Value v = awaited.is_none() ? Value() : future_result(awaited.as<FutureObj>());
         complete(*this, *f, std::move(v), &Interp::assign);
@@ -336,7 +345,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
         raising = true;
       }
     } else {
-      f->awaiting = Value();
+      f->awaiting.reset();
     }
     f->suspended = false;
   }
@@ -398,13 +407,13 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           int64_t ns = seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");
           f->suspended = true;
           if (ns <= 0) {
-            f->awaiting = Value();
+            f->awaiting.reset();
             return Exit::Suspend0;  // bare yield: one loop iteration
           }
           if (sync || !current_task_) raise(builtins_->RuntimeError, "sleep outside a task");
           // sleep(): a future resolved by call_later(delay, ...), kept on the task.
           TaskObj* t = current_task_;
-          f->awaiting = Value();
+          f->awaiting.reset();
           t->sleep = TaskObj::Sleep::Pending;
           t->sleep_until = loop_->now() + ns;
           ++t->timer_token;
@@ -445,7 +454,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             g->frame.parent = f;
             g->frame.depth = f->depth + 1;
             f->suspended = true;
-            f->awaiting = aw;
+            f->awaiting = Ref<Object>(aw.obj());
             f = &g->frame;
             break;
           }
@@ -465,7 +474,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             c->frame.parent = f;
             c->frame.depth = depth;
             f->suspended = true;
-            f->awaiting = aw;
+            f->awaiting = Ref<Object>(aw.obj());
             f = &c->frame;
             break;
           }
@@ -478,7 +487,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
               break;
             }
             f->suspended = true;
-            f->awaiting = aw;
+            f->awaiting = Ref<Object>(aw.obj());
             carry = aw;
             return Exit::SuspendFuture;
           }
@@ -536,7 +545,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           bool generator = f->code->is_async_gen;
           f->parent = nullptr;
           f = parent;
-          f->awaiting = Value();
+          f->awaiting.reset();
           // An async generator that ends makes its __anext__ raise StopAsyncIteration.
           if (generator) raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
           complete(*this, *f, std::move(v), &Interp::assign);
@@ -551,7 +560,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           ++f->pc;
           f->parent = nullptr;
           f = parent;
-          f->awaiting = Value();
+          f->awaiting.reset();
           complete(*this, *f, std::move(v), &Interp::assign);
           break;
         }

@@ -127,7 +127,6 @@ struct Frame {
   Frame* parent = nullptr;  // the frame awaiting this one
   int pc = 0;
   uint32_t depth = 0;      // frames below this one in the await chain
-  bool suspended = false;  // waiting at the instruction at pc
   // try blocks and the exceptions being handled (for bare raise and
   // __context__): allocated the first time a frame enters a try, so that
   // the frames of simple coroutines stay small.
@@ -142,16 +141,20 @@ struct Frame {
   }
   bool has_blocks() const { return exc_state && !exc_state->blocks.empty(); }
   bool has_handled() const { return exc_state && !exc_state->handled.empty(); }
-  Value awaiting;               // future or coroutine this frame waits on
-  std::vector<Value> slots;
+  Ref<Object> awaiting;  // the future, coroutine or __anext__ this frame waits on
+  Value* slots;          // code->nslots() locals, from the object pool
+  bool suspended = false;  // waiting at the instruction at pc
   explicit Frame(const CodeObject* c);
+  ~Frame();
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
 };
 
 struct CoroObj : Object {
   enum class State : uint8_t { Created, Running, Suspended, Done };
-  Frame frame;
   State state = State::Created;
   bool awaited = false;        // was ever awaited or wrapped in a task
+  Frame frame;
   SourcePos created_at;
   explicit CoroObj(const CodeObject* code) : Object(ObjKind::Coroutine), frame(code) {}
   ~CoroObj() override;

@@ -59,7 +59,7 @@ Pool& pool() {
 
 }  // namespace
 
-void* Object::operator new(size_t n) {
+void* pool_alloc(size_t n) {
   if (n > kMaxPooled) {
     void* p = std::malloc(n);
     if (!p) throw std::bad_alloc();
@@ -68,7 +68,7 @@ void* Object::operator new(size_t n) {
   return pool().take((n + kGranule - 1) / kGranule);
 }
 
-void Object::operator delete(void* p, size_t n) {
+void pool_free(void* p, size_t n) {
   if (!p) return;
   if (n > kMaxPooled) {
     std::free(p);
@@ -76,5 +76,8 @@ void Object::operator delete(void* p, size_t n) {
   }
   pool().give(p, (n + kGranule - 1) / kGranule);
 }
+
+void* Object::operator new(size_t n) { return pool_alloc(n); }
+void Object::operator delete(void* p, size_t n) { pool_free(p, n); }
 
 }  // namespace corun

@@ -33,6 +33,10 @@ struct Object {
   static void operator delete(void* p, size_t n);
 };
 
+// The size-class pool behind Objects, for other small blocks (frame slots).
+void* pool_alloc(size_t n);
+void pool_free(void* p, size_t n);
+
 inline void incref(Object* o) { if (o) ++o->refs; }
 void destroy_object(Object* o);  // runs when the count reaches zero
 inline void decref(Object* o) {
@@ -52,6 +56,11 @@ class Ref {
   ~Ref() { decref(p_); }
   Ref& operator=(Ref r) noexcept { std::swap(p_, r.p_); return *this; }
   T* get() const { return p_; }
+  // The Value-like queries, for fields that only ever hold objects.
+  bool is_none() const { return !p_; }
+  bool is(ObjKind k) const { return p_ && p_->okind == k; }
+  template <class U>
+  U* as() const { return static_cast<U*>(p_); }
   T* operator->() const { return p_; }
   T& operator*() const { return *p_; }
   explicit operator bool() const { return p_ != nullptr; }
