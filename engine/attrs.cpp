@@ -321,15 +321,14 @@ Value future_method(Interp& in, const Value& self, const std::string& name, Call
   }
   if (name == "remove_done_callback") {
     nargs(in, "remove_done_callback", a, 1, 1);
-    size_t before = f->callbacks.size();
-    std::erase_if(f->callbacks, [&](const DoneCallback& cb) { return cb.fn == call_user_callback && cb.ctx.same(a.pos[0]); });
-    return Value::integer(int64_t(before - f->callbacks.size()));
+    size_t removed = f->callbacks.remove_if([&](const DoneCallback& cb) { return cb.fn == call_user_callback && cb.ctx.same(a.pos[0]); });
+    return Value::integer(int64_t(removed));
   }
   if (name == "get_loop") return in.running_loop_object();
   if (is_task) {
     TaskObj* t = static_cast<TaskObj*>(f);
-    if (name == "get_name") return make_str(t->name);
-    if (name == "set_name") { nargs(in, "set_name", a, 1, 1); t->name = in.str(a.pos[0]); return Value(); }
+    if (name == "get_name") return make_str(t->name());
+    if (name == "set_name") { nargs(in, "set_name", a, 1, 1); t->set_name(in.str(a.pos[0])); return Value(); }
     if (name == "cancelling") return Value::integer(t->num_cancels_requested);
     if (name == "uncancel") {
       if (t->num_cancels_requested > 0) --t->num_cancels_requested;

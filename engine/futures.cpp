@@ -12,9 +12,7 @@ Ref<FutureObj> Interp::create_future() { return Ref<FutureObj>(new FutureObj());
 namespace {
 
 void schedule_callbacks(Interp& in, FutureObj* f) {
-  std::vector<DoneCallback> callbacks = std::move(f->callbacks);
-  f->callbacks.clear();
-  for (auto& cb : callbacks) in.loop().call_soon(cb.fn, std::move(cb.ctx), Value(f));
+  f->callbacks.drain([&](DoneCallback& cb) { in.loop().call_soon(cb.fn, std::move(cb.ctx), Value(f)); });
 }
 
 }  // namespace
@@ -32,6 +30,7 @@ void Interp::future_set_exception(FutureObj* f, Value exc) {
   if (exc.is(ObjKind::Exception) && exc.as<ExcObj>()->type == builtins_->StopIteration)
     raise(builtins_->TypeError, "StopIteration interacts badly with generators and cannot be raised into a Future");
   f->exception = std::move(exc);
+  f->result = Value();  // a task's pending cancel message
   f->state = FutureObj::State::Finished;
   schedule_callbacks(*this, f);
   f->log_traceback = true;
@@ -41,7 +40,7 @@ bool Interp::future_cancel(FutureObj* f, Value msg) {
   f->log_traceback = false;
   if (f->state != FutureObj::State::Pending) return false;
   f->state = FutureObj::State::Cancelled;
-  f->cancel_message = std::move(msg);
+  f->cancel_message() = std::move(msg);
   schedule_callbacks(*this, f);
   return true;
 }
@@ -52,13 +51,13 @@ void Interp::future_add_done_callback(FutureObj* f, Callback fn, Value ctx) {
 }
 
 Value Interp::make_cancelled_error(FutureObj* f) {
-  if (!f->cancelled_exc.is_none()) {
-    Value exc = std::move(f->cancelled_exc);
-    f->cancelled_exc = Value();
+  if (!f->cancelled_exc().is_none()) {
+    Value exc = std::move(f->cancelled_exc());
+    f->cancelled_exc() = Value();
     return exc;
   }
-  if (f->cancel_message.is_none()) return make_exception_args(builtins_->CancelledError, {});
-  return make_exception_args(builtins_->CancelledError, {f->cancel_message});
+  if (f->cancel_message().is_none()) return make_exception_args(builtins_->CancelledError, {});
+  return make_exception_args(builtins_->CancelledError, {f->cancel_message()});
 }
 
 Value Interp::future_result(FutureObj* f) {

@@ -106,7 +106,7 @@ void Interp::trace(TraceKind kind, const TaskObj* task, int line, std::string de
   e.time_ns = loop_->now();
   if (task) {
     e.task = task->serial;
-    e.name = task->name;
+    e.name = task->name();
   }
   e.parent = parent;
   e.line = line;
@@ -130,12 +130,7 @@ std::string Interp::describe_call(const CoroObj* c) {
 std::string Interp::describe_wait(const TaskObj* t) {
   const Frame* f = t->top;
   if (!f) return "";
-  if (t->sleep != TaskObj::Sleep::None) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "sleep until %.3f", double(t->sleep_until) / 1e9);
-    return buf;
-  }
-  if (f->awaiting.is(ObjKind::Task)) return "task " + f->awaiting.as<TaskObj>()->name;
+  if (f->awaiting.is(ObjKind::Task)) return "task " + f->awaiting.as<TaskObj>()->name();
   if (f->awaiting.is(ObjKind::Future)) {
     const FutureObj* fut = f->awaiting.as<FutureObj>();
     if (fut->is_gathering) return "gather of " + std::to_string(static_cast<const GatherFutureObj*>(fut)->children.size());
@@ -326,7 +321,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
   current_task_ = t;
   ++steps_;
   busy_ = 0;
-  CoroObj* coro = t->coro.as<CoroObj>();
+  CoroObj* coro = t->coro.get();
   Frame* bottom = &coro->frame;
   Frame* f = t->top;
   coro->state = CoroObj::State::Running;
@@ -378,7 +373,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
     // A loop that never awaits holds the event loop forever; the callback
     // guard cannot see it, this one does.
     if (++busy_ > options_.max_busy)
-      throw RunAborted{3, "runaway scenario: " + std::string(current_task_ ? current_task_->name : "the program") + " ran " +
+      throw RunAborted{3, "runaway scenario: " + std::string(current_task_ ? current_task_->name() : "the program") + " ran " +
                               std::to_string(options_.max_busy) + " instructions without awaiting, last at " +
                               location(f->code, ins.line) + " (a loop with no await? raise the limit with --max-busy)"};
     try {
@@ -415,9 +410,14 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           TaskObj* t = current_task_;
           f->awaiting.reset();
           t->sleep = TaskObj::Sleep::Pending;
-          t->sleep_until = loop_->now() + ns;
           ++t->timer_token;
-          loop_->call_sleep_timer(t);
+          int64_t when = loop_->now() + ns;
+          loop_->call_sleep_timer(t, when);
+          if (tracer()) {
+            char until[64];
+            std::snprintf(until, sizeof until, "sleep until %.3f", double(when) / 1e9);
+            trace(TraceKind::TaskSuspended, t, ins.line, until);
+          }
           return Exit::SuspendSleep;
         }
         case Op::Block: {
@@ -653,9 +653,9 @@ std::string deadlock_report(Interp& in) {
     const Frame* f = t->top;
     std::string where = in.location(f->code, f->code->code[size_t(f->pc)].line);
     std::string what = "nothing";
-    if (f->awaiting.is(ObjKind::Task)) what = "task " + f->awaiting.as<TaskObj>()->name;
+    if (f->awaiting.is(ObjKind::Task)) what = "task " + f->awaiting.as<TaskObj>()->name();
     else if (f->awaiting.is(ObjKind::Future)) what = f->awaiting.as<FutureObj>()->is_gathering ? "a gather" : "a future";
-    msg += "  " + t->name + " (" + t->coro.as<CoroObj>()->frame.code->name + ") is stuck at " + where + " waiting on " + what + "\n";
+    msg += "  " + t->name() + " (" + t->coro->frame.code->name + ") is stuck at " + where + " waiting on " + what + "\n";
   }
   return msg;
 }

@@ -57,7 +57,7 @@ class EventLoop {
   void timer_cancelled() { timers_.note_cancelled(); }
   // asyncio.sleep's timer for a task (see TaskObj::sleep): when it fires,
   // sleep_timer_fired(task, token) runs as the TimerHandle's callback would.
-  void call_sleep_timer(TaskObj* t) { timers_.push_sleep(t); }
+  void call_sleep_timer(TaskObj* t, int64_t when) { timers_.push_sleep(t, when); }
 
   // time.sleep(): blocks everything; the clock moves on.
   void block(int64_t ns);

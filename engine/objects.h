@@ -183,23 +183,76 @@ struct HandleObj : Object {
 // ---- Futures and tasks ----------------------------------------------------------------------
 
 struct DoneCallback {
-  Callback fn;  // called as fn(interp, ctx, future)
+  Callback fn = nullptr;  // called as fn(interp, ctx, future)
   Value ctx;
 };
 
+// A future's done-callbacks, in the order they were added. Nearly every
+// future has exactly one (the wakeup of the task awaiting it, or gather's),
+// so the first is kept inline and only the rest are allocated.
+class CallbackList {
+ public:
+  bool empty() const { return !first_.fn; }
+  size_t size() const { return empty() ? 0 : 1 + (more_ ? more_->size() : 0); }
+  void push_back(DoneCallback cb) {
+    if (empty()) first_ = std::move(cb);
+    else {
+      if (!more_) more_ = std::make_unique<std::vector<DoneCallback>>();
+      more_->push_back(std::move(cb));
+    }
+  }
+  // Empties the list, handing each callback to `f` in order.
+  template <class F>
+  void drain(F&& f) {
+    if (empty()) return;
+    DoneCallback first = std::move(first_);
+    first_.fn = nullptr;
+    std::unique_ptr<std::vector<DoneCallback>> more = std::move(more_);
+    f(first);
+    if (more) for (auto& cb : *more) f(cb);
+  }
+  // Drops the callbacks `pred` selects; returns how many.
+  template <class P>
+  size_t remove_if(P&& pred) {
+    std::vector<DoneCallback> kept;
+    size_t removed = 0;
+    drain([&](DoneCallback& cb) {
+      if (pred(cb)) ++removed;
+      else kept.push_back(std::move(cb));
+    });
+    for (auto& cb : kept) push_back(std::move(cb));
+    return removed;
+  }
+  template <class F>
+  void for_each(F&& f) const {
+    if (empty()) return;
+    f(first_);
+    if (more_) for (auto& cb : *more_) f(cb);
+  }
+
+ private:
+  DoneCallback first_;
+  std::unique_ptr<std::vector<DoneCallback>> more_;
+};
+
+// Futures.py's fields, folded to keep every task and future small: a
+// cancelled future has no result or exception, so those slots hold its
+// cancel message and the CancelledError a task re-raises once.
 struct FutureObj : Object {
   enum class State : uint8_t { Pending, Cancelled, Finished };
   State state = State::Pending;
   bool log_traceback = false;  // an exception was set and never retrieved
-  Value result;
-  Value exception;
-  Value cancel_message;
-  Value cancelled_exc;  // the CancelledError that cancelled a task, re-raised once
-  std::vector<DoneCallback> callbacks;
-  bool is_gathering = false;  // a GatherFutureObj
+  bool is_gathering = false;   // a GatherFutureObj
+  Value result;     // Cancelled: the cancel message (_cancel_message)
+  Value exception;  // Cancelled: the CancelledError to re-raise (_cancelled_exc)
+  CallbackList callbacks;
   uint32_t gather_mark = 0;  // the gather() call that last took this future, to spot repeats cheaply
   explicit FutureObj(ObjKind k = ObjKind::Future) : Object(k) {}
   bool done() const { return state != State::Pending; }
+  // Task.cancel() before the task reaches an await keeps its message here
+  // while pending (must_cancel); a result or exception replaces it.
+  Value& cancel_message() { return result; }
+  Value& cancelled_exc() { return exception; }
   ~FutureObj() override;
 };
 
@@ -212,14 +265,7 @@ struct GatherFutureObj : FutureObj {
 };
 
 struct TaskObj : FutureObj {
-  Value coro;  // CoroObj
-  Frame* top = nullptr;  // innermost frame of the await chain
-  std::string name;
-  Value fut_waiter;
   bool must_cancel = false;
-  int num_cancels_requested = 0;
-  uint64_t serial = 0;  // creation order
-  size_t registry_index = 0;  // position in the interpreter's task list
   // asyncio.sleep(d > 0) in progress. CPython makes a future and a
   // TimerHandle; the future is private to sleep() and its only done-callback
   // is this task's wakeup, so its states live here instead and the timer
@@ -227,10 +273,18 @@ struct TaskObj : FutureObj {
   enum class Sleep : uint8_t { None, Pending, Done, Cancelled };
   Sleep sleep = Sleep::None;  // the sleep future, while it is fut_waiter
   bool timer_live = false;    // its timer is queued and not cancelled
+  bool custom_name = false;   // named by name= or set_name(), not "Task-<serial>"
+  int32_t num_cancels_requested = 0;
   uint32_t timer_token = 0;   // tells this sleep's timer from earlier ones
-  int64_t sleep_until = 0;    // the timer's deadline, in ns
+  Ref<CoroObj> coro;
+  Frame* top = nullptr;  // innermost frame of the await chain
+  Ref<FutureObj> fut_waiter;
+  uint64_t serial = 0;       // creation order
+  uint32_t registry_index = 0;  // position in the interpreter's task list
   TaskObj() : FutureObj(ObjKind::Task) {}
   ~TaskObj() override;
+  std::string name() const;
+  void set_name(std::string n);
 };
 
 // ---- Iterators ------------------------------------------------------------------------------

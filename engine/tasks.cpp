@@ -58,11 +58,11 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
     if (!is_cancelled_error(in, exc)) exc = in.make_cancelled_error(t);
     t->must_cancel = false;
   }
-  t->fut_waiter = Value();
+  t->fut_waiter.reset();
   t->sleep = TaskObj::Sleep::None;
   Value result;
   if (in.tracer()) {
-    bool first = t->coro.as<CoroObj>()->state == CoroObj::State::Created;
+    bool first = t->coro->state == CoroObj::State::Created;
     in.trace(first ? TraceKind::TaskStarted : TraceKind::TaskResumed, t);
   }
   Interp::StepOutcome outcome = in.run_task(t, exc, result);
@@ -71,7 +71,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       if (in.tracer()) in.trace(t->must_cancel ? TraceKind::TaskCancelled : TraceKind::TaskFinished, t, 0, in.repr(result));
       if (t->must_cancel) {
         t->must_cancel = false;
-        in.future_cancel(t, t->cancel_message);
+        in.future_cancel(t, Value(t->cancel_message()));
       } else {
         in.future_set_result(t, std::move(result));
       }
@@ -80,8 +80,8 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       if (in.tracer())
         in.trace(is_cancelled_error(in, result) ? TraceKind::TaskCancelled : TraceKind::TaskRaised, t, 0, in.repr(result));
       if (is_cancelled_error(in, result)) {
-        t->cancelled_exc = result;  // re-raised once by the first await of the task
         in.future_cancel(t, Value());
+        t->cancelled_exc() = result;  // re-raised once by the first await of the task
       } else {
         in.future_set_exception(t, std::move(result));
       }
@@ -90,9 +90,8 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, "yield");
       in.loop().call_soon(task_step_cb, task_value);
       break;
-    case Interp::StepOutcome::YieldSleep:
-      if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, in.describe_wait(t));
-      if (t->must_cancel && cancel_sleep(in, t, t->cancel_message)) t->must_cancel = false;
+    case Interp::StepOutcome::YieldSleep:  // traced by the sleep, which knows its deadline
+      if (t->must_cancel && cancel_sleep(in, t, t->cancel_message())) t->must_cancel = false;
       break;
     case Interp::StepOutcome::YieldFuture: {
       FutureObj* f = result.as<FutureObj>();
@@ -102,10 +101,10 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
         break;
       }
       in.future_add_done_callback(f, task_wakeup, task_value);
-      t->fut_waiter = result;
+      t->fut_waiter = Ref<FutureObj>(f);
       if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, in.describe_wait(t));
       if (t->must_cancel) {
-        if (in.future_cancel_any(f, t->cancel_message)) t->must_cancel = false;
+        if (in.future_cancel_any(f, t->cancel_message())) t->must_cancel = false;
       }
       break;
     }
@@ -130,7 +129,7 @@ void Interp::report_slow_callback(Callback fn, const Value& a, int64_t ns) {
   if ((fn == task_step_cb || fn == task_wakeup || fn == sleep_wakeup || fn == sleep_wakeup_cancelled) && a.is(ObjKind::Task)) {
     const TaskObj* t = a.as<TaskObj>();
     what = repr(a);
-    if (!t->fut_waiter.is_none()) what.insert(what.size() - 1, " wait_for=" + repr(t->fut_waiter));
+    if (!t->fut_waiter.is_none()) what.insert(what.size() - 1, " wait_for=" + repr(Value(t->fut_waiter.get())));
     static const char* const kSleepFuture[] = {"", "<Future pending>", "<Future finished result=None>", "<Future cancelled>"};
     if (t->sleep != TaskObj::Sleep::None) what.insert(what.size() - 1, std::string(" wait_for=") + kSleepFuture[int(t->sleep)]);
   } else {
@@ -150,8 +149,8 @@ Ref<TaskObj> Interp::create_task(Value coro, Value name) {
   c->awaited = true;
   Ref<TaskObj> t(new TaskObj());
   t->serial = ++task_counter_;
-  t->name = name.is_none() ? "Task-" + std::to_string(t->serial) : str(name);
-  t->coro = std::move(coro);
+  if (!name.is_none()) t->set_name(str(name));
+  t->coro = Ref<CoroObj>(c);
   t->top = &c->frame;
   loop_->call_soon(task_step_cb, Value(t));
   if (tracer()) {
@@ -172,10 +171,10 @@ bool Interp::task_cancel(TaskObj* t, Value msg) {
   if (t->sleep != TaskObj::Sleep::None) {
     if (cancel_sleep(*this, t, msg)) return true;
   } else if (!t->fut_waiter.is_none()) {
-    if (future_cancel_any(t->fut_waiter.as<FutureObj>(), msg)) return true;
+    if (future_cancel_any(t->fut_waiter.get(), msg)) return true;
   }
   t->must_cancel = true;
-  t->cancel_message = std::move(msg);
+  t->cancel_message() = std::move(msg);
   return true;
 }
 
@@ -203,7 +202,24 @@ std::vector<TaskObj*> Interp::all_tasks() const {
   return out;
 }
 
+namespace {
+// Names given with name= or set_name(); most tasks keep their "Task-n".
+thread_local std::unordered_map<const TaskObj*, std::string> g_task_names;
+}  // namespace
+
+std::string TaskObj::name() const {
+  if (!custom_name) return "Task-" + std::to_string(serial);
+  auto it = g_task_names.find(this);
+  return it == g_task_names.end() ? std::string() : it->second;
+}
+
+void TaskObj::set_name(std::string n) {
+  custom_name = true;
+  g_task_names[this] = std::move(n);
+}
+
 TaskObj::~TaskObj() {
+  if (custom_name) g_task_names.erase(this);
   if (Interp* in = current_interp()) in->forget_task(this);
 }
 
@@ -262,7 +278,7 @@ void gather_done(Interp& in, const Value& state_value, const Value& fut_value) {
       FutureObj* child = child_value.as<FutureObj>();
       if (child->state == FutureObj::State::Cancelled) {
         // CancelledError('' if msg is None else msg): a new one, no context.
-        Value msg = child->cancel_message.is_none() ? make_str("") : child->cancel_message;
+        Value msg = child->cancel_message().is_none() ? make_str("") : child->cancel_message();
         results.push_back(in.make_exception_args(in.builtins().CancelledError, {msg}));
       } else {
         child->log_traceback = false;
@@ -300,7 +316,7 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
     Value fut;
     if (arg.is(ObjKind::Coroutine) && arg.as<CoroObj>()->awaited) {
       for (auto& c : children)
-        if (c.is(ObjKind::Task) && c.as<TaskObj>()->coro.same(arg)) fut = c;
+        if (c.is(ObjKind::Task) && c.as<TaskObj>()->coro.get() == arg.obj()) fut = c;
     } else if ((arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) && arg.as<FutureObj>()->gather_mark == mark) {
       fut = arg;
     }

@@ -206,8 +206,8 @@ std::string future_state_text(const FutureObj* f) {
 std::string task_repr(Interp& in, const TaskObj* t) {
   std::string s = "<Task " + future_state_text(t);
   if (t->state == FutureObj::State::Pending && t->must_cancel) s = "<Task cancelling";
-  s += " name=" + pyfmt::str_repr(t->name);
-  const CoroObj* c = t->coro.is(ObjKind::Coroutine) ? t->coro.as<CoroObj>() : nullptr;
+  s += " name=" + pyfmt::str_repr(t->name());
+  const CoroObj* c = t->coro.get();
   if (c) {
     const Frame* f = t->top ? t->top : &c->frame;
     std::string where;

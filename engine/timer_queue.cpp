@@ -11,9 +11,9 @@ void TimerQueue::push(Ref<HandleObj> h) {
   push_entry(when, Entry{Ref<Object>(h.get()), 0});
 }
 
-void TimerQueue::push_sleep(TaskObj* t) {
+void TimerQueue::push_sleep(TaskObj* t, int64_t when) {
   t->timer_live = true;
-  push_entry(t->sleep_until, Entry{Ref<Object>(t), t->timer_token});
+  push_entry(when, Entry{Ref<Object>(t), t->timer_token});
 }
 
 void TimerQueue::push_entry(int64_t when, Entry e) {

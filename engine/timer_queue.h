@@ -35,7 +35,7 @@ class TimerQueue {
     }
   };
   void push(Ref<HandleObj> h);
-  void push_sleep(TaskObj* t);  // at t->sleep_until, with t's current token
+  void push_sleep(TaskObj* t, int64_t when);  // with t's current token
   // The earliest deadline of a timer still live; cancelled timers at the
   // head are dropped first, so they never move the virtual clock.
   bool next_deadline(int64_t& when);
