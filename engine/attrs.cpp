@@ -292,7 +292,8 @@ Value dict_method(Interp& in, const Value& self, const std::string& name, CallAr
   return Value();
 }
 
-void call_user_callback(Interp& in, const Value& fn, const Value& fut) {
+void call_user_callback(Interp& in, const Value& ctx, const Value& fut) {
+  const Value& fn = ctx.is(ObjKind::Misc) ? ctx.as<BoxObj>()->v : ctx;
   try {
     in.call0(fn, {fut});
   } catch (PyException& e) {
@@ -300,6 +301,11 @@ void call_user_callback(Interp& in, const Value& fn, const Value& fut) {
     in.write_err("Exception in callback " + in.repr(fn) + "(" + in.repr(fut) + ")\n");
     in.print_traceback(e.exc);
   }
+}
+
+bool user_callback_is(const DoneCallback& cb, const Value& fn) {
+  if (cb.ctx.is(ObjKind::Misc)) return cb.ctx.as<BoxObj>()->v.same(fn);
+  return fn.is_obj() && cb.ctx.get() == fn.obj();
 }
 
 Value future_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
@@ -316,12 +322,12 @@ Value future_method(Interp& in, const Value& self, const std::string& name, Call
   if (name == "exception") return in.future_exception(f);
   if (name == "add_done_callback") {
     nargs(in, "add_done_callback", a, 1, 1);
-    in.future_add_done_callback(f, call_user_callback, a.pos[0]);
+    in.future_add_done_callback(f, call_user_callback, a.pos[0].is_obj() ? a.pos[0] : Value(new BoxObj(a.pos[0])));
     return Value();
   }
   if (name == "remove_done_callback") {
     nargs(in, "remove_done_callback", a, 1, 1);
-    size_t removed = f->callbacks.remove_if([&](const DoneCallback& cb) { return cb.fn == call_user_callback && cb.ctx.same(a.pos[0]); });
+    size_t removed = f->callbacks.remove_if([&](const DoneCallback& cb) { return cb.fn == call_user_callback && user_callback_is(cb, a.pos[0]); });
     return Value::integer(int64_t(removed));
   }
   if (name == "get_loop") return in.running_loop_object();

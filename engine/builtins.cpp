@@ -173,14 +173,14 @@ Value b_bool(Interp& in, const Value&, CallArgs& a) {
 Value b_list(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "list", a, 0, 1);
   if (a.npos == 0) return make_list();
-  return make_list(in.to_vector(a.pos[0]));
+  return make_list(in.take_vector(a.pos[0]));
 }
 
 Value b_tuple(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "tuple", a, 0, 1);
   if (a.npos == 0) return make_tuple();
   if (a.pos[0].is(ObjKind::Tuple)) return a.pos[0];
-  return make_tuple(in.to_vector(a.pos[0]));
+  return make_tuple(in.take_vector(a.pos[0]));
 }
 
 Value b_dict(Interp& in, const Value&, CallArgs& a) {

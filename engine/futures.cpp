@@ -12,7 +12,7 @@ Ref<FutureObj> Interp::create_future() { return Ref<FutureObj>(new FutureObj());
 namespace {
 
 void schedule_callbacks(Interp& in, FutureObj* f) {
-  f->callbacks.drain([&](DoneCallback& cb) { in.loop().call_soon(cb.fn, std::move(cb.ctx), Value(f)); });
+  f->callbacks.drain([&](DoneCallback& cb) { in.loop().call_soon(cb.fn, Value::adopt(cb.ctx.release()), Value(f)); });
 }
 
 }  // namespace
@@ -47,7 +47,7 @@ bool Interp::future_cancel(FutureObj* f, Value msg) {
 
 void Interp::future_add_done_callback(FutureObj* f, Callback fn, Value ctx) {
   if (f->done()) loop_->call_soon(fn, std::move(ctx), Value(f));
-  else f->callbacks.push_back(DoneCallback{fn, std::move(ctx)});
+  else f->callbacks.push_back(DoneCallback{fn, ctx.take_ref()});
 }
 
 Value Interp::make_cancelled_error(FutureObj* f) {

@@ -276,9 +276,12 @@ void complete(Interp& in, Frame& f, Value v, void (Interp::*assign)(const Expr&,
 // queued) is dead from now on.
 void cancel_sleep_timer(Interp& in, TaskObj* t) {
   t->sleep = TaskObj::Sleep::None;
-  if (!t->timer_live) return;
-  t->timer_live = false;
-  in.loop().timer_cancelled();
+  if (t->timer_live) {
+    t->timer_live = false;
+    in.loop().timer_cancelled();
+  } else if (t->fire_queued) {
+    t->fire_cancelled = true;
+  }
 }
 
 }  // namespace
@@ -433,7 +436,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           Value aw;
           if (ins.op == Op::Gather) {
             std::vector<Value> items;
-            if (ins.a) items = to_vector(eval(*ins.e, *f));
+            if (ins.a) items = take_vector(eval(*ins.e, *f));
             else for (auto& k : ins.e->kids) {
               if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], *f))) items.push_back(x);
               else items.push_back(eval(*k, *f));

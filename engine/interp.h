@@ -90,6 +90,9 @@ class Interp {
   Value call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site);
   void set_attr(const Value& obj, const std::string& name, Value v);
   std::vector<Value> to_vector(const Value& iterable);
+  // to_vector for a value only the caller holds (a temporary list, tuple or
+  // generator expression): its items are moved out instead of copied.
+  std::vector<Value> take_vector(const Value& iterable);
   Value get_iter(const Value& iterable);
   bool iter_next(const Value& it, Value& out);
 

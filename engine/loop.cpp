@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <csignal>
 #include <ctime>
 
@@ -66,7 +67,8 @@ bool EventLoop::interrupted() const { return g_interrupted; }
 void EventLoop::clear_interrupt() { g_interrupted = false; }
 
 void EventLoop::call_soon(Callback fn, Value a, Value b) {
-  ready_.push_back(Ready{fn, std::move(a), std::move(b), Ref<HandleObj>()});
+  assert((a.is_obj() || a.is_none()) && (b.is_obj() || b.is_none()));
+  ready_.push_back(Ready{fn, a.take_ref(), b.take_ref()});
 }
 
 Ref<HandleObj> EventLoop::call_at(int64_t when_ns, Callback fn, Value a, Value b) {
@@ -122,7 +124,10 @@ void EventLoop::run_once() {
   int64_t end = now();
   timers_.pop_due(end, [this](TimerQueue::Entry e) {
     if (e.obj->okind == ObjKind::Handle) call_handle_soon(Ref<HandleObj>(static_cast<HandleObj*>(e.obj.get())));
-    else ready_.push_back(Ready{sleep_timer_fired, Value(e.obj.get()), Value::integer(e.token), Ref<HandleObj>()});
+    else {
+      static_cast<TaskObj*>(e.obj.get())->fire_queued = true;
+      ready_.push_back(Ready{sleep_timer_fired, std::move(e.obj), Ref<Object>()});
+    }
   });
 
   // Only what was ready when the iteration began runs now.
@@ -130,18 +135,27 @@ void EventLoop::run_once() {
   for (size_t i = 0; i < ntodo; ++i) {
     Ready r = std::move(ready_.front());
     ready_.pop_front();
-    if (r.handle && r.handle->cancelled) continue;
+    if (r.fn == run_handle && r.a.as<HandleObj>()->cancelled) continue;
     ++callbacks_run_;
+    Value a = Value::adopt(r.a.release()), b = Value::adopt(r.b.release());
     if (!debug_) {
-      r.fn(interp_, r.a, r.b);
+      r.fn(interp_, a, b);
       continue;
     }
     // Debug mode: report callbacks that held the loop for 0.1 s or more.
     int64_t t0 = now();
-    r.fn(interp_, r.a, r.b);
+    r.fn(interp_, a, b);
     int64_t dt = now() - t0;
-    if (dt >= 100'000'000) interp_.report_slow_callback(r.fn, r.a, dt);
+    if (dt >= 100'000'000) {
+      if (r.fn == run_handle) interp_.report_slow_callback(a.as<HandleObj>()->fn, a.as<HandleObj>()->a, dt);
+      else interp_.report_slow_callback(r.fn, a, dt);
+    }
   }
+}
+
+void EventLoop::run_handle(Interp& in, const Value& handle, const Value&) {
+  HandleObj* h = handle.as<HandleObj>();
+  h->fn(in, h->a, h->b);
 }
 
 bool EventLoop::run_forever() {

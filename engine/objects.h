@@ -184,7 +184,14 @@ struct HandleObj : Object {
 
 struct DoneCallback {
   Callback fn = nullptr;  // called as fn(interp, ctx, future)
-  Value ctx;
+  Ref<Object> ctx;        // an object or None (a user callback that is not an object comes boxed)
+};
+
+// A Value that is not an object, carried where only objects fit (a
+// done-callback's context).
+struct BoxObj : Object {
+  Value v;
+  explicit BoxObj(Value x) : Object(ObjKind::Misc), v(std::move(x)) {}
 };
 
 // A future's done-callbacks, in the order they were added. Nearly every
@@ -281,6 +288,10 @@ struct TaskObj : FutureObj {
   Ref<FutureObj> fut_waiter;
   uint64_t serial = 0;       // creation order
   uint32_t registry_index = 0;  // position in the interpreter's task list
+  // The timer came due and its callback waits in the ready queue; the
+  // task resuming before it runs cancels it there (sleep's h.cancel()).
+  bool fire_queued = false;
+  bool fire_cancelled = false;
   TaskObj() : FutureObj(ObjKind::Task) {}
   ~TaskObj() override;
   std::string name() const;

@@ -31,17 +31,16 @@ void task_wakeup(Interp& in, const Value& task, const Value& future) {
 // The sleep future's done-callback (Task.__wakeup) for each way it ends.
 void sleep_wakeup(Interp& in, const Value& task, const Value&) { task_step(in, task, Value()); }
 
-void sleep_wakeup_cancelled(Interp& in, const Value& task, const Value& msg) {
-  Value exc = msg.is_none() ? in.make_exception_args(in.builtins().CancelledError, {})
-                            : in.make_exception_args(in.builtins().CancelledError, {msg});
-  task_step(in, task, exc);
-}
+void sleep_wakeup_cancelled(Interp& in, const Value& task, const Value& exc) { task_step(in, task, exc); }
 
-// sleep's future.cancel(msg).
+// sleep's future.cancel(msg). The CancelledError future.result() will raise
+// is made now: the message is fixed from here on.
 bool cancel_sleep(Interp& in, TaskObj* t, const Value& msg) {
   if (t->sleep != TaskObj::Sleep::Pending) return false;
   t->sleep = TaskObj::Sleep::Cancelled;
-  in.loop().call_soon(sleep_wakeup_cancelled, Value(t), msg);
+  Value exc = msg.is_none() ? in.make_exception_args(in.builtins().CancelledError, {})
+                            : in.make_exception_args(in.builtins().CancelledError, {msg});
+  in.loop().call_soon(sleep_wakeup_cancelled, Value(t), exc);
   return true;
 }
 
@@ -114,9 +113,14 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
 }  // namespace
 
 // sleep()'s TimerHandle ran: futures._set_result_unless_cancelled.
-void sleep_timer_fired(Interp& in, const Value& task, const Value& token) {
+void sleep_timer_fired(Interp& in, const Value& task, const Value&) {
   TaskObj* t = task.as<TaskObj>();
-  if (t->sleep != TaskObj::Sleep::Pending || t->timer_token != uint32_t(token.as_int())) return;
+  t->fire_queued = false;
+  if (t->fire_cancelled) {
+    t->fire_cancelled = false;
+    return;
+  }
+  if (t->sleep != TaskObj::Sleep::Pending) return;
   if (in.tracer()) in.trace(TraceKind::TimerFired, t, 0, "sleep timer");
   t->sleep = TaskObj::Sleep::Done;
   in.loop().call_soon(sleep_wakeup, task);

@@ -864,6 +864,22 @@ bool Interp::iter_next(const Value& itv, Value& out) {
   return false;
 }
 
+std::vector<Value> Interp::take_vector(const Value& v) {
+  if (v.is_obj() && v.obj()->refs == 1) {
+    std::vector<Value>* items = nullptr;
+    if (v.is(ObjKind::List)) items = &v.as<ListObj>()->items;
+    else if (v.is(ObjKind::Tuple)) items = &v.as<TupleObj>()->items;
+    else if (v.is(ObjKind::Iterator) && v.as<IteratorObj>()->ikind == IteratorObj::Kind::Seq && v.as<IteratorObj>()->pos == 0)
+      items = &v.as<IteratorObj>()->items;
+    if (items) {
+      std::vector<Value> out = std::move(*items);
+      items->clear();
+      return out;
+    }
+  }
+  return to_vector(v);
+}
+
 std::vector<Value> Interp::to_vector(const Value& v) {
   if (v.is(ObjKind::List)) return v.as<ListObj>()->items;
   // A guard, not a Python rule: a list this long would take the machine's memory.

@@ -66,6 +66,8 @@ class Ref {
   explicit operator bool() const { return p_ != nullptr; }
   bool operator==(const Ref& o) const { return p_ == o.p_; }
   void reset() { decref(p_); p_ = nullptr; }
+  T* release() { T* p = p_; p_ = nullptr; return p; }  // the caller takes the reference
+  static Ref adopt(T* p) { Ref r; r.p_ = p; return r; }  // takes over a reference the caller owns
 
  private:
   T* p_ = nullptr;
@@ -81,6 +83,8 @@ class Value {
   static Value boolean(bool b) { Value v; v.kind_ = VKind::Bool; v.i_ = b; return v; }
   static Value integer(int64_t i) { Value v; v.kind_ = VKind::Int; v.i_ = i; return v; }
   static Value flt(double f) { Value v; v.kind_ = VKind::Float; v.f_ = f; return v; }
+  // Takes over a reference the caller owns (Ref::release()); null is None.
+  static Value adopt(Object* o) { Value v; if (o) { v.kind_ = VKind::Obj; v.o_ = o; } return v; }
   Value(Object* o) : kind_(o ? VKind::Obj : VKind::None), o_(o) { incref(o); }  // NOLINT
   template <class T>
   Value(const Ref<T>& r) : Value(static_cast<Object*>(r.get())) {}  // NOLINT
@@ -113,6 +117,14 @@ class Value {
   bool is_bigint() const { return kind_ == VKind::Obj && o_->okind == ObjKind::BigInt; }
   bool is_integer() const { return is_intlike() || is_bigint(); }
   bool is_number() const { return is_intlike() || kind_ == VKind::Float || is_bigint(); }
+
+  // Hands over the object reference (leaving None); only for values that
+  // are an object or None, which callers check.
+  Ref<Object> take_ref() {
+    if (kind_ != VKind::Obj) return Ref<Object>();
+    kind_ = VKind::None;
+    return Ref<Object>::adopt(o_);
+  }
 
   bool as_bool() const { return i_ != 0; }
   int64_t as_int() const { return i_; }
