@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engine/objects.h"
-#include "engine/ring_queue.h"
+#include "engine/block_queue.h"
 #include "engine/timer_queue.h"
 
 struct event_base;
@@ -102,7 +102,7 @@ class EventLoop {
   static void run_handle(Interp& in, const Value& handle, const Value&);
 
  private:
-  RingQueue<Ready> ready_;
+  BlockQueue<Ready> ready_;
   TimerQueue timers_;
   bool stopping_ = false;
   bool limit_hit_ = false;

@@ -126,7 +126,8 @@ struct Frame {
   const CodeObject* code;
   Frame* parent = nullptr;  // the frame awaiting this one
   int pc = 0;
-  uint32_t depth = 0;      // frames below this one in the await chain
+  uint32_t depth : 31 = 0;      // frames below this one in the await chain
+  uint32_t suspended : 1 = 0;  // waiting at the instruction at pc
   // try blocks and the exceptions being handled (for bare raise and
   // __context__): allocated the first time a frame enters a try, so that
   // the frames of simple coroutines stay small.
@@ -143,7 +144,6 @@ struct Frame {
   bool has_handled() const { return exc_state && !exc_state->handled.empty(); }
   Ref<Object> awaiting;  // the future, coroutine or __anext__ this frame waits on
   Value* slots;          // code->nslots() locals, from the object pool
-  bool suspended = false;  // waiting at the instruction at pc
   explicit Frame(const CodeObject* c);
   ~Frame();
   Frame(const Frame&) = delete;

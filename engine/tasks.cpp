@@ -278,6 +278,7 @@ void gather_done(Interp& in, const Value& state_value, const Value& fut_value) {
   }
   if (st->nfinished == st->nfuts) {
     std::vector<Value> results;
+    results.reserve(outer->children.size());
     for (auto& child_value : outer->children) {
       FutureObj* child = child_value.as<FutureObj>();
       if (child->state == FutureObj::State::Cancelled) {
@@ -309,18 +310,23 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
   Ref<GatherState> st(new GatherState());
   st->outer = Value(outer);
   st->return_exceptions = return_exceptions;
-  // ensure_future each argument; the same awaitable twice is one child.
-  // An argument given twice is one child (arg_to_fut in CPython). Repeats
+  // ensure_future each argument; an argument given twice is one child
+  // (arg_to_fut in CPython). Repeats
   // are rare, so they are spotted with a mark instead of a map.
   static thread_local uint32_t gather_calls = 0;
   uint32_t mark = ++gather_calls;
-  std::vector<Value> children;
-  children.reserve(awaitables.size());
-  for (auto& arg : awaitables) {
+  // Each argument is replaced by its future in place: the children list is
+  // the argument list, not a second copy of it.
+  std::vector<Value>& children = awaitables;
+  // A list grown by doubling: trimmed now, before the tasks exist, so the
+  // copy never coexists with them at the peak.
+  if (children.capacity() > children.size() + children.size() / 8) children.shrink_to_fit();
+  for (size_t i = 0; i < children.size(); ++i) {
+    Value arg = std::move(children[i]);
     Value fut;
     if (arg.is(ObjKind::Coroutine) && arg.as<CoroObj>()->awaited) {
-      for (auto& c : children)
-        if (c.is(ObjKind::Task) && c.as<TaskObj>()->coro.get() == arg.obj()) fut = c;
+      for (size_t j = 0; j < i; ++j)
+        if (children[j].is(ObjKind::Task) && children[j].as<TaskObj>()->coro.get() == arg.obj()) fut = children[j];
     } else if ((arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) && arg.as<FutureObj>()->gather_mark == mark) {
       fut = arg;
     }
@@ -332,7 +338,7 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
       ++st->nfuts;
       future_add_done_callback(fut.as<FutureObj>(), gather_done, Value(st));
     }
-    children.push_back(fut);
+    children[i] = std::move(fut);
   }
   outer->children = std::move(children);
   return Value(outer);
