@@ -31,7 +31,7 @@ struct ArgBuffer {
 
 }  // namespace
 
-Value Interp::eval(const Expr& e, Frame& f) {
+Value Interp::eval_slow(const Expr& e, Frame& f) {
   switch (e.kind) {
     case ExprKind::Const:
       return e.value;
@@ -90,10 +90,30 @@ Value Interp::eval(const Expr& e, Frame& f) {
     case ExprKind::Binary: {
       Value a = eval(*e.kids[0], f);
       Value b = eval(*e.kids[1], f);
+      if (a.is_int() && b.is_int()) {  // the common counter arithmetic, without the general dispatch
+        int64_t r;
+        if (e.binop == BinOp::Add && !__builtin_add_overflow(a.as_int(), b.as_int(), &r)) return Value::integer(r);
+        if (e.binop == BinOp::Sub && !__builtin_sub_overflow(a.as_int(), b.as_int(), &r)) return Value::integer(r);
+      }
       return binary_op(e.binop, a, b);
     }
     case ExprKind::Compare: {
       Value left = eval(*e.kids[0], f);
+      if (e.cmpops.size() == 1 && left.is_int() && e.cmpops[0] <= CmpOp::Ne) {  // i < n: no general dispatch
+        Value right = eval(*e.kids[1], f);
+        if (right.is_int()) {
+          int64_t x = left.as_int(), y = right.as_int();
+          switch (e.cmpops[0]) {
+            case CmpOp::Lt: return Value::boolean(x < y);
+            case CmpOp::Le: return Value::boolean(x <= y);
+            case CmpOp::Gt: return Value::boolean(x > y);
+            case CmpOp::Ge: return Value::boolean(x >= y);
+            case CmpOp::Eq: return Value::boolean(x == y);
+            default: return Value::boolean(x != y);
+          }
+        }
+        return Value::boolean(compare(e.cmpops[0], left, right));
+      }
       for (size_t i = 0; i < e.cmpops.size(); ++i) {
         Value right = eval(*e.kids[i + 1], f);
         if (!compare(e.cmpops[i], left, right)) return Value::boolean(false);
@@ -257,7 +277,7 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
   raise(builtins_->TypeError, "'" + type_of(callee)->name + "' object is not callable");
 }
 
-void Interp::assign(const Expr& target, Value v, Frame& f) {
+void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
   switch (target.kind) {
     case ExprKind::Name:
       f.slots[size_t(target.slot)] = std::move(v);

@@ -13,6 +13,11 @@ thread_local Interp* g_current = nullptr;
 constexpr int kMaxSyncDepth = 990;  // CPython's recursion limit is 1000 frames, a few used by asyncio itself
 
 int64_t seconds_to_ns(Interp& in, const Value& v, const char* what) {
+  if (v.is_int()) {  // sleep(0), sleep(1): exact, no float rounding
+    int64_t s = v.as_int();
+    if (s > 9'200'000'000) return INT64_MAX / 4;
+    return s < -9'200'000'000 ? -1 : s * 1'000'000'000;
+  }
   if (!v.is_number())
     in.raise(in.builtins().TypeError, std::string("'") + in.type_of(v)->name + "' object cannot be interpreted as " + what);
   double d = v.as_double();
@@ -262,15 +267,15 @@ void Interp::report_never_awaited(CoroObj* c) {
 
 // ---- the instruction loop -----------------------------------------------------------------------
 
-namespace {
-
 // Stores the value an awaiting instruction produced and moves past it.
-void complete(Interp& in, Frame& f, Value v, void (Interp::*assign)(const Expr&, Value, Frame&)) {
+void Interp::complete(Frame& f, Value v) {
   const Instr& ins = f.code->code[size_t(f.pc)];
   f.suspended = false;
-  if (ins.target) (in.*assign)(*ins.target, std::move(v), f);
+  if (ins.target) assign(*ins.target, std::move(v), f);
   ++f.pc;
 }
+
+namespace {
 
 // sleep()'s `finally: h.cancel()`: the task resumes, its timer (if still
 // queued) is dead from now on.
@@ -320,7 +325,7 @@ CoroObj* Interp::awaited_coroutine(const Frame& parent) {
   return parent.awaiting.as<CoroObj>();
 }
 
-Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
+Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   current_task_ = t;
   ++steps_;
   busy_ = 0;
@@ -337,7 +342,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value exc, Value& out) {
       Ref<Object> awaited = std::move(f->awaiting);
       try {
         Value v = awaited.is_none() ? Value() : future_result(awaited.as<FutureObj>());
-        complete(*this, *f, std::move(v), &Interp::assign);
+        complete(*f, std::move(v));
       } catch (PyException& ex) {
         exc = std::move(ex.exc);
         raising = true;
@@ -551,7 +556,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           f->awaiting.reset();
           // An async generator that ends makes its __anext__ raise StopAsyncIteration.
           if (generator) raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
-          complete(*this, *f, std::move(v), &Interp::assign);
+          complete(*f, std::move(v));
           break;
         }
         case Op::Yield: {
@@ -564,7 +569,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           f->parent = nullptr;
           f = parent;
           f->awaiting.reset();
-          complete(*this, *f, std::move(v), &Interp::assign);
+          complete(*f, std::move(v));
           break;
         }
         case Op::Jump:
@@ -578,6 +583,13 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           ++f->pc;
           break;
         case Op::ForNext: {
+          auto* it = f->slots[size_t(ins.a)].as<IteratorObj>();
+          if (it->ikind == IteratorObj::Kind::Range && (it->step > 0 ? it->cur < it->stop : it->cur > it->stop)) {
+            assign(*ins.target, Value::integer(it->cur), *f);  // for i in range(n): the common loop, inline
+            it->cur += it->step;
+            ++f->pc;
+            break;
+          }
           Value item;
           if (iter_next(f->slots[size_t(ins.a)], item)) {
             assign(*ins.target, std::move(item), *f);

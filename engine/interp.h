@@ -85,7 +85,16 @@ class Interp {
   // Calls and evaluation
   Value call(const Value& callee, CallArgs& args, const Expr* site = nullptr);
   Value call0(const Value& callee, std::vector<Value> args);
-  Value eval(const Expr& e, Frame& f);
+  // The hot cases (constants, locals) inline; the rest in eval.cpp.
+  Value eval(const Expr& e, Frame& f) {
+    if (e.kind == ExprKind::Const) return e.value;
+    if (e.kind == ExprKind::Name && e.scope == Scope::Local) {
+      const Value& v = f.slots[size_t(e.slot)];
+      if (!v.is_unbound()) return v;
+    }
+    return eval_slow(e, f);
+  }
+  Value eval_slow(const Expr& e, Frame& f);
   Value get_attr(const Value& obj, const std::string& name);
   Value call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site);
   void set_attr(const Value& obj, const std::string& name, Value v);
@@ -149,7 +158,7 @@ class Interp {
 
   // The VM entry for one task step: send(None) when exc is None, else throw(exc).
   enum class StepOutcome { Yield0, YieldFuture, YieldSleep, Returned, Raised };
-  StepOutcome run_task(TaskObj* t, Value exc, Value& out);
+  StepOutcome run_task(TaskObj* t, Value& exc, Value& out);  // exc: None, or thrown in (consumed)
 
  private:
   friend struct TaskSteps;
@@ -160,7 +169,12 @@ class Interp {
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
   static CoroObj* awaited_coroutine(const Frame& parent);
   void add_traceback(Value& exc, const Frame& f);
-  void assign(const Expr& target, Value v, Frame& f);
+  void assign(const Expr& target, Value v, Frame& f) {
+    if (target.kind == ExprKind::Name) f.slots[size_t(target.slot)] = std::move(v);
+    else assign_slow(target, std::move(v), f);
+  }
+  void assign_slow(const Expr& target, Value v, Frame& f);
+  void complete(Frame& f, Value v);  // an awaiting instruction's value: store it, move past
   Value eval_call(const Expr& e, Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);

@@ -89,9 +89,10 @@ class Value {
   template <class T>
   Value(const Ref<T>& r) : Value(static_cast<Object*>(r.get())) {}  // NOLINT
 
-  Value(const Value& v) : kind_(v.kind_), i_(v.i_) { if (kind_ == VKind::Obj) incref(o_); }
+  // Copies and destruction run everywhere; they are forced inline.
+  [[gnu::always_inline]] Value(const Value& v) : kind_(v.kind_), i_(v.i_) { if (kind_ == VKind::Obj) incref(o_); }
   Value(Value&& v) noexcept : kind_(v.kind_), i_(v.i_) { v.kind_ = VKind::None; }
-  ~Value() { if (kind_ == VKind::Obj) decref(o_); }
+  [[gnu::always_inline]] ~Value() { if (kind_ == VKind::Obj) decref(o_); }
   Value& operator=(const Value& v) {
     if (v.kind_ == VKind::Obj) incref(v.o_);
     release();
