@@ -1420,6 +1420,7 @@ class Compiler {
 }  // namespace
 
 extern const char* const kAsyncioPrelude;
+extern const std::string_view kAsyncioPreludePacked;  // its tree, packed at build time
 
 std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
   auto prog = std::make_unique<Program>();
@@ -1427,7 +1428,7 @@ std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> sour
   prog->prelude_source = std::make_shared<const SourceFile>("<corun asyncio prelude>", kAsyncioPrelude);
   Compiler c(*prog, *source);
   try {
-    YNode prelude = load_yaml(*prog->prelude_source);
+    YNode prelude = unpack_yaml(kAsyncioPreludePacked);
     c.compile_prelude(prelude);
   } catch (ScenarioError& e) {
     // A bug in corun, not in the scenario: say where in the prelude.

@@ -1,6 +1,7 @@
 #include "engine/yaml_doc.h"
 
 #include <map>
+#include <stdexcept>
 #include <sstream>
 
 #include <yaml-cpp/eventhandler.h>
@@ -181,6 +182,100 @@ YNode load_yaml(const SourceFile& file) {
   if (!builder.errors.empty()) throw ScenarioError(std::move(builder.errors));
   if (builder.documents.empty()) throw ScenarioError(SourcePos{1, 1}, "the scenario is empty", "a scenario needs at least `coroutines:` with a `main`");
   return std::move(builder.documents[0]);
+}
+
+// ---- packed trees ------------------------------------------------------------------------
+// One node: a kind letter (N S Q M), line and column, its tag and value as
+// length-prefixed bytes, then for collections the count of children, which
+// follow (maps: key, value, key, value...).
+
+namespace {
+
+void pack_into(const YNode& n, std::string& out) {
+  static const char kKinds[] = {'N', 'S', 'Q', 'M'};
+  out += kKinds[int(n.kind)];
+  out += std::to_string(n.pos.line) + ' ' + std::to_string(n.pos.col) + ' ';
+  out += std::to_string(n.tag.size()) + ' ' + n.tag + std::to_string(n.value.size()) + ' ' + n.value;
+  switch (n.kind) {
+    case YNode::Kind::Null:
+    case YNode::Kind::Scalar:
+      break;
+    case YNode::Kind::Seq:
+      out += std::to_string(n.items.size()) + ' ';
+      for (auto& item : n.items) pack_into(item, out);
+      break;
+    case YNode::Kind::Map:
+      out += std::to_string(n.pairs.size()) + ' ';
+      for (auto& [k, v] : n.pairs) {
+        pack_into(k, out);
+        pack_into(v, out);
+      }
+      break;
+  }
+}
+
+struct Unpacker {
+  std::string_view in;
+  size_t at = 0;
+  [[noreturn]] void fail() const { throw std::runtime_error("corrupt packed YAML at byte " + std::to_string(at)); }
+  size_t number() {
+    size_t n = 0;
+    bool any = false;
+    while (at < in.size() && in[at] >= '0' && in[at] <= '9') n = n * 10 + size_t(in[at++] - '0'), any = true;
+    if (!any || at >= in.size() || in[at] != ' ') fail();
+    ++at;
+    return n;
+  }
+  std::string bytes() {
+    size_t n = number();
+    if (in.size() - at < n) fail();
+    std::string s(in.substr(at, n));
+    at += n;
+    return s;
+  }
+  YNode node() {
+    if (at >= in.size()) fail();
+    YNode n;
+    switch (in[at++]) {
+      case 'N': n.kind = YNode::Kind::Null; break;
+      case 'S': n.kind = YNode::Kind::Scalar; break;
+      case 'Q': n.kind = YNode::Kind::Seq; break;
+      case 'M': n.kind = YNode::Kind::Map; break;
+      default: fail();
+    }
+    n.pos.line = int(number());
+    n.pos.col = int(number());
+    n.tag = bytes();
+    n.value = bytes();
+    if (n.kind == YNode::Kind::Seq) {
+      size_t count = number();
+      n.items.reserve(count);
+      for (size_t i = 0; i < count; ++i) n.items.push_back(node());
+    } else if (n.kind == YNode::Kind::Map) {
+      size_t count = number();
+      n.pairs.reserve(count);
+      for (size_t i = 0; i < count; ++i) {
+        YNode k = node();
+        n.pairs.emplace_back(std::move(k), node());
+      }
+    }
+    return n;
+  }
+};
+
+}  // namespace
+
+std::string pack_yaml(const YNode& node) {
+  std::string out;
+  pack_into(node, out);
+  return out;
+}
+
+YNode unpack_yaml(std::string_view packed) {
+  Unpacker u{packed};
+  YNode n = u.node();
+  if (u.at != packed.size()) u.fail();
+  return n;
 }
 
 }  // namespace corun

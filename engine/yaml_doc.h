@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,5 +37,11 @@ struct YNode {
 // Parses exactly one YAML document. Throws ScenarioError (malformed YAML,
 // duplicate keys, several documents, too deep nesting).
 YNode load_yaml(const SourceFile& file);
+
+// A tree as compact text and back, positions included. corun's asyncio
+// prelude is packed at build time: yaml-cpp's scanner took most of every
+// run's start-up time on it.
+std::string pack_yaml(const YNode& node);
+YNode unpack_yaml(std::string_view packed);
 
 }  // namespace corun

@@ -1,0 +1,43 @@
+// Build-time tool: parses a YAML file once and writes a C++ source that
+// embeds its tree packed (engine/yaml_doc.h, pack_yaml), so the binary loads
+// it without running yaml-cpp's scanner at every start.
+//
+//   pack_yaml INPUT.yaml OUTPUT.cpp SYMBOL
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "engine/yaml_doc.h"
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::cerr << "usage: pack_yaml INPUT.yaml OUTPUT.cpp SYMBOL\n";
+    return 2;
+  }
+  std::ifstream in(argv[1], std::ios::binary);
+  if (!in) {
+    std::cerr << "pack_yaml: cannot read " << argv[1] << "\n";
+    return 1;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string packed;
+  try {
+    corun::SourceFile file(argv[1], text.str());
+    packed = corun::pack_yaml(corun::load_yaml(file));
+  } catch (const corun::ScenarioError& e) {
+    std::cerr << argv[1] << ": invalid YAML\n";
+    return 1;
+  }
+  const std::string delim = "corun_packed";
+  if (packed.find(")" + delim + "\"") != std::string::npos) {
+    std::cerr << "pack_yaml: the packed text contains the raw-string delimiter\n";
+    return 1;
+  }
+  std::ofstream out(argv[2], std::ios::binary);
+  out << "// Generated from " << argv[1] << " by engine/tools/pack_yaml.cpp; do not edit.\n"
+      << "#include <string_view>\nnamespace corun {\nextern const std::string_view " << argv[3] << ";\n"
+      << "const std::string_view " << argv[3] << "(R\"" << delim << "(" << packed << ")" << delim << "\", "
+      << packed.size() << ");\n}  // namespace corun\n";
+  return out ? 0 : 1;
+}

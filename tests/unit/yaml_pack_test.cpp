@@ -1,0 +1,52 @@
+// The packed form of a YAML tree (how the asyncio prelude is embedded) must
+// give back exactly the tree yaml-cpp built: kinds, tags, text, positions.
+#include <gtest/gtest.h>
+
+#include "engine/yaml_doc.h"
+
+namespace corun {
+extern const char* const kAsyncioPrelude;
+extern const std::string_view kAsyncioPreludePacked;
+
+namespace {
+
+void expect_same(const YNode& a, const YNode& b, const std::string& path) {
+  ASSERT_EQ(int(a.kind), int(b.kind)) << path;
+  EXPECT_EQ(a.pos.line, b.pos.line) << path;
+  EXPECT_EQ(a.pos.col, b.pos.col) << path;
+  EXPECT_EQ(a.tag, b.tag) << path;
+  EXPECT_EQ(a.value, b.value) << path;
+  ASSERT_EQ(a.items.size(), b.items.size()) << path;
+  for (size_t i = 0; i < a.items.size(); ++i) expect_same(a.items[i], b.items[i], path + "[" + std::to_string(i) + "]");
+  ASSERT_EQ(a.pairs.size(), b.pairs.size()) << path;
+  for (size_t i = 0; i < a.pairs.size(); ++i) {
+    expect_same(a.pairs[i].first, b.pairs[i].first, path + ".key" + std::to_string(i));
+    expect_same(a.pairs[i].second, b.pairs[i].second, path + "." + a.pairs[i].first.value);
+  }
+}
+
+TEST(YamlPack, RoundTripsEveryKindOfNode) {
+  SourceFile file("t.yaml",
+                  "name: \"quoted {x}\"\n"
+                  "empty:\n"
+                  "list: [1, 'two', !expr \"3 + 4\"]\n"
+                  "block: |\n  line one\n  line 2 with 12 digits 345678901234\n"
+                  "nested:\n  - {a: b}\n  - - deep\n");
+  YNode tree = load_yaml(file);
+  expect_same(tree, unpack_yaml(pack_yaml(tree)), "root");
+}
+
+TEST(YamlPack, TheEmbeddedPreludeIsThePreludeText) {
+  SourceFile file("prelude", kAsyncioPrelude);
+  expect_same(load_yaml(file), unpack_yaml(kAsyncioPreludePacked), "prelude");
+}
+
+TEST(YamlPack, RejectsCorruptInput) {
+  EXPECT_THROW(unpack_yaml("S1 1 1 ?5 ab"), std::runtime_error);
+  EXPECT_NO_THROW(unpack_yaml("S1 1 1 ?2 ab"));  // value shorter than its length
+  EXPECT_THROW(unpack_yaml("X1 1 "), std::runtime_error);
+  EXPECT_THROW(unpack_yaml("N1 1 0 0 trailing"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace corun
