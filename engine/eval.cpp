@@ -31,6 +31,44 @@ struct ArgBuffer {
 
 }  // namespace
 
+// Arithmetic and comparisons are hot in loops: kept out of eval_slow, whose
+// frame is large, with the int cases first.
+Value Interp::eval_binary(const Expr& e, Frame& f) {
+  Value a = eval(*e.kids[0], f);
+  Value b = eval(*e.kids[1], f);
+  if (a.is_int() && b.is_int()) {  // the common counter arithmetic, without the general dispatch
+    int64_t r;
+    if (e.binop == BinOp::Add && !__builtin_add_overflow(a.as_int(), b.as_int(), &r)) return Value::integer(r);
+    if (e.binop == BinOp::Sub && !__builtin_sub_overflow(a.as_int(), b.as_int(), &r)) return Value::integer(r);
+  }
+  return binary_op(e.binop, a, b);
+}
+
+Value Interp::eval_compare(const Expr& e, Frame& f) {
+  Value left = eval(*e.kids[0], f);
+  if (e.cmpops.size() == 1 && left.is_int() && e.cmpops[0] <= CmpOp::Ne) {  // i < n: no general dispatch
+    Value right = eval(*e.kids[1], f);
+    if (right.is_int()) {
+      int64_t x = left.as_int(), y = right.as_int();
+      switch (e.cmpops[0]) {
+        case CmpOp::Lt: return Value::boolean(x < y);
+        case CmpOp::Le: return Value::boolean(x <= y);
+        case CmpOp::Gt: return Value::boolean(x > y);
+        case CmpOp::Ge: return Value::boolean(x >= y);
+        case CmpOp::Eq: return Value::boolean(x == y);
+        default: return Value::boolean(x != y);
+      }
+    }
+    return Value::boolean(compare(e.cmpops[0], left, right));
+  }
+  for (size_t i = 0; i < e.cmpops.size(); ++i) {
+    Value right = eval(*e.kids[i + 1], f);
+    if (!compare(e.cmpops[i], left, right)) return Value::boolean(false);
+    left = std::move(right);
+  }
+  return Value::boolean(true);
+}
+
 Value Interp::eval_slow(const Expr& e, Frame& f) {
   switch (e.kind) {
     case ExprKind::Const:
@@ -87,40 +125,10 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
       if (v.is_intlike()) return Value::integer(~v.as_int());
       raise(builtins_->TypeError, "bad operand type for unary ~: '" + type_of(v)->name + "'");
     }
-    case ExprKind::Binary: {
-      Value a = eval(*e.kids[0], f);
-      Value b = eval(*e.kids[1], f);
-      if (a.is_int() && b.is_int()) {  // the common counter arithmetic, without the general dispatch
-        int64_t r;
-        if (e.binop == BinOp::Add && !__builtin_add_overflow(a.as_int(), b.as_int(), &r)) return Value::integer(r);
-        if (e.binop == BinOp::Sub && !__builtin_sub_overflow(a.as_int(), b.as_int(), &r)) return Value::integer(r);
-      }
-      return binary_op(e.binop, a, b);
-    }
-    case ExprKind::Compare: {
-      Value left = eval(*e.kids[0], f);
-      if (e.cmpops.size() == 1 && left.is_int() && e.cmpops[0] <= CmpOp::Ne) {  // i < n: no general dispatch
-        Value right = eval(*e.kids[1], f);
-        if (right.is_int()) {
-          int64_t x = left.as_int(), y = right.as_int();
-          switch (e.cmpops[0]) {
-            case CmpOp::Lt: return Value::boolean(x < y);
-            case CmpOp::Le: return Value::boolean(x <= y);
-            case CmpOp::Gt: return Value::boolean(x > y);
-            case CmpOp::Ge: return Value::boolean(x >= y);
-            case CmpOp::Eq: return Value::boolean(x == y);
-            default: return Value::boolean(x != y);
-          }
-        }
-        return Value::boolean(compare(e.cmpops[0], left, right));
-      }
-      for (size_t i = 0; i < e.cmpops.size(); ++i) {
-        Value right = eval(*e.kids[i + 1], f);
-        if (!compare(e.cmpops[i], left, right)) return Value::boolean(false);
-        left = std::move(right);
-      }
-      return Value::boolean(true);
-    }
+    case ExprKind::Binary:
+      return eval_binary(e, f);
+    case ExprKind::Compare:
+      return eval_compare(e, f);
     case ExprKind::BoolOp: {
       Value v;
       for (auto& k : e.kids) {

@@ -267,14 +267,6 @@ void Interp::report_never_awaited(CoroObj* c) {
 
 // ---- the instruction loop -----------------------------------------------------------------------
 
-// Stores the value an awaiting instruction produced and moves past it.
-void Interp::complete(Frame& f, Value v) {
-  const Instr& ins = f.code->code[size_t(f.pc)];
-  f.suspended = false;
-  if (ins.target) assign(*ins.target, std::move(v), f);
-  ++f.pc;
-}
-
 namespace {
 
 // sleep()'s `finally: h.cancel()`: the task resumes, its timer (if still
@@ -337,7 +329,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   Exit e;
   if (f->suspended) {
     // Resume at the await: throw the exception there, or deliver the result.
-    cancel_sleep_timer(*this, t);
+    if (t->sleep != TaskObj::Sleep::None || t->timer_live || t->fire_queued) cancel_sleep_timer(*this, t);
     if (!raising) {
       Ref<Object> awaited = std::move(f->awaiting);
       try {
@@ -514,8 +506,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           Value msg = ins.e2 ? eval(*ins.e2, *f) : Value();
           if (!target.is(ObjKind::Task) && !target.is(ObjKind::Future))
             raise(builtins_->AttributeError, "'" + type_of(target)->name + "' object has no attribute 'cancel'");
-          bool r = future_cancel_any(target.as<FutureObj>(), msg);
-          if (ins.target) assign(*ins.target, Value::boolean(r), *f);
+          Value accepted = Value::boolean(future_cancel_any(target.as<FutureObj>(), msg));
+          if (ins.target) assign(*ins.target, std::move(accepted), *f);
           ++f->pc;
           break;
         }

@@ -86,15 +86,18 @@ class Interp {
   Value call(const Value& callee, CallArgs& args, const Expr* site = nullptr);
   Value call0(const Value& callee, std::vector<Value> args);
   // The hot cases (constants, locals) inline; the rest in eval.cpp.
-  Value eval(const Expr& e, Frame& f) {
+  [[gnu::always_inline]] Value eval(const Expr& e, Frame& f) {
     if (e.kind == ExprKind::Const) return e.value;
     if (e.kind == ExprKind::Name && e.scope == Scope::Local) {
       const Value& v = f.slots[size_t(e.slot)];
       if (!v.is_unbound()) return v;
     }
+    if (e.kind == ExprKind::Binary) return eval_binary(e, f);
     return eval_slow(e, f);
   }
   Value eval_slow(const Expr& e, Frame& f);
+  Value eval_binary(const Expr& e, Frame& f);
+  Value eval_compare(const Expr& e, Frame& f);
   Value get_attr(const Value& obj, const std::string& name);
   Value call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site);
   void set_attr(const Value& obj, const std::string& name, Value v);
@@ -169,12 +172,18 @@ class Interp {
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
   static CoroObj* awaited_coroutine(const Frame& parent);
   void add_traceback(Value& exc, const Frame& f);
-  void assign(const Expr& target, Value v, Frame& f) {
+  [[gnu::always_inline]] void assign(const Expr& target, Value v, Frame& f) {
     if (target.kind == ExprKind::Name) f.slots[size_t(target.slot)] = std::move(v);
     else assign_slow(target, std::move(v), f);
   }
   void assign_slow(const Expr& target, Value v, Frame& f);
-  void complete(Frame& f, Value v);  // an awaiting instruction's value: store it, move past
+  // An awaiting instruction's value: store it, move past.
+  void complete(Frame& f, Value v) {
+    const Instr& ins = f.code->code[size_t(f.pc)];
+    f.suspended = false;
+    if (ins.target) assign(*ins.target, std::move(v), f);
+    ++f.pc;
+  }
   Value eval_call(const Expr& e, Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);
