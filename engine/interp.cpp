@@ -566,6 +566,17 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
         }
         case Op::Jump:
           f->pc = ins.a;
+          // The back edge of a for loop: step the loop now rather than
+          // through another dispatch.
+          if (f->code->code[size_t(f->pc)].op == Op::ForNext) {
+            const Instr& next = f->code->code[size_t(f->pc)];
+            auto* it = f->slots[size_t(next.a)].as<IteratorObj>();
+            if (it->ikind == IteratorObj::Kind::Range && (it->step > 0 ? it->cur < it->stop : it->cur > it->stop)) {
+              assign(*next.target, Value::integer(it->cur), *f);
+              it->cur += it->step;
+              ++f->pc;
+            }
+          }
           break;
         case Op::JumpIfFalse:
           f->pc = truthy(eval(*ins.e, *f)) ? f->pc + 1 : ins.a;

@@ -14,7 +14,6 @@ namespace {
 
 void task_step(Interp& in, const Value& task, const Value& exc);
 
-void task_step_cb(Interp& in, const Value& task, const Value& exc) { task_step(in, task, exc); }
 
 // Task.__wakeup(future)
 void task_wakeup(Interp& in, const Value& task, const Value& future) {
@@ -52,7 +51,7 @@ bool is_cancelled_error(Interp& in, const Value& exc) {
 void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
   TaskObj* t = task_value.as<TaskObj>();
   if (t->done()) return;  // CPython raises InvalidStateError here; it cannot happen through corun's paths
-  Value exc = exc_in;
+  Value exc = exc_in;  // None on the hot path: no reference to count
   if (t->must_cancel) {
     if (!is_cancelled_error(in, exc)) exc = in.make_cancelled_error(t);
     t->must_cancel = false;
@@ -87,7 +86,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       break;
     case Interp::StepOutcome::Yield0:
       if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, "yield");
-      in.loop().call_soon(task_step_cb, task_value);
+      in.loop().call_soon(task_step, task_value);
       break;
     case Interp::StepOutcome::YieldSleep:  // traced by the sleep, which knows its deadline
       if (t->must_cancel && cancel_sleep(in, t, t->cancel_message())) t->must_cancel = false;
@@ -95,7 +94,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
     case Interp::StepOutcome::YieldFuture: {
       FutureObj* f = result.as<FutureObj>();
       if (f == t) {
-        in.loop().call_soon(task_step_cb, task_value,
+        in.loop().call_soon(task_step, task_value,
                             in.make_exception(in.builtins().RuntimeError, "Task cannot await on itself: " + in.repr(task_value)));
         break;
       }
@@ -130,7 +129,7 @@ void sleep_timer_fired(Interp& in, const Value& task, const Value&) {
 // in debug mode (CPython adds where each future was created).
 void Interp::report_slow_callback(Callback fn, const Value& a, int64_t ns) {
   std::string what;
-  if ((fn == task_step_cb || fn == task_wakeup || fn == sleep_wakeup || fn == sleep_wakeup_cancelled) && a.is(ObjKind::Task)) {
+  if ((fn == task_step || fn == task_wakeup || fn == sleep_wakeup || fn == sleep_wakeup_cancelled) && a.is(ObjKind::Task)) {
     const TaskObj* t = a.as<TaskObj>();
     what = repr(a);
     if (!t->fut_waiter.is_none()) what.insert(what.size() - 1, " wait_for=" + repr(Value(t->fut_waiter.get())));
@@ -156,7 +155,7 @@ Ref<TaskObj> Interp::create_task(Value coro, Value name) {
   if (!name.is_none()) t->set_name(str(name));
   t->coro = Ref<CoroObj>(c);
   t->top = &c->frame;
-  loop_->call_soon(task_step_cb, Value(t));
+  loop_->call_soon(task_step, Value(t));
   if (tracer()) {
     int line = c->created_at.line;
     trace(TraceKind::TaskCreated, t.get(), line, describe_call(c), current_task_ ? current_task_->serial : 0);
