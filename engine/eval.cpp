@@ -36,10 +36,23 @@ struct ArgBuffer {
 Value Interp::eval_binary(const Expr& e, Frame& f) {
   Value a = eval(*e.kids[0], f);
   Value b = eval(*e.kids[1], f);
-  if (a.is_int() && b.is_int()) {  // the common counter arithmetic, without the general dispatch
-    int64_t r;
-    if (e.binop == BinOp::Add && !__builtin_add_overflow(a.as_int(), b.as_int(), &r)) return Value::integer(r);
-    if (e.binop == BinOp::Sub && !__builtin_sub_overflow(a.as_int(), b.as_int(), &r)) return Value::integer(r);
+  if (a.is_int() && b.is_int()) {  // int arithmetic without the general dispatch (which handles the rest)
+    int64_t x = a.as_int(), y = b.as_int(), r;
+    switch (e.binop) {
+      case BinOp::Add: if (!__builtin_add_overflow(x, y, &r)) return Value::integer(r); break;
+      case BinOp::Sub: if (!__builtin_sub_overflow(x, y, &r)) return Value::integer(r); break;
+      case BinOp::Mul: if (!__builtin_mul_overflow(x, y, &r)) return Value::integer(r); break;
+      case BinOp::Mod:
+        if (y > 0) {
+          int64_t m = x % y;
+          return Value::integer(m < 0 ? m + y : m);
+        }
+        break;
+      case BinOp::Div:
+        if (y != 0) return Value::flt(double(x) / double(y));
+        break;
+      default: break;
+    }
   }
   return binary_op(e.binop, a, b);
 }
