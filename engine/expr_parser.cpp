@@ -381,8 +381,16 @@ class Parser {
 
   // ---- Grammar --------------------------------------------------------------------
 
-  bool is_op(const char* op) const { return tok_.type == Tok::Op && tok_.text == op; }
-  bool is_kw(const char* kw) const { return tok_.type == Tok::Name && tok_.text == kw; }
+  // The parser asks these at every precedence level of every token: a
+  // literal's length is known, so no strlen and no general compare.
+  template <size_t N>
+  bool is_op(const char (&op)[N]) const { return tok_.type == Tok::Op && text_is(op); }
+  template <size_t N>
+  bool is_kw(const char (&kw)[N]) const { return tok_.type == Tok::Name && text_is(kw); }
+  bool is_op(std::string_view op) const { return tok_.type == Tok::Op && tok_.text == op; }
+  bool is_kw(std::string_view kw) const { return tok_.type == Tok::Name && tok_.text == kw; }
+  template <size_t N>
+  bool text_is(const char (&s)[N]) const { return tok_.text.size() == N - 1 && std::memcmp(tok_.text.data(), s, N - 1) == 0; }
   void expect_op(const char* op) {
     if (!is_op(op)) fail(tok_.offset, std::string("expected '") + op + "'" + found());
     advance();
@@ -403,12 +411,12 @@ class Parser {
 
   ExprPtr make(ExprKind k, int offset) { return std::make_unique<Expr>(k, pos_at(offset)); }
 
-  static bool is_reserved(const std::string& w) {
-    static const char* kws[] = {"and", "or", "not", "if", "else", "for", "in", "is", "lambda", "await",
-                                "async", "yield", "def", "class", "return", "import", "from", "while",
-                                "with", "try", "except", "finally", "raise", "pass", "break", "continue",
-                                "global", "nonlocal", "del", "assert", "elif", "as", nullptr};
-    for (const char** k = kws; *k; ++k) if (w == *k) return true;
+  static bool is_reserved(std::string_view w) {
+    static constexpr std::string_view kws[] = {"and", "or", "not", "if", "else", "for", "in", "is", "lambda", "await",
+                                               "async", "yield", "def", "class", "return", "import", "from", "while",
+                                               "with", "try", "except", "finally", "raise", "pass", "break", "continue",
+                                               "global", "nonlocal", "del", "assert", "elif", "as"};
+    for (std::string_view k : kws) if (w == k) return true;
     return false;
   }
 

@@ -27,7 +27,7 @@ struct YNode {
   bool is_plain() const { return kind == Kind::Scalar && tag == "?"; }
   bool is_quoted() const { return kind == Kind::Scalar && tag == "!"; }
   bool is_expr_tag() const { return kind == Kind::Scalar && tag == "!expr"; }
-  const YNode* get(const std::string& key) const {
+  const YNode* get(std::string_view key) const {
     for (auto& [k, v] : pairs) if (k.value == key) return &v;
     return nullptr;
   }
