@@ -72,10 +72,11 @@ int run_scenario(const std::string& path, const corun::RunOptions& options, bool
   }
   corun::RunOptions opts = options;
   opts.debug = debug_flag || program->debug;
-  // The interpreter is not freed: the process ends right after, and freeing
-  // a big run's objects one by one only costs time (a million tasks) or
-  // stack (a very deep await chain frees recursively).
-  auto* interp = new corun::Interp(*program, opts);
+  // The interpreter and the program are not freed: the process ends right
+  // after, and freeing a big run's objects one by one only costs time (a
+  // million tasks, the compiled prelude) or stack (a very deep await chain
+  // frees recursively).
+  auto* interp = new corun::Interp(*program.release(), opts);
   int status = interp->run();
   interp->flush_output();
   std::fflush(stdout);

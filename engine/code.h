@@ -95,6 +95,9 @@ struct Program {
   CodeObject* module = nullptr;  // evaluates `main` and defaults in global scope
   CodeObject* prelude_module = nullptr;  // the same for the asyncio prelude
   std::shared_ptr<const SourceFile> prelude_source;  // engine/asyncio_prelude.yaml
+  // The prelude's tree, kept rather than freed after compiling: a run that
+  // leaks its program at exit (the CLI) never pays for taking it apart.
+  std::shared_ptr<const struct YNode> prelude_tree;
   // Prelude definitions that become attributes of the `asyncio` module.
   std::vector<std::pair<std::string, int>> asyncio_exports;
   const Expr* main_expr = nullptr;

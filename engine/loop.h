@@ -27,7 +27,7 @@ namespace corun {
 
 enum class ClockMode { Virtual, Real };
 
-void sleep_timer_fired(Interp& in, const Value& task, const Value& token);  // engine/tasks.cpp
+void sleep_timer_fired(Interp& in, const Value& task, const Value&);  // engine/tasks.cpp
 
 class EventLoop {
  public:
@@ -56,7 +56,7 @@ class EventLoop {
   }
   void timer_cancelled() { timers_.note_cancelled(); }
   // asyncio.sleep's timer for a task (see TaskObj::sleep): when it fires,
-  // sleep_timer_fired(task, token) runs as the TimerHandle's callback would.
+  // sleep_timer_fired(task) runs as the TimerHandle's callback would.
   void call_sleep_timer(TaskObj* t, int64_t when) { timers_.push_sleep(t, when); }
 
   // time.sleep(): blocks everything; the clock moves on.
