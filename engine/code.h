@@ -18,7 +18,7 @@ enum class Op : uint8_t {
   Print,        // e: template
   Eval,         // e: expression; target: optional
   Assign,       // target = e
-  Sleep,        // await asyncio.sleep(e)
+  Sleep,        // await asyncio.sleep(e); a=1: e is the constant 0
   Block,        // time.sleep(e)
   Await,        // target = await e
   Gather,       // target = await gather(*e, return_exceptions=e2); a=1: e is one iterable

@@ -747,6 +747,10 @@ class Compiler {
     } else if (verb == "sleep" || verb == "block") {
       Instr ins{verb == "sleep" ? Op::Sleep : Op::Block};
       ins.e = own(expression(*arg, verb.c_str()));
+      // sleep: 0 (the yield of the yield storm) needs no evaluation.
+      if (ins.e && ins.op == Op::Sleep && ins.e->kind == ExprKind::Const &&
+          ((ins.e->value.is_int() && ins.e->value.as_int() == 0) || (ins.e->value.is_float() && ins.e->value.as_float() == 0.0)))
+        ins.a = 1;
       if (ins.e) emit(ins, line);
     } else if (verb == "await" || verb == "call") {
       Instr ins{verb == "await" ? Op::Await : Op::Eval};

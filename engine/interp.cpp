@@ -399,7 +399,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Sleep: {
-          int64_t ns = seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");
+          int64_t ns = ins.a ? 0 : seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");
           f->suspended = true;
           if (ns <= 0) {
             f->awaiting.reset();
