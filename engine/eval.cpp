@@ -33,7 +33,24 @@ struct ArgBuffer {
 
 // Arithmetic and comparisons are hot in loops: kept out of eval_slow, whose
 // frame is large, with the int cases first.
+namespace {
+// A constant's or a bound local's value, read in place (no copy); null for
+// anything that needs evaluating.
+const Value* operand_in_place(const Expr& e, const Frame& f) {
+  if (e.kind == ExprKind::Const) return &e.value;
+  if (e.kind == ExprKind::Name && e.scope == Scope::Local && !f.slots[size_t(e.slot)].is_unbound()) return &f.slots[size_t(e.slot)];
+  return nullptr;
+}
+}  // namespace
+
 Value Interp::eval_binary(const Expr& e, Frame& f) {
+  const Value* pa = operand_in_place(*e.kids[0], f);
+  const Value* pb = pa ? operand_in_place(*e.kids[1], f) : nullptr;
+  if (pa && pb && pa->is_int() && pb->is_int()) {  // count + 1: no copies, no dispatch
+    int64_t x = pa->as_int(), y = pb->as_int(), r;
+    if (e.binop == BinOp::Add && !__builtin_add_overflow(x, y, &r)) return Value::integer(r);
+    if (e.binop == BinOp::Sub && !__builtin_sub_overflow(x, y, &r)) return Value::integer(r);
+  }
   Value a = eval(*e.kids[0], f);
   Value b = eval(*e.kids[1], f);
   if (a.is_int() && b.is_int()) {  // int arithmetic without the general dispatch (which handles the rest)

@@ -178,7 +178,7 @@ class Interp {
   }
   void assign_slow(const Expr& target, Value v, Frame& f);
   // An awaiting instruction's value: store it, move past.
-  void complete(Frame& f, Value v) {
+  [[gnu::always_inline]] void complete(Frame& f, Value v) {
     const Instr& ins = f.code->code[size_t(f.pc)];
     f.suspended = false;
     if (ins.target) assign(*ins.target, std::move(v), f);

@@ -59,7 +59,7 @@ class Ref {
   Ref(Ref&& r) noexcept : p_(r.p_) { r.p_ = nullptr; }
   template <class U>
   Ref(const Ref<U>& r) : p_(r.get()) { incref(p_); }
-  ~Ref() { decref(p_); }
+  [[gnu::always_inline]] ~Ref() { decref(p_); }
   Ref& operator=(Ref r) noexcept { std::swap(p_, r.p_); return *this; }
   T* get() const { return p_; }
   // The Value-like queries, for fields that only ever hold objects.
@@ -71,7 +71,7 @@ class Ref {
   T& operator*() const { return *p_; }
   explicit operator bool() const { return p_ != nullptr; }
   bool operator==(const Ref& o) const { return p_ == o.p_; }
-  void reset() { decref(p_); p_ = nullptr; }
+  [[gnu::always_inline]] void reset() { decref(p_); p_ = nullptr; }
   T* release() { T* p = p_; p_ = nullptr; return p; }  // the caller takes the reference
   static Ref adopt(T* p) { Ref r; r.p_ = p; return r; }  // takes over a reference the caller owns
 
