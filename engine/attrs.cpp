@@ -381,6 +381,53 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
   return call(fn, args, site);
 }
 
+// ---- inline caches -------------------------------------------------------------------
+// An instance without extra fields has its class's declared fields in
+// declaration order, so for one class a field name is always at one index
+// and a name that is not a field always finds the same class function.
+// Each Attr expression remembers that for the last class it met (keyed on
+// the class's unique id), and skips the lookups by name.
+
+Value Interp::get_attr_at(const Value& obj, const Expr& attr) {
+  if (obj.is(ObjKind::Instance)) {
+    InstanceObj* inst = obj.as<InstanceObj>();
+    if (!inst->extra_fields) {
+      if (attr.ic_type == inst->type->id && !attr.ic_method && attr.ic_field < inst->fields.size())
+        return inst->fields[attr.ic_field].second;
+      for (size_t i = 0; i < inst->fields.size(); ++i)
+        if (inst->fields[i].first == attr.name) {
+          attr.ic_type = inst->type->id;
+          attr.ic_field = uint32_t(i);
+          attr.ic_method = nullptr;
+          return inst->fields[i].second;
+        }
+    }
+  }
+  return get_attr(obj, attr.name);
+}
+
+Value Interp::call_method_at(const Value& obj, const Expr& attr, CallArgs& args, const Expr* site) {
+  if (obj.is(ObjKind::Instance)) {
+    InstanceObj* inst = obj.as<InstanceObj>();
+    if (!inst->extra_fields) {
+      if (attr.ic_type != inst->type->id || !attr.ic_method) {
+        const Value* cv = inst->find(attr.name) ? nullptr : inst->type->find_attr(attr.name);
+        if (cv && cv->is(ObjKind::Function)) {
+          attr.ic_type = inst->type->id;
+          attr.ic_method = cv->as<FunctionObj>();
+        }
+      }
+      if (attr.ic_type == inst->type->id && attr.ic_method) {
+        // What calling the bound method get_attr would make does, without making it.
+        const FunctionObj* fn = attr.ic_method;
+        if (fn->code->is_coroutine) return make_coroutine(fn, args, site, obj);
+        return call_function(fn, args, site, obj);
+      }
+    }
+  }
+  return call_method(obj, attr.name, args, site);
+}
+
 Value Interp::get_attr(const Value& obj, const std::string& name) {
   if (obj.is(ObjKind::Module) || obj.is(ObjKind::Loop)) {
     if (const Value* v = obj.as<ModuleObj>()->find(name)) return *v;
@@ -464,8 +511,12 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
 void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
   if (obj.is(ObjKind::Instance)) {
     InstanceObj* inst = obj.as<InstanceObj>();
-    if (Value* slot = inst->find(name)) *slot = std::move(v);
-    else inst->fields.emplace_back(name, std::move(v));
+    if (Value* slot = inst->find(name)) {
+      *slot = std::move(v);
+    } else {
+      inst->fields.emplace_back(name, std::move(v));
+      inst->extra_fields = true;
+    }
     return;
   }
   if (obj.is(ObjKind::Exception)) {

@@ -118,7 +118,7 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
       }
       break;
     case ExprKind::Attr:
-      return get_attr(eval(*e.kids[0], f), e.name);
+      return get_attr_at(eval(*e.kids[0], f), e);
     case ExprKind::Call:
       return eval_call(e, f);
     case ExprKind::Subscript: {
@@ -278,7 +278,7 @@ Value Interp::eval_call(const Expr& e, Frame& f) {
   // obj.method(...) dispatches without making a bound-method object.
   if (callee.kind == ExprKind::Attr) {
     Value obj = eval(*callee.kids[0], f);
-    return call_method(obj, callee.name, args, &e);
+    return call_method_at(obj, callee, args, &e);
   }
   Value fn = eval(callee, f);
   Value result = call(fn, args, &e);

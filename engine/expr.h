@@ -46,6 +46,7 @@ enum class CmpOp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne, In, NotIn, Is, IsNot };
 enum class Scope : uint8_t { Unresolved, Local, Global, Builtin };
 
 struct Expr;
+struct FunctionObj;
 using ExprPtr = std::unique_ptr<Expr>;
 
 struct FStringPart {
@@ -87,6 +88,11 @@ struct Expr {
   std::vector<CompClause> clauses;
   // FString
   std::vector<FStringPart> parts;
+  // Attr: an inline cache for instances of one class (engine/attrs.cpp):
+  // where `obj.name` is among their fields, or the class function it names.
+  mutable uint64_t ic_type = 0;  // TypeObj::id the entry is for; 0: empty
+  mutable uint32_t ic_field = 0;
+  mutable const FunctionObj* ic_method = nullptr;
 
   Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
 };

@@ -100,6 +100,10 @@ class Interp {
   Value eval_compare(const Expr& e, Frame& f);
   Value get_attr(const Value& obj, const std::string& name);
   Value call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site);
+  // obj.name and obj.name(...) for an Attr expression: as get_attr and
+  // call_method, through the expression's inline cache for instances.
+  Value get_attr_at(const Value& obj, const Expr& attr);
+  Value call_method_at(const Value& obj, const Expr& attr, CallArgs& args, const Expr* site);
   void set_attr(const Value& obj, const std::string& name, Value v);
   std::vector<Value> to_vector(const Value& iterable);
   // to_vector for a value only the caller holds (a temporary list, tuple or

@@ -5,6 +5,7 @@
 // by line.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -48,8 +49,14 @@ struct TypeObj : Object {
   std::vector<std::pair<std::string, Value>> class_attrs;
   std::vector<std::pair<std::string, const Expr*>> field_exprs;
   const CodeObject* field_scope = nullptr;  // the module whose frame evaluates them
+  // Unique for the process (inline caches key on it; an address can be reused).
+  const uint64_t id = next_id();
   TypeObj(std::string n, std::string mod, TypeObj* b, TypeKind k)
       : Object(ObjKind::Type), name(std::move(n)), module(std::move(mod)), base(b), tkind(k) {}
+  static uint64_t next_id() {
+    static std::atomic<uint64_t> counter{0};
+    return ++counter;
+  }
   bool is_subclass_of(const TypeObj* other) const {
     for (const TypeObj* t = this; t; t = t->base) {
       if (t == other) return true;
@@ -106,7 +113,11 @@ struct BoundMethodObj : Object {
 
 struct InstanceObj : Object {
   TypeObj* type;
+  // The class's declared fields, in declaration order (the same for every
+  // instance), then any a method added: those make the instance irregular,
+  // and inline caches do not apply to it.
   std::vector<std::pair<std::string, Value>> fields;
+  bool extra_fields = false;
   explicit InstanceObj(TypeObj* t) : Object(ObjKind::Instance), type(t) { incref(t); }
   ~InstanceObj() override { decref(type); }
   Value* find(std::string_view name) {
