@@ -2,12 +2,21 @@
 // exceptions, types, tasks and futures, modules, and user class instances.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
 #include "engine/pyformat.h"
 
 namespace corun {
+
+// Method and attribute names are matched against long chains of literals
+// on every call: with the literal's length known, a mismatch costs one
+// compare, no strlen.
+template <size_t N>
+inline bool name_is(const std::string& name, const char (&literal)[N]) {
+  return name.size() == N - 1 && std::memcmp(name.data(), literal, N - 1) == 0;
+}
 
 namespace {
 
@@ -47,27 +56,27 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
     if (right) while (e > b && strip_char(s[e - 1])) --e;
     return make_str(s.substr(b, e - b));
   };
-  if (name == "upper" || name == "lower") {
+  if (name_is(name, "upper") || name_is(name, "lower")) {
     nargs(in, name, a, 0, 0);
     std::string out = s;
-    for (auto& c : out) c = char(name == "upper" ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
+    for (auto& c : out) c = char(name_is(name, "upper") ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
     return make_str(out);
   }
-  if (name == "strip") return strip(true, true);
-  if (name == "lstrip") return strip(true, false);
-  if (name == "rstrip") return strip(false, true);
-  if (name == "startswith" || name == "endswith") {
+  if (name_is(name, "strip")) return strip(true, true);
+  if (name_is(name, "lstrip")) return strip(true, false);
+  if (name_is(name, "rstrip")) return strip(false, true);
+  if (name_is(name, "startswith") || name_is(name, "endswith")) {
     nargs(in, name, a, 1, 1);
     std::vector<Value> cands = a.pos[0].is(ObjKind::Tuple) ? a.pos[0].as<TupleObj>()->items : std::vector<Value>{a.pos[0]};
     for (auto& c : cands) {
       if (!c.is(ObjKind::Str)) in.raise(in.builtins().TypeError, name + " first arg must be str or a tuple of str, not " + in.type_of(c)->name);
       const std::string& p = str_of(c);
-      if (p.size() <= s.size() && (name == "startswith" ? s.compare(0, p.size(), p) == 0 : s.compare(s.size() - p.size(), p.size(), p) == 0))
+      if (p.size() <= s.size() && (name_is(name, "startswith") ? s.compare(0, p.size(), p) == 0 : s.compare(s.size() - p.size(), p.size(), p) == 0))
         return Value::boolean(true);
     }
     return Value::boolean(false);
   }
-  if (name == "join") {
+  if (name_is(name, "join")) {
     nargs(in, name, a, 1, 1);
     std::string out;
     bool first = true;
@@ -80,7 +89,7 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
     }
     return make_str(out);
   }
-  if (name == "split") {
+  if (name_is(name, "split")) {
     const Value* sep = arg_or_kw(a, 0, "sep");
     const Value* maxv = arg_or_kw(a, 1, "maxsplit");
     int64_t maxsplit = maxv ? maxv->as_int() : -1;
@@ -117,7 +126,7 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
     }
     return make_list(std::move(parts));
   }
-  if (name == "replace") {
+  if (name_is(name, "replace")) {
     nargs(in, name, a, 2, 3);
     const std::string& from = str_of(a.pos[0]);
     const std::string& to = str_of(a.pos[1]);
@@ -137,10 +146,10 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
     if (i <= s.size()) out += s.substr(i);
     return make_str(out);
   }
-  if (name == "find" || name == "count" || name == "index") {
+  if (name_is(name, "find") || name_is(name, "count") || name_is(name, "index")) {
     nargs(in, name, a, 1, 1);
     const std::string& sub = str_of(a.pos[0]);
-    if (name == "count") {
+    if (name_is(name, "count")) {
       if (sub.empty()) return Value::integer(int64_t(pyfmt::utf8_length(s)) + 1);
       int64_t n = 0;
       for (size_t i = s.find(sub); i != std::string::npos; i = s.find(sub, i + sub.size())) ++n;
@@ -148,39 +157,39 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
     }
     size_t i = s.find(sub);
     if (i == std::string::npos) {
-      if (name == "index") in.raise(in.builtins().ValueError, "substring not found");
+      if (name_is(name, "index")) in.raise(in.builtins().ValueError, "substring not found");
       return Value::integer(-1);
     }
     return Value::integer(int64_t(pyfmt::utf8_length(std::string_view(s).substr(0, i))));
   }
-  if (name == "title" || name == "capitalize") {
+  if (name_is(name, "title") || name_is(name, "capitalize")) {
     std::string out = s;
     bool start = true;
     for (auto& c : out) {
-      if (name == "capitalize") { c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c)); start = false; continue; }
+      if (name_is(name, "capitalize")) { c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c)); start = false; continue; }
       c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
       start = !std::isalpha((unsigned char)c);
     }
     return make_str(out);
   }
-  if (name == "isdigit" || name == "isalpha" || name == "isspace" || name == "isupper" || name == "islower") {
+  if (name_is(name, "isdigit") || name_is(name, "isalpha") || name_is(name, "isspace") || name_is(name, "isupper") || name_is(name, "islower")) {
     if (s.empty()) return Value::boolean(false);
     bool ok = true, cased = false;
     for (unsigned char c : s) {
-      if (name == "isdigit") ok &= bool(std::isdigit(c));
-      else if (name == "isalpha") ok &= bool(std::isalpha(c));
-      else if (name == "isspace") ok &= is_space(char(c));
-      else if (name == "isupper") { if (std::islower(c)) ok = false; if (std::isupper(c)) cased = true; }
+      if (name_is(name, "isdigit")) ok &= bool(std::isdigit(c));
+      else if (name_is(name, "isalpha")) ok &= bool(std::isalpha(c));
+      else if (name_is(name, "isspace")) ok &= is_space(char(c));
+      else if (name_is(name, "isupper")) { if (std::islower(c)) ok = false; if (std::isupper(c)) cased = true; }
       else { if (std::isupper(c)) ok = false; if (std::islower(c)) cased = true; }
     }
-    if (name == "isupper" || name == "islower") ok = ok && cased;
+    if (name_is(name, "isupper") || name_is(name, "islower")) ok = ok && cased;
     return Value::boolean(ok);
   }
-  if (name == "center" || name == "ljust" || name == "rjust" || name == "zfill") {
+  if (name_is(name, "center") || name_is(name, "ljust") || name_is(name, "rjust") || name_is(name, "zfill")) {
     nargs(in, name, a, 1, 2);
     std::string fill = a.npos == 2 ? str_of(a.pos[1]) : " ";
-    std::string align = name == "center" ? "^" : name == "ljust" ? "<" : ">";
-    if (name == "zfill") { fill = "0"; align = "="; return make_str(in.format(self, "")); }
+    std::string align = name_is(name, "center") ? "^" : name_is(name, "ljust") ? "<" : ">";
+    if (name_is(name, "zfill")) { fill = "0"; align = "="; return make_str(in.format(self, "")); }
     return make_str(pyfmt::format_str(s, fill + align + std::to_string(a.pos[0].as_int())));
   }
   found = false;
@@ -190,9 +199,9 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
 Value list_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
   auto& items = self.as<ListObj>()->items;
   found = true;
-  if (name == "append") { nargs(in, "list.append", a, 1, 1); items.push_back(a.pos[0]); return Value(); }
-  if (name == "extend") { nargs(in, "list.extend", a, 1, 1); for (auto& x : in.to_vector(a.pos[0])) items.push_back(x); return Value(); }
-  if (name == "insert") {
+  if (name_is(name, "append")) { nargs(in, "list.append", a, 1, 1); items.push_back(a.pos[0]); return Value(); }
+  if (name_is(name, "extend")) { nargs(in, "list.extend", a, 1, 1); for (auto& x : in.to_vector(a.pos[0])) items.push_back(x); return Value(); }
+  if (name_is(name, "insert")) {
     nargs(in, "list.insert", a, 2, 2);
     int64_t i = a.pos[0].as_int(), n = int64_t(items.size());
     if (i < 0) i = std::max<int64_t>(0, i + n);
@@ -200,7 +209,7 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
     items.insert(items.begin() + i, a.pos[1]);
     return Value();
   }
-  if (name == "pop") {
+  if (name_is(name, "pop")) {
     nargs(in, "pop", a, 0, 1);
     if (items.empty()) in.raise(in.builtins().IndexError, "pop from empty list");
     int64_t i = a.npos ? a.pos[0].as_int() : -1, n = int64_t(items.size());
@@ -210,22 +219,22 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
     items.erase(items.begin() + i);
     return v;
   }
-  if (name == "remove" || name == "index" || name == "count") {
+  if (name_is(name, "remove") || name_is(name, "index") || name_is(name, "count")) {
     nargs(in, "list." + name, a, 1, 1);
     int64_t n = 0;
     for (size_t i = 0; i < items.size(); ++i) {
       if (!(items[i].same(a.pos[0]) || values_equal(items[i], a.pos[0]))) continue;
-      if (name == "remove") { items.erase(items.begin() + long(i)); return Value(); }
-      if (name == "index") return Value::integer(int64_t(i));
+      if (name_is(name, "remove")) { items.erase(items.begin() + long(i)); return Value(); }
+      if (name_is(name, "index")) return Value::integer(int64_t(i));
       ++n;
     }
-    if (name == "count") return Value::integer(n);
-    in.raise(in.builtins().ValueError, name == "remove" ? "list.remove(x): x not in list" : in.repr(a.pos[0]) + " is not in list");
+    if (name_is(name, "count")) return Value::integer(n);
+    in.raise(in.builtins().ValueError, name_is(name, "remove") ? "list.remove(x): x not in list" : in.repr(a.pos[0]) + " is not in list");
   }
-  if (name == "reverse") { std::reverse(items.begin(), items.end()); return Value(); }
-  if (name == "clear") { items.clear(); return Value(); }
-  if (name == "copy") return make_list(items);
-  if (name == "sort") {
+  if (name_is(name, "reverse")) { std::reverse(items.begin(), items.end()); return Value(); }
+  if (name_is(name, "clear")) { items.clear(); return Value(); }
+  if (name_is(name, "copy")) return make_list(items);
+  if (name_is(name, "sort")) {
     const Value* key = a.kwarg("key");
     const Value* rev = a.kwarg("reverse");
     bool reverse = rev && in.truthy(*rev);
@@ -249,18 +258,18 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
 Value dict_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
   auto* d = self.as<DictObj>();
   found = true;
-  if (name == "get") {
+  if (name_is(name, "get")) {
     nargs(in, "get", a, 1, 2);
     Value* v = d->find(a.pos[0]);
     return v ? *v : (a.npos == 2 ? a.pos[1] : Value());
   }
-  if (name == "keys" || name == "values" || name == "items") {
+  if (name_is(name, "keys") || name_is(name, "values") || name_is(name, "items")) {
     std::vector<Value> out;
     for (auto& [k, v] : d->entries)
-      out.push_back(name == "keys" ? k : name == "values" ? v : make_tuple({k, v}));
+      out.push_back(name_is(name, "keys") ? k : name_is(name, "values") ? v : make_tuple({k, v}));
     return make_list(std::move(out));
   }
-  if (name == "pop") {
+  if (name_is(name, "pop")) {
     nargs(in, "pop", a, 1, 2);
     Value* v = d->find(a.pos[0]);
     if (!v) {
@@ -271,14 +280,14 @@ Value dict_method(Interp& in, const Value& self, const std::string& name, CallAr
     d->erase(a.pos[0]);
     return out;
   }
-  if (name == "setdefault") {
+  if (name_is(name, "setdefault")) {
     nargs(in, "setdefault", a, 1, 2);
     if (Value* v = d->find(a.pos[0])) return *v;
     Value dv = a.npos == 2 ? a.pos[1] : Value();
     d->set(a.pos[0], dv);
     return dv;
   }
-  if (name == "update") {
+  if (name_is(name, "update")) {
     if (a.npos) {
       if (a.pos[0].is(ObjKind::Dict)) for (auto& [k, v] : a.pos[0].as<DictObj>()->entries) d->set(k, v);
       else for (auto& kv : in.to_vector(a.pos[0])) { auto p = in.to_vector(kv); d->set(p.at(0), p.at(1)); }
@@ -286,8 +295,8 @@ Value dict_method(Interp& in, const Value& self, const std::string& name, CallAr
     for (size_t i = 0; i < a.nkw; ++i) d->set(make_str(a.kwnames[i]), a.kw[i]);
     return Value();
   }
-  if (name == "copy") { Ref<DictObj> c(new DictObj()); c->entries = d->entries; return Value(c); }
-  if (name == "clear") { d->entries.clear(); return Value(); }
+  if (name_is(name, "copy")) { Ref<DictObj> c(new DictObj()); c->entries = d->entries; return Value(c); }
+  if (name_is(name, "clear")) { d->entries.clear(); return Value(); }
   found = false;
   return Value();
 }
@@ -312,40 +321,40 @@ Value future_method(Interp& in, const Value& self, const std::string& name, Call
   FutureObj* f = self.as<FutureObj>();
   bool is_task = self.is(ObjKind::Task);
   found = true;
-  if (name == "cancel") {
+  if (name_is(name, "cancel")) {
     const Value* msg = arg_or_kw(a, 0, "msg");
     return Value::boolean(in.future_cancel_any(f, msg ? *msg : Value()));
   }
-  if (name == "cancelled") return Value::boolean(f->state == FutureObj::State::Cancelled);
-  if (name == "done") return Value::boolean(f->done());
-  if (name == "result") return in.future_result(f);
-  if (name == "exception") return in.future_exception(f);
-  if (name == "add_done_callback") {
+  if (name_is(name, "cancelled")) return Value::boolean(f->state == FutureObj::State::Cancelled);
+  if (name_is(name, "done")) return Value::boolean(f->done());
+  if (name_is(name, "result")) return in.future_result(f);
+  if (name_is(name, "exception")) return in.future_exception(f);
+  if (name_is(name, "add_done_callback")) {
     nargs(in, "add_done_callback", a, 1, 1);
     in.future_add_done_callback(f, call_user_callback, a.pos[0].is_obj() ? a.pos[0] : Value(new BoxObj(a.pos[0])));
     return Value();
   }
-  if (name == "remove_done_callback") {
+  if (name_is(name, "remove_done_callback")) {
     nargs(in, "remove_done_callback", a, 1, 1);
     size_t removed = f->callbacks.remove_if([&](const DoneCallback& cb) { return cb.fn == call_user_callback && user_callback_is(cb, a.pos[0]); });
     return Value::integer(int64_t(removed));
   }
-  if (name == "get_loop") return in.running_loop_object();
+  if (name_is(name, "get_loop")) return in.running_loop_object();
   if (is_task) {
     TaskObj* t = static_cast<TaskObj*>(f);
-    if (name == "get_name") return make_str(t->name());
-    if (name == "set_name") { nargs(in, "set_name", a, 1, 1); t->set_name(in.str(a.pos[0])); return Value(); }
-    if (name == "cancelling") return Value::integer(t->num_cancels_requested);
-    if (name == "uncancel") {
+    if (name_is(name, "get_name")) return make_str(t->name());
+    if (name_is(name, "set_name")) { nargs(in, "set_name", a, 1, 1); t->set_name(in.str(a.pos[0])); return Value(); }
+    if (name_is(name, "cancelling")) return Value::integer(t->num_cancels_requested);
+    if (name_is(name, "uncancel")) {
       if (t->num_cancels_requested > 0) --t->num_cancels_requested;
       return Value::integer(t->num_cancels_requested);
     }
-    if (name == "get_coro") return t->coro;
-    if (name == "set_result" || name == "set_exception")
+    if (name_is(name, "get_coro")) return t->coro;
+    if (name_is(name, "set_result") || name_is(name, "set_exception"))
       in.raise(in.builtins().RuntimeError, "Task does not support " + name + " operation");
   } else {
-    if (name == "set_result") { nargs(in, "set_result", a, 1, 1); in.future_set_result(f, a.pos[0]); return Value(); }
-    if (name == "set_exception") { nargs(in, "set_exception", a, 1, 1); in.future_set_exception(f, a.pos[0]); return Value(); }
+    if (name_is(name, "set_result")) { nargs(in, "set_result", a, 1, 1); in.future_set_result(f, a.pos[0]); return Value(); }
+    if (name_is(name, "set_exception")) { nargs(in, "set_exception", a, 1, 1); in.future_set_exception(f, a.pos[0]); return Value(); }
   }
   found = false;
   return Value();
@@ -363,14 +372,14 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
   else if (obj.is(ObjKind::Handle)) {
     HandleObj* h = obj.as<HandleObj>();
     found = true;
-    if (name == "cancel") {
+    if (name_is(name, "cancel")) {
       if (!h->cancelled) {
         h->cancelled = true;
         if (h->scheduled) loop().timer_cancelled();
       }
-    } else if (name == "cancelled") {
+    } else if (name_is(name, "cancelled")) {
       r = Value::boolean(h->cancelled);
-    } else if (name == "when") {
+    } else if (name_is(name, "when")) {
       r = Value::flt(double(h->when) / 1e9);
     } else {
       found = false;
@@ -444,39 +453,39 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
   }
   if (obj.is(ObjKind::Type)) {
     TypeObj* t = obj.as<TypeObj>();
-    if (name == "__name__" || name == "__qualname__") return make_str(t->name);
-    if (name == "__module__") return make_str(t->module);
+    if (name_is(name, "__name__") || name_is(name, "__qualname__")) return make_str(t->name);
+    if (name_is(name, "__module__")) return make_str(t->module);
     if (const Value* cv = t->find_attr(name)) return *cv;
     no_attr(*this, obj, name);
   }
   if (obj.is(ObjKind::Exception)) {
     ExcObj* e = obj.as<ExcObj>();
-    if (name == "args") return make_tuple(e->args);
-    if (name == "__class__") return Value(e->type);
-    if (name == "__cause__") return e->cause;
-    if (name == "__context__") return e->context;
+    if (name_is(name, "args")) return make_tuple(e->args);
+    if (name_is(name, "__class__")) return Value(e->type);
+    if (name_is(name, "__cause__")) return e->cause;
+    if (name_is(name, "__context__")) return e->context;
     if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
-      if (name == "message") return e->args[0];
-      if (name == "exceptions") return e->args[1];
+      if (name_is(name, "message")) return e->args[0];
+      if (name_is(name, "exceptions")) return e->args[1];
     }
     if (e->attrs.is(ObjKind::Dict)) if (Value* v = e->attrs.as<DictObj>()->find(make_str(name))) return *v;
     if (const Value* cv = e->type->find_attr(name)) return *cv;
     no_attr(*this, obj, name);
   }
-  if (obj.is(ObjKind::Function) && name == "__name__") return make_str(obj.as<FunctionObj>()->code->name);
+  if (obj.is(ObjKind::Function) && name_is(name, "__name__")) return make_str(obj.as<FunctionObj>()->code->name);
   if (obj.is(ObjKind::Coroutine)) {
-    if (name == "__name__" || name == "__qualname__") return make_str(obj.as<CoroObj>()->frame.code->name);
-    if (name == "cr_running") return Value::boolean(obj.as<CoroObj>()->state == CoroObj::State::Running);
+    if (name_is(name, "__name__") || name_is(name, "__qualname__")) return make_str(obj.as<CoroObj>()->frame.code->name);
+    if (name_is(name, "cr_running")) return Value::boolean(obj.as<CoroObj>()->state == CoroObj::State::Running);
   }
   if (obj.is(ObjKind::Range)) {
     auto* r = obj.as<RangeObj>();
-    if (name == "start") return Value::integer(r->start);
-    if (name == "stop") return Value::integer(r->stop);
-    if (name == "step") return Value::integer(r->step);
+    if (name_is(name, "start")) return Value::integer(r->start);
+    if (name_is(name, "stop")) return Value::integer(r->stop);
+    if (name_is(name, "step")) return Value::integer(r->step);
   }
   if (obj.is_float()) {
-    if (name == "real") return obj;
-    if (name == "is_integer") return Value(new BuiltinObj("is_integer", [](Interp&, const Value& self, CallArgs&) {
+    if (name_is(name, "real")) return obj;
+    if (name_is(name, "is_integer")) return Value(new BuiltinObj("is_integer", [](Interp&, const Value& self, CallArgs&) {
       return Value::boolean(self.as_float() == std::floor(self.as_float()));
     }, obj));
   }
