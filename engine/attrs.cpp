@@ -255,6 +255,34 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
   return Value();
 }
 
+// collections.deque: what the asyncio prelude's queues use.
+Value deque_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+  auto& items = self.as<DequeObj>()->items;
+  found = true;
+  if (name_is(name, "append")) { nargs(in, "deque.append", a, 1, 1); items.push_back(a.pos[0]); return Value(); }
+  if (name_is(name, "appendleft")) { nargs(in, "deque.appendleft", a, 1, 1); items.push_front(a.pos[0]); return Value(); }
+  if (name_is(name, "popleft") || name_is(name, "pop")) {
+    nargs(in, name == "pop" ? "deque.pop" : "deque.popleft", a, 0, 0);
+    if (items.empty()) in.raise(in.builtins().IndexError, "pop from an empty deque");
+    Value v;
+    if (name_is(name, "pop")) { v = std::move(items.back()); items.pop_back(); }
+    else { v = std::move(items.front()); items.pop_front(); }
+    return v;
+  }
+  if (name_is(name, "remove")) {
+    nargs(in, "deque.remove", a, 1, 1);
+    for (auto it = items.begin(); it != items.end(); ++it)
+      if (it->same(a.pos[0]) || values_equal(*it, a.pos[0])) {
+        items.erase(it);
+        return Value();
+      }
+    in.raise(in.builtins().ValueError, in.repr(a.pos[0]) + " is not in deque");
+  }
+  if (name_is(name, "clear")) { nargs(in, "deque.clear", a, 0, 0); items.clear(); return Value(); }
+  found = false;
+  return Value();
+}
+
 Value dict_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
   auto* d = self.as<DictObj>();
   found = true;
@@ -368,6 +396,7 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
   if (obj.is(ObjKind::Str)) r = str_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::List)) r = list_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Dict)) r = dict_method(*this, obj, name, args, found);
+  else if (obj.is(ObjKind::Deque)) r = deque_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Future) || obj.is(ObjKind::Task)) r = future_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Handle)) {
     HandleObj* h = obj.as<HandleObj>();

@@ -28,6 +28,7 @@ const std::vector<std::string> kNames = {
     "asyncio", "time", "random",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
+    "_deque",
 };
 
 }  // namespace
@@ -74,6 +75,7 @@ Value b_len(Interp& in, const Value&, CallArgs& a) {
   const Value& v = a.pos[0];
   if (v.is(ObjKind::Str)) return Value::integer(int64_t(pyfmt::utf8_length(str_of(v))));
   if (v.is(ObjKind::List)) return Value::integer(int64_t(v.as<ListObj>()->items.size()));
+  if (v.is(ObjKind::Deque)) return Value::integer(int64_t(v.as<DequeObj>()->items.size()));
   if (v.is(ObjKind::Tuple)) return Value::integer(int64_t(v.as<TupleObj>()->items.size()));
   if (v.is(ObjKind::Dict)) return Value::integer(int64_t(v.as<DictObj>()->entries.size()));
   if (v.is(ObjKind::Range)) return Value::integer(v.as<RangeObj>()->length());
@@ -488,6 +490,7 @@ Builtins::Builtins(Interp& in) {
   tuple = mk("tuple", "builtins", object, TypeKind::Builtin);
   dict = mk("dict", "builtins", object, TypeKind::Builtin);
   range = mk("range", "builtins", object, TypeKind::Builtin);
+  deque = mk("deque", "collections", object, TypeKind::Builtin);
   function = mk("function", "builtins", object, TypeKind::Builtin);
   builtin_function = mk("builtin_function_or_method", "builtins", object, TypeKind::Builtin);
   coroutine = mk("coroutine", "builtins", object, TypeKind::Builtin);

@@ -265,6 +265,12 @@ Value h_run_in_thread(Interp& in, const Value&, CallArgs& a) {
 bool is_async_gen(const Value& v) { return v.is(ObjKind::Coroutine) && v.as<CoroObj>()->frame.code->is_async_gen; }
 
 // aiter(x): an async generator is its own iterator; an object has __aiter__.
+// collections.deque(): an empty one (the prelude's queues make their own).
+Value h_deque(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos || a.nkw) in.raise(in.builtins().TypeError, "_deque() takes no arguments");
+  return Value(new DequeObj());
+}
+
 Value h_aiter(Interp& in, const Value&, CallArgs& a) {
   const Value& x = a.pos[0];
   if (is_async_gen(x)) return x;
@@ -301,6 +307,7 @@ void add_prelude_helpers(Interp&, Builtins& b) {
   fn("_run_in_thread", h_run_in_thread);
   fn("_aiter", h_aiter);
   fn("_anext", h_anext);
+  fn("_deque", h_deque);
 }
 
 Value make_noop_coroutine(Interp& in, const char* name) {

@@ -148,6 +148,7 @@ TypeObj* Interp::type_of(const Value& v) const {
   switch (v.obj()->okind) {
     case ObjKind::Str: return b.str;
     case ObjKind::List: return b.list;
+    case ObjKind::Deque: return b.deque;
     case ObjKind::Tuple: return b.tuple;
     case ObjKind::Dict: return b.dict;
     case ObjKind::Range: return b.range;
@@ -363,6 +364,10 @@ std::string Interp::repr_value(const Value& v) {
     case ObjKind::Str: return pyfmt::str_repr(str_of(v));
     case ObjKind::BigInt: return bigint_decimal(*this, v.as<BigIntObj>()->v);
     case ObjKind::List: return "[" + join_reprs(*this, v.as<ListObj>()->items) + "]";
+    case ObjKind::Deque: {
+      const auto& d = v.as<DequeObj>()->items;
+      return "deque([" + join_reprs(*this, std::vector<Value>(d.begin(), d.end())) + "])";
+    }
     case ObjKind::Tuple: {
       const auto& items = v.as<TupleObj>()->items;
       return "(" + join_reprs(*this, items) + (items.size() == 1 ? ",)" : ")");
@@ -476,6 +481,7 @@ bool Interp::truthy(const Value& v) {
     case ObjKind::BigInt: return true;  // never zero: zero fits in 64 bits
     case ObjKind::Str: return !str_of(v).empty();
     case ObjKind::List: return !v.as<ListObj>()->items.empty();
+    case ObjKind::Deque: return !v.as<DequeObj>()->items.empty();
     case ObjKind::Tuple: return !v.as<TupleObj>()->items.empty();
     case ObjKind::Dict: return !v.as<DictObj>()->entries.empty();
     case ObjKind::Range: return v.as<RangeObj>()->length() != 0;
@@ -749,6 +755,10 @@ Value Interp::subscript(const Value& obj, const Value& index) {
     auto& items = obj.as<ListObj>()->items;
     return items[seq_index(int64_t(items.size()), "list")];
   }
+  if (obj.is(ObjKind::Deque)) {
+    auto& items = obj.as<DequeObj>()->items;
+    return items[seq_index(int64_t(items.size()), "deque")];
+  }
   if (obj.is(ObjKind::Tuple)) {
     auto& items = obj.as<TupleObj>()->items;
     return items[seq_index(int64_t(items.size()), "tuple")];
@@ -830,6 +840,7 @@ Value Interp::get_iter(const Value& v) {
   }
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
   if (v.is(ObjKind::Tuple)) it->items = v.as<TupleObj>()->items;
+  else if (v.is(ObjKind::Deque)) it->items.assign(v.as<DequeObj>()->items.begin(), v.as<DequeObj>()->items.end());
   else if (v.is(ObjKind::Dict)) for (auto& [k, val] : v.as<DictObj>()->entries) it->items.push_back(k);
   else if (v.is(ObjKind::Str)) {
     const std::string& s = str_of(v);

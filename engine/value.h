@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,7 +19,7 @@ namespace corun {
 
 enum class ObjKind : uint8_t {
   Str, List, Tuple, Dict, Range, Type, Exception, Builtin, Function, Coroutine,
-  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, BigInt, Misc,
+  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, BigInt, Deque, Misc,
 };
 
 struct Object {
@@ -167,6 +168,12 @@ struct ListObj : Object {
   std::vector<Value> items;
   ListObj() : Object(ObjKind::List) {}
   explicit ListObj(std::vector<Value> v) : Object(ObjKind::List), items(std::move(v)) {}
+};
+// collections.deque, for the asyncio prelude's queues (their waiters and
+// items): appending and popping at either end are O(1), as in CPython.
+struct DequeObj : Object {
+  std::deque<Value> items;
+  DequeObj() : Object(ObjKind::Deque) {}
 };
 struct TupleObj : Object {
   std::vector<Value> items;
