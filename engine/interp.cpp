@@ -132,6 +132,17 @@ std::string Interp::describe_call(const CoroObj* c) {
   return s + ")";
 }
 
+// Where a suspended chain of frames is, in the scenario's own terms: the
+// innermost frame of scenario code (corun's prelude and native helpers,
+// such as asyncio.sleep, have no lines a user wrote). 0 when there is none.
+int Interp::scenario_line(const Frame* f) {
+  for (; f; f = f->parent) {
+    if (f->code->internal || f->code->code.empty()) continue;
+    if (int line = f->code->code[size_t(f->pc)].line) return line;
+  }
+  return 0;
+}
+
 std::string Interp::describe_wait(const TaskObj* t) {
   const Frame* f = t->top;
   if (!f) return "";
@@ -416,7 +427,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           if (tracer()) {
             char until[64];
             std::snprintf(until, sizeof until, "sleep until %.3f", double(when) / 1e9);
-            trace(TraceKind::TaskSuspended, t, ins.line, until);
+            trace(TraceKind::TaskSuspended, t, scenario_line(f), until);
           }
           return Exit::SuspendSleep;
         }

@@ -157,7 +157,8 @@ class Interp {
   Tracer* tracer() const { return options_.tracer; }
   void trace(TraceKind kind, const TaskObj* task, int line = 0, std::string detail = {}, uint64_t parent = 0,
              int64_t duration_ns = 0);
-  std::string describe_wait(const TaskObj* t);  // what a suspended task waits on
+  std::string describe_wait(const TaskObj* t);
+  static int scenario_line(const Frame* f);  // what a suspended task waits on
   std::string describe_call(const CoroObj* c);  // "worker('A', 2)"
 
   // Guards and counters

@@ -85,7 +85,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       }
       break;
     case Interp::StepOutcome::Yield0:
-      if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, "yield");
+      if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, Interp::scenario_line(t->top), "yield");
       in.loop().call_soon(task_step, task_value);
       break;
     case Interp::StepOutcome::YieldSleep:  // traced by the sleep, which knows its deadline
@@ -100,7 +100,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       }
       in.future_add_done_callback(f, task_wakeup, task_value);
       t->fut_waiter = Ref<FutureObj>(f);
-      if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, t->top->code->code[size_t(t->top->pc)].line, in.describe_wait(t));
+      if (in.tracer()) in.trace(TraceKind::TaskSuspended, t, Interp::scenario_line(t->top), in.describe_wait(t));
       if (t->must_cancel) {
         if (in.future_cancel_any(f, t->cancel_message())) t->must_cancel = false;
       }

@@ -28,6 +28,9 @@ SCENARIOS = {
     "await_chain": "scenarios/seeds/002_module01_event_loop/await_chain.yaml",
     "cancel_long_running_task": "scenarios/seeds/004_coroutines_guide/cancel_long_running_task.yaml",
     "async_keyword_greet": "scenarios/seeds/003_journey_async_await/async_keyword_greet.yaml",
+    # a task suspended inside corun's prelude (wait_for) is placed at the
+    # scenario line that awaits, not at a line of the prelude
+    "wait_for_timeout_raises": "scenarios/asyncio/timeouts/wait_for_timeout_raises.yaml",
 }
 
 
