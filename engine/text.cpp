@@ -825,8 +825,8 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
 
 Value Interp::get_iter(const Value& v) {
   if (v.is(ObjKind::Iterator)) return v;
-  if (v.is(ObjKind::List)) {
-    Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::List));
+  if (v.is(ObjKind::List) || v.is(ObjKind::Deque)) {
+    Ref<IteratorObj> it(new IteratorObj(v.is(ObjKind::List) ? IteratorObj::Kind::List : IteratorObj::Kind::Deque));
     it->source = v;
     return Value(it);
   }
@@ -840,7 +840,6 @@ Value Interp::get_iter(const Value& v) {
   }
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
   if (v.is(ObjKind::Tuple)) it->items = v.as<TupleObj>()->items;
-  else if (v.is(ObjKind::Deque)) it->items.assign(v.as<DequeObj>()->items.begin(), v.as<DequeObj>()->items.end());
   else if (v.is(ObjKind::Dict)) for (auto& [k, val] : v.as<DictObj>()->entries) it->items.push_back(k);
   else if (v.is(ObjKind::Str)) {
     const std::string& s = str_of(v);
@@ -862,6 +861,12 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       return true;
     case IteratorObj::Kind::List: {
       auto& items = it->source.as<ListObj>()->items;
+      if (it->pos >= items.size()) return false;
+      out = items[it->pos++];
+      return true;
+    }
+    case IteratorObj::Kind::Deque: {
+      auto& items = it->source.as<DequeObj>()->items;
       if (it->pos >= items.size()) return false;
       out = items[it->pos++];
       return true;
