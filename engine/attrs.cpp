@@ -255,6 +255,22 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
   return Value();
 }
 
+// The prelude's set of tasks (a TaskGroup's): add, discard, remove.
+Value set_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+  auto* s = self.as<SetObj>();
+  found = true;
+  if (name_is(name, "add") || name_is(name, "discard") || name_is(name, "remove")) {
+    nargs(in, "set." + name, a, 1, 1);
+    const Value& x = a.pos[0];
+    if (!x.is_obj()) in.raise(in.builtins().TypeError, "corun's task set holds objects only");
+    if (name_is(name, "add")) s->add(x.obj());
+    else if (!s->discard(x.obj()) && name_is(name, "remove")) throw PyException{in.make_exception_args(in.builtins().KeyError, {x})};
+    return Value();
+  }
+  found = false;
+  return Value();
+}
+
 // collections.deque: what the asyncio prelude's queues use.
 Value deque_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
   auto& items = self.as<DequeObj>()->items;
@@ -397,6 +413,7 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
   else if (obj.is(ObjKind::List)) r = list_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Dict)) r = dict_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Deque)) r = deque_method(*this, obj, name, args, found);
+  else if (obj.is(ObjKind::Set)) r = set_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Future) || obj.is(ObjKind::Task)) r = future_method(*this, obj, name, args, found);
   else if (obj.is(ObjKind::Handle)) {
     HandleObj* h = obj.as<HandleObj>();

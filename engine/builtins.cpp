@@ -28,7 +28,7 @@ const std::vector<std::string> kNames = {
     "asyncio", "time", "random",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
-    "_deque",
+    "_deque", "_set", "_unique",
 };
 
 }  // namespace
@@ -76,6 +76,7 @@ Value b_len(Interp& in, const Value&, CallArgs& a) {
   if (v.is(ObjKind::Str)) return Value::integer(int64_t(pyfmt::utf8_length(str_of(v))));
   if (v.is(ObjKind::List)) return Value::integer(int64_t(v.as<ListObj>()->items.size()));
   if (v.is(ObjKind::Deque)) return Value::integer(int64_t(v.as<DequeObj>()->items.size()));
+  if (v.is(ObjKind::Set)) return Value::integer(int64_t(v.as<SetObj>()->size()));
   if (v.is(ObjKind::Tuple)) return Value::integer(int64_t(v.as<TupleObj>()->items.size()));
   if (v.is(ObjKind::Dict)) return Value::integer(int64_t(v.as<DictObj>()->entries.size()));
   if (v.is(ObjKind::Range)) return Value::integer(v.as<RangeObj>()->length());
@@ -491,6 +492,7 @@ Builtins::Builtins(Interp& in) {
   dict = mk("dict", "builtins", object, TypeKind::Builtin);
   range = mk("range", "builtins", object, TypeKind::Builtin);
   deque = mk("deque", "collections", object, TypeKind::Builtin);
+  set = mk("set", "builtins", object, TypeKind::Builtin);
   function = mk("function", "builtins", object, TypeKind::Builtin);
   builtin_function = mk("builtin_function_or_method", "builtins", object, TypeKind::Builtin);
   coroutine = mk("coroutine", "builtins", object, TypeKind::Builtin);

@@ -1,8 +1,10 @@
 // The modules a scenario's expressions can use: asyncio, time, random; and
 // the instantiation of a program's own definitions (coroutines, functions,
 // exception classes, classes) as global values.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <unordered_set>
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
@@ -271,6 +273,27 @@ Value h_deque(Interp& in, const Value&, CallArgs& a) {
   return Value(new DequeObj());
 }
 
+// set() of tasks, for a TaskGroup: objects by identity, in insertion order.
+Value h_set(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos || a.nkw) in.raise(in.builtins().TypeError, "_set() takes no arguments");
+  return Value(new SetObj());
+}
+
+// set(fs) where wait() and as_completed() deduplicate their arguments: each
+// object once, first occurrences in order (by identity, as futures hash).
+Value h_unique(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1 || a.nkw) in.raise(in.builtins().TypeError, "_unique() takes one argument");
+  std::vector<Value> out;
+  std::unordered_set<const Object*> seen;
+  for (Value& v : in.to_vector(a.pos[0])) {
+    if (v.is_obj() ? !seen.insert(v.obj()).second
+                   : std::any_of(out.begin(), out.end(), [&](const Value& o) { return o.same(v); }))
+      continue;
+    out.push_back(std::move(v));
+  }
+  return make_list(std::move(out));
+}
+
 Value h_aiter(Interp& in, const Value&, CallArgs& a) {
   const Value& x = a.pos[0];
   if (is_async_gen(x)) return x;
@@ -308,6 +331,8 @@ void add_prelude_helpers(Interp&, Builtins& b) {
   fn("_aiter", h_aiter);
   fn("_anext", h_anext);
   fn("_deque", h_deque);
+  fn("_set", h_set);
+  fn("_unique", h_unique);
 }
 
 Value make_noop_coroutine(Interp& in, const char* name) {

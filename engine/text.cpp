@@ -149,6 +149,7 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Str: return b.str;
     case ObjKind::List: return b.list;
     case ObjKind::Deque: return b.deque;
+    case ObjKind::Set: return b.set;
     case ObjKind::Tuple: return b.tuple;
     case ObjKind::Dict: return b.dict;
     case ObjKind::Range: return b.range;
@@ -364,6 +365,11 @@ std::string Interp::repr_value(const Value& v) {
     case ObjKind::Str: return pyfmt::str_repr(str_of(v));
     case ObjKind::BigInt: return bigint_decimal(*this, v.as<BigIntObj>()->v);
     case ObjKind::List: return "[" + join_reprs(*this, v.as<ListObj>()->items) + "]";
+    case ObjKind::Set: {
+      std::vector<Value> live;
+      for (Object* o : v.as<SetObj>()->items) if (o) live.emplace_back(o);
+      return live.empty() ? "set()" : "{" + join_reprs(*this, live) + "}";
+    }
     case ObjKind::Deque: {
       const auto& d = v.as<DequeObj>()->items;
       return "deque([" + join_reprs(*this, std::vector<Value>(d.begin(), d.end())) + "])";
@@ -482,6 +488,7 @@ bool Interp::truthy(const Value& v) {
     case ObjKind::Str: return !str_of(v).empty();
     case ObjKind::List: return !v.as<ListObj>()->items.empty();
     case ObjKind::Deque: return !v.as<DequeObj>()->items.empty();
+    case ObjKind::Set: return v.as<SetObj>()->size() != 0;
     case ObjKind::Tuple: return !v.as<TupleObj>()->items.empty();
     case ObjKind::Dict: return !v.as<DictObj>()->entries.empty();
     case ObjKind::Range: return v.as<RangeObj>()->length() != 0;
@@ -639,6 +646,7 @@ bool contains(Interp& in, const Value& container, const Value& item) {
     return str_of(container).find(str_of(item)) != std::string::npos;
   }
   if (container.is(ObjKind::Dict)) return container.as<DictObj>()->find(item) != nullptr;
+  if (container.is(ObjKind::Set)) return item.is_obj() && container.as<SetObj>()->contains(item.obj());
   if (container.is(ObjKind::Range)) {
     auto* r = container.as<RangeObj>();
     if (!item.is_intlike()) return false;
@@ -840,6 +848,7 @@ Value Interp::get_iter(const Value& v) {
   }
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
   if (v.is(ObjKind::Tuple)) it->items = v.as<TupleObj>()->items;
+  else if (v.is(ObjKind::Set)) for (Object* o : v.as<SetObj>()->items) { if (o) it->items.emplace_back(o); }
   else if (v.is(ObjKind::Dict)) for (auto& [k, val] : v.as<DictObj>()->entries) it->items.push_back(k);
   else if (v.is(ObjKind::Str)) {
     const std::string& s = str_of(v);
