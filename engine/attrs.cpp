@@ -339,8 +339,8 @@ Value dict_method(Interp& in, const Value& self, const std::string& name, CallAr
     for (size_t i = 0; i < a.nkw; ++i) d->set(make_str(a.kwnames[i]), a.kw[i]);
     return Value();
   }
-  if (name_is(name, "copy")) { Ref<DictObj> c(new DictObj()); c->entries = d->entries; return Value(c); }
-  if (name_is(name, "clear")) { d->entries.clear(); return Value(); }
+  if (name_is(name, "copy")) { Ref<DictObj> c(new DictObj()); c->assign(*d); return Value(c); }
+  if (name_is(name, "clear")) { d->clear(); return Value(); }
   found = false;
   return Value();
 }

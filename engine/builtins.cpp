@@ -191,7 +191,7 @@ Value b_dict(Interp& in, const Value&, CallArgs& a) {
   Ref<DictObj> d(new DictObj());
   if (a.npos == 1) {
     if (a.pos[0].is(ObjKind::Dict)) {
-      d->entries = a.pos[0].as<DictObj>()->entries;
+      d->assign(*a.pos[0].as<DictObj>());
     } else {
       for (Value& item : in.to_vector(a.pos[0])) {
         std::vector<Value> kv = in.to_vector(item);

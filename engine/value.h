@@ -219,14 +219,29 @@ struct TupleObj : Object {
   TupleObj() : Object(ObjKind::Tuple) {}
   explicit TupleObj(std::vector<Value> v) : Object(ObjKind::Tuple), items(std::move(v)) {}
 };
-// Insertion-ordered dict. Linear probing over a vector keeps small dicts (the
-// common case in scenarios) cheap; large dicts get an index.
+// Insertion-ordered dict. A scan of the entries keeps small dicts (the
+// common case in scenarios) cheap; past 8 entries lookups go through a hash
+// index of positions, rebuilt when an erase shifts them. Keys whose
+// equality the hash cannot follow (lists, ranges, huge numbers: Python
+// refuses most as keys) keep the dict on scans. Write entries through
+// set/erase/clear/assign only, so the index stays right.
 struct DictObj : Object {
   std::vector<std::pair<Value, Value>> entries;
   DictObj() : Object(ObjKind::Dict) {}
   Value* find(const Value& key);
   void set(const Value& key, Value v);
   bool erase(const Value& key);
+  void clear();
+  void assign(const DictObj& other);
+
+ private:
+  static constexpr size_t kAbsent = ~size_t(0);
+  size_t position(const Value& key) const;
+  void rebuild_index() const;
+  void index_insert(size_t pos) const;
+  mutable std::vector<uint32_t> index_;  // entry position + 1 per slot; 0 = empty
+  mutable bool index_stale_ = true;
+  size_t unindexable_keys_ = 0;
 };
 struct RangeObj : Object {
   int64_t start, stop, step;
