@@ -35,9 +35,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::ofstream out(argv[2], std::ios::binary);
+  if (!out) {
+    std::cerr << "pack_yaml: cannot write " << argv[2] << "\n";
+    return 1;
+  }
   out << "// Generated from " << argv[1] << " by engine/tools/pack_yaml.cpp; do not edit.\n"
       << "#include <string_view>\nnamespace corun {\nextern const std::string_view " << argv[3] << ";\n"
       << "const std::string_view " << argv[3] << "(R\"" << delim << "(" << packed << ")" << delim << "\", "
       << packed.size() << ");\n}  // namespace corun\n";
-  return out ? 0 : 1;
+  out.close();
+  if (!out) {
+    std::cerr << "pack_yaml: writing " << argv[2] << " failed\n";
+    return 1;
+  }
+  return 0;
 }
