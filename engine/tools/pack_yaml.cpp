@@ -9,44 +9,37 @@
 
 #include "engine/yaml_doc.h"
 
+namespace {
+int fail(const std::string& message) {
+  std::cerr << "pack_yaml: " << message << "\n";
+  return 1;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc != 4) {
     std::cerr << "usage: pack_yaml INPUT.yaml OUTPUT.cpp SYMBOL\n";
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
-  if (!in) {
-    std::cerr << "pack_yaml: cannot read " << argv[1] << "\n";
-    return 1;
-  }
+  if (!in) return fail(std::string("cannot read ") + argv[1]);
   std::stringstream text;
   text << in.rdbuf();
   std::string packed;
   try {
     corun::SourceFile file(argv[1], text.str());
     packed = corun::pack_yaml(corun::load_yaml(file));
-  } catch (const corun::ScenarioError& e) {
-    std::cerr << argv[1] << ": invalid YAML\n";
-    return 1;
+  } catch (const corun::ScenarioError&) {
+    return fail(std::string(argv[1]) + ": invalid YAML");
   }
   const std::string delim = "corun_packed";
-  if (packed.find(")" + delim + "\"") != std::string::npos) {
-    std::cerr << "pack_yaml: the packed text contains the raw-string delimiter\n";
-    return 1;
-  }
+  if (packed.find(")" + delim + "\"") != std::string::npos) return fail("the packed text contains the raw-string delimiter");
   std::ofstream out(argv[2], std::ios::binary);
-  if (!out) {
-    std::cerr << "pack_yaml: cannot write " << argv[2] << "\n";
-    return 1;
-  }
+  if (!out) return fail(std::string("cannot write ") + argv[2]);
   out << "// Generated from " << argv[1] << " by engine/tools/pack_yaml.cpp; do not edit.\n"
       << "#include <string_view>\nnamespace corun {\nextern const std::string_view " << argv[3] << ";\n"
       << "const std::string_view " << argv[3] << "(R\"" << delim << "(" << packed << ")" << delim << "\", "
       << packed.size() << ");\n}  // namespace corun\n";
   out.close();
-  if (!out) {
-    std::cerr << "pack_yaml: writing " << argv[2] << " failed\n";
-    return 1;
-  }
-  return 0;
+  return out ? 0 : fail(std::string("writing ") + argv[2] + " failed");
 }
