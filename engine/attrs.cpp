@@ -278,11 +278,12 @@ Value deque_method(Interp& in, const Value& self, const std::string& name, CallA
   if (name_is(name, "append")) { nargs(in, "deque.append", a, 1, 1); items.push_back(a.pos[0]); return Value(); }
   if (name_is(name, "appendleft")) { nargs(in, "deque.appendleft", a, 1, 1); items.push_front(a.pos[0]); return Value(); }
   if (name_is(name, "popleft") || name_is(name, "pop")) {
-    nargs(in, name == "pop" ? "deque.pop" : "deque.popleft", a, 0, 0);
+    nargs(in, "deque." + name, a, 0, 0);
     if (items.empty()) in.raise(in.builtins().IndexError, "pop from an empty deque");
-    Value v;
-    if (name_is(name, "pop")) { v = std::move(items.back()); items.pop_back(); }
-    else { v = std::move(items.front()); items.pop_front(); }
+    bool left = name_is(name, "popleft");
+    Value v = std::move(left ? items.front() : items.back());
+    if (left) items.pop_front();
+    else items.pop_back();
     return v;
   }
   if (name_is(name, "remove")) {

@@ -1432,9 +1432,8 @@ std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> sour
   prog->prelude_source = std::make_shared<const SourceFile>("<corun asyncio prelude>", kAsyncioPrelude);
   Compiler c(*prog, *source);
   try {
-    auto prelude = std::make_shared<const YNode>(unpack_yaml(kAsyncioPreludePacked));
-    prog->prelude_tree = prelude;
-    c.compile_prelude(*prelude);
+    prog->prelude_tree = std::make_shared<const YNode>(unpack_yaml(kAsyncioPreludePacked));
+    c.compile_prelude(*prog->prelude_tree);
   } catch (ScenarioError& e) {
     // A bug in corun, not in the scenario: say where in the prelude.
     for (auto& d : e.diagnostics) {

@@ -31,8 +31,6 @@ struct ArgBuffer {
 
 }  // namespace
 
-// Arithmetic and comparisons are hot in loops: kept out of eval_slow, whose
-// frame is large, with the int cases first.
 namespace {
 // A constant's or a bound local's value, read in place (no copy); null for
 // anything that needs evaluating.
@@ -43,6 +41,8 @@ const Value* operand_in_place(const Expr& e, const Frame& f) {
 }
 }  // namespace
 
+// Arithmetic and comparisons are hot in loops: kept out of eval_slow, whose
+// frame is large, with the int cases first.
 Value Interp::eval_binary(const Expr& e, Frame& f) {
   const Value* pa = operand_in_place(*e.kids[0], f);
   const Value* pb = pa ? operand_in_place(*e.kids[1], f) : nullptr;

@@ -56,8 +56,12 @@ Value Interp::make_cancelled_error(FutureObj* f) {
     f->cancelled_exc() = Value();
     return exc;
   }
-  if (f->cancel_message().is_none()) return make_exception_args(builtins_->CancelledError, {});
-  return make_exception_args(builtins_->CancelledError, {f->cancel_message()});
+  return cancelled_error(f->cancel_message());
+}
+
+Value Interp::cancelled_error(const Value& msg) {
+  if (msg.is_none()) return make_exception_args(builtins_->CancelledError, {});
+  return make_exception_args(builtins_->CancelledError, {msg});
 }
 
 Value Interp::future_result(FutureObj* f) {

@@ -280,10 +280,9 @@ void Interp::report_never_awaited(CoroObj* c) {
 
 namespace {
 
-// sleep()'s `finally: h.cancel()`: the task resumes, its timer (if still
-// queued) is dead from now on.
+// sleep()'s `finally: h.cancel()`: the task resumes, its timer (still
+// queued, or come due and waiting to run) is dead from now on.
 void cancel_sleep_timer(Interp& in, TaskObj* t) {
-  t->sleep = TaskObj::Sleep::None;
   if (t->timer_live) {
     t->timer_live = false;
     in.loop().timer_cancelled();
@@ -340,7 +339,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   Exit e;
   if (f->suspended) {
     // Resume at the await: throw the exception there, or deliver the result.
-    if (t->sleep != TaskObj::Sleep::None || t->timer_live || t->fire_queued) cancel_sleep_timer(*this, t);
+    if (t->timer_live || t->fire_queued) cancel_sleep_timer(*this, t);
     if (!raising) {
       Ref<Object> awaited = std::move(f->awaiting);
       try {
@@ -517,8 +516,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           Value msg = ins.e2 ? eval(*ins.e2, *f) : Value();
           if (!target.is(ObjKind::Task) && !target.is(ObjKind::Future))
             raise(builtins_->AttributeError, "'" + type_of(target)->name + "' object has no attribute 'cancel'");
-          Value accepted = Value::boolean(future_cancel_any(target.as<FutureObj>(), msg));
-          if (ins.target) assign(*ins.target, std::move(accepted), *f);
+          bool r = future_cancel_any(target.as<FutureObj>(), msg);
+          if (ins.target) assign(*ins.target, Value::boolean(r), *f);
           ++f->pc;
           break;
         }

@@ -131,6 +131,7 @@ class Interp {
   Value future_result(FutureObj* f);         // raises like Future.result()
   Value future_exception(FutureObj* f);      // like Future.exception()
   Value make_cancelled_error(FutureObj* f);  // Future._make_cancelled_error()
+  Value cancelled_error(const Value& msg);   // CancelledError(), or CancelledError(msg)
   void report_unretrieved(FutureObj* f);     // "Task exception was never retrieved"
 
   // Tasks (tasks.cpp)
@@ -157,8 +158,8 @@ class Interp {
   Tracer* tracer() const { return options_.tracer; }
   void trace(TraceKind kind, const TaskObj* task, int line = 0, std::string detail = {}, uint64_t parent = 0,
              int64_t duration_ns = 0);
-  std::string describe_wait(const TaskObj* t);
-  static int scenario_line(const Frame* f);  // what a suspended task waits on
+  std::string describe_wait(const TaskObj* t);  // what a suspended task waits on
+  static int scenario_line(const Frame* f);     // where, in the scenario's lines
   std::string describe_call(const CoroObj* c);  // "worker('A', 2)"
 
   // Guards and counters

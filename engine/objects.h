@@ -211,7 +211,6 @@ struct BoxObj : Object {
 class CallbackList {
  public:
   bool empty() const { return !first_.fn; }
-  size_t size() const { return empty() ? 0 : 1 + (more_ ? more_->size() : 0); }
   void push_back(DoneCallback cb) {
     if (empty()) first_ = std::move(cb);
     else {
@@ -241,13 +240,6 @@ class CallbackList {
     for (auto& cb : kept) push_back(std::move(cb));
     return removed;
   }
-  template <class F>
-  void for_each(F&& f) const {
-    if (empty()) return;
-    f(first_);
-    if (more_) for (auto& cb : *more_) f(cb);
-  }
-
  private:
   DoneCallback first_;
   std::unique_ptr<std::vector<DoneCallback>> more_;

@@ -14,7 +14,6 @@ namespace {
 
 void task_step(Interp& in, const Value& task, const Value& exc);
 
-
 // Task.__wakeup(future)
 void task_wakeup(Interp& in, const Value& task, const Value& future) {
   FutureObj* f = future.as<FutureObj>();
@@ -27,19 +26,13 @@ void task_wakeup(Interp& in, const Value& task, const Value& future) {
   task_step(in, task, exc);
 }
 
-// The sleep future's done-callback (Task.__wakeup) for each way it ends.
-void sleep_wakeup(Interp& in, const Value& task, const Value&) { task_step(in, task, Value()); }
-
-void sleep_wakeup_cancelled(Interp& in, const Value& task, const Value& exc) { task_step(in, task, exc); }
-
-// sleep's future.cancel(msg). The CancelledError future.result() will raise
-// is made now: the message is fixed from here on.
+// sleep's future.cancel(msg). Its done-callback, the task's __wakeup, is
+// the step with the CancelledError future.result() will raise, made now:
+// the message is fixed from here on.
 bool cancel_sleep(Interp& in, TaskObj* t, const Value& msg) {
   if (t->sleep != TaskObj::Sleep::Pending) return false;
   t->sleep = TaskObj::Sleep::Cancelled;
-  Value exc = msg.is_none() ? in.make_exception_args(in.builtins().CancelledError, {})
-                            : in.make_exception_args(in.builtins().CancelledError, {msg});
-  in.loop().call_soon(sleep_wakeup_cancelled, Value(t), exc);
+  in.loop().call_soon(task_step, Value(t), in.cancelled_error(msg));
   return true;
 }
 
@@ -122,14 +115,14 @@ void sleep_timer_fired(Interp& in, const Value& task, const Value&) {
   if (t->sleep != TaskObj::Sleep::Pending) return;
   if (in.tracer()) in.trace(TraceKind::TimerFired, t, 0, "sleep timer");
   t->sleep = TaskObj::Sleep::Done;
-  in.loop().call_soon(sleep_wakeup, task);
+  in.loop().call_soon(task_step, task);  // the future's done-callback: the task's __wakeup
 }
 
 // "Executing <Task ...> took 0.500 seconds", as BaseEventLoop._run_once logs
 // in debug mode (CPython adds where each future was created).
 void Interp::report_slow_callback(Callback fn, const Value& a, int64_t ns) {
   std::string what;
-  if ((fn == task_step || fn == task_wakeup || fn == sleep_wakeup || fn == sleep_wakeup_cancelled) && a.is(ObjKind::Task)) {
+  if ((fn == task_step || fn == task_wakeup) && a.is(ObjKind::Task)) {
     const TaskObj* t = a.as<TaskObj>();
     what = repr(a);
     if (!t->fut_waiter.is_none()) what.insert(what.size() - 1, " wait_for=" + repr(Value(t->fut_waiter.get())));
