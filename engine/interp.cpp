@@ -330,7 +330,7 @@ CoroObj* Interp::awaited_coroutine(const Frame& parent) {
 Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   current_task_ = t;
   ++steps_;
-  busy_ = 0;
+  budget_new_step();
   CoroObj* coro = t->coro.get();
   Frame* bottom = &coro->frame;
   Frame* f = t->top;
@@ -381,11 +381,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
   for (;;) {
     const Instr& ins = f->code->code[size_t(f->pc)];
     // A loop that never awaits holds the event loop forever; the callback
-    // guard cannot see it, this one does.
-    if (++busy_ > options_.max_busy)
-      throw RunAborted{3, "runaway scenario: " + std::string(current_task_ ? current_task_->name() : "the program") + " ran " +
-                              std::to_string(options_.max_busy) + " instructions without awaiting, last at " +
-                              location(f->code, ins.line) + " (a loop with no await? raise the limit with --max-busy)"};
+    // guard cannot see it, this one does. The same compare stops the run
+    // once memory went over its limit (budget.h sets busy_limit to 0).
+    if (++g_budget.busy > g_budget.busy_limit) budget_exhausted(*f, ins);
     try {
       switch (ins.op) {
         case Op::Print: {
@@ -642,11 +640,17 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
       }
     } catch (const std::bad_alloc&) {
-      // Out of memory inside an instruction is Python's MemoryError.
-      Value exc = make_exception_args(builtins_->MemoryError, {});
+      // A request the memory budget refused (budget.h: reserve), or one
+      // malloc refused: Python's MemoryError, which the scenario may catch.
+      Value exc = memory_error();
       add_traceback(exc, *f);
       if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
+    } catch (BusyExceeded&) {
+      budget_exhausted(*f, ins);  // native work past the busy guard, at this instruction's line
     } catch (PyException& ex) {
+      // Unwinding a Python exception through C++ costs far more than an
+      // instruction (a loop of raise and except does little else).
+      charge(kExceptionCost);
       Value exc = std::move(ex.exc);
       ExcObj* eo = exc.as<ExcObj>();
       if (f->has_handled() && eo->context.is_none() && !f->exc().handled.back().same(exc)) eo->context = f->exc().handled.back();
@@ -690,7 +694,35 @@ std::string deadlock_report(Interp& in) {
 
 }  // namespace
 
+// The busy guard or the memory guard tripped while `f` ran `ins`: stop the
+// run (exit 3) and say which, at the user's line.
+void Interp::budget_exhausted(const Frame& f, const Instr& ins) {
+  std::string who = current_task_ ? current_task_->name() : "the program";
+  if (g_budget.mem_over)
+    throw RunAborted{3, "runaway scenario: memory went past the limit of " + std::to_string(g_budget.mem_limit >> 20) +
+                            " MiB (" + memory_report() + ") while " + who + " ran " + location(f.code, ins.line) +
+                            " (raise the limit with --max-memory)"};
+  throw RunAborted{3, "runaway scenario: " + who + " ran " + std::to_string(options_.max_busy) +
+                          " instructions without awaiting, last at " + location(f.code, ins.line) +
+                          " (a loop with no await? raise the limit with --max-busy)"};
+}
+
+// MemoryError is raised when memory is short: the instance is made before the
+// run, as CPython keeps MemoryErrors aside, and raising it allocates nothing.
+// It is made fresh again once the scenario lets go of it.
+Value Interp::memory_error() {
+  Value exc = spare_memory_error_;
+  if (exc.obj()->refs > 1) return make_exception_args(builtins_->MemoryError, {});
+  ExcObj* e = exc.as<ExcObj>();
+  e->traceback.clear();
+  e->context = Value();
+  e->cause = Value();
+  return exc;
+}
+
 int Interp::run() {
+  budget_start_run(options_.max_busy, options_.max_memory);
+  spare_memory_error_ = make_exception_args(builtins_->MemoryError, {});
   try {
     try {
       instantiate_program();
@@ -771,14 +803,25 @@ int Interp::run() {
     // machinery outside any task): report it like an uncaught one.
     print_traceback(e.exc);
     return 1;
+  } catch (BusyExceeded&) {
+    // Native work outside any instruction (a loop callback's builtin).
+    return abort_run(RunAborted{3, "runaway scenario: more than " + std::to_string(options_.max_busy) +
+                                       " instructions of work without awaiting (raise the limit with --max-busy)"});
+  } catch (const std::bad_alloc&) {
+    return abort_run(RunAborted{3, "runaway scenario: out of memory outside any task (" + memory_report() +
+                                       "; the limit is --max-memory)"});
   } catch (RunAborted& a) {
-    std::string msg = a.message;
-    if (!msg.empty() && msg.back() != '\n') msg += '\n';
-    write_err(a.exit_code == 130 ? msg : "corun: " + msg);
-    // Nothing else may report (never-awaited and unretrieved warnings) for an aborted run.
-    g_current = nullptr;
-    return a.exit_code;
+    return abort_run(a);
   }
+}
+
+int Interp::abort_run(const RunAborted& a) {
+  std::string msg = a.message;
+  if (!msg.empty() && msg.back() != '\n') msg += '\n';
+  write_err(a.exit_code == 130 ? msg : "corun: " + msg);
+  // Nothing else may report (never-awaited and unretrieved warnings) for an aborted run.
+  g_current = nullptr;
+  return a.exit_code;
 }
 
 void Interp::report_unretrieved(FutureObj* f) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/budget.h"
 #include "engine/code.h"
 #include "engine/loop.h"
 #include "engine/objects.h"
@@ -46,7 +47,8 @@ struct RunOptions {
   bool debug = false;
   uint64_t max_callbacks = 200'000'000;  // loop callbacks before the runaway guard stops the run
   int max_depth = 100'000;               // await-chain depth
-  uint64_t max_busy = 100'000'000;       // instructions one task step may run without awaiting
+  uint64_t max_busy = 100'000'000;       // instructions (and native work, budget.h) one task step may run without awaiting
+  int64_t max_memory = int64_t(1) << 30;   // bytes the whole process may hold (budget.h)
   std::function<void(std::string_view)> out;  // stdout sink
   std::function<void(std::string_view)> err;  // stderr sink
   Tracer* tracer = nullptr;                    // scheduling events, when tracing
@@ -79,6 +81,8 @@ class Interp {
   [[noreturn]] void raise_value(Value exc);
   Value make_exception(TypeObj* type, std::string message);
   Value make_exception_args(TypeObj* type, std::vector<Value> args);
+  // A MemoryError to raise, made before it is needed (budget.h).
+  Value memory_error();
   bool exc_matches(const Value& exc, const Value& type_or_tuple);
   TypeObj* type_of(const Value& v) const;
 
@@ -176,6 +180,11 @@ class Interp {
   enum class Exit { Return, Raise, Suspend0, SuspendFuture, SuspendSleep };
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
+  [[noreturn]] void budget_exhausted(const Frame& f, const Instr& ins);
+  int abort_run(const RunAborted& a);
+  // Work units a Python exception costs as it is caught in the instruction
+  // loop (C++ unwinding and the traceback, 2-8 us): a raise/except loop is bounded too.
+  static constexpr uint64_t kExceptionCost = 500;
   static CoroObj* awaited_coroutine(const Frame& parent);
   void add_traceback(Value& exc, const Frame& f);
   [[gnu::always_inline]] void assign(const Expr& target, Value v, Frame& f) {
@@ -207,7 +216,7 @@ class Interp {
   TaskObj* current_task_ = nullptr;
   uint64_t task_counter_ = 0;
   uint64_t steps_ = 0;
-  uint64_t busy_ = 0;  // instructions since the current step began
+  Value spare_memory_error_;  // raised without allocating (memory_error())
   int sync_depth_ = 0;
   int interrupt_count_ = 0;
   Value main_task_;

@@ -7,6 +7,7 @@
 #include <new>
 #include <vector>
 
+#include "engine/budget.h"
 #include "engine/value.h"
 
 namespace corun {
@@ -27,7 +28,7 @@ struct Pool {
   char* end = nullptr;
   std::vector<void*> chunks;
   ~Pool() {
-    for (void* c : chunks) std::free(c);
+    for (void* c : chunks) { note_free(c); std::free(c); }
   }
   void* take(size_t cls) {
     if (FreeNode* n = free[cls]) {
@@ -38,6 +39,7 @@ struct Pool {
     if (size_t(end - cursor) < bytes) {
       cursor = static_cast<char*>(std::malloc(kChunk));
       if (!cursor) throw std::bad_alloc();
+      note_malloc(cursor);
       chunks.push_back(cursor);
       end = cursor + kChunk;
     }
@@ -71,6 +73,7 @@ void* pool_alloc(size_t n) {
   if (n > kMaxPooled) {
     void* p = std::malloc(n);
     if (!p) throw std::bad_alloc();
+    note_malloc(p);
     return p;
   }
   return pool().take((n + kGranule - 1) / kGranule);
@@ -79,6 +82,7 @@ void* pool_alloc(size_t n) {
 void pool_free(void* p, size_t n) {
   if (!p) return;
   if (n > kMaxPooled) {
+    note_free(p);
     std::free(p);
     return;
   }

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/budget.h"
+
 namespace corun {
 
 enum class ObjKind : uint8_t {
@@ -26,10 +28,11 @@ enum class ObjKind : uint8_t {
 struct Object {
   uint32_t refs = 0;
   ObjKind okind;
-  explicit Object(ObjKind k) : okind(k) {}
+  // Live objects are counted by kind, for the memory guard's report (budget.h).
+  explicit Object(ObjKind k) : okind(k) { ++g_live_objects[size_t(k)]; }
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;
-  virtual ~Object() = default;
+  virtual ~Object() { --g_live_objects[size_t(okind)]; }
   // Pooled by size (engine/pool.cpp).
   static void* operator new(size_t n);
   static void operator delete(void* p, size_t n);
