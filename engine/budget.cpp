@@ -12,8 +12,8 @@
 
 namespace corun {
 
-thread_local Budget g_budget;
-thread_local int64_t g_live_objects[kCountedKinds];
+thread_local constinit Budget g_budget;
+thread_local constinit int64_t g_live_objects[kCountedKinds] = {};
 
 namespace {
 

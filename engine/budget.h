@@ -47,7 +47,7 @@ struct Budget {
 };
 
 // One per thread: a run is single-threaded, and unit tests run several.
-extern thread_local Budget g_budget;
+extern thread_local constinit Budget g_budget;
 
 // Work done natively, in instruction units.
 inline void charge(uint64_t units) {
@@ -77,7 +77,7 @@ inline void budget_new_step() {
 // Live Objects by kind (ObjKind), counted by Object's constructor and
 // destructor, for the report that names what grew.
 constexpr size_t kCountedKinds = 32;
-extern thread_local int64_t g_live_objects[kCountedKinds];
+extern thread_local constinit int64_t g_live_objects[kCountedKinds];
 // What grew, for the exit-3 report: "4,123,456 tasks (about 540 MiB), ...".
 std::string memory_report();
 // The allocator's accounting, for pool.cpp's own malloc calls.
