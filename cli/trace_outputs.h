@@ -41,8 +41,14 @@ class TraceOutputs {
   TraceFanout fanout_;
 };
 
+// --width's range: the chart needs 40 columns for a label, a bar and a
+// status, and past 10000 a row is no longer a picture (and costs memory).
+constexpr int kMinTimelineWidth = 40;
+constexpr int kMaxTimelineWidth = 10000;
+
 // Columns for --timeline: --width, else $COLUMNS, else the terminal's width
-// when stderr is one, else 80.
+// when stderr is one, else 80; what comes from the environment is brought
+// into the range above.
 int timeline_width(int flag);
 // LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale.
 bool locale_is_utf8();
