@@ -1,5 +1,7 @@
 #include "cli/flags.h"
 
+#include "cli/scenario_file.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -101,7 +103,7 @@ CLI::Validator real_number(double lo, double hi) {
 }
 
 CLI::Validator byte_size(uint64_t lo, uint64_t hi) {
-  std::string range = range_text(lo, hi) + " bytes";
+  std::string range = human_size(lo) + ".." + human_size(hi);
   return CLI::Validator(
       [lo, hi, range](std::string& text) -> std::string {
         std::optional<uint64_t> v = parse_size(text);
@@ -110,7 +112,7 @@ CLI::Validator byte_size(uint64_t lo, uint64_t hi) {
         text = std::to_string(*v);
         return "";
       },
-      "SIZE in " + range);
+      "SIZE:" + range);
 }
 
 }  // namespace corun::cli

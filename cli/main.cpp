@@ -128,6 +128,9 @@ int main(int argc, char** argv) {
   using corun::cli::real_number;
   using corun::cli::whole_number;
   constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
+  // A frame of the await chain costs ~90 bytes: ten million of them is
+  // about as deep as fits in the 1 GiB corun allows itself.
+  constexpr uint64_t kMaxDepthLimit = 10'000'000;
   // Bounds of the guards and knobs (README, "Commands"): each must be
   // meaningful and must not overflow what it feeds (a wait is the virtual
   // delay divided by --speed, in 64-bit nanoseconds).
@@ -154,7 +157,7 @@ int main(int argc, char** argv) {
   run->add_option("--max-steps", max_steps, "Stop a runaway run after this many loop callbacks (0 = no limit)")
       ->transform(whole_number(0, kU64Max));
   run->add_option("--max-depth", max_depth, "Stop a run whose await chain is deeper than this")
-      ->transform(whole_number(1, std::numeric_limits<int>::max()));
+      ->transform(whole_number(1, kMaxDepthLimit));
   run->add_option("--max-busy", max_busy, "Stop a task that runs this many instructions without awaiting")
       ->transform(whole_number(1, kU64Max));
   max_file_size_option(run, max_file_size);
