@@ -29,6 +29,15 @@ bool shareable(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISCHR(st.st_mode);
 }
 
+// Whether two paths, existing or not, name one file.
+bool same_destination(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  fs::path x = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  if (ec) return false;
+  fs::path y = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  return !ec && x == y;
+}
+
 }  // namespace
 
 std::string output_path_problem(const std::string& path, const std::string& scenario) {
@@ -58,9 +67,8 @@ bool check_outputs(const std::vector<NamedOutput>& outputs, const std::string& s
     std::string problem = output_path_problem(o.path, scenario);
     for (size_t j = 0; problem.empty() && j < i; ++j) {
       const NamedOutput& earlier = outputs[j];
-      std::error_code ec1, ec2;
       if (earlier.path.empty() || earlier.path == "-" || shareable(o.path)) continue;
-      if (fs::weakly_canonical(o.path, ec1) == fs::weakly_canonical(earlier.path, ec2) && !ec1 && !ec2)
+      if (same_destination(o.path, earlier.path))
         problem = "'" + o.path + "' is also the file of " + earlier.flag + "; give each its own file";
     }
     if (!problem.empty()) {
