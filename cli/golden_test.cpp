@@ -149,11 +149,14 @@ struct Scenario {
   std::string golden_shown_base;  // golden/<p> as the user would type it
 };
 
-// A path met while collecting that cannot be tested, and why (reported as a
-// failure, after the scenarios).
+// A path met while collecting that cannot be tested, and what it is
+// (reported as a failure, after the scenarios).
 struct Problem {
-  std::string shown, why;
+  std::string shown;    // the path, as the user would type it
+  std::string message;  // the whole line, naming it
 };
+
+Problem problem(const std::string& shown, const std::string& why) { return {shown, shown + " " + why}; }
 
 struct Outcome {
   bool missing_out = false;  // not run: golden .out is missing
@@ -317,14 +320,14 @@ void visit(const fs::directory_entry& entry, const fs::path& root, const fs::pat
   int err = errno;
   if (fs::is_symlink(own) && !is_yaml(path)) {
     if (resolves && S_ISDIR(target.st_mode))
-      problems.push_back({shown_path(path, cwd), "is a symbolic link to a directory; not followed (its scenarios are not tested)"});
+      problems.push_back(problem(shown_path(path, cwd), "is a symbolic link to a directory; not followed (its scenarios are not tested)"));
     return;
   }
   if (!is_yaml(path)) return;
   if (!resolves) {
-    problems.push_back({shown_path(path, cwd), missing_reason(path.string(), err)});
+    problems.push_back(problem(shown_path(path, cwd), missing_reason(path.string(), err)));
   } else if (!S_ISREG(target.st_mode)) {
-    problems.push_back({shown_path(path, cwd), "is " + file_kind(target.st_mode) + ", not a scenario file"});
+    problems.push_back(problem(shown_path(path, cwd), "is " + file_kind(target.st_mode) + ", not a scenario file"));
   } else {
     fs::path yaml = path.lexically_normal();
     scenarios.emplace(yaml, make_scenario(yaml, root, golden_root, cwd));
@@ -416,8 +419,8 @@ void visit_golden(const fs::directory_entry& entry, const TestedDir& d, const fs
   fs::file_status own = entry.symlink_status(ec);
   if (fs::is_directory(own)) return;
   if (fs::is_symlink(own)) {
-    problems.push_back({shown_path(file, cwd), "is a symbolic link (to '" + fs::read_symlink(file, ec).string() +
-                                                   "'); golden/ holds regular files only, and corun follows no link in it"});
+    problems.push_back(problem(shown_path(file, cwd), "is a symbolic link (to '" + fs::read_symlink(file, ec).string() +
+                                                          "'); golden/ holds regular files only, and corun follows no link in it"));
     return;
   }
   fs::path rel_dir = file.parent_path().lexically_relative(d.golden_root);
@@ -445,13 +448,13 @@ Leftovers find_leftovers(const std::vector<TestedDir>& dirs, const fs::path& cwd
     GoldenDir sub(d.golden_root, rel, shown_path(d.golden_root, cwd), /*create=*/false);
     if (sub.missing()) continue;
     if (!sub.ok()) {
-      problems.push_back({shown_path(d.golden_root / rel, cwd), sub.refusal()});
+      problems.push_back({sub.refused_path(), sub.refusal()});
       continue;
     }
     std::error_code ec;
     fs::recursive_directory_iterator it((d.golden_root / rel).lexically_normal(), ec);
     for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) visit_golden(*it, d, cwd, found, problems);
-    if (ec) problems.push_back({shown_path(d.golden_root / rel, cwd), "cannot list: " + ec.message()});
+    if (ec) problems.push_back(problem(shown_path(normal(d.golden_root / rel), cwd), "cannot be listed: " + ec.message()));
   }
   return found;
 }
@@ -626,6 +629,8 @@ struct Context {
   fs::path cwd;
   // Leftover temporaries per golden directory, listed once.
   std::map<fs::path, std::vector<std::string>> temporaries;
+  // Golden directories a scenario's verdict already named as refused.
+  std::set<std::string> refused;
 };
 
 std::string fail_line(const std::string& shown, bool color) {
@@ -668,6 +673,7 @@ bool update_golden(const Scenario& s, const Outcome& o, Context& ctx, std::strin
   if (!dir.ok()) {
     std::fprintf(stderr, "corun test: refusing to update the golden files of %s: %s\n", s.shown.c_str(),
                  dir.refusal().c_str());
+    ctx.refused.insert(dir.refused_path());
     return false;
   }
   bool ok = true;
@@ -718,7 +724,10 @@ std::optional<int> parse_exit(const std::string& text) {
 std::string compare_with_golden(const Scenario& s, const Outcome& o, Context& ctx) {
   GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
   if (dir.missing()) return missing_message(s);
-  if (!dir.ok()) return "cannot read the golden files: " + dir.refusal() + "\n";
+  if (!dir.ok()) {
+    ctx.refused.insert(dir.refused_path());
+    return "cannot read the golden files: " + dir.refusal() + "\n";
+  }
   std::string details;
   for (const std::string& t : own_temporaries(s, dir, ctx))
     details += "leftover temporary file " + golden_shown(s, t) +
@@ -938,13 +947,14 @@ int run_golden_tests(const GoldenOptions& options) {
 
   std::string tail;
   for (const Problem& p : problems) {
-    tail += fail_line(p.shown, ctx.color) + p.shown + " " + p.why + "\n";
+    tail += fail_line(p.shown, ctx.color) + p.message + "\n";
     ++failed;
   }
   std::vector<Problem> golden_problems;
   Leftovers leftovers = find_leftovers(dirs, cwd, golden_problems);
   for (const Problem& p : golden_problems) {
-    tail += p.shown + " " + p.why + "\n";
+    if (ctx.refused.count(p.shown)) continue;  // already failed the scenarios below it
+    tail += p.message + "\n";
     ++failed;
   }
   for (const auto& [golden, yaml] : leftovers.unused) {

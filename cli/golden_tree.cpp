@@ -76,6 +76,7 @@ GoldenDir::GoldenDir(const fs::path& golden_root, const fs::path& rel, const std
   // The root's parent is the real directory holding scenarios/ (resolved by
   // the caller); from the root down, nothing is followed.
   std::string shown = shown_root;
+  refused_path_ = shown;
   int parent = ::open(golden_root.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (parent < 0) {
     refusal_ = "cannot open " + golden_root.parent_path().string() + ": " + std::strerror(errno);
@@ -87,6 +88,7 @@ GoldenDir::GoldenDir(const fs::path& golden_root, const fs::path& rel, const std
   for (size_t i = 0; i < names.size(); ++i) {
     const std::string& name = names[i];
     if (i > 0) shown += "/" + name;
+    refused_path_ = shown;
     if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
       refusal_ = "'" + shown + "' is not a plain directory name below golden/";
       break;
@@ -120,6 +122,7 @@ GoldenDir::GoldenDir(const fs::path& golden_root, const fs::path& rel, const std
     if (i + 1 == names.size()) fd_ = fd;
   }
   if (fd_ < 0) ::close(fd);
+  if (fd_ >= 0 || missing_) refused_path_.clear();
 }
 
 GoldenDir::~GoldenDir() {

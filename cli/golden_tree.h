@@ -36,6 +36,8 @@ class GoldenDir {
   bool missing() const { return missing_; }
   // Why it could not be opened (when !ok() && !missing()).
   const std::string& refusal() const { return refusal_; }
+  // The directory at fault, as shown in refusal() ("golden/sub").
+  const std::string& refused_path() const { return refused_path_; }
 
   struct Read {
     bool exists = false;
@@ -60,6 +62,7 @@ class GoldenDir {
   int fd_ = -1;
   bool missing_ = false;
   std::string refusal_;
+  std::string refused_path_;
 };
 
 // If `file` is a temporary file of GoldenDir::write, the golden file it

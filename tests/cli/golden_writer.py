@@ -133,7 +133,19 @@ def golden_subdir_is_a_link_outside(corun, p):
                  ["test", "scenarios"]):
         check("golden/sub -> victim: " + " ".join(args), run(corun, args, p.proj), 1,
               stderr=["golden/sub is a symbolic link"] if "--update" in args else [],
-              stdout=[] if "--update" in args else ["golden/sub is a symbolic link"],
+              stdout=["0 passed, 1 failed"] + ([] if "--update" in args else ["golden/sub is a symbolic link"]),
+              victim_before=before, project=p)
+
+
+@case
+def stray_link_in_golden_tree(corun, p):
+    p.scenario("x.yaml")
+    p.golden("x.out", "x\n")
+    os.symlink(p.victim, p.proj / "golden" / "stray")
+    before = snapshot(p.victim)
+    for args in (["test", "scenarios"], ["test", "--update", "scenarios"]):
+        check("golden/stray -> victim: " + " ".join(args), run(corun, args, p.proj), 1,
+              stdout=["golden/stray is a symbolic link", "1 passed, 1 failed"],
               victim_before=before, project=p)
 
 
