@@ -72,8 +72,14 @@ bool TraceOutputs::finish() {
     std::cerr << "corun: error: cannot write '" << flags_.trace_file << "': " << std::strerror(errno) << "\n";
     ok = false;
   }
-  if (recorder_.events.empty()) return ok;  // the scenario never ran
-  Timeline tl = build_timeline(recorder_.events);
+  const std::vector<TraceEvent>& events = recorder_.recorder.events;
+  if (events.empty()) return ok;  // the scenario never ran
+  if (recorder_.truncated) {
+    std::fflush(stdout);
+    std::cerr << "corun: the timeline shows the first " << kMaxRecordedEvents
+              << " scheduling events only; the run had more\n";
+  }
+  Timeline tl = build_timeline(events);
   if (flags_.timeline) {
     std::fflush(stdout);
     std::cerr << render_timeline_text(tl, timeline_width(flags_.width), locale_is_utf8()) << std::flush;

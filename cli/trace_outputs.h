@@ -22,6 +22,22 @@ struct TraceFlags {
   std::string timeline_svg;  // --timeline-svg FILE
 };
 
+// The timelines are drawn from every event of the run, kept in memory (about
+// 200 bytes each): past this many the rest of the run is not recorded, so
+// that --timeline on a long run cannot exhaust the machine.
+constexpr size_t kMaxRecordedEvents = 500'000;
+
+// A TraceRecorder that stops at kMaxRecordedEvents.
+class BoundedRecorder : public Tracer {
+ public:
+  void event(TraceEvent e) override {
+    if (recorder.events.size() < kMaxRecordedEvents) recorder.event(std::move(e));
+    else truncated = true;
+  }
+  TraceRecorder recorder;
+  bool truncated = false;
+};
+
 class TraceOutputs {
  public:
   TraceOutputs(TraceFlags flags, std::string scenario);
@@ -37,7 +53,7 @@ class TraceOutputs {
   std::string scenario_;
   std::FILE* log_file_ = nullptr;
   std::unique_ptr<TraceLog> log_;
-  TraceRecorder recorder_;
+  BoundedRecorder recorder_;
   TraceFanout fanout_;
 };
 

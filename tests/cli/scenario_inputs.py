@@ -14,6 +14,7 @@ library only.
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -124,6 +125,17 @@ def flags(corun, tmp):
     if widest > 10000 * 3:  # UTF-8 marks are up to 3 bytes a column
         failures.append("width")
         print(f"FAIL --width 10000 drew a line of {widest} bytes")
+    # A long run's timeline keeps a bounded number of events in memory.
+    (tmp / "spin.yaml").write_text('coroutines:\n  main:\n    steps:\n      - while: "True"\n'
+                                   '        steps:\n          - sleep: 0\n')
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    check("--timeline of 2,000,000 loop callbacks is bounded",
+          run(corun, ["run", "--max-steps", "2000000", "--timeline", "--trace-json", "spin.json", "spin.yaml"], tmp),
+          3, stderr=["the timeline shows the first 500000 scheduling events only"], max_seconds=9)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak_kib > before and peak_kib > 512 * 1024:
+        failures.append("timeline memory")
+        print(f"FAIL --timeline of a long run peaked at {peak_kib // 1024} MiB")
     check("--clock real --speed 1000000: a 1000 s sleep takes 1 ms",
           run(corun, ["run", "--clock", "real", "--speed", "1000000", "sleepy.yaml"], tmp), 0, stdout=["woke"])
     for args, message in [
