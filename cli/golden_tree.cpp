@@ -111,7 +111,8 @@ GoldenDir::GoldenDir(const fs::path& golden_root, const fs::path& rel, const std
         refusal_ = shown + " is a symbolic link (to '" + link_target(fd, name) +
                    "'); corun reads and writes golden files only inside the golden tree, following no link";
       } else if (there && !S_ISDIR(st.st_mode)) {
-        refusal_ = shown + " is " + file_kind(st.st_mode) + ", not a directory";
+        refusal_ = shown + " is " + (S_ISREG(st.st_mode) ? std::string("a file") : file_kind(st.st_mode)) +
+                   ", not a directory";
       } else {
         refusal_ = "cannot open " + shown + ": " + std::strerror(err);
       }

@@ -162,6 +162,17 @@ def golden_root_is_a_link(corun, p):
 
 
 @case
+def golden_subdir_is_a_file(corun, p):
+    p.scenario("sub/x.yaml")
+    p.golden("sub", "not a directory\n")
+    check("golden/sub is a file: --update", run(corun, ["test", "--update", "scenarios"], p.proj), 1,
+          stderr=["golden/sub is a file, not a directory"])
+    if (p.proj / "golden" / "sub").read_text() != "not a directory\n":
+        failures.append("golden/sub replaced")
+        print("FAIL golden/sub was replaced")
+
+
+@case
 def golden_file_is_a_link_inside(corun, p):
     p.scenario("x.yaml")
     p.golden("y.out", "x\n")
