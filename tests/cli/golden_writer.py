@@ -374,16 +374,42 @@ def ci_never_writes(corun, p):
         print("FAIL CI=1 wrote a golden file")
 
 
+def as_unprivileged(corun, args, cwd):
+    """Runs corun as a user that file permissions apply to: ourselves, or
+    `nobody` (through setpriv) when we are root. None when neither can."""
+    if os.geteuid() != 0:
+        return run(corun, args, cwd)
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        return None
+    drop = ["--reuid=65534", "--regid=65534", "--clear-groups", corun]
+    if run(setpriv, drop + ["--version"], cwd)[0] != 0:
+        return None  # nobody may not reach the binary (a private home directory)
+    return run(setpriv, drop + args, cwd)
+
+
 @case
-def unreadable_golden_file(corun, p):
-    if os.geteuid() == 0:
-        print("skip unreadable golden file (running as root, permissions do not apply)")
-        return
+def unreadable_files(corun, p):
     p.scenario("x.yaml")
+    p.scenario("locked/y.yaml")
     g = p.golden("x.out", "x\n")
+    p.golden("locked/y.out", "x\n")
+    for d in (p.base, p.proj, p.proj / "scenarios", p.proj / "golden"):
+        d.chmod(0o755)
+    (p.proj / "scenarios" / "x.yaml").chmod(0o644)
     g.chmod(0)
-    check("unreadable golden/x.out", run(corun, ["test", "scenarios"], p.proj), 1,
-          stdout=["cannot read golden/x.out: Permission denied"])
+    got = as_unprivileged(corun, ["test", "scenarios/x.yaml"], p.proj)
+    if got is None:
+        print("skip unreadable files (root without setpriv)")
+        return
+    check("unreadable golden/x.out", got, 1, stdout=["cannot read golden/x.out: Permission denied"])
+    (p.proj / "scenarios" / "locked").chmod(0)
+    check("unreadable scenarios/locked/", as_unprivileged(corun, ["test", "scenarios"], p.proj), 2,
+          stderr=["Permission denied"])
+    (p.proj / "scenarios" / "locked").chmod(0o755)
+    (p.proj / "scenarios" / "locked" / "y.yaml").chmod(0)
+    check("unreadable scenario", as_unprivileged(corun, ["run", "scenarios/locked/y.yaml"], p.proj), 2,
+          stderr=["scenarios/locked/y.yaml: error: cannot read the scenario: Permission denied"])
 
 
 @case
