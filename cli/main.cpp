@@ -127,13 +127,12 @@ int main(int argc, char** argv) {
   using corun::cli::byte_size;
   using corun::cli::real_number;
   using corun::cli::whole_number;
+  // Every numeric flag has a range (README, "Commands"): a value must mean
+  // something and must not overflow what it feeds.
   constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
   // A frame of the await chain costs ~90 bytes: ten million of them is
   // about as deep as fits in the 1 GiB corun allows itself.
   constexpr uint64_t kMaxDepthLimit = 10'000'000;
-  // Bounds of the guards and knobs (README, "Commands"): each must be
-  // meaningful and must not overflow what it feeds (a wait is the virtual
-  // delay divided by --speed, in 64-bit nanoseconds).
   auto max_file_size_option = [](CLI::App* cmd, uint64_t& bytes) {
     cmd->add_option("--max-file-size", bytes, "Refuse a scenario file larger than this (default 16M)")
         ->transform(byte_size(1, corun::cli::kLargestMaxFileSize));
@@ -151,6 +150,9 @@ int main(int argc, char** argv) {
   run->add_option("scenario", path, "The scenario YAML file")->required();
   run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")
       ->check(CLI::IsMember({"virtual", "real"}));
+  // Slower than 1/1000, a 1 s sleep waits over a quarter of an hour; faster
+  // than a million, the loop clock (real nanoseconds times the speed, in 64
+  // bits) would overflow within hours.
   run->add_option("--speed", speed, "With --clock real: run X times faster than real time")
       ->transform(real_number(0.001, 1'000'000));
   run->add_flag("--debug", debug, "asyncio debug mode (as asyncio.run(..., debug=True))");
