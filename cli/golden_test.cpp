@@ -17,6 +17,25 @@
 // `scenarios`, or under which no scenario is found is a usage error (exit 2,
 // nothing is run).
 //
+// Real paths. From `scenarios/` down, the path given must be made of real
+// directories: a symbolic link there (or a `..` that leaves through one, or
+// a `scenarios` that is itself a link) is refused with exit 2, since the
+// golden files would be those of another tree. A scenario file that is a link
+// is run (its target is read) with the golden files of the link's own name.
+// Walking a directory, links are never followed: a link to a directory is
+// reported (its scenarios are not tested), and a `*.yaml` that is not a
+// regular file after following its link -- a FIFO, a device, a directory,
+// a link loop or a dangling link -- is reported; each counts as a failure.
+//
+// The golden tree. Golden files are reached from `golden/` one directory at
+// a time without following a link, and must be regular files: `golden/`
+// itself, a directory below it or a golden file that is a symbolic link
+// (wherever it points), a directory or a FIFO named like a golden file, are
+// reported ("cannot read golden/<p>.out: it is a FIFO ...") and fail, and
+// are never read from, written through, replaced or removed. Golden files and
+// a child's stdout or stderr are held in memory up to 64 MiB; a child that
+// writes more is killed and fails.
+//
 // Running. Each scenario runs as a child process `corun run <file>.yaml`
 // (the same corun binary) with the working directory set to the scenario's
 // directory, so messages that print the file name are stable. Its stdin is
@@ -55,11 +74,20 @@
 // set to a non-empty value other than 0, the actual outputs become the golden
 // files: .out is always written, .err only when stderr is non-empty and .exit
 // only when the status is non-zero (otherwise they are removed). Files are
-// written atomically (temporary file in the same directory, fsync, rename),
-// CRLF is converted to LF, and directories are created as needed. Each file
-// that changes is reported as `updated golden/<p>.out` (or `removed
-// golden/<p>.err` for a removal); the scenario then counts as passed. A
-// scenario that timed out or could not be started is never written and fails.
+// written atomically (temporary file `.<p>.out.tmp-XXXXXX` in the same
+// directory, fsync, rename), CRLF is converted to LF, and directories are
+// created as needed. Each file that changes is reported as `updated
+// golden/<p>.out` (or `removed golden/<p>.err` for a removal); the scenario
+// then counts as passed. A scenario that timed out, could not be started or
+// wrote too much is never written and fails. What the writer refuses (see
+// "The golden tree": it removes only regular files, never a directory) is
+// said on stderr as `corun test: refusing to write golden/<p>.out: it is a
+// symbolic link (to '...'); ...` and the scenario fails.
+//
+// Leftover temporary files. A `.<name>.tmp-XXXXXX` file left in the golden
+// tree by an interrupted update fails the run (`leftover temporary file
+// golden/... from an interrupted update`); --update removes it (`removed
+// leftover temporary file ...`), inside the golden tree only.
 // When the environment variable CI is set to anything non-empty, nothing is
 // ever written: corun prints `refusing to update golden files: CI is set` to
 // stderr and compares as without --update, so a missing or outdated golden
@@ -96,6 +124,8 @@
 #include <thread>
 #include <vector>
 
+#include "cli/golden_tree.h"
+#include "cli/scenario_file.h"
 #include "cli/unified_diff.h"
 
 extern char** environ;
@@ -110,14 +140,27 @@ constexpr const char* kBoldRed = "\033[1;31m";
 constexpr const char* kReset = "\033[0m";
 
 struct Scenario {
-  fs::path yaml;                  // absolute, canonical
-  std::string golden_base;        // absolute <golden root>/<p>, without extension
+  fs::path yaml;                  // absolute: its directory is real, the file itself may be a link
+  fs::path golden_root;           // absolute, real: the sibling golden/ of its scenarios/
+  fs::path golden_dir;            // <p>'s directory relative to golden_root ("" at the top)
+  std::string stem;               // <p>'s file name without .yaml
   std::string shown;              // the .yaml path as the user would type it
+  std::string golden_shown_root;  // golden/ as the user would type it
   std::string golden_shown_base;  // golden/<p> as the user would type it
 };
 
+// A path met while collecting that cannot be tested, and what it is
+// (reported as a failure, after the scenarios).
+struct Problem {
+  std::string shown;    // the path, as the user would type it
+  std::string message;  // the whole line, naming it
+};
+
+Problem problem(const std::string& shown, const std::string& why) { return {shown, shown + " " + why}; }
+
 struct Outcome {
   bool missing_out = false;  // not run: golden .out is missing
+  std::string too_much;      // "stdout"/"stderr" when the child wrote more than kMaxGoldenBytes
   std::string spawn_error;   // not run (or not completed) because of this
   std::string out, err;
   int status = 0;
@@ -176,87 +219,6 @@ bool env_set(const char* name) {
   return v != nullptr && *v != '\0';
 }
 
-struct FileRead {
-  bool exists = false;
-  std::string data;
-  std::string error;  // set when the file exists but cannot be read
-};
-
-FileRead read_file(const std::string& path) {
-  FileRead r;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno != ENOENT && errno != ENOTDIR) {
-      r.exists = true;
-      r.error = errno_text(errno);
-    }
-    return r;
-  }
-  r.exists = true;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n > 0) {
-      r.data.append(buf, static_cast<std::size_t>(n));
-    } else if (n == 0) {
-      break;
-    } else if (errno != EINTR) {
-      r.error = errno_text(errno);
-      break;
-    }
-  }
-  ::close(fd);
-  return r;
-}
-
-bool write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// Temporary file in the same directory, fsync, rename over the target, fsync
-// the directory. Returns "" on success, else an error description.
-std::string write_file_atomically(const std::string& path, const std::string& data) {
-  fs::path target(path);
-  fs::path dir = target.parent_path();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return "cannot create directory " + dir.string() + ": " + ec.message();
-
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) return errno_text(errno);
-  std::string tmp(name.data());
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  std::string error;
-  if (::fchmod(fd, 0666 & ~mask) != 0) error = errno_text(errno);
-  if (error.empty() && !write_all(fd, data)) error = errno_text(errno);
-  if (error.empty() && ::fsync(fd) != 0) error = errno_text(errno);
-  if (::close(fd) != 0 && error.empty()) error = errno_text(errno);
-  if (error.empty() && ::rename(tmp.c_str(), path.c_str()) != 0) error = errno_text(errno);
-  if (!error.empty()) {
-    ::unlink(tmp.c_str());
-    return error;
-  }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return "";
-}
-
 void emit(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
@@ -276,104 +238,225 @@ Scenario make_scenario(const fs::path& yaml, const fs::path& root, const fs::pat
                        const fs::path& cwd) {
   Scenario s;
   s.yaml = yaml;
-  std::string rel = yaml.lexically_relative(root).string();
-  rel.resize(rel.size() - std::string(".yaml").size());
-  fs::path base = golden_root / rel;
-  s.golden_base = base.string();
+  fs::path rel = yaml.lexically_relative(root);
+  s.golden_root = golden_root;
+  s.golden_dir = rel.parent_path();
+  s.stem = rel.stem().string();
   s.shown = shown_path(yaml, cwd);
-  s.golden_shown_base = shown_path(base, cwd);
+  s.golden_shown_root = shown_path(golden_root, cwd);
+  s.golden_shown_base = shown_path(golden_root / rel.parent_path() / s.stem, cwd);
   return s;
 }
 
 bool is_yaml(const fs::path& p) { return p.extension() == ".yaml"; }
 
+// Lexically normal, without the trailing separator that "a/." leaves.
+fs::path normal(const fs::path& p) {
+  fs::path n = p.lexically_normal();
+  if (n.has_parent_path() && n.filename().empty()) n = n.parent_path();
+  return n;
+}
+
+// Why a path given to `corun test` does not exist, in words.
+std::string missing_reason(const std::string& arg, int err) {
+  if (err == ELOOP) return "is a symbolic link loop (too many levels of symbolic links)";
+  struct stat link {};
+  if (::lstat(arg.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) return "is a symbolic link to nothing (it does not exist)";
+  if (err == ENOENT) return "no such file or directory";
+  return errno_text(err);
+}
+
+// The first symbolic link among root, root/a, root/a/b, ... up to `dir`
+// (all lexical), as "scenarios/a is a symbolic link (to 'x')"; "" if none.
+std::string first_link(const fs::path& root, const fs::path& dir, const fs::path& cwd) {
+  fs::path p = root;
+  std::vector<fs::path> steps{p};
+  for (const fs::path& part : dir.lexically_relative(root)) {
+    if (part == ".") continue;
+    p /= part;
+    steps.push_back(p);
+  }
+  for (const fs::path& step : steps) {
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(step, ec))) {
+      return shown_path(step, cwd) + " is a symbolic link (to '" + fs::read_symlink(step, ec).string() + "')";
+    }
+  }
+  return "";
+}
+
+// The real path of `root` (the scenarios/ found in the path as the user
+// named it), or nullopt after saying why it cannot be used. The tree from
+// scenarios/ down to `named_dir` must be made of real directories: through a
+// link, a scenario's golden files would be those of another tree.
+std::optional<fs::path> real_scenario_root(const std::string& arg, const fs::path& root, const fs::path& named_dir,
+                                           const fs::path& kernel_dir, const fs::path& cwd) {
+  std::error_code ec1, ec2, ec3;
+  fs::path real_root = fs::canonical(root.parent_path(), ec1) / "scenarios";
+  fs::path real_dir = fs::canonical(kernel_dir, ec2);
+  bool root_is_link = fs::is_symlink(fs::symlink_status(root, ec3));
+  if (!ec1 && !ec2 && !root_is_link && real_dir == normal(real_root / named_dir.lexically_relative(root)))
+    return real_root;
+  std::string link = first_link(root, named_dir, cwd);
+  if (link.empty()) link = "it resolves to " + real_dir.string() + ", not to the path given";
+  std::fprintf(stderr,
+               "corun test: refusing %s: %s; corun test follows no symbolic link from scenarios/ down, "
+               "so that golden files stay in the golden/ beside it (real path: %s)\n",
+               arg.c_str(), link.c_str(), real_dir.string().c_str());
+  return std::nullopt;
+}
+
+// One entry met while walking a scenarios tree: a scenario, a problem, or
+// nothing to do. Links are looked at, never followed into (no loops).
+void visit(const fs::directory_entry& entry, const fs::path& root, const fs::path& golden_root,
+           const fs::path& cwd, std::map<fs::path, Scenario>& scenarios, std::vector<Problem>& problems,
+           std::size_t& found) {
+  std::error_code ec;
+  fs::file_status own = entry.symlink_status(ec);
+  const fs::path& path = entry.path();
+  if (fs::is_directory(own)) return;  // walked into by the iterator
+  struct stat target {};
+  bool resolves = ::stat(path.c_str(), &target) == 0;
+  int err = errno;
+  if (fs::is_symlink(own) && !is_yaml(path)) {
+    if (resolves && S_ISDIR(target.st_mode))
+      problems.push_back(problem(shown_path(path, cwd), "is a symbolic link to a directory; not followed (its scenarios are not tested)"));
+    return;
+  }
+  if (!is_yaml(path)) return;
+  if (!resolves) {
+    problems.push_back(problem(shown_path(path, cwd), missing_reason(path.string(), err)));
+  } else if (!S_ISREG(target.st_mode)) {
+    problems.push_back(problem(shown_path(path, cwd), "is " + file_kind(target.st_mode) + ", not a scenario file"));
+  } else {
+    fs::path yaml = path.lexically_normal();
+    scenarios.emplace(yaml, make_scenario(yaml, root, golden_root, cwd));
+    ++found;
+  }
+}
+
 // Returns 0, or 2 after printing a usage error.
 int collect(const std::vector<std::string>& args, bool args_defaulted, const fs::path& cwd,
-            std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs) {
+            std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
+            std::vector<Problem>& problems) {
   for (const std::string& arg : args) {
-    std::error_code ec;
-    fs::file_status st = fs::status(arg, ec);
-    if (!fs::exists(st)) {
-      if (args_defaulted) {
+    struct stat st {};
+    if (::stat(arg.c_str(), &st) != 0) {
+      int err = errno;
+      if (args_defaulted && err == ENOENT) {
         std::fprintf(stderr,
                      "corun test: there is no directory 'scenarios' here; give the scenario "
                      "files or directories to test as arguments\n");
       } else {
-        std::fprintf(stderr, "corun test: %s: no such file or directory\n", arg.c_str());
+        std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), missing_reason(arg, err).c_str());
       }
       return 2;
     }
-    fs::path abs = fs::canonical(arg, ec);
-    if (ec) {
-      std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), ec.message().c_str());
-      return 2;
-    }
-    bool is_dir = fs::is_directory(st);
-    std::optional<fs::path> root = find_scenario_root(is_dir ? abs : abs.parent_path());
-    if (!root) {
+    bool is_dir = S_ISDIR(st.st_mode);
+    fs::path named = normal(cwd / arg);
+    fs::path named_dir = is_dir ? named : named.parent_path();
+    fs::path kernel_dir = is_dir ? fs::path(arg) : fs::path(arg).parent_path();
+    if (kernel_dir.empty()) kernel_dir = ".";
+    std::optional<fs::path> named_root = find_scenario_root(named_dir);
+    if (!named_root) {
       std::fprintf(stderr,
                    "corun test: %s is not inside a directory named 'scenarios' (scenarios must "
                    "live under scenarios/, with their golden files under the sibling golden/)\n",
                    arg.c_str());
       return 2;
     }
+    std::optional<fs::path> root = real_scenario_root(arg, *named_root, named_dir, kernel_dir, cwd);
+    if (!root) return 2;
     fs::path golden_root = root->parent_path() / "golden";
+    fs::path real_dir = normal(*root / named_dir.lexically_relative(*named_root));
 
     if (!is_dir) {
-      if (!fs::is_regular_file(st) || !is_yaml(abs)) {
-        std::fprintf(stderr, "corun test: %s is not a scenario (a *.yaml file)\n", arg.c_str());
+      if (!S_ISREG(st.st_mode) || !is_yaml(named)) {
+        std::string kind = S_ISREG(st.st_mode) ? "a file not named *.yaml" : file_kind(st.st_mode);
+        std::fprintf(stderr, "corun test: %s is not a scenario (a *.yaml file): it is %s\n", arg.c_str(),
+                     kind.c_str());
         return 2;
       }
-      scenarios.emplace(abs, make_scenario(abs, *root, golden_root, cwd));
+      // The golden files follow the name given, even when it is a link.
+      fs::path yaml = real_dir / named.filename();
+      scenarios.emplace(yaml, make_scenario(yaml, *root, golden_root, cwd));
       continue;
     }
 
     std::size_t found = 0;
-    fs::recursive_directory_iterator it(abs, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      std::error_code ec2;
-      if (is_yaml(it->path()) && it->is_regular_file(ec2)) {
-        fs::path yaml = it->path().lexically_normal();
-        scenarios.emplace(yaml, make_scenario(yaml, *root, golden_root, cwd));
-        ++found;
-      }
-    }
+    std::error_code ec;
+    fs::recursive_directory_iterator it(real_dir, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      visit(*it, *root, golden_root, cwd, scenarios, problems, found);
     if (ec) {
       std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), ec.message().c_str());
       return 2;
     }
-    if (found == 0) {
+    if (found == 0 && problems.empty()) {
       std::fprintf(stderr, "corun test: no scenarios (*.yaml files) found under %s\n",
                    arg.c_str());
       return 2;
     }
-    dirs.push_back({abs, *root, golden_root});
+    dirs.push_back({real_dir, *root, golden_root});
   }
   return 0;
 }
 
-// Golden files under the tested directories that no scenario uses, as
-// (golden file, scenario it would belong to).
-std::map<fs::path, fs::path> find_unused(const std::vector<TestedDir>& dirs) {
-  std::map<fs::path, fs::path> unused;
-  for (const TestedDir& d : dirs) {
-    fs::path sub = (d.golden_root / d.dir.lexically_relative(d.scenario_root)).lexically_normal();
-    std::error_code ec;
-    if (!fs::is_directory(sub, ec)) continue;
-    fs::recursive_directory_iterator it(sub, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const fs::path& file = it->path();
-      fs::path ext = file.extension();
-      if (ext != ".out" && ext != ".err" && ext != ".exit") continue;
-      std::error_code ec2;
-      if (!it->is_regular_file(ec2)) continue;
-      std::string rel = file.lexically_relative(d.golden_root).string();
-      rel.resize(rel.size() - ext.string().size());
-      fs::path yaml = d.scenario_root / (rel + ".yaml");
-      if (!fs::is_regular_file(yaml, ec2)) unused.emplace(file, yaml);
-    }
+// What the golden subtrees of the tested directories hold that no scenario
+// accounts for.
+struct Leftovers {
+  std::map<fs::path, fs::path> unused;  // golden file -> the scenario it would belong to
+  // Of interrupted updates, whose scenario is gone: (golden root, file).
+  std::vector<std::pair<fs::path, fs::path>> temporaries;
+};
+
+// A golden subtree entry: an unused golden file, an orphan temporary, a
+// problem (a link, a FIFO...), or fine. Links are reported, never followed.
+void visit_golden(const fs::directory_entry& entry, const TestedDir& d, const fs::path& cwd,
+                  Leftovers& found, std::vector<Problem>& problems) {
+  std::error_code ec;
+  const fs::path& file = entry.path();
+  fs::file_status own = entry.symlink_status(ec);
+  if (fs::is_directory(own)) return;
+  if (fs::is_symlink(own)) {
+    problems.push_back(problem(shown_path(file, cwd), "is a symbolic link (to '" + fs::read_symlink(file, ec).string() +
+                                                          "'); golden/ holds regular files only, and corun follows no link in it"));
+    return;
   }
-  return unused;
+  fs::path rel_dir = file.parent_path().lexically_relative(d.golden_root);
+  auto scenario_of = [&](const std::string& golden_name) {
+    fs::path stem = fs::path(golden_name).stem();
+    return (d.scenario_root / rel_dir / stem).lexically_normal().string() + ".yaml";
+  };
+  std::string name = file.filename().string();
+  if (std::string target = temporary_target(name); !target.empty()) {
+    if (!fs::exists(fs::symlink_status(scenario_of(target), ec))) found.temporaries.emplace_back(d.golden_root, file);
+    return;  // one of a scenario's own: judged with it
+  }
+  fs::path ext = file.extension();
+  if (ext != ".out" && ext != ".err" && ext != ".exit") return;
+  fs::path yaml = scenario_of(name);
+  if (fs::exists(fs::symlink_status(yaml, ec))) return;  // its scenario's: judged with it
+  found.unused.emplace(file, yaml);
+}
+
+Leftovers find_leftovers(const std::vector<TestedDir>& dirs, const fs::path& cwd, std::vector<Problem>& problems) {
+  Leftovers found;
+  for (const TestedDir& d : dirs) {
+    fs::path rel = d.dir.lexically_relative(d.scenario_root);
+    if (rel == ".") rel.clear();
+    GoldenDir sub(d.golden_root, rel, shown_path(d.golden_root, cwd), /*create=*/false);
+    if (sub.missing()) continue;
+    if (!sub.ok()) {
+      problems.push_back({sub.refused_path(), sub.refusal()});
+      continue;
+    }
+    std::error_code ec;
+    fs::recursive_directory_iterator it((d.golden_root / rel).lexically_normal(), ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) visit_golden(*it, d, cwd, found, problems);
+    if (ec) problems.push_back(problem(shown_path(normal(d.golden_root / rel), cwd), "cannot be listed: " + ec.message()));
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------------------
@@ -480,6 +563,16 @@ void drain(Child& c, int which) {
     ssize_t n = ::read(c.fd[which], buf, sizeof buf);
     if (n > 0) {
       sink.append(buf, static_cast<std::size_t>(n));
+      if (sink.size() > kMaxGoldenBytes) {
+        // Output no golden file could hold: stop the scenario rather than
+        // the machine's memory.
+        c.outcome.too_much = which == 0 ? "stdout" : "stderr";
+        ::kill(-c.pid, SIGKILL);
+        c.killed = true;
+        ::close(c.fd[which]);
+        c.fd[which] = -1;
+        return;
+      }
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -533,50 +626,86 @@ struct Context {
   bool update = false;
   bool color = false;
   double timeout = 0;
+  fs::path cwd;
+  // Leftover temporaries per golden directory, listed once.
+  std::map<fs::path, std::vector<std::string>> temporaries;
+  // Golden directories a scenario's verdict already named as refused.
+  std::set<std::string> refused;
 };
 
-std::string fail_line(const Scenario& s, bool color) {
+std::string fail_line(const std::string& shown, bool color) {
   std::string fail = color ? std::string(kBoldRed) + "FAIL" + kReset : std::string("FAIL");
-  return fail + " " + s.shown + "\n";
+  return fail + " " + shown + "\n";
 }
+
+std::string fail_line(const Scenario& s, bool color) { return fail_line(s.shown, color); }
 
 std::string missing_message(const Scenario& s) {
   return "missing golden file " + s.golden_shown_base +
          ".out; create it with: corun test --update " + shell_quote(s.shown) + "\n";
 }
 
-// Rewrites the golden files of `s` from `o`; returns whether it succeeded.
-bool update_golden(const Scenario& s, const Outcome& o, std::string& text) {
-  std::string errors;
+const char* const kGoldenSuffixes[] = {".out", ".err", ".exit"};
+
+// The leftover temporaries of `s`'s golden files in `dir`.
+std::vector<std::string> own_temporaries(const Scenario& s, const GoldenDir& dir, Context& ctx) {
+  fs::path key = s.golden_root / s.golden_dir;
+  auto it = ctx.temporaries.find(key);
+  if (it == ctx.temporaries.end()) it = ctx.temporaries.emplace(key, dir.temporaries()).first;
+  std::vector<std::string> own;
+  for (const std::string& t : it->second) {
+    std::string target = temporary_target(t);
+    for (const char* suffix : kGoldenSuffixes)
+      if (target == s.stem + suffix) own.push_back(t);
+  }
+  return own;
+}
+
+// A file beside `s`'s golden files, as the user would type it.
+std::string golden_shown(const Scenario& s, const std::string& name) {
+  return (fs::path(s.golden_shown_base).parent_path() / name).string();
+}
+
+// Rewrites the golden files of `s` from `o`. Changes are listed in `text`
+// (stdout); a refusal or an error goes to stderr. Returns whether all went.
+bool update_golden(const Scenario& s, const Outcome& o, Context& ctx, std::string& text) {
+  GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/true);
+  if (!dir.ok()) {
+    std::fprintf(stderr, "corun test: refusing to update the golden files of %s: %s\n", s.shown.c_str(),
+                 dir.refusal().c_str());
+    ctx.refused.insert(dir.refused_path());
+    return false;
+  }
+  bool ok = true;
+  auto refuse = [&](const std::string& what, const std::string& why) {
+    std::fprintf(stderr, "corun test: refusing to %s: %s\n", what.c_str(), why.c_str());
+    ok = false;
+  };
+  for (const std::string& t : own_temporaries(s, dir, ctx)) {
+    bool removed = false;
+    std::string why = dir.remove(t, removed);
+    if (!why.empty()) refuse("remove " + golden_shown(s, t), why);
+    else if (removed) text += "removed leftover temporary file " + golden_shown(s, t) + "\n";
+  }
   auto sync = [&](const char* suffix, const std::optional<std::string>& desired) {
-    std::string path = s.golden_base + suffix;
+    std::string name = s.stem + suffix;
     std::string shown = s.golden_shown_base + suffix;
-    FileRead current = read_file(path);
     if (desired) {
+      GoldenDir::Read current = dir.read(name);
       if (current.exists && current.error.empty() && current.data == *desired) return;
-      std::string error = write_file_atomically(path, *desired);
-      if (!error.empty()) {
-        errors += "cannot write " + shown + ": " + error + "\n";
-        return;
-      }
+      if (std::string why = dir.write(name, *desired); !why.empty()) return refuse("write " + shown, why);
       text += "updated " + shown + "\n";
     } else {
-      if (!current.exists) return;
-      std::error_code ec;
-      fs::remove(path, ec);
-      if (ec) {
-        errors += "cannot remove " + shown + ": " + ec.message() + "\n";
-        return;
-      }
-      text += "removed " + shown + "\n";
+      bool removed = false;
+      if (std::string why = dir.remove(name, removed); !why.empty()) return refuse("remove " + shown, why);
+      if (removed) text += "removed " + shown + "\n";
     }
   };
   sync(".out", crlf_to_lf(o.out));
   sync(".err", o.err.empty() ? std::nullopt : std::optional<std::string>(crlf_to_lf(o.err)));
   sync(".exit", o.status == 0 ? std::nullopt
                               : std::optional<std::string>(std::to_string(o.status) + "\n"));
-  text += errors;
-  return errors.empty();
+  return ok;
 }
 
 std::optional<int> parse_exit(const std::string& text) {
@@ -591,58 +720,80 @@ std::optional<int> parse_exit(const std::string& text) {
   return std::stoi(digits);
 }
 
+// The differences between `o` and the golden files of `s`, "" when none.
+std::string compare_with_golden(const Scenario& s, const Outcome& o, Context& ctx) {
+  GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
+  if (dir.missing()) return missing_message(s);
+  if (!dir.ok()) {
+    ctx.refused.insert(dir.refused_path());
+    return "cannot read the golden files: " + dir.refusal() + "\n";
+  }
+  std::string details;
+  for (const std::string& t : own_temporaries(s, dir, ctx))
+    details += "leftover temporary file " + golden_shown(s, t) +
+               " from an interrupted update (corun test --update removes it)\n";
+  GoldenDir::Read out = dir.read(s.stem + ".out");
+  GoldenDir::Read err = dir.read(s.stem + ".err");
+  GoldenDir::Read exit = dir.read(s.stem + ".exit");
+  if (!out.exists) {
+    details += missing_message(s);
+  } else if (!out.error.empty()) {
+    details += "cannot read " + s.golden_shown_base + ".out: " + out.error + "\n";
+  } else {
+    details += unified_diff(out.data, o.out, s.golden_shown_base + ".out", "actual stdout", ctx.color);
+  }
+  if (!err.error.empty()) {
+    details += "cannot read " + s.golden_shown_base + ".err: " + err.error + "\n";
+  } else {
+    details += unified_diff(err.data, o.err, s.golden_shown_base + ".err", "actual stderr", ctx.color);
+  }
+  std::optional<int> expected_status = 0;
+  if (!exit.error.empty()) {
+    details += "cannot read " + s.golden_shown_base + ".exit: " + exit.error + "\n";
+  } else if (exit.exists) {
+    expected_status = parse_exit(exit.data);
+    if (!expected_status) {
+      details += "invalid golden file " + s.golden_shown_base +
+                 ".exit: expected a decimal exit status and a newline\n";
+    }
+  }
+  if (expected_status && *expected_status != o.status) {
+    details += "exit status: expected " + std::to_string(*expected_status) + ", got " +
+               std::to_string(o.status) + "\n";
+  }
+  return details;
+}
+
 // Prints the verdict for one scenario; returns whether it passed.
-bool judge(const Scenario& s, const Outcome& o, const Context& ctx) {
+bool judge(const Scenario& s, const Outcome& o, Context& ctx) {
   std::string text;
   bool passed = false;
   if (o.missing_out) {
     text = fail_line(s, ctx.color) + missing_message(s);
   } else if (!o.spawn_error.empty()) {
     text = fail_line(s, ctx.color) + o.spawn_error + "\n";
+  } else if (!o.too_much.empty()) {
+    text = fail_line(s, ctx.color) + "its " + o.too_much + " passed " + human_size(kMaxGoldenBytes) +
+           "; it was stopped (no golden file holds that much)\n";
   } else if (o.timed_out) {
     text = fail_line(s, ctx.color) + "timed out after " + format_seconds(ctx.timeout) + " s\n";
   } else if (ctx.update) {
     std::string updates;
-    passed = update_golden(s, o, updates);
+    passed = update_golden(s, o, ctx, updates);
     text = passed ? updates : fail_line(s, ctx.color) + updates;
   } else {
-    std::string details;
-    FileRead out = read_file(s.golden_base + ".out");
-    FileRead err = read_file(s.golden_base + ".err");
-    FileRead exit = read_file(s.golden_base + ".exit");
-    if (!out.exists) {
-      details += missing_message(s);
-    } else if (!out.error.empty()) {
-      details += "cannot read " + s.golden_shown_base + ".out: " + out.error + "\n";
-    } else {
-      details += unified_diff(out.data, o.out, s.golden_shown_base + ".out", "actual stdout",
-                              ctx.color);
-    }
-    if (!err.error.empty()) {
-      details += "cannot read " + s.golden_shown_base + ".err: " + err.error + "\n";
-    } else {
-      details += unified_diff(err.data, o.err, s.golden_shown_base + ".err", "actual stderr",
-                              ctx.color);
-    }
-    std::optional<int> expected_status = 0;
-    if (!exit.error.empty()) {
-      details += "cannot read " + s.golden_shown_base + ".exit: " + exit.error + "\n";
-    } else if (exit.exists) {
-      expected_status = parse_exit(exit.data);
-      if (!expected_status) {
-        details += "invalid golden file " + s.golden_shown_base +
-                   ".exit: expected a decimal exit status and a newline\n";
-      }
-    }
-    if (expected_status && *expected_status != o.status) {
-      details += "exit status: expected " + std::to_string(*expected_status) + ", got " +
-                 std::to_string(o.status) + "\n";
-    }
+    std::string details = compare_with_golden(s, o, ctx);
     passed = details.empty();
     if (!passed) text = fail_line(s, ctx.color) + details;
   }
   if (!text.empty()) emit(text);
   return passed;
+}
+
+// Whether `s` has no golden .out (then it is not even run).
+bool golden_out_missing(const Scenario& s) {
+  GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
+  return dir.missing() || (dir.ok() && !dir.exists(s.stem + ".out"));
 }
 
 }  // namespace
@@ -667,11 +818,13 @@ int run_golden_tests(const GoldenOptions& options) {
   if (args.empty()) args.emplace_back("scenarios");
   std::map<fs::path, Scenario> by_path;
   std::vector<TestedDir> dirs;
-  if (int rc = collect(args, options.paths.empty(), cwd, by_path, dirs); rc != 0) return rc;
+  std::vector<Problem> problems;
+  if (int rc = collect(args, options.paths.empty(), cwd, by_path, dirs, problems); rc != 0) return rc;
   std::vector<const Scenario*> scenarios;
   for (const auto& [path, s] : by_path) scenarios.push_back(&s);
 
   Context ctx;
+  ctx.cwd = cwd;
   ctx.color = options.color;
   ctx.timeout = options.timeout_seconds;
   const char* update_env = std::getenv("CORUN_UPDATE");
@@ -721,7 +874,7 @@ int run_golden_tests(const GoldenOptions& options) {
     while (running.size() < jobs && next < n) {
       const Scenario& s = *scenarios[next];
       Outcome early;
-      if (!ctx.update && !fs::exists(s.golden_base + ".out", ec)) {
+      if (!ctx.update && golden_out_missing(s)) {
         early.missing_out = true;
         outcomes[next] = std::move(early);
       } else if (std::optional<Child> c = runner.start(next, s, early)) {
@@ -792,14 +945,43 @@ int run_golden_tests(const GoldenOptions& options) {
   }
   restore_signals();
 
-  std::string unused_text;
-  for (const auto& [golden, yaml] : find_unused(dirs)) {
-    unused_text += "unused golden file " + shown_path(golden, cwd) + " (no " +
-                   shown_path(yaml, cwd) + ")\n";
+  std::string tail;
+  for (const Problem& p : problems) {
+    tail += fail_line(p.shown, ctx.color) + p.message + "\n";
     ++failed;
   }
-  emit(unused_text + std::to_string(passed) + " passed, " + std::to_string(failed) +
-       " failed\n");
+  std::vector<Problem> golden_problems;
+  Leftovers leftovers = find_leftovers(dirs, cwd, golden_problems);
+  for (const Problem& p : golden_problems) {
+    if (ctx.refused.count(p.shown)) continue;  // already failed the scenarios below it
+    tail += p.message + "\n";
+    ++failed;
+  }
+  for (const auto& [golden, yaml] : leftovers.unused) {
+    tail += "unused golden file " + shown_path(golden, cwd) + " (no " + shown_path(yaml, cwd) + ")\n";
+    ++failed;
+  }
+  for (const auto& [golden_root, file] : leftovers.temporaries) {
+    std::string shown = shown_path(file, cwd);
+    if (!ctx.update) {
+      tail += "leftover temporary file " + shown + " from an interrupted update (corun test --update removes it)\n";
+      ++failed;
+      continue;
+    }
+    // Reached again from the golden root, following no link.
+    fs::path rel = file.parent_path().lexically_relative(golden_root);
+    if (rel == ".") rel.clear();
+    bool removed = false;
+    std::string why = GoldenDir(golden_root, rel, shown_path(golden_root, cwd), /*create=*/false)
+                          .remove(file.filename().string(), removed);
+    if (!why.empty()) {
+      std::fprintf(stderr, "corun test: refusing to remove %s: %s\n", shown.c_str(), why.c_str());
+      ++failed;
+    } else if (removed) {
+      tail += "removed leftover temporary file " + shown + "\n";
+    }
+  }
+  emit(tail + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n");
   return failed == 0 ? 0 : 1;
 }
 

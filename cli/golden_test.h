@@ -2,10 +2,16 @@
 // `corun test`: run scenarios and compare their output with golden files.
 // The full semantics are documented at the top of golden_test.cpp.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace corun::cli {
+
+// -j and --timeout bounds: more children than this only thrash, and a longer
+// timeout would overflow the deadline's clock.
+constexpr uint64_t kMaxJobs = 256;
+constexpr double kMaxTimeoutSeconds = 1'000'000;
 
 struct GoldenOptions {
   std::vector<std::string> paths;  // files or directories of scenarios; empty = "scenarios" in the cwd
@@ -13,7 +19,7 @@ struct GoldenOptions {
   bool update = false;             // rewrite golden files (also when env CORUN_UPDATE=1)
   std::string corun_exe;           // absolute path of the corun binary to spawn (main passes /proc/self/exe resolved)
   bool color = false;              // colour diffs (main decides: only on a terminal, never with NO_COLOR)
-  double timeout_seconds = 120;    // per scenario; a run over it is killed and fails (<= 0: no limit)
+  double timeout_seconds = 120;    // per scenario; a run over it is killed and fails (0: no limit)
 };
 
 // Runs the golden-file tests and returns the process exit code:

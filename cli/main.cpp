@@ -8,18 +8,19 @@
 #include <unistd.h>
 
 #include <climits>
+#include <limits>
 #include <cstring>
 #include <set>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/flags.h"
 #include "cli/golden_test.h"
-#include "cli/size_flag.h"
+#include "cli/output_file.h"
+#include "cli/scenario_file.h"
 #include "cli/trace_outputs.h"
 #include "engine/code.h"
 #include "engine/export.h"
@@ -43,16 +44,15 @@ std::string self_exe(const char* argv0) {
   return argv0;
 }
 
-// The scenario's text, or null (after saying why) when it cannot be read.
-std::shared_ptr<const corun::SourceFile> read_source(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "corun: cannot open '" << path << "': " << std::strerror(errno) << "\n";
-    return nullptr;
+// The scenario's text, or null after saying why it cannot be one, in the
+// same `FILE: error: ...` form as the scenario's own errors.
+std::shared_ptr<const corun::SourceFile> read_source(const std::string& path, uint64_t max_bytes) {
+  corun::cli::ScenarioFile file = corun::cli::read_scenario_file(path, max_bytes);
+  if (!file.source) {
+    corun::SourceFile named(path, "");
+    std::cerr << named.render(corun::Diagnostic{{}, file.error, {}}, use_color(STDERR_FILENO));
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return std::make_shared<const corun::SourceFile>(path, ss.str());
+  return file.source;
 }
 
 int report(const corun::ScenarioError& e, const corun::SourceFile& source) {
@@ -62,8 +62,8 @@ int report(const corun::ScenarioError& e, const corun::SourceFile& source) {
   return 2;
 }
 
-int run_scenario(const std::string& path, const corun::RunOptions& options, bool debug_flag) {
-  auto source = read_source(path);
+int run_scenario(const std::string& path, uint64_t max_bytes, const corun::RunOptions& options, bool debug_flag) {
+  auto source = read_source(path, max_bytes);
   if (!source) return 2;
   std::unique_ptr<corun::Program> program;
   try {
@@ -85,8 +85,8 @@ int run_scenario(const std::string& path, const corun::RunOptions& options, bool
 }
 
 // `corun export`: the scenario as a Python program, on stdout or in a file.
-int export_scenario(const std::string& path, const std::string& output) {
-  auto source = read_source(path);
+int export_scenario(const std::string& path, uint64_t max_bytes, const std::string& output) {
+  auto source = read_source(path, max_bytes);
   if (!source) return 2;
   std::string python;
   try {
@@ -99,12 +99,7 @@ int export_scenario(const std::string& path, const std::string& output) {
     std::cout << python << std::flush;
     return 0;
   }
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
-  if (!(out << python) || !out.flush()) {
-    std::cerr << "corun: cannot write '" << output << "': " << std::strerror(errno) << "\n";
-    return 2;
-  }
-  return 0;
+  return corun::cli::write_output_file(output, python) ? 0 : 2;
 }
 
 }  // namespace
@@ -120,10 +115,28 @@ int main(int argc, char** argv) {
   CLI::App app{"corun: run asyncio scenarios on CPython's event-loop semantics, on a virtual clock"};
   app.set_version_flag("--version", std::string("corun ") + CORUN_VERSION);
   app.require_subcommand(0, 1);
+  // Usage errors read like corun's others: `corun: error: --speed: ...`.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("corun: error: ") + e.what() + "\n(see corun --help)\n";
+  });
   app.footer(
       "Usage: corun scenario.yaml    (same as: corun run scenario.yaml)\n"
       "Exit status: 0 ok; 1 the scenario raised / a golden test failed; 2 invalid scenario or usage;\n"
       "             3 a guard stopped a runaway run; 130 interrupted.");
+
+  using corun::cli::byte_size;
+  using corun::cli::real_number;
+  using corun::cli::whole_number;
+  // Every numeric flag has a range (README, "Commands"): a value must mean
+  // something and must not overflow what it feeds.
+  constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
+  // A frame of the await chain costs ~90 bytes: ten million of them is
+  // about as deep as fits in the 1 GiB corun allows itself.
+  constexpr uint64_t kMaxDepthLimit = 10'000'000;
+  auto max_file_size_option = [](CLI::App* cmd, uint64_t& bytes) {
+    cmd->add_option("--max-file-size", bytes, "Refuse a scenario file larger than this (default 16M)")
+        ->transform(byte_size(1, corun::cli::kLargestMaxFileSize));
+  };
 
   std::string path;
   std::string clock = "virtual";
@@ -132,42 +145,54 @@ int main(int argc, char** argv) {
   uint64_t max_steps = 200'000'000;
   int max_depth = 100'000;
   uint64_t max_busy = 100'000'000;
-  std::string max_memory = "1G";
+  uint64_t max_file_size = corun::cli::kDefaultMaxFileSize;
+  uint64_t max_memory = uint64_t(1) << 30;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
   run->add_option("scenario", path, "The scenario YAML file")->required();
   run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")
       ->check(CLI::IsMember({"virtual", "real"}));
-  run->add_option("--speed", speed, "With --clock real: run X times faster than real time")->check(CLI::PositiveNumber);
+  // Slower than 1/1000, a 1 s sleep waits over a quarter of an hour; faster
+  // than a million, the loop clock (real nanoseconds times the speed, in 64
+  // bits) would overflow within hours.
+  run->add_option("--speed", speed, "With --clock real: run X times faster than real time")
+      ->transform(real_number(0.001, 1'000'000));
   run->add_flag("--debug", debug, "asyncio debug mode (as asyncio.run(..., debug=True))");
-  run->add_option("--max-steps", max_steps, "Stop a runaway run after this many loop callbacks (0 = no limit)");
-  run->add_option("--max-depth", max_depth, "Stop a run whose await chain is deeper than this")->check(CLI::PositiveNumber);
-  run->add_option("--max-busy", max_busy, "Stop a task that runs this many instructions without awaiting")->check(CLI::PositiveNumber);
+  run->add_option("--max-steps", max_steps, "Stop a runaway run after this many loop callbacks (0 = no limit)")
+      ->transform(whole_number(0, kU64Max));
+  run->add_option("--max-depth", max_depth, "Stop a run whose await chain is deeper than this")
+      ->transform(whole_number(1, kMaxDepthLimit));
+  run->add_option("--max-busy", max_busy, "Stop a task that runs this many instructions without awaiting")
+      ->transform(whole_number(1, kU64Max));
+  // Below 16 MiB corun cannot start (its compiled asyncio is counted too).
   run->add_option("--max-memory", max_memory,
-                  "Memory the run may hold: bytes, or with a K, M or G suffix (default 1G); past it, "
-                  "one request raises MemoryError and slow growth stops the run")
-      ->check(CLI::Validator(
-          [](std::string& s) { return corun::cli::parse_size(s) ? std::string() : "expected a size such as 512M or 2G, between 16M and 1T"; },
-          "SIZE"));
+                  "Memory the run may hold (default 1G); past it one request raises MemoryError "
+                  "and slow growth stops the run")
+      ->transform(byte_size(uint64_t(16) << 20, uint64_t(1) << 40));
+  max_file_size_option(run, max_file_size);
   corun::cli::TraceFlags trace;  // docs/tracing.md
   run->add_flag("--trace", trace.trace, "Log every scheduling event on stderr as it happens");
   run->add_option("--trace-file", trace.trace_file, "Write the --trace log to FILE instead");
   run->add_flag("--timeline", trace.timeline, "After the run, draw each task's timeline on stderr");
   run->add_option("--width", trace.width, "Columns for --timeline (default: $COLUMNS, the terminal, or 80)")
-      ->check(CLI::PositiveNumber);
+      ->transform(whole_number(corun::cli::kMinTimelineWidth, corun::cli::kMaxTimelineWidth));
   run->add_option("--trace-json", trace.trace_json, "Write a Chrome/Perfetto trace (JSON) of the run to FILE");
   run->add_option("--timeline-svg", trace.timeline_svg, "Write the timeline as an SVG chart to FILE");
 
   corun::cli::GoldenOptions golden;
   CLI::App* test = app.add_subcommand("test", "Run scenarios and compare stdout, stderr and exit status with golden files");
   test->add_option("paths", golden.paths, "Scenario files or directories (default: ./scenarios)");
-  test->add_option("-j,--jobs", golden.jobs, "Scenarios to run in parallel (default: number of cores)");
+  test->add_option("-j,--jobs", golden.jobs, "Scenarios to run in parallel (default: number of cores)")
+      ->transform(whole_number(1, corun::cli::kMaxJobs));
   test->add_flag("-u,--update", golden.update, "Rewrite the golden files from the actual output (never when CI is set)");
-  test->add_option("--timeout", golden.timeout_seconds, "Seconds a scenario may run before it fails");
+  test->add_option("--timeout", golden.timeout_seconds, "Seconds a scenario may run before it fails (0 = no limit)")
+      ->transform(real_number(0, corun::cli::kMaxTimeoutSeconds));
 
   std::string export_path, export_output;
+  uint64_t export_max_file_size = corun::cli::kDefaultMaxFileSize;
   CLI::App* exp = app.add_subcommand("export", "Print the scenario as the equivalent Python 3.11 asyncio program");
   exp->add_option("scenario", export_path, "The scenario YAML file")->required();
   exp->add_option("-o,--output", export_output, "Write the program to this file instead of stdout");
+  max_file_size_option(exp, export_max_file_size);
 
   std::vector<const char*> cargs;
   cargs.push_back(argv[0]);
@@ -186,11 +211,16 @@ int main(int argc, char** argv) {
     options.max_callbacks = max_steps;
     options.max_depth = max_depth;
     options.max_busy = max_busy;
-    options.max_memory = *corun::cli::parse_size(max_memory);
+    options.max_memory = int64_t(max_memory);
+    if (!corun::cli::check_outputs({{"--trace-file", trace.trace_file},
+                                     {"--trace-json", trace.trace_json},
+                                     {"--timeline-svg", trace.timeline_svg}},
+                                    path))
+      return 2;
     corun::cli::TraceOutputs outputs(trace, path);
     if (!outputs.open()) return 2;
     options.tracer = outputs.tracer();
-    int status = run_scenario(path, options, debug);
+    int status = run_scenario(path, max_file_size, options, debug);
     if (!outputs.finish() && status == 0) status = 2;
     return status;
   }
@@ -199,7 +229,10 @@ int main(int argc, char** argv) {
     golden.color = use_color(STDOUT_FILENO);
     return corun::cli::run_golden_tests(golden);
   }
-  if (*exp) return export_scenario(export_path, export_output);
+  if (*exp) {
+    if (!corun::cli::check_outputs({{"-o", export_output}}, export_path)) return 2;
+    return export_scenario(export_path, export_max_file_size, export_output);
+  }
   std::cout << app.help();
   return 0;
 }

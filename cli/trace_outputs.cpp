@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 
+#include "cli/output_file.h"
 #include "engine/timeline.h"
 #include "engine/timeline_svg.h"
 #include "engine/timeline_text.h"
@@ -18,13 +18,14 @@
 namespace corun::cli {
 
 int timeline_width(int flag) {
-  if (flag > 0) return flag;
+  if (flag > 0) return std::clamp(flag, kMinTimelineWidth, kMaxTimelineWidth);
+  auto fit = [](long n) { return int(std::clamp<long>(n, kMinTimelineWidth, kMaxTimelineWidth)); };
   if (const char* c = std::getenv("COLUMNS")) {
-    int n = std::atoi(c);
-    if (n > 0) return n;
+    long n = std::strtol(c, nullptr, 10);  // saturates: COLUMNS=99999999999 is simply wide
+    if (n > 0) return fit(n);
   }
   winsize ws{};
-  if (isatty(STDERR_FILENO) && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (isatty(STDERR_FILENO) && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return fit(ws.ws_col);
   return 80;
 }
 
@@ -47,9 +48,12 @@ TraceOutputs::~TraceOutputs() {
 
 bool TraceOutputs::open() {
   if (!flags_.trace_file.empty()) {
-    log_file_ = std::fopen(flags_.trace_file.c_str(), "w");
+    int fd = open_output_file(flags_.trace_file);
+    log_file_ = fd >= 0 ? ::fdopen(fd, "w") : nullptr;
     if (!log_file_) {
-      std::cerr << "corun: cannot write '" << flags_.trace_file << "': " << std::strerror(errno) << "\n";
+      std::cerr << "corun: error: cannot write '" << flags_.trace_file << "': "
+                << (errno == ENXIO ? "it is a FIFO with no reader" : std::strerror(errno)) << "\n";
+      if (fd >= 0) ::close(fd);
       return false;
     }
     log_ = std::make_unique<TraceLog>(log_file_);
@@ -61,29 +65,27 @@ bool TraceOutputs::open() {
   return true;
 }
 
-namespace {
-
-bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!(out << text) || !out.flush()) {
-    std::cerr << "corun: cannot write '" << path << "': " << std::strerror(errno) << "\n";
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 bool TraceOutputs::finish() {
-  if (recorder_.events.empty()) return true;  // the scenario never ran
-  Timeline tl = build_timeline(recorder_.events);
   bool ok = true;
+  if (log_file_ && (std::fflush(log_file_) != 0 || std::ferror(log_file_))) {
+    std::cerr << "corun: error: cannot write '" << flags_.trace_file << "': " << std::strerror(errno) << "\n";
+    ok = false;
+  }
+  const std::vector<TraceEvent>& events = recorder_.recorder.events;
+  if (events.empty()) return ok;  // the scenario never ran
+  if (recorder_.truncated) {
+    std::fflush(stdout);
+    std::cerr << "corun: the timeline shows the first " << kMaxRecordedEvents
+              << " scheduling events only; the run had more\n";
+  }
+  Timeline tl = build_timeline(events);
   if (flags_.timeline) {
     std::fflush(stdout);
     std::cerr << render_timeline_text(tl, timeline_width(flags_.width), locale_is_utf8()) << std::flush;
   }
-  if (!flags_.trace_json.empty()) ok &= write_file(flags_.trace_json, render_trace_json(tl, scenario_));
-  if (!flags_.timeline_svg.empty()) ok &= write_file(flags_.timeline_svg, render_timeline_svg(tl, scenario_));
+  if (!flags_.trace_json.empty()) ok &= write_output_file(flags_.trace_json, render_trace_json(tl, scenario_));
+  if (!flags_.timeline_svg.empty()) ok &= write_output_file(flags_.timeline_svg, render_timeline_svg(tl, scenario_));
   return ok;
 }
 

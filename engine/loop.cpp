@@ -88,16 +88,24 @@ void EventLoop::block(int64_t ns) {
     virtual_now_ += ns;
     return;
   }
-  int64_t real_ns = int64_t(double(ns) / speed_);
+  int64_t real_ns = real_wait_ns(ns);
   timespec ts{time_t(real_ns / 1000000000), long(real_ns % 1000000000)};
   while (nanosleep(&ts, &ts) == -1 && !g_interrupted) {}
+}
+
+// A wait on the loop's clock as real nanoseconds. A slow --speed makes a long
+// virtual wait longer than int64 holds: it saturates (converting an
+// out-of-range double is undefined).
+int64_t EventLoop::real_wait_ns(int64_t ns) const {
+  double real = double(ns) / speed_;
+  return real >= 9.0e18 ? int64_t(9'000'000'000'000'000'000) : int64_t(real);
 }
 
 bool EventLoop::next_timer_deadline(int64_t& when) { return timers_.next_deadline(when); }
 
 void EventLoop::wait_real(int64_t timeout_ns) {
   if (timeout_ns >= 0) {
-    int64_t real_ns = int64_t(double(timeout_ns) / speed_);
+    int64_t real_ns = real_wait_ns(timeout_ns);
     timeval tv{time_t(real_ns / 1000000000), suseconds_t((real_ns % 1000000000) / 1000)};
     evtimer_add(timer_event_, &tv);
   }

@@ -81,6 +81,7 @@ class EventLoop {
  private:
   void run_once();
   void wait_real(int64_t timeout_ns);  // -1 = forever
+  int64_t real_wait_ns(int64_t ns) const;  // virtual -> real nanoseconds under --speed, saturating
   bool next_timer_deadline(int64_t& when);
 
   Interp& interp_;
