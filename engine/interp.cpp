@@ -32,21 +32,6 @@ void stop_loop_cb(Interp& in, const Value&, const Value&) { in.loop().stop(); }
 
 Interp* current_interp() { return g_current; }
 
-// The last reference is gone. Like CPython's __del__, a future whose
-// exception nobody retrieved reports it first; the object is pinned while it
-// does, so that reporting (which may take references) cannot free it twice.
-void destroy_object(Object* o) {
-  if ((o->okind == ObjKind::Future || o->okind == ObjKind::Task) && static_cast<FutureObj*>(o)->log_traceback) {
-    if (Interp* in = current_interp()) {
-      o->refs = 1;
-      static_cast<FutureObj*>(o)->log_traceback = false;
-      in->report_unretrieved(static_cast<FutureObj*>(o));
-      if (--o->refs != 0) return;  // resurrected: someone kept it
-    }
-  }
-  delete o;
-}
-
 Frame::Frame(const CodeObject* c) : code(c) {
   size_t n = size_t(c->nslots());
   slots = n ? static_cast<Value*>(pool_alloc(n * sizeof(Value))) : nullptr;
