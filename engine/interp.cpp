@@ -167,13 +167,21 @@ void Interp::raise(TypeObj* type, std::string message) { throw PyException{make_
 void Interp::raise_value(Value exc) { throw PyException{std::move(exc)}; }
 
 bool Interp::exc_matches(const Value& exc, const Value& cls) {
+  // One class, or a tuple of classes (not of tuples), every one checked
+  // before any is matched, as CPython's check_except_type_valid.
+  auto valid = [&](const Value& c) {
+    if (!c.is(ObjKind::Type) || !c.as<TypeObj>()->is_subclass_of(builtins_->BaseException))
+      raise(builtins_->TypeError, "catching classes that do not inherit from BaseException is not allowed");
+  };
+  TypeObj* type = exc.as<ExcObj>()->type;
   if (cls.is(ObjKind::Tuple)) {
-    for (auto& c : cls.as<TupleObj>()->items) if (exc_matches(exc, c)) return true;
+    const auto& items = cls.as<TupleObj>()->items;
+    for (auto& c : items) valid(c);
+    for (auto& c : items) if (type->is_subclass_of(c.as<TypeObj>())) return true;
     return false;
   }
-  if (!cls.is(ObjKind::Type) || !cls.as<TypeObj>()->is_subclass_of(builtins_->BaseException))
-    raise(builtins_->TypeError, "catching classes that do not inherit from BaseException is not allowed");
-  return exc.as<ExcObj>()->type->is_subclass_of(cls.as<TypeObj>());
+  valid(cls);
+  return type->is_subclass_of(cls.as<TypeObj>());
 }
 
 void Interp::add_traceback(Value& exc, const Frame& f) {

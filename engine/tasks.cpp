@@ -7,6 +7,7 @@
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
+#include "engine/recursion.h"
 
 namespace corun {
 
@@ -181,6 +182,7 @@ bool Interp::future_cancel_any(FutureObj* f, Value msg) {
     // _GatheringFuture.cancel: cancel the children; the outer future is
     // resolved by their done callbacks.
     if (f->done()) return false;
+    NativeRecursion guard(" while calling a Python object");  // gathers of gathers: Python frames in CPython
     bool ret = false;
     auto* g = static_cast<GatherFutureObj*>(f);
     std::vector<Value> children = g->children;
