@@ -177,12 +177,15 @@ bool Interp::task_cancel(TaskObj* t, Value msg) {
 
 // fut.cancel(msg) dispatched on the kind of future, as Python's method call is.
 bool Interp::future_cancel_any(FutureObj* f, Value msg) {
+  // A task cancels the future it waits on, which may be a task waiting in
+  // turn, or a gather cancelling its children: as deep as the data, where
+  // CPython calls cancel() methods and hits its recursion limit.
+  NativeRecursion guard(" while calling a Python object");
   if (f->okind == ObjKind::Task) return task_cancel(static_cast<TaskObj*>(f), std::move(msg));
   if (f->is_gathering) {
     // _GatheringFuture.cancel: cancel the children; the outer future is
     // resolved by their done callbacks.
     if (f->done()) return false;
-    NativeRecursion guard(" while calling a Python object");  // gathers of gathers: Python frames in CPython
     bool ret = false;
     auto* g = static_cast<GatherFutureObj*>(f);
     std::vector<Value> children = g->children;
