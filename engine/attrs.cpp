@@ -586,7 +586,47 @@ Value Interp::call_method_at(const Value& obj, const Expr& attr, CallArgs& args,
   return call_method(obj, attr.name, args, site);
 }
 
+// Dunder attributes every object, or every callable, has in CPython.
+bool common_attr(Interp& in, const Value& obj, const std::string& name, Value& out) {
+  if (name_is(name, "__class__") && !obj.is(ObjKind::Loop)) {  // (the loop has no TypeObj)
+    out = Value(in.type_of(obj));
+    return true;
+  }
+  bool named = name_is(name, "__name__"), qualified = name_is(name, "__qualname__"), module = name_is(name, "__module__");
+  if (!named && !qualified && !module) return false;
+  if (obj.is(ObjKind::BoundMethod)) {  // delegated to the function
+    const Value& fn = obj.as<BoundMethodObj>()->func;
+    return fn.is(ObjKind::Function) && common_attr(in, fn, name, out);
+  }
+  if (obj.is(ObjKind::Function)) {
+    const CodeObject* code = obj.as<FunctionObj>()->code;
+    out = make_str(module ? "__main__" : qualified ? code->qualname : code->name);
+    return true;
+  }
+  if (obj.is(ObjKind::Builtin)) {
+    out = module ? (obj.as<BuiltinObj>()->self.is_none() ? make_str("builtins") : Value()) : make_str(obj.as<BuiltinObj>()->name);
+    return true;
+  }
+  if (obj.is(ObjKind::Module) && named) {
+    out = make_str(obj.as<ModuleObj>()->name);
+    return true;
+  }
+  // Instances of classes written in Python, and of ExceptionGroup (a heap
+  // type in CPython); other builtin exceptions have none.
+  if (module && (obj.is(ObjKind::Instance) ||
+                 (obj.is(ObjKind::Exception) && (in.type_of(obj)->module != "builtins" ||
+                                                 in.type_of(obj)->is_subclass_of(in.builtins().BaseExceptionGroup))))) {
+    out = make_str(in.type_of(obj)->module);
+    return true;
+  }
+  return false;
+}
+
 Value Interp::get_attr(const Value& obj, const std::string& name) {
+  if (name.size() > 4 && name[0] == '_' && name[1] == '_') {
+    Value v;
+    if (common_attr(*this, obj, name, v)) return v;
+  }
   if (obj.is(ObjKind::Module) || obj.is(ObjKind::Loop)) {
     if (const Value* v = obj.as<ModuleObj>()->find(name)) return *v;
     no_attr(*this, obj, name);
