@@ -379,8 +379,13 @@ void call_user_callback(Interp& in, const Value& ctx, const Value& fut) {
     in.call0(fn, {fut});
   } catch (PyException& e) {
     // BaseEventLoop.call_exception_handler: logged, the loop goes on.
-    in.write_err("Exception in callback " + in.repr(fn) + "(" + in.repr(fut) + ")\n");
-    in.print_traceback(e.exc);
+    try {
+      in.write_err("Exception in callback " + in.repr(fn) + "(" + in.repr(fut) + ")\n");
+      in.print_traceback(e.exc);
+    } catch (PyException& failed) {  // the report's repr raised (deep data)
+      in.write_err("Exception in default exception handler\n");
+      in.print_traceback(failed.exc);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "engine/builtins.h"
 #include "engine/pyformat.h"
+#include "engine/recursion.h"
 
 namespace corun {
 
@@ -112,7 +113,7 @@ std::string Interp::describe_call(const CoroObj* c) {
   for (size_t i = 0; i < code->params.size(); ++i) {
     if (code->params[i] == "self") continue;
     if (s.back() != '(') s += ", ";
-    s += repr(c->frame.slots[i]);
+    s += repr_for_report(*this, c->frame.slots[i]);
   }
   return s + ")";
 }

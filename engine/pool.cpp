@@ -145,7 +145,14 @@ void destroy_object(Object* o) {
     if (Interp* in = current_interp()) {
       o->refs = 1;
       static_cast<FutureObj*>(o)->log_traceback = false;
-      in->report_unretrieved(static_cast<FutureObj*>(o));
+      try {
+        in->report_unretrieved(static_cast<FutureObj*>(o));
+      } catch (PyException& e) {
+        // The report itself raised (the repr of deep data): what CPython
+        // prints when its exception handler fails, and the run goes on.
+        in->write_err("Exception in default exception handler\n");
+        in->print_traceback(e.exc);
+      }
       if (--o->refs != 0) return;  // resurrected: someone kept it
     }
   }

@@ -6,6 +6,8 @@
 // function as CPython's is.
 #pragma once
 
+#include <string>
+
 namespace corun {
 
 // CPython's limit is 1000 frames, counted from the Python frames below
@@ -31,5 +33,13 @@ class NativeRecursion {
   NativeRecursion(const NativeRecursion&) = delete;
   NativeRecursion& operator=(const NativeRecursion&) = delete;
 };
+
+class Interp;
+class Value;
+
+// repr(v) for corun's own reports (trace details, timeline task names): a
+// repr that raises (RecursionError on deep data) gives a placeholder, so
+// that a report never turns into an exception where the program has none.
+std::string repr_for_report(Interp& in, const Value& v);
 
 }  // namespace corun

@@ -57,6 +57,14 @@ void native_recursion_overflow(const char* where) {
   throw std::runtime_error(message);  // no interpreter (unit tests of plain data)
 }
 
+std::string repr_for_report(Interp& in, const Value& v) {
+  try {
+    return in.repr(v);
+  } catch (PyException&) {
+    return "<repr failed: too deep>";
+  }
+}
+
 bool values_equal(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();

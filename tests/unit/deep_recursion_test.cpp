@@ -96,6 +96,38 @@ coroutines:
   EXPECT_EQ(r.out, "[[...]] {'k': {...}} True\n");
 }
 
+// corun's own reports repr what they show; on deep data that raises, and
+// the report says so and the run goes on (it used to abort: the report of
+// an unretrieved exception runs while the task is freed). Python:
+//   async def boom(e): raise e
+//   ... t = create_task(boom(deep)); await sleep(0.1); del t
+// prints "Exception in default exception handler" and the RecursionError.
+TEST(DeepRecursion, ReportsOfDeepDataDoNotRaise) {
+  auto r = run_yaml(R"(
+coroutines:
+  boom:
+    params: [e]
+    steps:
+      - raise: e
+  main:
+    - set: {a: ValueError(0)}
+    - for: i
+      in: range(5000)
+      steps:
+        - set: {a: ValueError(a)}
+    - task: boom(a)
+      as: t
+    - sleep: 0.1
+    - set: {t: None, a: None}
+    - sleep: 0.1
+    - print: done
+)");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "done\n");
+  EXPECT_EQ(r.err, "Exception in default exception handler\n"
+                   "RecursionError: maximum recursion depth exceeded while getting the repr of an object\n");
+}
+
 // Without an interpreter (plain data, as in the dict tests) the overflow
 // is a C++ exception, still no stack overflow.
 TEST(DeepRecursion, PlainDataWithoutInterpreterThrows) {
