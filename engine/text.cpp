@@ -427,6 +427,11 @@ std::string Interp::repr(const Value& v) {
     if (guard.recursive) return v.is(ObjKind::List) || v.is(ObjKind::Deque) ? "[...]" : v.is(ObjKind::Dict) ? "{...}" : "(...)";
     return repr_container(v);
   }
+  if (v.is(ObjKind::Future) || v.is(ObjKind::Task)) {  // reprlib.recursive_repr on Future.__repr__
+    ReprGuard guard(v.obj());
+    if (guard.recursive) return "...";
+    return repr_value(v);
+  }
   return repr_value(v);
 }
 
