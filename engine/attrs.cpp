@@ -20,6 +20,17 @@ inline bool name_is(const std::string& name, const char (&literal)[N]) {
 
 namespace {
 
+// The type's name as CPython's attribute errors spell it (tp_name): the C
+// types of _asyncio and collections carry their module.
+std::string attr_type_name(Interp& in, const Value& obj) {
+  if (obj.is(ObjKind::Future)) return "_asyncio.Future";
+  if (obj.is(ObjKind::Task)) return "_asyncio.Task";
+  if (obj.is(ObjKind::Deque)) return "collections.deque";
+  // A bound method hands unknown names to its function (method_getattro).
+  if (obj.is(ObjKind::BoundMethod)) return "function";
+  return in.type_of(obj)->name;
+}
+
 [[noreturn]] void no_attr(Interp& in, const Value& obj, const std::string& name) {
   if (obj.is(ObjKind::Loop))
     in.raise(in.builtins().AttributeError, "'_UnixSelectorEventLoop' object has no attribute '" + name + "'");
@@ -27,7 +38,7 @@ namespace {
     in.raise(in.builtins().AttributeError, "module '" + obj.as<ModuleObj>()->name + "' has no attribute '" + name + "'");
   if (obj.is(ObjKind::Type))
     in.raise(in.builtins().AttributeError, "type object '" + obj.as<TypeObj>()->name + "' has no attribute '" + name + "'");
-  in.raise(in.builtins().AttributeError, "'" + in.type_of(obj)->name + "' object has no attribute '" + name + "'");
+  in.raise(in.builtins().AttributeError, "'" + attr_type_name(in, obj) + "' object has no attribute '" + name + "'");
 }
 
 void nargs(Interp& in, const std::string& name, CallArgs& a, size_t lo, size_t hi) {
@@ -255,6 +266,22 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
   return Value();
 }
 
+// tuple.count and tuple.index, as list's.
+Value tuple_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+  const auto& items = self.as<TupleObj>()->items;
+  found = name_is(name, "count") || name_is(name, "index");
+  if (!found) return Value();
+  nargs(in, "tuple." + name, a, 1, 1);
+  int64_t n = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!(items[i].same(a.pos[0]) || values_equal(items[i], a.pos[0]))) continue;
+    if (name_is(name, "index")) return Value::integer(int64_t(i));
+    ++n;
+  }
+  if (name_is(name, "index")) in.raise(in.builtins().ValueError, "tuple.index(x): x not in tuple");
+  return Value::integer(n);
+}
+
 // The prelude's set of tasks (a TaskGroup's): add, discard, remove.
 Value set_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
   auto* s = self.as<SetObj>();
@@ -352,8 +379,13 @@ void call_user_callback(Interp& in, const Value& ctx, const Value& fut) {
     in.call0(fn, {fut});
   } catch (PyException& e) {
     // BaseEventLoop.call_exception_handler: logged, the loop goes on.
-    in.write_err("Exception in callback " + in.repr(fn) + "(" + in.repr(fut) + ")\n");
-    in.print_traceback(e.exc);
+    try {
+      in.write_err("Exception in callback " + in.repr(fn) + "(" + in.repr(fut) + ")\n");
+      in.print_traceback(e.exc);
+    } catch (PyException& failed) {  // the report's repr raised (deep data)
+      in.write_err("Exception in default exception handler\n");
+      in.print_traceback(failed.exc);
+    }
   }
 }
 
@@ -405,34 +437,109 @@ Value future_method(Interp& in, const Value& self, const std::string& name, Call
   return Value();
 }
 
+// The methods of the builtin kinds corun implements natively, by receiver
+// kind: what get_attr may bind, and what the *_method functions answer.
+// Each table must list exactly the names its function handles (the
+// attribute matrix test, tests/oracle/attr_matrix.py, holds them to it).
+const char* const kStrMethods[] = {
+    "upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith", "join", "split", "replace", "find",
+    "count", "index", "title", "capitalize", "isdigit", "isalpha", "isspace", "isupper", "islower", "center",
+    "ljust", "rjust", "zfill", nullptr};
+const char* const kListMethods[] = {
+    "append", "extend", "insert", "pop", "remove", "index", "count", "reverse", "clear", "copy", "sort", nullptr};
+const char* const kTupleMethods[] = {"count", "index", nullptr};
+const char* const kDictMethods[] = {"get", "keys", "values", "items", "pop", "setdefault", "update", "copy", "clear", nullptr};
+const char* const kDequeMethods[] = {"append", "appendleft", "popleft", "pop", "remove", "clear", nullptr};
+const char* const kSetMethods[] = {"add", "discard", "remove", nullptr};
+const char* const kFutureMethods[] = {
+    "cancel", "cancelled", "done", "result", "exception", "add_done_callback", "remove_done_callback", "get_loop",
+    "set_result", "set_exception", nullptr};
+const char* const kTaskMethods[] = {
+    "cancel", "cancelled", "done", "result", "exception", "add_done_callback", "remove_done_callback", "get_loop",
+    "set_result", "set_exception", "get_name", "set_name", "cancelling", "uncancel", "get_coro", nullptr};
+const char* const kHandleMethods[] = {"cancel", "cancelled", "when", nullptr};
+
+// The method table of a receiver, or null when its kind has no native methods.
+const char* const* native_methods(const Value& obj) {
+  if (!obj.is_obj()) return nullptr;
+  switch (obj.obj()->okind) {
+    case ObjKind::Str: return kStrMethods;
+    case ObjKind::List: return kListMethods;
+    case ObjKind::Tuple: return kTupleMethods;
+    case ObjKind::Dict: return kDictMethods;
+    case ObjKind::Deque: return kDequeMethods;
+    case ObjKind::Set: return kSetMethods;
+    case ObjKind::Future: return kFutureMethods;
+    case ObjKind::Task: return kTaskMethods;
+    case ObjKind::Handle: return kHandleMethods;
+    default: return nullptr;
+  }
+}
+
+// The table's own spelling of `name` (a static string, for BuiltinObj::name), or null.
+const char* native_method_name(const Value& obj, const std::string& name) {
+  if (const char* const* m = native_methods(obj))
+    for (; *m; ++m) if (name == *m) return *m;
+  return nullptr;
+}
+
+Value handle_method(Interp& in, const Value& self, const std::string& name, CallArgs&, bool& found) {
+  HandleObj* h = self.as<HandleObj>();
+  found = true;
+  if (name_is(name, "cancel")) {
+    if (!h->cancelled) {
+      h->cancelled = true;
+      if (h->scheduled) in.loop().timer_cancelled();
+    }
+    return Value();
+  }
+  if (name_is(name, "cancelled")) return Value::boolean(h->cancelled);
+  if (name_is(name, "when")) return Value::flt(double(h->when) / 1e9);
+  found = false;
+  return Value();
+}
+
+// Calls a native method of a builtin value; `found` says whether the
+// receiver's kind has one by that name. Never falls back to attribute
+// lookup: get_attr's bound methods call back in here, so a fallback would
+// recurse forever on a name the kind lacks.
+Value call_native_method(Interp& in, const Value& obj, const std::string& name, CallArgs& args, bool& found) {
+  found = false;
+  if (!obj.is_obj()) return Value();
+  switch (obj.obj()->okind) {
+    case ObjKind::Str: return str_method(in, obj, name, args, found);
+    case ObjKind::List: return list_method(in, obj, name, args, found);
+    case ObjKind::Tuple: return tuple_method(in, obj, name, args, found);
+    case ObjKind::Dict: return dict_method(in, obj, name, args, found);
+    case ObjKind::Deque: return deque_method(in, obj, name, args, found);
+    case ObjKind::Set: return set_method(in, obj, name, args, found);
+    case ObjKind::Future:
+    case ObjKind::Task: return future_method(in, obj, name, args, found);
+    case ObjKind::Handle: return handle_method(in, obj, name, args, found);
+    default: return Value();
+  }
+}
+
+// `obj.name` used as a value, for a native method: a builtin bound to
+// (receiver, name) packed in a tuple.
+Value bind_native_method(const Value& obj, const char* name) {
+  Value packed = make_tuple({obj, make_str(name)});
+  return Value(new BuiltinObj(name, [](Interp& in, const Value& self, CallArgs& a) {
+    const auto& t = self.as<TupleObj>()->items;
+    bool found = false;
+    Value r = call_native_method(in, t[0], str_of(t[1]), a, found);
+    if (!found) no_attr(in, t[0], str_of(t[1]));
+    return r;
+  }, packed));
+}
+
 }  // namespace
 
 Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site) {
   bool found = false;
-  Value r;
-  if (obj.is(ObjKind::Str)) r = str_method(*this, obj, name, args, found);
-  else if (obj.is(ObjKind::List)) r = list_method(*this, obj, name, args, found);
-  else if (obj.is(ObjKind::Dict)) r = dict_method(*this, obj, name, args, found);
-  else if (obj.is(ObjKind::Deque)) r = deque_method(*this, obj, name, args, found);
-  else if (obj.is(ObjKind::Set)) r = set_method(*this, obj, name, args, found);
-  else if (obj.is(ObjKind::Future) || obj.is(ObjKind::Task)) r = future_method(*this, obj, name, args, found);
-  else if (obj.is(ObjKind::Handle)) {
-    HandleObj* h = obj.as<HandleObj>();
-    found = true;
-    if (name_is(name, "cancel")) {
-      if (!h->cancelled) {
-        h->cancelled = true;
-        if (h->scheduled) loop().timer_cancelled();
-      }
-    } else if (name_is(name, "cancelled")) {
-      r = Value::boolean(h->cancelled);
-    } else if (name_is(name, "when")) {
-      r = Value::flt(double(h->when) / 1e9);
-    } else {
-      found = false;
-    }
-  }
+  Value r = call_native_method(*this, obj, name, args, found);
   if (found) return r;
+  if (native_methods(obj)) no_attr(*this, obj, name);  // no other attributes to look up
   Value fn = get_attr(obj, name);
   return call(fn, args, site);
 }
@@ -484,7 +591,47 @@ Value Interp::call_method_at(const Value& obj, const Expr& attr, CallArgs& args,
   return call_method(obj, attr.name, args, site);
 }
 
+// Dunder attributes every object, or every callable, has in CPython.
+bool common_attr(Interp& in, const Value& obj, const std::string& name, Value& out) {
+  if (name_is(name, "__class__") && !obj.is(ObjKind::Loop)) {  // (the loop has no TypeObj)
+    out = Value(in.type_of(obj));
+    return true;
+  }
+  bool named = name_is(name, "__name__"), qualified = name_is(name, "__qualname__"), module = name_is(name, "__module__");
+  if (!named && !qualified && !module) return false;
+  if (obj.is(ObjKind::BoundMethod)) {  // delegated to the function
+    const Value& fn = obj.as<BoundMethodObj>()->func;
+    return fn.is(ObjKind::Function) && common_attr(in, fn, name, out);
+  }
+  if (obj.is(ObjKind::Function)) {
+    const CodeObject* code = obj.as<FunctionObj>()->code;
+    out = make_str(module ? "__main__" : qualified ? code->qualname : code->name);
+    return true;
+  }
+  if (obj.is(ObjKind::Builtin)) {
+    out = module ? (obj.as<BuiltinObj>()->self.is_none() ? make_str("builtins") : Value()) : make_str(obj.as<BuiltinObj>()->name);
+    return true;
+  }
+  if (obj.is(ObjKind::Module) && named) {
+    out = make_str(obj.as<ModuleObj>()->name);
+    return true;
+  }
+  // Instances of classes written in Python, and of ExceptionGroup (a heap
+  // type in CPython); other builtin exceptions have none.
+  if (module && (obj.is(ObjKind::Instance) ||
+                 (obj.is(ObjKind::Exception) && (in.type_of(obj)->module != "builtins" ||
+                                                 in.type_of(obj)->is_subclass_of(in.builtins().BaseExceptionGroup))))) {
+    out = make_str(in.type_of(obj)->module);
+    return true;
+  }
+  return false;
+}
+
 Value Interp::get_attr(const Value& obj, const std::string& name) {
+  if (name.size() > 4 && name[0] == '_' && name[1] == '_') {
+    Value v;
+    if (common_attr(*this, obj, name, v)) return v;
+  }
   if (obj.is(ObjKind::Module) || obj.is(ObjKind::Loop)) {
     if (const Value* v = obj.as<ModuleObj>()->find(name)) return *v;
     no_attr(*this, obj, name);
@@ -530,6 +677,7 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     if (name_is(name, "stop")) return Value::integer(r->stop);
     if (name_is(name, "step")) return Value::integer(r->step);
   }
+  if (obj.is_integer() && name_is(name, "real")) return obj.is_bool() ? Value::integer(obj.as_int()) : obj;
   if (obj.is_float()) {
     if (name_is(name, "real")) return obj;
     if (name_is(name, "is_integer")) return Value(new BuiltinObj("is_integer", [](Interp&, const Value& self, CallArgs&) {
@@ -537,30 +685,7 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     }, obj));
   }
   // A method used as a value: bind it.
-  if (obj.is(ObjKind::Str) || obj.is(ObjKind::List) || obj.is(ObjKind::Dict) || obj.is(ObjKind::Future) || obj.is(ObjKind::Task)) {
-    struct Bound : Object {
-      Value self;
-      std::string name;
-      Bound(Value s, std::string n) : Object(ObjKind::Misc), self(std::move(s)), name(std::move(n)) {}
-    };
-    // Check that the method exists by looking it up with no call.
-    static const char* methods[] = {
-        "upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith", "join", "split", "replace", "find",
-        "count", "index", "title", "capitalize", "isdigit", "isalpha", "isspace", "isupper", "islower", "center",
-        "ljust", "rjust", "append", "extend", "insert", "pop", "remove", "reverse", "clear", "copy", "sort", "get",
-        "keys", "values", "items", "setdefault", "update", "cancel", "cancelled", "done", "result", "exception",
-        "add_done_callback", "remove_done_callback", "get_name", "set_name", "cancelling", "uncancel", "get_coro",
-        "set_result", "set_exception", nullptr};
-    for (const char** m = methods; *m; ++m) {
-      if (name != *m) continue;
-      // A builtin bound to (receiver, method name) packed in a tuple.
-      Value packed = make_tuple({obj, make_str(name)});
-      return Value(new BuiltinObj(*m, [](Interp& in, const Value& self, CallArgs& a) {
-        const auto& t = self.as<TupleObj>()->items;
-        return in.call_method(t[0], str_of(t[1]), a, nullptr);
-      }, packed));
-    }
-  }
+  if (const char* method = native_method_name(obj, name)) return bind_native_method(obj, method);
   no_attr(*this, obj, name);
 }
 
@@ -581,7 +706,16 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
     e->attrs.as<DictObj>()->set(make_str(name), std::move(v));
     return;
   }
-  raise(builtins_->AttributeError, "'" + type_of(obj)->name + "' object has no attribute '" + name + "'");
+  // CPython lets these take new attributes (they have a __dict__); corun
+  // keeps none, and says so rather than claim Python would refuse.
+  if (obj.is(ObjKind::Function) || obj.is(ObjKind::Future) || obj.is(ObjKind::Task) || obj.is(ObjKind::Module) ||
+      obj.is(ObjKind::Loop) || obj.is(ObjKind::Type))
+    raise(builtins_->AttributeError, "corun does not support setting attributes on " +
+                                         (obj.is(ObjKind::Type) ? "classes" : "'" + attr_type_name(*this, obj) + "' objects") +
+                                         " (setting '" + name + "')");
+  if (obj.is(ObjKind::BoundMethod))  // method_setattro does not delegate
+    raise(builtins_->AttributeError, "'method' object has no attribute '" + name + "'");
+  no_attr(*this, obj, name);
 }
 
 // Calling a user class: fields get their defaults, then __init__ (a plain

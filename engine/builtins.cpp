@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/interp.h"
+#include "engine/recursion.h"
 #include "engine/pyformat.h"
 
 namespace corun {
@@ -379,6 +380,7 @@ Value b_all(Interp& in, const Value&, CallArgs& a) {
 
 bool isinstance_of(Interp& in, const Value& v, const Value& cls) {
   if (cls.is(ObjKind::Tuple)) {
+    NativeRecursion guard(" in __instancecheck__", 1);  // tuples of tuples nest
     for (auto& c : cls.as<TupleObj>()->items) if (isinstance_of(in, v, c)) return true;
     return false;
   }

@@ -5,6 +5,7 @@
 
 #include "engine/builtins.h"
 #include "engine/pyformat.h"
+#include "engine/recursion.h"
 
 namespace corun {
 
@@ -31,21 +32,6 @@ void stop_loop_cb(Interp& in, const Value&, const Value&) { in.loop().stop(); }
 }  // namespace
 
 Interp* current_interp() { return g_current; }
-
-// The last reference is gone. Like CPython's __del__, a future whose
-// exception nobody retrieved reports it first; the object is pinned while it
-// does, so that reporting (which may take references) cannot free it twice.
-void destroy_object(Object* o) {
-  if ((o->okind == ObjKind::Future || o->okind == ObjKind::Task) && static_cast<FutureObj*>(o)->log_traceback) {
-    if (Interp* in = current_interp()) {
-      o->refs = 1;
-      static_cast<FutureObj*>(o)->log_traceback = false;
-      in->report_unretrieved(static_cast<FutureObj*>(o));
-      if (--o->refs != 0) return;  // resurrected: someone kept it
-    }
-  }
-  delete o;
-}
 
 Frame::Frame(const CodeObject* c) : code(c) {
   size_t n = size_t(c->nslots());
@@ -127,7 +113,7 @@ std::string Interp::describe_call(const CoroObj* c) {
   for (size_t i = 0; i < code->params.size(); ++i) {
     if (code->params[i] == "self") continue;
     if (s.back() != '(') s += ", ";
-    s += repr(c->frame.slots[i]);
+    s += repr_for_report(*this, c->frame.slots[i]);
   }
   return s + ")";
 }
@@ -182,13 +168,21 @@ void Interp::raise(TypeObj* type, std::string message) { throw PyException{make_
 void Interp::raise_value(Value exc) { throw PyException{std::move(exc)}; }
 
 bool Interp::exc_matches(const Value& exc, const Value& cls) {
+  // One class, or a tuple of classes (not of tuples), every one checked
+  // before any is matched, as CPython's check_except_type_valid.
+  auto valid = [&](const Value& c) {
+    if (!c.is(ObjKind::Type) || !c.as<TypeObj>()->is_subclass_of(builtins_->BaseException))
+      raise(builtins_->TypeError, "catching classes that do not inherit from BaseException is not allowed");
+  };
+  TypeObj* type = exc.as<ExcObj>()->type;
   if (cls.is(ObjKind::Tuple)) {
-    for (auto& c : cls.as<TupleObj>()->items) if (exc_matches(exc, c)) return true;
+    const auto& items = cls.as<TupleObj>()->items;
+    for (auto& c : items) valid(c);
+    for (auto& c : items) if (type->is_subclass_of(c.as<TypeObj>())) return true;
     return false;
   }
-  if (!cls.is(ObjKind::Type) || !cls.as<TypeObj>()->is_subclass_of(builtins_->BaseException))
-    raise(builtins_->TypeError, "catching classes that do not inherit from BaseException is not allowed");
-  return exc.as<ExcObj>()->type->is_subclass_of(cls.as<TypeObj>());
+  valid(cls);
+  return type->is_subclass_of(cls.as<TypeObj>());
 }
 
 void Interp::add_traceback(Value& exc, const Frame& f) {

@@ -8,6 +8,7 @@
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
+#include "engine/recursion.h"
 
 namespace corun {
 
@@ -210,6 +211,7 @@ std::pair<Value, Value> split_group(Interp& in, const Value& exc, const Value& t
     return {Value(), exc};
   }
   if (in.exc_matches(exc, types)) return {exc, Value()};
+  NativeRecursion guard(" in exceptiongroup_split_recursive");  // groups nest
   std::vector<Value> match, rest;
   for (auto& sub : e->args[1].as<TupleObj>()->items) {
     auto [m, r] = split_group(in, sub, types);

@@ -1,6 +1,10 @@
-// Allocation for Objects: size-segregated free lists. A run creates and frees
-// millions of small objects of a few sizes (tasks, coroutines, futures,
-// timer handles); recycling them by size keeps malloc out of the hot path.
+// Allocation and freeing of Objects.
+//
+// Allocation: size-segregated free lists. A run creates and frees millions
+// of small objects of a few sizes (tasks, coroutines, futures, timer
+// handles); recycling them by size keeps malloc out of the hot path.
+//
+// Freeing: bounded, whatever the data (destroy_object below).
 #include <malloc.h>
 
 #include <cstdlib>
@@ -8,6 +12,7 @@
 #include <vector>
 
 #include "engine/budget.h"
+#include "engine/interp.h"
 #include "engine/value.h"
 
 namespace corun {
@@ -87,6 +92,80 @@ void pool_free(void* p, size_t n) {
     return;
   }
   pool().give(p, (n + kGranule - 1) / kGranule);
+}
+
+// ---- Destruction -------------------------------------------------------------------
+// Freeing an object frees what it holds, which frees what that holds: a
+// list nested 300,000 deep, an exception chain, a coroutine whose frame
+// holds a coroutine... would recurse as deep in C++ destructors and
+// overflow the stack. As CPython's trashcan (Py_TRASHCAN_BEGIN) does, a
+// destruction nested more than kMaxNestedDestroy deep is deferred to a list
+// that the outermost destruction drains, one object at a time: the stack
+// stays bounded and every object is still freed before the outermost
+// destroy_object returns. The common case (nothing nested deep) costs one
+// thread-local counter.
+namespace {
+
+constexpr int kMaxNestedDestroy = 50;  // CPython's _PyTrash_UNWIND_LEVEL
+
+// Trivially destructible, so that thread-local access needs no guard.
+struct Trashcan {
+  int depth = 0;               // destructions in progress on this thread
+  Object** deferred = nullptr;  // stack of objects to free (malloc'd; only deep data needs it)
+  size_t size = 0, capacity = 0;
+};
+constinit thread_local Trashcan g_trashcan;
+
+// Returns false when the list cannot grow (out of memory): the caller then
+// frees the object at once, deeper on the stack, rather than leak or abort.
+bool defer_destruction(Trashcan& t, Object* o) {
+  if (t.size == t.capacity) {
+    size_t grown = t.capacity ? t.capacity * 2 : 256;
+    auto* more = static_cast<Object**>(std::realloc(t.deferred, grown * sizeof(Object*)));
+    if (!more) return false;
+    t.deferred = more;
+    t.capacity = grown;
+  }
+  t.deferred[t.size++] = o;
+  return true;
+}
+
+// At depth 1 (the outermost destruction): frees what was deferred, and
+// what freeing it defers in turn, then gives the list's memory back.
+[[gnu::noinline]] void drain_deferred(Trashcan& t) {
+  while (t.size) delete t.deferred[--t.size];
+  std::free(t.deferred);
+  t.deferred = nullptr;
+  t.capacity = 0;
+}
+
+}  // namespace
+
+// The last reference is gone. Like CPython's __del__, a future whose
+// exception nobody retrieved reports it first; the object is pinned while it
+// does, so that reporting (which may take references) cannot free it twice.
+void destroy_object(Object* o) {
+  if ((o->okind == ObjKind::Future || o->okind == ObjKind::Task) && static_cast<FutureObj*>(o)->log_traceback) {
+    if (Interp* in = current_interp()) {
+      o->refs = 1;
+      static_cast<FutureObj*>(o)->log_traceback = false;
+      try {
+        in->report_unretrieved(static_cast<FutureObj*>(o));
+      } catch (PyException& e) {
+        // The report itself raised (the repr of deep data): what CPython
+        // prints when its exception handler fails, and the run goes on.
+        in->write_err("Exception in default exception handler\n");
+        in->print_traceback(e.exc);
+      }
+      if (--o->refs != 0) return;  // resurrected: someone kept it
+    }
+  }
+  Trashcan& t = g_trashcan;
+  if (t.depth >= kMaxNestedDestroy && defer_destruction(t, o)) return;
+  ++t.depth;
+  delete o;
+  if (t.depth == 1 && t.size) drain_deferred(t);
+  --t.depth;
 }
 
 void* Object::operator new(size_t n) { return pool_alloc(n); }

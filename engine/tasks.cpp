@@ -7,6 +7,7 @@
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
+#include "engine/recursion.h"
 
 namespace corun {
 
@@ -59,7 +60,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
   Interp::StepOutcome outcome = in.run_task(t, exc, result);
   switch (outcome) {
     case Interp::StepOutcome::Returned:
-      if (in.tracer()) in.trace(t->must_cancel ? TraceKind::TaskCancelled : TraceKind::TaskFinished, t, 0, in.repr(result));
+      if (in.tracer()) in.trace(t->must_cancel ? TraceKind::TaskCancelled : TraceKind::TaskFinished, t, 0, repr_for_report(in, result));
       if (t->must_cancel) {
         t->must_cancel = false;
         in.future_cancel(t, Value(t->cancel_message()));
@@ -69,7 +70,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       break;
     case Interp::StepOutcome::Raised:
       if (in.tracer())
-        in.trace(is_cancelled_error(in, result) ? TraceKind::TaskCancelled : TraceKind::TaskRaised, t, 0, in.repr(result));
+        in.trace(is_cancelled_error(in, result) ? TraceKind::TaskCancelled : TraceKind::TaskRaised, t, 0, repr_for_report(in, result));
       if (is_cancelled_error(in, result)) {
         in.future_cancel(t, Value());
         t->cancelled_exc() = result;  // re-raised once by the first await of the task
@@ -162,7 +163,7 @@ Ref<TaskObj> Interp::create_task(Value coro, Value name) {
 bool Interp::task_cancel(TaskObj* t, Value msg) {
   t->log_traceback = false;
   if (t->done()) return false;
-  if (tracer()) trace(TraceKind::CancelRequested, t, 0, msg.is_none() ? "" : repr(msg), current_task_ ? current_task_->serial : 0);
+  if (tracer()) trace(TraceKind::CancelRequested, t, 0, msg.is_none() ? "" : repr_for_report(*this, msg), current_task_ ? current_task_->serial : 0);
   ++t->num_cancels_requested;
   if (t->sleep != TaskObj::Sleep::None) {
     if (cancel_sleep(*this, t, msg)) return true;
@@ -176,6 +177,10 @@ bool Interp::task_cancel(TaskObj* t, Value msg) {
 
 // fut.cancel(msg) dispatched on the kind of future, as Python's method call is.
 bool Interp::future_cancel_any(FutureObj* f, Value msg) {
+  // A task cancels the future it waits on, which may be a task waiting in
+  // turn, or a gather cancelling its children: as deep as the data, where
+  // CPython calls cancel() methods and hits its recursion limit.
+  NativeRecursion guard(" while calling a Python object");
   if (f->okind == ObjKind::Task) return task_cancel(static_cast<TaskObj*>(f), std::move(msg));
   if (f->is_gathering) {
     // _GatheringFuture.cancel: cancel the children; the outer future is

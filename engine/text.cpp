@@ -2,10 +2,12 @@
 // corun's values — byte for byte as CPython prints them.
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
 #include "engine/pyformat.h"
+#include "engine/recursion.h"
 
 namespace corun {
 
@@ -48,18 +50,22 @@ int64_t RangeObj::length() const {
   return int64_t(n);
 }
 
-static thread_local int g_eq_depth = 0;
+void native_recursion_overflow(const char* where) {
+  --g_native_depth;  // the level that failed is not entered
+  std::string message = std::string("maximum recursion depth exceeded") + where;
+  if (Interp* in = current_interp()) in->raise(in->builtins().RecursionError, message);
+  throw std::runtime_error(message);  // no interpreter (unit tests of plain data)
+}
+
+std::string repr_for_report(Interp& in, const Value& v) {
+  try {
+    return in.repr(v);
+  } catch (PyException&) {
+    return "<repr failed: too deep>";
+  }
+}
 
 bool values_equal(const Value& a, const Value& b) {
-  struct Depth {
-    Depth() {
-      if (++g_eq_depth > 900) {
-        g_eq_depth = 0;
-        if (Interp* in = current_interp()) in->raise(in->builtins().RecursionError, "maximum recursion depth exceeded in comparison");
-      }
-    }
-    ~Depth() { if (g_eq_depth > 0) --g_eq_depth; }
-  } depth;
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();
     if (a.is_intlike() && b.is_intlike()) return a.as_int() == b.as_int();
@@ -74,6 +80,7 @@ bool values_equal(const Value& a, const Value& b) {
     case ObjKind::Str: return str_of(a) == str_of(b);
     case ObjKind::List:
     case ObjKind::Tuple: {
+      NativeRecursion guard(" in comparison", 1);
       const auto& x = a.is(ObjKind::List) ? a.as<ListObj>()->items : a.as<TupleObj>()->items;
       const auto& y = b.is(ObjKind::List) ? b.as<ListObj>()->items : b.as<TupleObj>()->items;
       if (x.size() != y.size()) return false;
@@ -81,6 +88,7 @@ bool values_equal(const Value& a, const Value& b) {
       return true;
     }
     case ObjKind::Dict: {
+      NativeRecursion guard(" in comparison", 1);
       auto* x = a.as<DictObj>();
       auto* y = b.as<DictObj>();
       if (x->entries.size() != y->entries.size()) return false;
@@ -109,6 +117,8 @@ size_t value_hash(const Value& v) {
   }
   if (v.is(ObjKind::Str)) return std::hash<std::string>()(str_of(v));
   if (v.is(ObjKind::Tuple)) {
+    // CPython 3.11's tuplehash does not check and crashes; corun raises.
+    NativeRecursion guard("");
     size_t h = 0x345678;
     for (auto& x : v.as<TupleObj>()->items) h = h * 1000003 ^ value_hash(x);
     return h;
@@ -127,9 +137,11 @@ bool indexable_key(const Value& k) {
   if (!k.is_obj()) return true;
   switch (k.obj()->okind) {
     case ObjKind::Str: return true;
-    case ObjKind::Tuple:
+    case ObjKind::Tuple: {
+      NativeRecursion guard("");  // as value_hash, which follows
       for (auto& x : k.as<TupleObj>()->items) if (!indexable_key(x)) return false;
       return true;
+    }
     case ObjKind::List: case ObjKind::Dict: case ObjKind::Range: case ObjKind::BigInt:
     case ObjKind::Deque: case ObjKind::Set:
       return false;
@@ -408,11 +420,17 @@ Value bigint_op(Interp& in, BinOp op, const Value& a, const Value& b) {
 }
 
 std::string Interp::repr(const Value& v) {
-  if (v.is(ObjKind::List) || v.is(ObjKind::Dict) || v.is(ObjKind::Tuple)) {
-    if (g_repr_stack.size() > 500) raise(builtins_->RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+  if (!v.is_obj()) return repr_value(v);
+  NativeRecursion depth(" while getting the repr of an object");
+  if (v.is(ObjKind::List) || v.is(ObjKind::Dict) || v.is(ObjKind::Tuple) || v.is(ObjKind::Deque)) {
     ReprGuard guard(v.obj());
-    if (guard.recursive) return v.is(ObjKind::List) ? "[...]" : v.is(ObjKind::Dict) ? "{...}" : "(...)";
+    if (guard.recursive) return v.is(ObjKind::List) || v.is(ObjKind::Deque) ? "[...]" : v.is(ObjKind::Dict) ? "{...}" : "(...)";
     return repr_container(v);
+  }
+  if (v.is(ObjKind::Future) || v.is(ObjKind::Task)) {  // reprlib.recursive_repr on Future.__repr__
+    ReprGuard guard(v.obj());
+    if (guard.recursive) return "...";
+    return repr_value(v);
   }
   return repr_value(v);
 }
@@ -511,6 +529,7 @@ std::string Interp::repr_value(const Value& v) {
 std::string Interp::str(const Value& v) {
   if (v.is(ObjKind::Str)) return str_of(v);
   if (v.is(ObjKind::Exception)) {
+    NativeRecursion depth(" while getting the str of an object");
     auto* e = v.as<ExcObj>();
     if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
       size_t n = e->args[1].as<TupleObj>()->items.size();
@@ -759,6 +778,7 @@ int order(Interp& in, CmpOp op, const Value& a, const Value& b) {
   }
   bool la = a.is(ObjKind::List), lb = b.is(ObjKind::List), ta = a.is(ObjKind::Tuple), tb = b.is(ObjKind::Tuple);
   if ((la && lb) || (ta && tb)) {
+    NativeRecursion guard(" in comparison", 1);
     const auto& x = la ? a.as<ListObj>()->items : a.as<TupleObj>()->items;
     const auto& y = lb ? b.as<ListObj>()->items : b.as<TupleObj>()->items;
     for (size_t i = 0; i < x.size() && i < y.size(); ++i) {

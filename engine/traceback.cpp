@@ -73,7 +73,12 @@ class TracebackPrinter {
   }
 
   std::string exception_only(const ExcObj* e) const {
-    std::string text = in_.str(Value(const_cast<ExcObj*>(e)));
+    std::string text;
+    try {
+      text = in_.str(Value(const_cast<ExcObj*>(e)));
+    } catch (PyException&) {
+      text = "<exception str() failed>";  // traceback._some_str
+    }
     return e->type->qualified_name() + (text.empty() ? "" : ": " + text) + "\n";
   }
 
