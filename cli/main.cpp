@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
   uint64_t max_steps = 200'000'000;
   int max_depth = 100'000;
   uint64_t max_busy = 100'000'000;
+  uint64_t max_spin = 10'000'000;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
   run->add_option("scenario", path, "The scenario YAML file")->required();
   run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")
@@ -140,6 +141,10 @@ int main(int argc, char** argv) {
   run->add_option("--max-steps", max_steps, "Stop a runaway run after this many loop callbacks (0 = no limit)");
   run->add_option("--max-depth", max_depth, "Stop a run whose await chain is deeper than this")->check(CLI::PositiveNumber);
   run->add_option("--max-busy", max_busy, "Stop a task that runs this many instructions without awaiting")->check(CLI::PositiveNumber);
+  run->add_option("--max-spin", max_spin,
+                  "Virtual clock: stop a run that holds the clock still for this many loop iterations while a timer waits "
+                  "(polling with sleep(0); 0 = no limit)")
+      ->check(CLI::NonNegativeNumber);
   corun::cli::TraceFlags trace;  // docs/tracing.md
   run->add_flag("--trace", trace.trace, "Log every scheduling event on stderr as it happens");
   run->add_option("--trace-file", trace.trace_file, "Write the --trace log to FILE instead");
@@ -178,6 +183,7 @@ int main(int argc, char** argv) {
     options.max_callbacks = max_steps;
     options.max_depth = max_depth;
     options.max_busy = max_busy;
+    options.max_spin = max_spin;
     corun::cli::TraceOutputs outputs(trace, path);
     if (!outputs.open()) return 2;
     options.tracer = outputs.tracer();
