@@ -206,11 +206,15 @@ const std::string& Interp::file_name() const { return program_.source->name(); }
 // its caller, so the placeholder is filled in as the abort unwinds.
 std::string Interp::user_location(const Frame* f, int line) const {
   if (!f->code->internal) return location(f->code, line);
-  if (int user = scenario_line(f)) return location(f->code, user);
+  if (int user = scenario_line(f)) return file_name() + ":" + std::to_string(user);
   return std::string(RunAborted::kUserLine);
 }
 
+// A line of the scenario -- or, for corun's prelude, no line: its line
+// numbers are not the user's file's, and CPython would name a file of its
+// asyncio package here.
 std::string Interp::location(const CodeObject* code, int line) const {
+  if (code && code->internal) return "<corun asyncio>";
   return file_name() + ":" + std::to_string(line);
 }
 
@@ -736,15 +740,24 @@ namespace {
 // terms: the prelude call it awaits ("Queue.get()"), a task, a future, a
 // gather, a sleep.
 std::string describe_user_wait(Interp& in, const TaskObj* t, const Frame* user) {
-  if (user != t->top && user->awaiting.is(ObjKind::Coroutine))
-    return user->awaiting.as<CoroObj>()->frame.code->qualname + "()";
+  if (user != t->top && user->awaiting.is(ObjKind::Coroutine)) {
+    const std::string& name = user->awaiting.as<CoroObj>()->frame.code->qualname;
+    // The one private prelude coroutine users await: what as_completed() yields.
+    if (name == "_wait_for_one") return "a result of as_completed()";
+    return name + "()";
+  }
   const Frame* f = t->top;
   if (t->sleep == TaskObj::Sleep::Pending) return "asyncio.sleep() beyond the virtual clock's range";
   if (f->awaiting.is(ObjKind::Task)) {
     const TaskObj* other = f->awaiting.as<TaskObj>();
     return "task " + other->name() + " (" + other->coro->frame.code->name + ")";
   }
-  if (f->awaiting.is(ObjKind::Future)) return f->awaiting.as<FutureObj>()->is_gathering ? "a gather" : "a future";
+  if (f->awaiting.is(ObjKind::Future)) {
+    const FutureObj* fut = f->awaiting.as<FutureObj>();
+    if (!fut->is_gathering) return "a future";
+    size_t n = static_cast<const GatherFutureObj*>(fut)->children.size();
+    return "gather() of " + std::to_string(n) + " awaitable" + (n == 1 ? "" : "s");
+  }
   return "nothing";
 }
 
@@ -783,7 +796,7 @@ std::string spin_report(Interp& in) {
     if (!yielded) continue;
     int line = Interp::scenario_line(f);
     msg += "  " + t->name() + " (" + t->coro->frame.code->name + ") keeps the loop busy, polling at " +
-           (line ? in.location(f->code, line) : std::string("corun's asyncio code")) + "\n";
+           (line ? in.file_name() + ":" + std::to_string(line) : std::string("corun's asyncio code")) + "\n";
   }
   return msg + "(await what it waits for instead of polling it, or raise the limit with --max-spin)";
 }
