@@ -1,6 +1,7 @@
 // The interpreter core: asyncio.run, task steps, and the instruction loop.
 #include "engine/interp.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/builtins.h"
@@ -31,7 +32,7 @@ int64_t sleep_deadline(Interp& in, const Value& delay) {
   if (in.compare(CmpOp::Le, delay, Value::integer(0))) return -1;
   Value when = in.binary_op(BinOp::Add, Value::flt(loop.time()), delay);
   if (!when.is_float()) in.raise(in.builtins().TypeError, "a number of seconds is required, not '" + in.type_of(delay)->name + "'");
-  return float_seconds_to_ns(when.as_float());
+  return std::max<int64_t>(0, float_seconds_to_ns(when.as_float()));  // a deadline in the past is due, not a bare yield
 }
 
 }  // namespace
