@@ -330,9 +330,16 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
   return carry;
 }
 
+// CPython names a coroutine by its __qualname__ ('Worker.run'); the prelude's
+// one nested helper is a top-level coroutine in corun.
+static std::string python_qualname(const CodeObject* code) {
+  if (code->internal && code->qualname == "_wait_for_one") return "as_completed.<locals>._wait_for_one";
+  return code->qualname.empty() ? code->name : code->qualname;
+}
+
 void Interp::report_never_awaited(CoroObj* c) {
   std::string where = c->created_at.line ? file_name() + ":" + std::to_string(c->created_at.line) : file_name();
-  write_err(where + ": RuntimeWarning: coroutine '" + c->frame.code->name + "' was never awaited\n");
+  write_err(where + ": RuntimeWarning: coroutine '" + python_qualname(c->frame.code) + "' was never awaited\n");
 }
 
 // ---- the instruction loop -----------------------------------------------------------------------
