@@ -798,6 +798,7 @@ std::string spin_report(Interp& in) {
   std::string msg = "runaway scenario: the virtual clock cannot advance: for " + std::to_string(in.options().max_spin) +
                     " loop iterations in a row something was ready to run, so time stood still " + times +
                     " waited; on CPython's real clock time passes by itself.\n";
+  bool named = false;
   for (TaskObj* t : in.all_tasks()) {
     const Frame* f = t->top;
     bool yielded = f && f->suspended && f->awaiting.is_none() && t->sleep == TaskObj::Sleep::None;
@@ -805,7 +806,9 @@ std::string spin_report(Interp& in) {
     int line = Interp::scenario_line(f);
     msg += "  " + t->name() + " (" + t->coro->frame.code->name + ") keeps the loop busy, polling at " +
            (line ? in.file_name() + ":" + std::to_string(line) : std::string("corun's asyncio code")) + "\n";
+    named = true;
   }
+  if (!named) msg += "  no task is polling: a loop callback keeps scheduling itself (call_soon)\n";
   return msg + "(await what it waits for instead of polling it, or raise the limit with --max-spin)";
 }
 
