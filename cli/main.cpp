@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
   uint64_t max_busy = 100'000'000;
   uint64_t max_file_size = corun::cli::kDefaultMaxFileSize;
   uint64_t max_memory = uint64_t(1) << 30;
+  uint64_t max_spin = 10'000'000;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
   run->add_option("scenario", path, "The scenario YAML file")->required();
   run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")
@@ -169,6 +170,10 @@ int main(int argc, char** argv) {
                   "and slow growth stops the run")
       ->transform(byte_size(uint64_t(16) << 20, uint64_t(1) << 40));
   max_file_size_option(run, max_file_size);
+  run->add_option("--max-spin", max_spin,
+                  "Virtual clock: stop a run that holds the clock still for this many loop iterations while a timer waits "
+                  "(polling with sleep(0); 0 = no limit)")
+      ->transform(whole_number(0, kU64Max));
   corun::cli::TraceFlags trace;  // docs/tracing.md
   run->add_flag("--trace", trace.trace, "Log every scheduling event on stderr as it happens");
   run->add_option("--trace-file", trace.trace_file, "Write the --trace log to FILE instead");
@@ -217,6 +222,7 @@ int main(int argc, char** argv) {
                                      {"--timeline-svg", trace.timeline_svg}},
                                     path))
       return 2;
+    options.max_spin = max_spin;
     corun::cli::TraceOutputs outputs(trace, path);
     if (!outputs.open()) return 2;
     options.tracer = outputs.tracer();

@@ -276,15 +276,28 @@ Value Interp::eval_call(const Expr& e, Frame& f) {
   args.kw = kw.data();
   args.nkw = kw.size();
   // obj.method(...) dispatches without making a bound-method object.
+  Value result;
   if (callee.kind == ExprKind::Attr) {
     Value obj = eval(*callee.kids[0], f);
-    return call_method_at(obj, callee, args, &e);
+    result = call_method_at(obj, callee, args, &e);
+  } else {
+    Value fn = eval(callee, f);
+    result = call(fn, args, &e);
   }
-  Value fn = eval(callee, f);
-  Value result = call(fn, args, &e);
-  // Builtin coroutines (asyncio.sleep(...)) learn where they were created here.
-  if (result.is(ObjKind::Coroutine) && result.as<CoroObj>()->created_at.line == 0) result.as<CoroObj>()->created_at = e.pos;
+  if (result.is(ObjKind::Coroutine)) note_creation_site(*result.as<CoroObj>(), e, f);
   return result;
+}
+
+// Where a coroutine was made, for its "never awaited" warning: the call's
+// line, or -- for builtin coroutines (asyncio.sleep(...)), which have no
+// site of their own, and for coroutines corun's prelude makes on the user's
+// behalf -- the user's line that led there.
+void Interp::note_creation_site(CoroObj& c, const Expr& call, const Frame& f) {
+  if (!f.code->internal) {
+    if (c.created_at.line == 0) c.created_at = call.pos;
+    return;
+  }
+  c.created_at = SourcePos{scenario_line(&f), 0};
 }
 
 Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {

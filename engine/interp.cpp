@@ -1,6 +1,7 @@
 // The interpreter core: asyncio.run, task steps, and the instruction loop.
 #include "engine/interp.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/builtins.h"
@@ -13,19 +14,56 @@ namespace {
 thread_local Interp* g_current = nullptr;
 constexpr int kMaxSyncDepth = 990;  // CPython's recursion limit is 1000 frames, a few used by asyncio itself
 
-int64_t seconds_to_ns(Interp& in, const Value& v, const char* what) {
-  if (v.is_int()) {  // sleep(0), sleep(1): exact, no float rounding
-    int64_t s = v.as_int();
-    if (s > 9'200'000'000) return INT64_MAX / 4;
-    return s < -9'200'000'000 ? -1 : s * 1'000'000'000;
+// asyncio.sleep(delay)'s deadline, as CPython computes it: `if delay <= 0`
+// is a bare yield (returns -1), else call_later(delay) -- loop.time() +
+// delay -- whose float arithmetic decides the errors: a str is "'<=' not
+// supported", an int beyond a float "int too large to convert to float".
+// NaN passes `<= 0` and then every `when >= end` test fails: it fires at once.
+int64_t sleep_deadline(Interp& in, const Value& delay) {
+  EventLoop& loop = in.loop();
+  if (delay.is_intlike()) {  // sleep(0), sleep(1): exact, no float rounding
+    int64_t s = delay.as_int();
+    return s <= 0 ? -1 : add_ns_saturated(loop.now(), int_seconds_to_ns(s));
   }
-  if (!v.is_number())
-    in.raise(in.builtins().TypeError, std::string("'") + in.type_of(v)->name + "' object cannot be interpreted as " + what);
-  double d = v.as_double();
-  if (std::isnan(d)) in.raise(in.builtins().ValueError, "Invalid value NaN (not a number)");
-  if (d > 9.2e9) return INT64_MAX / 4;  // effectively forever
-  return int64_t(std::llround(d * 1e9));
+  if (delay.is_float()) {
+    double d = delay.as_float();
+    if (d <= 0) return -1;
+    return add_ns_saturated(loop.now(), float_seconds_to_ns(d));  // float_seconds_to_ns(nan) is 0
+  }
+  if (in.compare(CmpOp::Le, delay, Value::integer(0))) return -1;
+  Value when = in.binary_op(BinOp::Add, Value::flt(loop.time()), delay);
+  if (!when.is_float()) in.raise(in.builtins().TypeError, "a number of seconds is required, not '" + in.type_of(delay)->name + "'");
+  return std::max<int64_t>(0, float_seconds_to_ns(when.as_float()));  // a deadline in the past is due, not a bare yield
 }
+
+}  // namespace
+
+// time.sleep(secs)'s argument, checked as CPython's _PyTime_FromSecondsObject
+// checks it (the conversion first, the sign after): an int must fit int64
+// nanoseconds, a float the platform's range, and NaN is refused.
+int64_t time_sleep_ns(Interp& in, const Value& secs) {
+  const Builtins& b = in.builtins();
+  int64_t ns;
+  if (secs.is_intlike()) {
+    if (__builtin_mul_overflow(secs.as_int(), kNsPerSecond, &ns))
+      in.raise(b.OverflowError, "timestamp too large to convert to C _PyTime_t");
+  } else if (secs.is_bigint()) {
+    in.raise(b.OverflowError, "timestamp too large to convert to C _PyTime_t");
+  } else if (secs.is_float()) {
+    double d = secs.as_float();
+    if (std::isnan(d)) in.raise(b.ValueError, "Invalid value NaN (not a number)");
+    double scaled = std::round(d * 1e9);
+    if (!(scaled >= -9223372036854775808.0 && scaled < 9223372036854775808.0))
+      in.raise(b.OverflowError, "timestamp out of range for platform time_t");
+    ns = int64_t(scaled);
+  } else {
+    in.raise(b.TypeError, "'" + in.type_of(secs)->name + "' object cannot be interpreted as an integer");
+  }
+  if (ns < 0) in.raise(b.ValueError, "sleep length must be non-negative");
+  return ns;
+}
+
+namespace {
 
 void stop_loop_cb(Interp& in, const Value&, const Value&) { in.loop().stop(); }
 
@@ -58,6 +96,7 @@ Interp::Interp(const Program& program, RunOptions options) : program_(program), 
   builtins_ = std::make_unique<Builtins>(*this);
   loop_ = std::make_unique<EventLoop>(*this, options_.clock, options_.speed);
   loop_->max_callbacks = options_.max_callbacks;
+  loop_->max_spin = options_.max_spin;
   loop_->debug_ = options_.debug;
 }
 
@@ -149,7 +188,20 @@ Value Interp::running_loop_object() {
 
 const std::string& Interp::file_name() const { return program_.source->name(); }
 
+// file:line of the instruction at `line` of frame f -- or, when f is corun's
+// prelude, of the user's code awaiting it; a sync prelude call does not know
+// its caller, so the placeholder is filled in as the abort unwinds.
+std::string Interp::user_location(const Frame* f, int line) const {
+  if (!f->code->internal) return location(f->code, line);
+  if (int user = scenario_line(f)) return file_name() + ":" + std::to_string(user);
+  return std::string(RunAborted::kUserLine);
+}
+
+// A line of the scenario -- or, for corun's prelude, no line: its line
+// numbers are not the user's file's, and CPython would name a file of its
+// asyncio package here.
 std::string Interp::location(const CodeObject* code, int line) const {
+  if (code && code->internal) return "<corun asyncio>";
   return file_name() + ":" + std::to_string(line);
 }
 
@@ -241,7 +293,14 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
 
 Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
   Ref<CoroObj> c(new CoroObj(fn->code));
-  bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->qualname);
+  try {
+    bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->qualname);
+  } catch (...) {
+    // In CPython the call fails before a coroutine exists: nothing to warn
+    // about as "never awaited".
+    c->state = CoroObj::State::Done;
+    throw;
+  }
   if (site) c->created_at = site->pos;
   return Value(c);
 }
@@ -265,9 +324,16 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
   return carry;
 }
 
+// CPython names a coroutine by its __qualname__ ('Worker.run'); the prelude's
+// one nested helper is a top-level coroutine in corun.
+static std::string python_qualname(const CodeObject* code) {
+  if (code->internal && code->qualname == "_wait_for_one") return "as_completed.<locals>._wait_for_one";
+  return code->qualname.empty() ? code->name : code->qualname;
+}
+
 void Interp::report_never_awaited(CoroObj* c) {
   std::string where = c->created_at.line ? file_name() + ":" + std::to_string(c->created_at.line) : file_name();
-  write_err(where + ": RuntimeWarning: coroutine '" + c->frame.code->name + "' was never awaited\n");
+  write_err(where + ": RuntimeWarning: coroutine '" + python_qualname(c->frame.code) + "' was never awaited\n");
 }
 
 // ---- the instruction loop -----------------------------------------------------------------------
@@ -401,9 +467,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Sleep: {
-          int64_t ns = ins.a ? 0 : seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");
+          int64_t when = ins.a ? -1 : sleep_deadline(*this, eval(*ins.e, *f));
           f->suspended = true;
-          if (ns <= 0) {
+          if (when < 0) {
             f->awaiting.reset();
             return Exit::Suspend0;  // bare yield: one loop iteration
           }
@@ -413,7 +479,6 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           f->awaiting.reset();
           t->sleep = TaskObj::Sleep::Pending;
           ++t->timer_token;
-          int64_t when = loop_->now() + ns;
           loop_->call_sleep_timer(t, when);
           if (tracer()) {
             char until[64];
@@ -423,8 +488,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           return Exit::SuspendSleep;
         }
         case Op::Block: {
-          int64_t ns = seconds_to_ns(*this, eval(*ins.e, *f), "a number of seconds");
-          if (ns < 0) raise(builtins_->ValueError, "sleep length must be non-negative");
+          int64_t ns = time_sleep_ns(*this, eval(*ins.e, *f));
           if (tracer()) trace(TraceKind::Block, current_task_, ins.line, "", 0, ns);
           loop_->block(ns);
           ++f->pc;
@@ -472,7 +536,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             uint32_t depth = f->depth + 1;
             if (depth > uint32_t(options_.max_depth))
               throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
-                                      location(f->code, ins.line) + " (raise it with --max-depth)"};
+                                      user_location(f, ins.line) + " (raise it with --max-depth)"};
             c->frame.parent = f;
             c->frame.depth = depth;
             f->suspended = true;
@@ -641,6 +705,11 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
       if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
     } catch (BusyExceeded&) {
       budget_exhausted(*f, ins);  // native work past the busy guard, at this instruction's line
+    } catch (RunAborted& a) {
+      // A guard fired in a sync call of corun's prelude, whose frames have
+      // no link to their caller: this frame knows the user's line.
+      if (a.wants_user_line() && !f->code->internal) a.place_user_line(location(f->code, f->code->code[size_t(f->pc)].line));
+      throw;
     } catch (PyException& ex) {
       // Unwinding a Python exception through C++ costs far more than an
       // instruction (a loop of raise and except does little else).
@@ -673,17 +742,72 @@ void Interp::instantiate_program() {
 
 namespace {
 
+// What the innermost frame of the user's own code waits on, in the user's
+// terms: the prelude call it awaits ("Queue.get()"), a task, a future, a
+// gather, a sleep.
+std::string describe_user_wait(Interp& in, const TaskObj* t, const Frame* user) {
+  if (user != t->top && user->awaiting.is(ObjKind::Coroutine)) {
+    const std::string& name = user->awaiting.as<CoroObj>()->frame.code->qualname;
+    // The one private prelude coroutine users await: what as_completed() yields.
+    if (name == "_wait_for_one") return "a result of as_completed()";
+    return name + "()";
+  }
+  const Frame* f = t->top;
+  if (t->sleep == TaskObj::Sleep::Pending) return "asyncio.sleep() beyond the virtual clock's range";
+  if (f->awaiting.is(ObjKind::Task)) {
+    const TaskObj* other = f->awaiting.as<TaskObj>();
+    return "task " + other->name() + " (" + other->coro->frame.code->name + ")";
+  }
+  if (f->awaiting.is(ObjKind::Future)) {
+    const FutureObj* fut = f->awaiting.as<FutureObj>();
+    if (!fut->is_gathering) return "a future";
+    size_t n = static_cast<const GatherFutureObj*>(fut)->children.size();
+    return "gather() of " + std::to_string(n) + " awaitable" + (n == 1 ? "" : "s");
+  }
+  return "nothing";
+}
+
 std::string deadlock_report(Interp& in) {
-  std::string msg = "deadlock: no task can make progress (nothing is ready and no timer is pending)\n";
+  std::string msg = in.loop().has_timer()
+                        ? "stalled: no task can make progress before the end of time (nothing is ready, and every pending "
+                          "timer is due beyond the virtual clock's range of ~292 years: CPython would wait that long)\n"
+                        : "deadlock: no task can make progress (nothing is ready and no timer is pending)\n";
   for (TaskObj* t : in.all_tasks()) {
-    const Frame* f = t->top;
-    std::string where = in.location(f->code, f->code->code[size_t(f->pc)].line);
-    std::string what = "nothing";
-    if (f->awaiting.is(ObjKind::Task)) what = "task " + f->awaiting.as<TaskObj>()->name();
-    else if (f->awaiting.is(ObjKind::Future)) what = f->awaiting.as<FutureObj>()->is_gathering ? "a gather" : "a future";
-    msg += "  " + t->name() + " (" + t->coro->frame.code->name + ") is stuck at " + where + " waiting on " + what + "\n";
+    const Frame* user = t->top;
+    while (user && user->code->internal) user = user->parent;
+    std::string who = "  " + t->name() + " (" + t->coro->frame.code->name + ")";
+    if (!user) {  // a task of corun's own asyncio code: no line of the user's to show
+      msg += who + " is waiting on " + describe_user_wait(in, t, t->top) + "\n";
+      continue;
+    }
+    msg += who + " is stuck at " + in.location(user->code, Interp::scenario_line(user)) + " waiting on " +
+           describe_user_wait(in, t, user) + "\n";
   }
   return msg;
+}
+
+// The polling guard fired: name the tasks that keep yielding (sleep(0)
+// with nothing else awaited) and where, in the user's lines.
+std::string spin_report(Interp& in) {
+  int64_t due = 0;
+  in.loop().next_timer_deadline(due);
+  char times[96];
+  std::snprintf(times, sizeof times, "at %.3f s while the next timer (due at %.3f s)", in.loop().time(), double(due) / 1e9);
+  std::string msg = "runaway scenario: the virtual clock cannot advance: for " + std::to_string(in.options().max_spin) +
+                    " loop iterations in a row something was ready to run, so time stood still " + times +
+                    " waited; on CPython's real clock time passes by itself.\n";
+  bool named = false;
+  for (TaskObj* t : in.all_tasks()) {
+    const Frame* f = t->top;
+    bool yielded = f && f->suspended && f->awaiting.is_none() && t->sleep == TaskObj::Sleep::None;
+    if (!yielded) continue;
+    int line = Interp::scenario_line(f);
+    msg += "  " + t->name() + " (" + t->coro->frame.code->name + ") keeps the loop busy, polling at " +
+           (line ? in.file_name() + ":" + std::to_string(line) : std::string("corun's asyncio code")) + "\n";
+    named = true;
+  }
+  if (!named) msg += "  no task is polling: a loop callback keeps scheduling itself (call_soon)\n";
+  return msg + "(await what it waits for instead of polling it, or raise the limit with --max-spin)";
 }
 
 }  // namespace
@@ -694,10 +818,10 @@ void Interp::budget_exhausted(const Frame& f, const Instr& ins) {
   std::string who = current_task_ ? current_task_->name() : "the program";
   if (g_budget.mem_over)
     throw RunAborted{3, "runaway scenario: memory went past the limit of " + std::to_string(g_budget.mem_limit >> 20) +
-                            " MiB (" + memory_report() + ") while " + who + " ran " + location(f.code, ins.line) +
+                            " MiB (" + memory_report() + ") while " + who + " ran " + user_location(&f, ins.line) +
                             " (raise the limit with --max-memory)"};
   throw RunAborted{3, "runaway scenario: " + who + " ran " + std::to_string(options_.max_busy) +
-                          " instructions without awaiting, last at " + location(f.code, ins.line) +
+                          " instructions without awaiting, last at " + user_location(&f, ins.line) +
                           " (a loop with no await? raise the limit with --max-busy)"};
 }
 
@@ -750,6 +874,7 @@ int Interp::run() {
       if (loop_->limit_hit())
         throw RunAborted{3, "runaway scenario: more than " + std::to_string(options_.max_callbacks) +
                                 " loop callbacks (raise the limit with --max-steps)"};
+      if (loop_->spin_hit()) throw RunAborted{3, spin_report(*this)};
       throw RunAborted{3, deadlock_report(*this)};
     }
 
@@ -761,7 +886,7 @@ int Interp::run() {
       for (auto& t : to_cancel) task_cancel(t.as<TaskObj>(), Value());
       Value g = gather(to_cancel, true);
       future_add_done_callback(g.as<FutureObj>(), stop_loop_cb, Value());
-      if (!loop_->run_forever()) throw RunAborted{3, deadlock_report(*this)};
+      if (!loop_->run_forever()) throw RunAborted{3, loop_->spin_hit() ? spin_report(*this) : deadlock_report(*this)};
       for (auto& tv : to_cancel) {
         TaskObj* t = tv.as<TaskObj>();
         if (t->state == FutureObj::State::Finished && !t->exception.is_none()) {
@@ -809,7 +934,8 @@ int Interp::run() {
   }
 }
 
-int Interp::abort_run(const RunAborted& a) {
+int Interp::abort_run(RunAborted a) {
+  a.place_user_line("corun's asyncio code");
   std::string msg = a.message;
   if (!msg.empty() && msg.back() != '\n') msg += '\n';
   write_err(a.exit_code == 130 ? msg : "corun: " + msg);

@@ -27,6 +27,15 @@ struct PyException {
 struct RunAborted {
   int exit_code;
   std::string message;
+  // A guard that fires inside corun's prelude names the user's line that
+  // led there, filled in by the first frame of the user's own code it
+  // unwinds through (see Interp::execute).
+  static constexpr std::string_view kUserLine = "@USER_LINE@";
+  void place_user_line(const std::string& where) {
+    size_t at = message.find(kUserLine);
+    if (at != std::string::npos) message.replace(at, kUserLine.size(), where);
+  }
+  bool wants_user_line() const { return message.find(kUserLine) != std::string::npos; }
 };
 
 struct CallArgs {
@@ -48,7 +57,8 @@ struct RunOptions {
   uint64_t max_callbacks = 200'000'000;  // loop callbacks before the runaway guard stops the run
   int max_depth = 100'000;               // await-chain depth
   uint64_t max_busy = 100'000'000;       // instructions (and native work, budget.h) one task step may run without awaiting
-  int64_t max_memory = int64_t(1) << 30;   // bytes the whole process may hold (budget.h)
+  int64_t max_memory = int64_t(1) << 30;  // bytes the whole process may hold (budget.h)
+  uint64_t max_spin = 10'000'000;        // loop iterations the virtual clock may be held still while a timer waits
   std::function<void(std::string_view)> out;  // stdout sink
   std::function<void(std::string_view)> err;  // stderr sink
   Tracer* tracer = nullptr;                    // scheduling events, when tracing
@@ -152,6 +162,7 @@ class Interp {
   Value make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
   Value call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
   std::string location(const CodeObject* code, int line) const;
+  std::string user_location(const Frame* f, int line) const;
   const std::string& file_name() const;
   Value global(int index) const { return globals_[index]; }
 
@@ -181,7 +192,7 @@ class Interp {
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
   [[noreturn]] void budget_exhausted(const Frame& f, const Instr& ins);
-  int abort_run(const RunAborted& a);
+  int abort_run(RunAborted a);
   // Work units a Python exception costs as it is caught in the instruction
   // loop (C++ unwinding and the traceback, 2-8 us): a raise/except loop is bounded too.
   static constexpr uint64_t kExceptionCost = 500;
@@ -200,6 +211,7 @@ class Interp {
     ++f.pc;
   }
   Value eval_call(const Expr& e, Frame& f);
+  void note_creation_site(CoroObj& c, const Expr& call, const Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);
   Value subscript(const Value& obj, const Value& index);
@@ -229,5 +241,8 @@ class Interp {
 // The interpreter running on this thread (objects report warnings to it when
 // they are freed).
 Interp* current_interp();
+
+// time.sleep(secs) in nanoseconds, with CPython's TypeError/ValueError/OverflowError.
+int64_t time_sleep_ns(Interp& in, const Value& secs);
 
 }  // namespace corun

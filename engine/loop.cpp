@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cassert>
 #include <csignal>
+#include <cmath>
 #include <ctime>
 
 #include <event2/event.h>
@@ -29,6 +30,26 @@ int64_t monotonic_ns() {
 
 }  // namespace
 
+int64_t add_ns_saturated(int64_t a, int64_t b) {
+  int64_t r;
+  if (!__builtin_add_overflow(a, b, &r)) return r;
+  return b > 0 ? kNever : INT64_MIN;
+}
+
+int64_t int_seconds_to_ns(int64_t s) {
+  int64_t r;
+  if (!__builtin_mul_overflow(s, kNsPerSecond, &r)) return r;
+  return s > 0 ? kNever : INT64_MIN;
+}
+
+int64_t float_seconds_to_ns(double s) {
+  if (std::isnan(s)) return 0;
+  double ns = std::round(s * 1e9);
+  // 2**63 is exact in a double; anything at or past it does not fit.
+  if (ns >= 9223372036854775808.0) return kNever;
+  if (ns <= -9223372036854775808.0) return INT64_MIN;
+  return int64_t(ns);
+}
 
 EventLoop::EventLoop(Interp& interp, ClockMode mode, double speed)
     : interp_(interp), mode_(mode), speed_(speed > 0 ? speed : 1.0) {
@@ -60,7 +81,9 @@ EventLoop::~EventLoop() {
 
 int64_t EventLoop::now() const {
   if (mode_ == ClockMode::Virtual) return virtual_now_;
-  return int64_t(double(monotonic_ns() - real_start_) * speed_) + virtual_now_;
+  // --speed scales real time; a huge speed saturates rather than wraps.
+  return std::min(add_ns_saturated(float_seconds_to_ns(double(monotonic_ns() - real_start_) * speed_ / 1e9), virtual_now_),
+                  kLastInstant);
 }
 
 bool EventLoop::interrupted() const { return g_interrupted; }
@@ -81,24 +104,22 @@ Ref<HandleObj> EventLoop::call_at(int64_t when_ns, Callback fn, Value a, Value b
 void EventLoop::block(int64_t ns) {
   if (ns <= 0) return;
   if (in_thread_) {
-    thread_ns_ += ns;
+    thread_ns_ = add_ns_saturated(thread_ns_, ns);
     return;
   }
   if (mode_ == ClockMode::Virtual) {
-    virtual_now_ += ns;
+    // The clock stops at the end of its range: what CPython's float clock
+    // would read that far out is beyond anything a run can observe.
+    virtual_now_ = std::min(add_ns_saturated(virtual_now_, ns), kLastInstant);
     return;
   }
   int64_t real_ns = real_wait_ns(ns);
-  timespec ts{time_t(real_ns / 1000000000), long(real_ns % 1000000000)};
+  timespec ts{time_t(real_ns / kNsPerSecond), long(real_ns % kNsPerSecond)};
   while (nanosleep(&ts, &ts) == -1 && !g_interrupted) {}
 }
 
-// A wait on the loop's clock as real nanoseconds. A slow --speed makes a long
-// virtual wait longer than int64 holds: it saturates (converting an
-// out-of-range double is undefined).
-int64_t EventLoop::real_wait_ns(int64_t ns) const {
-  double real = double(ns) / speed_;
-  return real >= 9.0e18 ? int64_t(9'000'000'000'000'000'000) : int64_t(real);
+int64_t EventLoop::real_wait_ns(int64_t virtual_ns) const {
+  return float_seconds_to_ns(double(virtual_ns) / speed_ / 1e9);
 }
 
 bool EventLoop::next_timer_deadline(int64_t& when) { return timers_.next_deadline(when); }
@@ -106,7 +127,7 @@ bool EventLoop::next_timer_deadline(int64_t& when) { return timers_.next_deadlin
 void EventLoop::wait_real(int64_t timeout_ns) {
   if (timeout_ns >= 0) {
     int64_t real_ns = real_wait_ns(timeout_ns);
-    timeval tv{time_t(real_ns / 1000000000), suseconds_t((real_ns % 1000000000) / 1000)};
+    timeval tv{time_t(real_ns / kNsPerSecond), suseconds_t((real_ns % kNsPerSecond) / 1000)};
     evtimer_add(timer_event_, &tv);
   }
   event_base_loop(base_, EVLOOP_ONCE);
@@ -117,8 +138,9 @@ void EventLoop::run_once() {
   ++iterations_;
   int64_t deadline = 0;
   bool have_timer = next_timer_deadline(deadline);
+  if (max_spin && mode_ == ClockMode::Virtual) count_spin(have_timer, deadline);
   if (ready_.empty() && !stopping_ && have_timer) {
-    int64_t timeout = deadline - now();
+    int64_t timeout = deadline > now() ? deadline - now() : 0;  // no overflow: now() >= 0
     if (timeout > 0) {
       if (mode_ == ClockMode::Virtual) virtual_now_ = deadline;
       else wait_real(timeout);
@@ -161,6 +183,13 @@ void EventLoop::run_once() {
   }
 }
 
+void EventLoop::count_spin(bool have_timer, int64_t deadline) {
+  bool held = !ready_.empty() && have_timer && deadline != kNever && virtual_now_ == spin_clock_;
+  spin_ = held ? spin_ + 1 : 0;
+  spin_clock_ = virtual_now_;
+  if (spin_ > max_spin) spin_hit_ = true;
+}
+
 void EventLoop::run_handle(Interp& in, const Value& handle, const Value&) {
   HandleObj* h = handle.as<HandleObj>();
   h->fn(in, h->a, h->b);
@@ -171,9 +200,9 @@ bool EventLoop::run_forever() {
     if (g_interrupted) interp_.on_interrupt();
     if (ready_.empty() && !stopping_) {
       int64_t when;
-      if (!next_timer_deadline(when)) {
+      if (!next_timer_deadline(when) || when == kNever) {
         if (mode_ == ClockMode::Real && g_interrupted) continue;
-        return false;  // nothing ready, no timer: CPython would block forever
+        return false;  // nothing ready, no timer that can fire: CPython would block forever
       }
     }
     run_once();
@@ -181,6 +210,7 @@ bool EventLoop::run_forever() {
       limit_hit_ = true;
       return false;
     }
+    if (spin_hit_) return false;
     if (stopping_) break;
   }
   stopping_ = false;

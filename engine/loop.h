@@ -27,6 +27,22 @@ namespace corun {
 
 enum class ClockMode { Virtual, Real };
 
+// Virtual time is int64 nanoseconds: about 292 years. CPython's clock is a
+// float and never overflows, so corun's time arithmetic saturates instead of
+// wrapping: a deadline beyond the range (or at +inf) is kNever, a timer that
+// never fires -- CPython would wait that long, which is forever.
+constexpr int64_t kNever = INT64_MAX;
+// The clock itself stops one tick short, so a kNever timer never comes due.
+constexpr int64_t kLastInstant = kNever - 1;
+constexpr int64_t kNsPerSecond = 1'000'000'000;
+// a + b, clamped to [INT64_MIN, kNever].
+int64_t add_ns_saturated(int64_t a, int64_t b);
+// Whole seconds to nanoseconds, clamped the same way.
+int64_t int_seconds_to_ns(int64_t s);
+// Float seconds to nanoseconds, rounded, clamped the same way; NaN is 0
+// (the caller decides what NaN means where CPython gives it a meaning).
+int64_t float_seconds_to_ns(double s);
+
 void sleep_timer_fired(Interp& in, const Value& task, const Value&);  // engine/tasks.cpp
 
 class EventLoop {
@@ -52,7 +68,7 @@ class EventLoop {
   int64_t end_thread_time(int64_t saved) { int64_t spent = thread_ns_; thread_ns_ = saved; --in_thread_; return spent; }
   Ref<HandleObj> call_at(int64_t when_ns, Callback fn, Value a = Value(), Value b = Value());
   Ref<HandleObj> call_later(int64_t delay_ns, Callback fn, Value a = Value(), Value b = Value()) {
-    return call_at(now() + delay_ns, fn, std::move(a), std::move(b));
+    return call_at(add_ns_saturated(now(), delay_ns), fn, std::move(a), std::move(b));
   }
   void timer_cancelled() { timers_.note_cancelled(); }
   // asyncio.sleep's timer for a task (see TaskObj::sleep): when it fires,
@@ -68,6 +84,7 @@ class EventLoop {
   bool run_forever();
 
   size_t ready_count() const { return ready_.size(); }
+  bool has_timer() { int64_t when; return next_timer_deadline(when); }
   uint64_t iterations() const { return iterations_; }
   uint64_t callbacks_run() const { return callbacks_run_; }
   bool interrupted() const;  // Ctrl-C seen
@@ -77,12 +94,20 @@ class EventLoop {
   // Guards against runaway scenarios.
   uint64_t max_callbacks = 0;  // 0 = unlimited
   bool limit_hit() const { return limit_hit_; }
+  // The polling guard (virtual clock only): the clock moves only when
+  // nothing is ready, so a task polling with sleep(0) for something a timer
+  // will do stops time for good. Past this many iterations in a row that
+  // began with callbacks ready, a timer pending and the clock unmoved, the
+  // run stops. 0 = unlimited.
+  uint64_t max_spin = 0;
+  bool spin_hit() const { return spin_hit_; }
+  bool next_timer_deadline(int64_t& when);
 
  private:
   void run_once();
+  void count_spin(bool have_timer, int64_t deadline);
   void wait_real(int64_t timeout_ns);  // -1 = forever
-  int64_t real_wait_ns(int64_t ns) const;  // virtual -> real nanoseconds under --speed, saturating
-  bool next_timer_deadline(int64_t& when);
+  int64_t real_wait_ns(int64_t virtual_ns) const;  // a wait on the --speed scaled clock, in real ns
 
   Interp& interp_;
   ClockMode mode_;
@@ -107,6 +132,9 @@ class EventLoop {
   TimerQueue timers_;
   bool stopping_ = false;
   bool limit_hit_ = false;
+  bool spin_hit_ = false;
+  uint64_t spin_ = 0;        // iterations in a row with the clock held still
+  int64_t spin_clock_ = 0;   // the clock reading they began at
   uint64_t iterations_ = 0;
   uint64_t callbacks_run_ = 0;
   event_base* base_ = nullptr;

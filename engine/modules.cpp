@@ -117,19 +117,45 @@ Value loop_call_soon(Interp& in, const Value&, CallArgs& a) {
   return Value(h);
 }
 
-int64_t to_ns(Interp& in, const Value& v) {
-  if (!v.is_number()) in.raise(in.builtins().TypeError, "a number of seconds is required, not '" + in.type_of(v)->name + "'");
-  return int64_t(std::llround(v.as_double() * 1e9));
+// A TimerHandle's `when` (seconds on the loop's clock) as a deadline in ns.
+// CPython keeps any object there; _run_once's `handle._when >= end_time`
+// is the first arithmetic with it, and its TypeError is raised here instead.
+int64_t timer_deadline(Interp& in, const Value& when) {
+  if (when.is_intlike()) return int_seconds_to_ns(when.as_int());
+  if (when.is_float()) {
+    double d = when.as_float();
+    return std::isnan(d) ? in.loop().now() : float_seconds_to_ns(d);  // nan >= x is false: due at once
+  }
+  if (when.is_bigint()) return in.compare(CmpOp::Gt, when, Value::integer(0)) ? kNever : INT64_MIN;
+  in.compare(CmpOp::Ge, when, Value::flt(in.loop().time()));  // raises CPython's TypeError
+  in.raise(in.builtins().TypeError, "a number of seconds is required, not '" + in.type_of(when)->name + "'");
+}
+
+// loop.call_later(delay): CPython schedules call_at(self.time() + delay), in
+// floats. Ints and floats take the exact nanosecond path; anything else does
+// CPython's addition, for its result or its TypeError / OverflowError.
+int64_t call_later_deadline(Interp& in, const Value& delay) {
+  EventLoop& loop = in.loop();
+  if (delay.is_intlike()) return add_ns_saturated(loop.now(), int_seconds_to_ns(delay.as_int()));
+  if (delay.is_float()) {
+    // time() + nan is a deadline every comparison calls due: it fires at once.
+    if (std::isnan(delay.as_float())) return loop.now();
+    return add_ns_saturated(loop.now(), float_seconds_to_ns(delay.as_float()));
+  }
+  if (delay.is_none()) in.raise(in.builtins().TypeError, "delay must not be None");
+  Value when = in.binary_op(BinOp::Add, Value::flt(loop.time()), delay);
+  return timer_deadline(in, when);
 }
 
 Value loop_call_later(Interp& in, const Value&, CallArgs& a) {
   if (a.npos < 2) in.raise(in.builtins().TypeError, "call_later() takes a delay and a callback");
-  return Value(in.loop().call_later(to_ns(in, a.pos[0]), run_callable_handle, a.pos[1], make_tuple(rest_args(a, 2))));
+  return Value(in.loop().call_at(call_later_deadline(in, a.pos[0]), run_callable_handle, a.pos[1], make_tuple(rest_args(a, 2))));
 }
 
 Value loop_call_at(Interp& in, const Value&, CallArgs& a) {
   if (a.npos < 2) in.raise(in.builtins().TypeError, "call_at() takes a time and a callback");
-  return Value(in.loop().call_at(to_ns(in, a.pos[0]), run_callable_handle, a.pos[1], make_tuple(rest_args(a, 2))));
+  if (a.pos[0].is_none()) in.raise(in.builtins().TypeError, "when cannot be None");
+  return Value(in.loop().call_at(timer_deadline(in, a.pos[0]), run_callable_handle, a.pos[1], make_tuple(rest_args(a, 2))));
 }
 
 Value loop_create_task(Interp& in, const Value&, CallArgs& a) {
@@ -164,10 +190,7 @@ namespace {
 Value t_time(Interp& in, const Value&, CallArgs&) { return Value::flt(in.loop().time()); }
 Value t_sleep(Interp& in, const Value&, CallArgs& a) {
   arity(in, "sleep", a, 1, 1);
-  if (!a.pos[0].is_number()) in.raise(in.builtins().TypeError, "'" + in.type_of(a.pos[0])->name + "' object cannot be interpreted as an integer");
-  double s = a.pos[0].as_double();
-  if (s < 0) in.raise(in.builtins().ValueError, "sleep length must be non-negative");
-  in.loop().block(int64_t(std::llround(s * 1e9)));
+  in.loop().block(time_sleep_ns(in, a.pos[0]));
   return Value();
 }
 

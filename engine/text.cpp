@@ -291,7 +291,9 @@ std::string task_repr(Interp& in, const TaskObj* t) {
   s += " name=" + pyfmt::str_repr(t->name());
   const CoroObj* c = t->coro.get();
   if (c) {
-    const Frame* f = t->top ? t->top : &c->frame;
+    // CPython's _format_coroutine shows the task's own coroutine frame
+    // (cr_frame), not the innermost frame it awaits through.
+    const Frame* f = &c->frame;
     std::string where;
     if (c->state == CoroObj::State::Done || t->done())
       where = "done, defined at " + in.location(c->frame.code, c->frame.code->def_line);

@@ -221,9 +221,12 @@ int64_t axis_step(double min_step, bool by_iter) {
   if (!by_iter) min_step = std::max(min_step, 1000.0);
   if (min_step <= 1) return 1;
   double p = std::pow(10.0, std::floor(std::log10(min_step)));
+  // A run that ends near the top of the int64 clock (docs/language.md §12)
+  // asks for steps past it: the whole axis is then one step.
+  auto fit = [](double step) { return step >= 9.2e18 ? INT64_MAX : int64_t(std::llround(step)); };
   for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * p >= min_step * (1 - 1e-9)) return int64_t(std::llround(m * p));
-  return int64_t(std::llround(10 * p));
+    if (m * p >= min_step * (1 - 1e-9)) return fit(m * p);
+  return fit(10 * p);
 }
 
 std::string axis_label(int64_t x, int64_t step, bool by_iter) {

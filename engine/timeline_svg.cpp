@@ -85,7 +85,8 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
   o += "<g class=\"axis\" stroke=\"#9e9e9e\">\n";
   int64_t step = axis_step(double(total) * 64.0 / (x1 - x0), by_iter);  // a tick every 64px or more
   o += "<line x1=\"" + num(x0) + "\" y1=\"" + num(top - 8) + "\" x2=\"" + num(x1) + "\" y2=\"" + num(top - 8) + "\"/>\n";
-  for (int64_t x = 0; x <= total; x += step) {
+  for (int64_t tick = 0, ticks = total / step; tick <= ticks; ++tick) {  // counted: x += step could wrap near INT64_MAX
+    int64_t x = tick * step;
     double px = X(x);
     o += "<line x1=\"" + num(px) + "\" y1=\"" + num(top - 12) + "\" x2=\"" + num(px) + "\" y2=\"" + num(chart_bottom) +
          "\" stroke=\"#eeeeee\"/>";

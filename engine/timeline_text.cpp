@@ -66,7 +66,10 @@ std::string render_timeline_text(const Timeline& tl, int width, bool utf8) {
   labels.replace(0, 4, "Task");
   std::vector<std::string> ruler(size_t(bar), mark_wait);
   size_t used = 0;  // columns of `labels` after label_w + 2
-  for (int64_t x = 0; x <= total; x += step) {
+  // Ticks counted, not stepped past the end: the clock may end near the top
+  // of int64 (docs/language.md §12), where x += step would wrap.
+  for (int64_t tick = 0, ticks = total / step; tick <= ticks; ++tick) {
+    int64_t x = tick * step;
     int c = col(x);
     ruler[size_t(c)] = utf8 ? (x == 0 ? "├" : "┼") : "+";
     std::string l = label_for(x);

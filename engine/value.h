@@ -110,7 +110,7 @@ class Value {
     kind_ = v.kind_; i_ = v.i_;
     return *this;
   }
-  Value& operator=(Value&& v) noexcept {
+  [[gnu::always_inline]] Value& operator=(Value&& v) noexcept {
     if (this != &v) { release(); kind_ = v.kind_; i_ = v.i_; v.kind_ = VKind::None; }
     return *this;
   }

@@ -120,6 +120,23 @@ class VirtualClockTest(unittest.TestCase):
         """)
         self.assertEqual(out, "sleep length must be non-negative\n")
 
+    def test_time_sleep_converts_as_cpython_does(self):
+        # CPython's _PyTime_t conversion errors (checked before the sign).
+        out, err, rc = run("""
+            import time
+            for secs in (2**63, -2**62, 1e300, float("inf"), float("nan")):
+                try:
+                    time.sleep(secs)
+                except (OverflowError, ValueError) as e:
+                    print(type(e).__name__, e)
+        """)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "OverflowError timestamp too large to convert to C _PyTime_t\n"
+                              "OverflowError timestamp too large to convert to C _PyTime_t\n"
+                              "OverflowError timestamp out of range for platform time_t\n"
+                              "OverflowError timestamp out of range for platform time_t\n"
+                              "ValueError Invalid value NaN (not a number)\n")
+
     def test_shutdown_cancels_in_creation_order(self):
         out, err, rc = run("""
             import asyncio

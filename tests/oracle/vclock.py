@@ -149,6 +149,14 @@ class VirtualClock:
                 raise TypeError(
                     "'%s' object cannot be interpreted as an integer"
                     % type(seconds).__name__)
+        # The conversion to C _PyTime_t nanoseconds checks before the sign.
+        if isinstance(seconds, float):
+            if seconds != seconds:
+                raise ValueError("Invalid value NaN (not a number)")
+            if not -2.0**63 <= seconds * 1e9 < 2.0**63:
+                raise OverflowError("timestamp out of range for platform time_t")
+        elif not -2**63 <= seconds * 10**9 < 2**63:
+            raise OverflowError("timestamp too large to convert to C _PyTime_t")
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         self.advance(seconds)
