@@ -333,7 +333,11 @@ static std::string python_qualname(const CodeObject* code) {
 
 void Interp::report_never_awaited(CoroObj* c) {
   std::string where = c->created_at.line ? file_name() + ":" + std::to_string(c->created_at.line) : file_name();
-  write_err(where + ": RuntimeWarning: coroutine '" + python_qualname(c->frame.code) + "' was never awaited\n");
+  std::string text = where + ": RuntimeWarning: coroutine '" + python_qualname(c->frame.code) + "' was never awaited\n";
+  // The warnings module's "default" action: a warning is shown once per
+  // text and location (a loop that drops a coroutine 300,000 times warns once).
+  if (!warned_.insert(text).second) return;
+  write_err(text);
 }
 
 // ---- the instruction loop -----------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/budget.h"
@@ -228,7 +229,8 @@ class Interp {
   TaskObj* current_task_ = nullptr;
   uint64_t task_counter_ = 0;
   uint64_t steps_ = 0;
-  Value spare_memory_error_;  // raised without allocating (memory_error())
+  Value spare_memory_error_;
+  std::unordered_set<std::string> warned_;  // warnings already shown (once per text and line, as CPython)  // raised without allocating (memory_error())
   int sync_depth_ = 0;
   int interrupt_count_ = 0;
   Value main_task_;

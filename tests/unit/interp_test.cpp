@@ -312,3 +312,28 @@ coroutines:
 }
 
 }  // namespace
+
+namespace {
+
+// for i in range(3): w()   -- CPython's warnings "default" action shows
+// `RuntimeWarning: coroutine 'w' was never awaited` once for the line.
+TEST(Warnings, ANeverAwaitedWarningIsShownOncePerLine) {
+  auto r = corun::testing::run_yaml(R"(
+coroutines:
+  w: [pass]
+  main:
+    - for: i
+      in: range(3)
+      steps:
+        - call: w()
+    - call: w()
+    - print: done
+)");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "done\n");
+  EXPECT_EQ(r.err,
+            "t.yaml:8: RuntimeWarning: coroutine 'w' was never awaited\n"
+            "t.yaml:9: RuntimeWarning: coroutine 'w' was never awaited\n");
+}
+
+}  // namespace
