@@ -444,7 +444,17 @@ class Compiler {
     return slot;
   }
 
+  // A return, break or continue that leaves try/finally blocks repeats
+  // their finally steps (as CPython's compiler does); nested ones multiply,
+  // so a small file can ask for billions of instructions. Bounded here.
+  static constexpr size_t kMaxInstructions = 1'000'000;
+  size_t instructions_ = 0;
+
   size_t emit(Instr ins, int line) {
+    if (++instructions_ > kMaxInstructions)
+      fail(SourcePos{line, 0}, "the scenario compiles to more than " + std::to_string(kMaxInstructions) + " instructions",
+           "every return, break or continue inside try/finally repeats the finally steps it leaves; "
+           "nested ones multiply: move the steps out of the finally blocks");
     ins.line = line;
     current_->code.push_back(ins);
     return current_->code.size() - 1;
