@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -332,6 +333,23 @@ TEST(LoaderErrors, DidYouMeanNeverSuggestsCorunsInternalNames) {
     EXPECT_PRED2(has, r.diags[0].message, "undefined name");
     EXPECT_FALSE(has(r.rendered, "did you mean '_")) << r.rendered;
   }
+}
+
+// Each return inside try/finally repeats the finally steps it leaves; nested
+// blocks doubled the code per level (18 levels took 800 MB, 30 would not end).
+TEST(LoaderErrors, FinallyBlocksThatMultiplyTheCodeAreBounded) {
+  std::function<std::string(int, int)> nest = [&](int d, int indent) {
+    std::string sp(size_t(indent), ' ');
+    if (d == 0) return sp + "- return: 1\n";
+    return sp + "- try:\n" + nest(d - 1, indent + 4) + sp + "  finally:\n" + sp + "    - print: f\n" + sp +
+           "    - return: " + std::to_string(d) + "\n";
+  };
+  Loaded r = load("coroutines:\n  main:\n" + nest(30, 4));
+  ASSERT_TRUE(r.failed);
+  EXPECT_PRED2(has, r.diags[0].message, "the scenario compiles to more than 1000000 instructions");
+  EXPECT_PRED2(has, r.diags[0].hint, "finally");
+  Loaded ok = load("coroutines:\n  main:\n" + nest(8, 4));
+  EXPECT_FALSE(ok.failed) << ok.rendered;
 }
 
 // ---- loading is linear in the size of the scenario ----
