@@ -91,6 +91,7 @@ class TreeBuilder : public YAML::EventHandler {
  public:
   explicit TreeBuilder(const SourceFile& file) : file_(file) {}
   std::vector<YNode> documents;
+  std::vector<SourcePos> document_starts;  // where each document begins (its `---`, if any)
   std::vector<Diagnostic> errors;
 
   // The innermost flow collection (`[` or `{`) still open, for errors
@@ -101,7 +102,7 @@ class TreeBuilder : public YAML::EventHandler {
     return nullptr;
   }
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& m) override { document_starts.push_back(to_pos(m)); }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
     YNode n;
@@ -377,7 +378,9 @@ YNode load_yaml(const SourceFile& file) {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {
       if (builder.documents.size() > 1)
-        throw ScenarioError(builder.documents[1].pos, "a scenario file holds one YAML document, found a second one");
+        throw ScenarioError(builder.document_starts.size() > 1 ? builder.document_starts[1] : builder.documents[1].pos,
+                            "a scenario file holds one YAML document, found a second one",
+                            "a line `---` starts a new document; remove it");
     }
   } catch (const YAML::Exception& e) {
     // yaml-cpp's own errors, its depth guard included, end here in our format.

@@ -189,7 +189,8 @@ TEST(LoaderErrors, ScenarioThatIsAList) {
 }
 
 TEST(LoaderErrors, TwoYamlDocuments) {
-  EXPECT_DIAG("coroutines:\n  main:\n    - pass\n---\nname: x\n", 5, 1, "found a second one");
+  EXPECT_DIAG("coroutines:\n  main:\n    - pass\n---\nname: x\n", 4, 1, "found a second one");  // at its `---`
+  EXPECT_DIAG("---\n---\n", 2, 1, "found a second one");
 }
 
 TEST(LoaderErrors, DeepYamlNestingIsAnErrorNotACrash) {
