@@ -165,7 +165,8 @@ class TreeBuilder : public YAML::EventHandler {
   std::map<YAML::anchor_t, YNode> anchors_;
   std::map<YAML::anchor_t, size_t> anchor_sizes_;
   size_t nodes_ = 0;
-  size_t aliased_nodes_ = 0;  // of nodes_, how many aliases copied
+  size_t aliased_nodes_ = 0;   // of nodes_, how many aliases copied
+  size_t anchored_nodes_ = 0;  // how many nodes the anchors keep as copies (for their aliases)
 
   size_t offset_of(const YAML::Mark& m) const {
     // yaml-cpp's columns are bytes, not counting a BOM.
@@ -265,8 +266,16 @@ class TreeBuilder : public YAML::EventHandler {
   void add(YNode n, YAML::anchor_t anchor) {
     count(n.pos, 1);
     if (anchor) {
+      // The copy kept for aliases costs what the node costs: it has a
+      // budget of its own (anchors inside anchored nodes copy them again).
+      size_t size = subtree_size(n);
+      anchored_nodes_ += size;
+      if (anchored_nodes_ > kMaxNodes)
+        throw ScenarioError(n.pos, "the YAML's anchors keep more than " + std::to_string(kMaxNodes) + " nodes",
+                            "each anchor (&name) keeps a copy of its node for the aliases; "
+                            "anchors on nodes inside anchored nodes copy them again");
       anchors_[anchor] = n;
-      anchor_sizes_[anchor] = subtree_size(n);
+      anchor_sizes_[anchor] = size;
     }
     if (stack_.empty()) {
       documents.push_back(std::move(n));

@@ -85,6 +85,11 @@ def too_many_nodes(n):
     return "coroutines:\n  main:\n    - set:\n        xs: [" + "0," * n + "0]\n"
 
 
+def nested_anchors(levels, leaf):
+    head = "".join(" " * (2 * i + 2) + f"k{i}: &a{i}\n" for i in range(levels))
+    return "x:\n" + head + " " * (2 * levels + 2) + "l: [" + ",".join(["0"] * leaf) + "]\n"
+
+
 def long_line(n):
     return "coroutines:\n  main:\n    - set:\n        x: " + "+".join(["1"] * (n // 2)) + "\n"
 
@@ -106,6 +111,8 @@ CASES = {
     "deep_block_yaml_3000": (directives(2, stderr=["nested too deeply"]), lambda: deep_block_yaml(3_000)),
     "deep_parentheses_100000": (directives(2, stderr=["too many nested parentheses"]), lambda: deep_parentheses(100_000)),
     "too_many_nodes": (directives(2, stderr=["the file has more than 1000000 YAML nodes"]), lambda: too_many_nodes(1_000_001)),
+    "nested_anchors": (directives(2, stderr=["the YAML's anchors keep more than 1000000 nodes"]),
+                       lambda: nested_anchors(150, 500_000)),
     "long_line_5MB": (directives(2, stderr=["expression is too long"]), lambda: long_line(5_000_000)),
 }
 
