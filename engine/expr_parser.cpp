@@ -17,7 +17,8 @@ namespace {
 // conditional expressions, calls) is bounded by the recursion guard, which
 // keeps the parser's stack well under a megabyte.
 constexpr int kMaxBracketLevel = 200;
-constexpr int kMaxDepth = 1000;  // nesting guard: deeper input is an error, not a stack overflow
+constexpr int kMaxDepth = 1000;
+constexpr size_t kMaxIntDigits = 4300;  // sys.int_info.default_max_str_digits  // nesting guard: deeper input is an error, not a stack overflow
 // Operator and trailer chains (a + b + c ..., x.a.b ..., f()()...) build
 // trees as deep as they are long; evaluation recurses that deep, so length
 // is bounded too.
@@ -212,6 +213,12 @@ class Parser {
     } else {
       if (digits.size() > 1 && digits[0] == '0' && digits.find_first_not_of('0') != std::string::npos)
         fail(t.offset, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+      // CPython 3.11 refuses longer decimal literals when compiling (and
+      // converting them is quadratic): the same limit, its message.
+      if (digits.size() > kMaxIntDigits)
+        fail(t.offset, "Exceeds the limit (" + std::to_string(kMaxIntDigits) + " digits) for integer string conversion: value has " +
+                           std::to_string(digits.size()) + " digits; use sys.set_int_max_str_digits() to increase the limit - "
+                           "Consider hexadecimal for huge integer literals to avoid decimal conversion limits.");
       errno = 0;
       unsigned long long v = std::strtoull(digits.c_str(), nullptr, 10);
       t.type = Tok::Int;

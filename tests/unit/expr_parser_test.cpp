@@ -486,6 +486,18 @@ TEST(ExprError, BadAssignmentTarget) {
   EXPECT_EQ(dump(corun::parse_target("a, b", SourcePos{1, 1}).get()), "(tuple a b)");
 }
 
+// CPython 3.11: a decimal literal of more than 4300 digits is a SyntaxError.
+TEST(ExprError, DecimalLiteralsPastCPythonsDigitLimit) {
+  EXPECT_NO_THROW(corun::parse_expression(std::string(4300, '7'), SourcePos{1, 1}));
+  Err e = expr_error("x + " + std::string(5000, '1'));
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.col, 5);
+  EXPECT_EQ(e.message, "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; use "
+                       "sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge integer "
+                       "literals to avoid decimal conversion limits.");
+  EXPECT_TRUE(expr_error(std::string(1'000'000, '9')).thrown);
+}
+
 // ---- Nesting guard: deep input is an error, never a stack overflow ----------------------
 
 TEST(ExprDepth, FiveThousandNestedParenthesesIsAnError) {
