@@ -479,7 +479,9 @@ class Compiler {
       } else if (hint.empty() && plain && unbalanced)
         hint = "in a YAML flow list [a, b] every comma separates items: write one `- item` per line, "
                "or tag the whole list !expr";
-      if (hint.empty() && plain)
+      // Words that are not an expression were probably meant as text; brackets
+      // say the author wrote an expression, which quoting would not fix.
+      if (hint.empty() && plain && raw.find_first_of("([{") == std::string::npos)
         hint = "a plain YAML scalar is a Python expression; to write a string, quote it: \"" + shown + "\"";
       error(e.pos.line ? e.pos : pos, message, hint);
       return nullptr;

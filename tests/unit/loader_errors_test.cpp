@@ -212,6 +212,7 @@ TEST(LoaderErrors, DeepExpressionInsideScenarioIsAnError) {
   EXPECT_EQ(r.diags[0].pos.line, 3);
   EXPECT_EQ(r.diags[0].pos.col, 16 + 200);  // the 201st '(', as CPython reports it
   EXPECT_EQ(r.diags[0].message, "too many nested parentheses");
+  EXPECT_EQ(r.diags[0].hint, "");  // not "quote it": quoting would not make it an expression
 }
 
 // ---- malformed YAML that yaml-cpp accepts or reports at the end of the file ----
