@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "engine/builtins.h"
 #include "engine/code.h"
@@ -155,11 +157,19 @@ class Compiler {
   bool prelude_ = false;
   bool has_return_value_ = false;  // in the body being compiled
   CodeObject* prelude_module_ = nullptr;
+  std::unordered_map<std::string, int> first_global_;          // every global, prelude included
+  std::unordered_map<std::string, int> first_visible_global_;  // the scenario's own
+  std::unordered_set<int> exception_globals_;                  // declared under `exceptions:`
+  std::unordered_set<int> compiled_classes_;                   // classes compiled so far (bases must come first)
 
   // ---- diagnostics ----
+  static constexpr size_t kMaxErrors = 20;
   void error(SourcePos pos, std::string msg, std::string hint = "") {
-    if (errors_.size() < 20) errors_.push_back({pos, std::move(msg), std::move(hint)});
+    if (errors_.size() < kMaxErrors) errors_.push_back({pos, std::move(msg), std::move(hint)});
   }
+  // Past the first errors, the costly parts of a message (did-you-mean over
+  // every visible name) are skipped: thousands of errors stay linear.
+  bool errors_full() const { return errors_.size() >= kMaxErrors; }
   [[noreturn]] void fail(SourcePos pos, std::string msg, std::string hint = "") {
     errors_.push_back({pos, std::move(msg), std::move(hint)});
     throw ScenarioError(std::move(errors_));
@@ -194,10 +204,19 @@ class Compiler {
   }
 
   // ---- globals ----
+  // Every name reference resolves here: a hash lookup, so that loading stays
+  // linear in the number of definitions. The prelude sees every global (its
+  // own hidden ones first); a scenario sees only its own.
   int global_index(const std::string& name) const {
-    for (size_t i = 0; i < prog_.globals.size(); ++i)
-      if (prog_.globals[i].name == name && (prelude_ || !prog_.globals[i].hidden)) return int(i);
-    return -1;
+    const auto& index = prelude_ ? first_global_ : first_visible_global_;
+    auto it = index.find(name);
+    return it == index.end() ? -1 : it->second;
+  }
+  void add_global(const std::string& name, SourcePos pos) {
+    int g = int(prog_.globals.size());
+    prog_.globals.push_back(GlobalDef{name, pos, Value()});
+    first_global_.emplace(name, g);  // emplace keeps the first
+    if (!prelude_) first_visible_global_.emplace(name, g);
   }
   int visible_builtin(const std::string& name) const {
     if (name[0] == '_' && !prelude_) return -1;  // corun's private helpers
@@ -220,7 +239,8 @@ class Compiler {
       }
       if (builtin_index(k.value) >= 0 && std::string(section) != "exceptions")
         error(k.pos, "'" + k.value + "' would hide the builtin of the same name; choose another name");
-      prog_.globals.push_back(GlobalDef{k.value, k.pos, Value()});
+      if (std::string_view(section) == "exceptions") exception_globals_.insert(int(prog_.globals.size()));
+      add_global(k.value, k.pos);
     }
   }
 
@@ -251,20 +271,16 @@ class Compiler {
       else if (v.kind != YNode::Kind::Null) { error(v.pos, "an exception is defined by its base class name, e.g. `MyError: ValueError`"); continue; }
       int gb = global_index(base);
       int bb = builtin_index(base);
-      bool ok = (gb >= 0 && gb < g && is_exception_global(gb, section)) ||
+      bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) ||
                 (bb >= 0 && base != "asyncio" && base != "time" && base != "random" && std::isupper((unsigned char)base[0]));
       if (!ok) {
-        std::vector<std::string> cands = builtin_names();
+        std::vector<std::string> cands = user_builtin_names();
         error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands),
               gb >= 0 ? "define the base exception before the classes derived from it" : "");
         continue;
       }
       prog_.exception_defs.push_back(Program::ExceptionDef{g, base, v.pos});
     }
-  }
-
-  bool is_exception_global(int g, const YNode& section) {
-    return section.get(prog_.globals[size_t(g)].name) != nullptr;
   }
 
   void compile_definitions(const YNode& section, bool coroutine) {
@@ -310,14 +326,13 @@ class Compiler {
         } else if (ck.value == "base") {
           def.base = cv.value;
           int gb = global_index(def.base);
-          bool defined_before = false;
-          for (auto& earlier : prog_.class_defs) if (earlier.global == gb) defined_before = true;
-          if (gb < 0 || !defined_before)
+          if (gb < 0 || !compiled_classes_.count(gb))
             error(cv.pos, "unknown base class '" + def.base + "'", "a base class is a class defined earlier under `classes:`");
         } else {
           error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"base", "fields", "methods"}));
         }
       }
+      compiled_classes_.insert(def.global);
       prog_.class_defs.push_back(std::move(def));
     }
   }
@@ -429,7 +444,17 @@ class Compiler {
     return slot;
   }
 
+  // A return, break or continue that leaves try/finally blocks repeats
+  // their finally steps (as CPython's compiler does); nested ones multiply,
+  // so a small file can ask for billions of instructions. Bounded here.
+  static constexpr size_t kMaxInstructions = 1'000'000;
+  size_t instructions_ = 0;
+
   size_t emit(Instr ins, int line) {
+    if (++instructions_ > kMaxInstructions)
+      fail(SourcePos{line, 0}, "the scenario compiles to more than " + std::to_string(kMaxInstructions) + " instructions",
+           "every return, break or continue inside try/finally repeats the finally steps it leaves; "
+           "nested ones multiply: move the steps out of the finally blocks");
     ins.line = line;
     current_->code.push_back(ins);
     return current_->code.size() - 1;
@@ -437,24 +462,35 @@ class Compiler {
   int here() const { return int(current_->code.size()); }
 
   // ---- expressions from YAML values ----
-  ExprPtr parse_guarded(const std::function<ExprPtr()>& f, SourcePos pos, const std::string& raw, bool plain) {
+  ExprPtr parse_guarded(const std::function<ExprPtr()>& f, SourcePos pos, const std::string& raw, bool plain,
+                        char in_flow = 0) {
     try {
       return f();
     } catch (const ParseError& e) {
       std::string hint = e.hint;
-      if (hint.empty() && plain && std::count(raw.begin(), raw.end(), '(') > std::count(raw.begin(), raw.end(), ')'))
+      std::string message = e.message;
+      std::string shown = raw.size() > 60 ? raw.substr(0, 57) + "..." : raw;
+      bool unbalanced = std::count(raw.begin(), raw.end(), '(') > std::count(raw.begin(), raw.end(), ')') ||
+                        std::count(raw.begin(), raw.end(), '[') > std::count(raw.begin(), raw.end(), ']');
+      if (in_flow == '{' && plain && unbalanced) {
+        // YAML, not Python, cut the value short: say what YAML read.
+        message += " (YAML read the value as `" + shown + "`: in a flow mapping {...} a plain value ends at a comma)";
+        hint = block_style_hint(src_.line(pos.line));
+      } else if (hint.empty() && plain && unbalanced)
         hint = "in a YAML flow list [a, b] every comma separates items: write one `- item` per line, "
                "or tag the whole list !expr";
-      if (hint.empty() && plain)
-        hint = "a plain YAML scalar is a Python expression; to write a string, quote it: \"" + raw + "\"";
-      error(e.pos.line ? e.pos : pos, e.message, hint);
+      // Words that are not an expression were probably meant as text; brackets
+      // say the author wrote an expression, which quoting would not fix.
+      if (hint.empty() && plain && raw.find_first_of("([{") == std::string::npos)
+        hint = "a plain YAML scalar is a Python expression; to write a string, quote it: \"" + shown + "\"";
+      error(e.pos.line ? e.pos : pos, message, hint);
       return nullptr;
     }
   }
 
   static SourcePos content_pos(const YNode& n) {
     SourcePos p = n.pos;
-    if (n.is_quoted()) p.col += 1;  // the text starts after the quote
+    if (n.is_quoted() || n.quoted) p.col += 1;  // the text starts after the quote
     return p;
   }
 
@@ -480,7 +516,8 @@ class Compiler {
               return c;
             }
           }
-          return parse_guarded([&] { return parse_expression(n.value, content_pos(n)); }, n.pos, n.value, n.is_plain());
+          return parse_guarded([&] { return parse_expression(n.value, content_pos(n)); }, n.pos, n.value, n.is_plain(),
+                               n.in_flow);
         }
         error(n.pos, "unknown tag '" + n.tag + "'", "the one tag corun knows is !expr");
         return nullptr;
@@ -514,8 +551,10 @@ class Compiler {
     return parse_guarded([&] { return parse_template(n.value, content_pos(n)); }, n.pos, n.value, false);
   }
 
-  // print: always a template, quoted or not.
+  // print: a template, quoted or not -- unless tagged !expr, which always
+  // means an expression (its value is printed, as print(EXPR)).
   ExprPtr print_template(const YNode& n) {
+    if (n.is_expr_tag()) return value_expr(n);
     if (n.kind == YNode::Kind::Map)
       { error(n.pos, "`print` takes a template, but YAML read a mapping here",
               "a template that starts with '{' must be quoted: print: \"{name} started\""); return nullptr; }
@@ -572,8 +611,14 @@ class Compiler {
   std::vector<std::string> visible_names() {
     std::vector<std::string> names;
     for (auto& [k, v] : locals_) names.push_back(k);
-    for (auto& g : prog_.globals) names.push_back(g.name);
-    for (auto& b : builtin_names()) names.push_back(b);
+    for (auto& g : prog_.globals) if (prelude_ || !g.hidden) names.push_back(g.name);
+    for (auto& b : user_builtin_names()) names.push_back(b);
+    return names;
+  }
+  // Builtins a scenario may name: never corun's private `_helpers`.
+  std::vector<std::string> user_builtin_names() const {
+    std::vector<std::string> names;
+    for (auto& b : builtin_names()) if (prelude_ || b[0] != '_') names.push_back(b);
     return names;
   }
 
@@ -593,6 +638,7 @@ class Compiler {
         if (g >= 0) { e.scope = Scope::Global; e.slot = g; return; }
         int b = visible_builtin(e.name);
         if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
+        if (errors_full()) return;
         std::string hint;
         if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
           hint = "inside an expression write Python's None, True, False";
@@ -708,7 +754,7 @@ class Compiler {
       if (others_fit) { verb = kv->first.value; arg = &kv->second; verb_pos = kv->first.pos; break; }
     }
     if (verb.empty() && verb_keys.size() > 1) {
-      error(verb_keys[1]->first.pos, "a step has one verb, found both '" + verb_keys[0]->first.value + "' and '" +
+      error(step.pairs[0].first.pos, "a step has one verb, found both '" + verb_keys[0]->first.value + "' and '" +
                                          verb_keys[1]->first.value + "'", "split it into two steps");
       return;
     }
@@ -1119,8 +1165,9 @@ class Compiler {
 
   // An expression the instructions own, taken back to build a bigger one.
   ExprPtr take_owned(const Expr* e) {
-    for (auto& owned : current_->exprs)
-      if (owned.get() == e) {
+    // The expression was owned moments ago: search from the newest.
+    for (auto it = current_->exprs.rbegin(); it != current_->exprs.rend(); ++it)
+      if (auto& owned = *it; owned.get() == e) {
         ExprPtr out = std::move(owned);
         owned = std::make_unique<Expr>(ExprKind::Const, SourcePos{});
         return out;

@@ -21,6 +21,46 @@ std::string_view SourceFile::line(int n) const {
   return l;
 }
 
+size_t SourceFile::line_offset(int n) const {
+  if (n < 1 || size_t(n) > line_starts_.size()) return text_.size();
+  return line_starts_[size_t(n) - 1];
+}
+
+// Python's UTF-8 decoder's verdict on the sequence at text[i] (Unicode
+// table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF):
+// its length, or 0 with the reason CPython's codec gives.
+size_t utf8_sequence_length(std::string_view text, size_t i, const char*& reason) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  size_t len = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  if (len == 0) { reason = "invalid start byte"; return 0; }
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (lead == 0xE0) lo = 0xA0;
+  else if (lead == 0xED) hi = 0x9F;
+  else if (lead == 0xF0) lo = 0x90;
+  else if (lead == 0xF4) hi = 0x8F;
+  for (size_t k = 1; k < len; ++k) {
+    if (i + k >= text.size()) { reason = "unexpected end of data"; return 0; }
+    unsigned char c = byte(i + k);
+    if (k == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF)) { reason = "invalid continuation byte"; return 0; }
+  }
+  return len;
+}
+
+// A line as it can be shown: NUL and bytes that are not UTF-8 become '?'
+// (one byte for one byte, so the caret stays in its column).
+static std::string printable_line(std::string_view src) {
+  std::string out(src);
+  for (size_t i = 0; i < out.size();) {
+    const char* reason = "";
+    size_t len = out[i] == '\0' ? 0 : utf8_sequence_length(out, i, reason);
+    if (len == 0) out[i++] = '?';
+    else i += len;
+  }
+  return out;
+}
+
 std::string SourceFile::render(const Diagnostic& d, bool color) const {
   const char* bold = color ? "\033[1m" : "";
   const char* red = color ? "\033[1;31m" : "";
@@ -50,7 +90,7 @@ std::string SourceFile::render(const Diagnostic& d, bool color) const {
     src = window;
   }
   if (d.pos.line > 0 && !src.empty()) {
-    out += "  " + std::string(src) + "\n";
+    out += "  " + printable_line(src) + "\n";
     // The caret lines up under the column; tabs are kept so it stays aligned.
     std::string pad;
     for (int i = 0; i + 1 < col && size_t(i) < src.size(); ++i) pad += src[i] == '\t' ? '\t' : ' ';

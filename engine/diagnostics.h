@@ -33,6 +33,7 @@ class SourceFile {
   const std::string& name() const { return name_; }
   const std::string& text() const { return text_; }
   std::string_view line(int n) const;  // 1-based; empty when out of range
+  size_t line_offset(int n) const;     // byte offset where line n (1-based) starts; the text's size past the end
   // "file:line:col: error: message" + quoted line + caret + hint.
   std::string render(const Diagnostic& d, bool color = false) const;
 
@@ -41,6 +42,11 @@ class SourceFile {
   std::string text_;
   std::vector<size_t> line_starts_;
 };
+
+// Python's UTF-8 decoder's verdict on the byte sequence at text[i]: its
+// length, or 0 with the reason CPython's codec gives ("invalid start byte",
+// "invalid continuation byte", "unexpected end of data").
+size_t utf8_sequence_length(std::string_view text, size_t i, const char*& reason);
 
 // The closest candidate within a small edit distance, or "" (for "did you mean").
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);

@@ -563,7 +563,7 @@ class Exporter {
     std::string assign = as ? target(*as) + " = " : "";
 
     if (verb == "print") {
-      std::string text = arg.kind == YNode::Kind::Null ? "" : python_template(arg.value);
+      std::string text = arg.kind == YNode::Kind::Null ? "" : arg.is_expr_tag() ? value(arg, Ctx::Arg) : python_template(arg.value);
       if (!text.empty() && text[0] == '(' && enclosed(text)) text = text.substr(1, text.size() - 2);
       line(d, "print(" + text + ")");
     } else if (verb == "sleep") {

@@ -12,7 +12,13 @@
 namespace corun {
 namespace {
 
-constexpr int kMaxDepth = 100;  // nesting guard: deeper input is an error, not a stack overflow
+// Brackets nest as deep as CPython's tokenizer allows (MAXLEVEL), with its
+// message; every other kind of nesting (unary operators, `not`, `**`,
+// conditional expressions, calls) is bounded by the recursion guard, which
+// keeps the parser's stack well under a megabyte.
+constexpr int kMaxBracketLevel = 200;
+constexpr int kMaxDepth = 1000;
+constexpr size_t kMaxIntDigits = 4300;  // sys.int_info.default_max_str_digits  // nesting guard: deeper input is an error, not a stack overflow
 // Operator and trailer chains (a + b + c ..., x.a.b ..., f()()...) build
 // trees as deep as they are long; evaluation recurses that deep, so length
 // is bounded too.
@@ -80,6 +86,7 @@ class Parser {
   Token tok_;
   int depth_ = 0;
   int chain_ = 0;
+  int bracket_level_ = 0;  // brackets open at the tokenizer's position
   std::vector<int> newlines_;  // offsets of '\n' in src_, for pos_at
 
   SourcePos pos_at(int offset) const {
@@ -153,6 +160,11 @@ class Parser {
     if (std::strchr("+-*/%<>()[]{},.:=~|&^@;!", c)) {
       t.type = Tok::Op;
       t.text = std::string(1, char(c));
+      if (c == '(' || c == '[' || c == '{') {
+        if (++bracket_level_ > kMaxBracketLevel) fail(int(i_), "too many nested parentheses");
+      } else if ((c == ')' || c == ']' || c == '}') && bracket_level_ > 0) {
+        --bracket_level_;
+      }
       ++i_;
       return t;
     }
@@ -201,6 +213,12 @@ class Parser {
     } else {
       if (digits.size() > 1 && digits[0] == '0' && digits.find_first_not_of('0') != std::string::npos)
         fail(t.offset, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+      // CPython 3.11 refuses longer decimal literals when compiling (and
+      // converting them is quadratic): the same limit, its message.
+      if (digits.size() > kMaxIntDigits)
+        fail(t.offset, "Exceeds the limit (" + std::to_string(kMaxIntDigits) + " digits) for integer string conversion: value has " +
+                           std::to_string(digits.size()) + " digits; use sys.set_int_max_str_digits() to increase the limit - "
+                           "Consider hexadecimal for huge integer literals to avoid decimal conversion limits.");
       errno = 0;
       unsigned long long v = std::strtoull(digits.c_str(), nullptr, 10);
       t.type = Tok::Int;
@@ -518,10 +536,12 @@ class Parser {
     }
     if (is_kw("not")) {
       size_t save_i = i_;
+      int save_level = bracket_level_;
       Token save = tok_;
       advance();
       if (is_kw("in")) { advance(); op = CmpOp::NotIn; return true; }
       i_ = save_i;
+      bracket_level_ = save_level;
       tok_ = save;
     }
     return false;
@@ -691,6 +711,7 @@ class Parser {
       // keyword argument?
       if (tok_.type == Tok::Name && !is_reserved(tok_.text)) {
         size_t save_i = i_;
+        int save_level = bracket_level_;
         Token save = tok_;
         advance();
         if (is_op("=")) {
@@ -703,6 +724,7 @@ class Parser {
           continue;
         }
         i_ = save_i;
+        bracket_level_ = save_level;
         tok_ = save;
       }
       if (is_op("**")) fail(tok_.offset, "'**' argument unpacking is not supported by corun");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/builtins.h"
@@ -544,13 +545,24 @@ Value make_random_module(Interp& in, Builtins&) {
 void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globals) {
   globals.assign(p.globals.size(), Value());
   Frame module_frame(p.module);
+  // A base class named by a global: the last global of that name that is
+  // already a type (a hidden prelude one included). Indexed by name, so
+  // thousands of definitions load in linear time.
+  std::unordered_map<std::string_view, std::vector<size_t>> globals_named;
+  for (size_t i = 0; i < p.globals.size(); ++i) globals_named[p.globals[i].name].push_back(i);
+  auto type_global = [&](const std::string& name, TypeObj* fallback) {
+    auto it = globals_named.find(name);
+    if (it != globals_named.end())
+      for (size_t i : it->second)
+        if (globals[i].is(ObjKind::Type)) fallback = globals[i].as<TypeObj>();
+    return fallback;
+  };
   // Exceptions first (in order: a base may be defined before its subclass).
   for (auto& def : p.exception_defs) {
     TypeObj* base = nullptr;
     int bi = builtin_index(def.base);
     if (bi >= 0 && in.builtins().values[size_t(bi)].is(ObjKind::Type)) base = in.builtins().values[size_t(bi)].as<TypeObj>();
-    for (size_t i = 0; i < p.globals.size(); ++i)
-      if (p.globals[i].name == def.base && globals[i].is(ObjKind::Type)) base = globals[i].as<TypeObj>();
+    base = type_global(def.base, base);
     if (!base) in.raise(in.builtins().NameError, "name '" + def.base + "' is not defined");
     auto* t = new TypeObj(p.globals[size_t(def.global)].name, "__main__", base, TypeKind::Exception);
     t->ctor = base->ctor;
@@ -560,8 +572,7 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
   for (auto& def : p.functions) globals[size_t(def.global)] = Value(new FunctionObj(def.code));
   for (auto& def : p.class_defs) {
     TypeObj* base = in.builtins().object;
-    for (size_t i = 0; i < p.globals.size(); ++i)
-      if (!def.base.empty() && p.globals[i].name == def.base && globals[i].is(ObjKind::Type)) base = globals[i].as<TypeObj>();
+    if (!def.base.empty()) base = type_global(def.base, base);
     const bool internal = p.globals[size_t(def.global)].hidden;
     auto* t = new TypeObj(p.globals[size_t(def.global)].name, internal ? "asyncio" : "__main__", base, TypeKind::UserClass);
     if (base != in.builtins().object) incref(base);

@@ -20,6 +20,8 @@ struct YNode {
   SourcePos pos;
   std::string value;  // scalar text
   std::string tag;    // "?" plain, "!" quoted or block, "!expr", other explicit tags
+  bool quoted = false; // the scalar's text starts with a quote (also when tagged !expr)
+  char in_flow = 0;   // a scalar directly inside a flow collection: '[' or '{' (not packed: for messages)
   std::vector<YNode> items;                    // Seq
   std::vector<std::pair<YNode, YNode>> pairs;  // Map, in document order
 
@@ -37,6 +39,11 @@ struct YNode {
 // Parses exactly one YAML document. Throws ScenarioError (malformed YAML,
 // duplicate keys, several documents, too deep nesting).
 YNode load_yaml(const SourceFile& file);
+
+// For a line such as `- set: {n: state["calls"]}` that YAML could not read
+// as a flow mapping: a hint showing the same mapping in block style ("" when
+// the line has no flow mapping).
+std::string block_style_hint(std::string_view line);
 
 // A tree as compact text and back, positions included. corun's asyncio
 // prelude is packed at build time: yaml-cpp's scanner took most of every

@@ -486,13 +486,52 @@ TEST(ExprError, BadAssignmentTarget) {
   EXPECT_EQ(dump(corun::parse_target("a, b", SourcePos{1, 1}).get()), "(tuple a b)");
 }
 
+// CPython 3.11: a decimal literal of more than 4300 digits is a SyntaxError.
+TEST(ExprError, DecimalLiteralsPastCPythonsDigitLimit) {
+  EXPECT_NO_THROW(corun::parse_expression(std::string(4300, '7'), SourcePos{1, 1}));
+  Err e = expr_error("x + " + std::string(5000, '1'));
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.col, 5);
+  EXPECT_EQ(e.message, "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; use "
+                       "sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge integer "
+                       "literals to avoid decimal conversion limits.");
+  EXPECT_TRUE(expr_error(std::string(1'000'000, '9')).thrown);
+}
+
 // ---- Nesting guard: deep input is an error, never a stack overflow ----------------------
 
 TEST(ExprDepth, FiveThousandNestedParenthesesIsAnError) {
   std::string text = std::string(5000, '(') + "1" + std::string(5000, ')');
   Err e = expr_error(text);
   ASSERT_TRUE(e.thrown);
-  EXPECT_EQ(e.message, "expression is nested too deeply");
+  EXPECT_EQ(e.message, "too many nested parentheses");
+}
+
+// CPython 3.11's tokenizer: 200 levels of brackets are fine, the 201st is
+// "SyntaxError: too many nested parentheses", at that bracket.
+TEST(ExprDepth, BracketsNestTwoHundredLevelsAsInCPython) {
+  for (std::string open : {"(", "[", "{1: ", "f(", "x[", "-(", "not ("}) {
+    std::string close = open == "[" || open == "x[" ? "]" : open == "{1: " ? "}" : ")";
+    std::string ok, too_deep;
+    for (int i = 0; i < 200; ++i) ok += open;
+    ok += "1";
+    for (int i = 0; i < 200; ++i) ok += close;
+    EXPECT_NO_THROW(corun::parse_expression(ok, SourcePos{1, 1})) << open;
+    for (int i = 0; i < 201; ++i) too_deep += open;
+    too_deep += "1";
+    for (int i = 0; i < 201; ++i) too_deep += close;
+    Err e = expr_error(too_deep);
+    ASSERT_TRUE(e.thrown) << open;
+    EXPECT_EQ(e.message, "too many nested parentheses") << open;
+    size_t bracket = open.find_first_of("([{");
+    EXPECT_EQ(e.col, int(200 * open.size() + bracket + 1)) << open;  // the 201st bracket
+  }
+  // A lookahead (`not in`, keyword arguments) does not count a bracket twice.
+  std::string kw;
+  for (int i = 0; i < 199; ++i) kw += "f(a=";
+  kw += "1";
+  for (int i = 0; i < 199; ++i) kw += ")";
+  EXPECT_NO_THROW(corun::parse_expression(kw, SourcePos{1, 1}));
 }
 
 TEST(ExprDepth, DeepBracketsUnaryNotAndPowerAreErrors) {
