@@ -1,0 +1,46 @@
+// What native work charges to the busy budget and reserves from the memory
+// budget (engine/budget.h), for the sites that build or walk something whose
+// size the user chose: sequence repeat and concatenation, padding, join,
+// replace, list(range(...)), sorted(...), big formatting.
+//
+// The rates are measured so that one unit stays about one interpreted
+// instruction (5-10 ns): copying a Value (a 16-byte copy and a reference
+// count) is about a quarter of that, copying or scanning bytes about 1/32.
+// Items that need Python-level work each (a comparison, truthiness, an
+// addition) charge one unit per item with charge_step().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "engine/budget.h"
+#include "engine/value.h"
+
+namespace corun {
+
+constexpr uint64_t kBytesPerUnit = 32;
+constexpr uint64_t kItemsPerUnit = 4;
+
+// Before building n bytes of text: refuses what memory cannot hold
+// (MemoryError) and charges the copying.
+inline void reserve_bytes(size_t n) {
+  reserve(n);
+  charge(n / kBytesPerUnit);
+}
+
+// Before building a sequence of n Values.
+inline void reserve_items(size_t n) {
+  reserve(checked_mul(n, sizeof(Value)));
+  charge(n / kItemsPerUnit);
+}
+
+// Before v.push_back() of a sequence growing item by item (a comprehension,
+// list(iterator)): when the vector is about to double, the new block is
+// reserved first, so a runaway comprehension raises MemoryError as
+// CPython's list growth does, instead of allocating past the limit.
+inline void reserve_growth(const std::vector<Value>& v) {
+  if (v.size() == v.capacity()) reserve(checked_mul(v.capacity() * 2 + 1, sizeof(Value)));
+}
+
+}  // namespace corun
