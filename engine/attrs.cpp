@@ -119,6 +119,9 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 Value str_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
   const std::string& s = str_of(self);
   found = true;
+  // Every method below walks the whole string a few times at most (split,
+  // count and replace also charge what they build).
+  charge(s.size() / kBytesPerUnit);
   auto strip = [&](bool left, bool right) {
     std::string chars = a.npos && !a.pos[0].is_none() ? str_of(a.pos[0]) : std::string();
     auto strip_char = [&](char c) { return chars.empty() ? is_space(c) : chars.find(c) != std::string::npos; };
@@ -156,7 +159,6 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
     const Value* sep = arg_or_kw(a, 0, "sep");
     const Value* maxv = arg_or_kw(a, 1, "maxsplit");
     int64_t maxsplit = maxv ? ssize_arg(in, *maxv) : -1;
-    charge(s.size() / kBytesPerUnit);
     std::vector<Value> parts;
     if (!sep || sep->is_none()) {
       size_t i = 0;
@@ -202,7 +204,6 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
   if (name_is(name, "find") || name_is(name, "count") || name_is(name, "index")) {
     nargs(in, name, a, 1, 1);
     const std::string& sub = str_of(a.pos[0]);
-    charge(s.size() / kBytesPerUnit);
     if (name_is(name, "count")) {
       if (sub.empty()) return Value::integer(int64_t(pyfmt::utf8_length(s)) + 1);
       int64_t n = 0;
@@ -285,7 +286,7 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
   }
   if (name_is(name, "insert")) {
     nargs(in, "list.insert", a, 2, 2);
-    int64_t i = a.pos[0].as_int(), n = int64_t(items.size());
+    int64_t i = ssize_arg(in, a.pos[0]), n = int64_t(items.size());
     if (i < 0) i = std::max<int64_t>(0, i + n);
     if (i > n) i = n;
     charge(uint64_t(n - i) * sizeof(Value) / kBytesPerUnit);  // the items after i move
@@ -295,7 +296,7 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
   if (name_is(name, "pop")) {
     nargs(in, "pop", a, 0, 1);
     if (items.empty()) in.raise(in.builtins().IndexError, "pop from empty list");
-    int64_t i = a.npos ? a.pos[0].as_int() : -1, n = int64_t(items.size());
+    int64_t i = a.npos ? ssize_arg(in, a.pos[0]) : -1, n = int64_t(items.size());
     if (i < 0) i += n;
     if (i < 0 || i >= n) in.raise(in.builtins().IndexError, "pop index out of range");
     Value v = items[size_t(i)];

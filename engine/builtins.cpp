@@ -76,7 +76,10 @@ int64_t to_index(Interp& in, const Value& v) {
 Value b_len(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "len", a, 1, 1);
   const Value& v = a.pos[0];
-  if (v.is(ObjKind::Str)) return Value::integer(int64_t(pyfmt::utf8_length(str_of(v))));
+  if (v.is(ObjKind::Str)) {
+    charge(str_of(v).size() / kBytesPerUnit);  // code points are counted, not stored
+    return Value::integer(int64_t(pyfmt::utf8_length(str_of(v))));
+  }
   if (v.is(ObjKind::List)) return Value::integer(int64_t(v.as<ListObj>()->items.size()));
   if (v.is(ObjKind::Deque)) return Value::integer(int64_t(v.as<DequeObj>()->items.size()));
   if (v.is(ObjKind::Set)) return Value::integer(int64_t(v.as<SetObj>()->size()));
@@ -278,7 +281,17 @@ Value b_round(Interp& in, const Value&, CallArgs& a) {
   bool has_nd = a.npos == 2 && !a.pos[1].is_none();
   if (const Value* nd = a.kwarg("ndigits")) { if (!nd->is_none()) { has_nd = true; } }
   Value ndv = a.npos == 2 ? a.pos[1] : (a.kwarg("ndigits") ? *a.kwarg("ndigits") : Value());
-  if (v.is_bigint()) return v;
+  // ndigits past 64 bits means "all of them" or "none": clamp it, the result is the same.
+  if (ndv.is_bigint()) ndv = Value::integer(ndv.as<BigIntObj>()->v.is_negative() ? -(int64_t(1) << 62) : int64_t(1) << 62);
+  if (v.is_bigint()) {
+    if (!has_nd || ndv.as_int() >= 0) return v;
+    // Half to even at 10**-ndigits (pow reserves, so an absurd ndigits is MemoryError).
+    const BigInt x = v.as<BigIntObj>()->v, p = BigInt::pow(BigInt(10), uint64_t(-ndv.as_int()));
+    auto [q, r] = BigInt::divmod(x, p);
+    const BigInt twice = r + r;
+    if (twice > p || (twice == p && !BigInt::mod(q, BigInt(2)).is_zero())) q = q + BigInt(1);
+    return make_int(q * p);
+  }
   if (v.is_intlike()) {
     if (!has_nd || ndv.as_int() >= 0) return Value::integer(v.as_int());
     if (ndv.as_int() < -19) return Value::integer(0);

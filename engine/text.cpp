@@ -853,7 +853,10 @@ bool Interp::compare(CmpOp op, const Value& a, const Value& b) {
 namespace {
 
 // Code-point boundaries of a UTF-8 string (only built for non-ASCII text).
+// Linear in the string, on every index or slice of non-ASCII text: charged.
 std::vector<size_t> code_points(const std::string& s) {
+  reserve(checked_mul(s.size(), sizeof(size_t)));
+  charge(s.size() / 4);
   std::vector<size_t> starts;
   for (size_t i = 0; i < s.size(); ++i)
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
@@ -861,6 +864,7 @@ std::vector<size_t> code_points(const std::string& s) {
 }
 
 bool is_ascii(const std::string& s) {
+  charge(s.size() / kBytesPerUnit);
   for (unsigned char c : s) if (c >= 0x80) return false;
   return true;
 }
@@ -874,6 +878,7 @@ Value Interp::subscript(const Value& obj, const Value& index) {
     return *v;
   }
   auto seq_index = [&](int64_t len, const char* what) -> size_t {
+    if (index.is_bigint()) raise(builtins_->IndexError, "cannot fit 'int' into an index-sized integer");
     if (!index.is_intlike())
       raise(builtins_->TypeError, std::string(what) + " indices must be integers or slices, not " + type_of(index)->name);
     int64_t i = index.as_int();
