@@ -344,8 +344,8 @@ std::optional<BigInt> BigInt::parse(std::string_view s) {
   for (char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
   }
-  // Quadratic, like to_string: each 9-digit chunk multiplies the whole.
-  charge_limb_steps(uint64_t(s.size() / 9 + 1) * (s.size() / 9 + 1) * 29 / 32);
+  // Quadratic, like to_string: each 9-digit chunk multiplies the whole
+  // (mul_small_add charges each pass).
   Mag m;
   reserve(s.size() / 2 + 8);
   m.reserve(s.size() / 9 + 1);
@@ -406,8 +406,9 @@ std::string BigInt::to_string() const {
   if (mag_.empty()) return "0";
   constexpr uint32_t kChunk = 1000000000;  // 10^9
   std::vector<uint32_t> chunks;             // least significant first
-  // Quadratic: each 9-digit chunk is a division of the whole magnitude.
-  charge_limb_steps(uint64_t(mag_.size()) * mag_.size() * 32 / 29 * 4);
+  // Quadratic: each 9-digit chunk (32/29.9 per limb) is a pass over the
+  // remaining magnitude, half of it on average.
+  charge_limb_steps(uint64_t(mag_.size()) * mag_.size() * 16 / 29);
   reserve(checked_mul(mag_.size(), 2 * sizeof(uint32_t) + 10));
   chunks.reserve(mag_.size() * 32 / 29 + 2);
   Mag m = mag_;

@@ -612,9 +612,12 @@ Value repeat_seq(Interp& in, const Value& seq, int64_t n) {
       throw std::bad_alloc();
     }
     reserve_bytes(bytes);
+    // Doubling copies: log2(n) memcpy calls, not n appends of a short string.
     std::string out;
     out.reserve(bytes);
-    for (int64_t i = 0; i < n; ++i) out += s;
+    out += s;
+    while (out.size() * 2 <= bytes) out.append(out.data(), out.size());
+    out.append(out.data(), bytes - out.size());
     return make_str(std::move(out));
   }
   const auto& items = seq.is(ObjKind::List) ? seq.as<ListObj>()->items : seq.as<TupleObj>()->items;
