@@ -454,10 +454,10 @@ Value b_print(Interp& in, const Value&, CallArgs& a) {
   if (const Value* e = a.kwarg("end")) if (!e->is_none()) end = in.str(*e);
   std::string line;
   for (size_t i = 0; i < a.npos; ++i) {
-    if (i) line += sep;
-    line += in.str(a.pos[i]);
+    if (i) append_reserved(line, sep);
+    append_reserved(line, in.str(a.pos[i]));
   }
-  line += end;
+  append_reserved(line, end);
   in.write_out(line);
   return Value();
 }

@@ -213,8 +213,8 @@ Value Interp::eval_fstring(const Expr& e, Frame& f) {
     if (part.conversion == 'r') v = make_str(repr(v));
     else if (part.conversion == 's') v = make_str(str(v));
     else if (part.conversion == 'a') v = make_str(repr(v));
-    if (spec.empty() && v.is(ObjKind::Str)) out += str_of(v);
-    else out += format(v, spec);
+    if (spec.empty() && v.is(ObjKind::Str)) append_reserved(out, str_of(v));
+    else append_reserved(out, format(v, spec));
   }
   return make_str(std::move(out));
 }

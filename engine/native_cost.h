@@ -14,6 +14,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/budget.h"
@@ -43,6 +45,18 @@ inline void reserve_items(size_t n) {
 // CPython's list growth does, instead of allocating past the limit.
 inline void reserve_growth(const std::vector<Value>& v) {
   if (v.size() == v.capacity()) reserve(checked_mul(v.capacity() * 2 + 1, sizeof(Value)));
+}
+
+// out += piece, for text assembled from pieces of any size (f-strings,
+// print's line): when out must grow, the new buffer (std::string doubles) is
+// reserved first, so a huge piece is one MemoryError, not a copy past the limit.
+inline void append_reserved(std::string& out, std::string_view piece) {
+  if (piece.size() > out.capacity() - out.size()) {
+    const size_t needed = checked_add(out.size(), piece.size());
+    reserve(needed > 2 * out.capacity() ? needed : 2 * out.capacity());
+    charge(piece.size() / kBytesPerUnit);
+  }
+  out.append(piece);
 }
 
 }  // namespace corun

@@ -320,6 +320,9 @@ std::string layout_number(const Spec& f, const NumberParts& p, bool grouped, boo
   }
   auto pad = [&](std::string& out, int64_t n) { append_fill(out, f, n); };
   std::string out;
+  // Once, at its final size: growing by doubling would copy a huge padding.
+  out.reserve(static_cast<size_t>(lpad + spad + rpad) * f.fill.size() + prefix.size() + digits.size() +
+              p.remainder.size() + 2);
   pad(out, lpad);
   if (sign) out += sign;
   out += prefix;
@@ -663,6 +666,7 @@ std::string format_str(std::string_view utf8, std::string_view spec) {
   else if (f.align == '^') lpad = padding / 2;
   reserve_width(f);
   std::string out;
+  out.reserve(static_cast<size_t>(padding) * f.fill.size() + text.size());
   append_fill(out, f, lpad);
   out += text;
   append_fill(out, f, padding - lpad);
