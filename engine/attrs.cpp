@@ -6,6 +6,7 @@
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
+#include "engine/native_cost.h"
 #include "engine/pyformat.h"
 
 namespace corun {
@@ -54,11 +55,84 @@ const Value* arg_or_kw(CallArgs& a, size_t i, std::string_view kw) {
   return a.kwarg(kw);
 }
 
+// A size or count argument, as CPython's ssize_t conversion takes it: an int
+// past 64 bits is OverflowError, not a number to wrap.
+int64_t ssize_arg(Interp& in, const Value& v) {
+  if (v.is_intlike()) return v.as_int();
+  if (v.is_bigint()) in.raise(in.builtins().OverflowError, "Python int too large to convert to C ssize_t");
+  in.raise(in.builtins().TypeError, "'" + in.type_of(v)->name + "' object cannot be interpreted as an integer");
+}
+
+// str.zfill(width): pad with zeros on the left, after a leading sign.
+Value zfill(const std::string& s, int64_t width) {
+  const int64_t len = int64_t(pyfmt::utf8_length(s));
+  if (width <= len) return make_str(s);
+  reserve_bytes(size_t(width));
+  std::string out;
+  out.reserve(size_t(width - len) + s.size());
+  const bool sign = !s.empty() && (s[0] == '+' || s[0] == '-');
+  if (sign) out += s[0];
+  out.append(size_t(width - len), '0');
+  out.append(s, sign ? 1 : 0, std::string::npos);
+  return make_str(std::move(out));
+}
+
+// sep.join(items): the result's size is summed (without wrapping) and
+// reserved before it is built.
+Value join(Interp& in, const std::string& sep, const Value& iterable) {
+  std::vector<Value> items = in.to_vector(iterable);
+  size_t total = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Value& item = items[i];
+    if (!item.is(ObjKind::Str))
+      in.raise(in.builtins().TypeError, "sequence item " + std::to_string(i) + ": expected str instance, " + in.type_of(item)->name + " found");
+    total = checked_add(total, str_of(item).size());
+  }
+  if (items.size() > 1) total = checked_add(total, checked_mul(sep.size(), items.size() - 1));
+  reserve_bytes(total);
+  std::string out;
+  out.reserve(total);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += str_of(items[i]);
+  }
+  return make_str(std::move(out));
+}
+
+// s.replace(old, new, count): matches are counted first, so the result's
+// size, len(s) + matches * (len(new) - len(old)), is checked and reserved
+// before anything is copied.
+Value replace(const std::string& s, const std::string& from, const std::string& to, int64_t count) {
+  charge(s.size() / kBytesPerUnit);
+  size_t matches = 0;
+  if (from.empty()) matches = s.size() + 1;
+  else for (size_t i = s.find(from); i != std::string::npos; i = s.find(from, i + from.size())) ++matches;
+  if (count >= 0 && size_t(count) < matches) matches = size_t(count);
+  size_t bytes = s.size() - matches * from.size();
+  bytes = checked_add(bytes, checked_mul(matches, to.size()));
+  reserve_bytes(bytes);
+  std::string out;
+  out.reserve(bytes);
+  size_t i = 0;
+  for (size_t n = 0; n < matches; ++n) {
+    size_t j = from.empty() ? i : s.find(from, i);
+    out.append(s, i, j - i);
+    out += to;
+    if (from.empty()) { if (j < s.size()) out += s[j]; i = j + 1; }
+    else i = j + from.size();
+  }
+  if (i <= s.size()) out.append(s, i, std::string::npos);
+  return make_str(std::move(out));
+}
+
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 Value str_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
   const std::string& s = str_of(self);
   found = true;
+  // Every method below walks the whole string a few times at most (split,
+  // count and replace also charge what they build).
+  charge(s.size() / kBytesPerUnit);
   auto strip = [&](bool left, bool right) {
     std::string chars = a.npos && !a.pos[0].is_none() ? str_of(a.pos[0]) : std::string();
     auto strip_char = [&](char c) { return chars.empty() ? is_space(c) : chars.find(c) != std::string::npos; };
@@ -69,6 +143,7 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
   };
   if (name_is(name, "upper") || name_is(name, "lower")) {
     nargs(in, name, a, 0, 0);
+    reserve_bytes(s.size());
     std::string out = s;
     for (auto& c : out) c = char(name_is(name, "upper") ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
     return make_str(out);
@@ -89,21 +164,12 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
   }
   if (name_is(name, "join")) {
     nargs(in, name, a, 1, 1);
-    std::string out;
-    bool first = true;
-    for (auto& item : in.to_vector(a.pos[0])) {
-      if (!item.is(ObjKind::Str))
-        in.raise(in.builtins().TypeError, "sequence item: expected str instance, " + in.type_of(item)->name + " found");
-      if (!first) out += s;
-      first = false;
-      out += str_of(item);
-    }
-    return make_str(out);
+    return join(in, s, a.pos[0]);
   }
   if (name_is(name, "split")) {
     const Value* sep = arg_or_kw(a, 0, "sep");
     const Value* maxv = arg_or_kw(a, 1, "maxsplit");
-    int64_t maxsplit = maxv ? maxv->as_int() : -1;
+    int64_t maxsplit = maxv ? ssize_arg(in, *maxv) : -1;
     std::vector<Value> parts;
     if (!sep || sep->is_none()) {
       size_t i = 0;
@@ -118,6 +184,7 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
         }
         size_t j = i;
         while (j < s.size() && !is_space(s[j])) ++j;
+        charge_step();  // a string object per part
         parts.push_back(make_str(s.substr(i, j - i)));
         i = j;
       }
@@ -131,6 +198,7 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
           parts.push_back(make_str(s.substr(i)));
           break;
         }
+        charge_step();
         parts.push_back(make_str(s.substr(i, j - i)));
         i = j + d.size();
       }
@@ -141,21 +209,8 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
     nargs(in, name, a, 2, 3);
     const std::string& from = str_of(a.pos[0]);
     const std::string& to = str_of(a.pos[1]);
-    int64_t count = a.npos == 3 ? a.pos[2].as_int() : -1;
-    std::string out;
-    size_t i = 0;
-    int64_t n = 0;
-    while (count < 0 || n < count) {
-      size_t j = from.empty() ? (i <= s.size() ? i : std::string::npos) : s.find(from, i);
-      if (j == std::string::npos) break;
-      out += s.substr(i, j - i) + to;
-      if (from.empty()) { if (j < s.size()) out += s[j]; i = j + 1; }
-      else i = j + from.size();
-      ++n;
-      if (from.empty() && i > s.size()) break;
-    }
-    if (i <= s.size()) out += s.substr(i);
-    return make_str(out);
+    int64_t count = a.npos == 3 ? ssize_arg(in, a.pos[2]) : -1;
+    return replace(s, from, to, count);
   }
   if (name_is(name, "find") || name_is(name, "count") || name_is(name, "index")) {
     nargs(in, name, a, 1, 1);
@@ -174,6 +229,7 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
     return Value::integer(int64_t(pyfmt::utf8_length(std::string_view(s).substr(0, i))));
   }
   if (name_is(name, "title") || name_is(name, "capitalize")) {
+    reserve_bytes(s.size());
     std::string out = s;
     bool start = true;
     for (auto& c : out) {
@@ -198,10 +254,31 @@ Value str_method(Interp& in, const Value& self, const std::string& name, CallArg
   }
   if (name_is(name, "center") || name_is(name, "ljust") || name_is(name, "rjust") || name_is(name, "zfill")) {
     nargs(in, name, a, 1, 2);
-    std::string fill = a.npos == 2 ? str_of(a.pos[1]) : " ";
-    std::string align = name_is(name, "center") ? "^" : name_is(name, "ljust") ? "<" : ">";
-    if (name_is(name, "zfill")) { fill = "0"; align = "="; return make_str(in.format(self, "")); }
-    return make_str(pyfmt::format_str(s, fill + align + std::to_string(a.pos[0].as_int())));
+    const int64_t width = ssize_arg(in, a.pos[0]);
+    if (name_is(name, "zfill")) return zfill(s, width);
+    std::string fill = " ";
+    if (a.npos == 2) {
+      if (!a.pos[1].is(ObjKind::Str))
+        in.raise(in.builtins().TypeError, "The fill character must be a unicode character, not " + in.type_of(a.pos[1])->name);
+      fill = str_of(a.pos[1]);
+      if (pyfmt::utf8_length(fill) != 1) in.raise(in.builtins().TypeError, "The fill character must be exactly one character long");
+    }
+    const int64_t len = int64_t(pyfmt::utf8_length(s));
+    if (width <= len) return make_str(s);
+    const int64_t pad = width - len;
+    // CPython's pad(): center puts the odd space on the left when width is odd.
+    const int64_t left = name_is(name, "ljust") ? 0 : name_is(name, "rjust") ? pad : pad / 2 + (pad & width & 1);
+    reserve_bytes(checked_add(checked_mul(size_t(pad), fill.size()), s.size()));
+    std::string out;
+    out.reserve(size_t(pad) * fill.size() + s.size());
+    auto append_fill = [&](int64_t n) {
+      if (fill.size() == 1) out.append(size_t(n), fill[0]);
+      else for (int64_t k = 0; k < n; ++k) out += fill;
+    };
+    append_fill(left);
+    out += s;
+    append_fill(pad - left);
+    return make_str(std::move(out));
   }
   found = false;
   return Value();
@@ -211,22 +288,30 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
   auto& items = self.as<ListObj>()->items;
   found = true;
   if (name_is(name, "append")) { nargs(in, "list.append", a, 1, 1); items.push_back(a.pos[0]); return Value(); }
-  if (name_is(name, "extend")) { nargs(in, "list.extend", a, 1, 1); for (auto& x : in.to_vector(a.pos[0])) items.push_back(x); return Value(); }
+  if (name_is(name, "extend")) {
+    nargs(in, "list.extend", a, 1, 1);
+    std::vector<Value> more = in.to_vector(a.pos[0]);  // charged and reserved
+    reserve_items(checked_add(items.size(), more.size()));
+    items.insert(items.end(), more.begin(), more.end());
+    return Value();
+  }
   if (name_is(name, "insert")) {
     nargs(in, "list.insert", a, 2, 2);
-    int64_t i = a.pos[0].as_int(), n = int64_t(items.size());
+    int64_t i = ssize_arg(in, a.pos[0]), n = int64_t(items.size());
     if (i < 0) i = std::max<int64_t>(0, i + n);
     if (i > n) i = n;
+    charge(uint64_t(n - i) * sizeof(Value) / kBytesPerUnit);  // the items after i move
     items.insert(items.begin() + i, a.pos[1]);
     return Value();
   }
   if (name_is(name, "pop")) {
     nargs(in, "pop", a, 0, 1);
     if (items.empty()) in.raise(in.builtins().IndexError, "pop from empty list");
-    int64_t i = a.npos ? a.pos[0].as_int() : -1, n = int64_t(items.size());
+    int64_t i = a.npos ? ssize_arg(in, a.pos[0]) : -1, n = int64_t(items.size());
     if (i < 0) i += n;
     if (i < 0 || i >= n) in.raise(in.builtins().IndexError, "pop index out of range");
     Value v = items[size_t(i)];
+    charge(uint64_t(n - i) * sizeof(Value) / kBytesPerUnit);
     items.erase(items.begin() + i);
     return v;
   }
@@ -234,6 +319,7 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
     nargs(in, "list." + name, a, 1, 1);
     int64_t n = 0;
     for (size_t i = 0; i < items.size(); ++i) {
+      charge_step();
       if (!(items[i].same(a.pos[0]) || values_equal(items[i], a.pos[0]))) continue;
       if (name_is(name, "remove")) { items.erase(items.begin() + long(i)); return Value(); }
       if (name_is(name, "index")) return Value::integer(int64_t(i));
@@ -242,19 +328,22 @@ Value list_method(Interp& in, const Value& self, const std::string& name, CallAr
     if (name_is(name, "count")) return Value::integer(n);
     in.raise(in.builtins().ValueError, name_is(name, "remove") ? "list.remove(x): x not in list" : in.repr(a.pos[0]) + " is not in list");
   }
-  if (name_is(name, "reverse")) { std::reverse(items.begin(), items.end()); return Value(); }
+  if (name_is(name, "reverse")) { charge(items.size() / kItemsPerUnit); std::reverse(items.begin(), items.end()); return Value(); }
   if (name_is(name, "clear")) { items.clear(); return Value(); }
-  if (name_is(name, "copy")) return make_list(items);
+  if (name_is(name, "copy")) { reserve_items(items.size()); return make_list(items); }
   if (name_is(name, "sort")) {
     const Value* key = a.kwarg("key");
     const Value* rev = a.kwarg("reverse");
     bool reverse = rev && in.truthy(*rev);
+    // keys, the index permutation and the sorted copy: about three lists' worth.
+    reserve_items(checked_mul(items.size(), 3));
     std::vector<Value> keys;
     for (auto& x : items) keys.push_back(key && !key->is_none() ? in.call0(*key, {x}) : x);
     std::vector<size_t> idx(items.size());
     for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
     // Stable, like timsort; reverse keeps equal items in their original order.
     std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
+      charge_step();  // n log n comparisons, each a Python comparison
       return reverse ? in.compare(CmpOp::Lt, keys[y], keys[x]) : in.compare(CmpOp::Lt, keys[x], keys[y]);
     });
     std::vector<Value> sorted;
@@ -316,7 +405,7 @@ Value deque_method(Interp& in, const Value& self, const std::string& name, CallA
   if (name_is(name, "remove")) {
     nargs(in, "deque.remove", a, 1, 1);
     for (auto it = items.begin(); it != items.end(); ++it)
-      if (it->same(a.pos[0]) || values_equal(*it, a.pos[0])) {
+      if (charge_step(), it->same(a.pos[0]) || values_equal(*it, a.pos[0])) {
         items.erase(it);
         return Value();
       }
@@ -336,6 +425,8 @@ Value dict_method(Interp& in, const Value& self, const std::string& name, CallAr
     return v ? *v : (a.npos == 2 ? a.pos[1] : Value());
   }
   if (name_is(name, "keys") || name_is(name, "values") || name_is(name, "items")) {
+    reserve_items(d->entries.size());
+    if (name_is(name, "items")) charge(d->entries.size() * 2);  // a tuple per entry
     std::vector<Value> out;
     for (auto& [k, v] : d->entries)
       out.push_back(name_is(name, "keys") ? k : name_is(name, "values") ? v : make_tuple({k, v}));
@@ -361,13 +452,15 @@ Value dict_method(Interp& in, const Value& self, const std::string& name, CallAr
   }
   if (name_is(name, "update")) {
     if (a.npos) {
-      if (a.pos[0].is(ObjKind::Dict)) for (auto& [k, v] : a.pos[0].as<DictObj>()->entries) d->set(k, v);
-      else for (auto& kv : in.to_vector(a.pos[0])) { auto p = in.to_vector(kv); d->set(p.at(0), p.at(1)); }
+      if (a.pos[0].is(ObjKind::Dict)) {
+        charge(a.pos[0].as<DictObj>()->entries.size());
+        for (auto& [k, v] : a.pos[0].as<DictObj>()->entries) d->set(k, v);
+      } else for (auto& kv : in.to_vector(a.pos[0])) { auto p = in.to_vector(kv); d->set(p.at(0), p.at(1)); }
     }
     for (size_t i = 0; i < a.nkw; ++i) d->set(make_str(a.kwnames[i]), a.kw[i]);
     return Value();
   }
-  if (name_is(name, "copy")) { Ref<DictObj> c(new DictObj()); c->assign(*d); return Value(c); }
+  if (name_is(name, "copy")) { charge(d->entries.size()); Ref<DictObj> c(new DictObj()); c->assign(*d); return Value(c); }
   if (name_is(name, "clear")) { d->clear(); return Value(); }
   found = false;
   return Value();

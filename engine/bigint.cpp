@@ -3,6 +3,12 @@
 // Magnitudes are little-endian vectors of 32-bit limbs. Multiplication is
 // schoolbook below kKaratsubaThreshold limbs and Karatsuba above it; division
 // is Knuth's algorithm D (TAOCP vol. 2, 4.3.1) with a single-limb fast path.
+//
+// Every operation charges its work to the run's busy budget and reserves its
+// result before allocating it (engine/budget.h): a multiplication or a
+// division of numbers with millions of digits stops the run at the user's
+// line instead of taking minutes, and one too large for memory raises
+// MemoryError before it is attempted.
 #include "engine/bigint.h"
 
 #include <algorithm>
@@ -13,12 +19,28 @@
 #include <limits>
 #include <stdexcept>
 
+#include "engine/budget.h"
+
 namespace corun {
 namespace {
 
 using Mag = std::vector<uint32_t>;
 constexpr uint64_t kBase = uint64_t{1} << 32;
 constexpr size_t kKaratsubaThreshold = 40;
+
+// Busy-budget units per inner-loop step of a limb operation (one 32x32-bit
+// multiply-add), as measured: an interpreted instruction takes about as long
+// as kLimbStepsPerUnit such steps.
+constexpr uint64_t kLimbStepsPerUnit = 4;
+
+// The work of `steps` limb steps, charged before doing them.
+inline void charge_limb_steps(uint64_t steps) { charge(steps / kLimbStepsPerUnit); }
+
+// A magnitude of n limbs, with its memory reserved first.
+Mag new_mag(size_t n) {
+  reserve(checked_mul(n, sizeof(uint32_t)));
+  return Mag(n, 0);
+}
 
 void trim(Mag& m) {
   while (!m.empty() && m.back() == 0) m.pop_back();
@@ -49,7 +71,8 @@ int cmp_mag(const Mag& a, const Mag& b) {
 Mag add_mag(const Mag& a, const Mag& b) {
   const Mag& x = a.size() >= b.size() ? a : b;
   const Mag& y = a.size() >= b.size() ? b : a;
-  Mag r(x.size() + 1);
+  charge_limb_steps(x.size());
+  Mag r = new_mag(x.size() + 1);
   uint64_t carry = 0;
   for (size_t i = 0; i < x.size(); ++i) {
     uint64_t t = uint64_t{x[i]} + (i < y.size() ? y[i] : 0) + carry;
@@ -80,6 +103,8 @@ void sub_mag_inplace(Mag& a, const Mag& b) {
 }
 
 Mag sub_mag(const Mag& a, const Mag& b) {  // precondition a >= b
+  charge_limb_steps(a.size());
+  reserve(a.size() * sizeof(uint32_t));
   Mag r = a;
   sub_mag_inplace(r, b);
   return r;
@@ -103,7 +128,10 @@ void add_into(Mag& acc, const Mag& v, size_t off) {
 }
 
 Mag mul_school(const Mag& a, const Mag& b) {
-  Mag r(a.size() + b.size(), 0);
+  // Karatsuba's recursion ends here, so this charges every multiplication's
+  // work as it is done (a huge product stops promptly, wherever it is).
+  charge_limb_steps(uint64_t(a.size()) * b.size());
+  Mag r = new_mag(a.size() + b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     uint64_t carry = 0;
     const uint64_t ai = a[i];
@@ -130,12 +158,14 @@ Mag slice(const Mag& m, size_t from, size_t to) {
 
 Mag mul_mag(const Mag& a, const Mag& b) {
   if (a.empty() || b.empty()) return {};
+  // The product's size is known: refuse one that cannot fit before any work.
+  reserve(checked_mul(checked_add(a.size(), b.size()), sizeof(uint32_t)));
   const Mag& x = a.size() >= b.size() ? a : b;  // the longer
   const Mag& y = a.size() >= b.size() ? b : a;
   if (y.size() < kKaratsubaThreshold) return mul_school(x, y);
   if (2 * y.size() <= x.size()) {
     // Unbalanced: multiply y by y-sized chunks of x.
-    Mag r(x.size() + y.size(), 0);
+    Mag r = new_mag(x.size() + y.size());
     for (size_t off = 0; off < x.size(); off += y.size()) {
       Mag p = mul_mag(slice(x, off, off + y.size()), y);
       add_into(r, p, off);
@@ -152,7 +182,7 @@ Mag mul_mag(const Mag& a, const Mag& b) {
   Mag z1 = mul_mag(add_mag(x0, x1), add_mag(y0, y1));
   sub_mag_inplace(z1, z0);
   sub_mag_inplace(z1, z2);
-  Mag r(x.size() + y.size() + 1, 0);
+  Mag r = new_mag(x.size() + y.size() + 1);
   add_into(r, z0, 0);
   add_into(r, z1, m);
   add_into(r, z2, 2 * m);
@@ -162,6 +192,7 @@ Mag mul_mag(const Mag& a, const Mag& b) {
 
 // m = m * f + add, in place.
 void mul_small_add(Mag& m, uint32_t f, uint32_t add) {
+  charge_limb_steps(m.size());
   uint64_t carry = add;
   for (auto& limb : m) {
     uint64_t t = uint64_t{limb} * f + carry;
@@ -173,6 +204,7 @@ void mul_small_add(Mag& m, uint32_t f, uint32_t add) {
 
 // m /= d in place, returns the remainder. Precondition d != 0.
 uint32_t divmod_small(Mag& m, uint32_t d) {
+  charge_limb_steps(m.size() * 4);  // a 64-bit division is several multiply-adds
   uint64_t rem = 0;
   for (size_t i = m.size(); i-- > 0;) {
     uint64_t cur = (rem << 32) | m[i];
@@ -188,6 +220,10 @@ uint32_t divmod_small(Mag& m, uint32_t d) {
 void divmod_knuth(const Mag& u, const Mag& v, Mag& q, Mag& r) {
   const size_t n = v.size(), m = u.size();
   assert(n >= 2 && m >= n && v.back() != 0);
+  // The work is exactly (m - n + 1) rows of n limb steps: charge it up front,
+  // so an impossible division fails at once.
+  charge_limb_steps(uint64_t(m - n + 1) * n * 2);
+  reserve(checked_mul(m + n + 1, sizeof(uint32_t)));
   // D1: normalize so that the divisor's top limb has its high bit set.
   const int s = std::countl_zero(v.back());
   Mag vn(n), un(m + 1);
@@ -308,7 +344,10 @@ std::optional<BigInt> BigInt::parse(std::string_view s) {
   for (char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
   }
+  // Quadratic, like to_string: each 9-digit chunk multiplies the whole
+  // (mul_small_add charges each pass).
   Mag m;
+  reserve(s.size() / 2 + 8);
   m.reserve(s.size() / 9 + 1);
   // Leading chunk of s.size() % 9 digits (or 9), then 9 digits at a time.
   size_t pos = 0;
@@ -367,6 +406,10 @@ std::string BigInt::to_string() const {
   if (mag_.empty()) return "0";
   constexpr uint32_t kChunk = 1000000000;  // 10^9
   std::vector<uint32_t> chunks;             // least significant first
+  // Quadratic: each 9-digit chunk (32/29.9 per limb) is a pass over the
+  // remaining magnitude, half of it on average.
+  charge_limb_steps(uint64_t(mag_.size()) * mag_.size() * 16 / 29);
+  reserve(checked_mul(mag_.size(), 2 * sizeof(uint32_t) + 10));
   chunks.reserve(mag_.size() * 32 / 29 + 2);
   Mag m = mag_;
   while (!m.empty()) {
@@ -401,6 +444,8 @@ std::string BigInt::to_pow2_string(unsigned bits) const {
   const size_t nb = bit_length();
   if (nb == 0) return "0";
   const size_t ndigits = (nb + bits - 1) / bits;
+  charge_limb_steps(ndigits);
+  reserve(ndigits);
   std::string out;
   out.reserve(ndigits);
   for (size_t d = ndigits; d-- > 0;) {
@@ -468,6 +513,10 @@ BigInt BigInt::pow(const BigInt& base, uint64_t exp) {
   if (base.is_zero()) return BigInt();
   const bool neg = base.neg_ && (exp & 1) != 0;
   if (base.mag_.size() == 1 && base.mag_[0] == 1) return BigInt(neg ? -1 : 1);
+  // The result has at least (bit_length - 1) * exp + 1 bits: refuse at once
+  // what memory cannot hold, before squaring towards it.
+  const size_t min_bits = checked_add(checked_mul(base.bit_length() - 1, exp), 1);
+  reserve(min_bits / 8);
   // Left-to-right square and multiply on the magnitude.
   Mag result = base.mag_;
   for (int bit = 62 - std::countl_zero(exp); bit >= 0; --bit) {

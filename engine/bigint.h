@@ -1,7 +1,9 @@
 // Arbitrary-precision integers with Python's semantics, for the values that
 // overflow corun's int64 fast path (2 ** 64, factorial(25), ...).
 //
-// Self-contained: no dependency on the rest of the engine. Sign + magnitude,
+// Self-contained but for engine/budget.h: every operation charges its work to
+// the run's busy budget and reserves its result first (BusyExceeded,
+// std::bad_alloc). Sign + magnitude,
 // the magnitude in base 2^32 limbs, least significant first, normalized (no
 // leading zero limbs; zero has no limbs and is never negative).
 //
@@ -63,8 +65,8 @@ class BigInt {
   static BigInt mod(const BigInt& a, const BigInt& b);       // Python a % b (sign of b); precondition b != 0
   // Both at once: {a // b, a % b}; precondition b != 0.
   static std::pair<BigInt, BigInt> divmod(const BigInt& a, const BigInt& b);
-  // base ** exp; pow(x, 0) == 1 (including 0 ** 0). The caller bounds the
-  // size of the result (bit_length() * exp) before calling.
+  // base ** exp; pow(x, 0) == 1 (including 0 ** 0). Reserves the result's
+  // size (about bit_length() * exp bits) first: std::bad_alloc when it cannot fit.
   static BigInt pow(const BigInt& base, uint64_t exp);
 
   size_t bit_length() const;  // of the magnitude, like int.bit_length(); 0 for zero

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/interp.h"
+#include "engine/native_cost.h"
 #include "engine/recursion.h"
 #include "engine/pyformat.h"
 
@@ -66,6 +67,8 @@ std::string type_name(Interp& in, const Value& v) { return in.type_of(v)->name; 
 
 int64_t to_index(Interp& in, const Value& v) {
   if (v.is_intlike()) return v.as_int();
+  // corun's sizes and ranges are 64-bit, as CPython's ssize_t conversions are.
+  if (v.is_bigint()) in.raise(in.builtins().OverflowError, "Python int too large to convert to C ssize_t");
   in.raise(in.builtins().TypeError, "'" + type_name(in, v) + "' object cannot be interpreted as an integer");
 }
 
@@ -74,7 +77,10 @@ int64_t to_index(Interp& in, const Value& v) {
 Value b_len(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "len", a, 1, 1);
   const Value& v = a.pos[0];
-  if (v.is(ObjKind::Str)) return Value::integer(int64_t(pyfmt::utf8_length(str_of(v))));
+  if (v.is(ObjKind::Str)) {
+    charge(str_of(v).size() / kBytesPerUnit);  // code points are counted, not stored
+    return Value::integer(int64_t(pyfmt::utf8_length(str_of(v))));
+  }
   if (v.is(ObjKind::List)) return Value::integer(int64_t(v.as<ListObj>()->items.size()));
   if (v.is(ObjKind::Deque)) return Value::integer(int64_t(v.as<DequeObj>()->items.size()));
   if (v.is(ObjKind::Set)) return Value::integer(int64_t(v.as<SetObj>()->size()));
@@ -106,12 +112,12 @@ Value parse_int_text(Interp& in, const std::string& text, int base) {
   long long v = t.empty() ? 0 : std::strtoll(t.c_str(), &end, base);
   if (!t.empty() && !*end && errno == ERANGE && base == 10) {
     std::string digits = t[0] == '+' ? t.substr(1) : t;
-    if (auto big = BigInt::parse(digits)) {
-      if (digits.size() > 4301)
-        in.raise(in.builtins().ValueError, "Exceeds the limit (4300 digits) for integer string conversion: value has " +
-                                               std::to_string(digits.size() - (digits[0] == '-')) + " digits; use sys.set_int_max_str_digits() to increase the limit");
-      return make_int(*big);
-    }
+    // CPython 3.11's limit, checked before the (quadratic) conversion.
+    const size_t ndigits = digits.size() - (digits[0] == '-');
+    if (ndigits > 4300 && digits.find_first_not_of("0123456789", digits[0] == '-') == std::string::npos)
+      in.raise(in.builtins().ValueError, "Exceeds the limit (4300 digits) for integer string conversion: value has " +
+                                             std::to_string(ndigits) + " digits; use sys.set_int_max_str_digits() to increase the limit");
+    if (auto big = BigInt::parse(digits)) return make_int(*big);
   }
   if (t.empty() || *end || errno)
     in.raise(in.builtins().ValueError, "invalid literal for int() with base " + std::to_string(base) + ": " + pyfmt::str_repr(text));
@@ -195,6 +201,7 @@ Value b_dict(Interp& in, const Value&, CallArgs& a) {
       d->assign(*a.pos[0].as<DictObj>());
     } else {
       for (Value& item : in.to_vector(a.pos[0])) {
+        charge_step();
         std::vector<Value> kv = in.to_vector(item);
         if (kv.size() != 2)
           in.raise(in.builtins().ValueError, "dictionary update sequence element has length " + std::to_string(kv.size()) + "; 2 is required");
@@ -224,7 +231,10 @@ Value b_sum(Interp& in, const Value&, CallArgs& a) {
   if (const Value* s = a.kwarg("start")) total = *s;
   Value it = in.get_iter(a.pos[0]);
   Value item;
-  while (in.iter_next(it, item)) total = in.binary_op(BinOp::Add, total, item);
+  while (in.iter_next(it, item)) {
+    charge_step();
+    total = in.binary_op(BinOp::Add, total, item);
+  }
   return total;
 }
 
@@ -241,6 +251,7 @@ Value min_max(Interp& in, CallArgs& a, bool is_max) {
   size_t best = 0;
   Value best_key = key ? in.call0(*key, {items[0]}) : items[0];
   for (size_t i = 1; i < items.size(); ++i) {
+    charge_step();
     Value k = key ? in.call0(*key, {items[i]}) : items[i];
     // max keeps the first maximal item, min the first minimal one.
     bool take = is_max ? in.compare(CmpOp::Lt, best_key, k) : in.compare(CmpOp::Lt, k, best_key);
@@ -271,7 +282,17 @@ Value b_round(Interp& in, const Value&, CallArgs& a) {
   bool has_nd = a.npos == 2 && !a.pos[1].is_none();
   if (const Value* nd = a.kwarg("ndigits")) { if (!nd->is_none()) { has_nd = true; } }
   Value ndv = a.npos == 2 ? a.pos[1] : (a.kwarg("ndigits") ? *a.kwarg("ndigits") : Value());
-  if (v.is_bigint()) return v;
+  // ndigits past 64 bits means "all of them" or "none": clamp it, the result is the same.
+  if (ndv.is_bigint()) ndv = Value::integer(ndv.as<BigIntObj>()->v.is_negative() ? -(int64_t(1) << 62) : int64_t(1) << 62);
+  if (v.is_bigint()) {
+    if (!has_nd || ndv.as_int() >= 0) return v;
+    // Half to even at 10**-ndigits (pow reserves, so an absurd ndigits is MemoryError).
+    const BigInt x = v.as<BigIntObj>()->v, p = BigInt::pow(BigInt(10), uint64_t(-ndv.as_int()));
+    auto [q, r] = BigInt::divmod(x, p);
+    const BigInt twice = r + r;
+    if (twice > p || (twice == p && !BigInt::mod(q, BigInt(2)).is_zero())) q = q + BigInt(1);
+    return make_int(q * p);
+  }
   if (v.is_intlike()) {
     if (!has_nd || ndv.as_int() >= 0) return Value::integer(v.as_int());
     if (ndv.as_int() < -19) return Value::integer(0);
@@ -317,6 +338,11 @@ Value b_round(Interp& in, const Value&, CallArgs& a) {
 
 Value b_sorted(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "sorted", a, 1, 1);
+  // A copy, then list.sort's keys, order and result: refuse at once what
+  // cannot fit, before copying a sequence of known length.
+  const Value& v = a.pos[0];
+  if (v.is(ObjKind::List)) reserve_items(checked_mul(v.as<ListObj>()->items.size(), 4));
+  else if (v.is(ObjKind::Range)) reserve_items(checked_mul(size_t(std::min<unsigned __int128>(v.as<RangeObj>()->length_wide(), SIZE_MAX / 64)), 4));
   std::vector<Value> items = in.to_vector(a.pos[0]);
   Ref<ListObj> l(new ListObj(std::move(items)));
   CallArgs none;
@@ -332,6 +358,8 @@ Value b_enumerate(Interp& in, const Value&, CallArgs& a) {
   int64_t start = a.npos == 2 ? to_index(in, a.pos[1]) : 0;
   if (const Value* s = a.kwarg("start")) start = to_index(in, *s);
   std::vector<Value> items = in.to_vector(a.pos[0]);
+  reserve_items(checked_mul(items.size(), 5));  // a pair per item
+  charge(items.size());
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
   for (size_t i = 0; i < items.size(); ++i)
     it->items.push_back(make_tuple({Value::integer(start + int64_t(i)), items[i]}));
@@ -347,6 +375,8 @@ Value b_zip(Interp& in, const Value&, CallArgs& a) {
   }
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
   if (seqs.empty()) n = 0;
+  reserve_items(checked_mul(n, seqs.size() + 3));  // a tuple per row
+  charge(n);
   for (size_t k = 0; k < n; ++k) {
     std::vector<Value> row;
     for (auto& s : seqs) row.push_back(s[k]);
@@ -367,14 +397,20 @@ Value b_reversed(Interp& in, const Value&, CallArgs& a) {
 Value b_any(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "any", a, 1, 1);
   Value it = in.get_iter(a.pos[0]), x;
-  while (in.iter_next(it, x)) if (in.truthy(x)) return Value::boolean(true);
+  while (in.iter_next(it, x)) {
+    charge_step();
+    if (in.truthy(x)) return Value::boolean(true);
+  }
   return Value::boolean(false);
 }
 
 Value b_all(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "all", a, 1, 1);
   Value it = in.get_iter(a.pos[0]), x;
-  while (in.iter_next(it, x)) if (!in.truthy(x)) return Value::boolean(false);
+  while (in.iter_next(it, x)) {
+    charge_step();
+    if (!in.truthy(x)) return Value::boolean(false);
+  }
   return Value::boolean(true);
 }
 
@@ -420,10 +456,10 @@ Value b_print(Interp& in, const Value&, CallArgs& a) {
   if (const Value* e = a.kwarg("end")) if (!e->is_none()) end = in.str(*e);
   std::string line;
   for (size_t i = 0; i < a.npos; ++i) {
-    if (i) line += sep;
-    line += in.str(a.pos[i]);
+    if (i) append_reserved(line, sep);
+    append_reserved(line, in.str(a.pos[i]));
   }
-  line += end;
+  append_reserved(line, end);
   in.write_out(line);
   return Value();
 }

@@ -4,6 +4,7 @@
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
+#include "engine/native_cost.h"
 #include "engine/pyformat.h"
 
 namespace corun {
@@ -212,8 +213,8 @@ Value Interp::eval_fstring(const Expr& e, Frame& f) {
     if (part.conversion == 'r') v = make_str(repr(v));
     else if (part.conversion == 's') v = make_str(str(v));
     else if (part.conversion == 'a') v = make_str(repr(v));
-    if (spec.empty() && v.is(ObjKind::Str)) out += str_of(v);
-    else out += format(v, spec);
+    if (spec.empty() && v.is(ObjKind::Str)) append_reserved(out, str_of(v));
+    else append_reserved(out, format(v, spec));
   }
   return make_str(std::move(out));
 }
@@ -231,6 +232,7 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
         Value k = eval(*e.kids[0], f);
         dict->set(k, eval(*e.kids[1], f));
       } else {
+        reserve_growth(out);
         out.push_back(eval(*e.kids[0], f));
       }
       return;
@@ -239,6 +241,9 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
     Value it = get_iter(eval(*c.iter, f));
     Value item;
     while (iter_next(it, item)) {
+      // Runs inside one instruction: the busy guard (and the memory guard,
+      // through it) must see each iteration, or range(10**18) never ends.
+      charge_step();
       assign(*c.target, item, f);
       bool ok = true;
       for (auto& cond : c.conds) if (!truthy(eval(*cond, f))) { ok = false; break; }

@@ -21,6 +21,8 @@
 #include <iterator>
 #include <vector>
 
+#include "engine/budget.h"
+
 namespace corun::pyfmt {
 namespace {
 
@@ -217,6 +219,25 @@ Spec parse_spec(std::string_view text, const char* type_name, char32_t default_t
   return f;
 }
 
+// Before padding to f.width: the width is the user's number, so memory for it
+// is reserved (MemoryError, as CPython's allocation fails, for
+// f"{1:>1000000000000}") and the copying charged to the busy budget.
+void reserve_width(const Spec& f) {
+  if (f.width <= 0) return;
+  const size_t bytes = checked_mul(static_cast<size_t>(f.width), f.fill.size());
+  reserve(bytes);
+  charge(bytes / 32);
+}
+
+void append_fill(std::string& out, const Spec& f, int64_t n) {
+  if (n <= 0) return;
+  if (f.fill.size() == 1) {
+    out.append(static_cast<size_t>(n), f.fill[0]);
+    return;
+  }
+  for (int64_t k = 0; k < n; ++k) out += f.fill;
+}
+
 // ---------------------------------------------------------------- number layout
 
 // A formatted number cut into the pieces CPython pads and groups separately.
@@ -267,6 +288,7 @@ std::string group_digits(std::string_view digits, int64_t min_width, char sep, i
 //   <lpad><sign><prefix><spad><grouped digits><decimal point><remainder><rpad>
 // Zero padding with '=' alignment goes into the digits, so it gets grouped.
 std::string layout_number(const Spec& f, const NumberParts& p, bool grouped, bool upper) {
+  reserve_width(f);
   char sign = 0;
   if (f.sign == '+') sign = p.sign_char == '-' ? '-' : '+';
   else if (f.sign == ' ') sign = p.sign_char == '-' ? '-' : ' ';
@@ -296,10 +318,11 @@ std::string layout_number(const Spec& f, const NumberParts& p, bool grouped, boo
       default: lpad = padding; break;
     }
   }
-  auto pad = [&](std::string& out, int64_t n) {
-    for (int64_t k = 0; k < n; ++k) out += f.fill;
-  };
+  auto pad = [&](std::string& out, int64_t n) { append_fill(out, f, n); };
   std::string out;
+  // Once, at its final size: growing by doubling would copy a huge padding.
+  out.reserve(static_cast<size_t>(lpad + spad + rpad) * f.fill.size() + prefix.size() + digits.size() +
+              p.remainder.size() + 2);
   pad(out, lpad);
   if (sign) out += sign;
   out += prefix;
@@ -452,6 +475,13 @@ std::string float_to_string(double d, char code, int64_t precision, bool upper, 
 // whose type is one of e E f F g G n % or none.
 std::string format_float_spec(double val, const Spec& f) {
   if (f.precision > INT_MAX) fail("precision too big");
+  // The digits and the text built from them are each about `precision`
+  // bytes: refuse what memory cannot hold before converting.
+  if (f.precision > 0) {
+    const size_t bytes = checked_mul(static_cast<size_t>(f.precision), 2);
+    reserve(bytes);
+    charge(bytes / 8);
+  }
   char32_t type = f.type;
   int64_t precision = f.precision;
   int64_t default_precision = 6;
@@ -634,10 +664,12 @@ std::string format_str(std::string_view utf8, std::string_view spec) {
   int64_t lpad = 0;
   if (f.align == '>') lpad = padding;
   else if (f.align == '^') lpad = padding / 2;
+  reserve_width(f);
   std::string out;
-  for (int64_t k = 0; k < lpad; ++k) out += f.fill;
+  out.reserve(static_cast<size_t>(padding) * f.fill.size() + text.size());
+  append_fill(out, f, lpad);
   out += text;
-  for (int64_t k = 0; k < padding - lpad; ++k) out += f.fill;
+  append_fill(out, f, padding - lpad);
   return out;
 }
 

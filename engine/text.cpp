@@ -6,6 +6,7 @@
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
+#include "engine/native_cost.h"
 #include "engine/pyformat.h"
 #include "engine/recursion.h"
 
@@ -267,6 +268,7 @@ std::string fake_address(const void* p) {
 std::string join_reprs(Interp& in, const std::vector<Value>& items) {
   std::string s;
   for (size_t i = 0; i < items.size(); ++i) {
+    charge_step();  // a container of shared containers can be huge to print
     if (i) s += ", ";
     s += in.repr(items[i]);
   }
@@ -326,10 +328,15 @@ struct ReprGuard {
 }  // namespace
 
 // str(int) past 4300 digits raises, as CPython 3.11's integer string
-// conversion limit (sys.set_int_max_str_digits) does.
+// conversion limit (sys.set_int_max_str_digits) does. Like CPython, a number
+// whose size alone proves it too long is refused before the (quadratic)
+// conversion, so str(3**10**7) fails at once.
 std::string bigint_decimal(Interp& in, const BigInt& v) {
-  std::string s = v.to_string();
-  if (s.size() - (v.is_negative() ? 1 : 0) > 4300)
+  constexpr size_t kMaxStrDigits = 4300;
+  // 4300 decimal digits need at most 4300 * log2(10) < 14286 bits.
+  const bool too_long = v.bit_length() > 14286;
+  std::string s = too_long ? std::string() : v.to_string();
+  if (too_long || s.size() - (v.is_negative() ? 1 : 0) > kMaxStrDigits)
     in.raise(in.builtins().ValueError,
              "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
   return s;
@@ -377,11 +384,17 @@ std::string format_bigint(Interp& in, const BigInt& v, std::string_view spec) {
   while (i < rest.size() && std::strchr("+- #", rest[i])) ++i;
   if (i < rest.size() && rest[i] == '0') { if (!(rest.size() >= 2 && std::strchr("<>=^", rest[1]))) { fill = '0'; align = '='; } ++i; }
   size_t width = 0;
-  while (i < rest.size() && std::isdigit((unsigned char)rest[i])) width = width * 10 + size_t(rest[i++] - '0');
+  while (i < rest.size() && std::isdigit((unsigned char)rest[i])) {
+    // Past PY_SSIZE_T_MAX CPython's spec parser gives up (pyformat's read_integer).
+    const size_t digit = size_t(rest[i++] - '0');
+    if (width > (size_t(INT64_MAX) - digit) / 10) in.raise(in.builtins().ValueError, "Too many decimal digits in format string");
+    width = width * 10 + digit;
+  }
   std::string body = prefix + digits;
   size_t len = sign.size() + body.size();
   if (len >= width) return sign + body;
   size_t pad = width - len;
+  reserve_bytes(width);
   switch (align) {
     case '<': return sign + body + std::string(pad, fill);
     case '^': return std::string(pad / 2, fill) + sign + body + std::string(pad - pad / 2, fill);
@@ -412,9 +425,10 @@ Value bigint_op(Interp& in, BinOp op, const Value& a, const Value& b) {
       }
       if (x.is_zero() || x == BigInt(1)) return make_int(x);
       if (x == BigInt(-1)) return make_int(y.is_zero() ? BigInt(1) : BigInt::mod(y, BigInt(2)).is_zero() ? BigInt(1) : x);
-      // Refuse results beyond 64 million bits rather than run out of memory.
-      if (!y.fits_int64() || double(x.bit_length()) * double(y.to_int64()) > 64e6)
-        in.raise(B.OverflowError, "integer result too large for corun (more than 64 million bits)");
+      // |x| >= 2 here: an exponent past 2**63 needs more than 2**63 bits,
+      // which no memory holds (MemoryError, as CPython's allocation fails).
+      // Below that, pow reserves the result and charges its multiplications.
+      if (!y.fits_int64()) throw std::bad_alloc();
       return make_int(BigInt::pow(x, uint64_t(y.to_int64())));
     }
   }
@@ -470,6 +484,7 @@ std::string Interp::repr_value(const Value& v) {
       std::string s = "{";
       bool first = true;
       for (auto& [k, val] : v.as<DictObj>()->entries) {
+        charge_step();
         if (!first) s += ", ";
         first = false;
         s += repr(k) + ": " + repr(val);
@@ -602,20 +617,60 @@ const char* op_symbol(BinOp op) {
   return "?";
 }
 
+// seq * n (str, list, tuple), with CPython's size checks: a length that
+// would pass PY_SSIZE_T_MAX is OverflowError for str ("repeated string is too
+// long") and MemoryError for list and tuple; one that merely does not fit in
+// memory is MemoryError, refused before anything is built.
 Value repeat_seq(Interp& in, const Value& seq, int64_t n) {
   if (n < 0) n = 0;
   if (seq.is(ObjKind::Str)) {
-    std::string out;
     const std::string& s = str_of(seq);
-    if (s.size() * size_t(n) > (size_t(1) << 30)) in.raise(in.builtins().OverflowError, "repeated string is too long");
-    for (int64_t i = 0; i < n; ++i) out += s;
+    if (n == 0 || s.empty()) return make_str("");
+    size_t bytes;
+    if (__builtin_mul_overflow(s.size(), size_t(n), &bytes) || bytes > size_t(INT64_MAX)) {
+      // CPython counts code points; UTF-8 bytes can overflow where they don't.
+      if (pyfmt::utf8_length(s) > size_t(INT64_MAX / n)) in.raise(in.builtins().OverflowError, "repeated string is too long");
+      throw std::bad_alloc();
+    }
+    reserve_bytes(bytes);
+    // Doubling copies: log2(n) memcpy calls, not n appends of a short string.
+    std::string out;
+    out.reserve(bytes);
+    out += s;
+    while (out.size() * 2 <= bytes) out.append(out.data(), out.size());
+    out.append(out.data(), bytes - out.size());
     return make_str(std::move(out));
   }
   const auto& items = seq.is(ObjKind::List) ? seq.as<ListObj>()->items : seq.as<TupleObj>()->items;
-  if (items.size() * size_t(n) > (size_t(1) << 27)) in.raise(in.builtins().OverflowError, "repeated sequence is too long");
+  if (n == 0 || items.empty()) return seq.is(ObjKind::List) ? make_list() : make_tuple();
+  const size_t count = checked_mul(items.size(), size_t(n));
+  reserve_items(count);
   std::vector<Value> out;
+  out.reserve(count);
   for (int64_t i = 0; i < n; ++i) out.insert(out.end(), items.begin(), items.end());
   return seq.is(ObjKind::List) ? make_list(std::move(out)) : make_tuple(std::move(out));
+}
+
+// a + b for str, list, tuple: the result's size is checked before it is built.
+Value concat_seq(const Value& a, const Value& b) {
+  if (a.is(ObjKind::Str)) {
+    const std::string &x = str_of(a), &y = str_of(b);
+    const size_t bytes = checked_add(x.size(), y.size());
+    reserve_bytes(bytes);
+    std::string out;
+    out.reserve(bytes);
+    out += x;
+    out += y;
+    return make_str(std::move(out));
+  }
+  const auto& x = a.is(ObjKind::List) ? a.as<ListObj>()->items : a.as<TupleObj>()->items;
+  const auto& y = b.is(ObjKind::List) ? b.as<ListObj>()->items : b.as<TupleObj>()->items;
+  reserve_items(checked_add(x.size(), y.size()));
+  std::vector<Value> v;
+  v.reserve(x.size() + y.size());
+  v.insert(v.end(), x.begin(), x.end());
+  v.insert(v.end(), y.begin(), y.end());
+  return a.is(ObjKind::List) ? make_list(std::move(v)) : make_tuple(std::move(v));
 }
 
 }  // namespace
@@ -697,17 +752,9 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
     }
   }
   if (op == BinOp::Add) {
-    if (a.is(ObjKind::Str) && b.is(ObjKind::Str)) return make_str(str_of(a) + str_of(b));
-    if (a.is(ObjKind::List) && b.is(ObjKind::List)) {
-      std::vector<Value> v = a.as<ListObj>()->items;
-      v.insert(v.end(), b.as<ListObj>()->items.begin(), b.as<ListObj>()->items.end());
-      return make_list(std::move(v));
-    }
-    if (a.is(ObjKind::Tuple) && b.is(ObjKind::Tuple)) {
-      std::vector<Value> v = a.as<TupleObj>()->items;
-      v.insert(v.end(), b.as<TupleObj>()->items.begin(), b.as<TupleObj>()->items.end());
-      return make_tuple(std::move(v));
-    }
+    if ((a.is(ObjKind::Str) && b.is(ObjKind::Str)) || (a.is(ObjKind::List) && b.is(ObjKind::List)) ||
+        (a.is(ObjKind::Tuple) && b.is(ObjKind::Tuple)))
+      return concat_seq(a, b);
     if (a.is(ObjKind::Str)) raise(B.TypeError, "can only concatenate str (not \"" + type_of(b)->name + "\") to str");
     if (a.is(ObjKind::List)) raise(B.TypeError, "can only concatenate list (not \"" + type_of(b)->name + "\") to list");
     if (a.is(ObjKind::Tuple)) raise(B.TypeError, "can only concatenate tuple (not \"" + type_of(b)->name + "\") to tuple");
@@ -717,6 +764,9 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
     bool seq_b = b.is(ObjKind::Str) || b.is(ObjKind::List) || b.is(ObjKind::Tuple);
     if (seq_a && b.is_intlike()) return repeat_seq(*this, a, b.as_int());
     if (seq_b && a.is_intlike()) return repeat_seq(*this, b, a.as_int());
+    // A count past 64 bits, either sign: CPython's index conversion refuses it.
+    if ((seq_a && b.is_bigint()) || (seq_b && a.is_bigint()))
+      raise(B.OverflowError, "cannot fit 'int' into an index-sized integer");
     if (seq_a || seq_b)
       raise(B.TypeError, "can't multiply sequence by non-int of type '" + type_of(seq_a ? b : a)->name + "'");
   }
@@ -732,6 +782,7 @@ bool contains(Interp& in, const Value& container, const Value& item) {
   if (container.is(ObjKind::Str)) {
     if (!item.is(ObjKind::Str))
       in.raise(in.builtins().TypeError, "'in <string>' requires string as left operand, not " + in.type_of(item)->name);
+    charge(str_of(container).size() / kBytesPerUnit);
     return str_of(container).find(str_of(item)) != std::string::npos;
   }
   if (container.is(ObjKind::Dict)) return container.as<DictObj>()->find(item) != nullptr;
@@ -745,11 +796,17 @@ bool contains(Interp& in, const Value& container, const Value& item) {
   }
   if (container.is(ObjKind::List) || container.is(ObjKind::Tuple)) {
     const auto& items = container.is(ObjKind::List) ? container.as<ListObj>()->items : container.as<TupleObj>()->items;
-    for (auto& x : items) if (x.same(item) || values_equal(x, item)) return true;
+    for (auto& x : items) {
+      charge_step();
+      if (x.same(item) || values_equal(x, item)) return true;
+    }
     return false;
   }
   Value it = in.get_iter(container), x;
-  while (in.iter_next(it, x)) if (x.same(item) || values_equal(x, item)) return true;
+  while (in.iter_next(it, x)) {
+    charge_step();
+    if (x.same(item) || values_equal(x, item)) return true;
+  }
   return false;
 }
 
@@ -821,7 +878,10 @@ bool Interp::compare(CmpOp op, const Value& a, const Value& b) {
 namespace {
 
 // Code-point boundaries of a UTF-8 string (only built for non-ASCII text).
+// Linear in the string, on every index or slice of non-ASCII text: charged.
 std::vector<size_t> code_points(const std::string& s) {
+  reserve(checked_mul(s.size(), sizeof(size_t)));
+  charge(s.size() / 4);
   std::vector<size_t> starts;
   for (size_t i = 0; i < s.size(); ++i)
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
@@ -829,6 +889,7 @@ std::vector<size_t> code_points(const std::string& s) {
 }
 
 bool is_ascii(const std::string& s) {
+  charge(s.size() / kBytesPerUnit);
   for (unsigned char c : s) if (c >= 0x80) return false;
   return true;
 }
@@ -842,6 +903,7 @@ Value Interp::subscript(const Value& obj, const Value& index) {
     return *v;
   }
   auto seq_index = [&](int64_t len, const char* what) -> size_t {
+    if (index.is_bigint()) raise(builtins_->IndexError, "cannot fit 'int' into an index-sized integer");
     if (!index.is_intlike())
       raise(builtins_->TypeError, std::string(what) + " indices must be integers or slices, not " + type_of(index)->name);
     int64_t i = index.as_int();
@@ -878,19 +940,29 @@ Value Interp::subscript(const Value& obj, const Value& index) {
 }
 
 Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi, const Value& st) {
+  // Like CPython's _PyEval_SliceIndex, an index past 64 bits is clamped.
   auto idx = [&](const Value& v) -> int64_t {
+    if (v.is_bigint()) return v.as<BigIntObj>()->v.is_negative() ? INT64_MIN : INT64_MAX;
     if (!v.is_intlike()) in.raise(in.builtins().TypeError, "slice indices must be integers or None or have an __index__ method");
     return v.as_int();
   };
   int64_t step = st.is_none() ? 1 : idx(st);
   if (step == 0) in.raise(in.builtins().ValueError, "slice step cannot be zero");
+  if (step < -INT64_MAX) step = -INT64_MAX;  // PySlice_Unpack: -step must not overflow
+  // Indices come out of this in order; `count` of them, known before any is
+  // taken, so the result is reserved first (and i never steps past int64).
   auto pick = [&](int64_t len, auto&& take) {
     int64_t start, stop;
     if (lo.is_none()) start = step > 0 ? 0 : len - 1;
     else { start = idx(lo); if (start < 0) start += len; start = step > 0 ? std::clamp<int64_t>(start, 0, len) : std::clamp<int64_t>(start, -1, len - 1); }
     if (hi.is_none()) stop = step > 0 ? len : -1;
     else { stop = idx(hi); if (stop < 0) stop += len; stop = step > 0 ? std::clamp<int64_t>(stop, 0, len) : std::clamp<int64_t>(stop, -1, len - 1); }
-    for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) take(size_t(i));
+    const __int128 span = step > 0 ? __int128(stop) - start : __int128(start) - stop;
+    const __int128 abs_step = step > 0 ? __int128(step) : -__int128(step);
+    const size_t count = span <= 0 ? 0 : size_t((span + abs_step - 1) / abs_step);
+    reserve_items(count);
+    for (size_t k = 0; k < count; ++k) take(size_t(__int128(start) + __int128(k) * step));
+    return count;
   };
   if (obj.is(ObjKind::List) || obj.is(ObjKind::Tuple)) {
     const auto& items = obj.is(ObjKind::List) ? obj.as<ListObj>()->items : obj.as<TupleObj>()->items;
@@ -937,11 +1009,15 @@ Value Interp::get_iter(const Value& v) {
     return Value(it);
   }
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
-  if (v.is(ObjKind::Tuple)) it->items = v.as<TupleObj>()->items;
-  else if (v.is(ObjKind::Set)) for (Object* o : v.as<SetObj>()->items) { if (o) it->items.emplace_back(o); }
-  else if (v.is(ObjKind::Dict)) for (auto& [k, val] : v.as<DictObj>()->entries) it->items.push_back(k);
+  // These iterators copy what they walk: charged and reserved like a list.
+  if (v.is(ObjKind::Tuple)) { reserve_items(v.as<TupleObj>()->items.size()); it->items = v.as<TupleObj>()->items; }
+  else if (v.is(ObjKind::Set)) { reserve_items(v.as<SetObj>()->items.size()); for (Object* o : v.as<SetObj>()->items) { if (o) it->items.emplace_back(o); } }
+  else if (v.is(ObjKind::Dict)) { reserve_items(v.as<DictObj>()->entries.size()); for (auto& [k, val] : v.as<DictObj>()->entries) it->items.push_back(k); }
   else if (v.is(ObjKind::Str)) {
     const std::string& s = str_of(v);
+    // One string object per character: about 8 instructions' work and 64 bytes each.
+    reserve(checked_mul(s.size(), 64));
+    charge(s.size() * 8);
     auto cps = code_points(s);
     for (size_t i = 0; i < cps.size(); ++i) {
       size_t end = i + 1 < cps.size() ? cps[i + 1] : s.size();
@@ -995,15 +1071,29 @@ std::vector<Value> Interp::take_vector(const Value& v) {
   return to_vector(v);
 }
 
+// Materialises an iterable (list(x), sorted(x), zip, join...): sizes known
+// in advance are reserved and charged first, so list(range(2**62)) raises
+// MemoryError at once; others charge per item as they grow.
 std::vector<Value> Interp::to_vector(const Value& v) {
-  if (v.is(ObjKind::List)) return v.as<ListObj>()->items;
-  // A guard, not a Python rule: a list this long would take the machine's memory.
-  if (v.is(ObjKind::Range) && v.as<RangeObj>()->length_wide() > 100'000'000)
-    raise(builtins_->MemoryError, "corun will not build a sequence of more than 100,000,000 items");
-  if (v.is(ObjKind::Tuple)) return v.as<TupleObj>()->items;
+  if (v.is(ObjKind::List)) { reserve_items(v.as<ListObj>()->items.size()); return v.as<ListObj>()->items; }
+  if (v.is(ObjKind::Tuple)) { reserve_items(v.as<TupleObj>()->items.size()); return v.as<TupleObj>()->items; }
+  if (v.is(ObjKind::Range)) {
+    auto* r = v.as<RangeObj>();
+    const unsigned __int128 n = r->length_wide();
+    if (n > INT64_MAX) raise(builtins_->OverflowError, "Python int too large to convert to C ssize_t");
+    reserve_items(size_t(n));
+    std::vector<Value> out;
+    out.reserve(size_t(n));
+    for (size_t i = 0; i < size_t(n); ++i) out.push_back(Value::integer(int64_t(__int128(r->start) + __int128(i) * r->step)));
+    return out;
+  }
   std::vector<Value> out;
   Value it = get_iter(v), x;
-  while (iter_next(it, x)) out.push_back(x);
+  while (iter_next(it, x)) {
+    charge_step();
+    reserve_growth(out);
+    out.push_back(x);
+  }
   return out;
 }
 
