@@ -30,7 +30,12 @@ inline void count_in(void* p) {
 }
 inline void count_out(void* p) { g_budget.mem_in_use -= int64_t(malloc_usable_size(p)); }
 
+// A block this big that would cross the limit is refused before it is made,
+// so the process never holds more than the limit plus small blocks.
+constexpr size_t kLargeRequest = size_t(1) << 20;
+
 void* counted_new(size_t n) {
+  if (n >= kLargeRequest && g_budget.mem_in_use + int64_t(n) > g_budget.mem_limit) throw std::bad_alloc();
   void* p = std::malloc(n ? n : 1);
   if (!p) throw std::bad_alloc();
   count_in(p);
@@ -83,6 +88,14 @@ void budget_start_run(uint64_t max_busy, int64_t max_memory) {
   b.mem_limit = max_memory;
   b.mem_over = b.mem_in_use > b.mem_limit;
   budget_new_step();
+}
+
+void budget_end_run() {
+  Budget& b = g_budget;
+  b.busy = 0;
+  b.busy_limit = b.max_busy = ~0ull;
+  b.mem_limit = INT64_MAX;
+  b.mem_over = false;
 }
 
 std::string memory_report() {

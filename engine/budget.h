@@ -68,6 +68,8 @@ size_t checked_add(size_t a, size_t b);
 
 // Sets the limits for a run and clears the counters of work.
 void budget_start_run(uint64_t max_busy, int64_t max_memory);
+// The run is over: no limits until the next budget_start_run().
+void budget_end_run();
 // A new task step: its work starts at zero.
 inline void budget_new_step() {
   g_budget.busy = 0;

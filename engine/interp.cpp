@@ -101,6 +101,8 @@ Interp::Interp(const Program& program, RunOptions options) : program_(program), 
 }
 
 Interp::~Interp() {
+  // Code run after this interpreter (a test, the fuzzer) is not held to its limits.
+  budget_end_run();
   // Objects freed from here on report nothing: the run is over.
   if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
   g_current = nullptr;
@@ -112,6 +114,12 @@ Interp::~Interp() {
 }
 
 void Interp::write_out(std::string_view s) {
+  // A piece bigger than the buffer goes straight out, after what is buffered.
+  if (s.size() > (1 << 16)) {
+    flush_output();
+    options_.out(s);
+    return;
+  }
   out_buffer_.append(s);
   if (out_buffer_.size() > (1 << 16) || options_.clock == ClockMode::Real) {
     options_.out(out_buffer_);
@@ -452,9 +460,11 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
       switch (ins.op) {
         case Op::Print: {
           Value v = eval(*ins.e, *f);
-          std::string line = v.is(ObjKind::Str) ? str_of(v) : str(v);
-          line += '\n';
-          write_out(line);
+          // A str is written where it lies (a 400 MB line is not copied
+          // three times on its way out).
+          if (v.is(ObjKind::Str)) write_out(str_of(v));
+          else write_out(str(v));
+          write_out("\n");
           ++f->pc;
           break;
         }
