@@ -18,6 +18,7 @@ class BlockQueue {
   BlockQueue& operator=(const BlockQueue&) = delete;
   ~BlockQueue() {
     clear();
+    delete head_;  // an emptied queue keeps its last block (head_ == tail_)
     delete spare_;
   }
 

@@ -743,7 +743,7 @@ class Compiler {
     std::string verb;
     const YNode* arg = nullptr;
     SourcePos verb_pos;
-    std::vector<const std::pair<YNode, YNode>*> verb_keys;
+    std::vector<const YPair*> verb_keys;
     for (auto& kv : step.pairs)
       if (std::find(kVerbs.begin(), kVerbs.end(), kv.first.value) != kVerbs.end()) verb_keys.push_back(&kv);
     for (auto* kv : verb_keys) {

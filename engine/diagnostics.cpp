@@ -77,7 +77,8 @@ std::string SourceFile::render(const Diagnostic& d, bool color) const {
   constexpr int kWindow = 60;
   std::string prefix;
   if (src.size() > 2 * kWindow + 20) {
-    size_t from = col > kWindow ? size_t(col - kWindow) : 0;
+    // A column past the line's end (a position at its newline) still shows the line's tail.
+    size_t from = col > kWindow ? std::min(size_t(col - kWindow), src.size() - kWindow) : 0;
     while (from > 0 && (static_cast<unsigned char>(src[from]) & 0xC0) == 0x80) --from;  // UTF-8 boundary
     size_t len = std::min(src.size() - from, size_t(2 * kWindow));
     while (from + len < src.size() && (static_cast<unsigned char>(src[from + len]) & 0xC0) == 0x80) ++len;

@@ -734,7 +734,8 @@ class Parser {
       // A lone generator expression argument: f(x for x in y)
       if (is_kw("for")) {
         if (!first || arg->kind == ExprKind::Starred) fail(tok_.offset, "Generator expression must be parenthesized");
-        arg = parse_comprehension(Expr::CompType::Gen, std::move(arg), nullptr, arg->pos);
+        SourcePos pos = arg->pos;  // read before the move: argument order is unspecified
+        arg = parse_comprehension(Expr::CompType::Gen, std::move(arg), nullptr, pos);
         if (!is_op(")")) fail(tok_.offset, "Generator expression must be parenthesized");
       }
       call->kids.push_back(std::move(arg));

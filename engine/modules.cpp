@@ -567,7 +567,7 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
     auto* t = new TypeObj(p.globals[size_t(def.global)].name, "__main__", base, TypeKind::Exception);
     t->ctor = base->ctor;
     globals[size_t(def.global)] = Value(t);
-    incref(base);  // subclasses keep their base alive
+    t->keep_base_alive();
   }
   for (auto& def : p.functions) globals[size_t(def.global)] = Value(new FunctionObj(def.code));
   for (auto& def : p.class_defs) {
@@ -575,7 +575,7 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
     if (!def.base.empty()) base = type_global(def.base, base);
     const bool internal = p.globals[size_t(def.global)].hidden;
     auto* t = new TypeObj(p.globals[size_t(def.global)].name, internal ? "asyncio" : "__main__", base, TypeKind::UserClass);
-    if (base != in.builtins().object) incref(base);
+    if (base != in.builtins().object) t->keep_base_alive();
     for (auto& [name, code] : def.methods) t->class_attrs.emplace_back(name, Value(new FunctionObj(code)));
     globals[size_t(def.global)] = Value(t);
   }

@@ -51,8 +51,17 @@ struct TypeObj : Object {
   const CodeObject* field_scope = nullptr;  // the module whose frame evaluates them
   // Unique for the process (inline caches key on it; an address can be reused).
   const uint64_t id = next_id();
+  bool owns_base = false;  // holds a reference to `base` (the scenario's own classes)
   TypeObj(std::string n, std::string mod, TypeObj* b, TypeKind k)
       : Object(ObjKind::Type), name(std::move(n)), module(std::move(mod)), base(b), tkind(k) {}
+  ~TypeObj() override {
+    if (owns_base) decref(base);
+  }
+  // A subclass keeps its base alive, and lets it go when it is freed.
+  void keep_base_alive() {
+    incref(base);
+    owns_base = true;
+  }
   static uint64_t next_id() {
     static std::atomic<uint64_t> counter{0};
     return ++counter;

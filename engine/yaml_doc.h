@@ -15,6 +15,8 @@
 
 namespace corun {
 
+struct YPair;
+
 struct YNode {
   enum class Kind { Null, Scalar, Seq, Map } kind = Kind::Null;
   SourcePos pos;
@@ -23,18 +25,28 @@ struct YNode {
   bool quoted = false; // the scalar's text starts with a quote (also when tagged !expr)
   char in_flow = 0;   // a scalar directly inside a flow collection: '[' or '{' (not packed: for messages)
   std::vector<YNode> items;                    // Seq
-  std::vector<std::pair<YNode, YNode>> pairs;  // Map, in document order
+  std::vector<YPair> pairs;  // Map, in document order
 
   bool is_scalar() const { return kind == Kind::Scalar; }
   bool is_plain() const { return kind == Kind::Scalar && tag == "?"; }
   bool is_quoted() const { return kind == Kind::Scalar && tag == "!"; }
   bool is_expr_tag() const { return kind == Kind::Scalar && tag == "!expr"; }
-  const YNode* get(std::string_view key) const {
-    for (auto& [k, v] : pairs) if (k.value == key) return &v;
-    return nullptr;
-  }
+  const YNode* get(std::string_view key) const;
   const char* kind_name() const;
 };
+
+// A mapping's key and value. A struct of its own rather than
+// std::pair<YNode, YNode>: with clang and libstdc++, the pair of a type still
+// being defined cannot be instantiated (the fuzz build uses clang).
+struct YPair {
+  YNode first, second;
+  YPair(YNode key, YNode value) : first(std::move(key)), second(std::move(value)) {}
+};
+
+inline const YNode* YNode::get(std::string_view key) const {
+  for (auto& [k, v] : pairs) if (k.value == key) return &v;
+  return nullptr;
+}
 
 // Parses exactly one YAML document. Throws ScenarioError (malformed YAML,
 // duplicate keys, several documents, too deep nesting).
