@@ -727,7 +727,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
     } catch (PyException& ex) {
       // Unwinding a Python exception through C++ costs far more than an
       // instruction (a loop of raise and except does little else).
-      charge(kExceptionCost);
+      // (Counted, not checked: the next instruction's guard reports it at its line.)
+      g_budget.busy += kExceptionCost + uint64_t(sync_depth_);
       Value exc = std::move(ex.exc);
       ExcObj* eo = exc.as<ExcObj>();
       if (f->has_handled() && eo->context.is_none() && !f->exc().handled.back().same(exc)) eo->context = f->exc().handled.back();

@@ -43,7 +43,7 @@ def deep_yaml(depth: int = 100_000) -> str:
 def deep_expression(depth: int = 100_000) -> str:
     """An expression nested 100,000 parentheses deep (CPython: 'too many nested
     parentheses'): a diagnostic, not a stack overflow in the parser."""
-    return header(2) + "coroutines:\n  main:\n    steps:\n      - print: " + "(" * depth + "1" + ")" * depth + "\n"
+    return header(2) + "coroutines:\n  main:\n    steps:\n      - set:\n          x: " + "(" * depth + "1" + ")" * depth + "\n"
 
 
 def long_body(steps: int = 100_000) -> str:

@@ -44,6 +44,7 @@ import os
 import re
 import resource
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -175,8 +176,17 @@ def child_limits(limits: Limits):
 
 
 def read_head(f) -> str:
+    """The start and the end of a stream (a traceback's last line is at its
+    end, however long it is)."""
+    size = f.seek(0, os.SEEK_END)
     f.seek(0)
-    return f.read(OUTPUT_READ_LIMIT).decode("utf-8", errors="replace")
+    head = f.read(OUTPUT_READ_LIMIT)
+    if size > 2 * OUTPUT_READ_LIMIT:
+        f.seek(size - OUTPUT_READ_LIMIT)
+        head += b"\n[...]\n" + f.read(OUTPUT_READ_LIMIT)
+    elif size > OUTPUT_READ_LIMIT:
+        head += f.read()
+    return head.decode("utf-8", errors="replace")
 
 
 def run_child(argv: list, cwd: Path, limits: Limits) -> Outcome:
@@ -239,8 +249,15 @@ def check(case: Case, out: Outcome, limits: Limits) -> list:
 
 
 def run_case(corun: str, case: Case, limits: Limits) -> tuple:
+    """Runs a case in a fresh directory, as a user would: a case that is a
+    plain file is copied there and named by its bare name (so messages say
+    `name.yaml:LINE`, and nothing can be written beside the checked-in file)."""
     with tempfile.TemporaryDirectory(prefix="corun-hostile-") as cwd:
-        out = run_child(command_line(corun, case), Path(cwd), limits)
+        argv = command_line(corun, case)
+        if case.path.is_file() and not case.path.is_symlink():
+            shutil.copyfile(case.path, Path(cwd) / case.path.name)
+            argv[-1] = case.path.name
+        out = run_child(argv, Path(cwd), limits)
     return case, out, check(case, out, limits)
 
 
