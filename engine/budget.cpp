@@ -1,6 +1,7 @@
 // The run's budget of work and memory (see budget.h), and the counting
 // allocator behind the memory half.
 #include "engine/budget.h"
+#include "engine/value.h"
 
 #include <malloc.h>
 
@@ -53,6 +54,10 @@ const char* const kKindNames[] = {
     "strings",   "lists",          "tuples",   "dicts",     "ranges",     "classes", "exceptions", "builtins",
     "functions", "coroutines",     "futures",  "tasks",     "modules",    "bound methods", "instances", "iterators",
     "handles",   "loops",          "anext awaitables", "big ints", "deques", "sets", "other objects"};
+
+static_assert(sizeof kKindNames / sizeof kKindNames[0] == size_t(ObjKind::Misc) + 1,
+              "one plural name per ObjKind, in its order");
+static_assert(size_t(ObjKind::Misc) < kCountedKinds, "g_live_objects has a slot per ObjKind");
 
 std::string with_commas(int64_t n) {
   std::string s = std::to_string(n);
