@@ -66,6 +66,9 @@ class EventLoop {
   // own elapsed time instead of stopping the loop.
   int64_t begin_thread_time() { int64_t saved = thread_ns_; thread_ns_ = 0; ++in_thread_; return saved; }
   int64_t end_thread_time(int64_t saved) { int64_t spent = thread_ns_; thread_ns_ = saved; --in_thread_; return spent; }
+  // What a clock read inside such a "thread" says: the loop's time when the
+  // thread started plus what it has blocked since, as a real thread sees.
+  double thread_time() const { return double(in_thread_ ? add_ns_saturated(now(), thread_ns_) : now()) / 1e9; }
   Ref<HandleObj> call_at(int64_t when_ns, Callback fn, Value a = Value(), Value b = Value());
   Ref<HandleObj> call_later(int64_t delay_ns, Callback fn, Value a = Value(), Value b = Value()) {
     return call_at(add_ns_saturated(now(), delay_ns), fn, std::move(a), std::move(b));

@@ -188,7 +188,8 @@ Value make_loop_object() {
 
 namespace {
 
-Value t_time(Interp& in, const Value&, CallArgs&) { return Value::flt(in.loop().time()); }
+// time.time() & co: inside to_thread's function, the thread's own clock.
+Value t_time(Interp& in, const Value&, CallArgs&) { return Value::flt(in.loop().thread_time()); }
 Value t_sleep(Interp& in, const Value&, CallArgs& a) {
   arity(in, "sleep", a, 1, 1);
   in.loop().block(time_sleep_ns(in, a.pos[0]));
