@@ -821,7 +821,6 @@ class Parser {
     comp->comp_type = type;
     comp->kids.push_back(std::move(elt));
     if (value) comp->kids.push_back(std::move(value));
-    int named_before = named_count_;
     while (at_comp_for()) {
       CompClause clause;
       if (is_kw("async")) {
@@ -849,7 +848,7 @@ class Parser {
       }
       comp->clauses.push_back(std::move(clause));
     }
-    if (named_count_ != named_before) check_comprehension_walrus(*comp);
+    if (named_count_ > 0) check_comprehension_walrus(*comp);  // (the element was parsed before)
     return comp;
   }
 
@@ -860,11 +859,10 @@ class Parser {
     int save_level = bracket_level_;
     Token save = tok_;
     advance();
-    bool is_for = is_kw("for");
+    if (!is_kw("for")) fail(save.offset, "expected 'for' after 'async' in a comprehension" + found());
     i_ = save_i;
     bracket_level_ = save_level;
     tok_ = save;
-    if (!is_for) fail(tok_.offset, "expected 'for' after 'async' in a comprehension" + found());
     return true;
   }
 
