@@ -497,6 +497,12 @@ void lower_instruction_awaits(Op op, int a, ExprPtr& e, ExprPtr& e2, const Expr*
                 "await into a name first (`- await: ...` with `as: key`), then assign with it");
     return;
   }
+  if (op == Op::Match) {
+    // The handler's types are matched while the exception is being handled.
+    host.report(e->pos, "corun does not support `await` in an exception type",
+                "await the type into a name before the `try` and write that name in `type:`");
+    return;
+  }
   AwaitLowering lowering(host, line);
   std::vector<ExprPtr*> order;
   if (op == Op::Gather && a == 0 && e) {
