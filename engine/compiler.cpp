@@ -10,6 +10,7 @@
 
 #include "engine/builtins.h"
 #include "engine/code.h"
+#include "engine/lower_await.h"
 #include "engine/yaml_doc.h"
 
 namespace corun {
@@ -45,7 +46,7 @@ struct Construct {
   int mgr_slot = -1;                 // AsyncWith: the context manager
 };
 
-class Compiler {
+class Compiler : private LoweringHost {
  public:
   Compiler(Program& p, const SourceFile& src) : prog_(p), src_(src) {}
 
@@ -376,6 +377,7 @@ class Compiler {
     // Falling off the end returns None.
     emit(Instr{Op::Return}, def.pos.line ? last_line(code) : 0);
     // Resolve every expression now that all locals are known.
+    for (auto& e : code->exprs) declare_walrus_targets(*e);
     for (auto& e : code->exprs) resolve_root_owned(*e);
     return code;
   }
@@ -451,6 +453,7 @@ class Compiler {
   size_t instructions_ = 0;
 
   size_t emit(Instr ins, int line) {
+    if (!lowering_ && current_is_coroutine_ && current_ != module_ && instruction_awaits(ins)) lower_awaits(ins, line);
     if (++instructions_ > kMaxInstructions)
       fail(SourcePos{line, 0}, "the scenario compiles to more than " + std::to_string(kMaxInstructions) + " instructions",
            "every return, break or continue inside try/finally repeats the finally steps it leaves; "
@@ -460,6 +463,63 @@ class Compiler {
     return current_->code.size() - 1;
   }
   int here() const { return int(current_->code.size()); }
+
+  // ---- await inside expressions (engine/lower_await.cpp) ----
+  bool lowering_ = false;
+  static bool instruction_awaits(const Instr& ins) {
+    return (ins.e && contains_await(*ins.e)) || (ins.e2 && contains_await(*ins.e2)) ||
+           (ins.target && contains_await(*ins.target));
+  }
+  // Emits the instructions that evaluate the awaits of `ins` in Python's
+  // order, and leaves `ins` with the await-free rest.
+  void lower_awaits(Instr& ins, int line) {
+    lowering_ = true;
+    ExprPtr e = ins.e ? take_owned(ins.e) : nullptr;
+    ExprPtr e2 = ins.e2 ? take_owned(ins.e2) : nullptr;
+    lower_instruction_awaits(ins.op, ins.a, e, e2, ins.target, line, *this);
+    ins.e = own(std::move(e));
+    ins.e2 = own(std::move(e2));
+    lowering_ = false;
+  }
+  int temp_slot(const char* what) override { return hidden_slot(what); }
+  size_t emit_lowered(Instr ins, int line) override { return emit(ins, line); }
+  int next_pc() const override { return here(); }
+  Instr& instr_at(size_t index) override { return current_->code[index]; }
+  const Expr* keep(ExprPtr e) override { return own(std::move(e)); }
+  void report(SourcePos pos, std::string message, std::string hint) override {
+    error(pos, std::move(message), std::move(hint));
+  }
+  AwaitContext await_context() const {
+    if (current_ == module_) return AwaitContext::Module;
+    return current_is_coroutine_ ? AwaitContext::Async : AwaitContext::Sync;
+  }
+
+  // `x := v` binds x in the function, wherever it is written (inside a
+  // comprehension too): declared before any name is resolved, so that every
+  // use of x in the body is the local, as in Python.
+  void declare_walrus_targets(const Expr& e) {
+    if (e.kind == ExprKind::NamedExpr && e.kids[0]->scope == Scope::Unresolved && current_ != module_)
+      declare_local(e.kids[0]->name);
+    for (auto& k : e.kids) if (k) declare_walrus_targets(*k);
+    for (auto& k : e.kwargs) if (k) declare_walrus_targets(*k);
+    for (auto& p : e.parts) {
+      if (p.expr) declare_walrus_targets(*p.expr);
+      if (p.format_spec) declare_walrus_targets(*p.format_spec);
+    }
+    for (auto& c : e.clauses) {
+      declare_walrus_targets(*c.iter);
+      for (auto& cond : c.conds) declare_walrus_targets(*cond);
+    }
+  }
+
+  // Python allows a bare `x := v` as a whole condition of `if`/`while` (and
+  // as a list item); anywhere else it must be parenthesized.
+  bool bare_walrus_ok_ = false;
+  void check_bare_walrus(const Expr& e) {
+    if (e.kind != ExprKind::NamedExpr || e.parenthesized || bare_walrus_ok_) return;
+    error(e.pos, "invalid syntax: an unparenthesized `:=` is allowed only as the condition of `if:` or `while:`",
+          "write it in parentheses: (" + e.kids[0]->name + " := ...)");
+  }
 
   // ---- expressions from YAML values ----
   ExprPtr parse_guarded(const std::function<ExprPtr()>& f, SourcePos pos, const std::string& raw, bool plain,
@@ -516,8 +576,10 @@ class Compiler {
               return c;
             }
           }
-          return parse_guarded([&] { return parse_expression(n.value, content_pos(n)); }, n.pos, n.value, n.is_plain(),
-                               n.in_flow);
+          ExprPtr e = parse_guarded([&] { return parse_expression(n.value, content_pos(n)); }, n.pos, n.value,
+                                    n.is_plain(), n.in_flow);
+          if (e) check_bare_walrus(*e);
+          return e;
         }
         error(n.pos, "unknown tag '" + n.tag + "'", "the one tag corun knows is !expr");
         return nullptr;
@@ -525,7 +587,10 @@ class Compiler {
       case YNode::Kind::Seq: {
         auto l = std::make_unique<Expr>(ExprKind::List, n.pos);
         for (auto& item : n.items) {
+          bool saved = bare_walrus_ok_;
+          bare_walrus_ok_ = true;  // [x := 1] is a list display
           ExprPtr e = value_expr(item);
+          bare_walrus_ok_ = saved;
           if (!e) return nullptr;
           l->kids.push_back(std::move(e));
         }
@@ -536,7 +601,10 @@ class Compiler {
         for (auto& [k, v] : n.pairs) {
           auto key = std::make_unique<Expr>(ExprKind::Const, k.pos);
           key->value = make_str(k.value);
+          bool saved = bare_walrus_ok_;
+          bare_walrus_ok_ = false;  // {"k": x := 1} is invalid
           ExprPtr e = value_expr(v);
+          bare_walrus_ok_ = saved;
           if (!e) return nullptr;
           d->kids.push_back(std::move(key));
           d->kwargs.push_back(std::move(e));
@@ -599,6 +667,9 @@ class Compiler {
   // ---- name resolution ----
   void resolve_root(Expr& e) {
     root_ = &e;
+    check_await_usage(e, await_context(), [&](SourcePos pos, std::string msg, std::string hint) {
+      error(pos, std::move(msg), std::move(hint));
+    });
     resolve(e);
   }
   void resolve_root_owned(Expr& e) {
@@ -669,6 +740,20 @@ class Compiler {
           if (p.format_spec) resolve(*p.format_spec);
         }
         return;
+      case ExprKind::NamedExpr: {
+        resolve(*e.kids[1]);
+        Expr& t = *e.kids[0];
+        if (t.scope != Scope::Unresolved) return;  // a hidden slot of a lowered comparison chain
+        if (current_ == module_) {
+          error(t.pos, "corun does not support ':=' outside a coroutine or function yet",
+                "assign the value in a step of the coroutine that uses it");
+          return;
+        }
+        // It binds in the function, even inside a comprehension.
+        t.scope = Scope::Local;
+        t.slot = declare_local(t.name);
+        return;
+      }
       default:
         for (auto& k : e.kids) if (k) resolve(*k);
         for (auto& k : e.kwargs) if (k) resolve(*k);
@@ -933,7 +1018,9 @@ class Compiler {
 
   void compile_if(const YNode& step, const YNode& cond, int line) {
     Instr test{Op::JumpIfFalse};
+    bare_walrus_ok_ = true;
     test.e = own(expression(cond, "if"));
+    bare_walrus_ok_ = false;
     const YNode* then = step.get("then");
     if (!then) { error(step.pos, "an `if` step needs `then:` (and optionally `else:`)"); return; }
     size_t jf = emit(test, line);
@@ -954,7 +1041,9 @@ class Compiler {
     if (!body) { error(step.pos, "a `while` step needs `steps:`"); return; }
     int top = here();
     Instr test{Op::JumpIfFalse};
+    bare_walrus_ok_ = true;
     test.e = own(expression(cond, "while"));
+    bare_walrus_ok_ = false;
     size_t jf = emit(test, line);
     constructs_.push_back(Construct{Construct::Loop, top});
     compile_steps(*body);

@@ -197,6 +197,15 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
       return eval_fstring(e, f);
     case ExprKind::Starred:
       raise(builtins_->TypeError, "can't use starred expression here");
+    case ExprKind::NamedExpr: {
+      Value v = eval(*e.kids[1], f);
+      assign(*e.kids[0], v, f);
+      return v;
+    }
+    case ExprKind::Await:
+      // The compiler lowers every await into Op::Await instructions
+      // (engine/lower_await.cpp); evaluation cannot suspend.
+      raise(builtins_->RuntimeError, "corun internal error: an await was left inside an expression");
   }
   return Value();
 }

@@ -36,6 +36,8 @@ enum class ExprKind : uint8_t {
   Comp,       // list/dict comprehension or generator expression
   FString,    // f"..." and templates
   Starred,    // *a inside a call or a display
+  Await,      // await a (kids[0]); lowered to Op::Await steps by engine/lower_await.cpp
+  NamedExpr,  // target := value (kids[0] = Name, kids[1] = value)
 };
 
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow };
@@ -61,6 +63,7 @@ struct CompClause {
   ExprPtr target;               // Name or Tuple of Names
   ExprPtr iter;
   std::vector<ExprPtr> conds;   // if-clauses
+  bool is_async = false;        // `async for`
 };
 
 struct Expr {
@@ -76,6 +79,7 @@ struct Expr {
   BinOp binop{};
   UnOp unop{};
   bool is_and = false;  // BoolOp
+  bool parenthesized = false;  // NamedExpr: written inside brackets (bare only in `if:`/`while:`)
   std::vector<CmpOp> cmpops;
   // Children: operands, call arguments, display elements ...
   std::vector<ExprPtr> kids;

@@ -87,6 +87,7 @@ class Parser {
   int depth_ = 0;
   int chain_ = 0;
   int bracket_level_ = 0;  // brackets open at the tokenizer's position
+  int named_count_ = 0;    // NamedExpr nodes made so far (comprehensions check theirs)
   std::vector<int> newlines_;  // offsets of '\n' in src_, for pos_at
 
   SourcePos pos_at(int offset) const {
@@ -453,6 +454,9 @@ class Parser {
       if (tok_.type == Tok::End || is_op(")") || is_op("]") || is_op("}")) break;
       tup->kids.push_back(parse_star_or_expr());
     }
+    for (auto& k : tup->kids)
+      if (k->kind == ExprKind::NamedExpr && !k->parenthesized)
+        throw ParseError{k->pos, "invalid syntax", "an assignment expression in a tuple needs parentheses: (" + k->kids[0]->name + " := ...)"};
     return tup;
   }
 
@@ -464,13 +468,56 @@ class Parser {
       s->kids.push_back(parse_or());
       return s;
     }
+    return parse_named();
+  }
+
+  // named_expression: NAME ':=' expression | expression. Where Python takes
+  // one (call arguments, display and tuple elements, parentheses, a whole
+  // `if`/`while` condition); the compiler refuses a bare one elsewhere.
+  ExprPtr parse_named() {
+    if (tok_.type == Tok::Name && !is_reserved(tok_.text) && next_is_walrus()) {
+      DepthGuard guard(*this);
+      int off = tok_.offset;
+      auto e = make(ExprKind::NamedExpr, off);
+      e->parenthesized = bracket_level_ > 0;
+      e->kids.push_back(make(ExprKind::Name, off));
+      e->kids[0]->name = tok_.text;
+      advance();  // the name
+      advance();  // ':='
+      e->kids.push_back(parse_expr());
+      ++named_count_;
+      return e;
+    }
     return parse_expr();
+  }
+
+  bool next_is_walrus() {
+    size_t save_i = i_;
+    int save_level = bracket_level_;
+    Token save = tok_;
+    advance();
+    bool walrus = is_op(":=");
+    i_ = save_i;
+    bracket_level_ = save_level;
+    tok_ = save;
+    return walrus;
+  }
+
+  static const char* walrus_target_kind(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::Attr: return "attribute";
+      case ExprKind::Subscript: return "subscript";
+      case ExprKind::Tuple: return "tuple";
+      case ExprKind::List: return "list";
+      case ExprKind::Const: return e.value.is_none() || e.value.is_bool() ? nullptr : "literal";
+      case ExprKind::Call: return "function call";
+      default: return nullptr;
+    }
   }
 
   ExprPtr parse_expr() {  // conditional expression
     DepthGuard guard(*this);
     if (is_kw("lambda")) fail(tok_.offset, "lambda is not supported by corun", "define a function under `functions:`");
-    if (is_kw("await")) fail(tok_.offset, "'await' is a step, not an expression", "use the `await:` step (or `sleep:`, `gather:`)");
     if (is_kw("yield")) fail(tok_.offset, "'yield' is a step, not an expression");
     int start = tok_.offset;
     ExprPtr body = parse_or();
@@ -486,7 +533,14 @@ class Parser {
       e->kids.push_back(std::move(orelse));
       return e;
     }
-    if (is_op(":=")) fail(tok_.offset, "assignment expressions are not supported", "use a `set:` step");
+    if (is_op(":=")) {
+      const char* what = walrus_target_kind(*body);
+      if (what) fail(start, std::string("cannot use assignment expressions with ") + what,
+                     "the target of ':=' is a plain name");
+      fail(tok_.offset, "invalid syntax", body->kind == ExprKind::Name
+                                              ? "an assignment expression is allowed here only in parentheses: (" + body->name + " := ...)"
+                                              : "the target of ':=' is a plain name");
+    }
     return body;
   }
 
@@ -629,8 +683,21 @@ class Parser {
     return parse_power();
   }
 
+  // power: await_primary ['**' factor]; await_primary: 'await' primary | primary.
   ExprPtr parse_power() {
-    ExprPtr base = parse_primary();
+    ExprPtr base;
+    if (is_kw("await")) {
+      DepthGuard guard(*this);
+      int off = tok_.offset;
+      advance();
+      if (tok_.type == Tok::End) fail(tok_.offset, "expected an expression after 'await'" + found());
+      if (is_op("-") || is_op("+") || is_op("~") || is_kw("not") || is_kw("await"))
+        fail(tok_.offset, "invalid syntax", "'await' takes a primary: write await (" + tok_.text + "...)");
+      base = make(ExprKind::Await, off);
+      base->kids.push_back(parse_primary());
+    } else {
+      base = parse_primary();
+    }
     if (is_op("**")) {
       DepthGuard guard(*this);
       int off = tok_.offset;
@@ -677,7 +744,9 @@ class Parser {
 
   ExprPtr parse_subscript() {
     int off = tok_.offset;
-    ExprPtr lower = parse_slice_part();
+    // a[x := 1] is a named expression; a slice bound never is.
+    ExprPtr lower = is_op(":") || is_op("]") || is_op(",") ? nullptr : parse_named();
+    if (lower && lower->kind == ExprKind::NamedExpr && is_op(":")) fail(tok_.offset, "invalid syntax", "parenthesize it: a[(x := 1):2]");
     if (!is_op(":")) {
       if (!lower) fail(tok_.offset, "expected a subscript" + found());
       if (is_op(",")) {
@@ -732,7 +801,7 @@ class Parser {
         fail(tok_.offset, "positional argument follows keyword argument");
       ExprPtr arg = parse_star_or_expr();
       // A lone generator expression argument: f(x for x in y)
-      if (is_kw("for")) {
+      if (at_comp_for()) {
         if (!first || arg->kind == ExprKind::Starred) fail(tok_.offset, "Generator expression must be parenthesized");
         SourcePos pos = arg->pos;  // read before the move: argument order is unspecified
         arg = parse_comprehension(Expr::CompType::Gen, std::move(arg), nullptr, pos);
@@ -752,9 +821,13 @@ class Parser {
     comp->comp_type = type;
     comp->kids.push_back(std::move(elt));
     if (value) comp->kids.push_back(std::move(value));
-    while (is_kw("for")) {
-      advance();
+    while (at_comp_for()) {
       CompClause clause;
+      if (is_kw("async")) {
+        clause.is_async = true;
+        advance();
+      }
+      advance();  // 'for'
       // target: names separated by commas (stop before 'in')
       int toff = tok_.offset;
       ExprPtr first = parse_primary();
@@ -775,7 +848,74 @@ class Parser {
       }
       comp->clauses.push_back(std::move(clause));
     }
+    if (named_count_ > 0) check_comprehension_walrus(*comp);  // (the element was parsed before)
     return comp;
+  }
+
+  bool at_comp_for() {
+    if (is_kw("for")) return true;
+    if (!is_kw("async")) return false;
+    size_t save_i = i_;
+    int save_level = bracket_level_;
+    Token save = tok_;
+    advance();
+    if (!is_kw("for")) fail(save.offset, "expected 'for' after 'async' in a comprehension" + found());
+    i_ = save_i;
+    bracket_level_ = save_level;
+    tok_ = save;
+    return true;
+  }
+
+  // Python's two rules for ':=' in a comprehension (symtable.c): it binds in
+  // the enclosing function, so it may not rebind the comprehension's own
+  // iteration variable, and it may not appear in an iterable expression.
+  void check_comprehension_walrus(const Expr& comp) {
+    std::vector<std::string> iteration_names;
+    for (auto& c : comp.clauses) collect_target_names(*c.target, iteration_names);
+    for (auto& c : comp.clauses) {
+      if (const Expr* w = find_walrus(*c.iter))
+        throw ParseError{w->pos, "assignment expression cannot be used in a comprehension iterable expression",
+                         "assign it before the comprehension"};
+      for (auto& cond : c.conds) check_no_rebind(*cond, iteration_names);
+    }
+    for (auto& k : comp.kids) check_no_rebind(*k, iteration_names);
+  }
+
+  static void collect_target_names(const Expr& t, std::vector<std::string>& out) {
+    if (t.kind == ExprKind::Name) out.push_back(t.name);
+    for (auto& k : t.kids) if (k) collect_target_names(*k, out);
+  }
+
+  static const Expr* find_walrus(const Expr& e) {
+    if (e.kind == ExprKind::NamedExpr) return &e;
+    for (auto& k : e.kids) if (k) if (auto* w = find_walrus(*k)) return w;
+    for (auto& k : e.kwargs) if (k) if (auto* w = find_walrus(*k)) return w;
+    for (auto& c : e.clauses) {
+      if (auto* w = find_walrus(*c.iter)) return w;
+      for (auto& cond : c.conds) if (auto* w = find_walrus(*cond)) return w;
+    }
+    for (auto& p : e.parts) {
+      if (p.expr) if (auto* w = find_walrus(*p.expr)) return w;
+      if (p.format_spec) if (auto* w = find_walrus(*p.format_spec)) return w;
+    }
+    return nullptr;
+  }
+
+  static void check_no_rebind(const Expr& e, const std::vector<std::string>& names) {
+    if (e.kind == ExprKind::NamedExpr &&
+        std::find(names.begin(), names.end(), e.kids[0]->name) != names.end())
+      throw ParseError{e.pos, "assignment expression cannot rebind comprehension iteration variable '" + e.kids[0]->name + "'",
+                       "use another name for the assignment"};
+    for (auto& k : e.kids) if (k) check_no_rebind(*k, names);
+    for (auto& k : e.kwargs) if (k) check_no_rebind(*k, names);
+    for (auto& c : e.clauses) {
+      check_no_rebind(*c.iter, names);
+      for (auto& cond : c.conds) check_no_rebind(*cond, names);
+    }
+    for (auto& p : e.parts) {
+      if (p.expr) check_no_rebind(*p.expr, names);
+      if (p.format_spec) check_no_rebind(*p.format_spec, names);
+    }
   }
 
   void check_target(const Expr& e) {
@@ -838,7 +978,7 @@ class Parser {
       advance();
       if (is_op(")")) { advance(); return make(ExprKind::Tuple, off); }
       ExprPtr first = parse_star_or_expr();
-      if (is_kw("for")) {
+      if (at_comp_for()) {
         auto g = parse_comprehension(Expr::CompType::Gen, std::move(first), nullptr, pos_at(off));
         expect_op(")");
         return g;
@@ -863,7 +1003,7 @@ class Parser {
       auto list = make(ExprKind::List, off);
       if (is_op("]")) { advance(); return list; }
       ExprPtr first = parse_star_or_expr();
-      if (is_kw("for")) {
+      if (at_comp_for()) {
         auto c = parse_comprehension(Expr::CompType::List, std::move(first), nullptr, pos_at(off));
         expect_op("]");
         return c;
@@ -887,7 +1027,7 @@ class Parser {
       }
       advance();
       ExprPtr val = parse_expr();
-      if (is_kw("for")) {
+      if (at_comp_for()) {
         auto c = parse_comprehension(Expr::CompType::Dict, std::move(key), std::move(val), pos_at(off));
         expect_op("}");
         return c;

@@ -113,7 +113,7 @@ std::string dump(const Expr* e) {
                     : e->comp_type == Expr::CompType::Dict ? "dictcomp" : "setcomp";
       std::string s = std::string("(") + t + dump_kids(e);
       for (auto& c : e->clauses) {
-        s += " (for " + dump(c.target.get()) + " " + dump(c.iter.get());
+        s += std::string(c.is_async ? " (async-for " : " (for ") + dump(c.target.get()) + " " + dump(c.iter.get());
         for (auto& cond : c.conds) s += " (if " + dump(cond.get()) + ")";
         s += ")";
       }
@@ -135,6 +135,8 @@ std::string dump(const Expr* e) {
       return s + ")";
     }
     case ExprKind::Starred: return "(*" + dump_kids(e) + ")";
+    case ExprKind::Await: return "(await" + dump_kids(e) + ")";
+    case ExprKind::NamedExpr: return std::string(e->parenthesized ? "(:=" : "(bare:=") + dump_kids(e) + ")";
   }
   return "<?>";
 }
@@ -397,12 +399,54 @@ TEST(ExprError, UnclosedCall) {
   EXPECT_NE(e.message.find("')'"), std::string::npos) << e.message;
 }
 
-TEST(ExprError, AwaitIsAStepNotAnExpression) {
-  Err e = expr_error("f(await g())");
-  ASSERT_TRUE(e.thrown);
-  EXPECT_EQ(e.message, "'await' is a step, not an expression");
-  EXPECT_EQ(e.col, 3);
-  EXPECT_NE(e.hint.find("await:"), std::string::npos) << e.hint;
+// Grammar/python.gram: power: await_primary '**' factor; await_primary: AWAIT primary.
+TEST(ExprAwait, AwaitBindsTighterThanPowerAndLooserThanTrailers) {
+  EXPECT_EQ(P("f(await g())"), "(call f (await (call g)))");
+  EXPECT_EQ(P("await x ** 2"), "(** (await x) 2)");
+  EXPECT_EQ(P("-await x"), "(neg (await x))");
+  EXPECT_EQ(P("await x.y[1]()"), "(await (call ([] (. x y) 1)))");
+  EXPECT_EQ(P("(await x) + 1"), "(+ (await x) 1)");
+  EXPECT_EQ(P("await (await f())"), "(await (await (call f)))");
+  EXPECT_EQ(P("not await x"), "(not (await x))");
+}
+
+TEST(ExprAwait, AwaitOfAUnaryOperatorOrAnotherAwaitIsInvalidSyntax) {
+  EXPECT_EQ(P("await -x"), "ParseError 1:7 invalid syntax");
+  EXPECT_EQ(P("await await x"), "ParseError 1:7 invalid syntax");
+  EXPECT_EQ(P("await"), "ParseError 1:6 expected an expression after 'await' but the expression ended");
+}
+
+TEST(ExprAwait, AsyncComprehensionClauses) {
+  EXPECT_EQ(P("[x async for x in g()]"), "(listcomp x (async-for x (call g)))");
+  EXPECT_EQ(P("{k: v async for k, v in g() if k for j in v}"),
+            "(dictcomp k v (async-for (tuple k v) (call g) (if k)) (for j v))");
+  EXPECT_EQ(P("[x async x in g()]"), "ParseError 1:4 expected 'for' after 'async' in a comprehension but found 'x'");
+}
+
+TEST(ExprWalrus, NamedExpressionsWherePythonTakesThem) {
+  EXPECT_EQ(P("(n := len(xs)) > 3"), "(cmp (:= n (call len xs)) > 3)");
+  EXPECT_EQ(P("x := 1"), "(bare:= x 1)");
+  EXPECT_EQ(P("f(y := 2, z)"), "(call f (:= y 2) z)");
+  EXPECT_EQ(P("[y := 5, y ** 2]"), "(list (:= y 5) (** y 2))");
+  EXPECT_EQ(P("a[i := 0]"), "([] a (:= i 0))");
+  EXPECT_EQ(P("[last := w for w in xs]"), "(listcomp (:= last w) (for w xs))");
+  EXPECT_EQ(P("(item := await q.get()) is not None"), "(cmp (:= item (await (call (. q get)))) is-not None)");
+}
+
+TEST(ExprWalrus, PythonsErrors) {
+  EXPECT_EQ(P("(a.b := 1)"), "ParseError 1:2 cannot use assignment expressions with attribute");
+  EXPECT_EQ(P("(a[0] := 1)"), "ParseError 1:2 cannot use assignment expressions with subscript");
+  EXPECT_EQ(P("x := 1, 2"), "ParseError 1:1 invalid syntax");
+  EXPECT_EQ(P("f(a=x := 1)"), "ParseError 1:7 invalid syntax");
+  EXPECT_EQ(P("{'k': x := 1}"), "ParseError 1:9 invalid syntax");
+  EXPECT_EQ(P("[x := 1 for x in y]"), "ParseError 1:2 assignment expression cannot rebind comprehension iteration variable 'x'");
+  EXPECT_EQ(P("[q for j in y if (j := 1)]"),
+            "ParseError 1:19 assignment expression cannot rebind comprehension iteration variable 'j'");
+  EXPECT_EQ(P("[[(x := 1) for y in z] for x in w]"),
+            "ParseError 1:4 assignment expression cannot rebind comprehension iteration variable 'x'");
+  EXPECT_EQ(P("[i for i in (j := [1])]"),
+            "ParseError 1:14 assignment expression cannot be used in a comprehension iterable expression");
+  EXPECT_EQ(P("[x for x in y if z := x]"), "ParseError 1:20 expected ']' but found ':='");
 }
 
 TEST(ExprError, LambdaIsNotSupported) {

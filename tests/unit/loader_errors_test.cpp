@@ -116,8 +116,44 @@ TEST(LoaderErrors, SingleEqualsInConditionSuggestsDoubleEquals) {
   EXPECT_EQ(r.diags[0].hint, "use '==' to compare");
 }
 
-TEST(LoaderErrors, AwaitInsideAnExpressionPointsAtAwait) {
-  EXPECT_DIAG("coroutines:\n  main:\n    - set: {x: await foo()}\n", 3, 16, "'await' is a step, not an expression");
+// Python's compile-time errors for await in the wrong place.
+TEST(LoaderErrors, AwaitInAPlainFunctionPointsAtAwait) {
+  EXPECT_DIAG("functions:\n  g:\n    - set: {x: await foo()}\ncoroutines:\n  foo: []\n  main: []\n", 3, 16,
+              "'await' outside async function");
+}
+
+TEST(LoaderErrors, AwaitInASyncMethodIsOutsideAsyncFunction) {
+  EXPECT_DIAG("classes:\n  C:\n    methods:\n      m:\n        sync: true\n        steps:\n          - return: await foo()\n"
+              "coroutines:\n  foo: []\n  main: []\n", 7, 21, "'await' outside async function");
+}
+
+TEST(LoaderErrors, AwaitInAComprehensionOfAPlainFunctionNamesTheComprehension) {
+  EXPECT_DIAG("functions:\n  g:\n    - return: !expr \"[await foo() for i in range(2)]\"\ncoroutines:\n  foo: []\n  main: []\n",
+              3, 22, "asynchronous comprehension outside of an asynchronous function");
+  EXPECT_DIAG("functions:\n  g:\n    - return: !expr \"[i async for i in foo()]\"\ncoroutines:\n  foo: []\n  main: []\n",
+              3, 22, "asynchronous comprehension outside of an asynchronous function");
+}
+
+TEST(LoaderErrors, AwaitInTheMainExpressionIsOutsideFunction) {
+  EXPECT_DIAG("coroutines:\n  main: []\nmain: await main()\n", 3, 7, "'await' outside function");
+}
+
+TEST(LoaderErrors, AsyncGeneratorExpressionsAreNotSupportedYet) {
+  EXPECT_DIAG("coroutines:\n  foo: []\n  main:\n    - return: list(await foo() for i in range(2))\n", 4, 20,
+              "corun does not support asynchronous generator expressions");
+}
+
+TEST(LoaderErrors, AwaitInAnAssignmentTargetIsNotSupported) {
+  EXPECT_DIAG("coroutines:\n  foo: []\n  main:\n    - set: {d: !expr \"{}\"}\n    - set:\n        d[await foo()]: 1\n", 6, 9,
+              "corun does not support `await` inside an assignment target");
+}
+
+TEST(LoaderErrors, BareWalrusOnlyAsAnIfOrWhileCondition) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - call: x := 1\n", 3, 13, "invalid syntax");
+  EXPECT_DIAG("coroutines:\n  main:\n    - return: x := 1\n", 3, 15, "invalid syntax");
+  Loaded ok = load("coroutines:\n  main:\n    - if: x := 1\n      then: [pass]\n    - while: y := 0\n      steps: [pass]\n"
+                   "    - call: print((z := 2), [w := 3])\n");
+  EXPECT_FALSE(ok.failed) << ok.rendered;
 }
 
 TEST(LoaderErrors, UndefinedNameInTemplateSuggestsTheLocal) {
