@@ -539,7 +539,9 @@ class Compiler {
           if (mentions_name(*e, name)) { why = "is used prior to global declaration"; break; }
       }
       if (!why.empty()) {
-        error(n->pos, "name '" + name + "' " + why, "Python: SyntaxError; put the `global` step first in the body");
+        error(n->pos, "name '" + name + "' " + why,
+              is_param ? "Python: SyntaxError; a parameter is always local: rename it"
+                       : "Python: SyntaxError; put the `global` step first in the body");
         continue;
       }
       declared_globals_.insert(name);
