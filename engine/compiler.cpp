@@ -127,6 +127,9 @@ class Compiler {
     if (script) {
       if (main) error(main->pos, "`main:` and `script:` cannot be used together",
                       "`main: EXPR` is the short form of `script: [{call: asyncio.run(EXPR)}]`: keep one");
+      if (const YNode* opts = root.get("options"); opts && opts->get("debug"))
+        error(opts->get("debug")->pos, "with `script:`, debug mode is asyncio.run's argument",
+              "write `- call: asyncio.run(main(), debug=True)` (or run with `corun run --debug`)");
     } else if (main) {
       if (!main->is_scalar()) error(main->pos, "`main` is an expression such as `main()`, found " + std::string(main->kind_name()));
       else {

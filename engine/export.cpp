@@ -303,6 +303,7 @@ class Exporter {
     // The module's own statements, after its definitions.
     if (const YNode* script = root.get("script")) {
       start(defs);
+      if (prog_.has_seed) line(0, "random.seed(" + std::to_string(prog_.seed) + ")");
       block(script, 0);
     } else {
       entry_point(root, defs);

@@ -419,6 +419,8 @@ class Exporter:
         if "seed" in options:
             self.emit(0, f"random.seed({value(options['seed'])})")
         if "script" in top:  # the module's own statements
+            if "seed" in options:
+                self.emit(0, f"random.seed({value(options['seed'])})")
             self.block(top["script"], 0, False)
         else:
             main = value(top["main"]) if "main" in top else "main()"
