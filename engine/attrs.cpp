@@ -11,6 +11,9 @@
 
 namespace corun {
 
+void run_callable_handle(Interp&, const Value& fn, const Value& args);  // modules.cpp: a loop.call_soon callback
+
+
 // Method and attribute names are matched against long chains of literals
 // on every call: with the literal's length known, a mismatch costs one
 // compare, no strlen.
@@ -471,14 +474,8 @@ void call_user_callback(Interp& in, const Value& ctx, const Value& fut) {
   try {
     in.call0(fn, {fut});
   } catch (PyException& e) {
-    // BaseEventLoop.call_exception_handler: logged, the loop goes on.
-    try {
-      in.write_err("Exception in callback " + in.repr(fn) + "(" + in.repr(fut) + ")\n");
-      in.print_traceback(e.exc);
-    } catch (PyException& failed) {  // the report's repr raised (deep data)
-      in.write_err("Exception in default exception handler\n");
-      in.print_traceback(failed.exc);
-    }
+    // Future._schedule_callbacks ran it as call_soon(fn, fut): Handle._run's report.
+    in.report_callback_exception(e.exc, Value(new HandleObj(run_callable_handle, fn, make_tuple({fut}))));
   }
 }
 
@@ -509,7 +506,7 @@ Value future_method(Interp& in, const Value& self, const std::string& name, Call
     size_t removed = f->callbacks.remove_if([&](const DoneCallback& cb) { return cb.fn == call_user_callback && user_callback_is(cb, a.pos[0]); });
     return Value::integer(int64_t(removed));
   }
-  if (name_is(name, "get_loop")) return in.running_loop_object();
+  if (name_is(name, "get_loop")) return in.current_loop_object();
   if (is_task) {
     TaskObj* t = static_cast<TaskObj*>(f);
     if (name_is(name, "get_name")) return make_str(t->name());
@@ -725,7 +722,8 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     Value v;
     if (common_attr(*this, obj, name, v)) return v;
   }
-  if (obj.is(ObjKind::Module) || obj.is(ObjKind::Loop)) {
+  if (obj.is(ObjKind::Loop)) return loop_attribute(*this, obj, name);
+  if (obj.is(ObjKind::Module)) {
     if (const Value* v = obj.as<ModuleObj>()->find(name)) return *v;
     no_attr(*this, obj, name);
   }

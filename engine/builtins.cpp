@@ -30,7 +30,7 @@ const std::vector<std::string> kNames = {
     "asyncio", "time", "random",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
-    "_deque", "_set", "_unique",
+    "_deque", "_set", "_unique", "_get_running_loop", "_runner_main_task", "_interrupt_count",
 };
 
 }  // namespace
@@ -642,6 +642,8 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("random")] = make_random_module(in, *this);
   extern void add_prelude_helpers(Interp&, Builtins&);
   add_prelude_helpers(in, *this);
+  extern void add_event_loop_helpers(Builtins&);
+  add_event_loop_helpers(*this);
 }
 
 Builtins::~Builtins() {

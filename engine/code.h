@@ -67,12 +67,13 @@ struct CodeObject {
 };
 
 // A name visible to every coroutine: a coroutine, a function, an exception
-// class or a user class.
+// class, a user class, or a module variable.
 struct GlobalDef {
   std::string name;
   SourcePos pos;
   Value value;          // filled when the program is instantiated
   bool hidden = false;  // defined by the asyncio prelude: not a name scenarios can use
+  bool variable = false;  // a module variable (`script:` assigns it, or `global:` declares it): unbound until assigned
 };
 
 struct Program {
@@ -93,6 +94,7 @@ struct Program {
   };
   std::vector<ClassDef> class_defs;
   CodeObject* module = nullptr;  // evaluates `main` and defaults in global scope
+  CodeObject* script = nullptr;  // `script:`, the module body; null: asyncio.run(main_expr)
   CodeObject* prelude_module = nullptr;  // the same for the asyncio prelude
   std::shared_ptr<const SourceFile> prelude_source;  // engine/asyncio_prelude.yaml
   // The prelude's tree, kept rather than freed after compiling: a run that

@@ -17,10 +17,10 @@ namespace corun {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "options", "conformance"};
+const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "script", "options", "conformance"};
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
-                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
+                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global"};
 const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return", "yield"};
 const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
 const std::set<std::string> kLaterVerbs = {};
@@ -111,13 +111,27 @@ class Compiler : private LoweringHost {
     module_ = new_code("<module>", false, SourcePos{1, 1});
     prog_.module = module_;
 
+    // The module's own variables: what `script:` assigns and what `global:`
+    // declares anywhere, so every body resolves them as Python does (a name
+    // a function does not assign is the module's).
+    for (const char* section : {"coroutines", "functions", "classes"})
+      if (auto* s = root.get(section)) declare_global_statements(*s);
+    const YNode* script = root.get("script");
+    if (script) compile_script(*script);
+
     if (auto* ex = root.get("exceptions")) compile_exceptions(*ex);
     if (auto* cs = root.get("coroutines")) compile_definitions(*cs, true);
     if (auto* fs = root.get("functions")) compile_definitions(*fs, false);
     if (auto* cl = root.get("classes")) compile_classes(*cl);
 
     const YNode* main = root.get("main");
-    if (main) {
+    if (script) {
+      if (main) error(main->pos, "`main:` and `script:` cannot be used together",
+                      "`main: EXPR` is the short form of `script: [{call: asyncio.run(EXPR)}]`: keep one");
+      if (const YNode* opts = root.get("options"); opts && opts->get("debug"))
+        error(opts->get("debug")->pos, "with `script:`, debug mode is asyncio.run's argument",
+              "write `- call: asyncio.run(main(), debug=True)` (or run with `corun run --debug`)");
+    } else if (main) {
       if (!main->is_scalar()) error(main->pos, "`main` is an expression such as `main()`, found " + std::string(main->kind_name()));
       else {
         ExprPtr e = expression(*main, "main");
@@ -162,6 +176,8 @@ class Compiler : private LoweringHost {
   std::unordered_map<std::string, int> first_visible_global_;  // the scenario's own
   std::unordered_set<int> exception_globals_;                  // declared under `exceptions:`
   std::unordered_set<int> compiled_classes_;                   // classes compiled so far (bases must come first)
+  bool module_scope_ = false;                 // compiling `script:`: every name it binds is a module global
+  std::set<std::string> declared_globals_;    // `global:` names of the body being compiled
 
   // ---- diagnostics ----
   static constexpr size_t kMaxErrors = 20;
@@ -346,6 +362,7 @@ class Compiler : private LoweringHost {
     locals_.clear();
     comp_scopes_.clear();
     constructs_.clear();
+    declared_globals_.clear();
     has_return_value_ = false;
     const YNode* steps = nullptr;
     const YNode* params = nullptr;
@@ -431,13 +448,126 @@ class Compiler : private LoweringHost {
     }
   }
 
-  int declare_local(const std::string& name) {
+  // ---- the module: `script:` and `global:` ----
+  // The script is the module body: a plain (non-async) code object run once
+  // at start, whose names are the module's globals.
+  void compile_script(const YNode& steps) {
+    if (steps.kind != YNode::Kind::Seq) {
+      error(steps.pos, "`script` is the list of the module's statements, such as `- call: asyncio.run(main())`");
+      return;
+    }
+    CodeObject* code = new_code("<module>", false, steps.pos);
+    current_ = code;
+    current_is_coroutine_ = false;
+    module_scope_ = true;
+    locals_.clear();
+    comp_scopes_.clear();
+    constructs_.clear();
+    declared_globals_.clear();
+    compile_steps(steps);
+    emit(Instr{Op::Return}, last_line(code));
+    for (auto& e : code->exprs) resolve_root_owned(*e);
+    module_scope_ = false;
+    prog_.script = code;
+  }
+
+  // A module variable (assigned by the script or declared `global`): unbound
+  // until assigned. A definition of that name is the same global.
+  void declare_module_global(const std::string& name, SourcePos pos) {
+    if (global_index(name) >= 0) return;
+    if (builtin_index(name) >= 0) {
+      error(pos, "'" + name + "' would hide the builtin of the same name; choose another name");
+      return;
+    }
+    add_global(name, pos);
+    prog_.globals.back().variable = true;
+  }
+
+  // Every `global:` step of the definitions, before any body is compiled: a
+  // function may read a global that only another function's `global` creates.
+  void declare_global_statements(const YNode& n) {
+    if (n.kind == YNode::Kind::Seq) {
+      for (auto& item : n.items) declare_global_statements(item);
+    } else if (n.kind == YNode::Kind::Map) {
+      for (auto& [k, v] : n.pairs) {
+        if (k.value == "global")
+          for (const YNode* name : global_names(v))
+            if (valid_identifier(name->value)) declare_module_global(name->value, name->pos);
+        declare_global_statements(v);
+      }
+    }
+  }
+
+  static std::vector<const YNode*> global_names(const YNode& v) {
+    std::vector<const YNode*> names;
+    if (v.is_scalar()) names.push_back(&v);
+    else if (v.kind == YNode::Kind::Seq)
+      for (auto& item : v.items) if (item.is_scalar()) names.push_back(&item);
+    return names;
+  }
+
+  static bool mentions_name(const Expr& e, const std::string& name) {
+    if (e.kind == ExprKind::Name && e.name == name) return true;
+    for (auto& k : e.kids) if (k && mentions_name(*k, name)) return true;
+    for (auto& k : e.kwargs) if (k && mentions_name(*k, name)) return true;
+    for (auto& c : e.clauses) {
+      if (mentions_name(*c.iter, name)) return true;
+      for (auto& cond : c.conds) if (mentions_name(*cond, name)) return true;
+    }
+    for (auto& p : e.parts) {
+      if (p.expr && mentions_name(*p.expr, name)) return true;
+      if (p.format_spec && mentions_name(*p.format_spec, name)) return true;
+    }
+    return false;
+  }
+
+  // `global: NAME` / `global: [A, B]`: the names are the module's in this
+  // body. CPython's symtable refuses a name already bound, used or a parameter.
+  void compile_global(const YNode& arg) {
+    if (!(arg.is_scalar() || arg.kind == YNode::Kind::Seq) || global_names(arg).empty() ||
+        (arg.kind == YNode::Kind::Seq && global_names(arg).size() != arg.items.size())) {
+      error(arg.pos, "`global` takes a name or a list of names: `global: counter`, `global: [a, b]`");
+      return;
+    }
+    for (const YNode* n : global_names(arg)) {
+      const std::string& name = n->value;
+      if (!valid_identifier(name)) { error(n->pos, "'" + name + "' is not a valid Python name"); continue; }
+      if (module_scope_) continue;  // `global x` at module level changes nothing, as in Python
+      const auto& params = current_->params;
+      bool is_param = std::find(params.begin(), params.end(), name) != params.end() ||
+                      (current_->varargs_slot >= 0 && current_->slot_names[size_t(current_->varargs_slot)] == name);
+      std::string why;
+      if (is_param) why = "is parameter and global";
+      else if (locals_.count(name)) why = "is assigned to before global declaration";
+      else {
+        for (auto& e : current_->exprs)
+          if (mentions_name(*e, name)) { why = "is used prior to global declaration"; break; }
+      }
+      if (!why.empty()) {
+        error(n->pos, "name '" + name + "' " + why,
+              is_param ? "Python: SyntaxError; a parameter is always local: rename it"
+                       : "Python: SyntaxError; put the `global` step first in the body");
+        continue;
+      }
+      declared_globals_.insert(name);
+    }
+  }
+
+  int declare_local(const std::string& name, SourcePos pos = {}) {
+    if (module_scope_) { declare_module_global(name, pos); return -1; }
+    if (declared_globals_.count(name)) return -1;
     auto it = locals_.find(name);
     if (it != locals_.end()) return it->second;
     int slot = int(current_->slot_names.size());
     current_->slot_names.push_back(name);
     locals_[name] = slot;
     return slot;
+  }
+
+  // The slot of a local, or -1 for a name that is the module's.
+  int local_slot(const std::string& name) const {
+    auto it = locals_.find(name);
+    return it == locals_.end() ? -1 : it->second;
   }
 
   int hidden_slot(const char* what) {
@@ -659,7 +789,7 @@ class Compiler : private LoweringHost {
   }
 
   void declare_target_names(Expr& t) {
-    if (t.kind == ExprKind::Name) declare_local(t.name);
+    if (t.kind == ExprKind::Name) declare_local(t.name, t.pos);
     else if (t.kind == ExprKind::Tuple || t.kind == ExprKind::List || t.kind == ExprKind::Starred)
       for (auto& k : t.kids) declare_target_names(*k);
   }
@@ -794,6 +924,11 @@ class Compiler : private LoweringHost {
       if (w == "pass") return;
       if (w == "break" || w == "continue") { compile_break_continue(w == "break", step.pos); return; }
       if (w == "raise") { emit(Instr{Op::Reraise}, line); return; }
+      if (module_scope_ && (w == "return" || w == "yield")) {
+        error(step.pos, "`" + w + "` in `script:`: the module body is not a function",
+              "Python: SyntaxError: '" + w + "' outside function");
+        return;
+      }
       if (w == "return") { compile_return(nullptr, line); return; }
       if (w == "yield") {
         YNode map;
@@ -863,6 +998,13 @@ class Compiler : private LoweringHost {
     }
     if (kLaterVerbs.count(verb)) {
       error(verb_pos, "the `" + verb + "` step is not supported by this version of corun yet");
+      return;
+    }
+    if (module_scope_ && (kAwaitingVerbs.count(verb) || verb == "return" || verb == "yield")) {
+      std::string what = verb == "return" || verb == "yield" ? verb : "await";
+      error(verb_pos, "`" + verb + "` in `script:`: the module body is not a function",
+            "Python: SyntaxError: '" + what + "' outside function; put the steps in a coroutine and run it with "
+            "`- call: asyncio.run(main())`");
       return;
     }
     if (!current_is_coroutine_ && kAwaitingVerbs.count(verb)) {
@@ -954,6 +1096,8 @@ class Compiler : private LoweringHost {
       compile_try(step, line);
     } else if (verb == "async_with") {
       compile_async_with(step, *arg, line);
+    } else if (verb == "global") {
+      compile_global(*arg);
     } else if (verb == "yield") {
       if (!current_is_coroutine_) {
         error(verb_pos, "`yield` in a plain function is not supported (corun has async generators only)",
@@ -1467,7 +1611,7 @@ class Compiler : private LoweringHost {
         Instr bind_as{Op::Assign};
         bind_as.e = own(local_ref(match_slot, h.pos.line));
         bind_as.target = target(*as);
-        if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = locals_[bind_as.target->name];
+        if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = local_slot(bind_as.target->name);
         if (bind_as.target) emit(bind_as, h.pos.line);
       }
       Construct c{Construct::StarHandler};
@@ -1524,7 +1668,7 @@ class Compiler : private LoweringHost {
       int as_slot = -1;
       if (as) {
         match.target = target(*as);
-        if (match.target && match.target->kind == ExprKind::Name) as_slot = locals_[match.target->name];
+        if (match.target && match.target->kind == ExprKind::Name) as_slot = local_slot(match.target->name);
       }
       size_t jm = emit(match, h.pos.line);
       Construct c{Construct::Handler};

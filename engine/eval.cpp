@@ -113,7 +113,11 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
                   "cannot access local variable '" + e.name + "' where it is not associated with a value");
           return v;
         }
-        case Scope::Global: return globals_[size_t(e.slot)];
+        case Scope::Global: {
+          const Value& v = globals_[size_t(e.slot)];
+          if (v.is_unbound()) raise(builtins_->NameError, "name '" + e.name + "' is not defined");  // a module variable not yet assigned
+          return v;
+        }
         case Scope::Builtin: return builtins_->values[size_t(e.slot)];
         case Scope::Unresolved: raise(builtins_->NameError, "name '" + e.name + "' is not defined");
       }
@@ -345,7 +349,8 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
 void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
   switch (target.kind) {
     case ExprKind::Name:
-      f.slots[size_t(target.slot)] = std::move(v);
+      if (target.scope == Scope::Global) globals_[size_t(target.slot)] = std::move(v);  // a module variable
+      else f.slots[size_t(target.slot)] = std::move(v);
       return;
     case ExprKind::Tuple:
     case ExprKind::List: {

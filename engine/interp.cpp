@@ -63,12 +63,6 @@ int64_t time_sleep_ns(Interp& in, const Value& secs) {
   return ns;
 }
 
-namespace {
-
-void stop_loop_cb(Interp& in, const Value&, const Value&) { in.loop().stop(); }
-
-}  // namespace
-
 Interp* current_interp() { return g_current; }
 
 Frame::Frame(const CodeObject* c) : code(c) {
@@ -107,7 +101,7 @@ Interp::~Interp() {
   if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
   g_current = nullptr;
   main_task_ = Value();
-  loop_object_ = Value();
+  loops_ = LoopState();
   globals_.clear();
   loop_.reset();
   builtins_.reset();
@@ -189,9 +183,8 @@ std::string Interp::describe_wait(const TaskObj* t) {
 }
 
 Value Interp::running_loop_object() {
-  extern Value make_loop_object();
-  if (loop_object_.is_none()) loop_object_ = make_loop_object();
-  return loop_object_;
+  if (loops_.running.is_none()) raise(builtins_->RuntimeError, "no running event loop");
+  return loops_.running;
 }
 
 const std::string& Interp::file_name() const { return program_.source->name(); }
@@ -853,6 +846,43 @@ Value Interp::memory_error() {
   return exc;
 }
 
+// BaseEventLoop.run_forever on the one EventLoop machinery: `loop` is the
+// running loop until it stops. CPython would wait forever where nothing can
+// happen again; corun stops the run and says why (exit 3).
+void Interp::run_loop_forever(const Value& loop_value) {
+  LoopObj* loop = loop_value.as<LoopObj>();
+  loop->running = true;
+  loops_.running = loop_value;
+  loops_.last = loop_value;
+  bool saved_debug = loop_->debug_;
+  loop_->debug_ = loop->debug;
+  if (loop->stopping) {  // stop() before run_forever(): one iteration
+    loop->stopping = false;
+    loop_->stop();
+  }
+  auto leave = [&] {
+    loop->running = false;
+    loops_.running = Value();
+    loop_->debug_ = saved_debug;
+  };
+  bool ok;
+  try {
+    ok = loop_->run_forever();
+  } catch (...) {
+    leave();
+    throw;
+  }
+  leave();
+  if (ok) return;
+  if (loop_->limit_hit())
+    throw RunAborted{3, "runaway scenario: more than " + std::to_string(options_.max_callbacks) +
+                            " loop callbacks (raise the limit with --max-steps)"};
+  if (loop_->spin_hit()) throw RunAborted{3, spin_report(*this)};
+  throw RunAborted{3, deadlock_report(*this)};
+}
+
+// The module body runs once: `script:`, or the short form's
+// asyncio.run(MAIN) (with debug=True under `options: {debug: true}`).
 int Interp::run() {
   budget_start_run(options_.max_busy, options_.max_memory);
   spare_memory_error_ = make_exception_args(builtins_->MemoryError, {});
@@ -863,7 +893,21 @@ int Interp::run() {
       print_traceback(e.exc);
       return 1;
     }
-    // main: the expression asyncio.run is given, evaluated in global scope.
+    if (program_.script) {
+      Frame frame(program_.script);
+      Frame* f = &frame;
+      Value carry;
+      ++sync_depth_;
+      Exit e;
+      try {
+        e = execute(f, carry, &frame, true);
+      } catch (...) {
+        --sync_depth_;
+        throw;
+      }
+      --sync_depth_;
+      return finish_module(e == Exit::Raise ? std::move(carry) : Value());
+    }
     Value main_coro;
     {
       Frame module_frame(program_.module);
@@ -875,63 +919,21 @@ int Interp::run() {
         return 1;
       }
     }
-    if (!main_coro.is(ObjKind::Coroutine) || main_coro.as<CoroObj>()->frame.code->is_async_gen) {
-      Value exc = make_exception(builtins_->ValueError, "a coroutine was expected, got " + repr(main_coro));
-      print_traceback(exc);
-      return 1;
+    Value run = get_attr(builtins_->values[size_t(builtin_index("asyncio"))], "run");
+    std::string debug_kw = "debug";
+    Value debug = program_.debug ? Value::boolean(true) : Value();
+    CallArgs args;
+    args.pos = &main_coro;
+    args.npos = 1;
+    args.kwnames = &debug_kw;
+    args.kw = &debug;
+    args.nkw = 1;
+    try {
+      call(run, args, nullptr);
+    } catch (PyException& e) {
+      return finish_module(std::move(e.exc));
     }
-    Ref<TaskObj> main_task = create_task(main_coro, Value());
-    main_task_ = Value(main_task);
-    main_coro = Value();
-    // run_until_complete(main): a done-callback stops the loop.
-    future_add_done_callback(main_task.get(), stop_loop_cb, Value());
-    if (!loop_->run_forever()) {
-      if (loop_->limit_hit())
-        throw RunAborted{3, "runaway scenario: more than " + std::to_string(options_.max_callbacks) +
-                                " loop callbacks (raise the limit with --max-steps)"};
-      if (loop_->spin_hit()) throw RunAborted{3, spin_report(*this)};
-      throw RunAborted{3, deadlock_report(*this)};
-    }
-
-    // Runner.close(): cancel what is left and let it finish, then the two
-    // shutdown coroutines CPython runs as tasks of their own.
-    std::vector<Value> to_cancel;
-    for (TaskObj* t : all_tasks()) to_cancel.push_back(Value(t));
-    if (!to_cancel.empty()) {
-      for (auto& t : to_cancel) task_cancel(t.as<TaskObj>(), Value());
-      Value g = gather(to_cancel, true);
-      future_add_done_callback(g.as<FutureObj>(), stop_loop_cb, Value());
-      if (!loop_->run_forever()) throw RunAborted{3, loop_->spin_hit() ? spin_report(*this) : deadlock_report(*this)};
-      for (auto& tv : to_cancel) {
-        TaskObj* t = tv.as<TaskObj>();
-        if (t->state == FutureObj::State::Finished && !t->exception.is_none()) {
-          write_err("unhandled exception during asyncio.run() shutdown\ntask: " + repr(tv) + "\n");
-          print_traceback(t->exception);
-        }
-      }
-    }
-    extern Value make_noop_coroutine(Interp&, const char* name);
-    for (const char* name : {"shutdown_asyncgens", "shutdown_default_executor"}) {
-      Ref<TaskObj> t = create_task(make_noop_coroutine(*this, name), Value());
-      future_add_done_callback(t.get(), stop_loop_cb, Value());
-      loop_->run_forever();
-    }
-
-    TaskObj* mt = main_task.get();
-    if (mt->state == FutureObj::State::Cancelled) {
-      if (interrupt_count_ > 0) {
-        write_err("KeyboardInterrupt\n");
-        return 130;
-      }
-      print_traceback(make_cancelled_error(mt));
-      return 1;
-    }
-    if (!mt->exception.is_none()) {
-      mt->log_traceback = false;
-      print_traceback(mt->exception);
-      return 1;
-    }
-    return 0;
+    return finish_module(Value());
   } catch (PyException& e) {
     // An exception no scenario code could catch (raised by corun's own
     // machinery outside any task): report it like an uncaught one.
@@ -949,6 +951,18 @@ int Interp::run() {
   }
 }
 
+// What escaped the module: nothing (exit 0), the KeyboardInterrupt of a
+// Ctrl-C (130), or an exception, whose traceback Python prints (1).
+int Interp::finish_module(Value exc) {
+  if (exc.is_none()) return 0;
+  if (interrupt_count_ > 0 && exc.as<ExcObj>()->type == builtins_->KeyboardInterrupt) {
+    write_err("KeyboardInterrupt\n");
+    return 130;
+  }
+  print_traceback(exc);
+  return 1;
+}
+
 int Interp::abort_run(RunAborted a) {
   a.place_user_line("corun's asyncio code");
   std::string msg = a.message;
@@ -959,10 +973,14 @@ int Interp::abort_run(RunAborted a) {
   return a.exit_code;
 }
 
+// Future.__del__: the loop's exception handler hears of it.
 void Interp::report_unretrieved(FutureObj* f) {
   std::string what = f->okind == ObjKind::Task ? "Task" : "Future";
-  write_err(what + " exception was never retrieved\nfuture: " + repr(Value(f)) + "\n");
-  print_traceback(f->exception);
+  Ref<DictObj> ctx(new DictObj());
+  ctx->set(make_str("message"), make_str(what + " exception was never retrieved"));
+  ctx->set(make_str("exception"), f->exception);
+  ctx->set(make_str("future"), Value(f));
+  call_exception_handler(Value(), Value(ctx));
 }
 
 Value Interp::call0(const Value& callee, std::vector<Value> args) {

@@ -11,6 +11,7 @@
 
 #include "engine/budget.h"
 #include "engine/code.h"
+#include "engine/event_loops.h"
 #include "engine/loop.h"
 #include "engine/objects.h"
 #include "engine/trace.h"
@@ -78,7 +79,21 @@ class Interp {
 
   // ---- used by the loop, futures, tasks and builtins ----
   EventLoop& loop() { return *loop_; }
+  // The loop objects (event_loops.h): get_running_loop(), which raises
+  // RuntimeError('no running event loop') outside one; the running loop
+  // else the last that ran (a future's get_loop()).
   Value running_loop_object();
+  Value current_loop_object() const { return loops_.running.is_none() ? loops_.last : loops_.running; }
+  LoopState& loops() { return loops_; }
+  // Runs `loop` (a LoopObj) until stop(); a deadlock or a guard aborts the run.
+  void run_loop_forever(const Value& loop);
+  // BaseEventLoop.call_exception_handler / default_exception_handler; loop
+  // None: the running loop, else the last that ran.
+  void call_exception_handler(const Value& loop, const Value& context);
+  void default_exception_handler(const Value& loop, const Value& context);
+  void report_callback_exception(const Value& exc, const Value& handle);  // Handle._run's report
+  void set_main_task(Value t) { main_task_ = std::move(t); }
+  int interrupt_count() const { return interrupt_count_; }
   const Program& program() const { return program_; }
   const Builtins& builtins() const { return *builtins_; }
   const RunOptions& options() const { return options_; }
@@ -203,7 +218,7 @@ class Interp {
   static CoroObj* awaited_coroutine(const Frame& parent);
   void add_traceback(Value& exc, const Frame& f);
   [[gnu::always_inline]] void assign(const Expr& target, Value v, Frame& f) {
-    if (target.kind == ExprKind::Name) f.slots[size_t(target.slot)] = std::move(v);
+    if (target.kind == ExprKind::Name && target.scope == Scope::Local) f.slots[size_t(target.slot)] = std::move(v);
     else assign_slow(target, std::move(v), f);
   }
   void assign_slow(const Expr& target, Value v, Frame& f);
@@ -236,8 +251,9 @@ class Interp {
   std::unordered_set<std::string> warned_;  // warnings already shown (once per text and line, as CPython)  // raised without allocating (memory_error())
   int sync_depth_ = 0;
   int interrupt_count_ = 0;
-  Value main_task_;
-  Value loop_object_;
+  Value main_task_;  // what the first Ctrl-C cancels (Runner.run's task)
+  LoopState loops_;
+  int finish_module(Value exc);  // the exit status for what escaped the module body
   // Live tasks in creation order (CPython's _all_tasks, made deterministic).
   std::vector<TaskObj*> tasks_;
   size_t dead_tasks_ = 0;

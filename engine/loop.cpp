@@ -96,6 +96,7 @@ void EventLoop::call_soon(Callback fn, Value a, Value b) {
 
 Ref<HandleObj> EventLoop::call_at(int64_t when_ns, Callback fn, Value a, Value b) {
   Ref<HandleObj> h(new HandleObj(fn, std::move(a), std::move(b)));
+  h->is_timer = true;
   h->when = when_ns;
   timers_.push(h);
   return h;
@@ -192,7 +193,9 @@ void EventLoop::count_spin(bool have_timer, int64_t deadline) {
 
 void EventLoop::run_handle(Interp& in, const Value& handle, const Value&) {
   HandleObj* h = handle.as<HandleObj>();
+  in.loops().handle = handle;  // Handle._run reports itself when its callback raises
   h->fn(in, h->a, h->b);
+  in.loops().handle = Value();
 }
 
 bool EventLoop::run_forever() {

@@ -82,6 +82,8 @@ class EventLoop {
   void block(int64_t ns);
 
   void stop() { stopping_ = true; }
+  // loop.close(): what was scheduled is dropped.
+  void clear_scheduled() { ready_.clear(); timers_.clear(); }
   // Runs iterations until stop(). Returns false when nothing can ever run
   // again (a deadlock: CPython would wait forever).
   bool run_forever();

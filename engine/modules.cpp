@@ -72,28 +72,30 @@ Value a_gather(Interp& in, const Value&, CallArgs& a) {
 
 Value a_create_task(Interp& in, const Value&, CallArgs& a) {
   arity(in, "create_task", a, 1, 1);
+  in.running_loop_object();  // RuntimeError: no running event loop
   const Value* name = a.kwarg("name");
   return Value(in.create_task(a.pos[0], name ? *name : Value()));
 }
 
 Value a_current_task(Interp& in, const Value&, CallArgs& a) {
   arity(in, "current_task", a, 0, 1);
+  if (a.npos == 0 || a.pos[0].is_none()) in.running_loop_object();
   TaskObj* t = in.current_task();
   return t ? Value(t) : Value();
 }
 
 Value a_all_tasks(Interp& in, const Value&, CallArgs& a) {
   arity(in, "all_tasks", a, 0, 1);
+  if (a.npos == 0 || a.pos[0].is_none()) in.running_loop_object();
   std::vector<Value> out;
   for (TaskObj* t : in.all_tasks()) out.push_back(Value(t));
   return make_list(std::move(out));  // CPython returns a set; corun keeps creation order
 }
 
 
-Value a_run(Interp& in, const Value&, CallArgs& a) {
-  in.raise(in.builtins().RuntimeError, "asyncio.run() cannot be called from a running event loop");
-}
+}  // namespace
 
+// The loop's methods: engine/event_loops.cpp binds them to each loop object.
 Value loop_time(Interp& in, const Value&, CallArgs&) { return Value::flt(in.loop().time()); }
 
 // A handle's callback is any callable; an exception in it is logged and the
@@ -102,8 +104,9 @@ void run_callable_handle(Interp& in, const Value& fn, const Value& args) {
   try {
     in.call0(fn, args.as<TupleObj>()->items);
   } catch (PyException& e) {
-    in.write_err("Exception in callback " + in.repr(fn) + "\n");
-    in.print_traceback(e.exc);
+    Value handle = in.loops().handle;
+    if (!handle.is(ObjKind::Handle)) handle = Value(new HandleObj(run_callable_handle, fn, args));
+    in.report_callback_exception(e.exc, handle);
   }
 }
 
@@ -165,26 +168,6 @@ Value loop_create_task(Interp& in, const Value&, CallArgs& a) {
   return Value(in.create_task(a.pos[0], name ? *name : Value()));
 }
 Value loop_create_future(Interp& in, const Value&, CallArgs&) { return Value(in.create_future()); }
-
-Value a_get_running_loop(Interp& in, const Value&, CallArgs& a) {
-  arity(in, "get_running_loop", a, 0, 0);
-  return in.running_loop_object();
-}
-
-}  // namespace
-
-// The one loop object expressions see (get_running_loop() is get_running_loop()).
-Value make_loop_object() {
-  Ref<ModuleObj> loop(new ModuleObj("loop"));
-  loop->okind = ObjKind::Loop;
-  loop->attrs = {{"time", Value(new BuiltinObj("time", loop_time))},
-                 {"create_future", Value(new BuiltinObj("create_future", loop_create_future))},
-                 {"create_task", Value(new BuiltinObj("create_task", loop_create_task))},
-                 {"call_soon", Value(new BuiltinObj("call_soon", loop_call_soon))},
-                 {"call_later", Value(new BuiltinObj("call_later", loop_call_later))},
-                 {"call_at", Value(new BuiltinObj("call_at", loop_call_at))}};
-  return Value(loop);
-}
 
 namespace {
 
@@ -378,9 +361,8 @@ Value make_asyncio_module(Interp& in, Builtins& b) {
   fn("ensure_future", h_ensure_future_public);
   fn("current_task", a_current_task);
   fn("all_tasks", a_all_tasks);
-  fn("run", a_run);
-  fn("get_running_loop", a_get_running_loop);
-  fn("get_event_loop", a_get_running_loop);
+  extern void add_event_loop_functions(Interp&, ModuleObj&);
+  add_event_loop_functions(in, *m);
   m->attrs.emplace_back("CancelledError", Value(b.CancelledError));
   m->attrs.emplace_back("TimeoutError", Value(b.TimeoutError));
   m->attrs.emplace_back("InvalidStateError", Value(b.InvalidStateError));
@@ -545,6 +527,7 @@ Value make_random_module(Interp& in, Builtins&) {
 
 void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globals) {
   globals.assign(p.globals.size(), Value());
+  for (size_t i = 0; i < p.globals.size(); ++i) if (p.globals[i].variable) globals[i] = Value::unbound();
   Frame module_frame(p.module);
   // A base class named by a global: the last global of that name that is
   // already a type (a hidden prelude one included). Indexed by name, so

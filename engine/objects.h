@@ -196,6 +196,7 @@ struct HandleObj : Object {
   Value a, b;
   bool cancelled = false;
   bool scheduled = false;  // timers: still in the loop's heap
+  bool is_timer = false;   // a TimerHandle (call_later, call_at), not a Handle (call_soon)
   int64_t when = 0;  // timers: deadline in ns
   HandleObj(Callback f, Value x, Value y) : Object(ObjKind::Handle), fn(f), a(std::move(x)), b(std::move(y)) {}
 };

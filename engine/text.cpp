@@ -536,8 +536,8 @@ std::string Interp::repr_value(const Value& v) {
       return "<" + i->type->module + "." + i->type->name + " object at " + fake_address(o) + ">";
     }
     case ObjKind::Iterator: return "<iterator object at " + fake_address(o) + ">";
-    case ObjKind::Handle: return "<TimerHandle>";
-    case ObjKind::Loop: return "<_UnixSelectorEventLoop running=True closed=False debug=" + std::string(options_.debug ? "True" : "False") + ">";
+    case ObjKind::Handle: return handle_repr(*this, v);
+    case ObjKind::Loop: return loop_repr(v.as<LoopObj>());
     case ObjKind::Misc: return "<object at " + fake_address(o) + ">";
   }
   return "<object>";

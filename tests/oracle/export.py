@@ -29,7 +29,7 @@ import yaml
 
 INDENT = "    "
 TOP_KEYS = {"name", "description", "coroutines", "functions", "exceptions",
-            "classes", "main", "options"}
+            "classes", "main", "script", "options"}
 BARE_WORDS = {"pass", "break", "continue", "raise", "return"}
 AWAIT_FAMILY = {"sleep", "await", "task", "gather", "async_for", "async_with",
                 "timeout", "task_group", "wait_for", "wait"}
@@ -58,6 +58,7 @@ STEP_KEYS = {
     "wait_for": {"timeout", "as"},
     "wait": {"return_when", "timeout", "as"},
     "pass": set(), "break": set(), "continue": set(),
+    "global": set(),
 }
 
 
@@ -289,6 +290,9 @@ class Exporter:
             asn = f" as {target(mods['as'])}" if "as" in mods else ""
             self.emit(d, f"async with {value(arg)}{asn}:")
             self.block(mods["steps"], d + 1, coro)
+        elif verb == "global":
+            names = [n.value for n in arg.value] if isinstance(arg, yaml.SequenceNode) else [arg.value]
+            self.emit(d, "global " + ", ".join(names))
         elif verb == "timeout":
             self.emit(d, f"async with asyncio.timeout({value(arg)}):")
             self.block(mods["steps"], d + 1, coro)
@@ -414,11 +418,16 @@ class Exporter:
         self.emit(0, "")
         if "seed" in options:
             self.emit(0, f"random.seed({value(options['seed'])})")
-        main = value(top["main"]) if "main" in top else "main()"
-        debug = ""
-        if "debug" in options and value(options["debug"]) == "True":
-            debug = ", debug=True"
-        self.emit(0, f"asyncio.run({main}{debug})")
+        if "script" in top:  # the module's own statements
+            if "seed" in options:
+                self.emit(0, f"random.seed({value(options['seed'])})")
+            self.block(top["script"], 0, False)
+        else:
+            main = value(top["main"]) if "main" in top else "main()"
+            debug = ""
+            if "debug" in options and value(options["debug"]) == "True":
+                debug = ", debug=True"
+            self.emit(0, f"asyncio.run({main}{debug})")
         body = "\n".join(self.lines[imports_at:])
         imports = ["import asyncio"]
         if "seed" in options or re.search(r"\brandom\.", body):

@@ -1,12 +1,10 @@
 """running a coroutine on the event loop
 
-Seed 004 (Coroutines in Python Asyncio 🚀), 5. Understanding the Event Loop.
-The seed uses the legacy API: loop = asyncio.get_event_loop(),
-loop.run_until_complete(say_hello()), loop.close(); the section's note gives
-the modern equivalent, asyncio.run(say_hello()), which is what a scenario's
-`main` is (same output for this program). The second line is " World" with a
-leading space, exactly as the seed's code prints it. Output matches the
-seed.
+Seed 004 (Coroutines in Python Asyncio 🚀), 5. Understanding the Event Loop,
+as the seed writes it with the legacy API: loop = asyncio.get_event_loop(),
+loop.run_until_complete(say_hello()), loop.close(). The second line is "
+World" with a leading space, exactly as the seed's code prints it. Output
+matches the seed.
 """
 
 import asyncio
@@ -18,4 +16,6 @@ async def say_hello():
     print(" World")
 
 
-asyncio.run(say_hello())
+loop = asyncio.get_event_loop()
+loop.run_until_complete(say_hello())
+loop.close()
