@@ -10,6 +10,7 @@
 
 #include "engine/builtins.h"
 #include "engine/code.h"
+#include "engine/prelude.h"
 #include "engine/yaml_doc.h"
 
 namespace corun {
@@ -1473,14 +1474,15 @@ class Compiler {
 extern const char* const kAsyncioPrelude;
 extern const std::string_view kAsyncioPreludePacked;  // its tree, packed at build time
 
-std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
-  auto prog = std::make_unique<Program>();
-  YNode root = load_yaml(*source);
-  prog->prelude_source = std::make_shared<const SourceFile>("<corun asyncio prelude>", kAsyncioPrelude);
-  Compiler c(*prog, *source);
+namespace {
+
+std::shared_ptr<const CompiledPrelude> compile_prelude_once() {
+  auto prelude = std::make_shared<CompiledPrelude>();
+  SourceFile source("<corun asyncio prelude>", kAsyncioPrelude);
+  Compiler c(prelude->program, source);
   try {
-    prog->prelude_tree = std::make_shared<const YNode>(unpack_yaml(kAsyncioPreludePacked));
-    c.compile_prelude(*prog->prelude_tree);
+    YNode tree = unpack_yaml(kAsyncioPreludePacked);
+    c.compile_prelude(tree);
   } catch (ScenarioError& e) {
     // A bug in corun, not in the scenario: say where in the prelude.
     for (auto& d : e.diagnostics) {
@@ -1491,6 +1493,32 @@ std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> sour
     }
     throw;
   }
+  return prelude;
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledPrelude> compiled_prelude() {
+  // A failure is not cached: the static stays uninitialised and the next
+  // call throws the same error again.
+  static const std::shared_ptr<const CompiledPrelude> prelude = compile_prelude_once();
+  return prelude;
+}
+
+std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
+  auto prog = std::make_unique<Program>();
+  YNode root = load_yaml(*source);
+  // The prelude's definitions come first, at the indices its code refers to.
+  std::shared_ptr<const CompiledPrelude> prelude = compiled_prelude();
+  const Program& p = prelude->program;
+  prog->globals = p.globals;
+  prog->functions = p.functions;
+  prog->exception_defs = p.exception_defs;
+  prog->class_defs = p.class_defs;
+  prog->asyncio_exports = p.asyncio_exports;
+  prog->prelude_module = p.prelude_module;
+  prog->prelude = std::move(prelude);
+  Compiler c(*prog, *source);
   c.compile(root);
   prog->source = std::move(source);
   return prog;
