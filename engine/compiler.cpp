@@ -11,6 +11,7 @@
 #include "engine/builtins.h"
 #include "engine/code.h"
 #include "engine/prelude.h"
+#include "engine/unsupported.h"
 #include "engine/yaml_doc.h"
 
 namespace corun {
@@ -640,6 +641,7 @@ class Compiler {
         int b = visible_builtin(e.name);
         if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
         if (errors_full()) return;
+        if (auto u = unsupported_name(e.name)) { error(e.pos, u->message, u->hint); return; }
         std::string hint;
         if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
           hint = "inside an expression write Python's None, True, False";
@@ -664,6 +666,10 @@ class Compiler {
         comp_scopes_.pop_back();
         return;
       }
+      case ExprKind::Attr:
+        for (auto& k : e.kids) if (k) resolve(*k);
+        check_module_attr(e);
+        return;
       case ExprKind::FString:
         for (auto& p : e.parts) {
           if (p.expr) resolve(*p.expr);
@@ -675,6 +681,16 @@ class Compiler {
         for (auto& k : e.kwargs) if (k) resolve(*k);
         return;
     }
+  }
+
+  // `asyncio.open_connection`: an attribute of one of corun's modules that it
+  // does not have is said now, not when the line runs (engine/unsupported.h).
+  // The prelude is exempt: it is what builds the list of what asyncio has.
+  void check_module_attr(const Expr& e) {
+    if (prelude_ || errors_full() || e.kids.empty() || !e.kids[0]) return;
+    const Expr& base = *e.kids[0];
+    if (base.kind != ExprKind::Name || base.scope != Scope::Builtin || !is_builtin_module(base.name)) return;
+    if (auto u = missing_module_attr(base.name, e.name)) error(e.pos, u->message, u->hint);
   }
 
   void bind_comp_target(Expr& t) {
