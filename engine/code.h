@@ -82,7 +82,7 @@ struct Program {
   std::vector<std::unique_ptr<CodeObject>> codes;
   std::vector<GlobalDef> globals;
   // Pending definitions to instantiate at start: (global index, code) ...
-  struct FunctionDef { int global; CodeObject* code; };
+  struct FunctionDef { int global; const CodeObject* code; };
   std::vector<FunctionDef> functions;
   struct ExceptionDef { int global; std::string base; SourcePos pos; };
   std::vector<ExceptionDef> exception_defs;
@@ -90,16 +90,17 @@ struct Program {
     int global;
     std::string base;  // a class defined before this one, or ""
     std::vector<std::pair<std::string, const Expr*>> fields;
-    std::vector<std::pair<std::string, CodeObject*>> methods;
+    std::vector<std::pair<std::string, const CodeObject*>> methods;
   };
   std::vector<ClassDef> class_defs;
   CodeObject* module = nullptr;  // evaluates `main` and defaults in global scope
   CodeObject* script = nullptr;  // `script:`, the module body; null: asyncio.run(main_expr)
-  CodeObject* prelude_module = nullptr;  // the same for the asyncio prelude
-  std::shared_ptr<const SourceFile> prelude_source;  // engine/asyncio_prelude.yaml
-  // The prelude's tree, kept rather than freed after compiling: a run that
-  // leaks its program at exit (the CLI) never pays for taking it apart.
-  std::shared_ptr<const struct YNode> prelude_tree;
+  const CodeObject* prelude_module = nullptr;  // the same for the asyncio prelude
+  // The asyncio prelude, compiled once per process and shared by every
+  // Program (engine/prelude.h): its code objects live there; this Program's
+  // globals, functions, exception_defs and class_defs start with copies of
+  // its entries, which point into it.
+  std::shared_ptr<const struct CompiledPrelude> prelude;
   // Prelude definitions that become attributes of the `asyncio` module.
   std::vector<std::pair<std::string, int>> asyncio_exports;
   const Expr* main_expr = nullptr;

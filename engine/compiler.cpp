@@ -11,6 +11,8 @@
 #include "engine/builtins.h"
 #include "engine/code.h"
 #include "engine/lower_await.h"
+#include "engine/prelude.h"
+#include "engine/unsupported.h"
 #include "engine/yaml_doc.h"
 
 namespace corun {
@@ -840,6 +842,7 @@ class Compiler : private LoweringHost {
         int b = visible_builtin(e.name);
         if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
         if (errors_full()) return;
+        if (auto u = unsupported_name(e.name)) { error(e.pos, u->message, u->hint); return; }
         std::string hint;
         if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
           hint = "inside an expression write Python's None, True, False";
@@ -864,6 +867,10 @@ class Compiler : private LoweringHost {
         comp_scopes_.pop_back();
         return;
       }
+      case ExprKind::Attr:
+        for (auto& k : e.kids) if (k) resolve(*k);
+        check_module_attr(e);
+        return;
       case ExprKind::FString:
         for (auto& p : e.parts) {
           if (p.expr) resolve(*p.expr);
@@ -889,6 +896,16 @@ class Compiler : private LoweringHost {
         for (auto& k : e.kwargs) if (k) resolve(*k);
         return;
     }
+  }
+
+  // `asyncio.open_connection`: an attribute of one of corun's modules that it
+  // does not have is said now, not when the line runs (engine/unsupported.h).
+  // The prelude is exempt: it is what builds the list of what asyncio has.
+  void check_module_attr(const Expr& e) {
+    if (prelude_ || errors_full() || e.kids.empty() || !e.kids[0]) return;
+    const Expr& base = *e.kids[0];
+    if (base.kind != ExprKind::Name || base.scope != Scope::Builtin || !is_builtin_module(base.name)) return;
+    if (auto u = missing_module_attr(base.name, e.name)) error(e.pos, u->message, u->hint);
   }
 
   void bind_comp_target(Expr& t) {
@@ -1706,14 +1723,15 @@ class Compiler : private LoweringHost {
 extern const char* const kAsyncioPrelude;
 extern const std::string_view kAsyncioPreludePacked;  // its tree, packed at build time
 
-std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
-  auto prog = std::make_unique<Program>();
-  YNode root = load_yaml(*source);
-  prog->prelude_source = std::make_shared<const SourceFile>("<corun asyncio prelude>", kAsyncioPrelude);
-  Compiler c(*prog, *source);
+namespace {
+
+std::shared_ptr<const CompiledPrelude> compile_prelude_once() {
+  auto prelude = std::make_shared<CompiledPrelude>();
+  SourceFile source("<corun asyncio prelude>", kAsyncioPrelude);
+  Compiler c(prelude->program, source);
   try {
-    prog->prelude_tree = std::make_shared<const YNode>(unpack_yaml(kAsyncioPreludePacked));
-    c.compile_prelude(*prog->prelude_tree);
+    YNode tree = unpack_yaml(kAsyncioPreludePacked);
+    c.compile_prelude(tree);
   } catch (ScenarioError& e) {
     // A bug in corun, not in the scenario: say where in the prelude.
     for (auto& d : e.diagnostics) {
@@ -1724,6 +1742,32 @@ std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> sour
     }
     throw;
   }
+  return prelude;
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledPrelude> compiled_prelude() {
+  // A failure is not cached: the static stays uninitialised and the next
+  // call throws the same error again.
+  static const std::shared_ptr<const CompiledPrelude> prelude = compile_prelude_once();
+  return prelude;
+}
+
+std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
+  auto prog = std::make_unique<Program>();
+  YNode root = load_yaml(*source);
+  // The prelude's definitions come first, at the indices its code refers to.
+  std::shared_ptr<const CompiledPrelude> prelude = compiled_prelude();
+  const Program& p = prelude->program;
+  prog->globals = p.globals;
+  prog->functions = p.functions;
+  prog->exception_defs = p.exception_defs;
+  prog->class_defs = p.class_defs;
+  prog->asyncio_exports = p.asyncio_exports;
+  prog->prelude_module = p.prelude_module;
+  prog->prelude = std::move(prelude);
+  Compiler c(*prog, *source);
   c.compile(root);
   prog->source = std::move(source);
   return prog;

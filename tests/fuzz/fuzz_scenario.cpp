@@ -40,24 +40,27 @@ void export_scenario(const corun::SourceFile& source, const corun::Program& prog
   (void)python;
 }
 
+// The virtual loop installs its own SIGINT handler and resets it to the
+// default when it ends (the run's, and the one-time probe of what corun's
+// modules provide, made by the first compile: engine/unsupported.cpp); keep
+// libFuzzer's (Ctrl-C prints its summary).
+struct KeepFuzzerSigint {
+  struct sigaction saved {};
+  KeepFuzzerSigint() { sigaction(SIGINT, nullptr, &saved); }
+  ~KeepFuzzerSigint() { sigaction(SIGINT, &saved, nullptr); }
+};
+
 int run_scenario(const corun::Program& program) {
-  // The virtual loop installs its own SIGINT handler and resets it to the
-  // default when it ends; keep libFuzzer's (Ctrl-C prints its summary).
-  struct sigaction fuzzer_sigint {};
-  sigaction(SIGINT, nullptr, &fuzzer_sigint);
-  int status;
-  {
-    corun::Interp interp(program, fuzz_options());
-    status = interp.run();
-    interp.flush_output();
-  }
-  sigaction(SIGINT, &fuzzer_sigint, nullptr);
+  corun::Interp interp(program, fuzz_options());
+  int status = interp.run();
+  interp.flush_output();
   return status;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  KeepFuzzerSigint keep_sigint;
   auto source = std::make_shared<const corun::SourceFile>(
       "fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size));
   std::unique_ptr<corun::Program> program;
