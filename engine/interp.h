@@ -100,6 +100,9 @@ class Interp {
   // Calls and evaluation
   Value call(const Value& callee, CallArgs& args, const Expr* site = nullptr);
   Value call0(const Value& callee, std::vector<Value> args);
+  Value make_function(const Expr& e, Frame& f);  // a lambda, or a `def` step's function (closures.cpp)
+  void install_closure(const FunctionObj& fn, Frame& frame);  // cells and free variables, at the frame's start
+  void assign_target(const Expr& target, Value v, Frame& f) { assign(target, std::move(v), f); }
   // The hot cases (constants, locals) inline; the rest in eval.cpp.
   [[gnu::always_inline]] Value eval(const Expr& e, Frame& f) {
     if (e.kind == ExprKind::Const) return e.value;
@@ -203,7 +206,7 @@ class Interp {
   static CoroObj* awaited_coroutine(const Frame& parent);
   void add_traceback(Value& exc, const Frame& f);
   [[gnu::always_inline]] void assign(const Expr& target, Value v, Frame& f) {
-    if (target.kind == ExprKind::Name) f.slots[size_t(target.slot)] = std::move(v);
+    if (target.kind == ExprKind::Name && target.scope < Scope::Cell) f.slots[size_t(target.slot)] = std::move(v);
     else assign_slow(target, std::move(v), f);
   }
   void assign_slow(const Expr& target, Value v, Frame& f);
