@@ -759,7 +759,8 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
   }
   if (obj.is(ObjKind::Function) && name_is(name, "__name__")) return make_str(obj.as<FunctionObj>()->code->name);
   if (obj.is(ObjKind::Coroutine)) {
-    if (name_is(name, "__name__") || name_is(name, "__qualname__")) return make_str(obj.as<CoroObj>()->frame.code->name);
+    if (name_is(name, "__name__")) return make_str(obj.as<CoroObj>()->frame.code->name);
+    if (name_is(name, "__qualname__")) return make_str(obj.as<CoroObj>()->frame.code->qualname);
     if (name_is(name, "cr_running")) return Value::boolean(obj.as<CoroObj>()->state == CoroObj::State::Running);
   }
   if (obj.is(ObjKind::Range)) {

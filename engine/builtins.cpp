@@ -17,7 +17,7 @@ const std::vector<std::string> kNames = {
     // functions
     "len", "str", "repr", "int", "float", "bool", "list", "tuple", "dict", "range", "sum", "min", "max", "abs",
     "round", "sorted", "enumerate", "zip", "isinstance", "type", "print", "any", "all", "reversed", "hasattr",
-    "getattr", "issubclass", "object",
+    "getattr", "issubclass", "object", "next",
     // exceptions
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "OverflowError", "LookupError",
     "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
@@ -27,7 +27,7 @@ const std::vector<std::string> kNames = {
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
-    "asyncio", "time", "random",
+    "asyncio", "time", "random", "functools",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
     "_deque", "_set", "_unique", "_get_running_loop", "_runner_main_task", "_interrupt_count",
@@ -540,6 +540,7 @@ Builtins::Builtins(Interp& in) {
   task = mk("Task", "_asyncio", future, TypeKind::Builtin);
   method = mk("method", "builtins", object, TypeKind::Builtin);
   iterator = mk("iterator", "builtins", object, TypeKind::Builtin);
+  generator = mk("generator", "builtins", object, TypeKind::Builtin);
   handle = mk("TimerHandle", "asyncio.events", object, TypeKind::Builtin);
 
   auto ex = [&](const char* name, TypeObj* base, const char* module = "builtins") {
@@ -640,6 +641,10 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);
   values[builtin_index("random")] = make_random_module(in, *this);
+  extern Value b_next(Interp&, const Value&, CallArgs&);
+  fn("next", b_next);
+  extern Value make_functools_module(Interp&, Builtins&);
+  values[builtin_index("functools")] = make_functools_module(in, *this);
   extern void add_prelude_helpers(Interp&, Builtins&);
   add_prelude_helpers(in, *this);
   extern void add_event_loop_helpers(Builtins&);

@@ -36,7 +36,7 @@ enum class Op : uint8_t {
   PopBlock,     // pop the innermost block
   PopExc,       // leave an except/finally: restore the handled-exception stack
   Match,        // if the handled exception matches e (None = bare except): bind target; else pc = a
-  Clear,        // unbind slot a (`del e` at the end of `except ... as e`)
+  Clear,        // unbind slot a (`del e` at the end of `except ... as e`); target: the name, when it is a cell
 };
 
 struct Instr {
@@ -60,6 +60,14 @@ struct CodeObject {
   std::vector<std::string> params;
   std::vector<const Expr*> param_defaults;  // null when required
   std::vector<std::string> slot_names;      // params first, then locals
+  // Closures (engine/symtable.h): slots that hold a cell from the frame's
+  // start (parameters among them keep their argument inside it), and slots
+  // filled from the function's closure, with the defining frame's slot each
+  // cell comes from.
+  std::vector<int> cell_slots;
+  std::vector<int> free_slots;
+  std::vector<int> closure_from;
+  bool has_cells() const { return !cell_slots.empty() || !free_slots.empty(); }
   std::vector<Instr> code;
   std::vector<ExprPtr> exprs;  // owns every expression the instructions point to
   const Expr* own(ExprPtr e) { exprs.push_back(std::move(e)); return exprs.back().get(); }

@@ -13,6 +13,7 @@
 #include "engine/lower_await.h"
 #include "engine/prelude.h"
 #include "engine/unsupported.h"
+#include "engine/symtable.h"
 #include "engine/yaml_doc.h"
 
 namespace corun {
@@ -22,7 +23,8 @@ namespace {
 const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "script", "options", "conformance"};
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
-                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global"};
+                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global",
+                                         "def", "async_def", "nonlocal"};
 const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return", "yield"};
 const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
 const std::set<std::string> kLaterVerbs = {};
@@ -33,7 +35,7 @@ std::vector<std::string> modifiers(const std::string& verb) {
       {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "except_star", "else", "finally"}}, {"if", {"then", "else"}},
       {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
       {"timeout", {"steps", "as"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
-      {"wait", {"return_when", "timeout", "as"}}};
+      {"wait", {"return_when", "timeout", "as"}}, {"def", {"params", "steps"}}, {"async_def", {"params", "steps"}}};
   auto it = table.find(verb);
   return it == table.end() ? std::vector<std::string>{} : it->second;
 }
@@ -43,6 +45,7 @@ struct Construct {
   int continue_pc = 0;
   std::vector<size_t> break_jumps;
   int as_slot = -1;                  // Handler: the `as` name to unbind
+  const Expr* as_name = nullptr;     // Handler: that name (a cell when a closure captured it)
   const YNode* finally_steps = nullptr;  // Finally: to inline on break/continue/return
   size_t outer_depth = 0;            // Finally: construct-stack depth outside the try
   int mgr_slot = -1;                 // AsyncWith: the context manager
@@ -167,8 +170,13 @@ class Compiler : private LoweringHost {
   CodeObject* module_ = nullptr;
   CodeObject* current_ = nullptr;
   bool current_is_coroutine_ = true;
-  std::map<std::string, int> locals_;
-  std::vector<std::map<std::string, int>> comp_scopes_;
+  // Scopes (engine/symtable.h): the one whose steps are being compiled, and
+  // the codes of the top-level definition being compiled, nested ones
+  // included, whose names are resolved when it is complete.
+  SymTable symtable_;
+  SymScope* scope_ = nullptr;
+  struct PendingCode { CodeObject* code; SymScope* scope; };
+  std::vector<PendingCode> pending_;
   std::vector<Construct> constructs_;
   int hidden_counter_ = 0;
   bool prelude_ = false;
@@ -179,7 +187,7 @@ class Compiler : private LoweringHost {
   std::unordered_set<int> exception_globals_;                  // declared under `exceptions:`
   std::unordered_set<int> compiled_classes_;                   // classes compiled so far (bases must come first)
   bool module_scope_ = false;                 // compiling `script:`: every name it binds is a module global
-  std::set<std::string> declared_globals_;    // `global:` names of the body being compiled
+  std::vector<const Expr*> module_attrs_;     // `asyncio.x` & co, checked once names are resolved
 
   // ---- diagnostics ----
   static constexpr size_t kMaxErrors = 20;
@@ -357,15 +365,54 @@ class Compiler : private LoweringHost {
   }
 
   // ---- one coroutine or function ----
-  CodeObject* compile_body(const std::string& name, const YNode& def, bool coroutine, SourcePos pos, bool method) {
-    CodeObject* code = new_code(name, coroutine, pos);
+  // The state of the body being compiled, saved while a nested `def` is.
+  struct BodyState {
+    CodeObject* current;
+    bool is_coroutine;
+    std::vector<Construct> constructs;
+    bool has_return_value;
+    SymScope* scope;
+    bool module_scope;
+  };
+  BodyState enter_body(CodeObject* code, bool coroutine, SymScope* scope) {
+    BodyState saved{current_, current_is_coroutine_, std::move(constructs_), has_return_value_, scope_, module_scope_};
     current_ = code;
     current_is_coroutine_ = coroutine;
-    locals_.clear();
-    comp_scopes_.clear();
     constructs_.clear();
-    declared_globals_.clear();
     has_return_value_ = false;
+    scope_ = scope;
+    module_scope_ = false;
+    return saved;
+  }
+  void leave_body(BodyState& saved) {
+    current_ = saved.current;
+    current_is_coroutine_ = saved.is_coroutine;
+    constructs_ = std::move(saved.constructs);
+    has_return_value_ = saved.has_return_value;
+    scope_ = saved.scope;
+    module_scope_ = saved.module_scope;
+  }
+
+  // A definition: a top-level one (enclosing == null), or a `def` step
+  // inside `enclosing`, whose parameter defaults go to `nested_defaults`
+  // (evaluated where the step runs). `verb` is the step's own key.
+  CodeObject* compile_body(const std::string& name, const YNode& def, bool coroutine, SourcePos pos, bool method,
+                           SymScope* enclosing = nullptr, std::vector<ExprPtr>* nested_defaults = nullptr,
+                           const char* verb = nullptr) {
+    CodeObject* code = new_code(name, coroutine, pos);
+    SymScope* scope = enclosing ? enclosing->add_child(SymScope::Kind::Function, code)
+                                : symtable_.new_root(SymScope::Kind::Function, code);
+    BodyState saved = enter_body(code, coroutine, scope);
+    compile_body_into(*code, name, def, method, nested_defaults, verb);
+    pending_.push_back(PendingCode{code, scope});
+    leave_body(saved);
+    if (!enclosing) resolve_definition(scope);
+    return code;
+  }
+
+  void compile_body_into(CodeObject& code_ref, const std::string& name, const YNode& def, bool method,
+                         std::vector<ExprPtr>* nested_defaults, const char* verb) {
+    CodeObject* code = &code_ref;
     const YNode* steps = nullptr;
     const YNode* params = nullptr;
     if (def.kind == YNode::Kind::Seq) steps = &def;
@@ -373,6 +420,7 @@ class Compiler : private LoweringHost {
       for (auto& [k, v] : def.pairs) {
         if (k.value == "steps") steps = &v;
         else if (k.value == "params") params = &v;
+        else if (verb && k.value == verb) {}
         else if (k.value == "sync" && method) {}
         else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, {"params", "steps"}));
       }
@@ -381,29 +429,48 @@ class Compiler : private LoweringHost {
       steps = nullptr;
     } else {
       error(def.pos, "a definition is a list of steps, or a mapping with `params` and `steps`");
-      return nullptr;
+      return;
     }
     if (method && !(params && params->kind == YNode::Kind::Seq && !params->items.empty() &&
                     params->items[0].is_scalar() && params->items[0].value == "self")) {
       // `self` is implicit in a method's params (writing it is allowed too).
-      locals_["self"] = 0;
-      code->slot_names.push_back("self");
+      symtable_.bind_param(scope_, "self");
       code->params.push_back("self");
       code->param_defaults.push_back(nullptr);
     }
-    if (params) compile_params(*params, *code);
+    if (params) compile_params(*params, *code, nested_defaults);
     if (steps) compile_steps(*steps);
     // Falling off the end returns None.
     emit(Instr{Op::Return}, def.pos.line ? last_line(code) : 0);
-    // Resolve every expression now that all locals are known.
-    for (auto& e : code->exprs) declare_walrus_targets(*e);
-    for (auto& e : code->exprs) resolve_root_owned(*e);
-    return code;
+    // `await` only where Python allows it; names are resolved with the
+    // whole definition (resolve_definition).
+    for (auto& e : code->exprs) check_awaits(*e);
+  }
+
+  // Names are resolved once a top-level definition is complete, nested
+  // definitions included: only then is every scope's set of locals known,
+  // and with it what each closure captures.
+  void resolve_definition(SymScope* root) {
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      CodeObject* code = pending_[i].code;
+      for (size_t j = 0; j < code->exprs.size(); ++j) collect_root(*code->exprs[j], pending_[i].scope);
+    }
+    pending_.clear();
+    finish_resolution(root);
+  }
+  void finish_resolution(SymScope* root) {
+    std::vector<SymError> errs;
+    symtable_.analyze(root, errs);
+    for (auto& e : errs) error(e.pos, e.message, e.hint);
+    for (auto& u : symtable_.uses()) resolve_name(*u.name, u.scope, u.root);
+    symtable_.clear_uses();
+    for (const Expr* attr : module_attrs_) check_module_attr(*attr);
+    module_attrs_.clear();
   }
 
   static int last_line(CodeObject* c) { return c->code.empty() ? c->def_line : c->code.back().line; }
 
-  void compile_params(const YNode& params, CodeObject& code) {
+  void compile_params(const YNode& params, CodeObject& code, std::vector<ExprPtr>* nested_defaults = nullptr) {
     if (params.kind != YNode::Kind::Seq) { error(params.pos, "`params` is a list: [name, {delay: 1}]"); return; }
     bool seen_default = false;
     for (auto& p : params.items) {
@@ -415,7 +482,10 @@ class Compiler : private LoweringHost {
       } else if (p.kind == YNode::Kind::Map && p.pairs.size() == 1) {
         name = p.pairs[0].first.value;
         ExprPtr e = value_expr(p.pairs[0].second);
-        if (e) {
+        if (e && nested_defaults) {
+          dflt = e.get();  // evaluated by the `def` step, in the enclosing frame
+          nested_defaults->push_back(std::move(e));
+        } else if (e) {
           CodeObject* saved = current_;
           current_ = module_;
           resolve_root(*e);
@@ -436,15 +506,15 @@ class Compiler : private LoweringHost {
         continue;
       }
       if (!valid_identifier(name)) { error(p.pos, "'" + name + "' is not a valid parameter name"); continue; }
-      if (varargs) {
-        locals_[name] = int(code.slot_names.size());
-        code.varargs_slot = int(code.slot_names.size());
-        code.slot_names.push_back(name);
+      if (scope_->symbols.count(name) && scope_->symbols[name].param) {
+        error(p.pos, "duplicate argument '" + name + "' in function definition");
         continue;
       }
-      if (locals_.count(name)) { error(p.pos, "duplicate parameter '" + name + "'"); continue; }
-      locals_[name] = int(code.slot_names.size());
-      code.slot_names.push_back(name);
+      if (varargs) {
+        code.varargs_slot = symtable_.bind_param(scope_, name);
+        continue;
+      }
+      symtable_.bind_param(scope_, name);
       code.params.push_back(name);
       code.param_defaults.push_back(dflt);
     }
@@ -459,17 +529,16 @@ class Compiler : private LoweringHost {
       return;
     }
     CodeObject* code = new_code("<module>", false, steps.pos);
-    current_ = code;
-    current_is_coroutine_ = false;
+    SymScope* scope = symtable_.new_root(SymScope::Kind::Function, code);
+    scope->is_module = true;
+    BodyState saved = enter_body(code, false, scope);
     module_scope_ = true;
-    locals_.clear();
-    comp_scopes_.clear();
-    constructs_.clear();
-    declared_globals_.clear();
     compile_steps(steps);
     emit(Instr{Op::Return}, last_line(code));
-    for (auto& e : code->exprs) resolve_root_owned(*e);
-    module_scope_ = false;
+    for (auto& e : code->exprs) check_awaits(*e);
+    pending_.push_back(PendingCode{code, scope});
+    resolve_definition(scope);  // while module_scope_ holds: a walrus here binds a global
+    leave_body(saved);
     prog_.script = code;
   }
 
@@ -524,7 +593,8 @@ class Compiler : private LoweringHost {
   }
 
   // `global: NAME` / `global: [A, B]`: the names are the module's in this
-  // body. CPython's symtable refuses a name already bound, used or a parameter.
+  // body. CPython's symtable refuses a parameter, then a name already used,
+  // then one already assigned (the symtable checks the last).
   void compile_global(const YNode& arg) {
     if (!(arg.is_scalar() || arg.kind == YNode::Kind::Seq) || global_names(arg).empty() ||
         (arg.kind == YNode::Kind::Seq && global_names(arg).size() != arg.items.size())) {
@@ -538,38 +608,29 @@ class Compiler : private LoweringHost {
       const auto& params = current_->params;
       bool is_param = std::find(params.begin(), params.end(), name) != params.end() ||
                       (current_->varargs_slot >= 0 && current_->slot_names[size_t(current_->varargs_slot)] == name);
-      std::string why;
-      if (is_param) why = "is parameter and global";
-      else if (locals_.count(name)) why = "is assigned to before global declaration";
-      else {
-        for (auto& e : current_->exprs)
-          if (mentions_name(*e, name)) { why = "is used prior to global declaration"; break; }
-      }
-      if (!why.empty()) {
-        error(n->pos, "name '" + name + "' " + why,
-              is_param ? "Python: SyntaxError; a parameter is always local: rename it"
-                       : "Python: SyntaxError; put the `global` step first in the body");
+      if (is_param) {
+        error(n->pos, "name '" + name + "' is parameter and global",
+              "Python: SyntaxError; a parameter is always local: rename it");
         continue;
       }
-      declared_globals_.insert(name);
+      bool used = false;
+      for (auto& e : current_->exprs)
+        if (mentions_name(*e, name)) { used = true; break; }
+      if (used) {
+        error(n->pos, "name '" + name + "' is used prior to global declaration",
+              "Python: SyntaxError; put the `global` step first in the body");
+        continue;
+      }
+      std::vector<SymError> errs;
+      symtable_.declare_global(scope_, name, n->pos, errs);
+      for (auto& e : errs) error(e.pos, e.message, "Python: SyntaxError; put the `global` step first in the body");
     }
   }
 
   int declare_local(const std::string& name, SourcePos pos = {}) {
     if (module_scope_) { declare_module_global(name, pos); return -1; }
-    if (declared_globals_.count(name)) return -1;
-    auto it = locals_.find(name);
-    if (it != locals_.end()) return it->second;
-    int slot = int(current_->slot_names.size());
-    current_->slot_names.push_back(name);
-    locals_[name] = slot;
-    return slot;
-  }
-
-  // The slot of a local, or -1 for a name that is the module's.
-  int local_slot(const std::string& name) const {
-    auto it = locals_.find(name);
-    return it == locals_.end() ? -1 : it->second;
+    if (!scope_ || current_ == module_) return -1;
+    return symtable_.bind(scope_, name, pos);
   }
 
   int hidden_slot(const char* what) {
@@ -622,26 +683,14 @@ class Compiler : private LoweringHost {
     error(pos, std::move(message), std::move(hint));
   }
   AwaitContext await_context() const {
-    if (current_ == module_) return AwaitContext::Module;
+    if (current_ == module_ || module_scope_) return AwaitContext::Module;
     return current_is_coroutine_ ? AwaitContext::Async : AwaitContext::Sync;
   }
 
-  // `x := v` binds x in the function, wherever it is written (inside a
-  // comprehension too): declared before any name is resolved, so that every
-  // use of x in the body is the local, as in Python.
-  void declare_walrus_targets(const Expr& e) {
-    if (e.kind == ExprKind::NamedExpr && e.kids[0]->scope == Scope::Unresolved && current_ != module_)
-      declare_local(e.kids[0]->name);
-    for (auto& k : e.kids) if (k) declare_walrus_targets(*k);
-    for (auto& k : e.kwargs) if (k) declare_walrus_targets(*k);
-    for (auto& p : e.parts) {
-      if (p.expr) declare_walrus_targets(*p.expr);
-      if (p.format_spec) declare_walrus_targets(*p.format_spec);
-    }
-    for (auto& c : e.clauses) {
-      declare_walrus_targets(*c.iter);
-      for (auto& cond : c.conds) declare_walrus_targets(*cond);
-    }
+  void check_awaits(const Expr& e) {
+    check_await_usage(e, await_context(), [&](SourcePos pos, std::string msg, std::string hint) {
+      error(pos, std::move(msg), std::move(hint));
+    });
   }
 
   // Python allows a bare `x := v` as a whole condition of `if`/`while` (and
@@ -797,23 +846,27 @@ class Compiler : private LoweringHost {
   }
 
   // ---- name resolution ----
+  // An expression outside any definition (`main`, a field, a default):
+  // resolved at once, in a scope standing for the module.
   void resolve_root(Expr& e) {
-    root_ = &e;
-    check_await_usage(e, await_context(), [&](SourcePos pos, std::string msg, std::string hint) {
-      error(pos, std::move(msg), std::move(hint));
-    });
-    resolve(e);
+    check_awaits(e);
+    SymScope* module = symtable_.new_root(SymScope::Kind::Function, current_);
+    module->is_module = true;
+    collect_root(e, module);
+    finish_resolution(module);
   }
-  void resolve_root_owned(Expr& e) {
+  void collect_root(Expr& e, SymScope* s) {
     if (e.scope != Scope::Unresolved && e.kind == ExprKind::Name) return;
-    resolve_root(e);
+    collect_root_ = &e;
+    collect(e, s);
   }
-  const Expr* root_ = nullptr;  // the expression being resolved, for hints
+  const Expr* collect_root_ = nullptr;  // the expression being collected, for hints
   std::set<const Expr*> exception_types_;
 
-  std::vector<std::string> visible_names() {
+  std::vector<std::string> visible_names(SymScope* s) {
     std::vector<std::string> names;
-    for (auto& [k, v] : locals_) names.push_back(k);
+    for (SymScope* p = s; p; p = p->parent)
+      for (auto& [k, v] : p->symbols) if (v.bound || v.free) names.push_back(k);
     for (auto& g : prog_.globals) if (prelude_ || !g.hidden) names.push_back(g.name);
     for (auto& b : user_builtin_names()) names.push_back(b);
     return names;
@@ -825,75 +878,55 @@ class Compiler : private LoweringHost {
     return names;
   }
 
-  void resolve(Expr& e) {
+  // First walk: which names each scope uses; comprehensions, generator
+  // expressions and lambdas open scopes of their own.
+  void collect(Expr& e, SymScope* s) {
     switch (e.kind) {
-      case ExprKind::Name: {
-        if (e.scope != Scope::Unresolved) return;
-        for (auto it = comp_scopes_.rbegin(); it != comp_scopes_.rend(); ++it) {
-          auto f = it->find(e.name);
-          if (f != it->end()) { e.scope = Scope::Local; e.slot = f->second; return; }
-        }
-        if (current_ != module_) {
-          auto f = locals_.find(e.name);
-          if (f != locals_.end()) { e.scope = Scope::Local; e.slot = f->second; return; }
-        }
-        int g = global_index(e.name);
-        if (g >= 0) { e.scope = Scope::Global; e.slot = g; return; }
-        int b = visible_builtin(e.name);
-        if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
-        if (errors_full()) return;
-        if (auto u = unsupported_name(e.name)) { error(e.pos, u->message, u->hint); return; }
-        std::string hint;
-        if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
-          hint = "inside an expression write Python's None, True, False";
-        else if (exception_types_.count(root_))
-          hint = "exception classes are Python's builtins or defined under `exceptions:`";
-        else if (current_ == module_)
-          hint = "only definitions (coroutines, functions, exceptions, classes) and builtins are visible here";
-        else if (root_ == &e)
-          hint = "a plain YAML scalar is a Python expression; to write the string, quote it: \"" + e.name + "\"";
-        error(e.pos, "undefined name '" + e.name + "'" + did_you_mean(e.name, visible_names()), hint);
+      case ExprKind::Name:
+        if (e.scope == Scope::Unresolved) symtable_.use(s, &e, collect_root_);
         return;
-      }
-      case ExprKind::Comp: {
-        // Each `for` clause binds names visible to later clauses and the element.
-        comp_scopes_.emplace_back();
-        for (auto& c : e.clauses) {
-          resolve(*c.iter);
-          bind_comp_target(*c.target);
-          for (auto& cond : c.conds) resolve(*cond);
-        }
-        for (auto& k : e.kids) resolve(*k);
-        comp_scopes_.pop_back();
+      case ExprKind::Comp:
+        collect_comprehension(e, s);
         return;
-      }
+      case ExprKind::Lambda:
+        for (auto& d : e.kwargs) if (d) collect(*d, s);  // defaults: evaluated where the function is made
+        if (!e.code) compile_lambda(e, s);
+        return;
       case ExprKind::Attr:
-        for (auto& k : e.kids) if (k) resolve(*k);
-        check_module_attr(e);
+        for (auto& k : e.kids) if (k) collect(*k, s);
+        module_attrs_.push_back(&e);  // checked once names are resolved
         return;
       case ExprKind::FString:
         for (auto& p : e.parts) {
-          if (p.expr) resolve(*p.expr);
-          if (p.format_spec) resolve(*p.format_spec);
+          if (p.expr) collect(*p.expr, s);
+          if (p.format_spec) collect(*p.format_spec, s);
         }
         return;
       case ExprKind::NamedExpr: {
-        resolve(*e.kids[1]);
+        collect(*e.kids[1], s);
         Expr& t = *e.kids[0];
         if (t.scope != Scope::Unresolved) return;  // a hidden slot of a lowered comparison chain
-        if (current_ == module_) {
-          error(t.pos, "corun does not support ':=' outside a coroutine or function yet",
-                "assign the value in a step of the coroutine that uses it");
-          return;
+        // It binds in the enclosing function, even inside a comprehension or
+        // a generator expression (PEP 572).
+        SymScope* target = s;
+        while (target->parent && (target->kind == SymScope::Kind::Comprehension || target->kind == SymScope::Kind::GenExpr))
+          target = target->parent;
+        if (target->is_module) {
+          if (!module_scope_) {
+            error(t.pos, "corun does not support ':=' outside a coroutine or function yet",
+                  "assign the value in a step of the coroutine that uses it");
+            return;
+          }
+          declare_module_global(t.name, t.pos);
+        } else {
+          symtable_.bind(target, t.name, t.pos);
         }
-        // It binds in the function, even inside a comprehension.
-        t.scope = Scope::Local;
-        t.slot = declare_local(t.name);
+        symtable_.use(s, &t, collect_root_);
         return;
       }
       default:
-        for (auto& k : e.kids) if (k) resolve(*k);
-        for (auto& k : e.kwargs) if (k) resolve(*k);
+        for (auto& k : e.kids) if (k) collect(*k, s);
+        for (auto& k : e.kwargs) if (k) collect(*k, s);
         return;
     }
   }
@@ -908,20 +941,114 @@ class Compiler : private LoweringHost {
     if (auto u = missing_module_attr(base.name, e.name)) error(e.pos, u->message, u->hint);
   }
 
-  void bind_comp_target(Expr& t) {
+  // "main.<locals>." for what is defined inside main; "" at the module.
+  // Comprehensions and generator expressions add their name without
+  // `<locals>` (CPython's compiler_set_qualname).
+  static std::string qualname_prefix(SymScope* s) {
+    if (!s || s->is_module) return "";
+    if (!s->is_frame()) {
+      const char* kind = s->comp->comp_type == Expr::CompType::Dict  ? "<dictcomp>."
+                         : s->comp->comp_type == Expr::CompType::Set ? "<setcomp>."
+                                                                    : "<listcomp>.";
+      return qualname_prefix(s->parent) + kind;
+    }
+    if (s->kind == SymScope::Kind::GenExpr) return s->code->qualname + ".";
+    return s->code->qualname + ".<locals>.";
+  }
+
+  // A comprehension is a scope: its variables do not leak. The first
+  // iterable is evaluated outside it, as in Python. A generator expression
+  // runs lazily, so it gets a code (a frame) of its own.
+  void collect_comprehension(Expr& e, SymScope* s) {
+    if (e.clauses.empty()) return;
+    SymScope* inner;
+    if (e.comp_type == Expr::CompType::Gen) {
+      CodeObject* gen = new_code("<genexpr>", false, e.pos);
+      gen->qualname = qualname_prefix(s) + "<genexpr>";
+      gen->def_line = e.pos.line;
+      inner = s->add_child(SymScope::Kind::GenExpr, gen);
+      e.code = gen;
+    } else {
+      inner = s->add_child(SymScope::Kind::Comprehension, s->code);
+      inner->comp = &e;
+    }
+    for (size_t i = 0; i < e.clauses.size(); ++i) {
+      CompClause& c = e.clauses[i];
+      collect(*c.iter, i == 0 ? s : inner);
+      bind_comp_target(*c.target, inner);
+      for (auto& cond : c.conds) collect(*cond, inner);
+    }
+    for (auto& k : e.kids) collect(*k, inner);
+  }
+
+  void bind_comp_target(Expr& t, SymScope* inner) {
     if (t.kind == ExprKind::Name) {
-      int slot = int(current_->slot_names.size());
-      current_->slot_names.push_back("<comp " + t.name + ">");
-      comp_scopes_.back()[t.name] = slot;
-      t.scope = Scope::Local;
-      t.slot = slot;
+      symtable_.bind_comp(inner, t.name);
+      symtable_.use(inner, &t, collect_root_);
       return;
     }
-    if (t.kind == ExprKind::Tuple || t.kind == ExprKind::List) {
-      for (auto& k : t.kids) bind_comp_target(*k);
+    if (t.kind == ExprKind::Tuple || t.kind == ExprKind::List || t.kind == ExprKind::Starred) {
+      for (auto& k : t.kids) bind_comp_target(*k, inner);
       return;
     }
-    resolve(t);
+    collect(t, inner);
+  }
+
+  // `lambda params: body` -- a function whose one step returns the body.
+  void compile_lambda(Expr& e, SymScope* s) {
+    CodeObject* code = new_code("<lambda>", false, e.pos);
+    code->qualname = qualname_prefix(s) + "<lambda>";
+    SymScope* inner = s->add_child(SymScope::Kind::Lambda, code);
+    for (size_t i = 0; i < e.kwnames.size(); ++i) {
+      const std::string& p = e.kwnames[i];
+      if (p[0] == '*') {
+        code->varargs_slot = symtable_.bind_param(inner, p.substr(1));
+        continue;
+      }
+      symtable_.bind_param(inner, p);
+      code->params.push_back(p);
+      code->param_defaults.push_back(e.kwargs[i].get());
+    }
+    // kwargs become parallel to the code's params (the *args one dropped).
+    std::vector<ExprPtr> defaults;
+    for (size_t i = 0; i < e.kwnames.size(); ++i)
+      if (e.kwnames[i][0] != '*') defaults.push_back(std::move(e.kwargs[i]));
+    e.kwargs = std::move(defaults);
+    Instr ret{Op::Return};
+    ret.e = e.kids[0].get();
+    ret.line = e.kids[0]->pos.line;
+    code->code.push_back(ret);
+    collect(*e.kids[0], inner);
+    e.code = code;
+  }
+
+  // Second walk, after the analysis: each name to its slot, cell, global
+  // or builtin.
+  void resolve_name(Expr& e, SymScope* s, const Expr* root) {
+    SymTable::Answer a = symtable_.lookup(s, e.name);
+    switch (a.kind) {
+      case SymKind::Local: e.scope = Scope::Local; e.slot = a.slot; return;
+      case SymKind::Cell: e.scope = Scope::Cell; e.slot = a.slot; return;
+      case SymKind::Free: e.scope = Scope::Free; e.slot = a.slot; return;
+      case SymKind::GlobalImplicit:
+      case SymKind::GlobalExplicit: break;
+    }
+    int g = global_index(e.name);
+    if (g >= 0) { e.scope = Scope::Global; e.slot = g; return; }
+    int b = visible_builtin(e.name);
+    if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
+    if (errors_full()) return;
+    if (auto u = unsupported_name(e.name)) { error(e.pos, u->message, u->hint); return; }
+    std::string hint;
+    if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
+      hint = "inside an expression write Python's None, True, False";
+    else if (exception_types_.count(root))
+      hint = "exception classes are Python's builtins or defined under `exceptions:`";
+    else if (s->frame()->is_module)
+      hint = "only definitions (coroutines, functions, exceptions, classes) and builtins are visible here";
+    else if (root == &e)
+      hint = "a plain YAML scalar is a Python expression; to write the string, quote it: \"" + e.name + "\"";
+    error(e.pos, "undefined name '" + e.name + "'" + did_you_mean(e.name, visible_names(s)), hint);
   }
 
   // ---- steps ----
@@ -1165,10 +1292,65 @@ class Compiler : private LoweringHost {
       ins.e = own(asyncio_call("wait", std::move(args), std::move(kwargs), line));
       if (as) ins.target = target(*as);
       emit(ins, line);
+    } else if (verb == "def" || verb == "async_def") {
+      compile_nested_def(step, *arg, verb, line);
+    } else if (verb == "nonlocal") {
+      compile_nonlocal(*arg);
     } else if (verb == "pass") {
     } else if (verb == "break" || verb == "continue") {
       compile_break_continue(verb == "break", verb_pos);
     }
+  }
+
+  // `- def: NAME` / `- async_def: NAME` with `params` and `steps`: Python's
+  // nested `def` statement. The function is made when the step runs (its
+  // defaults evaluated then, in this frame) and closes over this scope.
+  void compile_nested_def(const YNode& step, const YNode& name_node, const std::string& verb, int line) {
+    if (!name_node.is_scalar() || !valid_identifier(name_node.value)) {
+      error(name_node.pos, "`" + verb + "` names the function: - " + verb + ": inner",
+            "its parameters go under `params:` and its body under `steps:`, beside `" + verb + "`");
+      return;
+    }
+    if (!step.get("steps")) {
+      error(step.pos, "'" + name_node.value + "' has no `steps`", "give it a body: `steps: [...]` beside `" + verb + ": " + name_node.value + "`");
+      return;
+    }
+    const std::string& name = name_node.value;
+    std::vector<ExprPtr> defaults;
+    // Compiled under its qualified name (what its own nested definitions
+    // are prefixed with), then given its short name.
+    std::string qualname = qualname_prefix(scope_) + name;
+    CodeObject* code = compile_body(qualname, step, verb == "async_def", name_node.pos, false, scope_, &defaults, verb.c_str());
+    code->name = name;
+    auto make = std::make_unique<Expr>(ExprKind::Lambda, name_node.pos);
+    make->code = code;
+    // Defaults, parallel to the code's parameters.
+    size_t next = 0;
+    for (const Expr* d : code->param_defaults) make->kwargs.push_back(d ? std::move(defaults[next++]) : nullptr);
+    Instr ins{Op::Assign};
+    ins.e = own(std::move(make));
+    auto t = std::make_unique<Expr>(ExprKind::Name, name_node.pos);
+    t->name = name;
+    declare_target_names(*t);
+    ins.target = own(std::move(t));
+    emit(ins, line);
+  }
+
+  // `- nonlocal: x` / `- nonlocal: [x, y]`: no instruction, a declaration.
+  void compile_nonlocal(const YNode& names) {
+    std::vector<const YNode*> list;
+    if (names.is_scalar()) list.push_back(&names);
+    else if (names.kind == YNode::Kind::Seq) for (auto& n : names.items) list.push_back(&n);
+    for (const YNode* n : list) {
+      if (!n->is_scalar() || !valid_identifier(n->value)) {
+        error(n->pos, "`nonlocal` takes a name or a list of names: - nonlocal: count");
+        continue;
+      }
+      std::vector<SymError> errs;
+      symtable_.declare_nonlocal(scope_, n->value, n->pos, errs);
+      for (auto& e : errs) error(e.pos, e.message, e.hint);
+    }
+    if (list.empty()) error(names.pos, "`nonlocal` takes a name or a list of names: - nonlocal: count");
   }
 
   static std::string join(const std::vector<std::string>& v) {
@@ -1355,7 +1537,7 @@ class Compiler : private LoweringHost {
         case Construct::TryExcept: emit(Instr{Op::PopBlock}, line); break;
         case Construct::Handler:
           emit(Instr{Op::PopExc}, line);
-          if (c.as_slot >= 0) emit(Instr{Op::Clear, c.as_slot}, line);
+          if (c.as_slot >= 0) emit_clear(c.as_slot, c.as_name, line);
           break;
         case Construct::FinallyExc: emit(Instr{Op::PopExc}, line); break;
         case Construct::StarHandler: break;  // rejected before unwinding
@@ -1378,6 +1560,23 @@ class Compiler : private LoweringHost {
         }
       }
     }
+  }
+
+  // The slot an `except ... as NAME` unbinds at the end of the handler (0
+  // when NAME is nonlocal: its cell is unbound through the name).
+  const Expr* bind_as_name_ = nullptr;
+  int handler_slot(const Expr* name) {
+    bind_as_name_ = name;
+    auto it = scope_->symbols.find(name->name);
+    if (it == scope_->symbols.end()) return -1;
+    if (it->second.bound) return it->second.slot;
+    return it->second.nonlocal ? 0 : -1;
+  }
+  // `del NAME`, through its cell when a closure shares it (resolved later).
+  void emit_clear(int slot, const Expr* name, int line) {
+    Instr clear{Op::Clear, slot};
+    clear.target = name;
+    emit(clear, line);
   }
 
   ExprPtr local_ref(int slot, int line) {
@@ -1628,15 +1827,16 @@ class Compiler : private LoweringHost {
         Instr bind_as{Op::Assign};
         bind_as.e = own(local_ref(match_slot, h.pos.line));
         bind_as.target = target(*as);
-        if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = local_slot(bind_as.target->name);
+        if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = handler_slot(bind_as.target);
         if (bind_as.target) emit(bind_as, h.pos.line);
       }
       Construct c{Construct::StarHandler};
       c.as_slot = as_slot;
+      c.as_name = as_slot >= 0 ? bind_as_name_ : nullptr;
       constructs_.push_back(c);
       if (const YNode* steps = h.get("steps")) compile_steps(*steps);
       constructs_.pop_back();
-      if (as_slot >= 0) emit(Instr{Op::Clear, as_slot}, line);
+      if (as_slot >= 0) emit_clear(as_slot, c.as_name, line);
       current_->code[j_next].a = here();
       current_->code[j_skip_all].a = here();
     }
@@ -1685,16 +1885,17 @@ class Compiler : private LoweringHost {
       int as_slot = -1;
       if (as) {
         match.target = target(*as);
-        if (match.target && match.target->kind == ExprKind::Name) as_slot = local_slot(match.target->name);
+        if (match.target && match.target->kind == ExprKind::Name) as_slot = handler_slot(match.target);
       }
       size_t jm = emit(match, h.pos.line);
       Construct c{Construct::Handler};
       c.as_slot = as_slot;
+      c.as_name = as_slot >= 0 ? bind_as_name_ : nullptr;
       constructs_.push_back(c);
       if (steps) compile_steps(*steps);
       constructs_.pop_back();
       emit(Instr{Op::PopExc}, line);
-      if (as_slot >= 0) emit(Instr{Op::Clear, as_slot}, line);
+      if (as_slot >= 0) emit_clear(as_slot, c.as_name, line);
       to_after.push_back(emit(Instr{Op::Jump}, line));
       current_->code[jm].a = here();
     }

@@ -119,9 +119,23 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
           return v;
         }
         case Scope::Builtin: return builtins_->values[size_t(e.slot)];
+        case Scope::Cell:
+        case Scope::Free: {
+          const Value& v = f.slots[size_t(e.slot)].as<CellObj>()->v;
+          if (v.is_unbound()) {
+            if (e.scope == Scope::Cell)
+              raise(builtins_->UnboundLocalError,
+                    "cannot access local variable '" + e.name + "' where it is not associated with a value");
+            raise(builtins_->NameError, "cannot access free variable '" + e.name +
+                                            "' where it is not associated with a value in enclosing scope");
+          }
+          return v;
+        }
         case Scope::Unresolved: raise(builtins_->NameError, "name '" + e.name + "' is not defined");
       }
       break;
+    case ExprKind::Lambda:
+      return make_function(e, f);
     case ExprKind::Attr:
       return get_attr_at(eval(*e.kids[0], f), e);
     case ExprKind::Call:
@@ -236,6 +250,12 @@ Value Interp::eval_fstring(const Expr& e, Frame& f) {
 // consumers (gather, list, sum, ...) take the whole sequence at once, so
 // the output is the same. Their variables have slots of their own.
 Value Interp::eval_comprehension(const Expr& e, Frame& f) {
+  if (e.code) {  // a generator expression: lazy (closures.cpp)
+    extern Value make_genexpr(Interp&, const Expr&, Frame&);
+    return make_genexpr(*this, e, f);
+  }
+  // Variables a closure captured: a fresh cell for this run.
+  for (int slot : e.fresh_cells) f.slots[size_t(slot)] = Value(new CellObj());
   std::vector<Value> out;
   Ref<DictObj> dict;
   if (e.comp_type == Expr::CompType::Dict) dict = Ref<DictObj>(new DictObj());
@@ -343,6 +363,10 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
     if (t->ctor) return t->ctor(*this, callee, args);
     raise(builtins_->TypeError, "cannot create '" + t->name + "' instances");
   }
+  if (callee.is(ObjKind::Instance)) {  // a builtin class's __call__ (functools.partial)
+    const Value* c = callee.as<InstanceObj>()->type->find_attr("__call__");
+    if (c && c->is(ObjKind::Builtin)) return c->as<BuiltinObj>()->fn(*this, callee, args);
+  }
   raise(builtins_->TypeError, "'" + type_of(callee)->name + "' object is not callable");
 }
 
@@ -350,6 +374,7 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
   switch (target.kind) {
     case ExprKind::Name:
       if (target.scope == Scope::Global) globals_[size_t(target.slot)] = std::move(v);  // a module variable
+      else if (target.scope >= Scope::Cell) f.slots[size_t(target.slot)].as<CellObj>()->v = std::move(v);
       else f.slots[size_t(target.slot)] = std::move(v);
       return;
     case ExprKind::Tuple:

@@ -20,7 +20,8 @@ const char* const kIndent = "    ";
 // is the step's verb, the other keys are its modifiers.
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
-                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global"};
+                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global",
+                                         "def", "async_def", "nonlocal"};
 
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -340,6 +341,7 @@ class Exporter {
     if (!doc.empty()) out.push_back(doc);
     out.push_back("");
     out.push_back("import asyncio");
+    if (uses_functools_) out.push_back("import functools");
     if (uses_random_) out.push_back("import random");
     if (uses_time_) out.push_back("import time");
     if (import_cancelled_) out.push_back("from asyncio import CancelledError");
@@ -356,7 +358,7 @@ class Exporter {
   const Program& prog_;
   std::string file_name_;
   std::vector<std::string>* lines_ = nullptr;
-  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false;
+  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false;
 
   void start(std::vector<std::vector<std::string>>& defs) {
     defs.emplace_back();
@@ -373,6 +375,7 @@ class Exporter {
     if (e.kind == ExprKind::Name && e.scope == Scope::Builtin) {
       if (e.name == "time") uses_time_ = true;
       else if (e.name == "random") uses_random_ = true;
+      else if (e.name == "functools") uses_functools_ = true;
       else if (e.name == "CancelledError") import_cancelled_ = true;
     }
     for (auto& k : e.kids) if (k) scan_expr(*k);
@@ -655,14 +658,14 @@ class Exporter {
       call(d, assign + "await ", "asyncio.wait", args);
     } else if (verb == "yield") {
       line(d, arg.kind == YNode::Kind::Null ? "yield" : "yield " + value(arg, Ctx::Free));
-    } else if (verb == "global") {
+    } else if (verb == "def" || verb == "async_def") {
+      definition(trim(arg.value), s, d, verb == "async_def", false, {});
+    } else if (verb == "global" || verb == "nonlocal") {
       std::string names;
-      if (arg.kind == YNode::Kind::Seq) {
+      if (arg.kind == YNode::Kind::Seq)
         for (auto& n : arg.items) names += (names.empty() ? "" : ", ") + trim(n.value);
-      } else {
-        names = trim(arg.value);
-      }
-      line(d, "global " + names);
+      else names = trim(arg.value);
+      line(d, verb + " " + names);
     }
   }
 

@@ -38,6 +38,7 @@ enum class ExprKind : uint8_t {
   Starred,    // *a inside a call or a display
   Await,      // await a (kids[0]); lowered to Op::Await steps by engine/lower_await.cpp
   NamedExpr,  // target := value (kids[0] = Name, kids[1] = value)
+  Lambda,     // makes a function: `lambda` (kids[0] = body) and the `def` step; `code` is its code
 };
 
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow };
@@ -45,10 +46,14 @@ enum class UnOp : uint8_t { Neg, Pos, Invert };
 enum class CmpOp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne, In, NotIn, Is, IsNot };
 
 // How a Name reads its value once resolved.
-enum class Scope : uint8_t { Unresolved, Local, Global, Builtin };
+// Cell and Free slots hold a CellObj (a variable shared with closures,
+// engine/symtable.h); they come last so that `scope < Scope::Cell` is the
+// test for a plain slot.
+enum class Scope : uint8_t { Unresolved, Local, Global, Builtin, Cell, Free };
 
 struct Expr;
 struct FunctionObj;
+struct CodeObject;
 using ExprPtr = std::unique_ptr<Expr>;
 
 struct FStringPart {
@@ -92,6 +97,14 @@ struct Expr {
   std::vector<CompClause> clauses;
   // FString
   std::vector<FStringPart> parts;
+  // Lambda: the function's code (params in kwnames, "*a" for *args, and
+  // their defaults in kwargs, null where none). Comp: a generator
+  // expression's own code (it runs lazily, in a frame of its own).
+  const CodeObject* code = nullptr;
+  // Comp: slots of its variables that closures capture: each run of the
+  // comprehension gives them a fresh cell, as each call of CPython's
+  // comprehension function does.
+  std::vector<int> fresh_cells;
   // Attr: an inline cache for instances of one class (engine/attrs.cpp):
   // where `obj.name` is among their fields, or the class function it names.
   mutable uint64_t ic_type = 0;  // TypeObj::id the entry is for; 0: empty

@@ -517,7 +517,7 @@ class Parser {
 
   ExprPtr parse_expr() {  // conditional expression
     DepthGuard guard(*this);
-    if (is_kw("lambda")) fail(tok_.offset, "lambda is not supported by corun", "define a function under `functions:`");
+    if (is_kw("lambda")) return parse_lambda();
     if (is_kw("yield")) fail(tok_.offset, "'yield' is a step, not an expression");
     int start = tok_.offset;
     ExprPtr body = parse_or();
@@ -542,6 +542,48 @@ class Parser {
                                               : "the target of ':=' is a plain name");
     }
     return body;
+  }
+
+  // lambda [a, b=1, *rest]: body -- kwnames holds the parameters ("*rest"
+  // for the star one), kwargs their defaults (null where none), kids[0]
+  // the body; the compiler makes its code (engine/compiler.cpp).
+  ExprPtr parse_lambda() {
+    auto e = make(ExprKind::Lambda, tok_.offset);
+    advance();  // 'lambda'
+    bool seen_default = false, seen_star = false;
+    while (!is_op(":")) {
+      if (tok_.type == Tok::End) break;
+      int off = tok_.offset;
+      bool star = false;
+      if (is_op("*")) { star = true; advance(); }
+      else if (is_op("**")) fail(off, "'**' parameters are not supported by corun");
+      if (tok_.type != Tok::Name || is_reserved(tok_.text)) fail(tok_.offset, "invalid syntax: expected a parameter name" + found());
+      std::string name = tok_.text;
+      for (auto& k : e->kwnames)
+        if (k == name || (k[0] == '*' && k.substr(1) == name))
+          fail(off, "duplicate argument '" + name + "' in function definition");
+      if (seen_star) fail(off, "parameters after *" + e->kwnames.back().substr(1) + " are not supported by corun");
+      advance();
+      ExprPtr dflt;
+      if (!star && is_op("=")) {
+        advance();
+        dflt = parse_expr();
+        seen_default = true;
+      } else if (!star && seen_default) {
+        fail(off, "non-default argument follows default argument");
+      }
+      if (star) seen_star = true;
+      e->kwnames.push_back(star ? "*" + name : name);
+      e->kwargs.push_back(std::move(dflt));
+      if (!is_op(",")) break;
+      advance();
+    }
+    if (!is_op(":"))
+      fail(tok_.offset, "expected ':' after the lambda's parameters" + found(),
+           tok_.type == Tok::End ? "YAML ends a plain scalar at ': ': quote the value or tag it !expr: !expr 'lambda x: x + 1'" : "");
+    advance();
+    e->kids.push_back(parse_expr());
+    return e;
   }
 
   ExprPtr parse_or() { return parse_boolop(true); }

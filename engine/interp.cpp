@@ -296,6 +296,7 @@ Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* 
   Ref<CoroObj> c(new CoroObj(fn->code));
   try {
     bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->qualname);
+    if (fn->code->has_cells()) install_closure(*fn, c->frame);
   } catch (...) {
     // In CPython the call fails before a coroutine exists: nothing to warn
     // about as "never awaited".
@@ -310,6 +311,7 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
   if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
   Frame frame(fn->code);
   bind_args(fn->code, fn->defaults, args, frame, self, fn->code->qualname);
+  if (fn->code->has_cells()) install_closure(*fn, frame);
   ++sync_depth_;
   Frame* f = &frame;
   Value carry;
@@ -700,7 +702,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Clear:
-          f->slots[size_t(ins.a)] = Value::unbound();
+          if (ins.target && ins.target->scope >= Scope::Cell) f->slots[size_t(ins.target->slot)].as<CellObj>()->v = Value::unbound();
+          else f->slots[size_t(ins.a)] = Value::unbound();
           ++f->pc;
           break;
       }

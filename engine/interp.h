@@ -115,6 +115,9 @@ class Interp {
   // Calls and evaluation
   Value call(const Value& callee, CallArgs& args, const Expr* site = nullptr);
   Value call0(const Value& callee, std::vector<Value> args);
+  Value make_function(const Expr& e, Frame& f);  // a lambda, or a `def` step's function (closures.cpp)
+  void install_closure(const FunctionObj& fn, Frame& frame);  // cells and free variables, at the frame's start
+  void assign_target(const Expr& target, Value v, Frame& f) { assign(target, std::move(v), f); }
   // The hot cases (constants, locals) inline; the rest in eval.cpp.
   [[gnu::always_inline]] Value eval(const Expr& e, Frame& f) {
     if (e.kind == ExprKind::Const) return e.value;

@@ -17,6 +17,7 @@ bool any_awaits(const Expr& e, std::unordered_set<const Expr*>* marks);
 // one makes it an asynchronous generator expression, which
 // check_await_usage refuses, so they never count.
 bool any_awaits(const Expr& e, std::unordered_set<const Expr*>* marks) {
+  if (e.kind == ExprKind::Lambda) return false;  // its body runs later, in a function of its own
   bool found = e.kind == ExprKind::Await;
   for (auto& k : e.kids) if (k && any_awaits(*k, marks)) found = true;
   for (auto& k : e.kwargs) if (k && any_awaits(*k, marks)) found = true;
@@ -563,6 +564,18 @@ struct UsageCheck {
 
   void walk(const Expr& e) {
     if (reported) return;
+    if (e.kind == ExprKind::Lambda) {
+      // A lambda's body is a plain function's: no await there. Its defaults
+      // are evaluated where it is made, but corun does not lower them.
+      for (auto& d : e.kwargs)
+        if (d && any_awaits(*d, nullptr))
+          fail(d->pos, "corun does not support 'await' in a lambda's default value yet", "await it in a step before");
+      if (e.kids.empty() || !e.kids[0]) return;
+      UsageCheck body{AwaitContext::Sync, report, {}};
+      body.walk(*e.kids[0]);
+      reported = reported || body.reported;
+      return;
+    }
     if (e.kind == ExprKind::Await) async_part(e.pos, !comps.empty());
     if (e.kind == ExprKind::Comp) {
       // The first iterable is evaluated outside the comprehension.

@@ -110,7 +110,16 @@ struct FunctionObj : Object {
   const CodeObject* code;
   std::vector<Value> defaults;  // one per parameter; Unbound = required
   Value bound_self;             // for methods; None otherwise
+  std::vector<Value> closure;   // CellObjs, one per code->free_slots
   FunctionObj(const CodeObject* c) : Object(ObjKind::Function), code(c) {}
+};
+
+// A variable shared between a frame and the closures made in it (CPython's
+// cell object). Never a value a scenario sees.
+struct CellObj : Object {
+  Value v = Value::unbound();
+  CellObj() : Object(ObjKind::Misc) {}
+  explicit CellObj(Value x) : Object(ObjKind::Misc), v(std::move(x)) {}
 };
 
 // A method bound to an instance (`db.query`).
@@ -313,8 +322,21 @@ struct TaskObj : FutureObj {
 
 // ---- Iterators ------------------------------------------------------------------------------
 
+// A generator expression running lazily (engine/closures.cpp): its own
+// frame (its variables, and the cells it closes over) and the iterator of
+// each `for` clause entered so far.
+struct GenExprState {
+  const Expr* comp;
+  Frame frame;
+  std::vector<Value> iters;
+  bool running = false;  // inside next(): a generator cannot be re-entered
+  GenExprState(const Expr* e, const CodeObject* c) : comp(e), frame(c) {}
+};
+
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen } ikind;
+  std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
+  const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
   std::vector<Value> items;  // Seq: a snapshot
   Value source;              // List, Deque: the live container
   size_t pos = 0;

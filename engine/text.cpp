@@ -1,5 +1,6 @@
 // Python's str(), repr(), format(), truth, arithmetic and comparison over
 // corun's values — byte for byte as CPython prints them.
+#include "engine/code.h"
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -244,7 +245,7 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Module: return b.module;
     case ObjKind::BoundMethod: return b.method;
     case ObjKind::Instance: return v.as<InstanceObj>()->type;
-    case ObjKind::Iterator: return b.iterator;
+    case ObjKind::Iterator: return v.as<IteratorObj>()->ikind == IteratorObj::Kind::Gen ? b.generator : b.iterator;
     case ObjKind::Handle: return b.handle;
     case ObjKind::Loop:
     case ObjKind::Anext:
@@ -513,14 +514,14 @@ std::string Interp::repr_value(const Value& v) {
       if (!b->self.is_none()) return "<built-in method " + std::string(b->name) + " of " + type_of(b->self)->name + " object at " + fake_address(b->self.obj()) + ">";
       return "<built-in function " + std::string(b->name) + ">";
     }
-    case ObjKind::Function: return "<function " + v.as<FunctionObj>()->code->name + " at " + fake_address(o) + ">";
+    case ObjKind::Function: return "<function " + v.as<FunctionObj>()->code->qualname + " at " + fake_address(o) + ">";
     case ObjKind::BoundMethod: {
       auto* m = v.as<BoundMethodObj>();
       return "<bound method " + type_of(m->self)->name + "." + m->func.as<FunctionObj>()->code->name + " of " + repr(m->self) + ">";
     }
     case ObjKind::Coroutine:
       return std::string(v.as<CoroObj>()->frame.code->is_async_gen ? "<async_generator object " : "<coroutine object ") +
-             v.as<CoroObj>()->frame.code->name + " at " + fake_address(o) + ">";
+             v.as<CoroObj>()->frame.code->qualname + " at " + fake_address(o) + ">";
     case ObjKind::Anext: return "<async_generator_asend object at " + fake_address(o) + ">";
     case ObjKind::Task: return task_repr(*this, v.as<TaskObj>());
     case ObjKind::Future: {
@@ -533,9 +534,16 @@ std::string Interp::repr_value(const Value& v) {
     case ObjKind::Module: return "<module '" + v.as<ModuleObj>()->name + "'>";
     case ObjKind::Instance: {
       auto* i = v.as<InstanceObj>();
+      if (const Value* r = i->type->find_attr("__repr__"); r && r->is(ObjKind::Builtin)) {  // functools.partial
+        CallArgs none;
+        return str_of(r->as<BuiltinObj>()->fn(*this, v, none));
+      }
       return "<" + i->type->module + "." + i->type->name + " object at " + fake_address(o) + ">";
     }
-    case ObjKind::Iterator: return "<iterator object at " + fake_address(o) + ">";
+    case ObjKind::Iterator:
+      if (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Gen)
+        return "<generator object " + v.as<IteratorObj>()->gen_code->qualname + " at " + fake_address(o) + ">";
+      return "<iterator object at " + fake_address(o) + ">";
     case ObjKind::Handle: return handle_repr(*this, v);
     case ObjKind::Loop: return loop_repr(v.as<LoopObj>());
     case ObjKind::Misc: return "<object at " + fake_address(o) + ">";
@@ -1030,6 +1038,10 @@ Value Interp::get_iter(const Value& v) {
 bool Interp::iter_next(const Value& itv, Value& out) {
   auto* it = itv.as<IteratorObj>();
   switch (it->ikind) {
+    case IteratorObj::Kind::Gen: {
+      extern bool genexpr_next(Interp&, IteratorObj&, Value&);
+      return genexpr_next(*this, *it, out);
+    }
     case IteratorObj::Kind::Seq:
       if (it->pos >= it->items.size()) return false;
       out = it->items[it->pos++];

@@ -314,6 +314,11 @@ bool value_starts_with_brace(std::string_view line) {
 
 std::string hint_for(const SourceFile& file, const YAML::Mark& m, const std::string& msg, const YNode* open_flow) {
   std::string_view line = file.line(m.line + 1);
+  // `lambda x: x`: the lambda's colon is YAML's ': ' (the common mistake).
+  if (size_t at = line.find("lambda"); at != std::string_view::npos && at < size_t(m.column) &&
+      (msg.find("map") != std::string::npos || msg.find("flow") != std::string::npos))
+    return "the ': ' of `lambda ...: ` ends a plain YAML scalar; tag the whole value !expr and quote it, as in "
+           "call: !expr 'loop.call_soon(lambda: print(\"hi\"))'";
   size_t indent_end = line.find_first_not_of(" \t-");
   if (line.substr(0, indent_end).find('\t') != std::string_view::npos || msg.find("tab") != std::string::npos)
     return "YAML does not allow tabs for indentation; use spaces";

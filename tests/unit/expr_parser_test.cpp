@@ -449,12 +449,16 @@ TEST(ExprWalrus, PythonsErrors) {
   EXPECT_EQ(P("[x for x in y if z := x]"), "ParseError 1:20 expected ']' but found ':='");
 }
 
-TEST(ExprError, LambdaIsNotSupported) {
-  Err e = expr_error("sorted(xs, key=lambda x: -x)");
-  ASSERT_TRUE(e.thrown);
-  EXPECT_EQ(e.message, "lambda is not supported by corun");
-  EXPECT_EQ(e.col, 16);
-  EXPECT_NE(e.hint.find("functions:"), std::string::npos) << e.hint;
+TEST(ExprError, LambdaParametersFollowPythonsRules) {
+  Err dup = expr_error("lambda x, x: x");
+  ASSERT_TRUE(dup.thrown);
+  EXPECT_EQ(dup.message, "duplicate argument 'x' in function definition");
+  Err order = expr_error("lambda x=1, y: x");
+  ASSERT_TRUE(order.thrown);
+  EXPECT_EQ(order.message, "non-default argument follows default argument");
+  Err cut = expr_error("sorted(xs, key=lambda x");  // what YAML leaves of `lambda x: -x`
+  ASSERT_TRUE(cut.thrown);
+  EXPECT_NE(cut.hint.find("!expr"), std::string::npos) << cut.hint;
 }
 
 TEST(ExprError, LoneClosingBraceInTemplate) {
