@@ -1949,10 +1949,14 @@ std::shared_ptr<const CompiledPrelude> compile_prelude_once() {
 }  // namespace
 
 std::shared_ptr<const CompiledPrelude> compiled_prelude() {
-  // A failure is not cached: the static stays uninitialised and the next
-  // call throws the same error again.
-  static const std::shared_ptr<const CompiledPrelude> prelude = compile_prelude_once();
-  return prelude;
+  // One per thread (in practice one per process: the CLI, corun test's
+  // children, the fuzzer and the unit tests compile on one thread): its
+  // constants are Objects from this thread's allocation pool (pool.cpp),
+  // whose reference counts are not atomic. Never destroyed: the pool frees
+  // its memory when the thread ends, and a destructor run after that would
+  // touch freed memory. A failure is not kept: the next call throws again.
+  thread_local const auto* prelude = new std::shared_ptr<const CompiledPrelude>(compile_prelude_once());
+  return *prelude;
 }
 
 std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {

@@ -9,8 +9,9 @@
 // instantiate_globals for each Interp) and the types, functions and modules
 // built from the code. Exprs' inline caches (Expr::ic_*) are keyed by
 // TypeObj::id, unique for the process, so an entry left by one run never
-// matches a type of another. Runs share it one at a time (a run is
-// single-threaded; Values' reference counts are not atomic).
+// matches a type of another. Each thread compiles its own (Values'
+// reference counts are not atomic, and the constants come from the thread's
+// allocation pool); runs on that thread share it one at a time.
 #pragma once
 
 #include <memory>
@@ -26,7 +27,7 @@ struct CompiledPrelude {
   Program program;
 };
 
-// Compiles the prelude on first use (thread-safe), then returns the same one.
+// Compiles the prelude on this thread's first use, then returns the same one.
 // Throws ScenarioError ("internal error in corun's asyncio prelude ...") if it
 // does not compile: a bug in corun, reported on every use.
 std::shared_ptr<const CompiledPrelude> compiled_prelude();
