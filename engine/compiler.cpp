@@ -593,8 +593,8 @@ class Compiler : private LoweringHost {
   }
 
   // `global: NAME` / `global: [A, B]`: the names are the module's in this
-  // body. CPython's symtable refuses a parameter, then a name already used,
-  // then one already assigned (the symtable checks the last).
+  // body. CPython's symtable refuses a parameter, a name already assigned,
+  // then one already used.
   void compile_global(const YNode& arg) {
     if (!(arg.is_scalar() || arg.kind == YNode::Kind::Seq) || global_names(arg).empty() ||
         (arg.kind == YNode::Kind::Seq && global_names(arg).size() != arg.items.size())) {
@@ -613,17 +613,16 @@ class Compiler : private LoweringHost {
               "Python: SyntaxError; a parameter is always local: rename it");
         continue;
       }
-      bool used = false;
-      for (auto& e : current_->exprs)
-        if (mentions_name(*e, name)) { used = true; break; }
-      if (used) {
-        error(n->pos, "name '" + name + "' is used prior to global declaration",
-              "Python: SyntaxError; put the `global` step first in the body");
-        continue;
-      }
       std::vector<SymError> errs;
-      symtable_.declare_global(scope_, name, n->pos, errs);
+      symtable_.declare_global(scope_, name, n->pos, errs);  // assigned before
       for (auto& e : errs) error(e.pos, e.message, "Python: SyntaxError; put the `global` step first in the body");
+      if (!errs.empty()) continue;
+      for (auto& e : current_->exprs)
+        if (mentions_name(*e, name)) {
+          error(n->pos, "name '" + name + "' is used prior to global declaration",
+                "Python: SyntaxError; put the `global` step first in the body");
+          break;
+        }
     }
   }
 
