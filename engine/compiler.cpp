@@ -812,6 +812,8 @@ class Compiler {
     int b = visible_builtin(e.name);
     if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
     if (errors_full()) return;
+    auto declared = s->frame()->symbols.find(e.name);
+    if (declared != s->frame()->symbols.end() && declared->second.nonlocal) return;  // its declaration was the error
     std::string hint;
     if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
       hint = "inside an expression write Python's None, True, False";
@@ -914,7 +916,9 @@ class Compiler {
     }
     if (!current_is_coroutine_ && kAwaitingVerbs.count(verb)) {
       error(verb_pos, "`" + verb + "` awaits, and a plain function cannot await",
-            "Python: SyntaxError: 'await' outside async function; make it a coroutine under `coroutines:`");
+            scope_ && scope_->parent
+                ? "Python: SyntaxError: 'await' outside async function; make it a coroutine: `- async_def: NAME`"
+                : "Python: SyntaxError: 'await' outside async function; make it a coroutine under `coroutines:`");
       return;
     }
     const YNode* as = step.get("as");
