@@ -451,7 +451,7 @@ class Compiler {
       const Expr* dflt = nullptr;
       if (p.is_scalar()) {
         name = p.value;
-        if (seen_default) error(p.pos, "non-default parameter '" + name + "' follows a parameter with a default");
+        if (seen_default && name[0] != '*') error(p.pos, "non-default parameter '" + name + "' follows a parameter with a default");
       } else if (p.kind == YNode::Kind::Map && p.pairs.size() == 1) {
         name = p.pairs[0].first.value;
         ExprPtr e = value_expr(p.pairs[0].second);
