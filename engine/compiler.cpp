@@ -439,6 +439,7 @@ class Compiler {
     for (auto& e : errs) error(e.pos, e.message, e.hint);
     for (auto& u : symtable_.uses()) resolve_name(*u.name, u.scope, u.root);
     symtable_.clear_uses();
+    symtable_.forget(root);
   }
 
   static int last_line(CodeObject* c) { return c->code.empty() ? c->def_line : c->code.back().line; }
