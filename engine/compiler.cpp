@@ -466,6 +466,7 @@ class Compiler : private LoweringHost {
     symtable_.clear_uses();
     for (const Expr* attr : module_attrs_) check_module_attr(*attr);
     module_attrs_.clear();
+    symtable_.forget(root);
   }
 
   static int last_line(CodeObject* c) { return c->code.empty() ? c->def_line : c->code.back().line; }
@@ -478,7 +479,7 @@ class Compiler : private LoweringHost {
       const Expr* dflt = nullptr;
       if (p.is_scalar()) {
         name = p.value;
-        if (seen_default) error(p.pos, "non-default parameter '" + name + "' follows a parameter with a default");
+        if (seen_default && name[0] != '*') error(p.pos, "non-default parameter '" + name + "' follows a parameter with a default");
       } else if (p.kind == YNode::Kind::Map && p.pairs.size() == 1) {
         name = p.pairs[0].first.value;
         ExprPtr e = value_expr(p.pairs[0].second);
@@ -1037,6 +1038,8 @@ class Compiler : private LoweringHost {
     int b = visible_builtin(e.name);
     if (b >= 0) { e.scope = Scope::Builtin; e.slot = b; return; }
     if (errors_full()) return;
+    auto declared = s->frame()->symbols.find(e.name);
+    if (declared != s->frame()->symbols.end() && declared->second.nonlocal) return;  // its declaration was the error
     if (auto u = unsupported_name(e.name)) { error(e.pos, u->message, u->hint); return; }
     std::string hint;
     if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
@@ -1152,7 +1155,9 @@ class Compiler : private LoweringHost {
     }
     if (!current_is_coroutine_ && kAwaitingVerbs.count(verb)) {
       error(verb_pos, "`" + verb + "` awaits, and a plain function cannot await",
-            "Python: SyntaxError: 'await' outside async function; make it a coroutine under `coroutines:`");
+            scope_ && scope_->parent
+                ? "Python: SyntaxError: 'await' outside async function; make it a coroutine: `- async_def: NAME`"
+                : "Python: SyntaxError: 'await' outside async function; make it a coroutine under `coroutines:`");
       return;
     }
     const YNode* as = step.get("as");

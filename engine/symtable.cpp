@@ -175,6 +175,14 @@ void SymTable::finish(SymScope* s) {
   for (auto& c : s->children) finish(c.get());
 }
 
+void SymTable::forget(SymScope* root) {
+  for (size_t i = roots_.size(); i-- > 0;)
+    if (roots_[i].get() == root) {
+      roots_.erase(roots_.begin() + long(i));
+      return;
+    }
+}
+
 SymTable::Answer SymTable::lookup(SymScope* s, const std::string& name) const {
   for (SymScope* p = s; p; p = p->parent) {
     auto it = p->symbols.find(name);

@@ -109,6 +109,8 @@ class SymTable {
   };
   const std::vector<Use>& uses() const { return uses_; }
   void clear_uses() { uses_.clear(); }
+  // Frees a resolved root and every scope under it.
+  void forget(SymScope* root);
 
  private:
   void capture(SymScope* s, const std::string& name, SourcePos pos, bool for_nonlocal, std::vector<SymError>& errors);

@@ -302,7 +302,7 @@ std::string task_repr(Interp& in, const TaskObj* t) {
       where = "done, defined at " + in.location(c->frame.code, c->frame.code->def_line);
     else
       where = "running at " + in.location(f->code, f->code->code.empty() ? 0 : f->code->code[size_t(f->pc)].line);
-    s += " coro=<" + c->frame.code->name + "() " + where + ">";
+    s += " coro=<" + c->frame.code->qualname + "() " + where + ">";
   }
   if (t->state == FutureObj::State::Finished) {
     if (!t->exception.is_none()) s += " exception=" + in.repr(t->exception);
