@@ -334,7 +334,9 @@ class Compiler : private LoweringHost {
             ExprPtr e = value_expr(fv);
             if (!e) continue;
             current_ = module_;
+            resolving_fields_ = true;  // evaluated in each new instance's __init__
             resolve_root(*e);
+            resolving_fields_ = false;
             def.fields.emplace_back(fk.value, module_->own(std::move(e)));
           }
         } else if (ck.value == "methods") {
@@ -646,7 +648,14 @@ class Compiler : private LoweringHost {
   size_t instructions_ = 0;
 
   size_t emit(Instr ins, int line) {
-    if (!lowering_ && current_is_coroutine_ && current_ != module_ && instruction_awaits(ins)) lower_awaits(ins, line);
+    if (!lowering_ && current_is_coroutine_ && current_ != module_ && instruction_awaits(ins)) {
+      lower_awaits(ins, line);
+      lowering_ = true;  // (what is left awaits only after an error was reported)
+      size_t at = emit(ins, line);
+      release_lowered_temps(ins.op, line);
+      lowering_ = false;
+      return at;
+    }
     if (++instructions_ > kMaxInstructions)
       fail(SourcePos{line, 0}, "the scenario compiles to more than " + std::to_string(kMaxInstructions) + " instructions",
            "every return, break or continue inside try/finally repeats the finally steps it leaves; "
@@ -674,7 +683,22 @@ class Compiler : private LoweringHost {
     ins.e2 = own(std::move(e2));
     lowering_ = false;
   }
-  int temp_slot(const char* what) override { return hidden_slot(what); }
+  // The hidden slots of one lowered instruction: unbound once it is done,
+  // so they hold no value longer than CPython's stack does.
+  std::vector<int> lowered_temps_;
+  void release_lowered_temps(Op op, int line) {
+    std::vector<int> temps = std::move(lowered_temps_);
+    lowered_temps_.clear();
+    bool falls_through = op != Op::Jump && op != Op::JumpIfFalse && op != Op::Return && op != Op::Raise &&
+                         op != Op::Reraise && op != Op::ForNext && op != Op::Match;
+    if (!falls_through) return;
+    for (int slot : temps) emit(Instr{Op::Clear, slot}, line);
+  }
+  int temp_slot(const char* what) override {
+    int slot = hidden_slot(what);
+    lowered_temps_.push_back(slot);
+    return slot;
+  }
   size_t emit_lowered(Instr ins, int line) override { return emit(ins, line); }
   int next_pc() const override { return here(); }
   Instr& instr_at(size_t index) override { return current_->code[index]; }
@@ -682,14 +706,16 @@ class Compiler : private LoweringHost {
   void report(SourcePos pos, std::string message, std::string hint) override {
     error(pos, std::move(message), std::move(hint));
   }
+  bool resolving_fields_ = false;
   AwaitContext await_context() const {
+    if (resolving_fields_) return AwaitContext::Sync;  // as written in __init__ by `corun export`
     if (current_ == module_ || module_scope_) return AwaitContext::Module;
     return current_is_coroutine_ ? AwaitContext::Async : AwaitContext::Sync;
   }
 
   void check_awaits(const Expr& e) {
     check_await_usage(e, await_context(), [&](SourcePos pos, std::string msg, std::string hint) {
-      error(pos, std::move(msg), std::move(hint));
+      report(pos, std::move(msg), std::move(hint));
     });
   }
 
