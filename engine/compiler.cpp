@@ -39,7 +39,7 @@ struct Construct {
   enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith, StarHandler } kind;
   int continue_pc = 0;
   std::vector<size_t> break_jumps;
-  int as_slot = -1;                  // Handler: the `as` name to unbind
+  int as_slot = -1;                  // Handler: the `as` name to unbind (see handler_name)
   const YNode* finally_steps = nullptr;  // Finally: to inline on break/continue/return
   size_t outer_depth = 0;            // Finally: construct-stack depth outside the try
   int mgr_slot = -1;                 // AsyncWith: the context manager
@@ -450,7 +450,7 @@ class Compiler {
   // The script is the module body: a plain (non-async) code object run once
   // at start, whose names are the module's globals.
   void compile_script(const YNode& steps) {
-    if (steps.kind != YNode::Kind::Seq) {
+    if (steps.kind != YNode::Kind::Seq && steps.kind != YNode::Kind::Null) {
       error(steps.pos, "`script` is the list of the module's statements, such as `- call: asyncio.run(main())`");
       return;
     }
@@ -566,6 +566,23 @@ class Compiler {
   int local_slot(const std::string& name) const {
     auto it = locals_.find(name);
     return it == locals_.end() ? -1 : it->second;
+  }
+
+  // A handler's `as` name, unbound when the handler ends (`del e`): a local
+  // slot, a module global encoded as -2 - index, or -1 for none.
+  int handler_name(const std::string& name) const {
+    if (int slot = local_slot(name); slot >= 0) return slot;
+    int g = global_index(name);
+    return g >= 0 ? -2 - g : -1;
+  }
+  void emit_unbind(int as_slot, int line) {
+    if (as_slot >= 0) {
+      emit(Instr{Op::Clear, as_slot}, line);
+    } else if (as_slot <= -2) {
+      Instr del{Op::Clear, -2 - as_slot};
+      del.b = 1;  // a module global
+      emit(del, line);
+    }
   }
 
   int hidden_slot(const char* what) {
@@ -1249,7 +1266,7 @@ class Compiler {
         case Construct::TryExcept: emit(Instr{Op::PopBlock}, line); break;
         case Construct::Handler:
           emit(Instr{Op::PopExc}, line);
-          if (c.as_slot >= 0) emit(Instr{Op::Clear, c.as_slot}, line);
+          emit_unbind(c.as_slot, line);
           break;
         case Construct::FinallyExc: emit(Instr{Op::PopExc}, line); break;
         case Construct::StarHandler: break;  // rejected before unwinding
@@ -1522,7 +1539,7 @@ class Compiler {
         Instr bind_as{Op::Assign};
         bind_as.e = own(local_ref(match_slot, h.pos.line));
         bind_as.target = target(*as);
-        if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = local_slot(bind_as.target->name);
+        if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = handler_name(bind_as.target->name);
         if (bind_as.target) emit(bind_as, h.pos.line);
       }
       Construct c{Construct::StarHandler};
@@ -1530,7 +1547,7 @@ class Compiler {
       constructs_.push_back(c);
       if (const YNode* steps = h.get("steps")) compile_steps(*steps);
       constructs_.pop_back();
-      if (as_slot >= 0) emit(Instr{Op::Clear, as_slot}, line);
+      emit_unbind(as_slot, line);
       current_->code[j_next].a = here();
       current_->code[j_skip_all].a = here();
     }
@@ -1579,7 +1596,7 @@ class Compiler {
       int as_slot = -1;
       if (as) {
         match.target = target(*as);
-        if (match.target && match.target->kind == ExprKind::Name) as_slot = local_slot(match.target->name);
+        if (match.target && match.target->kind == ExprKind::Name) as_slot = handler_name(match.target->name);
       }
       size_t jm = emit(match, h.pos.line);
       Construct c{Construct::Handler};
@@ -1588,7 +1605,7 @@ class Compiler {
       if (steps) compile_steps(*steps);
       constructs_.pop_back();
       emit(Instr{Op::PopExc}, line);
-      if (as_slot >= 0) emit(Instr{Op::Clear, as_slot}, line);
+      emit_unbind(as_slot, line);
       to_after.push_back(emit(Instr{Op::Jump}, line));
       current_->code[jm].a = here();
     }

@@ -700,7 +700,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Clear:
-          f->slots[size_t(ins.a)] = Value::unbound();
+          if (ins.b) globals_[size_t(ins.a)] = Value::unbound();  // `del e` of a module global
+          else f->slots[size_t(ins.a)] = Value::unbound();
           ++f->pc;
           break;
       }
