@@ -36,7 +36,7 @@ enum class Op : uint8_t {
   PopBlock,     // pop the innermost block
   PopExc,       // leave an except/finally: restore the handled-exception stack
   Match,        // if the handled exception matches e (None = bare except): bind target; else pc = a
-  Clear,        // unbind slot a (`del e` at the end of `except ... as e`); target: the name, when it is a cell
+  Clear,        // unbind slot a (`del e` at the end of `except ... as e`); target: the name, when it is a cell or a module global
 };
 
 struct Instr {

@@ -527,7 +527,7 @@ class Compiler : private LoweringHost {
   // The script is the module body: a plain (non-async) code object run once
   // at start, whose names are the module's globals.
   void compile_script(const YNode& steps) {
-    if (steps.kind != YNode::Kind::Seq) {
+    if (steps.kind != YNode::Kind::Seq && steps.kind != YNode::Kind::Null) {
       error(steps.pos, "`script` is the list of the module's statements, such as `- call: asyncio.run(main())`");
       return;
     }
@@ -1593,14 +1593,14 @@ class Compiler : private LoweringHost {
   }
 
   // The slot an `except ... as NAME` unbinds at the end of the handler (0
-  // when NAME is nonlocal: its cell is unbound through the name).
+  // when NAME is nonlocal, global or the module's: the Clear then goes
+  // through the resolved name, to its cell or the module's globals).
   const Expr* bind_as_name_ = nullptr;
   int handler_slot(const Expr* name) {
     bind_as_name_ = name;
     auto it = scope_->symbols.find(name->name);
-    if (it == scope_->symbols.end()) return -1;
-    if (it->second.bound) return it->second.slot;
-    return it->second.nonlocal ? 0 : -1;
+    if (it != scope_->symbols.end() && it->second.bound) return it->second.slot;
+    return 0;
   }
   // `del NAME`, through its cell when a closure shares it (resolved later).
   void emit_clear(int slot, const Expr* name, int line) {

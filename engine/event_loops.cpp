@@ -439,7 +439,13 @@ void Interp::call_exception_handler(const Value& loop_value, const Value& contex
 void Interp::report_callback_exception(const Value& exc, const Value& handle) {
   Ref<DictObj> ctx(new DictObj());
   const HandleObj* h = handle.as<HandleObj>();
-  ctx->set(make_str("message"), make_str("Exception in callback " + format_callback_source(*this, h->a, h->b)));
+  try {
+    ctx->set(make_str("message"), make_str("Exception in callback " + format_callback_source(*this, h->a, h->b)));
+  } catch (PyException& failed) {  // the callback's repr raised (deep data): as a failing default handler
+    write_err("Exception in default exception handler\n");
+    print_traceback(failed.exc);
+    return;
+  }
   ctx->set(make_str("exception"), exc);
   ctx->set(make_str("handle"), handle);
   call_exception_handler(Value(), Value(ctx));

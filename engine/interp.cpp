@@ -702,7 +702,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Clear:
-          if (ins.target && ins.target->scope >= Scope::Cell) f->slots[size_t(ins.target->slot)].as<CellObj>()->v = Value::unbound();
+          if (ins.target && ins.target->scope == Scope::Global) globals_[size_t(ins.target->slot)] = Value::unbound();  // `del e` of a module global
+          else if (ins.target && ins.target->scope >= Scope::Cell) f->slots[size_t(ins.target->slot)].as<CellObj>()->v = Value::unbound();
           else f->slots[size_t(ins.a)] = Value::unbound();
           ++f->pc;
           break;
