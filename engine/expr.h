@@ -33,12 +33,13 @@ enum class ExprKind : uint8_t {
   Not,        // not a
   IfExp,      // a if c else b
   Tuple, List, Dict,
+  Set,        // {a, b}; `value` is true when CPython folds it to a frozenset constant
   Comp,       // list/dict comprehension or generator expression
   FString,    // f"..." and templates
   Starred,    // *a inside a call or a display
 };
 
-enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow };
+enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow, BitOr, BitXor, BitAnd, LShift, RShift };
 enum class UnOp : uint8_t { Neg, Pos, Invert };
 enum class CmpOp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne, In, NotIn, Is, IsNot };
 

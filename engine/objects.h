@@ -313,9 +313,10 @@ struct TaskObj : FutureObj {
 // ---- Iterators ------------------------------------------------------------------------------
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Set, DictKeys, DictValues, DictItems } ikind;
   std::vector<Value> items;  // Seq: a snapshot
-  Value source;              // List, Deque: the live container
+  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*)
+  // Set, Dict*: `stop` holds the size when iteration began; a change is RuntimeError, as in CPython
   size_t pos = 0;
   int64_t cur = 0, stop = 0, step = 1;  // Range
   explicit IteratorObj(Kind k) : Object(ObjKind::Iterator), ikind(k) {}
