@@ -491,7 +491,7 @@ TEST(Expr, SetDisplays) {
 TEST(Expr, BitwiseOperatorsHavePythonsPrecedence) {
   // | loosest, then ^, then &, then shifts, then + -; all tighter than comparisons.
   EXPECT_EQ(P("a | b ^ c & d << e + f"), "(| a (^ b (& c (<< d (+ e f)))))");
-  EXPECT_EQ(P("a & b == c | d"), "(== (& a b) (| c d))");
+  EXPECT_EQ(P("a & b == c | d"), "(cmp (& a b) == (| c d))");
   EXPECT_EQ(P("a >> b >> c"), "(>> (>> a b) c)");
 }
 
