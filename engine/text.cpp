@@ -546,6 +546,13 @@ std::string Interp::repr_value(const Value& v) {
     }
     case ObjKind::Builtin: {
       auto* b = v.as<BuiltinObj>();
+      // A method of a builtin value (s.discard) carries (receiver, name): name the receiver.
+      if (b->self.is(ObjKind::Tuple) && b->self.as<TupleObj>()->items.size() == 2) {
+        const auto& packed = b->self.as<TupleObj>()->items;
+        if (packed[1].is(ObjKind::Str) && str_of(packed[1]) == b->name && packed[0].is_obj())
+          return "<built-in method " + std::string(b->name) + " of " + type_of(packed[0])->name + " object at " +
+                 fake_address(packed[0].obj()) + ">";
+      }
       if (!b->self.is_none()) return "<built-in method " + std::string(b->name) + " of " + type_of(b->self)->name + " object at " + fake_address(b->self.obj()) + ">";
       return "<built-in function " + std::string(b->name) + ">";
     }
