@@ -762,51 +762,59 @@ Value set_method(Interp& in, const Value& self, const std::string& name, CallArg
 
 namespace {
 
-// The set an operand stands for: a set, or a dict's keys or items view
-// (dictviews_or & co. build a set from the view first).
-Ref<SetObj> operand_set(Interp& in, const Value& v, bool& is_view) {
-  is_view = false;
-  if (v.is(ObjKind::Set)) return Ref<SetObj>(v.as<SetObj>());
-  if (v.is(ObjKind::DictView) && v.as<DictViewObj>()->which != DictViewObj::Values) {
-    is_view = true;
-    return Ref<SetObj>();
+bool is_set_view(const Value& v) {
+  return v.is(ObjKind::DictView) && v.as<DictViewObj>()->which != DictViewObj::Values;
+}
+
+// dictviews_to_set: a keys view becomes a set through its dict (set()'s
+// fast path for dicts sizes the table once, as CPython's does).
+Ref<SetObj> view_to_set(Interp& in, const Value& v) {
+  if (v.is(ObjKind::DictView) && v.as<DictViewObj>()->which == DictViewObj::Keys)
+    return pyset::make(in, v.as<DictViewObj>()->dict, false);
+  return pyset::make(in, v, false);
+}
+
+// _PyDictView_Intersect: iterate the smaller side, test in the view.
+Value view_intersection(Interp& in, Value self, Value other) {
+  if (!is_set_view(self)) std::swap(self, other);
+  const size_t len_self = self.as<DictViewObj>()->target()->entries.size();
+  if (other.is(ObjKind::Set) && !other.as<SetObj>()->frozen && len_self <= other.as<SetObj>()->size())
+    return Value(pyset::intersection(in, other.as<SetObj>(), self));
+  if (is_set_view(other) && other.as<DictViewObj>()->target()->entries.size() > len_self) std::swap(self, other);
+  Ref<SetObj> result(new SetObj());
+  Value it = in.get_iter(other), x;
+  while (in.iter_next(it, x)) {
+    charge_step();
+    if (dict_view_contains(in, self.as<DictViewObj>(), x)) pyset::add(in, result.get(), x);
   }
-  return Ref<SetObj>();
+  return Value(result);
 }
 
 }  // namespace
 
 bool set_binary_op(Interp& in, char op, const Value& a, const Value& b, Value& out) {
-  bool view_a, view_b;
-  Ref<SetObj> sa = operand_set(in, a, view_a), sb = operand_set(in, b, view_b);
-  if (view_a || view_b) {
-    // dictviews_sub etc.: set(view) op other, any iterable on the other side.
-    Ref<SetObj> left = view_a ? pyset::make(in, a, false) : sa;
-    if (!left) {  // iterable op view: set(iterable) op view, as dictviews_or(self=iterable)
-      if (!b.is(ObjKind::DictView)) return false;
-      left = pyset::make(in, a, false);
-    }
-    const Value right = view_b ? Value(pyset::make(in, b, false)) : b;
-    switch (op) {
-      case '|': pyset::update(in, left.get(), right); out = Value(left); return true;
-      case '&': out = Value(pyset::intersection(in, left.get(), right)); return true;
-      case '-': pyset::difference_update(in, left.get(), right); out = Value(left); return true;
-      case '^': pyset::symmetric_difference_update(in, left.get(), right); out = Value(left); return true;
-    }
-    return false;
+  if (is_set_view(a) || is_set_view(b)) {  // dictviews_or & co.: set(left) op right, either side any iterable
+    if (op == '&') { out = view_intersection(in, a, b); return true; }
+    Ref<SetObj> result = view_to_set(in, a);
+    if (op == '|') pyset::update(in, result.get(), b);
+    else if (op == '-') pyset::difference_update(in, result.get(), b);
+    else pyset::symmetric_difference_update(in, result.get(), b);
+    out = Value(result);
+    return true;
   }
-  if (!sa || !sb) return false;
+  if (!a.is(ObjKind::Set) || !b.is(ObjKind::Set)) return false;
+  const SetObj *sa = a.as<SetObj>(), *sb = b.as<SetObj>();
   switch (op) {
     case '|': {
-      Ref<SetObj> result = pyset::copy(in, sa.get(), sa->frozen);
-      if (sa.get() != sb.get()) pyset::update(in, result.get(), b);
+      Ref<SetObj> result = pyset::copy(in, sa, sa->frozen);
+      if (sa != sb) pyset::update(in, result.get(), b);
       out = Value(result);
       return true;
     }
-    case '&': out = Value(pyset::intersection(in, sa.get(), b)); return true;
-    case '-': out = Value(pyset::difference(in, sa.get(), b)); return true;
+    case '&': out = Value(pyset::intersection(in, sa, b)); return true;
+    case '-': out = Value(pyset::difference(in, sa, b)); return true;
     case '^': {
-      Ref<SetObj> result = pyset::copy(in, sb.get(), sa->frozen);
+      Ref<SetObj> result = pyset::copy(in, sb, sa->frozen);
       pyset::symmetric_difference_update(in, result.get(), a);
       out = Value(result);
       return true;
