@@ -8,6 +8,7 @@
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/pyformat.h"
+#include "engine/sets.h"
 
 namespace corun {
 
@@ -374,22 +375,6 @@ Value tuple_method(Interp& in, const Value& self, const std::string& name, CallA
   return Value::integer(n);
 }
 
-// The prelude's set of tasks (a TaskGroup's): add, discard, remove.
-Value set_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
-  auto* s = self.as<SetObj>();
-  found = true;
-  if (name_is(name, "add") || name_is(name, "discard") || name_is(name, "remove")) {
-    nargs(in, "set." + name, a, 1, 1);
-    const Value& x = a.pos[0];
-    if (!x.is_obj()) in.raise(in.builtins().TypeError, "corun's task set holds objects only");
-    if (name_is(name, "add")) s->add(x.obj());
-    else if (!s->discard(x.obj()) && name_is(name, "remove")) throw PyException{in.make_exception_args(in.builtins().KeyError, {x})};
-    return Value();
-  }
-  found = false;
-  return Value();
-}
-
 // collections.deque: what the asyncio prelude's queues use.
 Value deque_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
   auto& items = self.as<DequeObj>()->items;
@@ -428,12 +413,9 @@ Value dict_method(Interp& in, const Value& self, const std::string& name, CallAr
     return v ? *v : (a.npos == 2 ? a.pos[1] : Value());
   }
   if (name_is(name, "keys") || name_is(name, "values") || name_is(name, "items")) {
-    reserve_items(d->entries.size());
-    if (name_is(name, "items")) charge(d->entries.size() * 2);  // a tuple per entry
-    std::vector<Value> out;
-    for (auto& [k, v] : d->entries)
-      out.push_back(name_is(name, "keys") ? k : name_is(name, "values") ? v : make_tuple({k, v}));
-    return make_list(std::move(out));
+    nargs(in, name, a, 0, 0);
+    auto which = name_is(name, "keys") ? DictViewObj::Keys : name_is(name, "values") ? DictViewObj::Values : DictViewObj::Items;
+    return Value(new DictViewObj(which, self));
   }
   if (name_is(name, "pop")) {
     nargs(in, "pop", a, 1, 2);
@@ -540,7 +522,6 @@ const char* const kListMethods[] = {
 const char* const kTupleMethods[] = {"count", "index", nullptr};
 const char* const kDictMethods[] = {"get", "keys", "values", "items", "pop", "setdefault", "update", "copy", "clear", nullptr};
 const char* const kDequeMethods[] = {"append", "appendleft", "popleft", "pop", "remove", "clear", nullptr};
-const char* const kSetMethods[] = {"add", "discard", "remove", nullptr};
 const char* const kFutureMethods[] = {
     "cancel", "cancelled", "done", "result", "exception", "add_done_callback", "remove_done_callback", "get_loop",
     "set_result", "set_exception", nullptr};
@@ -558,7 +539,7 @@ const char* const* native_methods(const Value& obj) {
     case ObjKind::Tuple: return kTupleMethods;
     case ObjKind::Dict: return kDictMethods;
     case ObjKind::Deque: return kDequeMethods;
-    case ObjKind::Set: return kSetMethods;
+    case ObjKind::Set: return obj.as<SetObj>()->frozen ? kFrozenSetMethodNames : kSetMethodNames;
     case ObjKind::Future: return kFutureMethods;
     case ObjKind::Task: return kTaskMethods;
     case ObjKind::Handle: return kHandleMethods;

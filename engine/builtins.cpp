@@ -8,6 +8,7 @@
 #include "engine/native_cost.h"
 #include "engine/recursion.h"
 #include "engine/pyformat.h"
+#include "engine/sets.h"
 
 namespace corun {
 
@@ -18,6 +19,7 @@ const std::vector<std::string> kNames = {
     "len", "str", "repr", "int", "float", "bool", "list", "tuple", "dict", "range", "sum", "min", "max", "abs",
     "round", "sorted", "enumerate", "zip", "isinstance", "type", "print", "any", "all", "reversed", "hasattr",
     "getattr", "issubclass", "object", "next",
+    "set", "frozenset", "hash",
     // exceptions
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "OverflowError", "LookupError",
     "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
@@ -30,7 +32,7 @@ const std::vector<std::string> kNames = {
     "asyncio", "time", "random", "functools",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
-    "_deque", "_set", "_unique", "_get_running_loop", "_runner_main_task", "_interrupt_count",
+    "_deque", "_object_repr", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
 };
 
 }  // namespace
@@ -84,6 +86,7 @@ Value b_len(Interp& in, const Value&, CallArgs& a) {
   if (v.is(ObjKind::List)) return Value::integer(int64_t(v.as<ListObj>()->items.size()));
   if (v.is(ObjKind::Deque)) return Value::integer(int64_t(v.as<DequeObj>()->items.size()));
   if (v.is(ObjKind::Set)) return Value::integer(int64_t(v.as<SetObj>()->size()));
+  if (v.is(ObjKind::DictView)) return Value::integer(int64_t(v.as<DictViewObj>()->target()->entries.size()));
   if (v.is(ObjKind::Tuple)) return Value::integer(int64_t(v.as<TupleObj>()->items.size()));
   if (v.is(ObjKind::Dict)) return Value::integer(int64_t(v.as<DictObj>()->entries.size()));
   if (v.is(ObjKind::Range)) return Value::integer(v.as<RangeObj>()->length());
@@ -387,6 +390,8 @@ Value b_zip(Interp& in, const Value&, CallArgs& a) {
 
 Value b_reversed(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "reversed", a, 1, 1);
+  if (a.pos[0].is(ObjKind::Set))
+    in.raise(in.builtins().TypeError, "'" + in.type_of(a.pos[0])->name + "' object is not reversible");
   std::vector<Value> items = in.to_vector(a.pos[0]);
   std::reverse(items.begin(), items.end());
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
@@ -510,6 +515,20 @@ Value exception_ctor(Interp& in, const Value& self, CallArgs& a) {
 
 }  // namespace
 
+// set(iterable=()), frozenset(iterable=()), hash(x).
+Value b_set(Interp& in, const Value& self, CallArgs& a) {
+  const bool frozen = self.as<TypeObj>() == in.builtins().frozenset;
+  const char* name = frozen ? "frozenset" : "set";
+  if (a.nkw) in.raise(in.builtins().TypeError, std::string(name) + "() takes no keyword arguments");
+  if (a.npos > 1) in.raise(in.builtins().TypeError, std::string(name) + " expected at most 1 argument, got " + std::to_string(a.npos));
+  return Value(pyset::make(in, a.npos ? a.pos[0] : Value::unbound(), frozen));
+}
+
+Value b_hash(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "hash", a, 1, 1);
+  return Value::integer(py_hash(in, a.pos[0]).value);
+}
+
 // ---- the table ------------------------------------------------------------------------
 
 Builtins::Builtins(Interp& in) {
@@ -531,6 +550,10 @@ Builtins::Builtins(Interp& in) {
   range = mk("range", "builtins", object, TypeKind::Builtin);
   deque = mk("deque", "collections", object, TypeKind::Builtin);
   set = mk("set", "builtins", object, TypeKind::Builtin);
+  frozenset = mk("frozenset", "builtins", object, TypeKind::Builtin);
+  dict_keys = mk("dict_keys", "builtins", object, TypeKind::Builtin);
+  dict_values = mk("dict_values", "builtins", object, TypeKind::Builtin);
+  dict_items = mk("dict_items", "builtins", object, TypeKind::Builtin);
   function = mk("function", "builtins", object, TypeKind::Builtin);
   builtin_function = mk("builtin_function_or_method", "builtins", object, TypeKind::Builtin);
   coroutine = mk("coroutine", "builtins", object, TypeKind::Builtin);
@@ -581,6 +604,7 @@ Builtins::Builtins(Interp& in) {
   ExceptionGroup->second_base = Exception;
   CancelledError = ex("CancelledError", BaseException, "asyncio.exceptions");
   InvalidStateError = ex("InvalidStateError", Exception, "asyncio.exceptions");
+  BrokenBarrierError = ex("BrokenBarrierError", RuntimeError, "asyncio.exceptions");
   QueueEmpty = ex("QueueEmpty", Exception, "asyncio.queues");
   QueueFull = ex("QueueFull", Exception, "asyncio.queues");
 
@@ -592,6 +616,8 @@ Builtins::Builtins(Interp& in) {
   tuple->ctor = b_tuple;
   dict->ctor = b_dict;
   range->ctor = b_range;
+  set->ctor = b_set;
+  frozenset->ctor = b_set;
   type->ctor = b_type;
   future->ctor = [](Interp& in, const Value&, CallArgs& a) -> Value {
     if (a.npos) in.raise(in.builtins().TypeError, "Future() takes no positional arguments");
@@ -619,6 +645,9 @@ Builtins::Builtins(Interp& in) {
   fn("print", b_print);
   fn("hasattr", b_hasattr);
   fn("getattr", b_getattr);
+  fn("hash", b_hash);
+  ty("set", set);
+  ty("frozenset", frozenset);
   ty("str", str);
   ty("int", int_);
   ty("float", float_);

@@ -16,14 +16,15 @@ int builtin_index(std::string_view name);
 
 struct Builtins {
   // Types of plain values.
-  TypeObj *object, *type, *none, *int_, *float_, *str, *bool_, *list, *tuple, *dict, *range, *deque, *set;
+  TypeObj *object, *type, *none, *int_, *float_, *str, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;
+  TypeObj *dict_keys, *dict_values, *dict_items;
   TypeObj *function, *builtin_function, *coroutine, *async_generator, *module, *future, *task, *method, *iterator, *handle, *generator;
   // Exception classes.
   TypeObj *BaseException, *Exception, *ArithmeticError, *ZeroDivisionError, *OverflowError, *LookupError,
       *KeyError, *IndexError, *ValueError, *TypeError, *RuntimeError, *RecursionError, *NotImplementedError,
       *NameError, *UnboundLocalError, *AttributeError, *AssertionError, *StopIteration, *StopAsyncIteration,
       *OSError, *ConnectionError, *ConnectionRefusedError, *ConnectionResetError, *TimeoutError,
-      *KeyboardInterrupt, *SystemExit, *GeneratorExit, *CancelledError, *InvalidStateError,
+      *KeyboardInterrupt, *SystemExit, *GeneratorExit, *CancelledError, *InvalidStateError, *BrokenBarrierError,
       *BaseExceptionGroup, *ExceptionGroup, *QueueEmpty, *QueueFull, *MemoryError;
   std::vector<Value> values;  // parallel to builtin_names()
   std::vector<Value> owned;   // keeps every type alive for the run

@@ -804,6 +804,11 @@ class Compiler : private LoweringHost {
         return l;
       }
       case YNode::Kind::Map: {
+        if (reads_as_a_set(n)) {
+          error(n.pos, "YAML read this {...} as a mapping whose keys have no values, not as a set",
+                "a set display is an expression: tag it, !expr \"{1, 2}\" (a dict with None values is {a: null})");
+          return nullptr;
+        }
         auto d = std::make_unique<Expr>(ExprKind::Dict, n.pos);
         for (auto& [k, v] : n.pairs) {
           auto key = std::make_unique<Expr>(ExprKind::Const, k.pos);
@@ -820,6 +825,21 @@ class Compiler : private LoweringHost {
       }
     }
     return nullptr;
+  }
+
+  // `{1, 2}` written as a value: YAML makes it a flow mapping of keys
+  // without values. Refused rather than guessed (Python's meaning is a set):
+  // a flow mapping on one line where no key is followed by ':'.
+  bool reads_as_a_set(const YNode& n) {
+    if (n.pairs.empty() || n.pos.line <= 0) return false;
+    const std::string_view line = src_.line(n.pos.line);
+    if (size_t(n.pos.col) > line.size() || line[size_t(n.pos.col) - 1] != '{') return false;
+    for (auto& [k, v] : n.pairs) {
+      if (v.kind != YNode::Kind::Null || k.pos.line != n.pos.line || v.pos.line != n.pos.line) return false;
+      if (v.pos.col <= k.pos.col || size_t(v.pos.col) > line.size() + 1) return false;
+      if (line.substr(size_t(k.pos.col) - 1, size_t(v.pos.col - k.pos.col)).find(':') != std::string_view::npos) return false;
+    }
+    return true;
   }
 
   ExprPtr template_expr(const YNode& n) {

@@ -6,6 +6,7 @@
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/pyformat.h"
+#include "engine/sets.h"
 
 namespace corun {
 
@@ -39,6 +40,27 @@ const Value* operand_in_place(const Expr& e, const Frame& f) {
   if (e.kind == ExprKind::Const) return &e.value;
   if (e.kind == ExprKind::Name && e.scope == Scope::Local && !f.slots[size_t(e.slot)].is_unbound()) return &f.slots[size_t(e.slot)];
   return nullptr;
+}
+}  // namespace
+
+namespace {
+// A display of constants is folded by CPython unless an operation made an
+// int of more than 128 bits or a string of more than 4096 characters
+// (Python/ast_opt.c: MAX_INT_SIZE, MAX_STR_SIZE): then it is built item by item.
+bool folded_by_cpython(const Expr& e, const std::vector<Value>& items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (e.kids[i]->kind != ExprKind::Binary) continue;
+    const Value& v = items[i];
+    if (v.is_bigint()) {
+      const auto& limbs = v.as<BigIntObj>()->v.limbs();
+      if (limbs.size() > 4 || (limbs.size() == 4 && limbs.back() > 0)) {
+        size_t bits = (limbs.size() - 1) * 32 + size_t(32 - __builtin_clz(limbs.back()));
+        if (bits > 128) return false;
+      }
+    }
+    if (v.is(ObjKind::Str) && str_of(v).size() > 4096) return false;
+  }
+  return true;
 }
 }  // namespace
 
@@ -209,6 +231,15 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
       }
       return Value(d);
     }
+    case ExprKind::Set: {
+      std::vector<Value> items;
+      items.reserve(e.kids.size());
+      for (auto& k : e.kids) {
+        if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], f))) items.push_back(x);
+        else items.push_back(eval(*k, f));
+      }
+      return pyset::display(*this, std::move(items), e.value.as_bool() && folded_by_cpython(e, items));
+    }
     case ExprKind::Comp:
       return eval_comprehension(e, f);
     case ExprKind::FString:
@@ -258,12 +289,16 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
   for (int slot : e.fresh_cells) f.slots[size_t(slot)] = Value(new CellObj());
   std::vector<Value> out;
   Ref<DictObj> dict;
+  Ref<SetObj> set;
   if (e.comp_type == Expr::CompType::Dict) dict = Ref<DictObj>(new DictObj());
+  if (e.comp_type == Expr::CompType::Set) set = Ref<SetObj>(new SetObj());
   std::function<void(size_t)> loop = [&](size_t level) {
     if (level == e.clauses.size()) {
       if (dict) {
         Value k = eval(*e.kids[0], f);
         dict->set(k, eval(*e.kids[1], f));
+      } else if (set) {
+        pyset::add(*this, set.get(), eval(*e.kids[0], f));
       } else {
         reserve_growth(out);
         out.push_back(eval(*e.kids[0], f));
@@ -285,6 +320,7 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
   };
   loop(0);
   if (dict) return Value(dict);
+  if (set) return Value(set);
   if (e.comp_type == Expr::CompType::Gen) {
     Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
     it->items = std::move(out);

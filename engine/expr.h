@@ -33,6 +33,7 @@ enum class ExprKind : uint8_t {
   Not,        // not a
   IfExp,      // a if c else b
   Tuple, List, Dict,
+  Set,        // {a, b}; `value` is true when CPython folds it to a frozenset constant
   Comp,       // list/dict comprehension or generator expression
   FString,    // f"..." and templates
   Starred,    // *a inside a call or a display
@@ -41,7 +42,7 @@ enum class ExprKind : uint8_t {
   Lambda,     // makes a function: `lambda` (kids[0] = body) and the `def` step; `code` is its code
 };
 
-enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow };
+enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow, BitOr, BitXor, BitAnd, LShift, RShift };
 enum class UnOp : uint8_t { Neg, Pos, Invert };
 enum class CmpOp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne, In, NotIn, Is, IsNot };
 

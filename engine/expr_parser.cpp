@@ -645,7 +645,7 @@ class Parser {
 
   ExprPtr parse_comparison() {
     int start = tok_.offset;
-    ExprPtr left = parse_arith();
+    ExprPtr left = parse_bitor();
     CmpOp op;
     if (!comparison_op(op)) return left;
     auto e = make(ExprKind::Compare, start);
@@ -653,7 +653,7 @@ class Parser {
     do {
       chain_link();
       e->cmpops.push_back(op);
-      e->kids.push_back(parse_arith());
+      e->kids.push_back(parse_bitor());
     } while (comparison_op(op));
     return e;
   }
@@ -667,9 +667,37 @@ class Parser {
   }
 
   void reject_bitwise() {
-    if (tok_.type == Tok::Op && (tok_.text == "|" || tok_.text == "&" || tok_.text == "^" ||
-                                 tok_.text == "<<" || tok_.text == ">>" || tok_.text == "@"))
-      fail(tok_.offset, "operator '" + tok_.text + "' is not supported by corun's expression language");
+    if (is_op("@")) fail(tok_.offset, "operator '@' is not supported by corun's expression language");
+  }
+
+  // Python's precedence, loosest first: | then ^ then & then << >>, all
+  // between the comparisons and + -.
+  ExprPtr parse_bitor() { return parse_bit_level(0); }
+  ExprPtr parse_bit_level(int level) {
+    if (level == 3) return parse_shift();
+    static const char* const kOps[] = {"|", "^", "&"};
+    static const BinOp kBinOps[] = {BinOp::BitOr, BinOp::BitXor, BinOp::BitAnd};
+    ExprPtr left = parse_bit_level(level + 1);
+    while (is_op(kOps[level])) {
+      DepthGuard guard(*this);
+      chain_link();
+      int off = tok_.offset;
+      advance();
+      left = binary(kBinOps[level], std::move(left), parse_bit_level(level + 1), off);
+    }
+    return left;
+  }
+  ExprPtr parse_shift() {
+    ExprPtr left = parse_arith();
+    while (is_op("<<") || is_op(">>")) {
+      DepthGuard guard(*this);
+      chain_link();
+      BinOp op = tok_.text == "<<" ? BinOp::LShift : BinOp::RShift;
+      int off = tok_.offset;
+      advance();
+      left = binary(op, std::move(left), parse_arith(), off);
+    }
+    return left;
   }
 
   ExprPtr parse_arith() {
@@ -1063,10 +1091,8 @@ class Parser {
       advance();
       auto dict = make(ExprKind::Dict, off);
       if (is_op("}")) { advance(); return dict; }
-      ExprPtr key = parse_expr();
-      if (!is_op(":")) {
-        fail(off, "set displays are not supported by corun", "use a list, or set(...) is not available either");
-      }
+      ExprPtr key = parse_star_or_expr();
+      if (!is_op(":") || key->kind == ExprKind::Starred) return parse_set_display(std::move(key), off);
       advance();
       ExprPtr val = parse_expr();
       if (at_comp_for()) {
@@ -1087,6 +1113,43 @@ class Parser {
       return dict;
     }
     fail(off, "unexpected '" + tok_.text + "' in expression");
+  }
+
+  // {a, b, *c} and {x for x in xs}, after the first element.
+  ExprPtr parse_set_display(ExprPtr first, int off) {
+    if (is_kw("for")) {
+      if (first->kind == ExprKind::Starred) fail(off, "iterable unpacking cannot be used in comprehension");
+      auto c = parse_comprehension(Expr::CompType::Set, std::move(first), nullptr, pos_at(off));
+      expect_op("}");
+      return c;
+    }
+    auto set = make(ExprKind::Set, off);
+    set->kids.push_back(std::move(first));
+    while (is_op(",")) {
+      advance();
+      if (is_op("}")) break;
+      set->kids.push_back(parse_star_or_expr());
+    }
+    expect_op("}");
+    // CPython folds a display of 3 or more constants to a frozenset constant,
+    // which sizes the set's table differently (compile.c, starunpack_helper).
+    bool constant = set->kids.size() > 2;
+    for (auto& k : set->kids) constant = constant && is_constant(*k);
+    set->value = Value::boolean(constant);
+    return set;
+  }
+
+  // What CPython's AST optimizer folds to a constant: literals, and tuples,
+  // unary and binary operations of constants (the evaluator checks the
+  // sizes it refuses to fold, engine/eval.cpp).
+  static bool is_constant(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::Const: return true;
+      case ExprKind::Tuple: case ExprKind::Unary: case ExprKind::Not: case ExprKind::Binary:
+        for (auto& k : e.kids) if (!is_constant(*k)) return false;
+        return true;
+      default: return false;
+    }
   }
 
   // Adjacent string literals concatenate, as in Python; f-strings among them

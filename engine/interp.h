@@ -180,6 +180,7 @@ class Interp {
   // Coroutines and frames
   Value make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
   Value call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
+  std::string instance_text(const Value& v, const char* method);  // repr()/str() of an instance
   std::string location(const CodeObject* code, int line) const;
   std::string user_location(const Frame* f, int line) const;
   const std::string& file_name() const;

@@ -9,6 +9,7 @@
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
+#include "engine/sets.h"
 #include "engine/recursion.h"
 
 namespace corun {
@@ -87,9 +88,9 @@ Value a_current_task(Interp& in, const Value&, CallArgs& a) {
 Value a_all_tasks(Interp& in, const Value&, CallArgs& a) {
   arity(in, "all_tasks", a, 0, 1);
   if (a.npos == 0 || a.pos[0].is_none()) in.running_loop_object();
-  std::vector<Value> out;
-  for (TaskObj* t : in.all_tasks()) out.push_back(Value(t));
-  return make_list(std::move(out));  // CPython returns a set; corun keeps creation order
+  Ref<SetObj> out(new SetObj());  // tasks hash by address: the set keeps creation order
+  for (TaskObj* t : in.all_tasks()) pyset::add(in, out.get(), Value(t));
+  return Value(out);
 }
 
 
@@ -283,26 +284,6 @@ Value h_deque(Interp& in, const Value&, CallArgs& a) {
   return Value(new DequeObj());
 }
 
-// set() of tasks, for a TaskGroup: objects by identity, in insertion order.
-Value h_set(Interp& in, const Value&, CallArgs& a) {
-  if (a.npos || a.nkw) in.raise(in.builtins().TypeError, "_set() takes no arguments");
-  return Value(new SetObj());
-}
-
-// set(fs) where wait() and as_completed() deduplicate their arguments: each
-// object once, first occurrences in order (by identity, as futures hash).
-Value h_unique(Interp& in, const Value&, CallArgs& a) {
-  if (a.npos != 1 || a.nkw) in.raise(in.builtins().TypeError, "_unique() takes one argument");
-  std::vector<Value> out;
-  std::unordered_set<const Object*> seen;
-  for (Value& v : in.to_vector(a.pos[0])) {
-    if (v.is_obj() ? !seen.insert(v.obj()).second
-                   : std::any_of(out.begin(), out.end(), [&](const Value& o) { return o.same(v); }))
-      continue;
-    out.push_back(std::move(v));
-  }
-  return make_list(std::move(out));
-}
 
 Value h_aiter(Interp& in, const Value&, CallArgs& a) {
   const Value& x = a.pos[0];
@@ -330,6 +311,59 @@ Value h_anext(Interp& in, const Value&, CallArgs& a) {
 
 Value h_ensure_future_public(Interp& in, const Value& self, CallArgs& a) { return h_ensure_future(in, self, a); }
 
+// asyncio.iscoroutine / iscoroutinefunction / isfuture (coroutines.py,
+// base_futures.py): an async generator is not a coroutine, nor is an async
+// generator function a coroutine function.
+Value a_iscoroutine(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1 || a.nkw) in.raise(in.builtins().TypeError, "iscoroutine() takes exactly one argument");
+  const Value& x = a.pos[0];
+  return Value::boolean(x.is(ObjKind::Coroutine) && !x.as<CoroObj>()->frame.code->is_async_gen);
+}
+
+Value a_iscoroutinefunction(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1 || a.nkw) in.raise(in.builtins().TypeError, "iscoroutinefunction() takes exactly one argument");
+  Value f = a.pos[0];
+  if (f.is(ObjKind::BoundMethod)) f = f.as<BoundMethodObj>()->func;
+  if (f.is(ObjKind::Function)) {
+    const CodeObject* code = f.as<FunctionObj>()->code;
+    return Value::boolean(code->is_coroutine && !code->is_async_gen);
+  }
+  // asyncio.sleep is an `async def` in CPython; corun's is native.
+  return Value::boolean(f.is(ObjKind::Builtin) && std::string_view(f.as<BuiltinObj>()->name) == "sleep" &&
+                        f.as<BuiltinObj>()->self.is_none());
+}
+
+Value a_isfuture(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1 || a.nkw) in.raise(in.builtins().TypeError, "isfuture() takes exactly one argument");
+  return Value::boolean(a.pos[0].is(ObjKind::Future) || a.pos[0].is(ObjKind::Task));
+}
+
+// The Lib/asyncio module a prelude class comes from, as its __module__ and
+// repr name it (asyncio.locks.Lock).
+std::string prelude_class_module(const std::string& name) {
+  for (const char* n : {"Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier"})
+    if (name == n) return "asyncio.locks";
+  for (const char* n : {"Queue", "PriorityQueue", "LifoQueue"})
+    if (name == n) return "asyncio.queues";
+  if (name == "Timeout") return "asyncio.timeouts";
+  if (name == "TaskGroup") return "asyncio.taskgroups";
+  return "asyncio";
+}
+
+std::string fake_address(const void* p);  // engine/text.cpp
+
+// object.__repr__(x) and the address it shows, for the prelude's __repr__s
+// (super().__repr__() and id() in CPython's).
+Value h_object_repr(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1 || !a.pos[0].is(ObjKind::Instance)) in.raise(in.builtins().TypeError, "_object_repr() takes an instance");
+  return make_str(in.repr_value(a.pos[0]));
+}
+
+Value h_address(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1 || !a.pos[0].is_obj()) in.raise(in.builtins().TypeError, "_address() takes an object");
+  return make_str(fake_address(a.pos[0].obj()));
+}
+
 void add_prelude_helpers(Interp&, Builtins& b) {
   auto fn = [&](const char* name, Builtin f) { b.values[size_t(builtin_index(name))] = Value(new BuiltinObj(name, f)); };
   fn("_partial", h_partial);
@@ -341,8 +375,8 @@ void add_prelude_helpers(Interp&, Builtins& b) {
   fn("_aiter", h_aiter);
   fn("_anext", h_anext);
   fn("_deque", h_deque);
-  fn("_set", h_set);
-  fn("_unique", h_unique);
+  fn("_object_repr", h_object_repr);
+  fn("_address", h_address);
 }
 
 Value make_noop_coroutine(Interp& in, const char* name) {
@@ -359,6 +393,9 @@ Value make_asyncio_module(Interp& in, Builtins& b) {
   fn("gather", a_gather);
   fn("create_task", a_create_task);
   fn("ensure_future", h_ensure_future_public);
+  fn("iscoroutine", a_iscoroutine);
+  fn("iscoroutinefunction", a_iscoroutinefunction);
+  fn("isfuture", a_isfuture);
   fn("current_task", a_current_task);
   fn("all_tasks", a_all_tasks);
   extern void add_event_loop_functions(Interp&, ModuleObj&);
@@ -366,6 +403,7 @@ Value make_asyncio_module(Interp& in, Builtins& b) {
   m->attrs.emplace_back("CancelledError", Value(b.CancelledError));
   m->attrs.emplace_back("TimeoutError", Value(b.TimeoutError));
   m->attrs.emplace_back("InvalidStateError", Value(b.InvalidStateError));
+  m->attrs.emplace_back("BrokenBarrierError", Value(b.BrokenBarrierError));
   m->attrs.emplace_back("QueueEmpty", Value(b.QueueEmpty));
   m->attrs.emplace_back("QueueFull", Value(b.QueueFull));
   m->attrs.emplace_back("Future", Value(b.future));
@@ -558,7 +596,8 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
     TypeObj* base = in.builtins().object;
     if (!def.base.empty()) base = type_global(def.base, base);
     const bool internal = p.globals[size_t(def.global)].hidden;
-    auto* t = new TypeObj(p.globals[size_t(def.global)].name, internal ? "asyncio" : "__main__", base, TypeKind::UserClass);
+    const std::string& name = p.globals[size_t(def.global)].name;
+    auto* t = new TypeObj(name, internal ? prelude_class_module(name) : "__main__", base, TypeKind::UserClass);
     if (base != in.builtins().object) t->keep_base_alive();
     for (auto& [name, code] : def.methods) t->class_attrs.emplace_back(name, Value(new FunctionObj(code)));
     globals[size_t(def.global)] = Value(t);
@@ -573,7 +612,7 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
   }
   for (auto& def : p.class_defs) {
     auto* t = globals[size_t(def.global)].as<TypeObj>();
-    Frame& scope = t->module == "asyncio" ? prelude_frame : module_frame;
+    Frame& scope = p.globals[size_t(def.global)].hidden ? prelude_frame : module_frame;
     // class_attrs starts with the methods, in definition order.
     for (size_t i = 0; i < def.methods.size(); ++i) {
       auto* fn = t->class_attrs[i].second.as<FunctionObj>();

@@ -334,11 +334,12 @@ struct GenExprState {
 };
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems } ikind;
   std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
   const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
   std::vector<Value> items;  // Seq: a snapshot
-  Value source;              // List, Deque: the live container
+  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*)
+  // Set, Dict*: `stop` holds the size when iteration began; a change is RuntimeError, as in CPython
   size_t pos = 0;
   int64_t cur = 0, stop = 0, step = 1;  // Range
   explicit IteratorObj(Kind k) : Object(ObjKind::Iterator), ikind(k) {}

@@ -4,12 +4,14 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "engine/builtins.h"
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/pyformat.h"
 #include "engine/recursion.h"
+#include "engine/sets.h"
 
 namespace corun {
 
@@ -77,9 +79,11 @@ bool values_equal(const Value& a, const Value& b) {
   if (a.is_none()) return true;
   if (!a.is_obj()) return a.same(b);
   if (a.obj() == b.obj()) return true;
+  if (a.is(ObjKind::DictView) || b.is(ObjKind::DictView)) return dict_view_equal(a, b);
   if (a.obj()->okind != b.obj()->okind) return false;
   switch (a.obj()->okind) {
     case ObjKind::Str: return str_of(a) == str_of(b);
+    case ObjKind::Set: return pyset::equal(a.as<SetObj>(), b.as<SetObj>());
     case ObjKind::List:
     case ObjKind::Tuple: {
       NativeRecursion guard(" in comparison", 1);
@@ -118,6 +122,10 @@ size_t value_hash(const Value& v) {
     return std::hash<double>()(d);
   }
   if (v.is(ObjKind::Str)) return std::hash<std::string>()(str_of(v));
+  if (v.is(ObjKind::Set)) {  // a frozenset key: CPython's hash, independent of order as equality is
+    Interp* in = current_interp();
+    return in ? size_t(py_hash(*in, v).value) : 0;
+  }
   if (v.is(ObjKind::Tuple)) {
     // CPython 3.11's tuplehash does not check and crashes; corun raises.
     NativeRecursion guard("");
@@ -145,7 +153,7 @@ bool indexable_key(const Value& k) {
       return true;
     }
     case ObjKind::List: case ObjKind::Dict: case ObjKind::Range: case ObjKind::BigInt:
-    case ObjKind::Deque: case ObjKind::Set:
+    case ObjKind::Deque: case ObjKind::Set: case ObjKind::DictView:
       return false;
     default: return true;  // equal only to itself, hashed by identity
   }
@@ -231,7 +239,11 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Str: return b.str;
     case ObjKind::List: return b.list;
     case ObjKind::Deque: return b.deque;
-    case ObjKind::Set: return b.set;
+    case ObjKind::Set: return v.as<SetObj>()->frozen ? b.frozenset : b.set;
+    case ObjKind::DictView: {
+      auto w = v.as<DictViewObj>()->which;
+      return w == DictViewObj::Keys ? b.dict_keys : w == DictViewObj::Values ? b.dict_values : b.dict_items;
+    }
     case ObjKind::Tuple: return b.tuple;
     case ObjKind::Dict: return b.dict;
     case ObjKind::Range: return b.range;
@@ -259,11 +271,27 @@ TypeObj* Interp::type_of(const Value& v) const {
 
 namespace {
 
+}  // namespace
+
+// CPython prints real addresses, which change from run to run. corun numbers
+// addresses in the order they are first printed, so the same scenario prints
+// the same text every run; as in CPython, an object allocated where a freed
+// one was shows the same address.
 std::string fake_address(const void* p) {
-  // CPython prints real addresses; corun's are stable per run but mean nothing.
+  static std::unordered_map<const void*, uint64_t> numbers;
+  auto [it, fresh] = numbers.emplace(p, numbers.size());
   char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%012llx", (unsigned long long)(uintptr_t)p);
+  std::snprintf(buf, sizeof buf, "0x7f%010llx", (unsigned long long)(0x1000000 + it->second * 0x50));
+  (void)fresh;
   return buf;
+}
+
+namespace {
+
+// A method the instance's class defines (__repr__, __str__), or null.
+const FunctionObj* own_method(const Value& v, std::string_view name) {
+  const Value* m = v.as<InstanceObj>()->type->find_attr(name);
+  return m && m->is(ObjKind::Function) ? m->as<FunctionObj>() : nullptr;
 }
 
 std::string join_reprs(Interp& in, const std::vector<Value>& items) {
@@ -432,6 +460,7 @@ Value bigint_op(Interp& in, BinOp op, const Value& a, const Value& b) {
       if (!y.fits_int64()) throw std::bad_alloc();
       return make_int(BigInt::pow(x, uint64_t(y.to_int64())));
     }
+    default: break;
   }
   return Value();
 }
@@ -439,6 +468,7 @@ Value bigint_op(Interp& in, BinOp op, const Value& a, const Value& b) {
 std::string Interp::repr(const Value& v) {
   if (!v.is_obj()) return repr_value(v);
   NativeRecursion depth(" while getting the repr of an object");
+  if (v.is(ObjKind::Instance)) return instance_text(v, "__repr__");
   if (v.is(ObjKind::List) || v.is(ObjKind::Dict) || v.is(ObjKind::Tuple) || v.is(ObjKind::Deque)) {
     ReprGuard guard(v.obj());
     if (guard.recursive) return v.is(ObjKind::List) || v.is(ObjKind::Deque) ? "[...]" : v.is(ObjKind::Dict) ? "{...}" : "(...)";
@@ -469,9 +499,15 @@ std::string Interp::repr_value(const Value& v) {
     case ObjKind::BigInt: return bigint_decimal(*this, v.as<BigIntObj>()->v);
     case ObjKind::List: return "[" + join_reprs(*this, v.as<ListObj>()->items) + "]";
     case ObjKind::Set: {
-      std::vector<Value> live;
-      for (Object* o : v.as<SetObj>()->items) if (o) live.emplace_back(o);
-      return live.empty() ? "set()" : "{" + join_reprs(*this, live) + "}";
+      auto* so = v.as<SetObj>();
+      std::vector<Value> items = pyset::items(so);
+      if (items.empty()) return so->frozen ? "frozenset()" : "set()";
+      std::string body = "{" + join_reprs(*this, items) + "}";
+      return so->frozen ? "frozenset(" + body + ")" : body;
+    }
+    case ObjKind::DictView: {
+      auto* view = v.as<DictViewObj>();
+      return std::string(view->type_name()) + "(" + repr(make_list(to_vector(v))) + ")";
     }
     case ObjKind::Deque: {
       const auto& d = v.as<DequeObj>()->items;
@@ -511,6 +547,13 @@ std::string Interp::repr_value(const Value& v) {
     }
     case ObjKind::Builtin: {
       auto* b = v.as<BuiltinObj>();
+      // A method of a builtin value (s.discard) carries (receiver, name): name the receiver.
+      if (b->self.is(ObjKind::Tuple) && b->self.as<TupleObj>()->items.size() == 2) {
+        const auto& packed = b->self.as<TupleObj>()->items;
+        if (packed[1].is(ObjKind::Str) && str_of(packed[1]) == b->name && packed[0].is_obj())
+          return "<built-in method " + std::string(b->name) + " of " + type_of(packed[0])->name + " object at " +
+                 fake_address(packed[0].obj()) + ">";
+      }
       if (!b->self.is_none()) return "<built-in method " + std::string(b->name) + " of " + type_of(b->self)->name + " object at " + fake_address(b->self.obj()) + ">";
       return "<built-in function " + std::string(b->name) + ">";
     }
@@ -551,8 +594,26 @@ std::string Interp::repr_value(const Value& v) {
   return "<object>";
 }
 
+// repr() or str() of an instance: its class's __repr__ / __str__ when it
+// has one (the asyncio prelude's Lock, Queue, ... port CPython's), else
+// object's (str falls back to __repr__, as object.__str__ does).
+std::string Interp::instance_text(const Value& v, const char* method) {
+  const FunctionObj* fn = own_method(v, method);
+  if (!fn && std::string_view(method) == "__str__") fn = own_method(v, "__repr__");
+  if (!fn || fn->code->is_coroutine) return repr_value(v);
+  CallArgs none;
+  Value r = call_function(fn, none, nullptr, v);
+  if (!r.is(ObjKind::Str))
+    raise(builtins_->TypeError, std::string(method) + " returned non-string (type " + type_of(r)->name + ")");
+  return str_of(r);
+}
+
 std::string Interp::str(const Value& v) {
   if (v.is(ObjKind::Str)) return str_of(v);
+  if (v.is(ObjKind::Instance)) {
+    NativeRecursion depth(" while getting the str of an object");
+    return instance_text(v, "__str__");
+  }
   if (v.is(ObjKind::Exception)) {
     NativeRecursion depth(" while getting the str of an object");
     auto* e = v.as<ExcObj>();
@@ -601,6 +662,7 @@ bool Interp::truthy(const Value& v) {
     case ObjKind::List: return !v.as<ListObj>()->items.empty();
     case ObjKind::Deque: return !v.as<DequeObj>()->items.empty();
     case ObjKind::Set: return v.as<SetObj>()->size() != 0;
+    case ObjKind::DictView: return !v.as<DictViewObj>()->target()->entries.empty();
     case ObjKind::Tuple: return !v.as<TupleObj>()->items.empty();
     case ObjKind::Dict: return !v.as<DictObj>()->entries.empty();
     case ObjKind::Range: return v.as<RangeObj>()->length() != 0;
@@ -621,6 +683,7 @@ const char* op_symbol(BinOp op) {
     case BinOp::FloorDiv: return "//";
     case BinOp::Mod: return "%";
     case BinOp::Pow: return "** or pow()";
+    default: break;
   }
   return "?";
 }
@@ -683,8 +746,11 @@ Value concat_seq(const Value& a, const Value& b) {
 
 }  // namespace
 
+Value bitwise_op(Interp& in, BinOp op, const Value& a, const Value& b);  // engine/bitwise.cpp
+
 Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
   const Builtins& B = *builtins_;
+  if (op >= BinOp::BitOr) return bitwise_op(*this, op, a, b);
   if (a.is_intlike() && b.is_intlike()) {
     int64_t x = a.as_int(), y = b.as_int(), r = 0;
     // Past 64 bits Python's ints keep growing: redo the operation in BigInt.
@@ -724,6 +790,7 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
         }
         return Value::integer(result);
       }
+      default: break;
     }
   }
   if (a.is_integer() && b.is_integer()) return bigint_op(*this, op, a, b);
@@ -757,6 +824,7 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
         if (x == 0 && y < 0) raise(B.ZeroDivisionError, "0.0 cannot be raised to a negative power");
         if (x < 0 && y != std::floor(y)) raise(B.ValueError, "complex results are not supported by corun");
         return Value::flt(std::pow(x, y));
+      default: break;
     }
   }
   if (op == BinOp::Add) {
@@ -778,6 +846,10 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
     if (seq_a || seq_b)
       raise(B.TypeError, "can't multiply sequence by non-int of type '" + type_of(seq_a ? b : a)->name + "'");
   }
+  if (op == BinOp::Sub) {  // set difference
+    Value out;
+    if (set_binary_op(*this, '-', a, b, out)) return out;
+  }
   if (op == BinOp::Mod && a.is(ObjKind::Str))
     raise(B.TypeError, "printf-style '%' formatting is not supported by corun; use an f-string");
   raise(B.TypeError, std::string("unsupported operand type(s) for ") + op_symbol(op) + ": '" + type_of(a)->name +
@@ -794,7 +866,8 @@ bool contains(Interp& in, const Value& container, const Value& item) {
     return str_of(container).find(str_of(item)) != std::string::npos;
   }
   if (container.is(ObjKind::Dict)) return container.as<DictObj>()->find(item) != nullptr;
-  if (container.is(ObjKind::Set)) return item.is_obj() && container.as<SetObj>()->contains(item.obj());
+  if (container.is(ObjKind::Set)) return pyset::contains(in, container.as<SetObj>(), item);
+  if (container.is(ObjKind::DictView)) return dict_view_contains(in, container.as<DictViewObj>(), item);
   if (container.is(ObjKind::Range)) {
     auto* r = container.as<RangeObj>();
     if (!item.is_intlike()) return false;
@@ -828,7 +901,9 @@ const char* cmp_symbol(CmpOp op) {
   }
 }
 
-// -1, 0, 1 for ordered comparison; raises TypeError when unordered.
+// -1, 0, 1 for ordered comparison; 2 when every ordered comparison is false
+// (NaN); 3 or 4 when the answer is true or false itself (sets, ordered by
+// inclusion); raises TypeError when unordered.
 int order(Interp& in, CmpOp op, const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) {
@@ -854,6 +929,16 @@ int order(Interp& in, CmpOp op, const Value& a, const Value& b) {
     }
     return x.size() < y.size() ? -1 : x.size() > y.size() ? 1 : 0;
   }
+  auto set_like = [](const Value& v) {
+    return v.is(ObjKind::Set) || (v.is(ObjKind::DictView) && v.as<DictViewObj>()->which != DictViewObj::Values);
+  };
+  if (set_like(a) && set_like(b)) {  // inclusion: a partial order, answered here
+    Value x = a.is(ObjKind::Set) ? a : Value(pyset::make(in, a, false));
+    Value y = b.is(ObjKind::Set) ? b : Value(pyset::make(in, b, false));
+    bool r = false;
+    set_order(in, op == CmpOp::Lt ? '<' : op == CmpOp::Le ? 'l' : op == CmpOp::Gt ? '>' : 'g', x, y, r);
+    return r ? 3 : 4;
+  }
   in.raise(in.builtins().TypeError, std::string("'") + cmp_symbol(op) + "' not supported between instances of '" +
                                         in.type_of(a)->name + "' and '" + in.type_of(b)->name + "'");
 }
@@ -871,7 +956,8 @@ bool Interp::compare(CmpOp op, const Value& a, const Value& b) {
     default: break;
   }
   int c = order(*this, op, a, b);
-  if (c == 2) return false;
+  if (c == 2 || c == 4) return false;
+  if (c == 3) return true;
   switch (op) {
     case CmpOp::Lt: return c < 0;
     case CmpOp::Le: return c <= 0;
@@ -1008,6 +1094,7 @@ Value Interp::get_iter(const Value& v) {
     it->source = v;
     return Value(it);
   }
+  if (v.is(ObjKind::Set) || v.is(ObjKind::Dict) || v.is(ObjKind::DictView)) return live_iterator(v);
   if (v.is(ObjKind::Range)) {
     auto* r = v.as<RangeObj>();
     Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Range));
@@ -1019,8 +1106,6 @@ Value Interp::get_iter(const Value& v) {
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
   // These iterators copy what they walk: charged and reserved like a list.
   if (v.is(ObjKind::Tuple)) { reserve_items(v.as<TupleObj>()->items.size()); it->items = v.as<TupleObj>()->items; }
-  else if (v.is(ObjKind::Set)) { reserve_items(v.as<SetObj>()->items.size()); for (Object* o : v.as<SetObj>()->items) { if (o) it->items.emplace_back(o); } }
-  else if (v.is(ObjKind::Dict)) { reserve_items(v.as<DictObj>()->entries.size()); for (auto& [k, val] : v.as<DictObj>()->entries) it->items.push_back(k); }
   else if (v.is(ObjKind::Str)) {
     const std::string& s = str_of(v);
     // One string object per character: about 8 instructions' work and 64 bytes each.
@@ -1058,6 +1143,11 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       out = items[it->pos++];
       return true;
     }
+    case IteratorObj::Kind::Set:
+    case IteratorObj::Kind::DictKeys:
+    case IteratorObj::Kind::DictValues:
+    case IteratorObj::Kind::DictItems:
+      return live_iter_next(*this, *it, out);
     case IteratorObj::Kind::Range:
       if (it->step > 0 ? it->cur >= it->stop : it->cur <= it->stop) return false;
       out = Value::integer(it->cur);

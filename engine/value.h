@@ -22,7 +22,7 @@ namespace corun {
 
 enum class ObjKind : uint8_t {
   Str, List, Tuple, Dict, Range, Type, Exception, Builtin, Function, Coroutine,
-  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, BigInt, Deque, Set, Misc,
+  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, BigInt, Deque, Set, DictView, Misc,
 };
 
 struct Object {
@@ -179,44 +179,7 @@ struct DequeObj : Object {
   std::deque<Value> items;
   DequeObj() : Object(ObjKind::Deque) {}
 };
-// A set of objects by identity, iterated in insertion order, for the
-// asyncio prelude (a TaskGroup's tasks): add, discard and `in` are O(1).
-// Discarded entries leave a hole (None) until the holes outnumber the rest.
-struct SetObj : Object {
-  std::vector<Object*> items;  // insertion order; nullptr = discarded
-  std::unordered_map<const Object*, size_t> index;
-  SetObj() : Object(ObjKind::Set) {}
-  ~SetObj() override {
-    for (Object* o : items) decref(o);
-  }
-  size_t size() const { return index.size(); }
-  bool contains(const Object* o) const { return index.count(o) != 0; }
-  void add(Object* o) {
-    if (!o || contains(o)) return;
-    incref(o);
-    index.emplace(o, items.size());
-    items.push_back(o);
-  }
-  bool discard(const Object* o) {
-    auto it = index.find(o);
-    if (it == index.end()) return false;
-    Object* held = items[it->second];
-    items[it->second] = nullptr;
-    index.erase(it);
-    if (items.size() > 32 && index.size() * 2 < items.size()) compact();
-    decref(held);
-    return true;
-  }
-  void compact() {
-    size_t out = 0;
-    for (Object* o : items)
-      if (o) {
-        index[o] = out;
-        items[out++] = o;
-      }
-    items.resize(out);
-  }
-};
+// set and frozenset: SetObj, in engine/sets.h.
 struct TupleObj : Object {
   std::vector<Value> items;
   TupleObj() : Object(ObjKind::Tuple) {}

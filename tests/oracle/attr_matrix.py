@@ -93,10 +93,9 @@ ASSIGNABLE_IN_CPYTHON = {"v_task", "v_future", "v_func", "v_module", "v_loop", "
 # The virtual-clock harness's subclasses, named as CPython's own classes.
 HARNESS_NAMES = {"VirtualClockLoop": "_UnixSelectorEventLoop", "SequencedTimerHandle": "TimerHandle",
                  "__main__.SequencedTimerHandle": "asyncio.events.TimerHandle"}
-# Values that differ on purpose: the asyncio prelude's classes live in
-# corun's one `asyncio` module, not in asyncio.locks, asyncio.queues...
-# (docs/language.md, known problems). Must still differ.
-KNOWN_DIFFERENT = {"v_lock.__class__", "v_lock.__module__", "v_queue.__class__", "v_queue.__module__"}
+# Values that differ on purpose (none now: the asyncio prelude's classes
+# carry CPython's modules, asyncio.locks, asyncio.queues...). Must still differ.
+KNOWN_DIFFERENT = set()
 
 
 def scenario():

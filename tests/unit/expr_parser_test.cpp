@@ -49,6 +49,11 @@ const char* binop_name(corun::BinOp op) {
     case corun::BinOp::FloorDiv: return "//";
     case corun::BinOp::Mod: return "%";
     case corun::BinOp::Pow: return "**";
+    case corun::BinOp::BitOr: return "|";
+    case corun::BinOp::BitXor: return "^";
+    case corun::BinOp::BitAnd: return "&";
+    case corun::BinOp::LShift: return "<<";
+    case corun::BinOp::RShift: return ">>";
   }
   return "?";
 }
@@ -102,6 +107,7 @@ std::string dump(const Expr* e) {
     case ExprKind::IfExp: return "(if" + dump_kids(e) + ")";  // cond body orelse
     case ExprKind::Tuple: return "(tuple" + dump_kids(e) + ")";
     case ExprKind::List: return "(list" + dump_kids(e) + ")";
+    case ExprKind::Set: return std::string(e->value.as_bool() ? "(constset" : "(set") + dump_kids(e) + ")";
     case ExprKind::Dict: {
       std::string s = "(dict";
       for (size_t i = 0; i < e->kids.size(); ++i) s += " " + dump(e->kids[i].get()) + ":" + dump(e->kwargs[i].get());
@@ -520,10 +526,33 @@ TEST(ExprError, CommentsAreRejected) {
   EXPECT_EQ(e.col, 3);
 }
 
-TEST(ExprError, SetDisplaysAreRejected) {
-  Err e = expr_error("{1, 2}");
+TEST(Expr, SetDisplays) {
+  EXPECT_EQ(P("{1, 2}"), "(set 1 2)");
+  // Three or more constants: CPython folds them to a frozenset constant.
+  EXPECT_EQ(P("{1, -2, (3, 'a')}"), "(constset 1 -2 (tuple 3 'a'))");
+  EXPECT_EQ(P("{1, 2, x}"), "(set 1 2 x)");
+  EXPECT_EQ(P("{*a, 1}"), "(set (* a) 1)");
+  EXPECT_EQ(P("{x,}"), "(set x)");
+  EXPECT_EQ(P("{}"), "(dict)");
+}
+
+TEST(Expr, BitwiseOperatorsHavePythonsPrecedence) {
+  // | loosest, then ^, then &, then shifts, then + -; all tighter than comparisons.
+  EXPECT_EQ(P("a | b ^ c & d << e + f"), "(| a (^ b (& c (<< d (+ e f)))))");
+  EXPECT_EQ(P("a & b == c | d"), "(cmp (& a b) == (| c d))");
+  EXPECT_EQ(P("a >> b >> c"), "(>> (>> a b) c)");
+}
+
+TEST(ExprError, MatrixMultiplyIsRejected) {
+  Err e = expr_error("a @ b");
   ASSERT_TRUE(e.thrown);
-  EXPECT_EQ(e.message, "set displays are not supported by corun");
+  EXPECT_EQ(e.message, "operator '@' is not supported by corun's expression language");
+}
+
+TEST(ExprError, StarredSetComprehension) {
+  Err e = expr_error("{*a for a in b}");
+  ASSERT_TRUE(e.thrown);
+  EXPECT_EQ(e.message, "iterable unpacking cannot be used in comprehension");
 }
 
 TEST(ExprError, BadAssignmentTarget) {
