@@ -426,6 +426,7 @@ class AwaitLowering {
     } else {
       // async for: aiter(iterable) once, then await anext() until
       // StopAsyncIteration, which only that await is protected against.
+      fold_iter(*c.iter);
       emit_assign(iter_slot, call(builtin_ref("_aiter"), std::move(c.iter)));
       top = host_.next_pc();
       exhausted = emit(Instr{Op::SetupTry});
@@ -491,6 +492,12 @@ class AwaitLowering {
 }  // namespace
 
 bool contains_await(const Expr& e) { return any_awaits(e, nullptr); }
+
+void fold_iter(Expr& iterable) {
+  if (iterable.kind != ExprKind::List) return;
+  for (auto& k : iterable.kids) if (k->kind == ExprKind::Starred) return;
+  iterable.kind = ExprKind::Tuple;
+}
 
 void lower_instruction_awaits(Op op, int a, ExprPtr& e, ExprPtr& e2, const Expr* target, int line, LoweringHost& host) {
   if (target && contains_await(*target)) {

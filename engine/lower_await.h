@@ -43,6 +43,12 @@ bool contains_await(const Expr& e);
 // e/e2 await-free. `target` must not await (said through host.report).
 void lower_instruction_awaits(Op op, int a, ExprPtr& e, ExprPtr& e2, const Expr* target, int line, LoweringHost& host);
 
+// CPython's fold_iter (Python/ast_opt.c): a list display iterated by a
+// comprehension clause (or a `for` statement, not an `async for` one) is
+// compiled as a tuple. Only an `async for` clause over it shows the
+// difference: "... got tuple".
+void fold_iter(Expr& iterable);
+
 // Where an expression is evaluated, for Python's compile-time rules.
 enum class AwaitContext { Async, Sync, Module };
 
