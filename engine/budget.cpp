@@ -92,6 +92,7 @@ void budget_start_run(uint64_t max_busy, int64_t max_memory) {
   b.max_busy = max_busy;
   b.mem_limit = max_memory;
   b.mem_over = b.mem_in_use > b.mem_limit;
+  b.stop_pending = false;
   budget_new_step();
 }
 
@@ -99,6 +100,7 @@ void budget_end_run() {
   Budget& b = g_budget;
   b.busy = 0;
   b.busy_limit = b.max_busy = ~0ull;
+  b.stop_pending = false;
   b.mem_limit = INT64_MAX;
   b.mem_over = false;
 }

@@ -44,6 +44,7 @@ struct Budget {
   int64_t mem_in_use = 0;       // bytes malloc handed out and not freed
   int64_t mem_limit = INT64_MAX;
   bool mem_over = false;        // mem_in_use went past mem_limit (the interpreter reports it)
+  bool stop_pending = false;    // a guard tripped where nothing could be thrown (Interp::defer_abort)
 };
 
 // One per thread: a run is single-threaded, and unit tests run several.
@@ -73,7 +74,7 @@ void budget_end_run();
 // A new task step: its work starts at zero.
 inline void budget_new_step() {
   g_budget.busy = 0;
-  g_budget.busy_limit = g_budget.mem_over ? 0 : g_budget.max_busy;
+  g_budget.busy_limit = g_budget.mem_over || g_budget.stop_pending ? 0 : g_budget.max_busy;
 }
 
 // Live Objects by kind (ObjKind), counted by Object's constructor and

@@ -826,7 +826,14 @@ std::string spin_report(Interp& in) {
 
 // The busy guard or the memory guard tripped while `f` ran `ins`: stop the
 // run (exit 3) and say which, at the user's line.
+void Interp::defer_abort(RunAborted a) {
+  if (!deferred_abort_) deferred_abort_ = std::make_unique<RunAborted>(std::move(a));
+  g_budget.stop_pending = true;
+  g_budget.busy_limit = 0;
+}
+
 void Interp::budget_exhausted(const Frame& f, const Instr& ins) {
+  if (deferred_abort_) throw RunAborted(*deferred_abort_);
   std::string who = current_task_ ? current_task_->name() : "the program";
   if (g_budget.mem_over)
     throw RunAborted{3, "runaway scenario: memory went past the limit of " + std::to_string(g_budget.mem_limit >> 20) +
@@ -958,6 +965,7 @@ int Interp::run() {
 // What escaped the module: nothing (exit 0), the KeyboardInterrupt of a
 // Ctrl-C (130), or an exception, whose traceback Python prints (1).
 int Interp::finish_module(Value exc) {
+  if (deferred_abort_) return abort_run(*deferred_abort_);
   if (exc.is_none()) return 0;
   if (interrupt_count_ > 0 && exc.as<ExcObj>()->type == builtins_->KeyboardInterrupt) {
     write_err("KeyboardInterrupt\n");

@@ -93,6 +93,10 @@ class Interp {
   void default_exception_handler(const Value& loop, const Value& context);
   void report_callback_exception(const Value& exc, const Value& handle);  // Handle._run's report
   void set_main_task(Value t) { main_task_ = std::move(t); }
+  // A guard tripped in code run from a destructor (an exception handler
+  // told of a future's unretrieved exception), where nothing may be thrown:
+  // the run stops at the next instruction, or when the module ends.
+  void defer_abort(RunAborted a);
   int interrupt_count() const { return interrupt_count_; }
   const Program& program() const { return program_; }
   const Builtins& builtins() const { return *builtins_; }
@@ -258,6 +262,7 @@ class Interp {
   Value main_task_;  // what the first Ctrl-C cancels (Runner.run's task)
   LoopState loops_;
   int finish_module(Value exc);  // the exit status for what escaped the module body
+  std::unique_ptr<RunAborted> deferred_abort_;
   // Live tasks in creation order (CPython's _all_tasks, made deterministic).
   std::vector<TaskObj*> tasks_;
   size_t dead_tasks_ = 0;

@@ -156,6 +156,13 @@ void destroy_object(Object* o) {
         // prints when its exception handler fails, and the run goes on.
         in->write_err("Exception in default exception handler\n");
         in->print_traceback(e.exc);
+      } catch (RunAborted& a) {
+        in->defer_abort(std::move(a));  // a guard tripped in a custom handler: nothing may be thrown here
+      } catch (const std::bad_alloc&) {
+        in->defer_abort(RunAborted{3, "runaway scenario: out of memory in an exception handler (the limit is --max-memory)"});
+      } catch (BusyExceeded&) {
+        in->defer_abort(RunAborted{3, "runaway scenario: an exception handler ran " + std::to_string(g_budget.max_busy) +
+                                          " instructions of work without returning (raise the limit with --max-busy)"});
       }
       if (--o->refs != 0) return;  // resurrected: someone kept it
     }

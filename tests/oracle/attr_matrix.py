@@ -83,7 +83,7 @@ KNOWN_MISSING = {
     ("v_range", "count"), ("v_range", "index"),
     ("v_group", "split"),  # split, subgroup, derive: except* is the supported way
     ("v_module", "exceptions"),  # asyncio's submodules
-    ("v_loop", "stop"), ("v_loop", "__class__"), ("v_loop", "__module__"), ("v_handle", "__module__"),  # the loop's methods corun has: docs/language.md section 10
+    ("v_loop", "__class__"), ("v_loop", "__module__"), ("v_handle", "__module__"),  # the loop's methods corun has: docs/language.md section 10
     ("v_deque", "copy"), ("v_deque", "count"), ("v_deque", "extend"), ("v_deque", "index"),
     ("v_deque", "insert"), ("v_deque", "reverse"),  # corun's deque is the asyncio prelude's
 }
