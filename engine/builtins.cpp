@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 #include "engine/interp.h"
 #include "engine/native_cost.h"
@@ -40,8 +41,15 @@ const std::vector<std::string> kNames = {
 const std::vector<std::string>& builtin_names() { return kNames; }
 
 int builtin_index(std::string_view name) {
-  for (size_t i = 0; i < kNames.size(); ++i) if (kNames[i] == name) return int(i);
-  return -1;
+  // Every name the compiler resolves and every slot Builtins fills asks
+  // here: a hash lookup, not a walk over the list comparing strings.
+  static const std::unordered_map<std::string_view, int> index = [] {
+    std::unordered_map<std::string_view, int> m;
+    for (size_t i = 0; i < kNames.size(); ++i) m.emplace(kNames[i], int(i));  // emplace keeps the first
+    return m;
+  }();
+  auto it = index.find(name);
+  return it == index.end() ? -1 : it->second;
 }
 
 // ---- argument helpers ---------------------------------------------------------------

@@ -495,7 +495,12 @@ struct MersenneTwister : Object {
     while (r >= n) r = getrandbits(k);
     return uint64_t(r);
   }
+  // Seeding walks the 624-word state twice: done when the program first
+  // draws a number, not for every run (most never do).
+  int64_t initial_seed = 0;
+  bool seeded = false;
   void seed(int64_t n) {
+    seeded = true;
     uint64_t u = n < 0 ? uint64_t(-(n + 1)) + 1 : uint64_t(n);
     std::vector<uint32_t> key;
     while (u) { key.push_back(uint32_t(u & 0xffffffffU)); u >>= 32; }
@@ -504,11 +509,15 @@ struct MersenneTwister : Object {
   }
 };
 
-MersenneTwister* rng_of(const Value& self) { return self.as<MersenneTwister>(); }
+MersenneTwister* rng_of(const Value& self) {
+  MersenneTwister* rng = self.as<MersenneTwister>();
+  if (!rng->seeded) rng->seed(rng->initial_seed);
+  return rng;
+}
 
 Value r_seed(Interp& in, const Value& self, CallArgs& a) {
   if (a.npos != 1 || !a.pos[0].is_intlike()) in.raise(in.builtins().TypeError, "corun's random.seed() takes one integer");
-  rng_of(self)->seed(a.pos[0].as_int());
+  self.as<MersenneTwister>()->seed(a.pos[0].as_int());
   return Value();
 }
 
@@ -550,7 +559,7 @@ Value r_choice(Interp& in, const Value& self, CallArgs& a) {
 Value make_random_module(Interp& in, Builtins&) {
   Ref<MersenneTwister> rng(new MersenneTwister());
   const Program& p = in.program();
-  rng->seed(p.has_seed ? p.seed : int64_t(std::chrono::steady_clock::now().time_since_epoch().count()));
+  rng->initial_seed = p.has_seed ? p.seed : int64_t(std::chrono::steady_clock::now().time_since_epoch().count());
   Ref<ModuleObj> m(new ModuleObj("random"));
   auto fn = [&](const char* name, Builtin f) { m->attrs.emplace_back(name, Value(new BuiltinObj(name, f, Value(rng)))); };
   fn("seed", r_seed);

@@ -381,6 +381,8 @@ TEST(LoaderErrors, DidYouMeanNeverSuggestsCorunsInternalNames) {
   for (const char* name : {"_anex", "anext_", "eg_split", "aiter_", "object_repr", "deque"}) {
     Loaded r = load(std::string("coroutines:\n  main:\n    - set: {x: ") + name + "(1)}\n");
     ASSERT_TRUE(r.failed) << name;
+    // `set` is a CPython builtin corun may lack: said unsupported, not undefined.
+    if (std::string(name) == "set" && has(r.diags[0].message, "corun does not support the builtin 'set'")) continue;
     EXPECT_PRED2(has, r.diags[0].message, "undefined name");
     EXPECT_FALSE(has(r.rendered, "did you mean '_")) << r.rendered;
   }
