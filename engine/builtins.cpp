@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/classes.h"
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/recursion.h"
@@ -31,6 +32,8 @@ const std::vector<std::string> kNames = {
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
     "_deque", "_set", "_unique",
+    // classes with behaviour (engine/classes.cpp)
+    "NotImplemented", "_super_attr", "_with_exit", "_with_enter", "_prep_reraise_star",
 };
 
 }  // namespace
@@ -87,6 +90,12 @@ Value b_len(Interp& in, const Value&, CallArgs& a) {
   if (v.is(ObjKind::Tuple)) return Value::integer(int64_t(v.as<TupleObj>()->items.size()));
   if (v.is(ObjKind::Dict)) return Value::integer(int64_t(v.as<DictObj>()->entries.size()));
   if (v.is(ObjKind::Range)) return Value::integer(v.as<RangeObj>()->length());
+  if (const FunctionObj* f = user_method_of(v, "__len__")) {
+    Value n = call_dunder(in, v, f, {});
+    if (!n.is_intlike()) in.raise(in.builtins().TypeError, "'" + type_name(in, n) + "' object cannot be interpreted as an integer");
+    if (n.as_int() < 0) in.raise(in.builtins().ValueError, "__len__() should return >= 0");
+    return Value::integer(n.as_int());
+  }
   in.raise(in.builtins().TypeError, "object of type '" + type_name(in, v) + "' has no len()");
 }
 
@@ -642,6 +651,7 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("random")] = make_random_module(in, *this);
   extern void add_prelude_helpers(Interp&, Builtins&);
   add_prelude_helpers(in, *this);
+  add_class_helpers(in, *this);
 }
 
 Builtins::~Builtins() {

@@ -37,6 +37,7 @@ enum class Op : uint8_t {
   PopExc,       // leave an except/finally: restore the handled-exception stack
   Match,        // if the handled exception matches e (None = bare except): bind target; else pc = a
   Clear,        // unbind slot a (`del e` at the end of `except ... as e`)
+  PushExc,      // handle e: push it on the handled-exception stack (an except* handler's match)
 };
 
 struct Instr {

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "engine/builtins.h"
+#include "engine/classes.h"
 #include "engine/code.h"
 #include "engine/yaml_doc.h"
 
@@ -19,7 +20,7 @@ namespace {
 const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "options", "conformance"};
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
-                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
+                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "with"};
 const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return", "yield"};
 const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
 const std::set<std::string> kLaterVerbs = {};
@@ -29,6 +30,7 @@ std::vector<std::string> modifiers(const std::string& verb) {
       {"await", {"as"}}, {"call", {"as"}}, {"task", {"as", "name", "group"}}, {"gather", {"as", "return_exceptions"}},
       {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "except_star", "else", "finally"}}, {"if", {"then", "else"}},
       {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
+      {"with", {"as", "steps"}},
       {"timeout", {"steps", "as"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
       {"wait", {"return_when", "timeout", "as"}}};
   auto it = table.find(verb);
@@ -36,13 +38,13 @@ std::vector<std::string> modifiers(const std::string& verb) {
 }
 
 struct Construct {
-  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith, StarHandler } kind;
+  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith, StarHandler, With } kind;
   int continue_pc = 0;
   std::vector<size_t> break_jumps;
   int as_slot = -1;                  // Handler: the `as` name to unbind
   const YNode* finally_steps = nullptr;  // Finally: to inline on break/continue/return
   size_t outer_depth = 0;            // Finally: construct-stack depth outside the try
-  int mgr_slot = -1;                 // AsyncWith: the context manager
+  int mgr_slot = -1;                 // AsyncWith: the context manager; With: its bound __exit__
 };
 
 class Compiler {
@@ -161,6 +163,7 @@ class Compiler {
   std::unordered_map<std::string, int> first_visible_global_;  // the scenario's own
   std::unordered_set<int> exception_globals_;                  // declared under `exceptions:`
   std::unordered_set<int> compiled_classes_;                   // classes compiled so far (bases must come first)
+  int current_class_ = -1;  // the class whose method is being compiled: zero-argument super()'s __class__
 
   // ---- diagnostics ----
   static constexpr size_t kMaxErrors = 20;
@@ -261,6 +264,12 @@ class Compiler {
     return c;
   }
 
+  bool is_builtin_exception(const std::string& name) const {
+    int bb = builtin_index(name);
+    return bb >= 0 && name != "asyncio" && name != "time" && name != "random" && name != "NotImplemented" &&
+           std::isupper((unsigned char)name[0]);
+  }
+
   void compile_exceptions(const YNode& section) {
     if (section.kind != YNode::Kind::Map) return;
     for (auto& [k, v] : section.pairs) {
@@ -271,8 +280,8 @@ class Compiler {
       else if (v.kind != YNode::Kind::Null) { error(v.pos, "an exception is defined by its base class name, e.g. `MyError: ValueError`"); continue; }
       int gb = global_index(base);
       int bb = builtin_index(base);
-      bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) ||
-                (bb >= 0 && base != "asyncio" && base != "time" && base != "random" && std::isupper((unsigned char)base[0]));
+      (void)bb;
+      bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) || (gb < 0 && is_builtin_exception(base));
       if (!ok) {
         std::vector<std::string> cands = user_builtin_names();
         error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands),
@@ -313,10 +322,13 @@ class Compiler {
         } else if (ck.value == "methods") {
           if (cv.kind != YNode::Kind::Map) { error(cv.pos, "`methods` maps a method name to its definition"); continue; }
           for (auto& [mk, mv] : cv.pairs) {
-            bool sync = false;
+            // Dunders Python calls synchronously (__str__, __eq__, __enter__ ...) are plain unless `sync: false`.
+            bool sync = is_sync_dunder(mk.value);
             if (mv.kind == YNode::Kind::Map) if (auto* s = mv.get("sync")) sync = s->value == "true";
             bool coroutine = !sync && mk.value != "__init__";
+            current_class_ = g;
             CodeObject* code = compile_body(k.value + "." + mk.value, mv, coroutine, mk.pos, true);
+            current_class_ = -1;
             if (code) {
               code->name = mk.value;
               code->qualname = k.value + "." + mk.value;
@@ -325,9 +337,15 @@ class Compiler {
           }
         } else if (ck.value == "base") {
           def.base = cv.value;
+          if (def.base == "object") { def.base.clear(); continue; }
           int gb = global_index(def.base);
-          if (gb < 0 || !compiled_classes_.count(gb))
-            error(cv.pos, "unknown base class '" + def.base + "'", "a base class is a class defined earlier under `classes:`");
+          bool ok = (gb >= 0 && (compiled_classes_.count(gb) || exception_globals_.count(gb))) ||
+                    (gb < 0 && is_builtin_exception(def.base));
+          if (!ok)
+            error(cv.pos, "unknown base class '" + def.base + "'",
+                  gb >= 0 && global_index(def.base) > g ? "define the base class before the classes derived from it"
+                                                       : "a base class is `object`, a builtin exception class, or a class "
+                                                         "defined earlier under `classes:` or `exceptions:`");
         } else {
           error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"base", "fields", "methods"}));
         }
@@ -622,7 +640,56 @@ class Compiler {
     return names;
   }
 
+  // super().NAME (and super(C, obj).NAME) -> _super_attr(C, obj, "NAME"):
+  // zero-argument super() takes the method's class and its first argument,
+  // as CPython's __class__ cell and frame do. corun has no super object.
+  static bool is_super_call(const Expr& e) {
+    return e.kind == ExprKind::Call && !e.kids.empty() && e.kids[0]->kind == ExprKind::Name &&
+           e.kids[0]->name == "super" && e.kids[0]->scope == Scope::Unresolved && e.kwargs.empty() &&
+           (e.kids.size() == 1 || e.kids.size() == 3);
+  }
+  void rewrite_super(Expr& attr) {
+    Expr& call = *attr.kids[0];
+    SourcePos pos = call.pos;
+    std::vector<ExprPtr> args;
+    auto none = [&] { return std::make_unique<Expr>(ExprKind::Const, pos); };
+    if (call.kids.size() == 3) {
+      args.push_back(std::move(call.kids[1]));
+      args.push_back(std::move(call.kids[2]));
+    } else if (current_class_ >= 0 && current_ != module_) {
+      auto cls = std::make_unique<Expr>(ExprKind::Name, pos);
+      cls->name = prog_.globals[size_t(current_class_)].name;
+      cls->scope = Scope::Global;
+      cls->slot = current_class_;
+      args.push_back(std::move(cls));
+      args.push_back(local_ref(0, pos.line));
+    } else {
+      // No __class__ cell: RuntimeError at run time, as in Python.
+      args.push_back(none());
+      if (current_ != module_ && !current_->params.empty()) {
+        auto one = none();
+        one->value = Value::integer(1);
+        args.push_back(std::move(one));
+      } else {
+        args.push_back(none());
+      }
+    }
+    auto name = none();
+    name->value = make_str(attr.name);
+    args.push_back(std::move(name));
+    auto fn = std::make_unique<Expr>(ExprKind::Name, pos);
+    fn->name = "_super_attr";
+    fn->scope = Scope::Builtin;
+    fn->slot = builtin_index("_super_attr");
+    attr.kind = ExprKind::Call;
+    attr.name.clear();
+    attr.kids.clear();
+    attr.kids.push_back(std::move(fn));
+    for (auto& a : args) attr.kids.push_back(std::move(a));
+  }
+
   void resolve(Expr& e) {
+    if (e.kind == ExprKind::Attr && e.kids.size() == 1 && is_super_call(*e.kids[0])) rewrite_super(e);
     switch (e.kind) {
       case ExprKind::Name: {
         if (e.scope != Scope::Unresolved) return;
@@ -642,6 +709,8 @@ class Compiler {
         std::string hint;
         if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
           hint = "inside an expression write Python's None, True, False";
+        else if (e.name == "super")
+          hint = "corun supports super() as `super().method(...)` (or `super(Class, obj).method(...)`) in a class's methods";
         else if (exception_types_.count(root_))
           hint = "exception classes are Python's builtins or defined under `exceptions:`";
         else if (current_ == module_)
@@ -869,6 +938,8 @@ class Compiler {
       compile_try(step, line);
     } else if (verb == "async_with") {
       compile_async_with(step, *arg, line);
+    } else if (verb == "with") {
+      compile_with(step, *arg, line);
     } else if (verb == "yield") {
       if (!current_is_coroutine_) {
         error(verb_pos, "`yield` in a plain function is not supported (corun has async generators only)",
@@ -1109,6 +1180,13 @@ class Compiler {
           break;
         case Construct::FinallyExc: emit(Instr{Op::PopExc}, line); break;
         case Construct::StarHandler: break;  // rejected before unwinding
+        case Construct::With: {
+          emit(Instr{Op::PopBlock}, line);
+          Instr exit{Op::Eval};
+          exit.e = own(exit_call(c.mgr_slot, -1, line));
+          emit(exit, line);
+          break;
+        }
         case Construct::AsyncWith: {
           emit(Instr{Op::PopBlock}, line);
           Instr exit{Op::Await};
@@ -1259,6 +1337,95 @@ class Compiler {
     current_->code[jend2].a = here();
   }
 
+  // exit(None, None, None), or exit(type(exc), exc, exc.__traceback__) with exc in exc_slot.
+  ExprPtr exit_call(int exit_slot, int exc_slot, int line) {
+    SourcePos pos{line, 0};
+    auto call = std::make_unique<Expr>(ExprKind::Call, pos);
+    call->kids.push_back(local_ref(exit_slot, line));
+    if (exc_slot < 0) {
+      for (int i = 0; i < 3; ++i) call->kids.push_back(std::make_unique<Expr>(ExprKind::Const, pos));
+      return call;
+    }
+    std::vector<ExprPtr> type_args;
+    type_args.push_back(local_ref(exc_slot, line));
+    call->kids.push_back(helper_call("type", std::move(type_args), line));
+    call->kids.push_back(local_ref(exc_slot, line));
+    auto tb = std::make_unique<Expr>(ExprKind::Attr, pos);
+    tb->name = "__traceback__";
+    tb->kids.push_back(local_ref(exc_slot, line));
+    call->kids.push_back(std::move(tb));
+    return call;
+  }
+
+  // with MGR as TARGET: BODY, as Python 3.11 compiles it (BEFORE_WITH):
+  // __enter__ and __exit__ are looked up on the manager's class first, then
+  // __enter__ is called; the body's exception goes to __exit__, whose true
+  // result suppresses it. Allowed in plain functions: nothing awaits.
+  void compile_with(const YNode& step, const YNode& mgr, int line) {
+    const YNode* body = step.get("steps");
+    if (!body) { error(step.pos, "a `with` step needs `steps:`"); return; }
+    ExprPtr mgr_expr = expression(mgr, "with");
+    if (!mgr_expr) return;
+    int mgr_slot = hidden_slot("mgr");
+    int exit_slot = hidden_slot("exit");
+    Instr save{Op::Assign};
+    save.e = own(std::move(mgr_expr));
+    save.target = own(local_ref(mgr_slot, line));
+    emit(save, line);
+    std::vector<ExprPtr> exit_args;
+    exit_args.push_back(local_ref(mgr_slot, line));
+    Instr find_exit{Op::Assign};
+    find_exit.e = own(helper_call("_with_exit", std::move(exit_args), line));
+    find_exit.target = own(local_ref(exit_slot, line));
+    emit(find_exit, line);
+    std::vector<ExprPtr> enter_args;
+    enter_args.push_back(local_ref(mgr_slot, line));
+    Instr enter{Op::Eval};
+    enter.e = own(helper_call("_with_enter", std::move(enter_args), line));
+    const YNode* as = step.get("as");
+    int entered_slot = as ? hidden_slot("entered") : -1;
+    if (as) enter.target = own(local_ref(entered_slot, line));
+    emit(enter, line);
+    size_t setup = emit(Instr{Op::SetupTry}, line);
+    if (as) {  // the target is stored inside the block, as STORE after BEFORE_WITH
+      Instr bind{Op::Assign};
+      bind.e = own(local_ref(entered_slot, line));
+      bind.target = target(*as);
+      if (bind.target) emit(bind, line);
+    }
+    Construct c{Construct::With};
+    c.mgr_slot = exit_slot;
+    constructs_.push_back(c);
+    compile_steps(*body);
+    constructs_.pop_back();
+    emit(Instr{Op::PopBlock}, line);
+    Instr exit_ok{Op::Eval};
+    exit_ok.e = own(exit_call(exit_slot, -1, line));
+    emit(exit_ok, line);
+    size_t jend = emit(Instr{Op::Jump}, line);
+    current_->code[setup].a = here();
+    int exc_slot = hidden_slot("exc");
+    int ok_slot = hidden_slot("suppress");
+    Instr bind{Op::Match};
+    bind.target = own(local_ref(exc_slot, line));
+    emit(bind, line);
+    Instr exit_exc{Op::Eval};
+    exit_exc.e = own(exit_call(exit_slot, exc_slot, line));
+    exit_exc.target = own(local_ref(ok_slot, line));
+    emit(exit_exc, line);
+    Instr test{Op::JumpIfFalse};
+    test.e = own(local_ref(ok_slot, line));
+    size_t jf = emit(test, line);
+    emit(Instr{Op::PopExc}, line);
+    emit(Instr{Op::Clear, exc_slot}, line);
+    size_t jend2 = emit(Instr{Op::Jump}, line);
+    current_->code[jf].a = here();
+    emit(Instr{Op::Clear, exc_slot}, line);
+    emit(Instr{Op::Reraise}, line);
+    current_->code[jend].a = here();
+    current_->code[jend2].a = here();
+  }
+
   void compile_try(const YNode& step, int line) {
     const YNode* body = step.get("try");
     const YNode* handlers = step.get("except");
@@ -1333,13 +1500,19 @@ class Compiler {
   }
 
   // except*: each handler takes the part of the (remaining) exception group
-  // that matches its types, as ExceptionGroup.split does; what no handler
-  // takes is re-raised -- the original exception itself when nothing matched.
+  // that matches its types, as ExceptionGroup.split does, and runs with that
+  // part as the exception being handled. What the handlers raise and what no
+  // handler took are combined as CPython's _PyExc_PrepReraiseStar does
+  // (re-raised parts keep the original structure, new exceptions join them
+  // in ExceptionGroup("", [...])) and re-raised -- the original exception
+  // itself when nothing matched.
   void compile_star_handlers(const YNode& handlers, std::vector<size_t>& to_after, int line) {
     if (handlers.kind != YNode::Kind::Seq) { error(handlers.pos, "`except_star` is a list of handlers: [{type: ValueError, as: eg, steps: [...]}]"); return; }
     int exc_slot = hidden_slot("exc");
     int rest_slot = hidden_slot("rest");
     int match_slot = hidden_slot("match");
+    int raised_slot = hidden_slot("raised");
+    int one_slot = hidden_slot("raised_one");
     Instr bind{Op::Match};
     bind.target = own(local_ref(exc_slot, line));
     emit(bind, line);
@@ -1347,6 +1520,17 @@ class Compiler {
     init.e = own(local_ref(exc_slot, line));
     init.target = own(local_ref(rest_slot, line));
     emit(init, line);
+    Instr no_raised{Op::Assign};
+    no_raised.e = own(std::make_unique<Expr>(ExprKind::List, SourcePos{line, 0}));
+    no_raised.target = own(local_ref(raised_slot, line));
+    emit(no_raised, line);
+    auto append_to_raised = [&](int slot, int at) {
+      std::vector<ExprPtr> args;
+      args.push_back(local_ref(slot, at));
+      Instr app{Op::Eval};
+      app.e = own(method_call(local_ref(raised_slot, at), "append", std::move(args), {}, at));
+      emit(app, at);
+    };
     for (auto& h : handlers.items) {
       if (h.kind != YNode::Kind::Map) { error(h.pos, "a handler is a mapping: {type: ValueError, as: eg, steps: [...]}"); continue; }
       for (auto& [k, v] : h.pairs)
@@ -1356,57 +1540,79 @@ class Compiler {
       if (!type) { error(h.pos, "an `except_star` handler needs `type`", "Python: SyntaxError: expected one or more exception types"); continue; }
       ExprPtr types = handler_types(*type);
       if (!types) continue;
+      int hl = h.pos.line;
       // match, rest = _eg_split(rest, TYPES)   (skipped once rest is None)
       Instr have_rest{Op::JumpIfFalse};
-      have_rest.e = own(none_test(rest_slot, CmpOp::IsNot, h.pos.line));
-      size_t j_skip_all = emit(have_rest, h.pos.line);
+      have_rest.e = own(none_test(rest_slot, CmpOp::IsNot, hl));
+      size_t j_skip_all = emit(have_rest, hl);
       std::vector<ExprPtr> args;
-      args.push_back(local_ref(rest_slot, h.pos.line));
+      args.push_back(local_ref(rest_slot, hl));
       args.push_back(std::move(types));
       Instr split{Op::Assign};
-      split.e = own(helper_call("_eg_split", std::move(args), h.pos.line));
-      auto pair = std::make_unique<Expr>(ExprKind::Tuple, SourcePos{h.pos.line, 0});
-      pair->kids.push_back(local_ref(match_slot, h.pos.line));
-      pair->kids.push_back(local_ref(rest_slot, h.pos.line));
+      split.e = own(helper_call("_eg_split", std::move(args), hl));
+      auto pair = std::make_unique<Expr>(ExprKind::Tuple, SourcePos{hl, 0});
+      pair->kids.push_back(local_ref(match_slot, hl));
+      pair->kids.push_back(local_ref(rest_slot, hl));
       split.target = own(std::move(pair));
-      emit(split, h.pos.line);
+      emit(split, hl);
       Instr matched{Op::JumpIfFalse};
-      matched.e = own(none_test(match_slot, CmpOp::IsNot, h.pos.line));
-      size_t j_next = emit(matched, h.pos.line);
+      matched.e = own(none_test(match_slot, CmpOp::IsNot, hl));
+      size_t j_next = emit(matched, hl);
       int as_slot = -1;
       if (const YNode* as = h.get("as")) {
         Instr bind_as{Op::Assign};
-        bind_as.e = own(local_ref(match_slot, h.pos.line));
+        bind_as.e = own(local_ref(match_slot, hl));
         bind_as.target = target(*as);
         if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = locals_[bind_as.target->name];
-        if (bind_as.target) emit(bind_as, h.pos.line);
+        if (bind_as.target) emit(bind_as, hl);
       }
+      // The body handles the match; what it raises is kept for the end.
+      Instr handle{Op::PushExc};
+      handle.e = own(local_ref(match_slot, hl));
+      emit(handle, hl);
+      size_t setup = emit(Instr{Op::SetupTry}, hl);
       Construct c{Construct::StarHandler};
       c.as_slot = as_slot;
       constructs_.push_back(c);
       if (const YNode* steps = h.get("steps")) compile_steps(*steps);
       constructs_.pop_back();
+      emit(Instr{Op::PopBlock}, line);
+      emit(Instr{Op::PopExc}, line);
+      size_t j_done = emit(Instr{Op::Jump}, line);
+      current_->code[setup].a = here();
+      Instr caught{Op::Match};
+      caught.target = own(local_ref(one_slot, line));
+      emit(caught, line);
+      append_to_raised(one_slot, line);
+      emit(Instr{Op::PopExc}, line);
+      emit(Instr{Op::PopExc}, line);
+      emit(Instr{Op::Clear, one_slot}, line);
+      current_->code[j_done].a = here();
       if (as_slot >= 0) emit(Instr{Op::Clear, as_slot}, line);
       current_->code[j_next].a = here();
       current_->code[j_skip_all].a = here();
     }
-    // Whatever is left propagates: the original exception if nothing matched.
+    // raise _prep_reraise_star(exc, raised + [rest]), if not None, without a
+    // new traceback entry (CPython's RERAISE).
+    append_to_raised(rest_slot, line);
+    std::vector<ExprPtr> prep_args;
+    prep_args.push_back(local_ref(exc_slot, line));
+    prep_args.push_back(local_ref(raised_slot, line));
+    Instr prep{Op::Assign};
+    prep.e = own(helper_call("_prep_reraise_star", std::move(prep_args), line));
+    prep.target = own(local_ref(rest_slot, line));
+    emit(prep, line);
+    emit(Instr{Op::Clear, raised_slot}, line);
     Instr any_left{Op::JumpIfFalse};
     any_left.e = own(none_test(rest_slot, CmpOp::IsNot, line));
     size_t j_done = emit(any_left, line);
-    auto same = std::make_unique<Expr>(ExprKind::Compare, SourcePos{line, 0});
-    same->kids.push_back(local_ref(rest_slot, line));
-    same->kids.push_back(local_ref(exc_slot, line));
-    same->cmpops.push_back(CmpOp::Is);
-    Instr untouched{Op::JumpIfFalse};
-    untouched.e = own(std::move(same));
-    size_t j_partial = emit(untouched, line);
+    emit(Instr{Op::PopExc}, line);
+    Instr reraise{Op::PushExc};
+    reraise.e = own(local_ref(rest_slot, line));
+    emit(reraise, line);
     emit(Instr{Op::Clear, exc_slot}, line);
+    emit(Instr{Op::Clear, rest_slot}, line);
     emit(Instr{Op::Reraise}, line);
-    current_->code[j_partial].a = here();
-    Instr raise_rest{Op::Raise};
-    raise_rest.e = own(local_ref(rest_slot, line));
-    emit(raise_rest, line);
     current_->code[j_done].a = here();
     emit(Instr{Op::PopExc}, line);
     emit(Instr{Op::Clear, exc_slot}, line);

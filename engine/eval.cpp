@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/builtins.h"
+#include "engine/classes.h"
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/pyformat.h"
@@ -330,6 +331,10 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
     if (t->ctor) return t->ctor(*this, callee, args);
     raise(builtins_->TypeError, "cannot create '" + t->name + "' instances");
   }
+  if (const FunctionObj* f = user_method_of(callee, "__call__")) {
+    if (f->code->is_coroutine) return make_coroutine(f, args, site, callee);
+    return call_function(f, args, site, callee);
+  }
   raise(builtins_->TypeError, "'" + type_of(callee)->name + "' object is not callable");
 }
 
@@ -370,6 +375,7 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
       Value obj = eval(*target.kids[0], f);
       Value key = eval(*target.kids[1], f);
       if (obj.is(ObjKind::Dict)) { obj.as<DictObj>()->set(key, std::move(v)); return; }
+      if (const FunctionObj* f = user_method_of(obj, "__setitem__")) { call_dunder(*this, obj, f, {key, std::move(v)}); return; }
       if (obj.is(ObjKind::List)) {
         auto& items = obj.as<ListObj>()->items;
         if (!key.is_intlike()) raise(builtins_->TypeError, "list indices must be integers or slices, not " + type_of(key)->name);

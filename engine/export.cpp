@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/classes.h"
 #include "engine/expr.h"
 
 namespace corun {
@@ -20,7 +21,7 @@ const char* const kIndent = "    ";
 // is the step's verb, the other keys are its modifiers.
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
-                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield"};
+                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "with"};
 
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -518,7 +519,7 @@ class Exporter {
     if (methods && methods->kind == YNode::Kind::Map) {
       for (auto& [mk, mv] : methods->pairs) {
         if (mk.value == "__init__") continue;
-        bool sync = false;
+        bool sync = is_sync_dunder(mk.value);  // as the compiler decides
         if (mv.kind == YNode::Kind::Map)
           if (auto* s = mv.get("sync")) sync = s->value == "true";
         if (!first) lines_->push_back("");
@@ -616,8 +617,8 @@ class Exporter {
       block(s.get("steps"), d + 1);
     } else if (verb == "try") {
       try_step(s, arg, d);
-    } else if (verb == "async_with") {
-      line(d, "async with " + value(arg, Ctx::Arg) + (as ? " as " + target(*as) : "") + ":");
+    } else if (verb == "async_with" || verb == "with") {
+      line(d, std::string(verb == "with" ? "with " : "async with ") + value(arg, Ctx::Arg) + (as ? " as " + target(*as) : "") + ":");
       block(s.get("steps"), d + 1);
     } else if (verb == "timeout") {
       const YNode* as = s.get("as");

@@ -132,6 +132,10 @@ class Interp {
   std::string repr_value(const Value& v);
   std::string repr_container(const Value& v);
   std::string str(const Value& v);
+  // The builtin types' str and repr, skipping a scenario class's __str__/__repr__
+  // (what super().__str__() reaches).
+  std::string base_str(const Value& v);
+  std::string base_repr(const Value& v);
   std::string format(const Value& v, std::string_view spec);
   bool truthy(const Value& v);
   Value binary_op(BinOp op, const Value& a, const Value& b);

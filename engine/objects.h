@@ -313,9 +313,9 @@ struct TaskObj : FutureObj {
 // ---- Iterators ------------------------------------------------------------------------------
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, User } ikind;
   std::vector<Value> items;  // Seq: a snapshot
-  Value source;              // List, Deque: the live container
+  Value source;              // List, Deque: the live container; User: the object with __next__
   size_t pos = 0;
   int64_t cur = 0, stop = 0, step = 1;  // Range
   explicit IteratorObj(Kind k) : Object(ObjKind::Iterator), ikind(k) {}
