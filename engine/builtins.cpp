@@ -512,7 +512,9 @@ Value exception_ctor(Interp& in, const Value& self, CallArgs& a) {
     if (t == in.builtins().BaseExceptionGroup && all_exceptions) t = in.builtins().ExceptionGroup;
     if (t->is_subclass_of(in.builtins().ExceptionGroup) && !all_exceptions)
       in.raise(in.builtins().TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
-    return in.make_exception_args(t, {a.pos[0], make_tuple(std::move(excs))});
+    Value group = in.make_exception_args(t, {a.pos[0], make_tuple(std::move(excs))});
+    group.as<ExcObj>()->group_from_tuple = a.pos[1].is(ObjKind::Tuple);
+    return group;
   }
   return in.make_exception_args(t, std::vector<Value>(a.pos, a.pos + a.npos));
 }

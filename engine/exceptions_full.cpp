@@ -252,7 +252,9 @@ std::pair<Value, Value> except_star_split(Interp& in, const Value& exc, const Va
     if (!in.exc_matches(exc, types)) return {Value(), exc};
     bool is_exception = exc.as<ExcObj>()->type->is_subclass_of(in.builtins().Exception);
     TypeObj* t = is_exception ? in.builtins().ExceptionGroup : in.builtins().BaseExceptionGroup;
-    return {in.make_exception_args(t, {make_str(""), make_tuple({exc})}), Value()};
+    Value wrapped = in.make_exception_args(t, {make_str(""), make_tuple({exc})});
+    wrapped.as<ExcObj>()->group_from_tuple = true;  // _PyExc_CreateExceptionGroup("", (exc,))
+    return {wrapped, Value()};
   }
   if (in.exc_matches(exc, types)) return {exc, Value()};
   Value split = in.get_attr(exc, "split");

@@ -97,6 +97,7 @@ struct ExcObj : Object {
   Value context;  // __context__
   Value cause;    // __cause__
   bool suppress_context = false;
+  bool group_from_tuple = false;  // a group made from a tuple of exceptions: its repr shows the tuple
   std::vector<TracebackEntry> traceback;  // oldest frame first
   Value attrs;  // DictObj of extra attributes set on the instance, or None
   ExcObj(TypeObj* t, std::vector<Value> a) : Object(ObjKind::Exception), type(t), args(std::move(a)) { incref(t); }

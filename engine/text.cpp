@@ -560,6 +560,7 @@ std::string Interp::base_repr(const Value& v) {
       auto* e = v.as<ExcObj>();
       if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
         const auto& excs = e->args[1].as<TupleObj>()->items;
+        if (e->group_from_tuple) return e->type->name + "(" + repr(e->args[0]) + ", " + repr(e->args[1]) + ")";
         return e->type->name + "(" + repr(e->args[0]) + ", [" + join_reprs(*this, excs) + "])";
       }
       return e->type->name + "(" + join_reprs(*this, e->args) + ")";
