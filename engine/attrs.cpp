@@ -811,6 +811,19 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
     e->attrs.as<DictObj>()->set(make_str(name), std::move(v));
     return;
   }
+  // A scenario class's attribute: shared by every instance.
+  if (obj.is(ObjKind::Type) && obj.as<TypeObj>()->module == "__main__") {
+    for (auto& [k, cv] : obj.as<TypeObj>()->class_attrs)
+      if (k == name) {
+        // Inline caches hold methods by address: a method stays what it is.
+        if (cv.is(ObjKind::Function))
+          raise(builtins_->AttributeError, "corun does not support replacing the method '" + name + "' of a class");
+        cv = std::move(v);
+        return;
+      }
+    obj.as<TypeObj>()->class_attrs.emplace_back(name, std::move(v));
+    return;
+  }
   // CPython lets these take new attributes (they have a __dict__); corun
   // keeps none, and says so rather than claim Python would refuse.
   if (obj.is(ObjKind::Function) || obj.is(ObjKind::Future) || obj.is(ObjKind::Task) || obj.is(ObjKind::Module) ||

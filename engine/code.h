@@ -91,6 +91,9 @@ struct Program {
     std::string base;  // a class defined before this one, or ""
     std::vector<std::pair<std::string, const Expr*>> fields;
     std::vector<std::pair<std::string, CodeObject*>> methods;
+    // Class attributes: evaluated once, when the class is defined, and shared
+    // by every instance (Python: NAME = value in the class body).
+    std::vector<std::pair<std::string, const Expr*>> attributes;
   };
   std::vector<ClassDef> class_defs;
   CodeObject* module = nullptr;  // evaluates `main` and defaults in global scope

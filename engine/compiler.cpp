@@ -284,8 +284,12 @@ class Compiler {
       bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) || (gb < 0 && is_builtin_exception(base));
       if (!ok) {
         std::vector<std::string> cands = user_builtin_names();
-        error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands),
-              gb >= 0 ? "define the base exception before the classes derived from it" : "");
+        std::string hint;
+        if (gb >= 0 && !exception_globals_.count(gb))
+          hint = "'" + base + "' is under `classes:`: derive from it there, with `base: " + base + "`";
+        else if (gb >= 0)
+          hint = "define the base exception before the classes derived from it";
+        error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands), hint);
         continue;
       }
       prog_.exception_defs.push_back(Program::ExceptionDef{g, base, v.pos});
@@ -307,7 +311,7 @@ class Compiler {
     for (auto& [k, v] : section.pairs) {
       int g = global_index(k.value);
       if (g < 0) continue;
-      Program::ClassDef def{g, "", {}, {}};
+      Program::ClassDef def{g, "", {}, {}, {}};
       if (v.kind != YNode::Kind::Map) { error(v.pos, "a class is a mapping with `fields` and `methods`"); continue; }
       for (auto& [ck, cv] : v.pairs) {
         if (ck.value == "fields") {
@@ -318,6 +322,16 @@ class Compiler {
             current_ = module_;
             resolve_root(*e);
             def.fields.emplace_back(fk.value, module_->own(std::move(e)));
+          }
+        } else if (ck.value == "attributes") {
+          if (cv.kind != YNode::Kind::Map) { error(cv.pos, "`attributes` maps a class attribute's name to its value"); continue; }
+          for (auto& [ak, av] : cv.pairs) {
+            if (!valid_identifier(ak.value)) { error(ak.pos, "'" + ak.value + "' is not a valid Python name"); continue; }
+            ExprPtr e = value_expr(av);
+            if (!e) continue;
+            current_ = module_;
+            resolve_root(*e);
+            def.attributes.emplace_back(ak.value, module_->own(std::move(e)));
           }
         } else if (ck.value == "methods") {
           if (cv.kind != YNode::Kind::Map) { error(cv.pos, "`methods` maps a method name to its definition"); continue; }
@@ -347,7 +361,7 @@ class Compiler {
                                                        : "a base class is `object`, a builtin exception class, or a class "
                                                          "defined earlier under `classes:` or `exceptions:`");
         } else {
-          error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"base", "fields", "methods"}));
+          error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"base", "fields", "methods", "attributes"}));
         }
       }
       compiled_classes_.insert(def.global);

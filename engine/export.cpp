@@ -500,11 +500,16 @@ class Exporter {
     const YNode* fields = def.get("fields");
     const YNode* methods = def.get("methods");
     std::vector<std::string> init_lines;
+    bool first = true;
+    if (const YNode* attrs = def.get("attributes"); attrs && attrs->kind == YNode::Kind::Map)
+      for (auto& [ak, av] : attrs->pairs) {
+        line(1, ak.value + " = " + value(av, Ctx::Free));
+        first = false;
+      }
     if (fields && fields->kind == YNode::Kind::Map)
       for (auto& [fk, fv] : fields->pairs) init_lines.push_back("self." + fk.value + " = " + value(fv, Ctx::Free));
     const YNode* user_init = nullptr;
     if (methods && methods->kind == YNode::Kind::Map) user_init = methods->get("__init__");
-    bool first = true;
     if (!init_lines.empty() && !user_init && base && base->is_scalar()) {
       // corun sets the base class's fields too, then runs the inherited __init__.
       line(1, "def __init__(self, *args, **kwargs):");

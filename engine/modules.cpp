@@ -565,6 +565,7 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
     }
     t->field_exprs = def.fields;
     t->field_scope = scope.code;
+    for (auto& [name, expr] : def.attributes) t->class_attrs.emplace_back(name, in.eval(*expr, scope));
   }
   // The prelude's public definitions are the rest of the `asyncio` module.
   ModuleObj* asyncio = in.builtins().values[size_t(builtin_index("asyncio"))].as<ModuleObj>();
