@@ -7,6 +7,8 @@
 // their fields and attributes live in the exception's attribute dict.
 #include "engine/classes.h"
 
+#include <iterator>
+
 #include "engine/builtins.h"
 #include "engine/interp.h"
 
@@ -16,7 +18,8 @@ bool is_sync_dunder(std::string_view m) {
   static constexpr std::string_view kSync[] = {
       "__init__", "__str__", "__repr__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
       "__hash__", "__len__", "__bool__", "__contains__", "__getitem__", "__setitem__", "__iter__", "__next__",
-      "__enter__", "__exit__", "__format__"};
+      "__enter__", "__exit__", "__format__", "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+      "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__", "__rpow__"};
   for (auto s : kSync) if (s == m) return true;
   return false;
 }
@@ -112,6 +115,31 @@ bool user_compare(Interp& in, int op_int, const Value& a, const Value& b, bool& 
   if (op == CmpOp::Ne) return !user_equal(in, a, b);  // object.__ne__ inverts __eq__
   in.raise(in.builtins().TypeError, std::string("'") + cmp_symbol(op) + "' not supported between instances of '" +
                                         in.type_of(a)->name + "' and '" + in.type_of(b)->name + "'");
+}
+
+bool user_binary(Interp& in, int op, const Value& a, const Value& b, Value& out) {
+  static constexpr const char* kNames[][2] = {
+      {"__add__", "__radd__"}, {"__sub__", "__rsub__"}, {"__mul__", "__rmul__"}, {"__truediv__", "__rtruediv__"},
+      {"__floordiv__", "__rfloordiv__"}, {"__mod__", "__rmod__"}, {"__pow__", "__rpow__"}};
+  if (op < 0 || op >= int(std::size(kNames))) return false;
+  if (const FunctionObj* f = user_method_of(a, kNames[op][0])) {
+    out = call_dunder(in, a, f, {b});
+    if (!out.same(not_implemented())) return true;
+  }
+  if (const FunctionObj* f = user_method_of(b, kNames[op][1])) {
+    out = call_dunder(in, b, f, {a});
+    if (!out.same(not_implemented())) return true;
+  }
+  return false;
+}
+
+bool user_format(Interp& in, const Value& v, std::string_view spec, std::string& out) {
+  const FunctionObj* f = user_method_of(v, "__format__");
+  if (!f) return false;
+  Value r = call_dunder(in, v, f, {make_str(std::string(spec))});
+  if (!r.is(ObjKind::Str)) in.raise(in.builtins().TypeError, "__format__ must return a str, not " + in.type_of(r)->name);
+  out = str_of(r);
+  return true;
 }
 
 size_t user_hash(Interp& in, const Value& v) {

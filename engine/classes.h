@@ -40,6 +40,11 @@ bool has_user_dunder(const Value& a, std::string_view name);
 // a OP b for <, <=, >, >=, != through the dunders and their reflections;
 // false in `handled` when neither side defines them.
 bool user_compare(Interp& in, int op, const Value& a, const Value& b, bool& handled);
+// a OP b through __add__/__radd__ & co; false when neither side defines them
+// (or both return NotImplemented), so the builtin rules apply.
+bool user_binary(Interp& in, int op, const Value& a, const Value& b, Value& out);
+// format(x, spec) through a class's __format__; false when it has none.
+bool user_format(Interp& in, const Value& v, std::string_view spec, std::string& out);
 // hash(x) for an instance: __hash__, or TypeError for a class that defines
 // __eq__ without __hash__ (Python sets __hash__ to None then).
 size_t user_hash(Interp& in, const Value& v);

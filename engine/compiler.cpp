@@ -350,6 +350,11 @@ class Compiler {
             }
           }
         } else if (ck.value == "base") {
+          if (!cv.is_scalar()) {
+            error(cv.pos, "`base` is one class name: corun supports single inheritance only",
+                  "derive from one class; combine behaviour by deriving in a chain (class B(A), class C(B))");
+            continue;
+          }
           def.base = cv.value;
           if (def.base == "object") { def.base.clear(); continue; }
           int gb = global_index(def.base);

@@ -638,6 +638,10 @@ std::string Interp::format(const Value& v, std::string_view spec) {
   } catch (const pyfmt::FormatError& e) {
     raise(builtins_->ValueError, e.what());
   }
+  if (may_have_dunders(v)) {
+    std::string out;
+    if (user_format(*this, v, spec, out)) return out;
+  }
   // object.__format__: only the empty spec is allowed.
   if (!spec.empty())
     raise(builtins_->TypeError, "unsupported format string passed to " + type_of(v)->name + ".__format__");
@@ -801,6 +805,11 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
       }
     }
   }
+  if (may_have_dunders(a) || may_have_dunders(b)) {
+    Value r;
+    if (user_binary(*this, int(op), a, b, r)) return r;
+  }
+
   if (a.is_integer() && b.is_integer()) return bigint_op(*this, op, a, b);
   if (a.is_number() && b.is_number()) {
     double x = a.as_double(), y = b.as_double();
