@@ -279,8 +279,6 @@ class Compiler {
       if (v.is_scalar()) base = v.value;
       else if (v.kind != YNode::Kind::Null) { error(v.pos, "an exception is defined by its base class name, e.g. `MyError: ValueError`"); continue; }
       int gb = global_index(base);
-      int bb = builtin_index(base);
-      (void)bb;
       bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) || (gb < 0 && is_builtin_exception(base));
       if (!ok) {
         std::vector<std::string> cands = user_builtin_names();

@@ -375,7 +375,10 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
       Value obj = eval(*target.kids[0], f);
       Value key = eval(*target.kids[1], f);
       if (obj.is(ObjKind::Dict)) { obj.as<DictObj>()->set(key, std::move(v)); return; }
-      if (const FunctionObj* f = user_method_of(obj, "__setitem__")) { call_dunder(*this, obj, f, {key, std::move(v)}); return; }
+      if (const FunctionObj* setitem = user_method_of(obj, "__setitem__")) {
+        call_dunder(*this, obj, setitem, {key, std::move(v)});
+        return;
+      }
       if (obj.is(ObjKind::List)) {
         auto& items = obj.as<ListObj>()->items;
         if (!key.is_intlike()) raise(builtins_->TypeError, "list indices must be integers or slices, not " + type_of(key)->name);
