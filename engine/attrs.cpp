@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/builtins.h"
+#include "engine/classes.h"
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/pyformat.h"
@@ -715,6 +716,12 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
       if (cv->is(ObjKind::Function)) return Value(new BoundMethodObj(obj, *cv));
       return *cv;
     }
+    if (name_is(name, "__dict__")) {  // a copy: corun keeps fields in the instance
+      Ref<DictObj> d(new DictObj());
+      for (auto& [k, v] : inst->fields) d->set(make_str(k), v);
+      return Value(d);
+    }
+    if (name_is(name, "__doc__")) return Value();
     no_attr(*this, obj, name);
   }
   if (obj.is(ObjKind::Type)) {
@@ -722,6 +729,8 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     if (name_is(name, "__name__") || name_is(name, "__qualname__")) return make_str(t->name);
     if (name_is(name, "__module__")) return make_str(t->module);
     if (const Value* cv = t->find_attr(name)) return *cv;
+    Value v;
+    if (type_attr(*this, t, name, v)) return v;
     no_attr(*this, obj, name);
   }
   if (obj.is(ObjKind::Exception)) {
@@ -735,7 +744,9 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
       if (name_is(name, "exceptions")) return e->args[1];
     }
     if (e->attrs.is(ObjKind::Dict)) if (Value* v = e->attrs.as<DictObj>()->find(make_str(name))) return *v;
-    if (const Value* cv = e->type->find_attr(name)) return *cv;
+    if (const Value* cv = e->type->find_attr(name)) return cv->is(ObjKind::Function) ? Value(new BoundMethodObj(obj, *cv)) : *cv;
+    Value v;
+    if (exception_attr(*this, obj, name, v)) return v;
     no_attr(*this, obj, name);
   }
   if (obj.is(ObjKind::Function) && name_is(name, "__name__")) return make_str(obj.as<FunctionObj>()->code->name);
@@ -775,8 +786,22 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
   }
   if (obj.is(ObjKind::Exception)) {
     ExcObj* e = obj.as<ExcObj>();
+    if (set_exception_attr(*this, obj, name, v)) return;
     if (!e->attrs.is(ObjKind::Dict)) e->attrs = Value(new DictObj());
     e->attrs.as<DictObj>()->set(make_str(name), std::move(v));
+    return;
+  }
+  // A scenario class's attribute: shared by every instance.
+  if (obj.is(ObjKind::Type) && obj.as<TypeObj>()->module == "__main__") {
+    for (auto& [k, cv] : obj.as<TypeObj>()->class_attrs)
+      if (k == name) {
+        // Inline caches hold methods by address: a method stays what it is.
+        if (cv.is(ObjKind::Function))
+          raise(builtins_->AttributeError, "corun does not support replacing the method '" + name + "' of a class");
+        cv = std::move(v);
+        return;
+      }
+    obj.as<TypeObj>()->class_attrs.emplace_back(name, std::move(v));
     return;
   }
   // CPython lets these take new attributes (they have a __dict__); corun

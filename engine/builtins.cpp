@@ -5,6 +5,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "engine/classes.h"
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/recursion.h"
@@ -34,6 +35,8 @@ const std::vector<std::string> kNames = {
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
     "_deque", "_object_repr", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
+    // classes with behaviour (engine/classes.cpp)
+    "NotImplemented", "_super_attr", "_with_exit", "_with_enter", "_prep_reraise_star",
 };
 
 }  // namespace
@@ -98,6 +101,12 @@ Value b_len(Interp& in, const Value&, CallArgs& a) {
   if (v.is(ObjKind::Tuple)) return Value::integer(int64_t(v.as<TupleObj>()->items.size()));
   if (v.is(ObjKind::Dict)) return Value::integer(int64_t(v.as<DictObj>()->entries.size()));
   if (v.is(ObjKind::Range)) return Value::integer(v.as<RangeObj>()->length());
+  if (const FunctionObj* f = user_method_of(v, "__len__")) {
+    Value n = call_dunder(in, v, f, {});
+    if (!n.is_intlike()) in.raise(in.builtins().TypeError, "'" + type_name(in, n) + "' object cannot be interpreted as an integer");
+    if (n.as_int() < 0) in.raise(in.builtins().ValueError, "__len__() should return >= 0");
+    return Value::integer(n.as_int());
+  }
   in.raise(in.builtins().TypeError, "object of type '" + type_name(in, v) + "' has no len()");
 }
 
@@ -516,7 +525,9 @@ Value exception_ctor(Interp& in, const Value& self, CallArgs& a) {
     if (t == in.builtins().BaseExceptionGroup && all_exceptions) t = in.builtins().ExceptionGroup;
     if (t->is_subclass_of(in.builtins().ExceptionGroup) && !all_exceptions)
       in.raise(in.builtins().TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
-    return in.make_exception_args(t, {a.pos[0], make_tuple(std::move(excs))});
+    Value group = in.make_exception_args(t, {a.pos[0], make_tuple(std::move(excs))});
+    group.as<ExcObj>()->group_from_tuple = a.pos[1].is(ObjKind::Tuple);
+    return group;
   }
   return in.make_exception_args(t, std::vector<Value>(a.pos, a.pos + a.npos));
 }
@@ -686,6 +697,7 @@ Builtins::Builtins(Interp& in) {
   add_prelude_helpers(in, *this);
   extern void add_event_loop_helpers(Builtins&);
   add_event_loop_helpers(*this);
+  add_class_helpers(in, *this);
 }
 
 Builtins::~Builtins() {

@@ -37,6 +37,7 @@ enum class Op : uint8_t {
   PopExc,       // leave an except/finally: restore the handled-exception stack
   Match,        // if the handled exception matches e (None = bare except): bind target; else pc = a
   Clear,        // unbind slot a (`del e` at the end of `except ... as e`); target: the name, when it is a cell or a module global
+  PushExc,      // handle e: push it on the handled-exception stack (an except* handler's match)
 };
 
 struct Instr {
@@ -99,6 +100,9 @@ struct Program {
     std::string base;  // a class defined before this one, or ""
     std::vector<std::pair<std::string, const Expr*>> fields;
     std::vector<std::pair<std::string, const CodeObject*>> methods;
+    // Class attributes: evaluated once, when the class is defined, and shared
+    // by every instance (Python: NAME = value in the class body).
+    std::vector<std::pair<std::string, const Expr*>> attributes;
   };
   std::vector<ClassDef> class_defs;
   CodeObject* module = nullptr;  // evaluates `main` and defaults in global scope

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "engine/builtins.h"
+#include "engine/classes.h"
 #include "engine/code.h"
 #include "engine/lower_await.h"
 #include "engine/prelude.h"
@@ -23,7 +24,7 @@ namespace {
 const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "script", "options", "conformance"};
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
-                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global",
+                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global", "with",
                                          "def", "async_def", "nonlocal"};
 const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return", "yield"};
 const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
@@ -34,6 +35,7 @@ std::vector<std::string> modifiers(const std::string& verb) {
       {"await", {"as"}}, {"call", {"as"}}, {"task", {"as", "name", "group"}}, {"gather", {"as", "return_exceptions"}},
       {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "except_star", "else", "finally"}}, {"if", {"then", "else"}},
       {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
+      {"with", {"as", "steps"}},
       {"timeout", {"steps", "as"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
       {"wait", {"return_when", "timeout", "as"}}, {"def", {"params", "steps"}}, {"async_def", {"params", "steps"}}};
   auto it = table.find(verb);
@@ -41,14 +43,14 @@ std::vector<std::string> modifiers(const std::string& verb) {
 }
 
 struct Construct {
-  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith, StarHandler } kind;
+  enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith, StarHandler, With } kind;
   int continue_pc = 0;
   std::vector<size_t> break_jumps;
   int as_slot = -1;                  // Handler: the `as` name to unbind
   const Expr* as_name = nullptr;     // Handler: that name (a cell when a closure captured it)
   const YNode* finally_steps = nullptr;  // Finally: to inline on break/continue/return
   size_t outer_depth = 0;            // Finally: construct-stack depth outside the try
-  int mgr_slot = -1;                 // AsyncWith: the context manager
+  int mgr_slot = -1;                 // AsyncWith: the context manager; With: its bound __exit__
 };
 
 class Compiler : private LoweringHost {
@@ -188,6 +190,7 @@ class Compiler : private LoweringHost {
   std::unordered_set<int> compiled_classes_;                   // classes compiled so far (bases must come first)
   bool module_scope_ = false;                 // compiling `script:`: every name it binds is a module global
   std::vector<const Expr*> module_attrs_;     // `asyncio.x` & co, checked once names are resolved
+  int current_class_ = -1;  // the class whose method is being compiled: zero-argument super()'s __class__
 
   // ---- diagnostics ----
   static constexpr size_t kMaxErrors = 20;
@@ -288,6 +291,12 @@ class Compiler : private LoweringHost {
     return c;
   }
 
+  bool is_builtin_exception(const std::string& name) const {
+    int bb = builtin_index(name);
+    return bb >= 0 && name != "asyncio" && name != "time" && name != "random" && name != "NotImplemented" &&
+           std::isupper((unsigned char)name[0]);
+  }
+
   void compile_exceptions(const YNode& section) {
     if (section.kind != YNode::Kind::Map) return;
     for (auto& [k, v] : section.pairs) {
@@ -297,13 +306,15 @@ class Compiler : private LoweringHost {
       if (v.is_scalar()) base = v.value;
       else if (v.kind != YNode::Kind::Null) { error(v.pos, "an exception is defined by its base class name, e.g. `MyError: ValueError`"); continue; }
       int gb = global_index(base);
-      int bb = builtin_index(base);
-      bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) ||
-                (bb >= 0 && base != "asyncio" && base != "time" && base != "random" && std::isupper((unsigned char)base[0]));
+      bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) || (gb < 0 && is_builtin_exception(base));
       if (!ok) {
         std::vector<std::string> cands = user_builtin_names();
-        error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands),
-              gb >= 0 ? "define the base exception before the classes derived from it" : "");
+        std::string hint;
+        if (gb >= 0 && !exception_globals_.count(gb))
+          hint = "'" + base + "' is under `classes:`: derive from it there, with `base: " + base + "`";
+        else if (gb >= 0)
+          hint = "define the base exception before the classes derived from it";
+        error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands), hint);
         continue;
       }
       prog_.exception_defs.push_back(Program::ExceptionDef{g, base, v.pos});
@@ -325,7 +336,7 @@ class Compiler : private LoweringHost {
     for (auto& [k, v] : section.pairs) {
       int g = global_index(k.value);
       if (g < 0) continue;
-      Program::ClassDef def{g, "", {}, {}};
+      Program::ClassDef def{g, "", {}, {}, {}};
       if (v.kind != YNode::Kind::Map) { error(v.pos, "a class is a mapping with `fields` and `methods`"); continue; }
       for (auto& [ck, cv] : v.pairs) {
         if (ck.value == "fields") {
@@ -339,13 +350,26 @@ class Compiler : private LoweringHost {
             resolving_fields_ = false;
             def.fields.emplace_back(fk.value, module_->own(std::move(e)));
           }
+        } else if (ck.value == "attributes") {
+          if (cv.kind != YNode::Kind::Map) { error(cv.pos, "`attributes` maps a class attribute's name to its value"); continue; }
+          for (auto& [ak, av] : cv.pairs) {
+            if (!valid_identifier(ak.value)) { error(ak.pos, "'" + ak.value + "' is not a valid Python name"); continue; }
+            ExprPtr e = value_expr(av);
+            if (!e) continue;
+            current_ = module_;
+            resolve_root(*e);
+            def.attributes.emplace_back(ak.value, module_->own(std::move(e)));
+          }
         } else if (ck.value == "methods") {
           if (cv.kind != YNode::Kind::Map) { error(cv.pos, "`methods` maps a method name to its definition"); continue; }
           for (auto& [mk, mv] : cv.pairs) {
-            bool sync = false;
+            // Dunders Python calls synchronously (__str__, __eq__, __enter__ ...) are plain unless `sync: false`.
+            bool sync = is_sync_dunder(mk.value);
             if (mv.kind == YNode::Kind::Map) if (auto* s = mv.get("sync")) sync = s->value == "true";
             bool coroutine = !sync && mk.value != "__init__";
+            current_class_ = g;
             CodeObject* code = compile_body(k.value + "." + mk.value, mv, coroutine, mk.pos, true);
+            current_class_ = -1;
             if (code) {
               code->name = mk.value;
               code->qualname = k.value + "." + mk.value;
@@ -353,12 +377,23 @@ class Compiler : private LoweringHost {
             }
           }
         } else if (ck.value == "base") {
+          if (!cv.is_scalar()) {
+            error(cv.pos, "`base` is one class name: corun supports single inheritance only",
+                  "derive from one class; combine behaviour by deriving in a chain (class B(A), class C(B))");
+            continue;
+          }
           def.base = cv.value;
+          if (def.base == "object") { def.base.clear(); continue; }
           int gb = global_index(def.base);
-          if (gb < 0 || !compiled_classes_.count(gb))
-            error(cv.pos, "unknown base class '" + def.base + "'", "a base class is a class defined earlier under `classes:`");
+          bool ok = (gb >= 0 && (compiled_classes_.count(gb) || exception_globals_.count(gb))) ||
+                    (gb < 0 && is_builtin_exception(def.base));
+          if (!ok)
+            error(cv.pos, "unknown base class '" + def.base + "'",
+                  gb >= 0 && global_index(def.base) > g ? "define the base class before the classes derived from it"
+                                                       : "a base class is `object`, a builtin exception class, or a class "
+                                                         "defined earlier under `classes:` or `exceptions:`");
         } else {
-          error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"base", "fields", "methods"}));
+          error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"base", "fields", "methods", "attributes"}));
         }
       }
       compiled_classes_.insert(def.global);
@@ -446,6 +481,7 @@ class Compiler : private LoweringHost {
     emit(Instr{Op::Return}, def.pos.line ? last_line(code) : 0);
     // `await` only where Python allows it; names are resolved with the
     // whole definition (resolve_definition).
+    for (auto& e : code->exprs) rewrite_supers(*e);
     for (auto& e : code->exprs) check_awaits(*e);
   }
 
@@ -924,6 +960,70 @@ class Compiler : private LoweringHost {
     return names;
   }
 
+  // super().NAME (and super(C, obj).NAME) -> _super_attr(C, obj, "NAME"):
+  // zero-argument super() takes the method's class and its first argument,
+  // as CPython's __class__ cell and frame do. corun has no super object.
+  static bool is_super_call(const Expr& e) {
+    return e.kind == ExprKind::Call && !e.kids.empty() && e.kids[0]->kind == ExprKind::Name &&
+           e.kids[0]->name == "super" && e.kids[0]->scope == Scope::Unresolved && e.kwargs.empty() &&
+           (e.kids.size() == 1 || e.kids.size() == 3);
+  }
+  void rewrite_super(Expr& attr) {
+    Expr& call = *attr.kids[0];
+    SourcePos pos = call.pos;
+    std::vector<ExprPtr> args;
+    auto none = [&] { return std::make_unique<Expr>(ExprKind::Const, pos); };
+    if (call.kids.size() == 3) {
+      args.push_back(std::move(call.kids[1]));
+      args.push_back(std::move(call.kids[2]));
+    } else if (current_class_ >= 0 && current_ != module_) {
+      auto cls = std::make_unique<Expr>(ExprKind::Name, pos);
+      cls->name = prog_.globals[size_t(current_class_)].name;
+      cls->scope = Scope::Global;
+      cls->slot = current_class_;
+      args.push_back(std::move(cls));
+      args.push_back(local_ref(0, pos.line));
+    } else {
+      // No __class__ cell: RuntimeError at run time, as in Python.
+      args.push_back(none());
+      if (current_ != module_ && !current_->params.empty()) {
+        auto one = none();
+        one->value = Value::integer(1);
+        args.push_back(std::move(one));
+      } else {
+        args.push_back(none());
+      }
+    }
+    auto name = none();
+    name->value = make_str(attr.name);
+    args.push_back(std::move(name));
+    auto fn = std::make_unique<Expr>(ExprKind::Name, pos);
+    fn->name = "_super_attr";
+    fn->scope = Scope::Builtin;
+    fn->slot = builtin_index("_super_attr");
+    attr.kind = ExprKind::Call;
+    attr.name.clear();
+    attr.kids.clear();
+    attr.kids.push_back(std::move(fn));
+    for (auto& a : args) attr.kids.push_back(std::move(a));
+  }
+
+  // Every super().NAME of a method's body, rewritten before names are
+  // resolved (the rewrite names the class and the method's first argument).
+  void rewrite_supers(Expr& e) {
+    if (e.kind == ExprKind::Attr && e.kids.size() == 1 && is_super_call(*e.kids[0])) rewrite_super(e);
+    for (auto& k : e.kids) if (k) rewrite_supers(*k);
+    for (auto& k : e.kwargs) if (k) rewrite_supers(*k);
+    for (auto& p : e.parts) {
+      if (p.expr) rewrite_supers(*p.expr);
+      if (p.format_spec) rewrite_supers(*p.format_spec);
+    }
+    for (auto& c : e.clauses) {
+      rewrite_supers(*c.iter);
+      for (auto& cond : c.conds) rewrite_supers(*cond);
+    }
+  }
+
   // First walk: which names each scope uses; comprehensions, generator
   // expressions and lambdas open scopes of their own.
   void collect(Expr& e, SymScope* s) {
@@ -1090,6 +1190,8 @@ class Compiler : private LoweringHost {
     std::string hint;
     if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
       hint = "inside an expression write Python's None, True, False";
+    else if (e.name == "super")
+      hint = "corun supports super() as `super().method(...)` (or `super(Class, obj).method(...)`) in a class's methods";
     else if (exception_types_.count(root))
       hint = "exception classes are Python's builtins or defined under `exceptions:`";
     else if (s->frame()->is_module)
@@ -1292,6 +1394,8 @@ class Compiler : private LoweringHost {
       compile_async_with(step, *arg, line);
     } else if (verb == "global") {
       compile_global(*arg);
+    } else if (verb == "with") {
+      compile_with(step, *arg, line);
     } else if (verb == "yield") {
       if (!current_is_coroutine_) {
         error(verb_pos, "`yield` in a plain function is not supported (corun has async generators only)",
@@ -1591,6 +1695,13 @@ class Compiler : private LoweringHost {
           break;
         case Construct::FinallyExc: emit(Instr{Op::PopExc}, line); break;
         case Construct::StarHandler: break;  // rejected before unwinding
+        case Construct::With: {
+          emit(Instr{Op::PopBlock}, line);
+          Instr exit{Op::Eval};
+          exit.e = own(exit_call(c.mgr_slot, -1, line));
+          emit(exit, line);
+          break;
+        }
         case Construct::AsyncWith: {
           emit(Instr{Op::PopBlock}, line);
           Instr exit{Op::Await};
@@ -1758,6 +1869,95 @@ class Compiler : private LoweringHost {
     current_->code[jend2].a = here();
   }
 
+  // exit(None, None, None), or exit(type(exc), exc, exc.__traceback__) with exc in exc_slot.
+  ExprPtr exit_call(int exit_slot, int exc_slot, int line) {
+    SourcePos pos{line, 0};
+    auto call = std::make_unique<Expr>(ExprKind::Call, pos);
+    call->kids.push_back(local_ref(exit_slot, line));
+    if (exc_slot < 0) {
+      for (int i = 0; i < 3; ++i) call->kids.push_back(std::make_unique<Expr>(ExprKind::Const, pos));
+      return call;
+    }
+    std::vector<ExprPtr> type_args;
+    type_args.push_back(local_ref(exc_slot, line));
+    call->kids.push_back(helper_call("type", std::move(type_args), line));
+    call->kids.push_back(local_ref(exc_slot, line));
+    auto tb = std::make_unique<Expr>(ExprKind::Attr, pos);
+    tb->name = "__traceback__";
+    tb->kids.push_back(local_ref(exc_slot, line));
+    call->kids.push_back(std::move(tb));
+    return call;
+  }
+
+  // with MGR as TARGET: BODY, as Python 3.11 compiles it (BEFORE_WITH):
+  // __enter__ and __exit__ are looked up on the manager's class first, then
+  // __enter__ is called; the body's exception goes to __exit__, whose true
+  // result suppresses it. Allowed in plain functions: nothing awaits.
+  void compile_with(const YNode& step, const YNode& mgr, int line) {
+    const YNode* body = step.get("steps");
+    if (!body) { error(step.pos, "a `with` step needs `steps:`"); return; }
+    ExprPtr mgr_expr = expression(mgr, "with");
+    if (!mgr_expr) return;
+    int mgr_slot = hidden_slot("mgr");
+    int exit_slot = hidden_slot("exit");
+    Instr save{Op::Assign};
+    save.e = own(std::move(mgr_expr));
+    save.target = own(local_ref(mgr_slot, line));
+    emit(save, line);
+    std::vector<ExprPtr> exit_args;
+    exit_args.push_back(local_ref(mgr_slot, line));
+    Instr find_exit{Op::Assign};
+    find_exit.e = own(helper_call("_with_exit", std::move(exit_args), line));
+    find_exit.target = own(local_ref(exit_slot, line));
+    emit(find_exit, line);
+    std::vector<ExprPtr> enter_args;
+    enter_args.push_back(local_ref(mgr_slot, line));
+    Instr enter{Op::Eval};
+    enter.e = own(helper_call("_with_enter", std::move(enter_args), line));
+    const YNode* as = step.get("as");
+    int entered_slot = as ? hidden_slot("entered") : -1;
+    if (as) enter.target = own(local_ref(entered_slot, line));
+    emit(enter, line);
+    size_t setup = emit(Instr{Op::SetupTry}, line);
+    if (as) {  // the target is stored inside the block, as STORE after BEFORE_WITH
+      Instr bind{Op::Assign};
+      bind.e = own(local_ref(entered_slot, line));
+      bind.target = target(*as);
+      if (bind.target) emit(bind, line);
+    }
+    Construct c{Construct::With};
+    c.mgr_slot = exit_slot;
+    constructs_.push_back(c);
+    compile_steps(*body);
+    constructs_.pop_back();
+    emit(Instr{Op::PopBlock}, line);
+    Instr exit_ok{Op::Eval};
+    exit_ok.e = own(exit_call(exit_slot, -1, line));
+    emit(exit_ok, line);
+    size_t jend = emit(Instr{Op::Jump}, line);
+    current_->code[setup].a = here();
+    int exc_slot = hidden_slot("exc");
+    int ok_slot = hidden_slot("suppress");
+    Instr bind{Op::Match};
+    bind.target = own(local_ref(exc_slot, line));
+    emit(bind, line);
+    Instr exit_exc{Op::Eval};
+    exit_exc.e = own(exit_call(exit_slot, exc_slot, line));
+    exit_exc.target = own(local_ref(ok_slot, line));
+    emit(exit_exc, line);
+    Instr test{Op::JumpIfFalse};
+    test.e = own(local_ref(ok_slot, line));
+    size_t jf = emit(test, line);
+    emit(Instr{Op::PopExc}, line);
+    emit(Instr{Op::Clear, exc_slot}, line);
+    size_t jend2 = emit(Instr{Op::Jump}, line);
+    current_->code[jf].a = here();
+    emit(Instr{Op::Clear, exc_slot}, line);
+    emit(Instr{Op::Reraise}, line);
+    current_->code[jend].a = here();
+    current_->code[jend2].a = here();
+  }
+
   void compile_try(const YNode& step, int line) {
     const YNode* body = step.get("try");
     const YNode* handlers = step.get("except");
@@ -1832,13 +2032,19 @@ class Compiler : private LoweringHost {
   }
 
   // except*: each handler takes the part of the (remaining) exception group
-  // that matches its types, as ExceptionGroup.split does; what no handler
-  // takes is re-raised -- the original exception itself when nothing matched.
+  // that matches its types, as ExceptionGroup.split does, and runs with that
+  // part as the exception being handled. What the handlers raise and what no
+  // handler took are combined as CPython's _PyExc_PrepReraiseStar does
+  // (re-raised parts keep the original structure, new exceptions join them
+  // in ExceptionGroup("", [...])) and re-raised -- the original exception
+  // itself when nothing matched.
   void compile_star_handlers(const YNode& handlers, std::vector<size_t>& to_after, int line) {
     if (handlers.kind != YNode::Kind::Seq) { error(handlers.pos, "`except_star` is a list of handlers: [{type: ValueError, as: eg, steps: [...]}]"); return; }
     int exc_slot = hidden_slot("exc");
     int rest_slot = hidden_slot("rest");
     int match_slot = hidden_slot("match");
+    int raised_slot = hidden_slot("raised");
+    int one_slot = hidden_slot("raised_one");
     Instr bind{Op::Match};
     bind.target = own(local_ref(exc_slot, line));
     emit(bind, line);
@@ -1846,6 +2052,17 @@ class Compiler : private LoweringHost {
     init.e = own(local_ref(exc_slot, line));
     init.target = own(local_ref(rest_slot, line));
     emit(init, line);
+    Instr no_raised{Op::Assign};
+    no_raised.e = own(std::make_unique<Expr>(ExprKind::List, SourcePos{line, 0}));
+    no_raised.target = own(local_ref(raised_slot, line));
+    emit(no_raised, line);
+    auto append_to_raised = [&](int slot, int at) {
+      std::vector<ExprPtr> args;
+      args.push_back(local_ref(slot, at));
+      Instr app{Op::Eval};
+      app.e = own(method_call(local_ref(raised_slot, at), "append", std::move(args), {}, at));
+      emit(app, at);
+    };
     for (auto& h : handlers.items) {
       if (h.kind != YNode::Kind::Map) { error(h.pos, "a handler is a mapping: {type: ValueError, as: eg, steps: [...]}"); continue; }
       for (auto& [k, v] : h.pairs)
@@ -1855,58 +2072,80 @@ class Compiler : private LoweringHost {
       if (!type) { error(h.pos, "an `except_star` handler needs `type`", "Python: SyntaxError: expected one or more exception types"); continue; }
       ExprPtr types = handler_types(*type);
       if (!types) continue;
+      int hl = h.pos.line;
       // match, rest = _eg_split(rest, TYPES)   (skipped once rest is None)
       Instr have_rest{Op::JumpIfFalse};
-      have_rest.e = own(none_test(rest_slot, CmpOp::IsNot, h.pos.line));
-      size_t j_skip_all = emit(have_rest, h.pos.line);
+      have_rest.e = own(none_test(rest_slot, CmpOp::IsNot, hl));
+      size_t j_skip_all = emit(have_rest, hl);
       std::vector<ExprPtr> args;
-      args.push_back(local_ref(rest_slot, h.pos.line));
+      args.push_back(local_ref(rest_slot, hl));
       args.push_back(std::move(types));
       Instr split{Op::Assign};
-      split.e = own(helper_call("_eg_split", std::move(args), h.pos.line));
-      auto pair = std::make_unique<Expr>(ExprKind::Tuple, SourcePos{h.pos.line, 0});
-      pair->kids.push_back(local_ref(match_slot, h.pos.line));
-      pair->kids.push_back(local_ref(rest_slot, h.pos.line));
+      split.e = own(helper_call("_eg_split", std::move(args), hl));
+      auto pair = std::make_unique<Expr>(ExprKind::Tuple, SourcePos{hl, 0});
+      pair->kids.push_back(local_ref(match_slot, hl));
+      pair->kids.push_back(local_ref(rest_slot, hl));
       split.target = own(std::move(pair));
-      emit(split, h.pos.line);
+      emit(split, hl);
       Instr matched{Op::JumpIfFalse};
-      matched.e = own(none_test(match_slot, CmpOp::IsNot, h.pos.line));
-      size_t j_next = emit(matched, h.pos.line);
+      matched.e = own(none_test(match_slot, CmpOp::IsNot, hl));
+      size_t j_next = emit(matched, hl);
       int as_slot = -1;
       if (const YNode* as = h.get("as")) {
         Instr bind_as{Op::Assign};
-        bind_as.e = own(local_ref(match_slot, h.pos.line));
+        bind_as.e = own(local_ref(match_slot, hl));
         bind_as.target = target(*as);
         if (bind_as.target && bind_as.target->kind == ExprKind::Name) as_slot = handler_slot(bind_as.target);
-        if (bind_as.target) emit(bind_as, h.pos.line);
+        if (bind_as.target) emit(bind_as, hl);
       }
+      // The body handles the match; what it raises is kept for the end.
+      Instr handle{Op::PushExc};
+      handle.e = own(local_ref(match_slot, hl));
+      emit(handle, hl);
+      size_t setup = emit(Instr{Op::SetupTry}, hl);
       Construct c{Construct::StarHandler};
       c.as_slot = as_slot;
       c.as_name = as_slot >= 0 ? bind_as_name_ : nullptr;
       constructs_.push_back(c);
       if (const YNode* steps = h.get("steps")) compile_steps(*steps);
       constructs_.pop_back();
+      emit(Instr{Op::PopBlock}, line);
+      emit(Instr{Op::PopExc}, line);
+      size_t j_done = emit(Instr{Op::Jump}, line);
+      current_->code[setup].a = here();
+      Instr caught{Op::Match};
+      caught.target = own(local_ref(one_slot, line));
+      emit(caught, line);
+      append_to_raised(one_slot, line);
+      emit(Instr{Op::PopExc}, line);
+      emit(Instr{Op::PopExc}, line);
+      emit(Instr{Op::Clear, one_slot}, line);
+      current_->code[j_done].a = here();
       if (as_slot >= 0) emit_clear(as_slot, c.as_name, line);
       current_->code[j_next].a = here();
       current_->code[j_skip_all].a = here();
     }
-    // Whatever is left propagates: the original exception if nothing matched.
+    // raise _prep_reraise_star(exc, raised + [rest]), if not None, without a
+    // new traceback entry (CPython's RERAISE).
+    append_to_raised(rest_slot, line);
+    std::vector<ExprPtr> prep_args;
+    prep_args.push_back(local_ref(exc_slot, line));
+    prep_args.push_back(local_ref(raised_slot, line));
+    Instr prep{Op::Assign};
+    prep.e = own(helper_call("_prep_reraise_star", std::move(prep_args), line));
+    prep.target = own(local_ref(rest_slot, line));
+    emit(prep, line);
+    emit(Instr{Op::Clear, raised_slot}, line);
     Instr any_left{Op::JumpIfFalse};
     any_left.e = own(none_test(rest_slot, CmpOp::IsNot, line));
     size_t j_done = emit(any_left, line);
-    auto same = std::make_unique<Expr>(ExprKind::Compare, SourcePos{line, 0});
-    same->kids.push_back(local_ref(rest_slot, line));
-    same->kids.push_back(local_ref(exc_slot, line));
-    same->cmpops.push_back(CmpOp::Is);
-    Instr untouched{Op::JumpIfFalse};
-    untouched.e = own(std::move(same));
-    size_t j_partial = emit(untouched, line);
+    emit(Instr{Op::PopExc}, line);
+    Instr reraise{Op::PushExc};
+    reraise.e = own(local_ref(rest_slot, line));
+    emit(reraise, line);
     emit(Instr{Op::Clear, exc_slot}, line);
+    emit(Instr{Op::Clear, rest_slot}, line);
     emit(Instr{Op::Reraise}, line);
-    current_->code[j_partial].a = here();
-    Instr raise_rest{Op::Raise};
-    raise_rest.e = own(local_ref(rest_slot, line));
-    emit(raise_rest, line);
     current_->code[j_done].a = here();
     emit(Instr{Op::PopExc}, line);
     emit(Instr{Op::Clear, exc_slot}, line);

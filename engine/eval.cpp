@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/builtins.h"
+#include "engine/classes.h"
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/pyformat.h"
@@ -403,6 +404,10 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
     const Value* c = callee.as<InstanceObj>()->type->find_attr("__call__");
     if (c && c->is(ObjKind::Builtin)) return c->as<BuiltinObj>()->fn(*this, callee, args);
   }
+  if (const FunctionObj* f = user_method_of(callee, "__call__")) {
+    if (f->code->is_coroutine) return make_coroutine(f, args, site, callee);
+    return call_function(f, args, site, callee);
+  }
   raise(builtins_->TypeError, "'" + type_of(callee)->name + "' object is not callable");
 }
 
@@ -445,6 +450,10 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
       Value obj = eval(*target.kids[0], f);
       Value key = eval(*target.kids[1], f);
       if (obj.is(ObjKind::Dict)) { obj.as<DictObj>()->set(key, std::move(v)); return; }
+      if (const FunctionObj* setitem = user_method_of(obj, "__setitem__")) {
+        call_dunder(*this, obj, setitem, {key, std::move(v)});
+        return;
+      }
       if (obj.is(ObjKind::List)) {
         auto& items = obj.as<ListObj>()->items;
         if (!key.is_intlike()) raise(builtins_->TypeError, "list indices must be integers or slices, not " + type_of(key)->name);

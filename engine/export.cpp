@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/classes.h"
 #include "engine/expr.h"
 
 namespace corun {
@@ -20,7 +21,7 @@ const char* const kIndent = "    ";
 // is the step's verb, the other keys are its modifiers.
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
                                          "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
-                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global",
+                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global", "with",
                                          "def", "async_def", "nonlocal"};
 
 std::string trim(const std::string& s) {
@@ -516,11 +517,16 @@ class Exporter {
     const YNode* fields = def.get("fields");
     const YNode* methods = def.get("methods");
     std::vector<std::string> init_lines;
+    bool first = true;
+    if (const YNode* attrs = def.get("attributes"); attrs && attrs->kind == YNode::Kind::Map)
+      for (auto& [ak, av] : attrs->pairs) {
+        line(1, ak.value + " = " + value(av, Ctx::Free));
+        first = false;
+      }
     if (fields && fields->kind == YNode::Kind::Map)
       for (auto& [fk, fv] : fields->pairs) init_lines.push_back("self." + fk.value + " = " + value(fv, Ctx::Free));
     const YNode* user_init = nullptr;
     if (methods && methods->kind == YNode::Kind::Map) user_init = methods->get("__init__");
-    bool first = true;
     if (!init_lines.empty() && !user_init && base && base->is_scalar()) {
       // corun sets the base class's fields too, then runs the inherited __init__.
       line(1, "def __init__(self, *args, **kwargs):");
@@ -535,7 +541,7 @@ class Exporter {
     if (methods && methods->kind == YNode::Kind::Map) {
       for (auto& [mk, mv] : methods->pairs) {
         if (mk.value == "__init__") continue;
-        bool sync = false;
+        bool sync = is_sync_dunder(mk.value);  // as the compiler decides
         if (mv.kind == YNode::Kind::Map)
           if (auto* s = mv.get("sync")) sync = s->value == "true";
         if (!first) lines_->push_back("");
@@ -633,8 +639,8 @@ class Exporter {
       block(s.get("steps"), d + 1);
     } else if (verb == "try") {
       try_step(s, arg, d);
-    } else if (verb == "async_with") {
-      line(d, "async with " + value(arg, Ctx::Arg) + (as ? " as " + target(*as) : "") + ":");
+    } else if (verb == "async_with" || verb == "with") {
+      line(d, std::string(verb == "with" ? "with " : "async with ") + value(arg, Ctx::Arg) + (as ? " as " + target(*as) : "") + ":");
       block(s.get("steps"), d + 1);
     } else if (verb == "timeout") {
       const YNode* as = s.get("as");

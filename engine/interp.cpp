@@ -707,6 +707,10 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           else f->slots[size_t(ins.a)] = Value::unbound();
           ++f->pc;
           break;
+        case Op::PushExc:
+          f->exc().handled.push_back(eval(*ins.e, *f));
+          ++f->pc;
+          break;
       }
     } catch (const std::bad_alloc&) {
       // A request the memory budget refused (budget.h: reserve), or one

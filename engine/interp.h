@@ -154,6 +154,10 @@ class Interp {
   std::string repr_value(const Value& v);
   std::string repr_container(const Value& v);
   std::string str(const Value& v);
+  // The builtin types' str and repr, skipping a scenario class's __str__/__repr__
+  // (what super().__str__() reaches).
+  std::string base_str(const Value& v);
+  std::string base_repr(const Value& v);
   std::string format(const Value& v, std::string_view spec);
   bool truthy(const Value& v);
   Value binary_op(BinOp op, const Value& a, const Value& b);
@@ -184,7 +188,6 @@ class Interp {
   // Coroutines and frames
   Value make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
   Value call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
-  std::string instance_text(const Value& v, const char* method);  // repr()/str() of an instance
   std::string location(const CodeObject* code, int line) const;
   std::string user_location(const Frame* f, int line) const;
   const std::string& file_name() const;

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "engine/builtins.h"
+#include "engine/classes.h"
 #include "engine/interp.h"
 #include "engine/sets.h"
 #include "engine/recursion.h"
@@ -210,51 +211,9 @@ Value h_isfuture(Interp& in, const Value&, CallArgs& a) {
   return Value::boolean(a.npos == 1 && (a.pos[0].is(ObjKind::Future) || a.pos[0].is(ObjKind::Task)));
 }
 
-// BaseExceptionGroup.split(type) for except*: (match, rest), each None when empty.
-// A naked exception is treated as a group of one, as `except*` does.
-std::pair<Value, Value> split_group(Interp& in, const Value& exc, const Value& types) {
-  ExcObj* e = exc.as<ExcObj>();
-  bool is_group = e->type->is_subclass_of(in.builtins().BaseExceptionGroup) && e->args.size() == 2;
-  if (!is_group) {
-    if (in.exc_matches(exc, types)) return {exc, Value()};
-    return {Value(), exc};
-  }
-  if (in.exc_matches(exc, types)) return {exc, Value()};
-  NativeRecursion guard(" in exceptiongroup_split_recursive");  // groups nest
-  std::vector<Value> match, rest;
-  for (auto& sub : e->args[1].as<TupleObj>()->items) {
-    auto [m, r] = split_group(in, sub, types);
-    if (!m.is_none()) match.push_back(m);
-    if (!r.is_none()) rest.push_back(r);
-  }
-  auto derive = [&](std::vector<Value> excs) -> Value {
-    if (excs.empty()) return Value();
-    // derive(): an ExceptionGroup when every member is an Exception, else a BaseExceptionGroup.
-    bool all_exceptions = true;
-    for (auto& x : excs) if (!x.as<ExcObj>()->type->is_subclass_of(in.builtins().Exception)) all_exceptions = false;
-    TypeObj* t = e->type;
-    if (t == in.builtins().BaseExceptionGroup && all_exceptions) t = in.builtins().ExceptionGroup;
-    Value g = in.make_exception_args(t, {e->args[0], make_tuple(std::move(excs))});
-    g.as<ExcObj>()->traceback = e->traceback;
-    g.as<ExcObj>()->cause = e->cause;
-    g.as<ExcObj>()->context = e->context;
-    return g;
-  };
-  return {derive(std::move(match)), derive(std::move(rest))};
-}
-
 Value h_eg_split(Interp& in, const Value&, CallArgs& a) {
   if (a.npos != 2 || !a.pos[0].is(ObjKind::Exception)) in.raise(in.builtins().TypeError, "_eg_split(exc, types)");
-  const Value& exc = a.pos[0];
-  ExcObj* e = exc.as<ExcObj>();
-  if (!(e->type->is_subclass_of(in.builtins().BaseExceptionGroup) && e->args.size() == 2)) {
-    // except* sees a naked exception as ExceptionGroup('', [exc]).
-    if (!in.exc_matches(exc, a.pos[1])) return make_tuple({Value(), exc});
-    bool is_exception = e->type->is_subclass_of(in.builtins().Exception);
-    TypeObj* t = is_exception ? in.builtins().ExceptionGroup : in.builtins().BaseExceptionGroup;
-    return make_tuple({in.make_exception_args(t, {make_str(""), make_tuple({exc})}), Value()});
-  }
-  auto [m, r] = split_group(in, exc, a.pos[1]);
+  auto [m, r] = except_star_split(in, a.pos[0], a.pos[1]);
   return make_tuple({m, r});
 }
 
@@ -603,10 +562,18 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
   for (auto& def : p.functions) globals[size_t(def.global)] = Value(new FunctionObj(def.code));
   for (auto& def : p.class_defs) {
     TypeObj* base = in.builtins().object;
-    if (!def.base.empty()) base = type_global(def.base, base);
+    if (!def.base.empty()) {
+      // A scenario class, or a builtin exception class (an exception class with behaviour).
+      int bi = builtin_index(def.base);
+      if (bi >= 0 && in.builtins().values[size_t(bi)].is(ObjKind::Type)) base = in.builtins().values[size_t(bi)].as<TypeObj>();
+      base = type_global(def.base, base);
+    }
     const bool internal = p.globals[size_t(def.global)].hidden;
     const std::string& name = p.globals[size_t(def.global)].name;
-    auto* t = new TypeObj(name, internal ? prelude_class_module(name) : "__main__", base, TypeKind::UserClass);
+    const bool exception = base->is_subclass_of(in.builtins().BaseException);
+    auto* t = new TypeObj(name, internal ? prelude_class_module(name) : "__main__", base,
+                          exception ? TypeKind::Exception : TypeKind::UserClass);
+    if (exception) t->ctor = construct_user_exception;
     if (base != in.builtins().object) t->keep_base_alive();
     for (auto& [name, code] : def.methods) t->class_attrs.emplace_back(name, Value(new FunctionObj(code)));
     globals[size_t(def.global)] = Value(t);
@@ -630,6 +597,7 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
     }
     t->field_exprs = def.fields;
     t->field_scope = scope.code;
+    for (auto& [name, expr] : def.attributes) t->class_attrs.emplace_back(name, in.eval(*expr, scope));
   }
   // The prelude's public definitions are the rest of the `asyncio` module.
   ModuleObj* asyncio = in.builtins().values[size_t(builtin_index("asyncio"))].as<ModuleObj>();

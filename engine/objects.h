@@ -97,6 +97,7 @@ struct ExcObj : Object {
   Value context;  // __context__
   Value cause;    // __cause__
   bool suppress_context = false;
+  bool group_from_tuple = false;  // a group made from a tuple of exceptions: its repr shows the tuple
   std::vector<TracebackEntry> traceback;  // oldest frame first
   Value attrs;  // DictObj of extra attributes set on the instance, or None
   ExcObj(TypeObj* t, std::vector<Value> a) : Object(ObjKind::Exception), type(t), args(std::move(a)) { incref(t); }
@@ -334,11 +335,11 @@ struct GenExprState {
 };
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User } ikind;
   std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
   const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
   std::vector<Value> items;  // Seq: a snapshot
-  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*)
+  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*); User: the object with __next__
   // Set, Dict*: `stop` holds the size when iteration began; a change is RuntimeError, as in CPython
   size_t pos = 0;
   int64_t cur = 0, stop = 0, step = 1;  // Range

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "engine/builtins.h"
+#include "engine/classes.h"
 #include "engine/interp.h"
 #include "engine/native_cost.h"
 #include "engine/pyformat.h"
@@ -69,12 +70,25 @@ std::string repr_for_report(Interp& in, const Value& v) {
   }
 }
 
+// Instances and exceptions: the values whose class may define dunders.
+static inline bool may_have_dunders(const Value& v) {
+  return v.is(ObjKind::Instance) || v.is(ObjKind::Exception);
+}
+// A class written in the scenario (with methods of its own or inherited).
+static bool in_user_class(const Value& v) {
+  for (const TypeObj* t = current_interp()->type_of(v); t; t = t->base)
+    if (!t->class_attrs.empty()) return true;
+  return false;
+}
+
 bool values_equal(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();
     if (a.is_intlike() && b.is_intlike()) return a.as_int() == b.as_int();
     return to_bigint(a) == to_bigint(b);
   }
+  if (may_have_dunders(a) || may_have_dunders(b))
+    if (has_user_dunder(a, "__eq__") || has_user_dunder(b, "__eq__")) return user_equal(*current_interp(), a, b);
   if (a.kind() != b.kind()) return false;
   if (a.is_none()) return true;
   if (!a.is_obj()) return a.same(b);
@@ -109,6 +123,22 @@ bool values_equal(const Value& a, const Value& b) {
       auto* y = b.as<RangeObj>();
       return x->length() == y->length() && (x->length() == 0 || (x->start == y->start && (x->length() == 1 || x->step == y->step)));
     }
+    case ObjKind::BoundMethod: {  // the same function bound to the same object (method_richcompare)
+      auto* x = a.as<BoundMethodObj>();
+      auto* y = b.as<BoundMethodObj>();
+      return x->self.same(y->self) && x->func.same(y->func);
+    }
+    case ObjKind::Builtin: {  // a native method bound to the same object
+      auto* x = a.as<BuiltinObj>();
+      auto* y = b.as<BuiltinObj>();
+      if (x->fn != y->fn || std::strcmp(x->name, y->name) != 0 || x->self.is_none() || y->self.is_none()) return false;
+      if (x->self.same(y->self)) return true;
+      // bind_native_method packs (receiver, name) in a tuple
+      if (!x->self.is(ObjKind::Tuple) || !y->self.is(ObjKind::Tuple)) return false;
+      const auto& p = x->self.as<TupleObj>()->items;
+      const auto& q = y->self.as<TupleObj>()->items;
+      return p.size() == 2 && q.size() == 2 && p[0].same(q[0]) && values_equal(p[1], q[1]);
+    }
     default: return false;
   }
 }
@@ -133,6 +163,9 @@ size_t value_hash(const Value& v) {
     for (auto& x : v.as<TupleObj>()->items) h = h * 1000003 ^ value_hash(x);
     return h;
   }
+  if (v.is(ObjKind::BoundMethod))
+    return value_hash(v.as<BoundMethodObj>()->self) * 31 ^ std::hash<const void*>()(v.as<BoundMethodObj>()->func.obj());
+  if (may_have_dunders(v) && in_user_class(v)) return user_hash(*current_interp(), v);
   if (v.is_obj()) return std::hash<const void*>()(v.obj());
   return 0;
 }
@@ -155,6 +188,8 @@ bool indexable_key(const Value& k) {
     case ObjKind::List: case ObjKind::Dict: case ObjKind::Range: case ObjKind::BigInt:
     case ObjKind::Deque: case ObjKind::Set: case ObjKind::DictView:
       return false;
+    case ObjKind::Instance: case ObjKind::Exception:  // __eq__ and __hash__ may say otherwise
+      return !in_user_class(k);
     default: return true;  // equal only to itself, hashed by identity
   }
 }
@@ -188,6 +223,9 @@ size_t DictObj::position(const Value& key) const {
 }
 
 Value* DictObj::find(const Value& key) {
+  // A scenario class's instance: hash() it as Python does (__hash__, or
+  // TypeError for a class whose __eq__ left __hash__ None).
+  if (may_have_dunders(key) && in_user_class(key)) user_hash(*current_interp(), key);
   size_t i = position(key);
   return i == kAbsent ? nullptr : &entries[i].second;
 }
@@ -287,12 +325,6 @@ std::string fake_address(const void* p) {
 }
 
 namespace {
-
-// A method the instance's class defines (__repr__, __str__), or null.
-const FunctionObj* own_method(const Value& v, std::string_view name) {
-  const Value* m = v.as<InstanceObj>()->type->find_attr(name);
-  return m && m->is(ObjKind::Function) ? m->as<FunctionObj>() : nullptr;
-}
 
 std::string join_reprs(Interp& in, const std::vector<Value>& items) {
   std::string s;
@@ -465,10 +497,18 @@ Value bigint_op(Interp& in, BinOp op, const Value& a, const Value& b) {
   return Value();
 }
 
+// The text a __str__ or __repr__ returns, which must be a str.
+static std::string dunder_text(Interp& in, const Value& v, const FunctionObj* f, const char* name) {
+  NativeRecursion depth(" while getting the repr of an object");
+  Value r = call_dunder(in, v, f, {});
+  if (!r.is(ObjKind::Str))
+    in.raise(in.builtins().TypeError, std::string(name) + " returned non-string (type " + in.type_of(r)->name + ")");
+  return str_of(r);
+}
+
 std::string Interp::repr(const Value& v) {
   if (!v.is_obj()) return repr_value(v);
   NativeRecursion depth(" while getting the repr of an object");
-  if (v.is(ObjKind::Instance)) return instance_text(v, "__repr__");
   if (v.is(ObjKind::List) || v.is(ObjKind::Dict) || v.is(ObjKind::Tuple) || v.is(ObjKind::Deque)) {
     ReprGuard guard(v.obj());
     if (guard.recursive) return v.is(ObjKind::List) || v.is(ObjKind::Deque) ? "[...]" : v.is(ObjKind::Dict) ? "{...}" : "(...)";
@@ -493,6 +533,15 @@ std::string Interp::repr_value(const Value& v) {
     case VKind::Float: return pyfmt::float_repr(v.as_float());
     case VKind::Obj: break;
   }
+  if (v.is(ObjKind::Instance) || v.is(ObjKind::Exception))
+    if (const FunctionObj* f = user_method_of(v, "__repr__")) return dunder_text(*this, v, f, "__repr__");
+  return base_repr(v);
+}
+
+// The builtin types' repr: object.__repr__ and BaseException.__repr__ for
+// scenario classes, whatever they override.
+std::string Interp::base_repr(const Value& v) {
+  if (!v.is_obj()) return repr_value(v);
   Object* o = v.obj();
   switch (o->okind) {
     case ObjKind::Str: return pyfmt::str_repr(str_of(v));
@@ -541,6 +590,7 @@ std::string Interp::repr_value(const Value& v) {
       auto* e = v.as<ExcObj>();
       if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
         const auto& excs = e->args[1].as<TupleObj>()->items;
+        if (e->group_from_tuple) return e->type->name + "(" + repr(e->args[0]) + ", " + repr(e->args[1]) + ")";
         return e->type->name + "(" + repr(e->args[0]) + ", [" + join_reprs(*this, excs) + "])";
       }
       return e->type->name + "(" + join_reprs(*this, e->args) + ")";
@@ -560,7 +610,7 @@ std::string Interp::repr_value(const Value& v) {
     case ObjKind::Function: return "<function " + v.as<FunctionObj>()->code->qualname + " at " + fake_address(o) + ">";
     case ObjKind::BoundMethod: {
       auto* m = v.as<BoundMethodObj>();
-      return "<bound method " + type_of(m->self)->name + "." + m->func.as<FunctionObj>()->code->name + " of " + repr(m->self) + ">";
+      return "<bound method " + m->func.as<FunctionObj>()->code->qualname + " of " + repr(m->self) + ">";
     }
     case ObjKind::Coroutine:
       return std::string(v.as<CoroObj>()->frame.code->is_async_gen ? "<async_generator object " : "<coroutine object ") +
@@ -576,6 +626,7 @@ std::string Interp::repr_value(const Value& v) {
     }
     case ObjKind::Module: return "<module '" + v.as<ModuleObj>()->name + "'>";
     case ObjKind::Instance: {
+      if (v.same(not_implemented())) return "NotImplemented";
       auto* i = v.as<InstanceObj>();
       if (const Value* r = i->type->find_attr("__repr__"); r && r->is(ObjKind::Builtin)) {  // functools.partial
         CallArgs none;
@@ -597,23 +648,16 @@ std::string Interp::repr_value(const Value& v) {
 // repr() or str() of an instance: its class's __repr__ / __str__ when it
 // has one (the asyncio prelude's Lock, Queue, ... port CPython's), else
 // object's (str falls back to __repr__, as object.__str__ does).
-std::string Interp::instance_text(const Value& v, const char* method) {
-  const FunctionObj* fn = own_method(v, method);
-  if (!fn && std::string_view(method) == "__str__") fn = own_method(v, "__repr__");
-  if (!fn || fn->code->is_coroutine) return repr_value(v);
-  CallArgs none;
-  Value r = call_function(fn, none, nullptr, v);
-  if (!r.is(ObjKind::Str))
-    raise(builtins_->TypeError, std::string(method) + " returned non-string (type " + type_of(r)->name + ")");
-  return str_of(r);
-}
-
 std::string Interp::str(const Value& v) {
   if (v.is(ObjKind::Str)) return str_of(v);
-  if (v.is(ObjKind::Instance)) {
-    NativeRecursion depth(" while getting the str of an object");
-    return instance_text(v, "__str__");
-  }
+  if (v.is(ObjKind::Instance) || v.is(ObjKind::Exception))
+    if (const FunctionObj* f = user_method_of(v, "__str__")) return dunder_text(*this, v, f, "__str__");
+  return base_str(v);
+}
+
+// str() as the builtin types define it (BaseException.__str__, object.__str__).
+std::string Interp::base_str(const Value& v) {
+  if (v.is(ObjKind::Str)) return str_of(v);
   if (v.is(ObjKind::Exception)) {
     NativeRecursion depth(" while getting the str of an object");
     auto* e = v.as<ExcObj>();
@@ -641,10 +685,30 @@ std::string Interp::format(const Value& v, std::string_view spec) {
   } catch (const pyfmt::FormatError& e) {
     raise(builtins_->ValueError, e.what());
   }
+  if (may_have_dunders(v)) {
+    std::string out;
+    if (user_format(*this, v, spec, out)) return out;
+  }
   // object.__format__: only the empty spec is allowed.
   if (!spec.empty())
     raise(builtins_->TypeError, "unsupported format string passed to " + type_of(v)->name + ".__format__");
   return str(v);
+}
+
+// bool(x) for an instance: __bool__, else __len__, else True.
+static bool user_truthy(Interp& in, const Value& v) {
+  if (const FunctionObj* f = user_method_of(v, "__bool__")) {
+    Value r = call_dunder(in, v, f, {});
+    if (!r.is_bool()) in.raise(in.builtins().TypeError, "__bool__ should return bool, returned " + in.type_of(r)->name);
+    return r.as_bool();
+  }
+  if (const FunctionObj* f = user_method_of(v, "__len__")) {
+    Value r = call_dunder(in, v, f, {});
+    if (!r.is_intlike()) in.raise(in.builtins().TypeError, "'" + in.type_of(r)->name + "' object cannot be interpreted as an integer");
+    if (r.as_int() < 0) in.raise(in.builtins().ValueError, "__len__() should return >= 0");
+    return r.as_int() != 0;
+  }
+  return true;
 }
 
 bool Interp::truthy(const Value& v) {
@@ -666,6 +730,7 @@ bool Interp::truthy(const Value& v) {
     case ObjKind::Tuple: return !v.as<TupleObj>()->items.empty();
     case ObjKind::Dict: return !v.as<DictObj>()->entries.empty();
     case ObjKind::Range: return v.as<RangeObj>()->length() != 0;
+    case ObjKind::Instance: return user_truthy(*this, v);
     default: return true;
   }
 }
@@ -793,6 +858,11 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
       default: break;
     }
   }
+  if (may_have_dunders(a) || may_have_dunders(b)) {
+    Value r;
+    if (user_binary(*this, int(op), a, b, r)) return r;
+  }
+
   if (a.is_integer() && b.is_integer()) return bigint_op(*this, op, a, b);
   if (a.is_number() && b.is_number()) {
     double x = a.as_double(), y = b.as_double();
@@ -883,6 +953,8 @@ bool contains(Interp& in, const Value& container, const Value& item) {
     }
     return false;
   }
+  if (const FunctionObj* f = user_method_of(container, "__contains__"))
+    return in.truthy(call_dunder(in, container, f, {item}));
   Value it = in.get_iter(container), x;
   while (in.iter_next(it, x)) {
     charge_step();
@@ -948,12 +1020,23 @@ int order(Interp& in, CmpOp op, const Value& a, const Value& b) {
 bool Interp::compare(CmpOp op, const Value& a, const Value& b) {
   switch (op) {
     case CmpOp::Eq: return values_equal(a, b);
-    case CmpOp::Ne: return !values_equal(a, b);
+    case CmpOp::Ne:
+      if (may_have_dunders(a) || may_have_dunders(b)) {
+        bool handled = false;
+        bool r = user_compare(*this, int(op), a, b, handled);
+        if (handled) return r;
+      }
+      return !values_equal(a, b);
     case CmpOp::Is: return a.same(b) || (a.is_none() && b.is_none());
     case CmpOp::IsNot: return !(a.same(b) || (a.is_none() && b.is_none()));
     case CmpOp::In: return contains(*this, b, a);
     case CmpOp::NotIn: return !contains(*this, b, a);
     default: break;
+  }
+  if (may_have_dunders(a) || may_have_dunders(b)) {
+    bool handled = false;
+    bool r = user_compare(*this, int(op), a, b, handled);
+    if (handled) return r;
   }
   int c = order(*this, op, a, b);
   if (c == 2 || c == 4) return false;
@@ -990,7 +1073,36 @@ bool is_ascii(const std::string& s) {
 
 }  // namespace
 
+// iter(x) for an instance: its __iter__, whose result has __next__ (an
+// instance, wrapped so that `for` can step it) or is a builtin iterator.
+static Value user_iter(Interp& in, const Value& v) {
+  const FunctionObj* f = user_method_of(v, "__iter__");
+  if (!f) in.raise(in.builtins().TypeError, "'" + in.type_of(v)->name + "' object is not iterable");
+  Value it = call_dunder(in, v, f, {});
+  if (it.is(ObjKind::Iterator)) return it;
+  if (!user_method_of(it, "__next__"))
+    in.raise(in.builtins().TypeError, "iter() returned non-iterator of type '" + in.type_of(it)->name + "'");
+  Ref<IteratorObj> wrapper(new IteratorObj(IteratorObj::Kind::User));
+  wrapper->source = it;
+  return Value(wrapper);
+}
+
+// next(it) for an instance: its __next__; StopIteration ends the loop.
+static bool user_next(Interp& in, const Value& it, Value& out) {
+  try {
+    out = call_dunder(in, it, user_method_of(it, "__next__"), {});
+    return true;
+  } catch (PyException& e) {
+    if (e.exc.is(ObjKind::Exception) && e.exc.as<ExcObj>()->type->is_subclass_of(in.builtins().StopIteration)) return false;
+    throw;
+  }
+}
+
 Value Interp::subscript(const Value& obj, const Value& index) {
+  if (obj.is(ObjKind::Instance)) {
+    if (const FunctionObj* f = user_method_of(obj, "__getitem__")) return call_dunder(*this, obj, f, {index});
+    raise(builtins_->TypeError, "'" + type_of(obj)->name + "' object is not subscriptable");
+  }
   if (obj.is(ObjKind::Dict)) {
     Value* v = obj.as<DictObj>()->find(index);
     if (!v) throw PyException{make_exception_args(builtins_->KeyError, {index})};
@@ -1089,6 +1201,7 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
 
 Value Interp::get_iter(const Value& v) {
   if (v.is(ObjKind::Iterator)) return v;
+  if (v.is(ObjKind::Instance)) return user_iter(*this, v);
   if (v.is(ObjKind::List) || v.is(ObjKind::Deque)) {
     Ref<IteratorObj> it(new IteratorObj(v.is(ObjKind::List) ? IteratorObj::Kind::List : IteratorObj::Kind::Deque));
     it->source = v;
@@ -1153,6 +1266,8 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       out = Value::integer(it->cur);
       it->cur += it->step;
       return true;
+    case IteratorObj::Kind::User:
+      return user_next(*this, it->source, out);
   }
   return false;
 }

@@ -82,6 +82,26 @@ class TracebackPrinter {
     return e->type->qualified_name() + (text.empty() ? "" : ": " + text) + "\n";
   }
 
+  // The notes add_note() left, one per line after the exception's own line
+  // (print_exception_notes): str() of each, or the repr of a __notes__
+  // that is not a sequence.
+  std::string notes(const ExcObj* e) const {
+    if (!e->attrs.is(ObjKind::Dict)) return "";
+    const Value* notes = e->attrs.as<DictObj>()->find(make_str("__notes__"));
+    if (!notes) return "";
+    auto text = [&](const Value& v, bool as_repr) {
+      try {
+        return as_repr ? in_.repr(v) : in_.str(v);
+      } catch (PyException&) {
+        return std::string(as_repr ? "<__notes__ repr() failed>" : "<note str() failed>");
+      }
+    };
+    if (!notes->is(ObjKind::List) && !notes->is(ObjKind::Tuple)) return text(*notes, true) + "\n";
+    std::string out;
+    for (const Value& note : in_.to_vector(*notes)) out += text(note, false) + "\n";
+    return out;
+  }
+
   bool is_group(const ExcObj* e) const {
     return e->type->is_subclass_of(in_.builtins().BaseExceptionGroup) && e->args.size() == 2 &&
            e->args[1].is(ObjKind::Tuple);
@@ -91,7 +111,7 @@ class TracebackPrinter {
     std::string stack = frames(e);
     if (!is_group(e)) {
       if (!stack.empty()) emit("Traceback (most recent call last):\n" + stack);
-      emit(exception_only(e));
+      emit(exception_only(e) + notes(e));
       return;
     }
     if (group_depth_ > kMaxGroupDepth) {
@@ -104,7 +124,7 @@ class TracebackPrinter {
       emit("Exception Group Traceback (most recent call last):\n", top ? '+' : '|');
       emit(stack);
     }
-    emit(exception_only(e));
+    emit(exception_only(e) + notes(e));
     const auto& members = e->args[1].as<TupleObj>()->items;
     int count = int(members.size());
     int n = count <= kMaxGroupWidth ? count : kMaxGroupWidth + 1;

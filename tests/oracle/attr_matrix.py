@@ -81,7 +81,6 @@ zzz_nothing
 # list shrinks when corun gains one).
 KNOWN_MISSING = {
     ("v_range", "count"), ("v_range", "index"),
-    ("v_group", "split"),  # split, subgroup, derive: except* is the supported way
     ("v_module", "exceptions"),  # asyncio's submodules
     ("v_loop", "__class__"), ("v_loop", "__module__"), ("v_handle", "__module__"),  # the loop's methods corun has: docs/language.md section 10
     ("v_deque", "copy"), ("v_deque", "count"), ("v_deque", "extend"), ("v_deque", "index"),
@@ -89,7 +88,7 @@ KNOWN_MISSING = {
 }
 # Receivers CPython lets take new attributes (they have a __dict__) and
 # corun refuses, saying so.
-ASSIGNABLE_IN_CPYTHON = {"v_task", "v_future", "v_func", "v_module", "v_loop", "v_class"}
+ASSIGNABLE_IN_CPYTHON = {"v_task", "v_future", "v_func", "v_module", "v_loop"}
 # The virtual-clock harness's subclasses, named as CPython's own classes.
 HARNESS_NAMES = {"VirtualClockLoop": "_UnixSelectorEventLoop", "SequencedTimerHandle": "TimerHandle",
                  "__main__.SequencedTimerHandle": "asyncio.events.TimerHandle"}
