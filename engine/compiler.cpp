@@ -684,7 +684,7 @@ class Compiler : private LoweringHost {
   size_t instructions_ = 0;
 
   size_t emit(Instr ins, int line) {
-    if (!lowering_ && current_is_coroutine_ && current_ != module_ && instruction_awaits(ins)) {
+    if (await_syntax_seen_ && !lowering_ && current_is_coroutine_ && current_ != module_ && instruction_awaits(ins)) {
       lower_awaits(ins, line);
       lowering_ = true;  // (what is left awaits only after an error was reported)
       size_t at = emit(ins, line);
@@ -703,6 +703,24 @@ class Compiler : private LoweringHost {
   int here() const { return int(current_->code.size()); }
 
   // ---- await inside expressions (engine/lower_await.cpp) ----
+  // Whether any expression text so far may hold `await`, `async for` or
+  // `:=`: the passes below walk expressions only then, so scenarios without
+  // them load exactly as fast as before.
+  bool await_syntax_seen_ = false;
+  void note_await_syntax(const std::string& raw) {
+    if (!await_syntax_seen_ && (has_keyword(raw, "await") || has_keyword(raw, "async") || raw.find(":=") != std::string::npos))
+      await_syntax_seen_ = true;
+  }
+  // `word` as a whole word (so `asyncio` is not `async`); erring on the
+  // side of yes costs only the walks.
+  static bool has_keyword(const std::string& text, std::string_view word) {
+    auto ident = [](char c) { return std::isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; };
+    for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+      size_t next = at + word.size();
+      if ((at == 0 || !ident(text[at - 1])) && (next >= text.size() || !ident(text[next]))) return true;
+    }
+    return false;
+  }
   bool lowering_ = false;
   static bool instruction_awaits(const Instr& ins) {
     return (ins.e && contains_await(*ins.e)) || (ins.e2 && contains_await(*ins.e2)) ||
@@ -714,6 +732,13 @@ class Compiler : private LoweringHost {
     lowering_ = true;
     ExprPtr e = ins.e ? take_owned(ins.e) : nullptr;
     ExprPtr e2 = ins.e2 ? take_owned(ins.e2) : nullptr;
+    if ((ins.e && !e) || (ins.e2 && !e2)) {  // not this code's own expressions: nothing to rewrite
+      error(SourcePos{line, 0}, "corun does not support `await` here yet");
+      ins.e = e ? own(std::move(e)) : ins.e;
+      ins.e2 = e2 ? own(std::move(e2)) : ins.e2;
+      lowering_ = false;
+      return;
+    }
     lower_instruction_awaits(ins.op, ins.a, e, e2, ins.target, line, *this);
     ins.e = own(std::move(e));
     ins.e2 = own(std::move(e2));
@@ -750,6 +775,7 @@ class Compiler : private LoweringHost {
   }
 
   void check_awaits(const Expr& e) {
+    if (!await_syntax_seen_) return;
     check_await_usage(e, await_context(), [&](SourcePos pos, std::string msg, std::string hint) {
       report(pos, std::move(msg), std::move(hint));
     });
@@ -767,6 +793,7 @@ class Compiler : private LoweringHost {
   // ---- expressions from YAML values ----
   ExprPtr parse_guarded(const std::function<ExprPtr()>& f, SourcePos pos, const std::string& raw, bool plain,
                         char in_flow = 0) {
+    note_await_syntax(raw);
     try {
       return f();
     } catch (const ParseError& e) {
