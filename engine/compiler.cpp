@@ -276,6 +276,8 @@ class Compiler {
       bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) ||
                 (bb >= 0 && base != "asyncio" && base != "time" && base != "random" && std::isupper((unsigned char)base[0]));
       if (!ok) {
+        if (gb < 0 && bb < 0)
+          if (auto u = unsupported_name(base)) { error(v.pos, u->message, u->hint); continue; }  // FileNotFoundError
         std::vector<std::string> cands = user_builtin_names();
         error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands),
               gb >= 0 ? "define the base exception before the classes derived from it" : "");
