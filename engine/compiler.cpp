@@ -308,6 +308,8 @@ class Compiler : private LoweringHost {
       int gb = global_index(base);
       bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) || (gb < 0 && is_builtin_exception(base));
       if (!ok) {
+        if (gb < 0 && bb < 0)
+          if (auto u = unsupported_name(base)) { error(v.pos, u->message, u->hint); continue; }  // FileNotFoundError
         std::vector<std::string> cands = user_builtin_names();
         std::string hint;
         if (gb >= 0 && !exception_globals_.count(gb))
