@@ -34,7 +34,7 @@ const std::vector<std::string> kNames = {
     "asyncio", "time", "random", "functools",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
-    "_deque", "_object_repr", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
+    "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
     // classes with behaviour (engine/classes.cpp)
     "NotImplemented", "_super_attr", "_with_exit", "_with_enter", "_prep_reraise_star",
 };

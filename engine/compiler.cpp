@@ -308,7 +308,7 @@ class Compiler : private LoweringHost {
       int gb = global_index(base);
       bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) || (gb < 0 && is_builtin_exception(base));
       if (!ok) {
-        if (gb < 0 && bb < 0)
+        if (gb < 0 && builtin_index(base) < 0)
           if (auto u = unsupported_name(base)) { error(v.pos, u->message, u->hint); continue; }  // FileNotFoundError
         std::vector<std::string> cands = user_builtin_names();
         std::string hint;
@@ -1215,7 +1215,8 @@ class Compiler : private LoweringHost {
     if (errors_full()) return;
     auto declared = s->frame()->symbols.find(e.name);
     if (declared != s->frame()->symbols.end() && declared->second.nonlocal) return;  // its declaration was the error
-    if (auto u = unsupported_name(e.name)) { error(e.pos, u->message, u->hint); return; }
+    if (e.name != "super")  // its own hint below says how corun spells it
+      if (auto u = unsupported_name(e.name)) { error(e.pos, u->message, u->hint); return; }
     std::string hint;
     if (e.name == "null" || e.name == "none" || e.name == "true" || e.name == "false")
       hint = "inside an expression write Python's None, True, False";

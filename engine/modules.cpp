@@ -313,11 +313,6 @@ std::string fake_address(const void* p);  // engine/text.cpp
 
 // object.__repr__(x) and the address it shows, for the prelude's __repr__s
 // (super().__repr__() and id() in CPython's).
-Value h_object_repr(Interp& in, const Value&, CallArgs& a) {
-  if (a.npos != 1 || !a.pos[0].is(ObjKind::Instance)) in.raise(in.builtins().TypeError, "_object_repr() takes an instance");
-  return make_str(in.repr_value(a.pos[0]));
-}
-
 Value h_address(Interp& in, const Value&, CallArgs& a) {
   if (a.npos != 1 || !a.pos[0].is_obj()) in.raise(in.builtins().TypeError, "_address() takes an object");
   return make_str(fake_address(a.pos[0].obj()));
@@ -334,7 +329,6 @@ void add_prelude_helpers(Interp&, Builtins& b) {
   fn("_aiter", h_aiter);
   fn("_anext", h_anext);
   fn("_deque", h_deque);
-  fn("_object_repr", h_object_repr);
   fn("_address", h_address);
 }
 
