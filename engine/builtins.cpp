@@ -17,7 +17,7 @@ const std::vector<std::string> kNames = {
     // functions
     "len", "str", "repr", "int", "float", "bool", "list", "tuple", "dict", "range", "sum", "min", "max", "abs",
     "round", "sorted", "enumerate", "zip", "isinstance", "type", "print", "any", "all", "reversed", "hasattr",
-    "getattr", "issubclass", "object",
+    "getattr", "issubclass", "object", "next", "iter", "aiter", "anext",
     // exceptions
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "OverflowError", "LookupError",
     "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
@@ -30,7 +30,7 @@ const std::vector<std::string> kNames = {
     "asyncio", "time", "random",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
-    "_deque", "_set", "_unique",
+    "_deque", "_set", "_unique", "_take_asyncgens", "_report_asyncgen_error",
 };
 
 }  // namespace
@@ -535,6 +535,9 @@ Builtins::Builtins(Interp& in) {
   builtin_function = mk("builtin_function_or_method", "builtins", object, TypeKind::Builtin);
   coroutine = mk("coroutine", "builtins", object, TypeKind::Builtin);
   async_generator = mk("async_generator", "builtins", object, TypeKind::Builtin);
+  generator = mk("generator", "builtins", object, TypeKind::Builtin);
+  agen_asend = mk("async_generator_asend", "builtins", object, TypeKind::Builtin);
+  agen_athrow = mk("async_generator_athrow", "builtins", object, TypeKind::Builtin);
   module = mk("module", "builtins", object, TypeKind::Builtin);
   future = mk("Future", "_asyncio", object, TypeKind::Builtin);
   task = mk("Task", "_asyncio", future, TypeKind::Builtin);
@@ -642,6 +645,8 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("random")] = make_random_module(in, *this);
   extern void add_prelude_helpers(Interp&, Builtins&);
   add_prelude_helpers(in, *this);
+  extern void add_generator_builtins(Builtins&);
+  add_generator_builtins(*this);
 }
 
 Builtins::~Builtins() {

@@ -18,6 +18,7 @@ struct Builtins {
   // Types of plain values.
   TypeObj *object, *type, *none, *int_, *float_, *str, *bool_, *list, *tuple, *dict, *range, *deque, *set;
   TypeObj *function, *builtin_function, *coroutine, *async_generator, *module, *future, *task, *method, *iterator, *handle;
+  TypeObj *generator, *agen_asend, *agen_athrow;  // engine/generators.cpp
   // Exception classes.
   TypeObj *BaseException, *Exception, *ArithmeticError, *ZeroDivisionError, *OverflowError, *LookupError,
       *KeyError, *IndexError, *ValueError, *TypeError, *RuntimeError, *RecursionError, *NotImplementedError,

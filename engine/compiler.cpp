@@ -30,7 +30,7 @@ std::vector<std::string> modifiers(const std::string& verb) {
       {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "except_star", "else", "finally"}}, {"if", {"then", "else"}},
       {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
       {"timeout", {"steps", "as"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
-      {"wait", {"return_when", "timeout", "as"}}};
+      {"wait", {"return_when", "timeout", "as"}}, {"yield", {"as"}}};
   auto it = table.find(verb);
   return it == table.end() ? std::vector<std::string>{} : it->second;
 }
@@ -870,15 +870,16 @@ class Compiler {
     } else if (verb == "async_with") {
       compile_async_with(step, *arg, line);
     } else if (verb == "yield") {
-      if (!current_is_coroutine_) {
-        error(verb_pos, "`yield` in a plain function is not supported (corun has async generators only)",
-              "make it a coroutine: a coroutine with a `yield` step is an async generator");
-        return;
+      // In a coroutine: an async generator; in a plain function: a generator.
+      if (current_is_coroutine_) {
+        if (has_return_value_) error(verb_pos, "an async generator cannot also return a value", "Python: SyntaxError: 'return' with value in async generator");
+        current_->is_async_gen = true;
+      } else {
+        current_->is_generator = true;
       }
-      if (has_return_value_) error(verb_pos, "an async generator cannot also return a value", "Python: SyntaxError: 'return' with value in async generator");
-      current_->is_async_gen = true;
       Instr y{Op::Yield};
       y.e = arg->kind == YNode::Kind::Null ? nullptr : own(value_expr(*arg));
+      if (as) y.target = target(*as);  // x = yield v: what send() / asend() passes in
       emit(y, line);
     } else if (verb == "async_for") {
       compile_async_for(step, *arg, line);
@@ -1010,7 +1011,10 @@ class Compiler {
     current_->code[jm].a = here();
     emit(Instr{Op::Reraise}, line);
     current_->code[jend].a = here();
+    // A break lets go of the iterator: an async generator left suspended
+    // is finalized (its aclose() scheduled on the loop) at once, as in CPython.
     for (size_t j : loop.break_jumps) current_->code[j].a = here();
+    if (!loop.break_jumps.empty()) emit(Instr{Op::Clear, it_slot}, line);
   }
 
   void compile_for(const YNode& step, const YNode& tgt, int line) {
@@ -1031,8 +1035,11 @@ class Compiler {
     emit(Instr{Op::Jump, top}, line);
     Construct loop = std::move(constructs_.back());
     constructs_.pop_back();
-    current_->code[jn].b = here();
+    // A break lets go of the iterator there, as CPython pops it: a
+    // generator left suspended is closed (its finally runs) at once.
     for (size_t j : loop.break_jumps) current_->code[j].a = here();
+    if (!loop.break_jumps.empty()) emit(Instr{Op::Clear, iter_slot}, line);
+    current_->code[jn].b = here();
   }
 
   bool inside_star_handler(SourcePos pos, const char* what) {

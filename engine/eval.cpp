@@ -308,7 +308,7 @@ void Interp::note_creation_site(CoroObj& c, const Expr& call, const Frame& f) {
 Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
   if (callee.is(ObjKind::Function)) {
     const FunctionObj* fn = callee.as<FunctionObj>();
-    if (fn->code->is_coroutine) return make_coroutine(fn, args, site, fn->bound_self);
+    if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, fn->bound_self);
     return call_function(fn, args, site, fn->bound_self);
   }
   if (callee.is(ObjKind::Builtin)) {
@@ -318,7 +318,7 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
   if (callee.is(ObjKind::BoundMethod)) {
     const BoundMethodObj* m = callee.as<BoundMethodObj>();
     const FunctionObj* fn = m->func.as<FunctionObj>();
-    if (fn->code->is_coroutine) return make_coroutine(fn, args, site, m->self);
+    if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, m->self);
     return call_function(fn, args, site, m->self);
   }
   if (callee.is(ObjKind::Type)) {

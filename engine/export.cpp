@@ -640,7 +640,7 @@ class Exporter {
       }
       call(d, assign + "await ", "asyncio.wait", args);
     } else if (verb == "yield") {
-      line(d, arg.kind == YNode::Kind::Null ? "yield" : "yield " + value(arg, Ctx::Free));
+      line(d, assign + (arg.kind == YNode::Kind::Null ? "yield" : "yield " + value(arg, Ctx::Free)));
     }
   }
 

@@ -216,7 +216,10 @@ Value h_ensure_future(Interp& in, const Value&, CallArgs& a) {
   if (a.npos != 1) in.raise(in.builtins().TypeError, "ensure_future() takes one argument");
   const Value& x = a.pos[0];
   if (x.is(ObjKind::Future) || x.is(ObjKind::Task)) return x;
-  if (x.is(ObjKind::Coroutine)) return Value(in.create_task(x, Value()));
+  if (x.is(ObjKind::Coroutine) && x.as<CoroObj>()->frame.code->is_coroutine && !x.as<CoroObj>()->frame.code->is_async_gen)
+    return Value(in.create_task(x, Value()));
+  // Another awaitable (an async generator's asend/athrow/aclose): wrapped in a coroutine, as _wrap_awaitable does.
+  if (x.is(ObjKind::Anext)) return Value(in.create_task(in.call0(in.prelude_function("_wrap_awaitable"), {x}), Value()));
   in.raise(in.builtins().TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
 }
 
@@ -333,7 +336,7 @@ Value h_aiter(Interp& in, const Value&, CallArgs& a) {
 // anext(x): what `async for` awaits for each item.
 Value h_anext(Interp& in, const Value&, CallArgs& a) {
   const Value& x = a.pos[0];
-  if (is_async_gen(x)) return Value(new AnextObj(x));
+  if (is_async_gen(x)) return in.make_agen_awaitable(x, AnextObj::Mode::Send, Value());
   if (x.is(ObjKind::Instance) && x.as<InstanceObj>()->type->find_attr("__anext__")) {
     CallArgs none;
     return in.call_method(x, "__anext__", none, nullptr);
@@ -343,6 +346,19 @@ Value h_anext(Interp& in, const Value&, CallArgs& a) {
 }
 
 }  // namespace
+
+// shutdown_asyncgens(): the loop's alive async generators, which it forgets.
+Value h_take_asyncgens(Interp& in, const Value&, CallArgs&) { return make_list(in.take_asyncgens()); }
+
+// shutdown_asyncgens()'s call_exception_handler, through the default
+// handler: the message, the context's other keys, the traceback.
+Value h_report_asyncgen_error(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 2) in.raise(in.builtins().TypeError, "_report_asyncgen_error(agen, exc)");
+  std::string agen = in.repr(a.pos[0]);
+  in.write_err("an error occurred during closing of asynchronous generator " + agen + "\nasyncgen: " + agen + "\n");
+  in.print_traceback(a.pos[1]);
+  return Value();
+}
 
 Value h_ensure_future_public(Interp& in, const Value& self, CallArgs& a) { return h_ensure_future(in, self, a); }
 
@@ -359,6 +375,8 @@ void add_prelude_helpers(Interp&, Builtins& b) {
   fn("_deque", h_deque);
   fn("_set", h_set);
   fn("_unique", h_unique);
+  fn("_take_asyncgens", h_take_asyncgens);
+  fn("_report_asyncgen_error", h_report_asyncgen_error);
 }
 
 Value make_noop_coroutine(Interp& in, const char* name) {
