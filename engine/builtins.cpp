@@ -27,7 +27,7 @@ const std::vector<std::string> kNames = {
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
-    "asyncio", "time", "random",
+    "asyncio", "time", "random", "contextlib",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
     "_deque", "_set", "_unique", "_take_asyncgens", "_report_asyncgen_error",
@@ -643,6 +643,8 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);
   values[builtin_index("random")] = make_random_module(in, *this);
+  extern Value make_contextlib_module(Interp&, Builtins&);
+  values[builtin_index("contextlib")] = make_contextlib_module(in, *this);
   extern void add_prelude_helpers(Interp&, Builtins&);
   add_prelude_helpers(in, *this);
   extern void add_generator_builtins(Builtins&);

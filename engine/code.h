@@ -62,6 +62,7 @@ struct CodeObject {
   int def_line = 0;
   std::vector<std::string> params;
   std::vector<const Expr*> param_defaults;  // null when required
+  std::vector<const Expr*> decorators;      // `decorators: [...]`, outermost first, in module scope
   std::vector<std::string> slot_names;      // params first, then locals
   std::vector<Instr> code;
   std::vector<ExprPtr> exprs;  // owns every expression the instructions point to

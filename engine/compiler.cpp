@@ -272,7 +272,7 @@ class Compiler {
       int gb = global_index(base);
       int bb = builtin_index(base);
       bool ok = (gb >= 0 && gb < g && exception_globals_.count(gb)) ||
-                (bb >= 0 && base != "asyncio" && base != "time" && base != "random" && std::isupper((unsigned char)base[0]));
+                (bb >= 0 && base != "asyncio" && base != "time" && base != "random" && base != "contextlib" && std::isupper((unsigned char)base[0]));
       if (!ok) {
         std::vector<std::string> cands = user_builtin_names();
         error(v.pos, "unknown exception base class '" + base + "'" + did_you_mean(base, cands),
@@ -354,7 +354,8 @@ class Compiler {
         if (k.value == "steps") steps = &v;
         else if (k.value == "params") params = &v;
         else if (k.value == "sync" && method) {}
-        else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, {"params", "steps"}));
+        else if (k.value == "decorators") compile_decorators(v, *code);
+        else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, {"params", "steps", "decorators"}));
       }
       if (!steps) error(def.pos, "'" + name + "' has no `steps`");
     } else if (def.kind == YNode::Kind::Null) {
@@ -378,6 +379,26 @@ class Compiler {
     // Resolve every expression now that all locals are known.
     for (auto& e : code->exprs) resolve_root_owned(*e);
     return code;
+  }
+
+  // decorators: [EXPR, ...] -- Python's @EXPR lines, outermost first: each
+  // an expression evaluated in module scope when the definition is made.
+  void compile_decorators(const YNode& list, CodeObject& code) {
+    if (list.kind != YNode::Kind::Seq || list.items.empty()) {
+      error(list.pos, "`decorators` is a list of expressions, outermost first: decorators: [contextlib.asynccontextmanager]",
+            "Python: @EXPR lines above the def, one per decorator");
+      return;
+    }
+    for (auto& d : list.items) {
+      if (!d.is_scalar()) { error(d.pos, "a decorator is an expression such as `contextlib.contextmanager`"); continue; }
+      ExprPtr e = expression(d, "decorator");
+      if (!e) continue;
+      CodeObject* saved = current_;
+      current_ = module_;
+      resolve_root(*e);
+      current_ = saved;
+      code.decorators.push_back(module_->own(std::move(e)));
+    }
   }
 
   static int last_line(CodeObject* c) { return c->code.empty() ? c->def_line : c->code.back().line; }

@@ -327,6 +327,7 @@ class Exporter {
     out.push_back("import asyncio");
     if (uses_random_) out.push_back("import random");
     if (uses_time_) out.push_back("import time");
+    if (uses_contextlib_) out.push_back("import contextlib");
     if (import_cancelled_) out.push_back("from asyncio import CancelledError");
     for (auto& d : defs) {
       out.push_back("");
@@ -342,7 +343,7 @@ class Exporter {
   const Program& prog_;
   std::string file_name_;
   std::vector<std::string>* lines_ = nullptr;
-  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false;
+  bool uses_time_ = false, uses_random_ = false, uses_contextlib_ = false, import_cancelled_ = false;
 
   void start(std::vector<std::vector<std::string>>& defs) {
     defs.emplace_back();
@@ -359,6 +360,7 @@ class Exporter {
     if (e.kind == ExprKind::Name && e.scope == Scope::Builtin) {
       if (e.name == "time") uses_time_ = true;
       else if (e.name == "random") uses_random_ = true;
+      else if (e.name == "contextlib") uses_contextlib_ = true;
       else if (e.name == "CancelledError") import_cancelled_ = true;
     }
     for (auto& k : e.kids) if (k) scan_expr(*k);
@@ -486,6 +488,8 @@ class Exporter {
     }
     std::string joined;
     for (size_t i = 0; i < ps.size(); ++i) joined += (i ? ", " : "") + ps[i];
+    if (const YNode* decorators = def.kind == YNode::Kind::Map ? def.get("decorators") : nullptr; decorators && decorators->kind == YNode::Kind::Seq)
+      for (auto& d : decorators->items) line(depth, "@" + value(d, Ctx::Free));
     line(depth, std::string(coroutine ? "async def " : "def ") + name + "(" + joined + "):");
     for (auto& l : prologue) line(depth + 1, l);
     bool empty_steps = !steps || steps->kind != YNode::Kind::Seq || steps->items.empty();

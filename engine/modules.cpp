@@ -560,6 +560,36 @@ Value make_random_module(Interp& in, Builtins&) {
 
 // ---- the program's own definitions -------------------------------------------------------
 
+namespace {
+
+// @decorators, applied bottom-up once the definition exists, as Python
+// does -- in the order `corun export` writes the definitions (functions,
+// then classes, then coroutines), so that their side effects come in
+// Python's order. The name is bound to what the outermost one returns.
+Value decorated(Interp& in, const CodeObject* code, Value fn, Frame& scope) {
+  std::vector<Value> decorators;
+  for (const Expr* d : code->decorators) decorators.push_back(in.eval(*d, scope));
+  for (auto it = decorators.rbegin(); it != decorators.rend(); ++it) fn = in.call0(*it, {std::move(fn)});
+  return fn;
+}
+
+void apply_decorators(Interp& in, const Program& p, std::vector<Value>& globals, Frame& scope) {
+  for (bool coroutines : {false, true}) {
+    for (auto& def : p.functions)
+      if (def.code->is_coroutine == coroutines && !def.code->decorators.empty())
+        globals[size_t(def.global)] = decorated(in, def.code, globals[size_t(def.global)], scope);
+    if (coroutines) continue;
+    for (auto& def : p.class_defs) {
+      auto* t = globals[size_t(def.global)].as<TypeObj>();
+      for (size_t i = 0; i < def.methods.size(); ++i)
+        if (!def.methods[i].second->decorators.empty())
+          t->class_attrs[i].second = decorated(in, def.methods[i].second, t->class_attrs[i].second, scope);
+    }
+  }
+}
+
+}  // namespace
+
 void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globals) {
   globals.assign(p.globals.size(), Value());
   Frame module_frame(p.module);
@@ -617,9 +647,12 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
     t->field_exprs = def.fields;
     t->field_scope = scope.code;
   }
+  apply_decorators(in, p, globals, module_frame);
   // The prelude's public definitions are the rest of the `asyncio` module.
   ModuleObj* asyncio = in.builtins().values[size_t(builtin_index("asyncio"))].as<ModuleObj>();
   for (auto& [name, index] : p.asyncio_exports) asyncio->attrs.emplace_back(name, globals[size_t(index)]);
+  extern void add_contextlib_classes(ModuleObj&, const Program&, const std::vector<Value>&);
+  add_contextlib_classes(*in.builtins().values[size_t(builtin_index("contextlib"))].as<ModuleObj>(), p, globals);
 }
 
 void init_fields(Interp& in, InstanceObj* inst) {
