@@ -634,9 +634,11 @@ CoroObj* Interp::awaited_coroutine(const Frame& parent) {
   return parent.awaiting.as<CoroObj>();
 }
 
-// A coroutine that ends lets go of its locals then, as CPython clears the
-// frame (its task keeps only the coroutine): an async generator left in a
-// local is finalized at that moment, before the task's done-callbacks.
+// A coroutine that returns lets go of its locals then, as CPython clears
+// the frame (its task keeps only the coroutine): an async generator left in
+// a local is finalized at that moment, before the task's done-callbacks.
+// (One that raised keeps them: in CPython the exception's traceback, which
+// the task keeps, holds the frame.)
 void Interp::release_locals(Frame& f) {
   for (int i = 0, n = f.code->nslots(); i < n; ++i)
     if (f.slots[i].is_obj()) f.slots[i] = Value::unbound();
@@ -683,7 +685,6 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
     add_traceback(exc, *f);
     if (!unwind(f, exc, bottom)) {
       coro->state = CoroObj::State::Done;
-      release_locals(*bottom);
       t->top = bottom;
       current_task_ = nullptr;
       out = std::move(exc);
@@ -695,7 +696,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   current_task_ = nullptr;
   switch (e) {
     case Exit::Return: coro->state = CoroObj::State::Done; release_locals(*bottom); return StepOutcome::Returned;
-    case Exit::Raise: coro->state = CoroObj::State::Done; release_locals(*bottom); return StepOutcome::Raised;
+    case Exit::Raise: coro->state = CoroObj::State::Done; return StepOutcome::Raised;  // the traceback keeps the frame
     case Exit::Suspend0: coro->state = CoroObj::State::Suspended; return StepOutcome::Yield0;
     case Exit::SuspendFuture: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldFuture;
     case Exit::SuspendSleep: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldSleep;
