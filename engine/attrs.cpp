@@ -740,7 +740,8 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     InstanceObj* inst = obj.as<InstanceObj>();
     if (Value* v = inst->find(name)) return *v;
     if (const Value* cv = inst->type->find_attr(name)) {
-      if (cv->is(ObjKind::Function)) return Value(new BoundMethodObj(obj, *cv));
+      if (cv->is(ObjKind::Function) || (cv->is(ObjKind::Builtin) && cv->as<BuiltinObj>()->binds))
+        return Value(new BoundMethodObj(obj, *cv));
       return *cv;
     }
     no_attr(*this, obj, name);

@@ -24,7 +24,9 @@ Value make_cm_decorator(Interp& in, CallArgs& a, const char* decorator, const ch
   const Value& func = a.pos[0];
   // functools.wraps: the helper is named after the function it wraps.
   const char* name = func.is(ObjKind::Function) ? func.as<FunctionObj>()->code->name.c_str() : "helper";
-  return Value(new BuiltinObj(name, call_cm_helper, make_tuple({in.prelude_function(cm_class), func})));
+  Ref<BuiltinObj> helper(new BuiltinObj(name, call_cm_helper, make_tuple({in.prelude_function(cm_class), func})));
+  helper->binds = true;  // a def in CPython: a method when it is a class attribute
+  return Value(helper);
 }
 
 Value cl_contextmanager(Interp& in, const Value&, CallArgs& a) {

@@ -519,7 +519,8 @@ std::string Interp::repr_value(const Value& v) {
     case ObjKind::Function: return "<function " + v.as<FunctionObj>()->code->name + " at " + fake_address(o) + ">";
     case ObjKind::BoundMethod: {
       auto* m = v.as<BoundMethodObj>();
-      return "<bound method " + type_of(m->self)->name + "." + m->func.as<FunctionObj>()->code->name + " of " + repr(m->self) + ">";
+      const std::string& fname = m->func.is(ObjKind::Function) ? m->func.as<FunctionObj>()->code->name : std::string(m->func.as<BuiltinObj>()->name);
+      return "<bound method " + type_of(m->self)->name + "." + fname + " of " + repr(m->self) + ">";
     }
     case ObjKind::Coroutine: {
       const CodeObject* code = v.as<CoroObj>()->frame.code;
