@@ -72,6 +72,10 @@ class Compiler {
       for (auto& d : errors_) d.message = "internal error in corun's asyncio prelude: " + d.message;
       throw ScenarioError(std::move(errors_));
     }
+    // BaseEventLoop.shutdown_asyncgens, which asyncio.run runs as a task
+    // (its trace names it so), is private to the prelude: no asyncio attribute.
+    for (auto& code : prog_.codes)
+      if (code->internal && code->name == "_shutdown_asyncgens") code->name = code->qualname = "shutdown_asyncgens";
     prelude_module_ = module_;
     prog_.prelude_module = module_;
     prelude_ = false;
