@@ -108,6 +108,8 @@ Interp::~Interp() {
   g_current = nullptr;
   main_task_ = Value();
   loop_object_ = Value();
+  prelude_cache_.clear();  // copies of globals: go with them
+  asyncgens_.clear();
   globals_.clear();
   loop_.reset();
   builtins_.reset();
