@@ -530,6 +530,11 @@ const char* const kTaskMethods[] = {
     "cancel", "cancelled", "done", "result", "exception", "add_done_callback", "remove_done_callback", "get_loop",
     "set_result", "set_exception", "get_name", "set_name", "cancelling", "uncancel", "get_coro", nullptr};
 const char* const kHandleMethods[] = {"cancel", "cancelled", "when", nullptr};
+}  // namespace
+// Generators, async generators and coroutines: engine/generators.cpp.
+const char* const* frame_object_methods(const Value& obj);
+Value frame_object_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found);
+namespace {
 
 // The method table of a receiver, or null when its kind has no native methods.
 const char* const* native_methods(const Value& obj) {
@@ -544,6 +549,7 @@ const char* const* native_methods(const Value& obj) {
     case ObjKind::Future: return kFutureMethods;
     case ObjKind::Task: return kTaskMethods;
     case ObjKind::Handle: return kHandleMethods;
+    case ObjKind::Coroutine: return frame_object_methods(obj);
     default: return nullptr;
   }
 }
@@ -588,6 +594,7 @@ Value call_native_method(Interp& in, const Value& obj, const std::string& name, 
     case ObjKind::Future:
     case ObjKind::Task: return future_method(in, obj, name, args, found);
     case ObjKind::Handle: return handle_method(in, obj, name, args, found);
+    case ObjKind::Coroutine: return frame_object_method(in, obj, name, args, found);
     default: return Value();
   }
 }
@@ -655,7 +662,7 @@ Value Interp::call_method_at(const Value& obj, const Expr& attr, CallArgs& args,
       if (attr.ic_type == inst->type->id && attr.ic_method) {
         // What calling the bound method get_attr would make does, without making it.
         const FunctionObj* fn = attr.ic_method;
-        if (fn->code->is_coroutine) return make_coroutine(fn, args, site, obj);
+        if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, obj);
         return call_function(fn, args, site, obj);
       }
     }
@@ -713,7 +720,8 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     InstanceObj* inst = obj.as<InstanceObj>();
     if (Value* v = inst->find(name)) return *v;
     if (const Value* cv = inst->type->find_attr(name)) {
-      if (cv->is(ObjKind::Function)) return Value(new BoundMethodObj(obj, *cv));
+      if (cv->is(ObjKind::Function) || (cv->is(ObjKind::Builtin) && cv->as<BuiltinObj>()->binds))
+        return Value(new BoundMethodObj(obj, *cv));
       return *cv;
     }
     if (name_is(name, "__dict__")) {  // a copy: corun keeps fields in the instance
@@ -739,6 +747,8 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     if (name_is(name, "__class__")) return Value(e->type);
     if (name_is(name, "__cause__")) return e->cause;
     if (name_is(name, "__context__")) return e->context;
+    if (name_is(name, "value") && e->type->is_subclass_of(builtins_->StopIteration))  // StopIteration.value
+      return e->args.empty() ? Value() : e->args[0];
     if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
       if (name_is(name, "message")) return e->args[0];
       if (name_is(name, "exceptions")) return e->args[1];
@@ -753,7 +763,11 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
   if (obj.is(ObjKind::Coroutine)) {
     if (name_is(name, "__name__")) return make_str(obj.as<CoroObj>()->frame.code->name);
     if (name_is(name, "__qualname__")) return make_str(obj.as<CoroObj>()->frame.code->qualname);
-    if (name_is(name, "cr_running")) return Value::boolean(obj.as<CoroObj>()->state == CoroObj::State::Running);
+    const CodeObject* code = obj.as<CoroObj>()->frame.code;
+    const bool running = obj.as<CoroObj>()->state == CoroObj::State::Running;
+    if (name_is(name, "cr_running") && code->is_coroutine && !code->is_async_gen) return Value::boolean(running);
+    if (name_is(name, "gi_running") && code->is_generator) return Value::boolean(running);
+    if (name_is(name, "ag_running") && code->is_async_gen) return Value::boolean(running);
   }
   if (obj.is(ObjKind::Range)) {
     auto* r = obj.as<RangeObj>();

@@ -20,7 +20,7 @@ const std::vector<std::string> kNames = {
     // functions
     "len", "str", "repr", "int", "float", "bool", "list", "tuple", "dict", "range", "sum", "min", "max", "abs",
     "round", "sorted", "enumerate", "zip", "isinstance", "type", "print", "any", "all", "reversed", "hasattr",
-    "getattr", "issubclass", "object", "next",
+    "getattr", "issubclass", "object", "next", "iter", "aiter", "anext",
     "set", "frozenset", "hash",
     // exceptions
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "OverflowError", "LookupError",
@@ -31,10 +31,11 @@ const std::vector<std::string> kNames = {
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
-    "asyncio", "time", "random", "functools",
+    "asyncio", "time", "random", "functools", "contextlib",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
     "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
+    "_take_asyncgens", "_report_asyncgen_error",
     // classes with behaviour (engine/classes.cpp)
     "NotImplemented", "_super_attr", "_with_exit", "_with_enter", "_prep_reraise_star",
 };
@@ -577,6 +578,9 @@ Builtins::Builtins(Interp& in) {
   builtin_function = mk("builtin_function_or_method", "builtins", object, TypeKind::Builtin);
   coroutine = mk("coroutine", "builtins", object, TypeKind::Builtin);
   async_generator = mk("async_generator", "builtins", object, TypeKind::Builtin);
+  generator = mk("generator", "builtins", object, TypeKind::Builtin);
+  agen_asend = mk("async_generator_asend", "builtins", object, TypeKind::Builtin);
+  agen_athrow = mk("async_generator_athrow", "builtins", object, TypeKind::Builtin);
   module = mk("module", "builtins", object, TypeKind::Builtin);
   future = mk("Future", "_asyncio", object, TypeKind::Builtin);
   task = mk("Task", "_asyncio", future, TypeKind::Builtin);
@@ -689,8 +693,6 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);
   values[builtin_index("random")] = make_random_module(in, *this);
-  extern Value b_next(Interp&, const Value&, CallArgs&);
-  fn("next", b_next);
   extern Value make_functools_module(Interp&, Builtins&);
   values[builtin_index("functools")] = make_functools_module(in, *this);
   extern void add_prelude_helpers(Interp&, Builtins&);
@@ -698,6 +700,10 @@ Builtins::Builtins(Interp& in) {
   extern void add_event_loop_helpers(Builtins&);
   add_event_loop_helpers(*this);
   add_class_helpers(in, *this);
+  extern Value make_contextlib_module(Interp&, Builtins&);
+  values[builtin_index("contextlib")] = make_contextlib_module(in, *this);
+  extern void add_generator_builtins(Builtins&);
+  add_generator_builtins(*this);
 }
 
 Builtins::~Builtins() {

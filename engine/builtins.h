@@ -19,6 +19,7 @@ struct Builtins {
   TypeObj *object, *type, *none, *int_, *float_, *str, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;
   TypeObj *dict_keys, *dict_values, *dict_items;
   TypeObj *function, *builtin_function, *coroutine, *async_generator, *module, *future, *task, *method, *iterator, *handle, *generator;
+  TypeObj *agen_asend, *agen_athrow;  // engine/generators.cpp
   // Exception classes.
   TypeObj *BaseException, *Exception, *ArithmeticError, *ZeroDivisionError, *OverflowError, *LookupError,
       *KeyError, *IndexError, *ValueError, *TypeError, *RuntimeError, *RecursionError, *NotImplementedError,

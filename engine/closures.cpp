@@ -109,19 +109,6 @@ bool genexpr_next(Interp& in, IteratorObj& it, Value& out) {
   return got;
 }
 
-// next(iterator[, default])
-Value b_next(Interp& in, const Value&, CallArgs& a) {
-  if (a.nkw) in.raise(in.builtins().TypeError, "next() takes no keyword arguments");
-  if (a.npos < 1 || a.npos > 2)
-    in.raise(in.builtins().TypeError, "next expected at least 1 argument, got " + std::to_string(a.npos));
-  if (!a.pos[0].is(ObjKind::Iterator))
-    in.raise(in.builtins().TypeError, "'" + in.type_of(a.pos[0])->name + "' object is not an iterator");
-  Value out;
-  if (in.iter_next(a.pos[0], out)) return out;
-  if (a.npos == 2) return a.pos[1];
-  in.raise_value(in.make_exception_args(in.builtins().StopIteration, {}));
-}
-
 // ---- functools.partial ------------------------------------------------------------------
 
 namespace {

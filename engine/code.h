@@ -27,7 +27,7 @@ enum class Op : uint8_t {
   Raise,        // raise e [from e2]
   Reraise,      // bare raise: re-raise the exception being handled
   Return,       // return e (or None)
-  Yield,        // async generators: hand e to the frame awaiting __anext__
+  Yield,        // hand e to the frame awaiting __anext__ (async generators) or to next() (generators); target = the value sent in
   Jump,         // pc = a
   JumpIfFalse,  // if not e: pc = a
   ForInit,      // slot a = iter(e)
@@ -56,10 +56,14 @@ struct CodeObject {
   bool is_coroutine = true;  // async def
   bool internal = false;     // part of corun's asyncio prelude: hidden from tracebacks
   bool is_async_gen = false; // has a `yield` step: calling it makes an async generator
+  bool is_generator = false; // a plain function with a `yield` step: calling it makes a generator
+  // Calling it makes a frame object (a coroutine, generator or async generator) rather than running it.
+  bool makes_frame_object() const { return is_coroutine || is_generator; }
   int varargs_slot = -1;     // *args parameter, when there is one
   int def_line = 0;
   std::vector<std::string> params;
   std::vector<const Expr*> param_defaults;  // null when required
+  std::vector<const Expr*> decorators;      // `decorators: [...]`, outermost first, in module scope
   std::vector<std::string> slot_names;      // params first, then locals
   // Closures (engine/symtable.h): slots that hold a cell from the frame's
   // start (parameters among them keep their argument inside it), and slots

@@ -37,7 +37,7 @@ std::vector<std::string> modifiers(const std::string& verb) {
       {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
       {"with", {"as", "steps"}},
       {"timeout", {"steps", "as"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
-      {"wait", {"return_when", "timeout", "as"}}, {"def", {"params", "steps"}}, {"async_def", {"params", "steps"}}};
+      {"wait", {"return_when", "timeout", "as"}}, {"def", {"params", "steps"}}, {"async_def", {"params", "steps"}}, {"yield", {"as"}}};
   auto it = table.find(verb);
   return it == table.end() ? std::vector<std::string>{} : it->second;
 }
@@ -80,6 +80,10 @@ class Compiler : private LoweringHost {
       for (auto& d : errors_) d.message = "internal error in corun's asyncio prelude: " + d.message;
       throw ScenarioError(std::move(errors_));
     }
+    // BaseEventLoop.shutdown_asyncgens, which asyncio.run runs as a task
+    // (its trace names it so), is private to the prelude: no asyncio attribute.
+    for (auto& code : prog_.codes)
+      if (code->internal && code->name == "_shutdown_asyncgens") code->name = code->qualname = "shutdown_asyncgens";
     prelude_module_ = module_;
     prog_.prelude_module = module_;
     prelude_ = false;
@@ -461,7 +465,8 @@ class Compiler : private LoweringHost {
         else if (k.value == "params") params = &v;
         else if (verb && k.value == verb) {}
         else if (k.value == "sync" && method) {}
-        else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, {"params", "steps"}));
+        else if (k.value == "decorators") compile_decorators(v, *code);
+        else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, {"params", "steps", "decorators"}));
       }
       if (!steps) error(def.pos, "'" + name + "' has no `steps`");
     } else if (def.kind == YNode::Kind::Null) {
@@ -507,6 +512,26 @@ class Compiler : private LoweringHost {
     for (const Expr* attr : module_attrs_) check_module_attr(*attr);
     module_attrs_.clear();
     symtable_.forget(root);
+  }
+
+  // decorators: [EXPR, ...] -- Python's @EXPR lines, outermost first: each
+  // an expression evaluated in module scope when the definition is made.
+  void compile_decorators(const YNode& list, CodeObject& code) {
+    if (list.kind != YNode::Kind::Seq || list.items.empty()) {
+      error(list.pos, "`decorators` is a list of expressions, outermost first: decorators: [contextlib.asynccontextmanager]",
+            "Python: @EXPR lines above the def, one per decorator");
+      return;
+    }
+    for (auto& d : list.items) {
+      if (!d.is_scalar()) { error(d.pos, "a decorator is an expression such as `contextlib.contextmanager`"); continue; }
+      ExprPtr e = expression(d, "decorator");
+      if (!e) continue;
+      CodeObject* saved = current_;
+      current_ = module_;
+      resolve_root(*e);
+      current_ = saved;
+      code.decorators.push_back(module_->own(std::move(e)));
+    }
   }
 
   static int last_line(CodeObject* c) { return c->code.empty() ? c->def_line : c->code.back().line; }
@@ -1427,15 +1452,16 @@ class Compiler : private LoweringHost {
     } else if (verb == "with") {
       compile_with(step, *arg, line);
     } else if (verb == "yield") {
-      if (!current_is_coroutine_) {
-        error(verb_pos, "`yield` in a plain function is not supported (corun has async generators only)",
-              "make it a coroutine: a coroutine with a `yield` step is an async generator");
-        return;
+      // In a coroutine: an async generator; in a plain function: a generator.
+      if (current_is_coroutine_) {
+        if (has_return_value_) error(verb_pos, "an async generator cannot also return a value", "Python: SyntaxError: 'return' with value in async generator");
+        current_->is_async_gen = true;
+      } else {
+        current_->is_generator = true;
       }
-      if (has_return_value_) error(verb_pos, "an async generator cannot also return a value", "Python: SyntaxError: 'return' with value in async generator");
-      current_->is_async_gen = true;
       Instr y{Op::Yield};
       y.e = arg->kind == YNode::Kind::Null ? nullptr : own(value_expr(*arg));
+      if (as) y.target = target(*as);  // x = yield v: what send() / asend() passes in
       emit(y, line);
     } else if (verb == "async_for") {
       compile_async_for(step, *arg, line);
@@ -1626,7 +1652,10 @@ class Compiler : private LoweringHost {
     current_->code[jm].a = here();
     emit(Instr{Op::Reraise}, line);
     current_->code[jend].a = here();
+    // A break lets go of the iterator: an async generator left suspended
+    // is finalized (its aclose() scheduled on the loop) at once, as in CPython.
     for (size_t j : loop.break_jumps) current_->code[j].a = here();
+    if (!loop.break_jumps.empty()) emit(Instr{Op::Clear, it_slot}, line);
   }
 
   void compile_for(const YNode& step, const YNode& tgt, int line) {
@@ -1647,8 +1676,11 @@ class Compiler : private LoweringHost {
     emit(Instr{Op::Jump, top}, line);
     Construct loop = std::move(constructs_.back());
     constructs_.pop_back();
-    current_->code[jn].b = here();
+    // A break lets go of the iterator there, as CPython pops it: a
+    // generator left suspended is closed (its finally runs) at once.
     for (size_t j : loop.break_jumps) current_->code[j].a = here();
+    if (!loop.break_jumps.empty()) emit(Instr{Op::Clear, iter_slot}, line);
+    current_->code[jn].b = here();
   }
 
   bool inside_star_handler(SourcePos pos, const char* what) {

@@ -378,7 +378,7 @@ void Interp::note_creation_site(CoroObj& c, const Expr& call, const Frame& f) {
 Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
   if (callee.is(ObjKind::Function)) {
     const FunctionObj* fn = callee.as<FunctionObj>();
-    if (fn->code->is_coroutine) return make_coroutine(fn, args, site, fn->bound_self);
+    if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, fn->bound_self);
     return call_function(fn, args, site, fn->bound_self);
   }
   if (callee.is(ObjKind::Builtin)) {
@@ -387,8 +387,17 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
   }
   if (callee.is(ObjKind::BoundMethod)) {
     const BoundMethodObj* m = callee.as<BoundMethodObj>();
+    if (m->func.is(ObjKind::Builtin)) {  // a decorator's wrapper bound to an instance: self goes first
+      std::vector<Value> pos{m->self};
+      pos.insert(pos.end(), args.pos, args.pos + args.npos);
+      CallArgs with_self = args;
+      with_self.pos = pos.data();
+      with_self.npos = pos.size();
+      const BuiltinObj* b = m->func.as<BuiltinObj>();
+      return b->fn(*this, b->self, with_self);
+    }
     const FunctionObj* fn = m->func.as<FunctionObj>();
-    if (fn->code->is_coroutine) return make_coroutine(fn, args, site, m->self);
+    if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, m->self);
     return call_function(fn, args, site, m->self);
   }
   if (callee.is(ObjKind::Type)) {

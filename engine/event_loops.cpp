@@ -146,7 +146,7 @@ Value m_close(Interp& in, const Value& self, CallArgs& a) {
 
 Value m_shutdown_asyncgens(Interp& in, const Value&, CallArgs& a) {
   check_args(in, "shutdown_asyncgens", a, 0, 0);
-  return make_noop_coroutine(in, "shutdown_asyncgens");
+  return in.call0(in.prelude_function("_shutdown_asyncgens"), {});  // BaseEventLoop.shutdown_asyncgens, ported
 }
 Value m_shutdown_default_executor(Interp& in, const Value&, CallArgs& a) {
   check_args(in, "shutdown_default_executor", a, 0, 0);

@@ -345,6 +345,7 @@ class Exporter {
     if (uses_functools_) out.push_back("import functools");
     if (uses_random_) out.push_back("import random");
     if (uses_time_) out.push_back("import time");
+    if (uses_contextlib_) out.push_back("import contextlib");
     if (import_cancelled_) out.push_back("from asyncio import CancelledError");
     for (auto& d : defs) {
       out.push_back("");
@@ -359,7 +360,7 @@ class Exporter {
   const Program& prog_;
   std::string file_name_;
   std::vector<std::string>* lines_ = nullptr;
-  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false;
+  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false, uses_contextlib_ = false;
 
   void start(std::vector<std::vector<std::string>>& defs) {
     defs.emplace_back();
@@ -377,6 +378,7 @@ class Exporter {
       if (e.name == "time") uses_time_ = true;
       else if (e.name == "random") uses_random_ = true;
       else if (e.name == "functools") uses_functools_ = true;
+      else if (e.name == "contextlib") uses_contextlib_ = true;
       else if (e.name == "CancelledError") import_cancelled_ = true;
     }
     for (auto& k : e.kids) if (k) scan_expr(*k);
@@ -504,6 +506,8 @@ class Exporter {
     }
     std::string joined;
     for (size_t i = 0; i < ps.size(); ++i) joined += (i ? ", " : "") + ps[i];
+    if (const YNode* decorators = def.kind == YNode::Kind::Map ? def.get("decorators") : nullptr; decorators && decorators->kind == YNode::Kind::Seq)
+      for (auto& d : decorators->items) line(depth, "@" + value(d, Ctx::Free));
     line(depth, std::string(coroutine ? "async def " : "def ") + name + "(" + joined + "):");
     for (auto& l : prologue) line(depth + 1, l);
     bool empty_steps = !steps || steps->kind != YNode::Kind::Seq || steps->items.empty();
@@ -663,7 +667,7 @@ class Exporter {
       }
       call(d, assign + "await ", "asyncio.wait", args);
     } else if (verb == "yield") {
-      line(d, arg.kind == YNode::Kind::Null ? "yield" : "yield " + value(arg, Ctx::Free));
+      line(d, assign + (arg.kind == YNode::Kind::Null ? "yield" : "yield " + value(arg, Ctx::Free)));
     } else if (verb == "def" || verb == "async_def") {
       definition(trim(arg.value), s, d, verb == "async_def", false, {});
     } else if (verb == "global" || verb == "nonlocal") {

@@ -78,7 +78,7 @@ Frame::~Frame() {
 }
 
 CoroObj::~CoroObj() {
-  if (state == State::Created && !awaited && !frame.code->is_async_gen) {
+  if (state == State::Created && !awaited && frame.code->is_coroutine && !frame.code->is_async_gen) {
     if (Interp* in = current_interp()) in->report_never_awaited(this);
   }
 }
@@ -102,6 +102,8 @@ Interp::~Interp() {
   g_current = nullptr;
   main_task_ = Value();
   loops_ = LoopState();
+  prelude_cache_.clear();  // copies of globals: go with them
+  asyncgens_.clear();
   globals_.clear();
   loop_.reset();
   builtins_.reset();
@@ -327,6 +329,236 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
   return carry;
 }
 
+// gen.send(v) / gen.throw(exc) for a plain generator (gen_send_ex in
+// genobject.c): runs its frame, as a sync call, until the next yield (the
+// value yielded) or its end (`finished`, and the value it returned). The
+// caller has checked the generator is neither running nor done.
+Value Interp::gen_resume(CoroObj* g, Value sent, Value exc, bool& finished) {
+  if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
+  Frame* f = &g->frame;
+  g->state = CoroObj::State::Running;
+  ++sync_depth_;
+  Value carry;
+  Exit e = Exit::Raise;
+  try {
+    if (exc.is_none()) {
+      if (f->suspended) complete(*f, std::move(sent));
+      e = execute(f, carry, &g->frame, true);
+    } else {
+      // Raised at the yield the generator is suspended at (or before its
+      // first line), as though that line had raised it.
+      f->suspended = false;
+      ExcObj* eo = exc.as<ExcObj>();
+      if (f->has_handled() && eo->context.is_none() && !f->exc().handled.back().same(exc)) eo->context = f->exc().handled.back();
+      add_traceback(exc, *f);
+      if (unwind(f, exc, &g->frame)) e = execute(f, carry, &g->frame, true);
+      else carry = std::move(exc);
+    }
+  } catch (...) {
+    --sync_depth_;
+    g->state = CoroObj::State::Done;
+    throw;
+  }
+  --sync_depth_;
+  finished = e != Exit::Yield;
+  g->state = finished ? CoroObj::State::Done : CoroObj::State::Suspended;
+  if (e == Exit::Raise) {
+    // PEP 479: a StopIteration escaping the body would end a `for` silently.
+    if (carry.as<ExcObj>()->type->is_subclass_of(builtins_->StopIteration)) {
+      Value err = make_exception(builtins_->RuntimeError, "generator raised StopIteration");
+      err.as<ExcObj>()->cause = carry;
+      err.as<ExcObj>()->context = carry;
+      err.as<ExcObj>()->suppress_context = true;
+      carry = std::move(err);
+    }
+    throw PyException{std::move(carry)};
+  }
+  return carry;
+}
+
+// Awaiting agen.__anext__() / asend(v) / athrow(exc) / aclose()
+// (async_gen_asend_send, async_gen_athrow_send in genobject.c): runs the
+// generator's frame inline, on the awaiting task, up to its next yield. An
+// await that ends at once (a finished generator's aclose()) completes `f`
+// and leaves it current; else `f` becomes the generator's frame.
+void Interp::enter_async_gen(Frame*& f, const Value& aw) {
+  AnextObj* a = aw.as<AnextObj>();
+  CoroObj* g = a->gen.as<CoroObj>();
+  const bool send = a->mode == AnextObj::Mode::Send;
+  if (a->used)
+    raise(builtins_->RuntimeError, send ? "cannot reuse already awaited __anext__()/asend()" : "cannot reuse already awaited aclose()/athrow()");
+  a->used = true;
+  if (g->state == CoroObj::State::Running)
+    raise(builtins_->RuntimeError, std::string(send ? "anext" : a->mode == AnextObj::Mode::Close ? "aclose" : "athrow") +
+                                       "(): asynchronous generator is already running");
+  if (send) {
+    if (g->state == CoroObj::State::Done || g->closed) {
+      if (a->has_default) { complete(*f, a->dflt); return; }
+      raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
+    }
+    if (g->state == CoroObj::State::Created && !a->arg.is_none())
+      raise(builtins_->TypeError, "can't send non-None value to a just-started async generator");
+  } else {
+    bool was_closed = g->closed;
+    if (a->mode == AnextObj::Mode::Close) g->closed = true;
+    if (g->state == CoroObj::State::Done || was_closed) { complete(*f, Value()); return; }
+    if (g->state == CoroObj::State::Created) {
+      // Thrown in before its first line: the body never runs.
+      g->state = CoroObj::State::Done;
+      if (a->mode == AnextObj::Mode::Close) { complete(*f, Value()); return; }
+      raise_value(a->arg);
+    }
+  }
+  g->awaited = true;
+  g->state = CoroObj::State::Running;
+  g->frame.parent = f;
+  g->frame.depth = f->depth + 1;
+  f->suspended = true;
+  f->awaiting = Ref<Object>(aw.obj());
+  f = &g->frame;
+  if (send) {
+    if (f->suspended) complete(*f, a->arg);
+    return;
+  }
+  f->suspended = false;
+  // aclose() throws GeneratorExit (or what cancelled its task before it began: throw_into_unstarted_aclose).
+  throw PyException{a->mode == AnextObj::Mode::Close && a->arg.is_none() ? make_exception_args(builtins_->GeneratorExit, {}) : a->arg};
+}
+
+// An exception leaves an async generator's frame for the one awaiting
+// `aw` (its asend/athrow/aclose): StopIteration and StopAsyncIteration from
+// the body become RuntimeError (PEP 479); aclose() ends quietly on the
+// GeneratorExit it threw in. Returns true when the await completes with None.
+bool Interp::async_gen_exception_leaves(Value& exc, const Ref<Object>& aw) {
+  TypeObj* type = exc.as<ExcObj>()->type;
+  const char* raised = type->is_subclass_of(builtins_->StopAsyncIteration) ? "async generator raised StopAsyncIteration"
+                       : type->is_subclass_of(builtins_->StopIteration)     ? "async generator raised StopIteration"
+                                                                            : nullptr;
+  if (raised) {
+    Value err = make_exception(builtins_->RuntimeError, raised);
+    err.as<ExcObj>()->cause = exc;
+    err.as<ExcObj>()->context = exc;
+    err.as<ExcObj>()->suppress_context = true;
+    err.as<ExcObj>()->traceback = exc.as<ExcObj>()->traceback;
+    exc = std::move(err);
+    return false;
+  }
+  return aw.is(ObjKind::Anext) && aw.as<AnextObj>()->mode == AnextObj::Mode::Close && type->is_subclass_of(builtins_->GeneratorExit);
+}
+
+// coro.send(v) / coro.throw(exc), a coroutine driven by hand (gen_send_ex
+// for a coroutine): runs it, on the current task's turn, to its next
+// suspension, and returns what it yields there -- the future it awaits, or
+// None for a bare yield (sleep(0)). Its end raises StopIteration(result).
+Value Interp::coro_send(const Value& coro, Value sent, Value exc) {
+  CoroObj* c = coro.as<CoroObj>();
+  if (c->state == CoroObj::State::Running) raise(builtins_->ValueError, "coroutine already executing");
+  if (c->state == CoroObj::State::Done) {
+    if (!exc.is_none()) raise_value(std::move(exc));
+    raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
+  }
+  if (c->awaited && !c->hand_driven) raise(builtins_->RuntimeError, "coroutine is being awaited already: corun does not support send() to it");
+  if (c->state == CoroObj::State::Created && !sent.is_none() && exc.is_none())
+    raise(builtins_->TypeError, "can't send non-None value to a just-started coroutine");
+  c->awaited = true;  // a coroutine driven by hand was not forgotten: no "never awaited"
+  c->hand_driven = true;
+  Frame* bottom = &c->frame;
+  Frame* f = bottom;
+  while (f->suspended && f->awaiting && (f->awaiting.is(ObjKind::Coroutine) || f->awaiting.is(ObjKind::Anext)))
+    f = &awaited_coroutine(*f)->frame;
+  c->state = CoroObj::State::Running;
+  ++hand_driving_;
+  Value carry;
+  Exit e = Exit::Raise;
+  try {
+    bool raising = !exc.is_none();
+    if (f->suspended) {
+      Ref<Object> awaited = std::move(f->awaiting);
+      f->suspended = false;
+      if (!raising) {
+        // Future.__await__ resumed: the future must be done by now.
+        FutureObj* fut = awaited.is_none() ? nullptr : awaited.as<FutureObj>();
+        if (fut && !fut->done()) raise(builtins_->RuntimeError, "await wasn't used with future");
+        try {
+          complete(*f, fut ? future_result(fut) : Value());
+        } catch (PyException& ex) {
+          exc = std::move(ex.exc);
+          raising = true;
+        }
+      }
+    }
+    if (raising) {
+      add_traceback(exc, *f);
+      if (unwind(f, exc, bottom)) e = execute(f, carry, bottom, false);
+      else carry = std::move(exc);
+    } else {
+      e = execute(f, carry, bottom, false);
+    }
+  } catch (...) {
+    --hand_driving_;
+    c->state = CoroObj::State::Done;
+    throw;
+  }
+  --hand_driving_;
+  switch (e) {
+    case Exit::Return:
+      c->state = CoroObj::State::Done;
+      if (carry.is_none()) raise_value(make_exception_args(builtins_->StopIteration, {}));
+      raise_value(make_exception_args(builtins_->StopIteration, {std::move(carry)}));
+    case Exit::Raise:
+      c->state = CoroObj::State::Done;
+      if (carry.as<ExcObj>()->type->is_subclass_of(builtins_->StopIteration)) {
+        Value err = make_exception(builtins_->RuntimeError, "coroutine raised StopIteration");
+        err.as<ExcObj>()->cause = carry;
+        err.as<ExcObj>()->context = carry;
+        err.as<ExcObj>()->suppress_context = true;
+        carry = std::move(err);
+      }
+      raise_value(std::move(carry));
+    default:
+      c->state = CoroObj::State::Suspended;
+      return carry;  // the future awaited, or None
+  }
+}
+
+// coro.close(): a coroutine never started just ends (and so is not "never
+// awaited"); one suspended by hand gets GeneratorExit, which must end it.
+void Interp::coro_close(const Value& coro) {
+  CoroObj* c = coro.as<CoroObj>();
+  if (c->state == CoroObj::State::Running) raise(builtins_->ValueError, "coroutine already executing");
+  if (c->state == CoroObj::State::Created) {
+    c->state = CoroObj::State::Done;
+    return;
+  }
+  if (c->state == CoroObj::State::Done) return;
+  if (!c->hand_driven) raise(builtins_->RuntimeError, "corun does not support close() on a coroutine a task or an await is running");
+  try {
+    coro_send(coro, Value(), make_exception_args(builtins_->GeneratorExit, {}));
+  } catch (PyException& e) {
+    if (e.exc.as<ExcObj>()->type->is_subclass_of(builtins_->GeneratorExit) ||
+        e.exc.as<ExcObj>()->type->is_subclass_of(builtins_->StopIteration))
+      return;
+    throw;
+  }
+  raise(builtins_->RuntimeError, "coroutine ignored GeneratorExit");
+}
+
+// The finalizer hook's task runs `agen.aclose()` itself, not a coroutine:
+// cancelled before it starts (asyncio.run cancelling what is left), the
+// CancelledError is thrown straight into the generator (athrow's throw()),
+// whose finally blocks run. The prelude's _wrap_awaitable, which stands for
+// that awaitable here, then starts awaiting it with that exception.
+bool Interp::throw_into_unstarted_aclose(CoroObj* coro, Value& exc) {
+  const CodeObject* code = coro->frame.code;
+  if (!code->internal || code->name != "_wrap_awaitable" || !coro->frame.slots[0].is(ObjKind::Anext)) return false;
+  AnextObj* a = coro->frame.slots[0].as<AnextObj>();
+  if (a->used || a->mode != AnextObj::Mode::Close) return false;
+  a->arg = std::move(exc);
+  exc = Value();
+  coro->aclose_restart = true;
+  return true;
+}
+
 // CPython names a coroutine by its __qualname__ ('Worker.run'); the prelude's
 // one nested helper is a top-level coroutine in corun.
 static std::string python_qualname(const CodeObject* code) {
@@ -378,10 +610,15 @@ bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
     Frame* parent = f->parent;
     CoroObj* child = awaited_coroutine(*parent);
     child->state = CoroObj::State::Done;
+    const bool async_gen = f->code->is_async_gen;
     f->parent = nullptr;
     f = parent;
     f->suspended = false;
-    f->awaiting.reset();  // frees the finished child coroutine
+    Ref<Object> awaited = std::move(f->awaiting);  // freed with the finished child coroutine
+    if (async_gen && async_gen_exception_leaves(exc, awaited)) {
+      complete(*f, Value());  // aclose() is done
+      return true;
+    }
     add_traceback(exc, *f);
     if (f->has_handled() && exc.as<ExcObj>()->context.is_none() && !f->exc().handled.back().same(exc))
       exc.as<ExcObj>()->context = f->exc().handled.back();
@@ -394,6 +631,16 @@ CoroObj* Interp::awaited_coroutine(const Frame& parent) {
   return parent.awaiting.as<CoroObj>();
 }
 
+// A coroutine that returns lets go of its locals then, as CPython clears
+// the frame (its task keeps only the coroutine): an async generator left in
+// a local is finalized at that moment, before the task's done-callbacks.
+// (One that raised keeps them: in CPython the exception's traceback, which
+// the task keeps, holds the frame.)
+void Interp::release_locals(Frame& f) {
+  for (int i = 0, n = f.code->nslots(); i < n; ++i)
+    if (f.slots[i].is_obj()) f.slots[i] = Value::unbound();
+}
+
 Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   current_task_ = t;
   ++steps_;
@@ -401,8 +648,18 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   CoroObj* coro = t->coro.get();
   Frame* bottom = &coro->frame;
   Frame* f = t->top;
-  coro->state = CoroObj::State::Running;
   bool raising = !exc.is_none();
+  if (raising && coro->state == CoroObj::State::Created) raising = !throw_into_unstarted_aclose(coro, exc);
+  else if (coro->aclose_restart) {
+    // ... and, that awaitable never having begun, its next send() begins
+    // it: aclose() throws GeneratorExit in where the generator now waits.
+    coro->aclose_restart = false;
+    if (!raising) {
+      exc = make_exception_args(builtins_->GeneratorExit, {});
+      raising = true;
+    }
+  }
+  coro->state = CoroObj::State::Running;
   Exit e;
   if (f->suspended) {
     // Resume at the await: throw the exception there, or deliver the result.
@@ -435,11 +692,12 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   t->top = f;
   current_task_ = nullptr;
   switch (e) {
-    case Exit::Return: coro->state = CoroObj::State::Done; return StepOutcome::Returned;
-    case Exit::Raise: coro->state = CoroObj::State::Done; return StepOutcome::Raised;
+    case Exit::Return: coro->state = CoroObj::State::Done; release_locals(*bottom); return StepOutcome::Returned;
+    case Exit::Raise: coro->state = CoroObj::State::Done; return StepOutcome::Raised;  // the traceback keeps the frame
     case Exit::Suspend0: coro->state = CoroObj::State::Suspended; return StepOutcome::Yield0;
     case Exit::SuspendFuture: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldFuture;
     case Exit::SuspendSleep: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldSleep;
+    case Exit::Yield: break;  // only a plain generator's frame yields to C++ (gen_resume)
   }
   return StepOutcome::Raised;
 }
@@ -483,6 +741,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             return Exit::Suspend0;  // bare yield: one loop iteration
           }
           if (sync || !current_task_) raise(builtins_->RuntimeError, "sleep outside a task");
+          if (hand_driving_)  // corun keeps a sleep's timer on the task, which a coroutine driven by send() is not
+            raise(builtins_->RuntimeError, "corun does not support asyncio.sleep(d > 0) in a coroutine driven by send()");
           // sleep(): a future resolved by call_later(delay, ...), kept on the task.
           TaskObj* t = current_task_;
           f->awaiting.reset();
@@ -519,24 +779,14 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             aw = eval(*ins.e, *f);
           }
           if (aw.is(ObjKind::Anext)) {
-            // agen.__anext__(): run the generator inline up to its next yield.
-            CoroObj* g = aw.as<AnextObj>()->gen.as<CoroObj>();
-            if (g->state == CoroObj::State::Done) raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
-            if (g->state == CoroObj::State::Running)
-              raise(builtins_->RuntimeError, "anext(): asynchronous generator is already running");
-            g->awaited = true;
-            g->state = CoroObj::State::Running;
-            g->frame.parent = f;
-            g->frame.depth = f->depth + 1;
-            f->suspended = true;
-            f->awaiting = Ref<Object>(aw.obj());
-            f = &g->frame;
+            // agen.__anext__() and co: run the generator inline up to its next yield.
+            enter_async_gen(f, aw);
             break;
           }
           if (aw.is(ObjKind::Coroutine)) {
             CoroObj* c = aw.as<CoroObj>();
-            if (c->frame.code->is_async_gen)
-              raise(builtins_->TypeError, "object async_generator can't be used in 'await' expression");
+            if (!c->frame.code->is_coroutine || c->frame.code->is_async_gen)
+              raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
             if (c->state != CoroObj::State::Created || c->awaited)
               raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
             if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
@@ -620,22 +870,41 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           bool generator = f->code->is_async_gen;
           f->parent = nullptr;
           f = parent;
-          f->awaiting.reset();
-          // An async generator that ends makes its __anext__ raise StopAsyncIteration.
-          if (generator) raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
+          Ref<Object> awaited = std::move(f->awaiting);
+          if (generator) {
+            // An async generator that ends makes its __anext__ / asend /
+            // athrow raise StopAsyncIteration (anext(g, default): the
+            // default); its aclose() is simply done.
+            const AnextObj* a = awaited.as<AnextObj>();
+            if (a->mode != AnextObj::Mode::Close && !a->has_default) {
+              f->suspended = false;
+              raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
+            }
+            v = a->mode == AnextObj::Mode::Close ? Value() : a->dflt;
+          }
           complete(*f, std::move(v));
           break;
         }
         case Op::Yield: {
           // Back to the frame awaiting __anext__, which receives the value;
           // the generator keeps its frame, suspended after the yield.
+          // The frame stays at the yield: resuming it delivers the value
+          // sent in (complete() assigns `as:` and moves past).
           Value v = ins.e ? eval(*ins.e, *f) : Value();
+          f->suspended = true;
+          if (f == bottom) {  // a plain generator: back to next() / send()
+            carry = std::move(v);
+            return Exit::Yield;
+          }
           Frame* parent = f->parent;
           awaited_coroutine(*parent)->state = CoroObj::State::Suspended;
-          ++f->pc;
           f->parent = nullptr;
           f = parent;
-          f->awaiting.reset();
+          Ref<Object> awaited = std::move(f->awaiting);
+          if (awaited.as<AnextObj>()->mode == AnextObj::Mode::Close) {
+            f->suspended = false;
+            raise(builtins_->RuntimeError, "async generator ignored GeneratorExit");
+          }
           complete(*f, std::move(v));
           break;
         }
@@ -837,7 +1106,11 @@ void Interp::defer_abort(RunAborted a) {
 }
 
 void Interp::budget_exhausted(const Frame& f, const Instr& ins) {
-  if (deferred_abort_) throw RunAborted(*deferred_abort_);
+  if (deferred_abort_) {  // a guard fired in a generator closed by a destructor (generators.cpp)
+    RunAborted a = std::move(*deferred_abort_);
+    deferred_abort_.reset();
+    throw a;
+  }
   std::string who = current_task_ ? current_task_->name() : "the program";
   if (g_budget.mem_over)
     throw RunAborted{3, "runaway scenario: memory went past the limit of " + std::to_string(g_budget.mem_limit >> 20) +
@@ -871,6 +1144,9 @@ void Interp::run_loop_forever(const Value& loop_value) {
   loops_.last = loop_value;
   bool saved_debug = loop_->debug_;
   loop_->debug_ = loop->debug;
+  // sys.set_asyncgen_hooks(firstiter, finalizer) for as long as it runs.
+  bool saved_hooks = asyncgen_hooks_;
+  asyncgen_hooks_ = true;
   if (loop->stopping) {  // stop() before run_forever(): one iteration
     loop->stopping = false;
     loop_->stop();
@@ -879,6 +1155,7 @@ void Interp::run_loop_forever(const Value& loop_value) {
     loop->running = false;
     loops_.running = Value();
     loop_->debug_ = saved_debug;
+    asyncgen_hooks_ = saved_hooks;
   };
   bool ok;
   try {

@@ -188,6 +188,21 @@ class Interp {
   // Coroutines and frames
   Value make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
   Value call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self);
+
+  // Generators and async generators (engine/generators.cpp; the frame
+  // work in interp.cpp).
+  Value gen_resume(CoroObj* g, Value sent, Value exc, bool& finished);
+  Value gen_send(const Value& gen, Value sent);     // gen.send(v) / next(gen): StopIteration at the end
+  Value gen_throw(const Value& gen, Value exc);     // gen.throw(exc)
+  void gen_close(const Value& gen);                 // gen.close()
+  Value make_agen_awaitable(const Value& agen, AnextObj::Mode mode, Value arg);  // __anext__/asend/athrow/aclose
+  // The loop's asyncgen hooks (base_events.py): alive async generators,
+  // and the finalizer that schedules aclose() for one dropped unfinished.
+  void finalize_generator(CoroObj* g);  // its last reference went (pool.cpp's destroy_object)
+  std::vector<Value> take_asyncgens();  // shutdown_asyncgens(): the alive ones, forgotten
+  Value prelude_function(std::string_view name);  // a hidden definition of the asyncio prelude
+  Value coro_send(const Value& coro, Value sent, Value exc);  // coro.send(v) / coro.throw(exc)
+  void coro_close(const Value& coro);
   std::string location(const CodeObject* code, int line) const;
   std::string user_location(const Frame* f, int line) const;
   const std::string& file_name() const;
@@ -215,9 +230,13 @@ class Interp {
   friend struct TaskSteps;
   // Runs frames from `f` until the chain suspends, or the frame `stop_at`
   // returns (sync calls) — see interp.cpp.
-  enum class Exit { Return, Raise, Suspend0, SuspendFuture, SuspendSleep };
+  enum class Exit { Return, Raise, Suspend0, SuspendFuture, SuspendSleep, Yield };
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
+  void enter_async_gen(Frame*& f, const Value& aw);
+  bool async_gen_exception_leaves(Value& exc, const Ref<Object>& aw);
+  bool throw_into_unstarted_aclose(CoroObj* coro, Value& exc);
+  void release_locals(Frame& f);
   [[noreturn]] void budget_exhausted(const Frame& f, const Instr& ins);
   int abort_run(RunAborted a);
   // Work units a Python exception costs as it is caught in the instruction
@@ -269,6 +288,15 @@ class Interp {
   // Live tasks in creation order (CPython's _all_tasks, made deterministic).
   std::vector<TaskObj*> tasks_;
   size_t dead_tasks_ = 0;
+  // BaseEventLoop._asyncgens (a weak set: pointers, forgotten when the
+  // generator finishes or is finalized), in first-iteration order.
+  std::vector<CoroObj*> asyncgens_;
+  bool asyncgen_hooks_ = false;  // the loop is running: sys.set_asyncgen_hooks is in force
+  bool asyncgens_shutdown_called_ = false;
+  std::vector<std::pair<std::string, Value>> prelude_cache_;
+  int hand_driving_ = 0;  // coroutines being run by send()/throw()
+  std::unique_ptr<RunAborted> deferred_abort_;
+  friend void register_asyncgen(Interp&, CoroObj*);
 };
 
 // The interpreter running on this thread (objects report warnings to it when

@@ -202,7 +202,10 @@ Value h_ensure_future(Interp& in, const Value&, CallArgs& a) {
   if (a.npos != 1) in.raise(in.builtins().TypeError, "ensure_future() takes one argument");
   const Value& x = a.pos[0];
   if (x.is(ObjKind::Future) || x.is(ObjKind::Task)) return x;
-  if (x.is(ObjKind::Coroutine)) return Value(in.create_task(x, Value()));
+  if (x.is(ObjKind::Coroutine) && x.as<CoroObj>()->frame.code->is_coroutine && !x.as<CoroObj>()->frame.code->is_async_gen)
+    return Value(in.create_task(x, Value()));
+  // Another awaitable (an async generator's asend/athrow/aclose): wrapped in a coroutine, as _wrap_awaitable does.
+  if (x.is(ObjKind::Anext)) return Value(in.create_task(in.call0(in.prelude_function("_wrap_awaitable"), {x}), Value()));
   in.raise(in.builtins().TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
 }
 
@@ -257,7 +260,7 @@ Value h_aiter(Interp& in, const Value&, CallArgs& a) {
 // anext(x): what `async for` awaits for each item.
 Value h_anext(Interp& in, const Value&, CallArgs& a) {
   const Value& x = a.pos[0];
-  if (is_async_gen(x)) return Value(new AnextObj(x));
+  if (is_async_gen(x)) return in.make_agen_awaitable(x, AnextObj::Mode::Send, Value());
   if (x.is(ObjKind::Instance) && x.as<InstanceObj>()->type->find_attr("__anext__")) {
     CallArgs none;
     return in.call_method(x, "__anext__", none, nullptr);
@@ -267,6 +270,19 @@ Value h_anext(Interp& in, const Value&, CallArgs& a) {
 }
 
 }  // namespace
+
+// shutdown_asyncgens(): the loop's alive async generators, which it forgets.
+Value h_take_asyncgens(Interp& in, const Value&, CallArgs&) { return make_list(in.take_asyncgens()); }
+
+// shutdown_asyncgens()'s call_exception_handler, through the default
+// handler: the message, the context's other keys, the traceback.
+Value h_report_asyncgen_error(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 2) in.raise(in.builtins().TypeError, "_report_asyncgen_error(agen, exc)");
+  std::string agen = in.repr(a.pos[0]);
+  in.write_err("an error occurred during closing of asynchronous generator " + agen + "\nasyncgen: " + agen + "\n");
+  in.print_traceback(a.pos[1]);
+  return Value();
+}
 
 Value h_ensure_future_public(Interp& in, const Value& self, CallArgs& a) { return h_ensure_future(in, self, a); }
 
@@ -330,6 +346,8 @@ void add_prelude_helpers(Interp&, Builtins& b) {
   fn("_anext", h_anext);
   fn("_deque", h_deque);
   fn("_address", h_address);
+  fn("_take_asyncgens", h_take_asyncgens);
+  fn("_report_asyncgen_error", h_report_asyncgen_error);
 }
 
 Value make_noop_coroutine(Interp& in, const char* name) {
@@ -525,6 +543,36 @@ Value make_random_module(Interp& in, Builtins&) {
 
 // ---- the program's own definitions -------------------------------------------------------
 
+namespace {
+
+// @decorators, applied bottom-up once the definition exists, as Python
+// does -- in the order `corun export` writes the definitions (functions,
+// then classes, then coroutines), so that their side effects come in
+// Python's order. The name is bound to what the outermost one returns.
+Value decorated(Interp& in, const CodeObject* code, Value fn, Frame& scope) {
+  std::vector<Value> decorators;
+  for (const Expr* d : code->decorators) decorators.push_back(in.eval(*d, scope));
+  for (auto it = decorators.rbegin(); it != decorators.rend(); ++it) fn = in.call0(*it, {std::move(fn)});
+  return fn;
+}
+
+void apply_decorators(Interp& in, const Program& p, std::vector<Value>& globals, Frame& scope) {
+  for (bool coroutines : {false, true}) {
+    for (auto& def : p.functions)
+      if (def.code->is_coroutine == coroutines && !def.code->decorators.empty())
+        globals[size_t(def.global)] = decorated(in, def.code, globals[size_t(def.global)], scope);
+    if (coroutines) continue;
+    for (auto& def : p.class_defs) {
+      auto* t = globals[size_t(def.global)].as<TypeObj>();
+      for (size_t i = 0; i < def.methods.size(); ++i)
+        if (!def.methods[i].second->decorators.empty())
+          t->class_attrs[i].second = decorated(in, def.methods[i].second, t->class_attrs[i].second, scope);
+    }
+  }
+}
+
+}  // namespace
+
 void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globals) {
   globals.assign(p.globals.size(), Value());
   for (size_t i = 0; i < p.globals.size(); ++i) if (p.globals[i].variable) globals[i] = Value::unbound();
@@ -593,9 +641,12 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
     t->field_scope = scope.code;
     for (auto& [name, expr] : def.attributes) t->class_attrs.emplace_back(name, in.eval(*expr, scope));
   }
+  apply_decorators(in, p, globals, module_frame);
   // The prelude's public definitions are the rest of the `asyncio` module.
   ModuleObj* asyncio = in.builtins().values[size_t(builtin_index("asyncio"))].as<ModuleObj>();
   for (auto& [name, index] : p.asyncio_exports) asyncio->attrs.emplace_back(name, globals[size_t(index)]);
+  extern void add_contextlib_classes(ModuleObj&, const Program&, const std::vector<Value>&);
+  add_contextlib_classes(*in.builtins().values[size_t(builtin_index("contextlib"))].as<ModuleObj>(), p, globals);
 }
 
 void init_fields(Interp& in, InstanceObj* inst) {

@@ -184,6 +184,15 @@ struct CoroObj : Object {
   enum class State : uint8_t { Created, Running, Suspended, Done };
   State state = State::Created;
   bool awaited = false;        // was ever awaited or wrapped in a task
+  // Async generators (engine/generators.cpp): the loop's asyncgen hooks
+  // were looked up (first __anext__/asend/athrow/aclose), and found the
+  // loop running: dropping the generator unfinished schedules its aclose().
+  bool hooks_inited = false;
+  bool has_finalizer = false;
+  bool closed = false;         // aclose() was called (ag_closed)
+  bool hand_driven = false;    // a coroutine run by send()/throw(), not awaited
+  bool aclose_restart = false; // Interp::throw_into_unstarted_aclose
+  bool finalized = false;      // finalize_generator ran (once per object, as PEP 442's tp_finalize)
   Frame frame;
   SourcePos created_at;
   explicit CoroObj(const CodeObject* code) : Object(ObjKind::Coroutine), frame(code) {}
@@ -192,9 +201,19 @@ struct CoroObj : Object {
 
 // The awaitable `agen.__anext__()` returns: awaiting it runs the generator's
 // frame inline, on the awaiting task, until its next `yield`.
+// asend(v) and athrow(exc) / aclose() make the same object in another mode:
+// awaiting it sends `arg` in, or throws it (aclose: GeneratorExit, whose
+// end the await swallows).
 struct AnextObj : Object {
+  enum class Mode : uint8_t { Send, Throw, Close };
   Value gen;  // CoroObj whose code is an async generator
-  explicit AnextObj(Value g) : Object(ObjKind::Anext), gen(std::move(g)) {}
+  Value arg;  // Send: the value sent (None for __anext__); Throw: the exception
+  Mode mode = Mode::Send;
+  bool used = false;  // awaited once already (an awaitable runs once)
+  bool has_default = false;  // anext(agen, default): the end gives `dflt`
+  Value dflt;
+  explicit AnextObj(Value g, Mode m = Mode::Send, Value a = Value())
+      : Object(ObjKind::Anext), gen(std::move(g)), arg(std::move(a)), mode(m) {}
 };
 
 // ---- The loop's handles ------------------------------------------------------------------
@@ -335,11 +354,11 @@ struct GenExprState {
 };
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator } ikind;
   std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
   const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
   std::vector<Value> items;  // Seq: a snapshot
-  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*); User: the object with __next__
+  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*); User: the object with __next__; Generator: the generator
   // Set, Dict*: `stop` holds the size when iteration began; a change is RuntimeError, as in CPython
   size_t pos = 0;
   int64_t cur = 0, stop = 0, step = 1;  // Range

@@ -167,6 +167,18 @@ void destroy_object(Object* o) {
       if (--o->refs != 0) return;  // resurrected: someone kept it
     }
   }
+  // A generator left unfinished is closed (async ones through the loop's
+  // finalizer hook), as CPython's _PyGen_Finalize does; pinned meanwhile.
+  if (o->okind == ObjKind::Coroutine) {
+    auto* g = static_cast<CoroObj*>(o);
+    if (!g->finalized && (g->frame.code->is_generator ? g->state == CoroObj::State::Suspended : g->hooks_inited)) {
+      if (Interp* in = current_interp()) {
+        o->refs = 1;
+        in->finalize_generator(g);
+        if (--o->refs != 0) return;  // resurrected: its aclose() holds it
+      }
+    }
+  }
   Trashcan& t = g_trashcan;
   if (t.depth >= kMaxNestedDestroy && defer_destruction(t, o)) return;
   ++t.depth;

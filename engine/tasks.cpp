@@ -140,7 +140,7 @@ void Interp::report_slow_callback(Callback fn, const Value& a, int64_t ns) {
 Ref<TaskObj> Interp::create_task(Value coro, Value name) {
   if (!coro.is(ObjKind::Coroutine)) raise(builtins_->TypeError, "a coroutine was expected, got " + repr(coro));
   CoroObj* c = coro.as<CoroObj>();
-  if (c->frame.code->is_async_gen) raise(builtins_->TypeError, "a coroutine was expected, got " + repr(coro));
+  if (c->frame.code->is_async_gen || c->frame.code->is_generator) raise(builtins_->TypeError, "a coroutine was expected, got " + repr(coro));
   if (c->state != CoroObj::State::Created || c->awaited)
     raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
   c->awaited = true;
@@ -330,6 +330,7 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
     if (fut.is_none()) {
       if (arg.is(ObjKind::Coroutine)) fut = Value(create_task(arg, Value()));
       else if (arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) fut = arg;
+      else if (arg.is(ObjKind::Anext)) fut = Value(create_task(call0(prelude_function("_wrap_awaitable"), {arg}), Value()));
       else raise(builtins_->TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
       fut.as<FutureObj>()->gather_mark = mark;
       ++st->nfuts;

@@ -289,7 +289,10 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Exception: return v.as<ExcObj>()->type;
     case ObjKind::Builtin: return b.builtin_function;
     case ObjKind::Function: return b.function;
-    case ObjKind::Coroutine: return v.as<CoroObj>()->frame.code->is_async_gen ? b.async_generator : b.coroutine;
+    case ObjKind::Coroutine: {
+      const CodeObject* code = v.as<CoroObj>()->frame.code;
+      return code->is_async_gen ? b.async_generator : code->is_generator ? b.generator : b.coroutine;
+    }
     case ObjKind::Future: return b.future;
     case ObjKind::Task: return b.task;
     case ObjKind::Module: return b.module;
@@ -297,8 +300,8 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Instance: return v.as<InstanceObj>()->type;
     case ObjKind::Iterator: return v.as<IteratorObj>()->ikind == IteratorObj::Kind::Gen ? b.generator : b.iterator;
     case ObjKind::Handle: return b.handle;
+    case ObjKind::Anext: return v.as<AnextObj>()->mode == AnextObj::Mode::Send ? b.agen_asend : b.agen_athrow;
     case ObjKind::Loop:
-    case ObjKind::Anext:
     case ObjKind::BigInt: return b.int_;
     case ObjKind::Misc: return b.object;
   }
@@ -610,12 +613,16 @@ std::string Interp::base_repr(const Value& v) {
     case ObjKind::Function: return "<function " + v.as<FunctionObj>()->code->qualname + " at " + fake_address(o) + ">";
     case ObjKind::BoundMethod: {
       auto* m = v.as<BoundMethodObj>();
-      return "<bound method " + m->func.as<FunctionObj>()->code->qualname + " of " + repr(m->self) + ">";
+      if (m->func.is(ObjKind::Function))
+        return "<bound method " + m->func.as<FunctionObj>()->code->qualname + " of " + repr(m->self) + ">";
+      return "<bound method " + type_of(m->self)->name + "." + std::string(m->func.as<BuiltinObj>()->name) + " of " + repr(m->self) + ">";
     }
-    case ObjKind::Coroutine:
-      return std::string(v.as<CoroObj>()->frame.code->is_async_gen ? "<async_generator object " : "<coroutine object ") +
-             v.as<CoroObj>()->frame.code->qualname + " at " + fake_address(o) + ">";
-    case ObjKind::Anext: return "<async_generator_asend object at " + fake_address(o) + ">";
+    case ObjKind::Coroutine: {
+      const CodeObject* code = v.as<CoroObj>()->frame.code;
+      return std::string(code->is_async_gen ? "<async_generator object " : code->is_generator ? "<generator object " : "<coroutine object ") +
+             code->qualname + " at " + fake_address(o) + ">";
+    }
+    case ObjKind::Anext: return "<" + type_of(v)->name + " object at " + fake_address(o) + ">";
     case ObjKind::Task: return task_repr(*this, v.as<TaskObj>());
     case ObjKind::Future: {
       auto* f = v.as<FutureObj>();
@@ -1216,6 +1223,12 @@ Value Interp::get_iter(const Value& v) {
     it->step = r->step;
     return Value(it);
   }
+  if (v.is(ObjKind::Coroutine) && v.as<CoroObj>()->frame.code->is_generator) {
+    // A generator is its own iterator; the wrapper keeps `for`'s fast path a kind check.
+    Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Generator));
+    it->source = v;
+    return Value(it);
+  }
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
   // These iterators copy what they walk: charged and reserved like a list.
   if (v.is(ObjKind::Tuple)) { reserve_items(v.as<TupleObj>()->items.size()); it->items = v.as<TupleObj>()->items; }
@@ -1268,6 +1281,17 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       return true;
     case IteratorObj::Kind::User:
       return user_next(*this, it->source, out);
+    case IteratorObj::Kind::Generator: {
+      // next(gen), its end seen without raising StopIteration.
+      CoroObj* g = it->source.as<CoroObj>();
+      if (g->state == CoroObj::State::Done) return false;
+      if (g->state == CoroObj::State::Running) raise(builtins_->ValueError, "generator already executing");
+      bool finished = false;
+      Value v = gen_resume(g, Value(), Value(), finished);
+      if (finished) return false;
+      out = std::move(v);
+      return true;
+    }
   }
   return false;
 }

@@ -224,6 +224,7 @@ struct BuiltinObj : Object {
   const char* name;
   Builtin fn;
   Value self;  // bound receiver, or None
+  bool binds = false;  // a Python function in CPython (a decorator's wrapper): a class attribute binds as a method
   BuiltinObj(const char* n, Builtin f, Value s = Value())
       : Object(ObjKind::Builtin), name(n), fn(f), self(std::move(s)) {}
 };
