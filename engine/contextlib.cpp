@@ -46,18 +46,25 @@ Value make_contextlib_module(Interp&, Builtins&) {
   return Value(m);
 }
 
+// A prelude definition that is one of contextlib's classes (`_cl_ExitStack`):
+// its name in the module, else empty.
+std::string_view contextlib_export_name(const GlobalDef& g) {
+  static constexpr std::string_view kPrefix = "_cl_";
+  if (!g.hidden || g.name.compare(0, kPrefix.size(), kPrefix) != 0) return {};
+  return std::string_view(g.name).substr(kPrefix.size());
+}
+
 // The prelude's contextlib classes join the module, under their own names.
 void add_contextlib_classes(ModuleObj& contextlib, const Program& p, const std::vector<Value>& globals) {
-  static constexpr std::string_view kPrefix = "_cl_";
   for (size_t i = 0; i < p.globals.size(); ++i) {
-    const std::string& name = p.globals[i].name;
-    if (!p.globals[i].hidden || name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
+    std::string_view name = contextlib_export_name(p.globals[i]);
+    if (name.empty()) continue;
     const Value& v = globals[i];
     if (v.is(ObjKind::Type)) {
-      v.as<TypeObj>()->name = name.substr(kPrefix.size());
+      v.as<TypeObj>()->name = std::string(name);
       v.as<TypeObj>()->module = "contextlib";
     }
-    contextlib.attrs.emplace_back(name.substr(kPrefix.size()), v);
+    contextlib.attrs.emplace_back(std::string(name), v);
   }
 }
 

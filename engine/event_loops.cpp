@@ -141,6 +141,7 @@ Value m_close(Interp& in, const Value& self, CallArgs& a) {
   if (loop->closed) return Value();
   loop->closed = true;
   in.loop().clear_scheduled();
+  in.close_asyncgen_hooks();
   return Value();
 }
 

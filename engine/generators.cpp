@@ -158,8 +158,7 @@ void Interp::finalize_generator(CoroObj* g) {
   } catch (RunAborted& a) {
     // A guard fired while a destructor ran the generator: stop the run at
     // the next instruction (an exception cannot leave a destructor).
-    deferred_abort_ = std::make_unique<RunAborted>(std::move(a));
-    g_budget.busy = g_budget.busy_limit;
+    defer_abort(std::move(a));
   }
 }
 

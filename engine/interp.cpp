@@ -1106,11 +1106,7 @@ void Interp::defer_abort(RunAborted a) {
 }
 
 void Interp::budget_exhausted(const Frame& f, const Instr& ins) {
-  if (deferred_abort_) {  // a guard fired in a generator closed by a destructor (generators.cpp)
-    RunAborted a = std::move(*deferred_abort_);
-    deferred_abort_.reset();
-    throw a;
-  }
+  if (deferred_abort_) throw RunAborted(*deferred_abort_);  // a guard fired where nothing could be thrown (defer_abort)
   std::string who = current_task_ ? current_task_->name() : "the program";
   if (g_budget.mem_over)
     throw RunAborted{3, "runaway scenario: memory went past the limit of " + std::to_string(g_budget.mem_limit >> 20) +
@@ -1144,8 +1140,8 @@ void Interp::run_loop_forever(const Value& loop_value) {
   loops_.last = loop_value;
   bool saved_debug = loop_->debug_;
   loop_->debug_ = loop->debug;
-  // sys.set_asyncgen_hooks(firstiter, finalizer) for as long as it runs.
-  bool saved_hooks = asyncgen_hooks_;
+  // sys.set_asyncgen_hooks(firstiter, finalizer): a generator started on
+  // this loop is finalized on it until close(), as its finalizer holds it.
   asyncgen_hooks_ = true;
   if (loop->stopping) {  // stop() before run_forever(): one iteration
     loop->stopping = false;
@@ -1155,7 +1151,6 @@ void Interp::run_loop_forever(const Value& loop_value) {
     loop->running = false;
     loops_.running = Value();
     loop_->debug_ = saved_debug;
-    asyncgen_hooks_ = saved_hooks;
   };
   bool ok;
   try {

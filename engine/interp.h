@@ -87,6 +87,7 @@ class Interp {
   LoopState& loops() { return loops_; }
   // Runs `loop` (a LoopObj) until stop(); a deadlock or a guard aborts the run.
   void run_loop_forever(const Value& loop);
+  void close_asyncgen_hooks() { asyncgen_hooks_ = false; }  // loop.close(): no finalizer from now on
   // BaseEventLoop.call_exception_handler / default_exception_handler; loop
   // None: the running loop, else the last that ran.
   void call_exception_handler(const Value& loop, const Value& context);
@@ -295,7 +296,6 @@ class Interp {
   bool asyncgens_shutdown_called_ = false;
   std::vector<std::pair<std::string, Value>> prelude_cache_;
   int hand_driving_ = 0;  // coroutines being run by send()/throw()
-  std::unique_ptr<RunAborted> deferred_abort_;
   friend void register_asyncgen(Interp&, CoroObj*);
 };
 

@@ -16,6 +16,8 @@
 
 namespace corun {
 
+std::string_view contextlib_export_name(const GlobalDef& g);  // engine/contextlib.cpp
+
 namespace {
 
 std::vector<std::string> words(std::string_view text) {
@@ -59,7 +61,7 @@ const CPythonNames& cpython() {
 // corun's side: the attributes of each module a Builtins really holds, read
 // from one made for the purpose (over the prelude's Program, which every
 // Program starts with), plus what the prelude adds to `asyncio` when a run
-// instantiates it. The probe interpreter never runs.
+// instantiates it (and to `contextlib`). The probe interpreter never runs.
 struct CorunModules {
   std::map<std::string, NameSet, std::less<>> modules;
   CorunModules() {
@@ -79,6 +81,8 @@ struct CorunModules {
       }
     }
     for (auto& [name, index] : prelude->program.asyncio_exports) attrs["asyncio"].push_back(name);
+    for (const GlobalDef& g : prelude->program.globals)
+      if (std::string_view name = contextlib_export_name(g); !name.empty()) attrs["contextlib"].emplace_back(name);
     for (auto& [name, list] : attrs) modules.emplace(name, NameSet(std::move(list)));
   }
 };
