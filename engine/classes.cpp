@@ -74,16 +74,6 @@ bool user_equal(Interp& in, const Value& a, const Value& b) {
 
 namespace {
 
-const char* cmp_symbol(CmpOp op) {
-  switch (op) {
-    case CmpOp::Lt: return "<";
-    case CmpOp::Le: return "<=";
-    case CmpOp::Gt: return ">";
-    case CmpOp::Ge: return ">=";
-    default: return "!=";
-  }
-}
-
 // The dunder for `a OP b`, and the one tried on b when a's says NotImplemented.
 std::pair<const char*, const char*> cmp_dunders(CmpOp op) {
   switch (op) {
@@ -113,8 +103,7 @@ bool user_compare(Interp& in, int op_int, const Value& a, const Value& b, bool& 
     if (!r.same(not_implemented())) return in.truthy(r);
   }
   if (op == CmpOp::Ne) return !user_equal(in, a, b);  // object.__ne__ inverts __eq__
-  in.raise(in.builtins().TypeError, std::string("'") + cmp_symbol(op) + "' not supported between instances of '" +
-                                        in.type_of(a)->name + "' and '" + in.type_of(b)->name + "'");
+  in.raise_unorderable(op, a, b);
 }
 
 bool user_binary(Interp& in, int op, const Value& a, const Value& b, Value& out) {

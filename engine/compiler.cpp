@@ -1898,14 +1898,26 @@ class Compiler : private LoweringHost {
     if (as) enter.target = target(*as);
     emit(enter, line);
     size_t setup = emit(Instr{Op::SetupTry}, line);
-    Construct c{Construct::AsyncWith};
-    c.mgr_slot = mgr_slot;
+    compile_with_body(Construct::AsyncWith, mgr_slot, *body, setup, line);
+  }
+
+  // The rest of `with` and `async with` once the manager is entered and the
+  // try block set up at `setup` (PEP 343): the body; __exit__(None, None,
+  // None) on the way out; on an exception __exit__(type, exc, tb), which
+  // swallows it when it returns true. `async with` awaits __aexit__ (its
+  // manager in `slot`); `with` calls the bound __exit__ kept in `slot`.
+  void compile_with_body(Construct::Kind kind, int slot, const YNode& body, size_t setup, int line) {
+    const bool async = kind == Construct::AsyncWith;
+    auto exit_of = [&](int exc_slot) { return async ? aexit_call(slot, exc_slot, line) : exit_call(slot, exc_slot, line); };
+    const Op call = async ? Op::Await : Op::Eval;
+    Construct c{kind};
+    c.mgr_slot = slot;
     constructs_.push_back(c);
-    compile_steps(*body);
+    compile_steps(body);
     constructs_.pop_back();
     emit(Instr{Op::PopBlock}, line);
-    Instr exit_ok{Op::Await};
-    exit_ok.e = own(aexit_call(mgr_slot, -1, line));
+    Instr exit_ok{call};
+    exit_ok.e = own(exit_of(-1));
     emit(exit_ok, line);
     size_t jend = emit(Instr{Op::Jump}, line);
     current_->code[setup].a = here();
@@ -1914,8 +1926,8 @@ class Compiler : private LoweringHost {
     Instr bind{Op::Match};
     bind.target = own(local_ref(exc_slot, line));
     emit(bind, line);
-    Instr exit_exc{Op::Await};
-    exit_exc.e = own(aexit_call(mgr_slot, exc_slot, line));
+    Instr exit_exc{call};
+    exit_exc.e = own(exit_of(exc_slot));
     exit_exc.target = own(local_ref(ok_slot, line));
     emit(exit_exc, line);
     Instr test{Op::JumpIfFalse};
@@ -1987,37 +1999,7 @@ class Compiler : private LoweringHost {
       bind.target = target(*as);
       if (bind.target) emit(bind, line);
     }
-    Construct c{Construct::With};
-    c.mgr_slot = exit_slot;
-    constructs_.push_back(c);
-    compile_steps(*body);
-    constructs_.pop_back();
-    emit(Instr{Op::PopBlock}, line);
-    Instr exit_ok{Op::Eval};
-    exit_ok.e = own(exit_call(exit_slot, -1, line));
-    emit(exit_ok, line);
-    size_t jend = emit(Instr{Op::Jump}, line);
-    current_->code[setup].a = here();
-    int exc_slot = hidden_slot("exc");
-    int ok_slot = hidden_slot("suppress");
-    Instr bind{Op::Match};
-    bind.target = own(local_ref(exc_slot, line));
-    emit(bind, line);
-    Instr exit_exc{Op::Eval};
-    exit_exc.e = own(exit_call(exit_slot, exc_slot, line));
-    exit_exc.target = own(local_ref(ok_slot, line));
-    emit(exit_exc, line);
-    Instr test{Op::JumpIfFalse};
-    test.e = own(local_ref(ok_slot, line));
-    size_t jf = emit(test, line);
-    emit(Instr{Op::PopExc}, line);
-    emit(Instr{Op::Clear, exc_slot}, line);
-    size_t jend2 = emit(Instr{Op::Jump}, line);
-    current_->code[jf].a = here();
-    emit(Instr{Op::Clear, exc_slot}, line);
-    emit(Instr{Op::Reraise}, line);
-    current_->code[jend].a = here();
-    current_->code[jend2].a = here();
+    compile_with_body(Construct::With, exit_slot, *body, setup, line);
   }
 
   void compile_try(const YNode& step, int line) {

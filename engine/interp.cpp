@@ -314,9 +314,15 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
   Frame frame(fn->code);
   bind_args(fn->code, fn->defaults, args, frame, self, fn->code->qualname);
   if (fn->code->has_cells()) install_closure(*fn, frame);
+  Value carry;
+  if (run_sync(frame, carry) == Exit::Raise) throw PyException{std::move(carry)};
+  return carry;
+}
+
+// A plain function's frame, run to its end on the C++ stack.
+Interp::Exit Interp::run_sync(Frame& frame, Value& carry) {
   ++sync_depth_;
   Frame* f = &frame;
-  Value carry;
   Exit e;
   try {
     e = execute(f, carry, &frame, true);
@@ -325,8 +331,7 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
     throw;
   }
   --sync_depth_;
-  if (e == Exit::Raise) throw PyException{std::move(carry)};
-  return carry;
+  return e;
 }
 
 // gen.send(v) / gen.throw(exc) for a plain generator (gen_send_ex in
@@ -1182,17 +1187,8 @@ int Interp::run() {
     }
     if (program_.script) {
       Frame frame(program_.script);
-      Frame* f = &frame;
       Value carry;
-      ++sync_depth_;
-      Exit e;
-      try {
-        e = execute(f, carry, &frame, true);
-      } catch (...) {
-        --sync_depth_;
-        throw;
-      }
-      --sync_depth_;
+      Exit e = run_sync(frame, carry);
       return finish_module(e == Exit::Raise ? std::move(carry) : Value());
     }
     Value main_coro;

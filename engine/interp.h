@@ -110,6 +110,7 @@ class Interp {
   // Exceptions
   [[noreturn]] void raise(TypeObj* type, std::string message);
   [[noreturn]] void raise_value(Value exc);
+  [[noreturn]] void raise_unorderable(CmpOp op, const Value& a, const Value& b);  // '<' not supported between ...
   Value make_exception(TypeObj* type, std::string message);
   Value make_exception_args(TypeObj* type, std::vector<Value> args);
   // A MemoryError to raise, made before it is needed (budget.h).
@@ -233,6 +234,7 @@ class Interp {
   // returns (sync calls) — see interp.cpp.
   enum class Exit { Return, Raise, Suspend0, SuspendFuture, SuspendSleep, Yield };
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
+  Exit run_sync(Frame& frame, Value& carry);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
   void enter_async_gen(Frame*& f, const Value& aw);
   bool async_gen_exception_leaves(Value& exc, const Ref<Object>& aw);

@@ -655,6 +655,13 @@ std::string Interp::base_repr(const Value& v) {
 // repr() or str() of an instance: its class's __repr__ / __str__ when it
 // has one (the asyncio prelude's Lock, Queue, ... port CPython's), else
 // object's (str falls back to __repr__, as object.__str__ does).
+// `a < b` with no order between their types: CPython's TypeError.
+void Interp::raise_unorderable(CmpOp op, const Value& a, const Value& b) {
+  const char* symbol = op == CmpOp::Lt ? "<" : op == CmpOp::Le ? "<=" : op == CmpOp::Gt ? ">" : op == CmpOp::Ge ? ">=" : "!=";
+  raise(builtins_->TypeError, std::string("'") + symbol + "' not supported between instances of '" + type_of(a)->name +
+                                  "' and '" + type_of(b)->name + "'");
+}
+
 std::string Interp::str(const Value& v) {
   if (v.is(ObjKind::Str)) return str_of(v);
   if (v.is(ObjKind::Instance) || v.is(ObjKind::Exception))
@@ -970,15 +977,6 @@ bool contains(Interp& in, const Value& container, const Value& item) {
   return false;
 }
 
-const char* cmp_symbol(CmpOp op) {
-  switch (op) {
-    case CmpOp::Lt: return "<";
-    case CmpOp::Le: return "<=";
-    case CmpOp::Gt: return ">";
-    case CmpOp::Ge: return ">=";
-    default: return "?";
-  }
-}
 
 // -1, 0, 1 for ordered comparison; 2 when every ordered comparison is false
 // (NaN); 3 or 4 when the answer is true or false itself (sets, ordered by
@@ -1018,8 +1016,7 @@ int order(Interp& in, CmpOp op, const Value& a, const Value& b) {
     set_order(in, op == CmpOp::Lt ? '<' : op == CmpOp::Le ? 'l' : op == CmpOp::Gt ? '>' : 'g', x, y, r);
     return r ? 3 : 4;
   }
-  in.raise(in.builtins().TypeError, std::string("'") + cmp_symbol(op) + "' not supported between instances of '" +
-                                        in.type_of(a)->name + "' and '" + in.type_of(b)->name + "'");
+  in.raise_unorderable(op, a, b);
 }
 
 }  // namespace
