@@ -1757,20 +1757,11 @@ class Compiler : private LoweringHost {
           break;
         case Construct::FinallyExc: emit(Instr{Op::PopExc}, line); break;
         case Construct::StarHandler: break;  // rejected before unwinding
-        case Construct::With: {
+        case Construct::With:
+        case Construct::AsyncWith:
           emit(Instr{Op::PopBlock}, line);
-          Instr exit{Op::Eval};
-          exit.e = own(exit_call(c.mgr_slot, -1, line));
-          emit(exit, line);
+          emit(with_exit(c.kind, c.mgr_slot, -1, line), line);
           break;
-        }
-        case Construct::AsyncWith: {
-          emit(Instr{Op::PopBlock}, line);
-          Instr exit{Op::Await};
-          exit.e = own(aexit_call(c.mgr_slot, -1, line));
-          emit(exit, line);
-          break;
-        }
         case Construct::Finally: {
           emit(Instr{Op::PopBlock}, line);
           // The finally body runs in the context outside its try statement.
@@ -1901,24 +1892,28 @@ class Compiler : private LoweringHost {
     compile_with_body(Construct::AsyncWith, mgr_slot, *body, setup, line);
   }
 
+  // The instruction that leaves a with (__exit__, called) or an async with
+  // (__aexit__, awaited), with exc_slot's exception or none (-1).
+  Instr with_exit(Construct::Kind kind, int slot, int exc_slot, int line) {
+    const bool async = kind == Construct::AsyncWith;
+    Instr exit{async ? Op::Await : Op::Eval};
+    exit.e = own(async ? aexit_call(slot, exc_slot, line) : exit_call(slot, exc_slot, line));
+    return exit;
+  }
+
   // The rest of `with` and `async with` once the manager is entered and the
   // try block set up at `setup` (PEP 343): the body; __exit__(None, None,
   // None) on the way out; on an exception __exit__(type, exc, tb), which
   // swallows it when it returns true. `async with` awaits __aexit__ (its
   // manager in `slot`); `with` calls the bound __exit__ kept in `slot`.
   void compile_with_body(Construct::Kind kind, int slot, const YNode& body, size_t setup, int line) {
-    const bool async = kind == Construct::AsyncWith;
-    auto exit_of = [&](int exc_slot) { return async ? aexit_call(slot, exc_slot, line) : exit_call(slot, exc_slot, line); };
-    const Op call = async ? Op::Await : Op::Eval;
     Construct c{kind};
     c.mgr_slot = slot;
     constructs_.push_back(c);
     compile_steps(body);
     constructs_.pop_back();
     emit(Instr{Op::PopBlock}, line);
-    Instr exit_ok{call};
-    exit_ok.e = own(exit_of(-1));
-    emit(exit_ok, line);
+    emit(with_exit(kind, slot, -1, line), line);
     size_t jend = emit(Instr{Op::Jump}, line);
     current_->code[setup].a = here();
     int exc_slot = hidden_slot("exc");
@@ -1926,8 +1921,7 @@ class Compiler : private LoweringHost {
     Instr bind{Op::Match};
     bind.target = own(local_ref(exc_slot, line));
     emit(bind, line);
-    Instr exit_exc{call};
-    exit_exc.e = own(exit_of(exc_slot));
+    Instr exit_exc = with_exit(kind, slot, exc_slot, line);
     exit_exc.target = own(local_ref(ok_slot, line));
     emit(exit_exc, line);
     Instr test{Op::JumpIfFalse};
