@@ -1,5 +1,5 @@
 // corun: the command line. Argument parsing and output only; the work is in
-// engine/ (run a scenario) and golden_test.cpp (check scenarios against
+// engine/ (run a scenario) and test_runner.cpp (check scenarios against
 // golden files).
 //
 // Exit status: 0 main returned; 1 main raised (traceback on stderr) or a
@@ -19,14 +19,14 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/flags.h"
-#include "cli/golden_test.h"
+#include "cli/test_runner.h"
 #include "cli/output_file.h"
 #include "cli/scenario_file.h"
 #include "cli/trace_outputs.h"
-#include "engine/code.h"
-#include "engine/export.h"
-#include "engine/interp.h"
-#include "engine/yaml_doc.h"
+#include "engine/compile/code.h"
+#include "engine/export/export.h"
+#include "engine/vm/interp.h"
+#include "engine/load/yaml_doc.h"
 
 namespace {
 

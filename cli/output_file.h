@@ -1,6 +1,6 @@
 // Files the user names for corun to write: --trace-file, --trace-json,
 // --timeline-svg, `export -o`. corun writes no other file (the golden writer
-// has its own rules, in golden_test.cpp).
+// has its own rules, in test_runner.cpp).
 #pragma once
 
 #include <string>

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/diagnostics.h"
+#include "engine/load/diagnostics.h"
 
 namespace corun::cli {
 

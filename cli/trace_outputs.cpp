@@ -10,10 +10,10 @@
 #include <iostream>
 
 #include "cli/output_file.h"
-#include "engine/timeline.h"
-#include "engine/timeline_svg.h"
-#include "engine/timeline_text.h"
-#include "engine/trace_json.h"
+#include "engine/trace/timeline.h"
+#include "engine/trace/timeline_svg.h"
+#include "engine/trace/timeline_text.h"
+#include "engine/trace/trace_json.h"
 
 namespace corun::cli {
 

@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "engine/trace.h"
-#include "engine/trace_log.h"
+#include "engine/trace/trace.h"
+#include "engine/trace/trace_log.h"
 
 namespace corun::cli {
 

@@ -1,5 +1,5 @@
 // Build-time tool: parses a YAML file once and writes a C++ source that
-// embeds its tree packed (engine/yaml_doc.h, pack_yaml), so the binary loads
+// embeds its tree packed (engine/load/yaml_doc.h, pack_yaml), so the binary loads
 // it without running yaml-cpp's scanner at every start.
 //
 //   pack_yaml INPUT.yaml OUTPUT.cpp SYMBOL
@@ -7,7 +7,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "engine/yaml_doc.h"
+#include "engine/load/yaml_doc.h"
 
 namespace {
 int fail(const std::string& message) {

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/expr.h"
+#include "engine/load/expr.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

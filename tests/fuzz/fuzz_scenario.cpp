@@ -12,11 +12,11 @@
 #include <memory>
 #include <string>
 
-#include "engine/code.h"
-#include "engine/diagnostics.h"
-#include "engine/export.h"
-#include "engine/interp.h"
-#include "engine/yaml_doc.h"
+#include "engine/compile/code.h"
+#include "engine/load/diagnostics.h"
+#include "engine/export/export.h"
+#include "engine/vm/interp.h"
+#include "engine/load/yaml_doc.h"
 
 namespace {
 
@@ -42,7 +42,7 @@ void export_scenario(const corun::SourceFile& source, const corun::Program& prog
 
 // The virtual loop installs its own SIGINT handler and resets it to the
 // default when it ends (the run's, and the one-time probe of what corun's
-// modules provide, made by the first compile: engine/unsupported.cpp); keep
+// modules provide, made by the first compile: engine/compile/unsupported.cpp); keep
 // libFuzzer's (Ctrl-C prints its summary).
 struct KeepFuzzerSigint {
   struct sigaction saved {};

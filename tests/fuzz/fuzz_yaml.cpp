@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/diagnostics.h"
-#include "engine/yaml_doc.h"
+#include "engine/load/diagnostics.h"
+#include "engine/load/yaml_doc.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   corun::SourceFile source("fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size));

@@ -61,7 +61,7 @@ RECEIVERS = [
     ("v_lock", "asyncio.Lock()"),
 ]
 
-# Every method or attribute corun implements on some kind (engine/attrs.cpp),
+# Every method or attribute corun implements on some kind (engine/python/attrs.cpp),
 # some of the asyncio prelude's, and one that no kind has.
 NAMES = sorted(set("""
 upper lower strip lstrip rstrip startswith endswith join split replace find count index title

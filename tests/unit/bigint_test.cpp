@@ -17,7 +17,7 @@
 // operands built from the limbs 0, 1, 2, 0x40000000, 0x7ffffffe, 0x7fffffff,
 // 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff, and keeping those where the
 // trial quotient had to be decremented after the multiply-and-subtract.
-#include "engine/bigint.h"
+#include "engine/python/bigint.h"
 
 #include <gtest/gtest.h>
 

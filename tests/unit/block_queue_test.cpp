@@ -1,6 +1,6 @@
 // The ready queue's container: FIFO across block boundaries, reuse after
 // draining, and every entry released exactly once.
-#include "engine/block_queue.h"
+#include "engine/asyncio/block_queue.h"
 
 #include <gtest/gtest.h>
 

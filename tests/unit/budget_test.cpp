@@ -1,4 +1,4 @@
-// The run's budget (engine/budget.h): memory that grows past --max-memory
+// The run's budget (engine/vm/budget.h): memory that grows past --max-memory
 // stops the run naming what grew, native work and exceptions count toward
 // the busy guard, and size arithmetic never wraps.
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 #include <new>
 #include <vector>
 
-#include "engine/budget.h"
+#include "engine/vm/budget.h"
 #include "tests/unit/run_scenario.h"
 
 namespace {
@@ -112,8 +112,8 @@ coroutines:
 // the memory a finished run used is given back.
 TEST(Budget, ARunInsideTheLimitFinishesAndGivesMemoryBack) {
   // What the first program of a process makes and keeps -- the asyncio
-  // prelude, compiled once (engine/prelude.h), and the table of what corun's
-  // modules provide (engine/unsupported.h) -- is not the run's to give back.
+  // prelude, compiled once (engine/compile/prelude.h), and the table of what corun's
+  // modules provide (engine/compile/unsupported.h) -- is not the run's to give back.
   run_yaml("coroutines:\n  main:\n    - call: asyncio.current_task()\n");
   int64_t before = corun::g_budget.mem_in_use;
   auto r = run_yaml(R"(

@@ -1,9 +1,9 @@
-// Classes with behaviour and exceptions in full (engine/classes.cpp,
-// engine/exceptions_full.cpp). Every expected output below is what the
+// Classes with behaviour and exceptions in full (engine/python/classes.cpp,
+// engine/python/exceptions_full.cpp). Every expected output below is what the
 // equivalent Python program (quoted) prints under CPython 3.11.
 #include <gtest/gtest.h>
 
-#include "engine/classes.h"
+#include "engine/python/classes.h"
 #include "tests/unit/run_scenario.h"
 
 namespace {

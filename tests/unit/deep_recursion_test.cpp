@@ -1,4 +1,4 @@
-// Native recursion on deep data is bounded (engine/recursion.h): repr, str,
+// Native recursion on deep data is bounded (engine/python/recursion.h): repr, str,
 // comparison, hashing, isinstance, except* and gather's cancel raise
 // RecursionError with CPython's message instead of overflowing the stack.
 // The messages are CPython 3.11's for the same Python program (hash: CPython
@@ -7,7 +7,7 @@
 
 #include <stdexcept>
 
-#include "engine/recursion.h"
+#include "engine/python/recursion.h"
 #include "tests/unit/run_scenario.h"
 
 namespace {

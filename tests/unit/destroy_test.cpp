@@ -1,11 +1,11 @@
-// Freeing deep data: destruction is bounded (engine/pool.cpp's trashcan),
+// Freeing deep data: destruction is bounded (engine/python/pool.cpp's trashcan),
 // so a chain of a million objects, each holding the next, is freed without
 // a million nested destructor calls — and every object is still freed
 // before the last reference's release returns.
 #include <gtest/gtest.h>
 
-#include "engine/objects.h"
-#include "engine/sets.h"
+#include "engine/python/objects.h"
+#include "engine/python/sets.h"
 #include "tests/unit/run_scenario.h"
 
 namespace {

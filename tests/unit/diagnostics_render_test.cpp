@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/diagnostics.h"
+#include "engine/load/diagnostics.h"
 
 namespace corun {
 namespace {

@@ -2,7 +2,7 @@
 // Python's key equality (1 == 1.0 == True, equal tuples and strings).
 #include <gtest/gtest.h>
 
-#include "engine/value.h"
+#include "engine/python/value.h"
 
 namespace corun {
 namespace {

@@ -1,15 +1,15 @@
 // Unit tests for engine/export: `corun export` prints the Python program a
 // scenario stands for. Small scenarios -> the exact expected Python text,
 // and the quoting of templates, which must be valid Python 3.11 f-strings.
-#include "engine/export.h"
+#include "engine/export/export.h"
 
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 
-#include "engine/code.h"
-#include "engine/yaml_doc.h"
+#include "engine/compile/code.h"
+#include "engine/load/yaml_doc.h"
 
 namespace {
 

@@ -9,10 +9,10 @@
 #include <memory>
 #include <string>
 
-#include "engine/code.h"
-#include "engine/diagnostics.h"
-#include "engine/expr.h"
-#include "engine/interp.h"
+#include "engine/compile/code.h"
+#include "engine/load/diagnostics.h"
+#include "engine/load/expr.h"
+#include "engine/vm/interp.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The lowering of await inside expressions (engine/lower_await.cpp): the
+// The lowering of await inside expressions (engine/compile/lower_await.cpp): the
 // shape of the instructions it emits, and that code without awaits is left
 // exactly as it was.
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/code.h"
+#include "engine/compile/code.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // The module: `script:` as the module body, its globals, `global:`, and
-// event loops run one after another (engine/event_loops.cpp).
+// event loops run one after another (engine/asyncio/event_loops.cpp).
 #include <gtest/gtest.h>
 
 #include "tests/unit/run_scenario.h"

@@ -1,14 +1,14 @@
-// The asyncio prelude compiled once per process (engine/prelude.h) and the
-// load-time "corun does not support" errors (engine/unsupported.h).
+// The asyncio prelude compiled once per process (engine/compile/prelude.h) and the
+// load-time "corun does not support" errors (engine/compile/unsupported.h).
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 
-#include "engine/code.h"
-#include "engine/diagnostics.h"
-#include "engine/prelude.h"
-#include "engine/unsupported.h"
+#include "engine/compile/code.h"
+#include "engine/load/diagnostics.h"
+#include "engine/compile/prelude.h"
+#include "engine/compile/unsupported.h"
 #include "tests/unit/run_scenario.h"
 
 namespace {

@@ -3,7 +3,7 @@
 // Every expected value below was produced by python3 (3.11) itself, by a
 // generator script that evaluated repr()/format()/len() on each input; the
 // rows are stored here so that the test needs no Python at run time.
-#include "engine/pyformat.h"
+#include "engine/python/pyformat.h"
 
 #include <gtest/gtest.h>
 

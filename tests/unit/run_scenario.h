@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "engine/code.h"
-#include "engine/diagnostics.h"
-#include "engine/interp.h"
+#include "engine/compile/code.h"
+#include "engine/load/diagnostics.h"
+#include "engine/vm/interp.h"
 
 namespace corun::testing {
 

@@ -1,8 +1,8 @@
 // Sizes the user computes never wrap, and native work is charged: big-int
 // arithmetic, sequence repeat and concatenation, padding and formatting
 // widths, join/replace, materialised ranges, sorting and native loops all
-// charge the busy budget and reserve memory before building (engine/budget.h,
-// engine/native_cost.h). Where CPython raises OverflowError or ValueError the
+// charge the busy budget and reserve memory before building (engine/vm/budget.h,
+// engine/vm/native_cost.h). Where CPython raises OverflowError or ValueError the
 // expected text is CPython 3.11's (scenarios/semantics/limits/sizes_that_wrap
 // checks the same against CPython in the conformance suite).
 #include <gtest/gtest.h>
@@ -11,9 +11,9 @@
 #include <new>
 #include <string>
 
-#include "engine/bigint.h"
-#include "engine/budget.h"
-#include "engine/pyformat.h"
+#include "engine/python/bigint.h"
+#include "engine/vm/budget.h"
+#include "engine/python/pyformat.h"
 #include "tests/unit/run_scenario.h"
 
 namespace {

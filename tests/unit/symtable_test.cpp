@@ -3,8 +3,8 @@
 // which slots stay plain (the fast path every uncaptured local keeps).
 #include <gtest/gtest.h>
 
-#include "engine/code.h"
-#include "engine/symtable.h"
+#include "engine/compile/code.h"
+#include "engine/compile/symtable.h"
 #include "tests/unit/run_scenario.h"
 
 namespace corun {

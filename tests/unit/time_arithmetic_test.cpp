@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/loop.h"
+#include "engine/asyncio/loop.h"
 #include "tests/unit/run_scenario.h"
 
 namespace {

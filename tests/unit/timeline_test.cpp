@@ -10,14 +10,14 @@
 #include <variant>
 #include <vector>
 
-#include "engine/code.h"
-#include "engine/diagnostics.h"
-#include "engine/interp.h"
-#include "engine/timeline.h"
-#include "engine/timeline_svg.h"
-#include "engine/timeline_text.h"
-#include "engine/trace_json.h"
-#include "engine/trace_log.h"
+#include "engine/compile/code.h"
+#include "engine/load/diagnostics.h"
+#include "engine/vm/interp.h"
+#include "engine/trace/timeline.h"
+#include "engine/trace/timeline_svg.h"
+#include "engine/trace/timeline_text.h"
+#include "engine/trace/trace_json.h"
+#include "engine/trace/trace_log.h"
 
 namespace corun {
 namespace {

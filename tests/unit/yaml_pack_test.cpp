@@ -2,7 +2,7 @@
 // give back exactly the tree yaml-cpp built: kinds, tags, text, positions.
 #include <gtest/gtest.h>
 
-#include "engine/yaml_doc.h"
+#include "engine/load/yaml_doc.h"
 
 namespace corun {
 extern const char* const kAsyncioPrelude;

@@ -1,0 +1,988 @@
+// `corun test`: golden-file tests for scenarios.
+//
+// Semantics (user documentation; keep in sync with the README)
+// -------------------------------------------------------------
+// Layout. A scenario is a `*.yaml` file under a directory named `scenarios`.
+// For each path given on the command line (default: `scenarios` in the
+// current directory) corun searches upward, starting at the path itself, for
+// the nearest directory named `scenarios`: that is the scenario root, and the
+// golden root is its sibling directory `golden`. A directory argument means
+// every `*.yaml` below it, recursively; a file argument must be a `*.yaml`
+// file. For `scenarios/<p>.yaml` the golden files are
+//   golden/<p>.out   expected stdout; always present, possibly empty
+//   golden/<p>.err   expected stderr; present only when non-empty
+//   golden/<p>.exit  expected exit status, a decimal number and a newline;
+//                    present only when non-zero
+// A path that does not exist, that is not under a directory named
+// `scenarios`, or under which no scenario is found is a usage error (exit 2,
+// nothing is run).
+//
+// Real paths. From `scenarios/` down, the path given must be made of real
+// directories: a symbolic link there (or a `..` that leaves through one, or
+// a `scenarios` that is itself a link) is refused with exit 2, since the
+// golden files would be those of another tree. A scenario file that is a link
+// is run (its target is read) with the golden files of the link's own name.
+// Walking a directory, links are never followed: a link to a directory is
+// reported (its scenarios are not tested), and a `*.yaml` that is not a
+// regular file after following its link -- a FIFO, a device, a directory,
+// a link loop or a dangling link -- is reported; each counts as a failure.
+//
+// The golden tree. Golden files are reached from `golden/` one directory at
+// a time without following a link, and must be regular files: `golden/`
+// itself, a directory below it or a golden file that is a symbolic link
+// (wherever it points), a directory or a FIFO named like a golden file, are
+// reported ("cannot read golden/<p>.out: it is a FIFO ...") and fail, and
+// are never read from, written through, replaced or removed. Golden files and
+// a child's stdout or stderr are held in memory up to 64 MiB; a child that
+// writes more is killed and fails.
+//
+// Running. Each scenario runs as a child process `corun run <file>.yaml`
+// (the same corun binary) with the working directory set to the scenario's
+// directory, so messages that print the file name are stable. Its stdin is
+// /dev/null, stdout and stderr are captured separately, and the environment
+// is inherited plus NO_COLOR=1. The child leads its own process group; after
+// `timeout_seconds` (default 120; 0 or less = no limit) the whole group is
+// killed with SIGKILL and the scenario fails with "timed out after N s". Up
+// to `-j N` scenarios run at once (default: the number of cores). Results are
+// printed in path order whatever the order of completion. A child killed by
+// signal S has exit status 128+S, as in the shell.
+//
+// Comparison. stdout is compared with .out, stderr with .err (missing =
+// empty) and the exit status with .exit (missing = 0), byte for byte: the
+// engine prints LF line ends and golden files are LF-only. A passing scenario
+// prints nothing. A failing one prints `FAIL scenarios/<p>.yaml` followed by,
+// for each differing stream, a unified diff like `diff -u` (headers
+// `--- golden/<p>.out` and `+++ actual stdout`, or `.err` / `actual stderr`,
+// 3 lines of context, `\ No newline at end of file` where a last line has no
+// newline), and for the exit status the line `exit status: expected X, got Y`.
+// With colour (main enables it only on a terminal and never with NO_COLOR)
+// removed lines are red and added lines green. All paths are shown relative
+// to the current directory, as you would type them.
+//
+// Missing golden file. When golden/<p>.out does not exist the scenario fails
+// with `missing golden file golden/<p>.out; create it with:
+// corun test --update scenarios/<p>.yaml` (it is not run).
+//
+// Unused golden files. For each directory argument, every .out/.err/.exit
+// file in the corresponding golden subtree must belong to an existing
+// scenario; each one that does not is reported as
+// `unused golden file golden/<p>.out (no scenarios/<p>.yaml)` and counts as a
+// failure (also with --update: corun never deletes them for you). File
+// arguments do not trigger this check.
+//
+// Updating. With `--update`, or when the environment variable CORUN_UPDATE is
+// set to a non-empty value other than 0, the actual outputs become the golden
+// files: .out is always written, .err only when stderr is non-empty and .exit
+// only when the status is non-zero (otherwise they are removed). Files are
+// written atomically (temporary file `.<p>.out.tmp-XXXXXX` in the same
+// directory, fsync, rename), CRLF is converted to LF, and directories are
+// created as needed. Each file that changes is reported as `updated
+// golden/<p>.out` (or `removed golden/<p>.err` for a removal); the scenario
+// then counts as passed. A scenario that timed out, could not be started or
+// wrote too much is never written and fails. What the writer refuses (see
+// "The golden tree": it removes only regular files, never a directory) is
+// said on stderr as `corun test: refusing to write golden/<p>.out: it is a
+// symbolic link (to '...'); ...` and the scenario fails.
+//
+// Leftover temporary files. A `.<name>.tmp-XXXXXX` file left in the golden
+// tree by an interrupted update fails the run (`leftover temporary file
+// golden/... from an interrupted update`); --update removes it (`removed
+// leftover temporary file ...`), inside the golden tree only.
+// When the environment variable CI is set to anything non-empty, nothing is
+// ever written: corun prints `refusing to update golden files: CI is set` to
+// stderr and compares as without --update, so a missing or outdated golden
+// file fails the CI run instead of being silently created.
+//
+// Result. The last line on stdout is always `N passed, N failed` (CI parses
+// it; unused golden files count as failures). The exit code is 0 when nothing
+// failed, 1 otherwise, and 2 for a usage problem (in which case only an error
+// message is printed, on stderr).
+
+#include "cli/test_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "cli/golden_tree.h"
+#include "cli/scenario_file.h"
+#include "cli/unified_diff.h"
+
+extern char** environ;
+
+namespace corun::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kBoldRed = "\033[1;31m";
+constexpr const char* kReset = "\033[0m";
+
+struct Scenario {
+  fs::path yaml;                  // absolute: its directory is real, the file itself may be a link
+  fs::path golden_root;           // absolute, real: the sibling golden/ of its scenarios/
+  fs::path golden_dir;            // <p>'s directory relative to golden_root ("" at the top)
+  std::string stem;               // <p>'s file name without .yaml
+  std::string shown;              // the .yaml path as the user would type it
+  std::string golden_shown_root;  // golden/ as the user would type it
+  std::string golden_shown_base;  // golden/<p> as the user would type it
+};
+
+// A path met while collecting that cannot be tested, and what it is
+// (reported as a failure, after the scenarios).
+struct Problem {
+  std::string shown;    // the path, as the user would type it
+  std::string message;  // the whole line, naming it
+};
+
+Problem problem(const std::string& shown, const std::string& why) { return {shown, shown + " " + why}; }
+
+struct Outcome {
+  bool missing_out = false;  // not run: golden .out is missing
+  std::string too_much;      // "stdout"/"stderr" when the child wrote more than kMaxGoldenBytes
+  std::string spawn_error;   // not run (or not completed) because of this
+  std::string out, err;
+  int status = 0;
+  bool timed_out = false;
+};
+
+struct TestedDir {
+  fs::path dir, scenario_root, golden_root;
+};
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// How the user would type `abs` from `cwd`.
+std::string shown_path(const fs::path& abs, const fs::path& cwd) {
+  fs::path rel = abs.lexically_relative(cwd);
+  if (rel.empty()) return abs.string();
+  return rel.string();
+}
+
+std::string shell_quote(const std::string& s) {
+  static const char kSafe[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+:,@%=";
+  if (!s.empty() && s.find_first_not_of(kSafe) == std::string::npos) return s;
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q += c;
+    }
+  }
+  return q + "'";
+}
+
+std::string crlf_to_lf(const std::string& s) {
+  std::string r;
+  r.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
+    r += s[i];
+  }
+  return r;
+}
+
+std::string format_seconds(double seconds) {
+  std::ostringstream os;
+  os << seconds;
+  return os.str();
+}
+
+bool env_set(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0';
+}
+
+void emit(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+// ---------------------------------------------------------------------------
+// Finding scenarios
+
+std::optional<fs::path> find_scenario_root(const fs::path& start) {
+  for (fs::path p = start;; p = p.parent_path()) {
+    if (p.filename() == "scenarios") return p;
+    if (p == p.root_path() || p.parent_path() == p) return std::nullopt;
+  }
+}
+
+Scenario make_scenario(const fs::path& yaml, const fs::path& root, const fs::path& golden_root,
+                       const fs::path& cwd) {
+  Scenario s;
+  s.yaml = yaml;
+  fs::path rel = yaml.lexically_relative(root);
+  s.golden_root = golden_root;
+  s.golden_dir = rel.parent_path();
+  s.stem = rel.stem().string();
+  s.shown = shown_path(yaml, cwd);
+  s.golden_shown_root = shown_path(golden_root, cwd);
+  s.golden_shown_base = shown_path(golden_root / rel.parent_path() / s.stem, cwd);
+  return s;
+}
+
+bool is_yaml(const fs::path& p) { return p.extension() == ".yaml"; }
+
+// Lexically normal, without the trailing separator that "a/." leaves.
+fs::path normal(const fs::path& p) {
+  fs::path n = p.lexically_normal();
+  if (n.has_parent_path() && n.filename().empty()) n = n.parent_path();
+  return n;
+}
+
+// Why a path given to `corun test` does not exist, in words.
+std::string missing_reason(const std::string& arg, int err) {
+  if (err == ELOOP) return "is a symbolic link loop (too many levels of symbolic links)";
+  struct stat link {};
+  if (::lstat(arg.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) return "is a symbolic link to nothing (it does not exist)";
+  if (err == ENOENT) return "no such file or directory";
+  return errno_text(err);
+}
+
+// The first symbolic link among root, root/a, root/a/b, ... up to `dir`
+// (all lexical), as "scenarios/a is a symbolic link (to 'x')"; "" if none.
+std::string first_link(const fs::path& root, const fs::path& dir, const fs::path& cwd) {
+  fs::path p = root;
+  std::vector<fs::path> steps{p};
+  for (const fs::path& part : dir.lexically_relative(root)) {
+    if (part == ".") continue;
+    p /= part;
+    steps.push_back(p);
+  }
+  for (const fs::path& step : steps) {
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(step, ec))) {
+      return shown_path(step, cwd) + " is a symbolic link (to '" + fs::read_symlink(step, ec).string() + "')";
+    }
+  }
+  return "";
+}
+
+// The real path of `root` (the scenarios/ found in the path as the user
+// named it), or nullopt after saying why it cannot be used. The tree from
+// scenarios/ down to `named_dir` must be made of real directories: through a
+// link, a scenario's golden files would be those of another tree.
+std::optional<fs::path> real_scenario_root(const std::string& arg, const fs::path& root, const fs::path& named_dir,
+                                           const fs::path& kernel_dir, const fs::path& cwd) {
+  std::error_code ec1, ec2, ec3;
+  fs::path real_root = fs::canonical(root.parent_path(), ec1) / "scenarios";
+  fs::path real_dir = fs::canonical(kernel_dir, ec2);
+  bool root_is_link = fs::is_symlink(fs::symlink_status(root, ec3));
+  if (!ec1 && !ec2 && !root_is_link && real_dir == normal(real_root / named_dir.lexically_relative(root)))
+    return real_root;
+  std::string link = first_link(root, named_dir, cwd);
+  if (link.empty()) link = "it resolves to " + real_dir.string() + ", not to the path given";
+  std::fprintf(stderr,
+               "corun test: refusing %s: %s; corun test follows no symbolic link from scenarios/ down, "
+               "so that golden files stay in the golden/ beside it (real path: %s)\n",
+               arg.c_str(), link.c_str(), real_dir.string().c_str());
+  return std::nullopt;
+}
+
+// One entry met while walking a scenarios tree: a scenario, a problem, or
+// nothing to do. Links are looked at, never followed into (no loops).
+void visit(const fs::directory_entry& entry, const fs::path& root, const fs::path& golden_root,
+           const fs::path& cwd, std::map<fs::path, Scenario>& scenarios, std::vector<Problem>& problems,
+           std::size_t& found) {
+  std::error_code ec;
+  fs::file_status own = entry.symlink_status(ec);
+  const fs::path& path = entry.path();
+  if (fs::is_directory(own)) return;  // walked into by the iterator
+  struct stat target {};
+  bool resolves = ::stat(path.c_str(), &target) == 0;
+  int err = errno;
+  if (fs::is_symlink(own) && !is_yaml(path)) {
+    if (resolves && S_ISDIR(target.st_mode))
+      problems.push_back(problem(shown_path(path, cwd), "is a symbolic link to a directory; not followed (its scenarios are not tested)"));
+    return;
+  }
+  if (!is_yaml(path)) return;
+  if (!resolves) {
+    problems.push_back(problem(shown_path(path, cwd), missing_reason(path.string(), err)));
+  } else if (!S_ISREG(target.st_mode)) {
+    problems.push_back(problem(shown_path(path, cwd), "is " + file_kind(target.st_mode) + ", not a scenario file"));
+  } else {
+    fs::path yaml = path.lexically_normal();
+    scenarios.emplace(yaml, make_scenario(yaml, root, golden_root, cwd));
+    ++found;
+  }
+}
+
+// Returns 0, or 2 after printing a usage error.
+int collect(const std::vector<std::string>& args, bool args_defaulted, const fs::path& cwd,
+            std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
+            std::vector<Problem>& problems) {
+  for (const std::string& arg : args) {
+    struct stat st {};
+    if (::stat(arg.c_str(), &st) != 0) {
+      int err = errno;
+      if (args_defaulted && err == ENOENT) {
+        std::fprintf(stderr,
+                     "corun test: there is no directory 'scenarios' here; give the scenario "
+                     "files or directories to test as arguments\n");
+      } else {
+        std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), missing_reason(arg, err).c_str());
+      }
+      return 2;
+    }
+    bool is_dir = S_ISDIR(st.st_mode);
+    fs::path named = normal(cwd / arg);
+    fs::path named_dir = is_dir ? named : named.parent_path();
+    fs::path kernel_dir = is_dir ? fs::path(arg) : fs::path(arg).parent_path();
+    if (kernel_dir.empty()) kernel_dir = ".";
+    std::optional<fs::path> named_root = find_scenario_root(named_dir);
+    if (!named_root) {
+      std::fprintf(stderr,
+                   "corun test: %s is not inside a directory named 'scenarios' (scenarios must "
+                   "live under scenarios/, with their golden files under the sibling golden/)\n",
+                   arg.c_str());
+      return 2;
+    }
+    std::optional<fs::path> root = real_scenario_root(arg, *named_root, named_dir, kernel_dir, cwd);
+    if (!root) return 2;
+    fs::path golden_root = root->parent_path() / "golden";
+    fs::path real_dir = normal(*root / named_dir.lexically_relative(*named_root));
+
+    if (!is_dir) {
+      if (!S_ISREG(st.st_mode) || !is_yaml(named)) {
+        std::string kind = S_ISREG(st.st_mode) ? "a file not named *.yaml" : file_kind(st.st_mode);
+        std::fprintf(stderr, "corun test: %s is not a scenario (a *.yaml file): it is %s\n", arg.c_str(),
+                     kind.c_str());
+        return 2;
+      }
+      // The golden files follow the name given, even when it is a link.
+      fs::path yaml = real_dir / named.filename();
+      scenarios.emplace(yaml, make_scenario(yaml, *root, golden_root, cwd));
+      continue;
+    }
+
+    std::size_t found = 0;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(real_dir, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      visit(*it, *root, golden_root, cwd, scenarios, problems, found);
+    if (ec) {
+      std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), ec.message().c_str());
+      return 2;
+    }
+    if (found == 0 && problems.empty()) {
+      std::fprintf(stderr, "corun test: no scenarios (*.yaml files) found under %s\n",
+                   arg.c_str());
+      return 2;
+    }
+    dirs.push_back({real_dir, *root, golden_root});
+  }
+  return 0;
+}
+
+// What the golden subtrees of the tested directories hold that no scenario
+// accounts for.
+struct Leftovers {
+  std::map<fs::path, fs::path> unused;  // golden file -> the scenario it would belong to
+  // Of interrupted updates, whose scenario is gone: (golden root, file).
+  std::vector<std::pair<fs::path, fs::path>> temporaries;
+};
+
+// A golden subtree entry: an unused golden file, an orphan temporary, a
+// problem (a link, a FIFO...), or fine. Links are reported, never followed.
+void visit_golden(const fs::directory_entry& entry, const TestedDir& d, const fs::path& cwd,
+                  Leftovers& found, std::vector<Problem>& problems) {
+  std::error_code ec;
+  const fs::path& file = entry.path();
+  fs::file_status own = entry.symlink_status(ec);
+  if (fs::is_directory(own)) return;
+  if (fs::is_symlink(own)) {
+    problems.push_back(problem(shown_path(file, cwd), "is a symbolic link (to '" + fs::read_symlink(file, ec).string() +
+                                                          "'); golden/ holds regular files only, and corun follows no link in it"));
+    return;
+  }
+  fs::path rel_dir = file.parent_path().lexically_relative(d.golden_root);
+  auto scenario_of = [&](const std::string& golden_name) {
+    fs::path stem = fs::path(golden_name).stem();
+    return (d.scenario_root / rel_dir / stem).lexically_normal().string() + ".yaml";
+  };
+  std::string name = file.filename().string();
+  if (std::string target = temporary_target(name); !target.empty()) {
+    if (!fs::exists(fs::symlink_status(scenario_of(target), ec))) found.temporaries.emplace_back(d.golden_root, file);
+    return;  // one of a scenario's own: judged with it
+  }
+  fs::path ext = file.extension();
+  if (ext != ".out" && ext != ".err" && ext != ".exit") return;
+  fs::path yaml = scenario_of(name);
+  if (fs::exists(fs::symlink_status(yaml, ec))) return;  // its scenario's: judged with it
+  found.unused.emplace(file, yaml);
+}
+
+Leftovers find_leftovers(const std::vector<TestedDir>& dirs, const fs::path& cwd, std::vector<Problem>& problems) {
+  Leftovers found;
+  for (const TestedDir& d : dirs) {
+    fs::path rel = d.dir.lexically_relative(d.scenario_root);
+    if (rel == ".") rel.clear();
+    GoldenDir sub(d.golden_root, rel, shown_path(d.golden_root, cwd), /*create=*/false);
+    if (sub.missing()) continue;
+    if (!sub.ok()) {
+      problems.push_back({sub.refused_path(), sub.refusal()});
+      continue;
+    }
+    std::error_code ec;
+    fs::recursive_directory_iterator it((d.golden_root / rel).lexically_normal(), ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) visit_golden(*it, d, cwd, found, problems);
+    if (ec) problems.push_back(problem(shown_path(normal(d.golden_root / rel), cwd), "cannot be listed: " + ec.message()));
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------
+// Running children
+
+volatile sig_atomic_t g_signal = 0;
+
+extern "C" void on_terminating_signal(int sig) { g_signal = sig; }
+
+struct Child {
+  std::size_t index = 0;
+  pid_t pid = -1;
+  int fd[2] = {-1, -1};  // stdout, stderr read ends; -1 once at EOF
+  bool reaped = false;
+  bool killed = false;
+  std::optional<Clock::time_point> deadline;
+  Outcome outcome;
+};
+
+class Runner {
+ public:
+  Runner(std::string exe, double timeout) : exe_(std::move(exe)), timeout_(timeout) {
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::strncmp(*e, "NO_COLOR=", 9) != 0) env_strings_.emplace_back(*e);
+    }
+    env_strings_.emplace_back("NO_COLOR=1");
+    for (std::string& s : env_strings_) envp_.push_back(s.data());
+    envp_.push_back(nullptr);
+  }
+
+  // Starts `s`; on failure returns nullopt and sets outcome.spawn_error.
+  std::optional<Child> start(std::size_t index, const Scenario& s, Outcome& failed) {
+    int out_pipe[2], err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+      failed.spawn_error = "cannot create pipe: " + errno_text(errno);
+      return std::nullopt;
+    }
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+      failed.spawn_error = "cannot create pipe: " + errno_text(errno);
+      ::close(out_pipe[0]);
+      ::close(out_pipe[1]);
+      return std::nullopt;
+    }
+    int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    std::string dir = s.yaml.parent_path().string();
+    std::string file = s.yaml.filename().string();
+    std::string run = "run";
+    char* argv[] = {exe_.data(), run.data(), file.data(), nullptr};
+    std::string chdir_error = "corun test: cannot change directory to " + dir + "\n";
+    std::string exec_error = "corun test: cannot execute " + exe_ + "\n";
+
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      // Child: only async-signal-safe calls from here on.
+      ::setpgid(0, 0);
+      if (::chdir(dir.c_str()) != 0) {
+        ssize_t ignored = ::write(err_pipe[1], chdir_error.data(), chdir_error.size());
+        (void)ignored;
+        ::_exit(127);
+      }
+      if (devnull >= 0) ::dup2(devnull, 0);
+      ::dup2(out_pipe[1], 1);
+      ::dup2(err_pipe[1], 2);
+      ::execve(argv[0], argv, envp_.data());
+      ssize_t ignored = ::write(2, exec_error.data(), exec_error.size());
+      (void)ignored;
+      ::_exit(127);
+    }
+    int fork_errno = errno;
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    if (devnull >= 0) ::close(devnull);
+    if (pid < 0) {
+      ::close(out_pipe[0]);
+      ::close(err_pipe[0]);
+      failed.spawn_error = "cannot start a process: " + errno_text(fork_errno);
+      return std::nullopt;
+    }
+    ::setpgid(pid, pid);  // also done by the child; whichever runs first wins
+    Child c;
+    c.index = index;
+    c.pid = pid;
+    c.fd[0] = out_pipe[0];
+    c.fd[1] = err_pipe[0];
+    for (int fd : c.fd) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    if (timeout_ > 0) {
+      c.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(timeout_));
+    }
+    return c;
+  }
+
+ private:
+  std::string exe_;
+  double timeout_;
+  std::vector<std::string> env_strings_;
+  std::vector<char*> envp_;
+};
+
+void drain(Child& c, int which) {
+  std::string& sink = which == 0 ? c.outcome.out : c.outcome.err;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(c.fd[which], buf, sizeof buf);
+    if (n > 0) {
+      sink.append(buf, static_cast<std::size_t>(n));
+      if (sink.size() > kMaxGoldenBytes) {
+        // Output no golden file could hold: stop the scenario rather than
+        // the machine's memory.
+        c.outcome.too_much = which == 0 ? "stdout" : "stderr";
+        ::kill(-c.pid, SIGKILL);
+        c.killed = true;
+        ::close(c.fd[which]);
+        c.fd[which] = -1;
+        return;
+      }
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    ::close(c.fd[which]);  // EOF or error
+    c.fd[which] = -1;
+    return;
+  }
+}
+
+void try_reap(Child& c) {
+  if (c.reaped) return;
+  int st = 0;
+  pid_t r = ::waitpid(c.pid, &st, WNOHANG);
+  if (r == c.pid) {
+    c.reaped = true;
+    if (WIFEXITED(st)) {
+      c.outcome.status = WEXITSTATUS(st);
+    } else if (WIFSIGNALED(st)) {
+      c.outcome.status = 128 + WTERMSIG(st);
+    }
+    // Anything the scenario left behind in its process group would keep the
+    // pipes open; the group is still ours, so this cannot hit anyone else.
+    ::kill(-c.pid, SIGKILL);
+  } else if (r < 0 && errno == ECHILD) {
+    c.reaped = true;
+    c.outcome.spawn_error = "lost track of the child process";
+  }
+}
+
+void kill_and_reap_all(std::vector<Child>& running) {
+  for (Child& c : running) {
+    if (!c.reaped) {
+      ::kill(-c.pid, SIGKILL);
+      int st;
+      while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
+      }
+    }
+    for (int& fd : c.fd) {
+      if (fd >= 0) ::close(fd);
+      fd = -1;
+    }
+  }
+  running.clear();
+}
+
+// ---------------------------------------------------------------------------
+// Judging one scenario
+
+struct Context {
+  bool update = false;
+  bool color = false;
+  double timeout = 0;
+  fs::path cwd;
+  // Leftover temporaries per golden directory, listed once.
+  std::map<fs::path, std::vector<std::string>> temporaries;
+  // Golden directories a scenario's verdict already named as refused.
+  std::set<std::string> refused;
+};
+
+std::string fail_line(const std::string& shown, bool color) {
+  std::string fail = color ? std::string(kBoldRed) + "FAIL" + kReset : std::string("FAIL");
+  return fail + " " + shown + "\n";
+}
+
+std::string fail_line(const Scenario& s, bool color) { return fail_line(s.shown, color); }
+
+std::string missing_message(const Scenario& s) {
+  return "missing golden file " + s.golden_shown_base +
+         ".out; create it with: corun test --update " + shell_quote(s.shown) + "\n";
+}
+
+const char* const kGoldenSuffixes[] = {".out", ".err", ".exit"};
+
+// The leftover temporaries of `s`'s golden files in `dir`.
+std::vector<std::string> own_temporaries(const Scenario& s, const GoldenDir& dir, Context& ctx) {
+  fs::path key = s.golden_root / s.golden_dir;
+  auto it = ctx.temporaries.find(key);
+  if (it == ctx.temporaries.end()) it = ctx.temporaries.emplace(key, dir.temporaries()).first;
+  std::vector<std::string> own;
+  for (const std::string& t : it->second) {
+    std::string target = temporary_target(t);
+    for (const char* suffix : kGoldenSuffixes)
+      if (target == s.stem + suffix) own.push_back(t);
+  }
+  return own;
+}
+
+// A file beside `s`'s golden files, as the user would type it.
+std::string golden_shown(const Scenario& s, const std::string& name) {
+  return (fs::path(s.golden_shown_base).parent_path() / name).string();
+}
+
+// Rewrites the golden files of `s` from `o`. Changes are listed in `text`
+// (stdout); a refusal or an error goes to stderr. Returns whether all went.
+bool update_golden(const Scenario& s, const Outcome& o, Context& ctx, std::string& text) {
+  GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/true);
+  if (!dir.ok()) {
+    std::fprintf(stderr, "corun test: refusing to update the golden files of %s: %s\n", s.shown.c_str(),
+                 dir.refusal().c_str());
+    ctx.refused.insert(dir.refused_path());
+    return false;
+  }
+  bool ok = true;
+  auto refuse = [&](const std::string& what, const std::string& why) {
+    std::fprintf(stderr, "corun test: refusing to %s: %s\n", what.c_str(), why.c_str());
+    ok = false;
+  };
+  for (const std::string& t : own_temporaries(s, dir, ctx)) {
+    bool removed = false;
+    std::string why = dir.remove(t, removed);
+    if (!why.empty()) refuse("remove " + golden_shown(s, t), why);
+    else if (removed) text += "removed leftover temporary file " + golden_shown(s, t) + "\n";
+  }
+  auto sync = [&](const char* suffix, const std::optional<std::string>& desired) {
+    std::string name = s.stem + suffix;
+    std::string shown = s.golden_shown_base + suffix;
+    if (desired) {
+      GoldenDir::Read current = dir.read(name);
+      if (current.exists && current.error.empty() && current.data == *desired) return;
+      if (std::string why = dir.write(name, *desired); !why.empty()) return refuse("write " + shown, why);
+      text += "updated " + shown + "\n";
+    } else {
+      bool removed = false;
+      if (std::string why = dir.remove(name, removed); !why.empty()) return refuse("remove " + shown, why);
+      if (removed) text += "removed " + shown + "\n";
+    }
+  };
+  sync(".out", crlf_to_lf(o.out));
+  sync(".err", o.err.empty() ? std::nullopt : std::optional<std::string>(crlf_to_lf(o.err)));
+  sync(".exit", o.status == 0 ? std::nullopt
+                              : std::optional<std::string>(std::to_string(o.status) + "\n"));
+  return ok;
+}
+
+std::optional<int> parse_exit(const std::string& text) {
+  std::size_t b = text.find_first_not_of(" \t\r\n");
+  std::size_t e = text.find_last_not_of(" \t\r\n");
+  if (b == std::string::npos) return std::nullopt;
+  std::string digits = text.substr(b, e - b + 1);
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoi(digits);
+}
+
+// The differences between `o` and the golden files of `s`, "" when none.
+std::string compare_with_golden(const Scenario& s, const Outcome& o, Context& ctx) {
+  GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
+  if (dir.missing()) return missing_message(s);
+  if (!dir.ok()) {
+    ctx.refused.insert(dir.refused_path());
+    return "cannot read the golden files: " + dir.refusal() + "\n";
+  }
+  std::string details;
+  for (const std::string& t : own_temporaries(s, dir, ctx))
+    details += "leftover temporary file " + golden_shown(s, t) +
+               " from an interrupted update (corun test --update removes it)\n";
+  GoldenDir::Read out = dir.read(s.stem + ".out");
+  GoldenDir::Read err = dir.read(s.stem + ".err");
+  GoldenDir::Read exit = dir.read(s.stem + ".exit");
+  if (!out.exists) {
+    details += missing_message(s);
+  } else if (!out.error.empty()) {
+    details += "cannot read " + s.golden_shown_base + ".out: " + out.error + "\n";
+  } else {
+    details += unified_diff(out.data, o.out, s.golden_shown_base + ".out", "actual stdout", ctx.color);
+  }
+  if (!err.error.empty()) {
+    details += "cannot read " + s.golden_shown_base + ".err: " + err.error + "\n";
+  } else {
+    details += unified_diff(err.data, o.err, s.golden_shown_base + ".err", "actual stderr", ctx.color);
+  }
+  std::optional<int> expected_status = 0;
+  if (!exit.error.empty()) {
+    details += "cannot read " + s.golden_shown_base + ".exit: " + exit.error + "\n";
+  } else if (exit.exists) {
+    expected_status = parse_exit(exit.data);
+    if (!expected_status) {
+      details += "invalid golden file " + s.golden_shown_base +
+                 ".exit: expected a decimal exit status and a newline\n";
+    }
+  }
+  if (expected_status && *expected_status != o.status) {
+    details += "exit status: expected " + std::to_string(*expected_status) + ", got " +
+               std::to_string(o.status) + "\n";
+  }
+  return details;
+}
+
+// Prints the verdict for one scenario; returns whether it passed.
+bool judge(const Scenario& s, const Outcome& o, Context& ctx) {
+  std::string text;
+  bool passed = false;
+  if (o.missing_out) {
+    text = fail_line(s, ctx.color) + missing_message(s);
+  } else if (!o.spawn_error.empty()) {
+    text = fail_line(s, ctx.color) + o.spawn_error + "\n";
+  } else if (!o.too_much.empty()) {
+    text = fail_line(s, ctx.color) + "its " + o.too_much + " passed " + human_size(kMaxGoldenBytes) +
+           "; it was stopped (no golden file holds that much)\n";
+  } else if (o.timed_out) {
+    text = fail_line(s, ctx.color) + "timed out after " + format_seconds(ctx.timeout) + " s\n";
+  } else if (ctx.update) {
+    std::string updates;
+    passed = update_golden(s, o, ctx, updates);
+    text = passed ? updates : fail_line(s, ctx.color) + updates;
+  } else {
+    std::string details = compare_with_golden(s, o, ctx);
+    passed = details.empty();
+    if (!passed) text = fail_line(s, ctx.color) + details;
+  }
+  if (!text.empty()) emit(text);
+  return passed;
+}
+
+// Whether `s` has no golden .out (then it is not even run).
+bool golden_out_missing(const Scenario& s) {
+  GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
+  return dir.missing() || (dir.ok() && !dir.exists(s.stem + ".out"));
+}
+
+}  // namespace
+
+int run_golden_tests(const GoldenOptions& options) {
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  if (ec) {
+    std::fprintf(stderr, "corun test: cannot determine the current directory: %s\n",
+                 ec.message().c_str());
+    return 2;
+  }
+  struct stat exe_stat {};
+  if (options.corun_exe.empty() || ::stat(options.corun_exe.c_str(), &exe_stat) != 0 ||
+      !S_ISREG(exe_stat.st_mode) || ::access(options.corun_exe.c_str(), X_OK) != 0) {
+    std::fprintf(stderr, "corun test: cannot execute the corun binary '%s'\n",
+                 options.corun_exe.c_str());
+    return 2;
+  }
+
+  std::vector<std::string> args = options.paths;
+  if (args.empty()) args.emplace_back("scenarios");
+  std::map<fs::path, Scenario> by_path;
+  std::vector<TestedDir> dirs;
+  std::vector<Problem> problems;
+  if (int rc = collect(args, options.paths.empty(), cwd, by_path, dirs, problems); rc != 0) return rc;
+  std::vector<const Scenario*> scenarios;
+  for (const auto& [path, s] : by_path) scenarios.push_back(&s);
+
+  Context ctx;
+  ctx.cwd = cwd;
+  ctx.color = options.color;
+  ctx.timeout = options.timeout_seconds;
+  const char* update_env = std::getenv("CORUN_UPDATE");
+  ctx.update = options.update ||
+               (update_env != nullptr && *update_env != '\0' && std::strcmp(update_env, "0") != 0);
+  if (ctx.update && env_set("CI")) {
+    std::fprintf(stderr, "refusing to update golden files: CI is set\n");
+    ctx.update = false;
+  }
+
+  std::size_t jobs = options.jobs > 0 ? static_cast<std::size_t>(options.jobs)
+                                      : std::max(1u, std::thread::hardware_concurrency());
+
+  // Stop the children (each in its own process group, so out of reach of the
+  // terminal's Ctrl-C) if we are interrupted.
+  struct sigaction action {}, old_int {}, old_term {}, old_hup {};
+  action.sa_handler = on_terminating_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: let poll return
+  g_signal = 0;
+  ::sigaction(SIGINT, &action, &old_int);
+  ::sigaction(SIGTERM, &action, &old_term);
+  ::sigaction(SIGHUP, &action, &old_hup);
+  auto restore_signals = [&] {
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGTERM, &old_term, nullptr);
+    ::sigaction(SIGHUP, &old_hup, nullptr);
+  };
+
+  Runner runner(options.corun_exe, options.timeout_seconds);
+  const std::size_t n = scenarios.size();
+  std::vector<std::optional<Outcome>> outcomes(n);
+  std::vector<Child> running;
+  std::size_t next = 0, reported = 0;
+  int passed = 0, failed = 0;
+
+  while (reported < n) {
+    if (g_signal != 0) {
+      kill_and_reap_all(running);
+      restore_signals();
+      std::fflush(stdout);
+      int sig = g_signal;
+      ::raise(sig);
+      return 128 + sig;  // only if the signal was ignored before we started
+    }
+
+    while (running.size() < jobs && next < n) {
+      const Scenario& s = *scenarios[next];
+      Outcome early;
+      if (!ctx.update && golden_out_missing(s)) {
+        early.missing_out = true;
+        outcomes[next] = std::move(early);
+      } else if (std::optional<Child> c = runner.start(next, s, early)) {
+        running.push_back(std::move(*c));
+      } else {
+        outcomes[next] = std::move(early);
+      }
+      ++next;
+    }
+
+    while (reported < n && outcomes[reported]) {
+      if (judge(*scenarios[reported], *outcomes[reported], ctx)) {
+        ++passed;
+      } else {
+        ++failed;
+      }
+      outcomes[reported].reset();
+      ++reported;
+    }
+    if (running.empty()) continue;
+
+    // Wait for output, exits or deadlines.
+    std::vector<pollfd> fds;
+    std::vector<std::pair<std::size_t, int>> owners;
+    bool waiting_for_exit = false;
+    Clock::time_point now = Clock::now();
+    int timeout_ms = 50;  // also bounds the delay in noticing a signal
+    for (std::size_t i = 0; i < running.size(); ++i) {
+      Child& c = running[i];
+      for (int w = 0; w < 2; ++w) {
+        if (c.fd[w] >= 0) {
+          fds.push_back({c.fd[w], POLLIN, 0});
+          owners.emplace_back(i, w);
+        }
+      }
+      if (c.fd[0] < 0 && c.fd[1] < 0 && !c.reaped) waiting_for_exit = true;
+      if (c.deadline && !c.killed) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(*c.deadline - now).count();
+        timeout_ms = static_cast<int>(std::clamp<long long>(left, 0, timeout_ms));
+      }
+    }
+    if (waiting_for_exit) timeout_ms = std::min(timeout_ms, 1);
+    int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+    if (ready > 0) {
+      for (std::size_t k = 0; k < fds.size(); ++k) {
+        if (fds[k].revents != 0) drain(running[owners[k].first], owners[k].second);
+      }
+    }
+
+    now = Clock::now();
+    for (Child& c : running) {
+      try_reap(c);
+      if (!c.reaped && !c.killed && c.deadline && now >= *c.deadline) {
+        ::kill(-c.pid, SIGKILL);
+        c.killed = true;
+        c.outcome.timed_out = true;
+      }
+    }
+    for (std::size_t i = 0; i < running.size();) {
+      Child& c = running[i];
+      if (c.reaped && c.fd[0] < 0 && c.fd[1] < 0) {
+        outcomes[c.index] = std::move(c.outcome);
+        running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        ++i;
+      }
+    }
+  }
+  restore_signals();
+
+  std::string tail;
+  for (const Problem& p : problems) {
+    tail += fail_line(p.shown, ctx.color) + p.message + "\n";
+    ++failed;
+  }
+  std::vector<Problem> golden_problems;
+  Leftovers leftovers = find_leftovers(dirs, cwd, golden_problems);
+  for (const Problem& p : golden_problems) {
+    if (ctx.refused.count(p.shown)) continue;  // already failed the scenarios below it
+    tail += p.message + "\n";
+    ++failed;
+  }
+  for (const auto& [golden, yaml] : leftovers.unused) {
+    tail += "unused golden file " + shown_path(golden, cwd) + " (no " + shown_path(yaml, cwd) + ")\n";
+    ++failed;
+  }
+  for (const auto& [golden_root, file] : leftovers.temporaries) {
+    std::string shown = shown_path(file, cwd);
+    if (!ctx.update) {
+      tail += "leftover temporary file " + shown + " from an interrupted update (corun test --update removes it)\n";
+      ++failed;
+      continue;
+    }
+    // Reached again from the golden root, following no link.
+    fs::path rel = file.parent_path().lexically_relative(golden_root);
+    if (rel == ".") rel.clear();
+    bool removed = false;
+    std::string why = GoldenDir(golden_root, rel, shown_path(golden_root, cwd), /*create=*/false)
+                          .remove(file.filename().string(), removed);
+    if (!why.empty()) {
+      std::fprintf(stderr, "corun test: refusing to remove %s: %s\n", shown.c_str(), why.c_str());
+      ++failed;
+    } else if (removed) {
+      tail += "removed leftover temporary file " + shown + "\n";
+    }
+  }
+  emit(tail + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n");
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace corun::cli

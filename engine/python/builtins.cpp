@@ -1,0 +1,716 @@
+#include "engine/python/builtins.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include "engine/python/classes.h"
+#include "engine/vm/interp.h"
+#include "engine/vm/native_cost.h"
+#include "engine/python/recursion.h"
+#include "engine/python/pyformat.h"
+#include "engine/python/sets.h"
+
+namespace corun {
+
+namespace {
+
+const std::vector<std::string> kNames = {
+    // functions
+    "len", "str", "repr", "int", "float", "bool", "list", "tuple", "dict", "range", "sum", "min", "max", "abs",
+    "round", "sorted", "enumerate", "zip", "isinstance", "type", "print", "any", "all", "reversed", "hasattr",
+    "getattr", "issubclass", "object", "next", "iter", "aiter", "anext",
+    "set", "frozenset", "hash",
+    // exceptions
+    "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "OverflowError", "LookupError",
+    "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
+    "NameError", "UnboundLocalError", "AttributeError", "AssertionError", "StopIteration", "StopAsyncIteration",
+    "OSError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "TimeoutError",
+    "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup", "ExceptionGroup", "MemoryError",
+    // exception names the spec lets `except` use bare
+    "CancelledError",
+    // modules
+    "asyncio", "time", "random", "functools", "contextlib",
+    // corun's private helpers for the asyncio prelude (invisible to scenarios)
+    "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
+    "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
+    "_take_asyncgens", "_report_asyncgen_error",
+    // classes with behaviour (engine/python/classes.cpp)
+    "NotImplemented", "_super_attr", "_with_exit", "_with_enter", "_prep_reraise_star",
+};
+
+}  // namespace
+
+const std::vector<std::string>& builtin_names() { return kNames; }
+
+int builtin_index(std::string_view name) {
+  // Every name the compiler resolves and every slot Builtins fills asks
+  // here: a hash lookup, not a walk over the list comparing strings.
+  static const std::unordered_map<std::string_view, int> index = [] {
+    std::unordered_map<std::string_view, int> m;
+    for (size_t i = 0; i < kNames.size(); ++i) m.emplace(kNames[i], int(i));  // emplace keeps the first
+    return m;
+  }();
+  auto it = index.find(name);
+  return it == index.end() ? -1 : it->second;
+}
+
+// ---- argument helpers ---------------------------------------------------------------
+
+namespace {
+
+void arg_count(Interp& in, const char* fn, CallArgs& a, size_t lo, size_t hi) {
+  if (a.npos >= lo && a.npos <= hi) return;
+  std::string msg;
+  if (lo == hi)
+    msg = std::string(fn) + "() takes " + (lo == 1 ? "exactly one argument" : std::to_string(lo) + " positional arguments") +
+          " (" + std::to_string(a.npos) + " given)";
+  else if (a.npos < lo)
+    msg = std::string(fn) + " expected at least " + std::to_string(lo) + " argument" + (lo == 1 ? "" : "s") + ", got " + std::to_string(a.npos);
+  else
+    msg = std::string(fn) + " expected at most " + std::to_string(hi) + " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(a.npos);
+  in.raise(in.builtins().TypeError, msg);
+}
+
+void no_kwargs(Interp& in, const char* fn, CallArgs& a) {
+  if (a.nkw) in.raise(in.builtins().TypeError, std::string(fn) + "() takes no keyword arguments");
+}
+
+std::string type_name(Interp& in, const Value& v) { return in.type_of(v)->name; }
+
+int64_t to_index(Interp& in, const Value& v) {
+  if (v.is_intlike()) return v.as_int();
+  // corun's sizes and ranges are 64-bit, as CPython's ssize_t conversions are.
+  if (v.is_bigint()) in.raise(in.builtins().OverflowError, "Python int too large to convert to C ssize_t");
+  in.raise(in.builtins().TypeError, "'" + type_name(in, v) + "' object cannot be interpreted as an integer");
+}
+
+// ---- builtin functions -------------------------------------------------------------
+
+Value b_len(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "len", a, 1, 1);
+  const Value& v = a.pos[0];
+  if (v.is(ObjKind::Str)) {
+    charge(str_of(v).size() / kBytesPerUnit);  // code points are counted, not stored
+    return Value::integer(int64_t(pyfmt::utf8_length(str_of(v))));
+  }
+  if (v.is(ObjKind::List)) return Value::integer(int64_t(v.as<ListObj>()->items.size()));
+  if (v.is(ObjKind::Deque)) return Value::integer(int64_t(v.as<DequeObj>()->items.size()));
+  if (v.is(ObjKind::Set)) return Value::integer(int64_t(v.as<SetObj>()->size()));
+  if (v.is(ObjKind::DictView)) return Value::integer(int64_t(v.as<DictViewObj>()->target()->entries.size()));
+  if (v.is(ObjKind::Tuple)) return Value::integer(int64_t(v.as<TupleObj>()->items.size()));
+  if (v.is(ObjKind::Dict)) return Value::integer(int64_t(v.as<DictObj>()->entries.size()));
+  if (v.is(ObjKind::Range)) return Value::integer(v.as<RangeObj>()->length());
+  if (const FunctionObj* f = user_method_of(v, "__len__")) {
+    Value n = call_dunder(in, v, f, {});
+    if (!n.is_intlike()) in.raise(in.builtins().TypeError, "'" + type_name(in, n) + "' object cannot be interpreted as an integer");
+    if (n.as_int() < 0) in.raise(in.builtins().ValueError, "__len__() should return >= 0");
+    return Value::integer(n.as_int());
+  }
+  in.raise(in.builtins().TypeError, "object of type '" + type_name(in, v) + "' has no len()");
+}
+
+Value b_str(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "str", a);
+  arg_count(in, "str", a, 0, 1);
+  if (a.npos == 0) return make_str("");
+  return make_str(in.str(a.pos[0]));
+}
+
+Value b_repr(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "repr", a, 1, 1);
+  return make_str(in.repr(a.pos[0]));
+}
+
+Value parse_int_text(Interp& in, const std::string& text, int base) {
+  std::string s;
+  for (char c : text) if (c != '_') s += c;
+  size_t b = s.find_first_not_of(" \t\n\r"), e = s.find_last_not_of(" \t\n\r");
+  std::string t = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  errno = 0;
+  char* end = nullptr;
+  long long v = t.empty() ? 0 : std::strtoll(t.c_str(), &end, base);
+  if (!t.empty() && !*end && errno == ERANGE && base == 10) {
+    std::string digits = t[0] == '+' ? t.substr(1) : t;
+    // CPython 3.11's limit, checked before the (quadratic) conversion.
+    const size_t ndigits = digits.size() - (digits[0] == '-');
+    if (ndigits > 4300 && digits.find_first_not_of("0123456789", digits[0] == '-') == std::string::npos)
+      in.raise(in.builtins().ValueError, "Exceeds the limit (4300 digits) for integer string conversion: value has " +
+                                             std::to_string(ndigits) + " digits; use sys.set_int_max_str_digits() to increase the limit");
+    if (auto big = BigInt::parse(digits)) return make_int(*big);
+  }
+  if (t.empty() || *end || errno)
+    in.raise(in.builtins().ValueError, "invalid literal for int() with base " + std::to_string(base) + ": " + pyfmt::str_repr(text));
+  return Value::integer(v);
+}
+
+Value b_int(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "int", a, 0, 2);
+  if (a.npos == 0) return Value::integer(0);
+  const Value& v = a.pos[0];
+  if (a.npos == 2) {
+    if (!v.is(ObjKind::Str)) in.raise(in.builtins().TypeError, "int() can't convert non-string with explicit base");
+    return parse_int_text(in, str_of(v), int(to_index(in, a.pos[1])));
+  }
+  if (v.is_intlike()) return Value::integer(v.as_int());
+  if (v.is_bigint()) return v;
+  if (v.is_float()) {
+    double d = v.as_float();
+    if (std::isnan(d)) in.raise(in.builtins().ValueError, "cannot convert float NaN to integer");
+    if (std::isinf(d)) in.raise(in.builtins().OverflowError, "cannot convert float infinity to integer");
+    if (std::fabs(d) >= 9.2e18) {
+      // Exact: a large float is an integer, mantissa * 2**exponent.
+      int exp = 0;
+      double m = std::frexp(std::fabs(d), &exp);
+      BigInt r = BigInt(int64_t(std::ldexp(m, 53))) * BigInt::pow(BigInt(2), uint64_t(exp - 53));
+      return make_int(d < 0 ? -r : r);
+    }
+    return Value::integer(int64_t(std::trunc(d)));
+  }
+  if (v.is(ObjKind::Str)) return parse_int_text(in, str_of(v), 10);
+  in.raise(in.builtins().TypeError,
+           "int() argument must be a string, a bytes-like object or a real number, not '" + type_name(in, v) + "'");
+}
+
+Value b_float(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "float", a, 0, 1);
+  if (a.npos == 0) return Value::flt(0.0);
+  const Value& v = a.pos[0];
+  if (v.is_number()) return Value::flt(v.as_double());
+  if (v.is(ObjKind::Str)) {
+    std::string s = str_of(v);
+    std::string t;
+    for (char c : s) if (c != '_' && !std::isspace((unsigned char)c)) t += c;
+    std::string lower;
+    for (char c : t) lower += char(std::tolower((unsigned char)c));
+    if (lower == "inf" || lower == "+inf" || lower == "infinity" || lower == "+infinity") return Value::flt(INFINITY);
+    if (lower == "-inf" || lower == "-infinity") return Value::flt(-INFINITY);
+    if (lower == "nan" || lower == "+nan" || lower == "-nan") return Value::flt(NAN);
+    char* end = nullptr;
+    double d = t.empty() ? 0 : std::strtod(t.c_str(), &end);
+    if (t.empty() || *end || lower.find("x") != std::string::npos)
+      in.raise(in.builtins().ValueError, "could not convert string to float: " + pyfmt::str_repr(s));
+    return Value::flt(d);
+  }
+  in.raise(in.builtins().TypeError, "float() argument must be a string or a real number, not '" + type_name(in, v) + "'");
+}
+
+Value b_bool(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "bool", a, 0, 1);
+  return Value::boolean(a.npos ? in.truthy(a.pos[0]) : false);
+}
+
+Value b_list(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "list", a, 0, 1);
+  if (a.npos == 0) return make_list();
+  return make_list(in.take_vector(a.pos[0]));
+}
+
+Value b_tuple(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "tuple", a, 0, 1);
+  if (a.npos == 0) return make_tuple();
+  if (a.pos[0].is(ObjKind::Tuple)) return a.pos[0];
+  return make_tuple(in.take_vector(a.pos[0]));
+}
+
+Value b_dict(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "dict", a, 0, 1);
+  Ref<DictObj> d(new DictObj());
+  if (a.npos == 1) {
+    if (a.pos[0].is(ObjKind::Dict)) {
+      d->assign(*a.pos[0].as<DictObj>());
+    } else {
+      for (Value& item : in.to_vector(a.pos[0])) {
+        charge_step();
+        std::vector<Value> kv = in.to_vector(item);
+        if (kv.size() != 2)
+          in.raise(in.builtins().ValueError, "dictionary update sequence element has length " + std::to_string(kv.size()) + "; 2 is required");
+        d->set(kv[0], kv[1]);
+      }
+    }
+  }
+  for (size_t i = 0; i < a.nkw; ++i) d->set(make_str(a.kwnames[i]), a.kw[i]);
+  return Value(d);
+}
+
+Value b_range(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "range", a);
+  if (a.npos == 0) in.raise(in.builtins().TypeError, "range expected at least 1 argument, got 0");
+  arg_count(in, "range", a, 1, 3);
+  int64_t start = 0, stop, step = 1;
+  if (a.npos == 1) stop = to_index(in, a.pos[0]);
+  else { start = to_index(in, a.pos[0]); stop = to_index(in, a.pos[1]); }
+  if (a.npos == 3) step = to_index(in, a.pos[2]);
+  if (step == 0) in.raise(in.builtins().ValueError, "range() arg 3 must not be zero");
+  return Value(new RangeObj(start, stop, step));
+}
+
+Value b_sum(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "sum", a, 1, 2);
+  Value total = a.npos == 2 ? a.pos[1] : Value::integer(0);
+  if (const Value* s = a.kwarg("start")) total = *s;
+  Value it = in.get_iter(a.pos[0]);
+  Value item;
+  while (in.iter_next(it, item)) {
+    charge_step();
+    total = in.binary_op(BinOp::Add, total, item);
+  }
+  return total;
+}
+
+Value min_max(Interp& in, CallArgs& a, bool is_max) {
+  const char* fn = is_max ? "max" : "min";
+  if (a.npos == 0) in.raise(in.builtins().TypeError, std::string(fn) + " expected at least 1 argument, got 0");
+  std::vector<Value> items = a.npos == 1 ? in.to_vector(a.pos[0]) : std::vector<Value>(a.pos, a.pos + a.npos);
+  const Value* key = a.kwarg("key");
+  const Value* dflt = a.kwarg("default");
+  if (items.empty()) {
+    if (dflt) return *dflt;
+    in.raise(in.builtins().ValueError, std::string(fn) + "() arg is an empty sequence");
+  }
+  size_t best = 0;
+  Value best_key = key ? in.call0(*key, {items[0]}) : items[0];
+  for (size_t i = 1; i < items.size(); ++i) {
+    charge_step();
+    Value k = key ? in.call0(*key, {items[i]}) : items[i];
+    // max keeps the first maximal item, min the first minimal one.
+    bool take = is_max ? in.compare(CmpOp::Lt, best_key, k) : in.compare(CmpOp::Lt, k, best_key);
+    if (take) { best = i; best_key = k; }
+  }
+  return items[best];
+}
+
+Value b_min(Interp& in, const Value&, CallArgs& a) { return min_max(in, a, false); }
+Value b_max(Interp& in, const Value&, CallArgs& a) { return min_max(in, a, true); }
+
+Value b_abs(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "abs", a, 1, 1);
+  const Value& v = a.pos[0];
+  if (v.is_intlike() && v.as_int() != INT64_MIN) return Value::integer(v.as_int() < 0 ? -v.as_int() : v.as_int());
+  if (v.is_integer()) {
+    BigInt x = to_bigint(v);
+    return make_int(x.is_negative() ? -x : x);
+  }
+  if (v.is_float()) return Value::flt(std::fabs(v.as_float()));
+  in.raise(in.builtins().TypeError, "bad operand type for abs(): '" + type_name(in, v) + "'");
+}
+
+// Python's round(): half to even, on the exact binary value.
+Value b_round(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "round", a, 1, 2);
+  const Value& v = a.pos[0];
+  bool has_nd = a.npos == 2 && !a.pos[1].is_none();
+  if (const Value* nd = a.kwarg("ndigits")) { if (!nd->is_none()) { has_nd = true; } }
+  Value ndv = a.npos == 2 ? a.pos[1] : (a.kwarg("ndigits") ? *a.kwarg("ndigits") : Value());
+  // ndigits past 64 bits means "all of them" or "none": clamp it, the result is the same.
+  if (ndv.is_bigint()) ndv = Value::integer(ndv.as<BigIntObj>()->v.is_negative() ? -(int64_t(1) << 62) : int64_t(1) << 62);
+  if (v.is_bigint()) {
+    if (!has_nd || ndv.as_int() >= 0) return v;
+    // Half to even at 10**-ndigits (pow reserves, so an absurd ndigits is MemoryError).
+    const BigInt x = v.as<BigIntObj>()->v, p = BigInt::pow(BigInt(10), uint64_t(-ndv.as_int()));
+    auto [q, r] = BigInt::divmod(x, p);
+    const BigInt twice = r + r;
+    if (twice > p || (twice == p && !BigInt::mod(q, BigInt(2)).is_zero())) q = q + BigInt(1);
+    return make_int(q * p);
+  }
+  if (v.is_intlike()) {
+    if (!has_nd || ndv.as_int() >= 0) return Value::integer(v.as_int());
+    if (ndv.as_int() < -19) return Value::integer(0);
+    int64_t p = 1;
+    for (int64_t i = 0; i < -ndv.as_int() && p < INT64_MAX / 10; ++i) p *= 10;
+    int64_t x = v.as_int(), q = x / p, r = x % p;
+    if (r < 0) { r += p; --q; }
+    if (2 * r > p || (2 * r == p && (q & 1))) ++q;
+    return Value::integer(q * p);
+  }
+  if (!v.is_float()) in.raise(in.builtins().TypeError, "type " + type_name(in, v) + " doesn't define __round__ method");
+  double d = v.as_float();
+  if (!has_nd) {
+    if (std::isnan(d)) in.raise(in.builtins().ValueError, "cannot convert float NaN to integer");
+    if (std::isinf(d)) in.raise(in.builtins().OverflowError, "cannot convert float infinity to integer");
+    double r = std::nearbyint(d);  // default rounding mode: half to even
+    if (std::fabs(r) >= 9.2e18) {
+      Value as_float = Value::flt(r);
+      CallArgs one;
+      one.pos = &as_float;
+      one.npos = 1;
+      return b_int(in, Value(), one);  // exact big int
+    }
+    return Value::integer(int64_t(r));
+  }
+  int64_t nd = to_index(in, ndv);
+  if (!std::isfinite(d) || d == 0) return Value::flt(d);
+  if (nd < -400) return Value::flt(0.0 * d);
+  // Correctly rounded, as CPython: format with nd digits, then parse back.
+  if (nd > 323) return Value::flt(d);
+  if (nd < -308) return Value::flt(0.0 * d);
+  char buf[512];
+  if (nd >= 0) {
+    std::snprintf(buf, sizeof buf, "%.*f", int(nd), d);
+    return Value::flt(std::strtod(buf, nullptr));
+  }
+  double p = std::pow(10.0, double(-nd));
+  double y = d / p;
+  double z = std::nearbyint(y);
+  if (std::fabs(y - z) == 0.5) z = 2.0 * std::nearbyint(y / 2.0);
+  return Value::flt(z * p);
+}
+
+Value b_sorted(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "sorted", a, 1, 1);
+  // A copy, then list.sort's keys, order and result: refuse at once what
+  // cannot fit, before copying a sequence of known length.
+  const Value& v = a.pos[0];
+  if (v.is(ObjKind::List)) reserve_items(checked_mul(v.as<ListObj>()->items.size(), 4));
+  else if (v.is(ObjKind::Range)) reserve_items(checked_mul(size_t(std::min<unsigned __int128>(v.as<RangeObj>()->length_wide(), SIZE_MAX / 64)), 4));
+  std::vector<Value> items = in.to_vector(a.pos[0]);
+  Ref<ListObj> l(new ListObj(std::move(items)));
+  CallArgs none;
+  none.kwnames = a.kwnames;
+  none.kw = a.kw;
+  none.nkw = a.nkw;
+  in.call_method(Value(l), "sort", none, nullptr);
+  return Value(l);
+}
+
+Value b_enumerate(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "enumerate", a, 1, 2);
+  int64_t start = a.npos == 2 ? to_index(in, a.pos[1]) : 0;
+  if (const Value* s = a.kwarg("start")) start = to_index(in, *s);
+  std::vector<Value> items = in.to_vector(a.pos[0]);
+  reserve_items(checked_mul(items.size(), 5));  // a pair per item
+  charge(items.size());
+  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
+  for (size_t i = 0; i < items.size(); ++i)
+    it->items.push_back(make_tuple({Value::integer(start + int64_t(i)), items[i]}));
+  return Value(it);
+}
+
+Value b_zip(Interp& in, const Value&, CallArgs& a) {
+  std::vector<std::vector<Value>> seqs;
+  size_t n = SIZE_MAX;
+  for (size_t i = 0; i < a.npos; ++i) {
+    seqs.push_back(in.to_vector(a.pos[i]));
+    n = std::min(n, seqs.back().size());
+  }
+  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
+  if (seqs.empty()) n = 0;
+  reserve_items(checked_mul(n, seqs.size() + 3));  // a tuple per row
+  charge(n);
+  for (size_t k = 0; k < n; ++k) {
+    std::vector<Value> row;
+    for (auto& s : seqs) row.push_back(s[k]);
+    it->items.push_back(make_tuple(std::move(row)));
+  }
+  return Value(it);
+}
+
+Value b_reversed(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "reversed", a, 1, 1);
+  if (a.pos[0].is(ObjKind::Set))
+    in.raise(in.builtins().TypeError, "'" + in.type_of(a.pos[0])->name + "' object is not reversible");
+  std::vector<Value> items = in.to_vector(a.pos[0]);
+  std::reverse(items.begin(), items.end());
+  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
+  it->items = std::move(items);
+  return Value(it);
+}
+
+Value b_any(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "any", a, 1, 1);
+  Value it = in.get_iter(a.pos[0]), x;
+  while (in.iter_next(it, x)) {
+    charge_step();
+    if (in.truthy(x)) return Value::boolean(true);
+  }
+  return Value::boolean(false);
+}
+
+Value b_all(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "all", a, 1, 1);
+  Value it = in.get_iter(a.pos[0]), x;
+  while (in.iter_next(it, x)) {
+    charge_step();
+    if (!in.truthy(x)) return Value::boolean(false);
+  }
+  return Value::boolean(true);
+}
+
+bool isinstance_of(Interp& in, const Value& v, const Value& cls) {
+  if (cls.is(ObjKind::Tuple)) {
+    NativeRecursion guard(" in __instancecheck__", 1);  // tuples of tuples nest
+    for (auto& c : cls.as<TupleObj>()->items) if (isinstance_of(in, v, c)) return true;
+    return false;
+  }
+  if (!cls.is(ObjKind::Type)) in.raise(in.builtins().TypeError, "isinstance() arg 2 must be a type, a tuple of types, or a union");
+  TypeObj* t = in.type_of(v);
+  TypeObj* c = cls.as<TypeObj>();
+  if (c == in.builtins().object) return true;
+  return t->is_subclass_of(c);
+}
+
+Value b_isinstance(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "isinstance", a, 2, 2);
+  return Value::boolean(isinstance_of(in, a.pos[0], a.pos[1]));
+}
+
+Value b_issubclass(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "issubclass", a, 2, 2);
+  if (!a.pos[0].is(ObjKind::Type)) in.raise(in.builtins().TypeError, "issubclass() arg 1 must be a class");
+  const Value& cls = a.pos[1];
+  std::vector<Value> cands = cls.is(ObjKind::Tuple) ? cls.as<TupleObj>()->items : std::vector<Value>{cls};
+  for (auto& c : cands) {
+    if (!c.is(ObjKind::Type)) in.raise(in.builtins().TypeError, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+    if (a.pos[0].as<TypeObj>()->is_subclass_of(c.as<TypeObj>()) || c.as<TypeObj>() == in.builtins().object)
+      return Value::boolean(true);
+  }
+  return Value::boolean(false);
+}
+
+Value b_type(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "type", a, 1, 1);
+  return Value(in.type_of(a.pos[0]));
+}
+
+Value b_print(Interp& in, const Value&, CallArgs& a) {
+  std::string sep = " ", end = "\n";
+  if (const Value* s = a.kwarg("sep")) if (!s->is_none()) sep = in.str(*s);
+  if (const Value* e = a.kwarg("end")) if (!e->is_none()) end = in.str(*e);
+  std::string line;
+  for (size_t i = 0; i < a.npos; ++i) {
+    if (i) append_reserved(line, sep);
+    append_reserved(line, in.str(a.pos[i]));
+  }
+  append_reserved(line, end);
+  in.write_out(line);
+  return Value();
+}
+
+Value b_hasattr(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "hasattr", a, 2, 2);
+  try {
+    in.get_attr(a.pos[0], in.str(a.pos[1]));
+    return Value::boolean(true);
+  } catch (PyException& e) {
+    if (in.exc_matches(e.exc, Value(in.builtins().AttributeError))) return Value::boolean(false);
+    throw;
+  }
+}
+
+Value b_getattr(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "getattr", a, 2, 3);
+  try {
+    return in.get_attr(a.pos[0], in.str(a.pos[1]));
+  } catch (PyException& e) {
+    if (a.npos == 3 && in.exc_matches(e.exc, Value(in.builtins().AttributeError))) return a.pos[2];
+    throw;
+  }
+}
+
+// Calling an exception class makes an instance with those args.
+Value exception_ctor(Interp& in, const Value& self, CallArgs& a) {
+  TypeObj* t = self.as<TypeObj>();
+  if (a.nkw) in.raise(in.builtins().TypeError, t->name + "() takes no keyword arguments");
+  if (t->is_subclass_of(in.builtins().BaseExceptionGroup)) {
+    if (a.npos != 2) in.raise(in.builtins().TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (" + std::to_string(a.npos) + " given)");
+    std::vector<Value> excs = in.to_vector(a.pos[1]);
+    if (excs.empty()) in.raise(in.builtins().ValueError, "second argument (exceptions) must be a non-empty sequence");
+    bool all_exceptions = true;
+    for (auto& x : excs) {
+      if (!x.is(ObjKind::Exception)) in.raise(in.builtins().ValueError, "Item " + std::to_string(&x - &excs[0]) + " of second argument (exceptions) is not an exception");
+      if (!x.as<ExcObj>()->type->is_subclass_of(in.builtins().Exception)) all_exceptions = false;
+    }
+    // BaseExceptionGroup(...) of Exceptions only is an ExceptionGroup; an
+    // ExceptionGroup cannot hold a BaseException.
+    if (t == in.builtins().BaseExceptionGroup && all_exceptions) t = in.builtins().ExceptionGroup;
+    if (t->is_subclass_of(in.builtins().ExceptionGroup) && !all_exceptions)
+      in.raise(in.builtins().TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
+    Value group = in.make_exception_args(t, {a.pos[0], make_tuple(std::move(excs))});
+    group.as<ExcObj>()->group_from_tuple = a.pos[1].is(ObjKind::Tuple);
+    return group;
+  }
+  return in.make_exception_args(t, std::vector<Value>(a.pos, a.pos + a.npos));
+}
+
+}  // namespace
+
+// set(iterable=()), frozenset(iterable=()), hash(x).
+Value b_set(Interp& in, const Value& self, CallArgs& a) {
+  const bool frozen = self.as<TypeObj>() == in.builtins().frozenset;
+  const char* name = frozen ? "frozenset" : "set";
+  if (a.nkw) in.raise(in.builtins().TypeError, std::string(name) + "() takes no keyword arguments");
+  if (a.npos > 1) in.raise(in.builtins().TypeError, std::string(name) + " expected at most 1 argument, got " + std::to_string(a.npos));
+  return Value(pyset::make(in, a.npos ? a.pos[0] : Value::unbound(), frozen));
+}
+
+Value b_hash(Interp& in, const Value&, CallArgs& a) {
+  arg_count(in, "hash", a, 1, 1);
+  return Value::integer(py_hash(in, a.pos[0]).value);
+}
+
+// ---- the table ------------------------------------------------------------------------
+
+Builtins::Builtins(Interp& in) {
+  auto mk = [&](const char* name, const char* module, TypeObj* base, TypeKind k) {
+    TypeObj* t = new TypeObj(name, module, base, k);
+    owned.push_back(Value(t));
+    return t;
+  };
+  object = mk("object", "builtins", nullptr, TypeKind::Builtin);
+  type = mk("type", "builtins", object, TypeKind::Builtin);
+  none = mk("NoneType", "builtins", object, TypeKind::Builtin);
+  int_ = mk("int", "builtins", object, TypeKind::Builtin);
+  bool_ = mk("bool", "builtins", int_, TypeKind::Builtin);
+  float_ = mk("float", "builtins", object, TypeKind::Builtin);
+  str = mk("str", "builtins", object, TypeKind::Builtin);
+  list = mk("list", "builtins", object, TypeKind::Builtin);
+  tuple = mk("tuple", "builtins", object, TypeKind::Builtin);
+  dict = mk("dict", "builtins", object, TypeKind::Builtin);
+  range = mk("range", "builtins", object, TypeKind::Builtin);
+  deque = mk("deque", "collections", object, TypeKind::Builtin);
+  set = mk("set", "builtins", object, TypeKind::Builtin);
+  frozenset = mk("frozenset", "builtins", object, TypeKind::Builtin);
+  dict_keys = mk("dict_keys", "builtins", object, TypeKind::Builtin);
+  dict_values = mk("dict_values", "builtins", object, TypeKind::Builtin);
+  dict_items = mk("dict_items", "builtins", object, TypeKind::Builtin);
+  function = mk("function", "builtins", object, TypeKind::Builtin);
+  builtin_function = mk("builtin_function_or_method", "builtins", object, TypeKind::Builtin);
+  coroutine = mk("coroutine", "builtins", object, TypeKind::Builtin);
+  async_generator = mk("async_generator", "builtins", object, TypeKind::Builtin);
+  generator = mk("generator", "builtins", object, TypeKind::Builtin);
+  agen_asend = mk("async_generator_asend", "builtins", object, TypeKind::Builtin);
+  agen_athrow = mk("async_generator_athrow", "builtins", object, TypeKind::Builtin);
+  module = mk("module", "builtins", object, TypeKind::Builtin);
+  future = mk("Future", "_asyncio", object, TypeKind::Builtin);
+  task = mk("Task", "_asyncio", future, TypeKind::Builtin);
+  method = mk("method", "builtins", object, TypeKind::Builtin);
+  iterator = mk("iterator", "builtins", object, TypeKind::Builtin);
+  generator = mk("generator", "builtins", object, TypeKind::Builtin);
+  handle = mk("TimerHandle", "asyncio.events", object, TypeKind::Builtin);
+
+  auto ex = [&](const char* name, TypeObj* base, const char* module = "builtins") {
+    TypeObj* t = mk(name, module, base, TypeKind::Exception);
+    t->ctor = exception_ctor;
+    return t;
+  };
+  BaseException = ex("BaseException", object);
+  Exception = ex("Exception", BaseException);
+  ArithmeticError = ex("ArithmeticError", Exception);
+  ZeroDivisionError = ex("ZeroDivisionError", ArithmeticError);
+  OverflowError = ex("OverflowError", ArithmeticError);
+  LookupError = ex("LookupError", Exception);
+  KeyError = ex("KeyError", LookupError);
+  IndexError = ex("IndexError", LookupError);
+  ValueError = ex("ValueError", Exception);
+  TypeError = ex("TypeError", Exception);
+  RuntimeError = ex("RuntimeError", Exception);
+  RecursionError = ex("RecursionError", RuntimeError);
+  NotImplementedError = ex("NotImplementedError", RuntimeError);
+  NameError = ex("NameError", Exception);
+  UnboundLocalError = ex("UnboundLocalError", NameError);
+  AttributeError = ex("AttributeError", Exception);
+  AssertionError = ex("AssertionError", Exception);
+  StopIteration = ex("StopIteration", Exception);
+  StopAsyncIteration = ex("StopAsyncIteration", Exception);
+  OSError = ex("OSError", Exception);
+  ConnectionError = ex("ConnectionError", OSError);
+  ConnectionRefusedError = ex("ConnectionRefusedError", ConnectionError);
+  ConnectionResetError = ex("ConnectionResetError", ConnectionError);
+  TimeoutError = ex("TimeoutError", OSError);
+  KeyboardInterrupt = ex("KeyboardInterrupt", BaseException);
+  MemoryError = ex("MemoryError", Exception);
+  SystemExit = ex("SystemExit", BaseException);
+  GeneratorExit = ex("GeneratorExit", BaseException);
+  BaseExceptionGroup = ex("BaseExceptionGroup", BaseException);
+  ExceptionGroup = ex("ExceptionGroup", BaseExceptionGroup);
+  ExceptionGroup->second_base = Exception;
+  CancelledError = ex("CancelledError", BaseException, "asyncio.exceptions");
+  InvalidStateError = ex("InvalidStateError", Exception, "asyncio.exceptions");
+  BrokenBarrierError = ex("BrokenBarrierError", RuntimeError, "asyncio.exceptions");
+  QueueEmpty = ex("QueueEmpty", Exception, "asyncio.queues");
+  QueueFull = ex("QueueFull", Exception, "asyncio.queues");
+
+  int_->ctor = b_int;
+  float_->ctor = b_float;
+  str->ctor = b_str;
+  bool_->ctor = b_bool;
+  list->ctor = b_list;
+  tuple->ctor = b_tuple;
+  dict->ctor = b_dict;
+  range->ctor = b_range;
+  set->ctor = b_set;
+  frozenset->ctor = b_set;
+  type->ctor = b_type;
+  future->ctor = [](Interp& in, const Value&, CallArgs& a) -> Value {
+    if (a.npos) in.raise(in.builtins().TypeError, "Future() takes no positional arguments");
+    return Value(in.create_future());
+  };
+
+  values.resize(kNames.size());
+  auto fn = [&](const char* name, Builtin f) { values[builtin_index(name)] = Value(new BuiltinObj(name, f)); };
+  auto ty = [&](const char* name, TypeObj* t) { values[builtin_index(name)] = Value(t); };
+  fn("len", b_len);
+  fn("repr", b_repr);
+  fn("sum", b_sum);
+  fn("min", b_min);
+  fn("max", b_max);
+  fn("abs", b_abs);
+  fn("round", b_round);
+  fn("sorted", b_sorted);
+  fn("enumerate", b_enumerate);
+  fn("zip", b_zip);
+  fn("reversed", b_reversed);
+  fn("any", b_any);
+  fn("all", b_all);
+  fn("isinstance", b_isinstance);
+  fn("issubclass", b_issubclass);
+  fn("print", b_print);
+  fn("hasattr", b_hasattr);
+  fn("getattr", b_getattr);
+  fn("hash", b_hash);
+  ty("set", set);
+  ty("frozenset", frozenset);
+  ty("str", str);
+  ty("int", int_);
+  ty("float", float_);
+  ty("bool", bool_);
+  ty("list", list);
+  ty("tuple", tuple);
+  ty("dict", dict);
+  ty("range", range);
+  ty("type", type);
+  ty("object", object);
+  for (TypeObj* t : {BaseException, Exception, ArithmeticError, ZeroDivisionError, OverflowError, LookupError, KeyError,
+                     IndexError, ValueError, TypeError, RuntimeError, RecursionError, NotImplementedError, NameError,
+                     UnboundLocalError, AttributeError, AssertionError, StopIteration, StopAsyncIteration, OSError,
+                     ConnectionError, ConnectionRefusedError, ConnectionResetError, TimeoutError, KeyboardInterrupt,
+                     SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError, MemoryError})
+    ty(t->name.c_str(), t);
+  extern Value make_asyncio_module(Interp&, Builtins&);
+  extern Value make_time_module(Interp&, Builtins&);
+  extern Value make_random_module(Interp&, Builtins&);
+  values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
+  values[builtin_index("time")] = make_time_module(in, *this);
+  values[builtin_index("random")] = make_random_module(in, *this);
+  extern Value make_functools_module(Interp&, Builtins&);
+  values[builtin_index("functools")] = make_functools_module(in, *this);
+  extern void add_prelude_helpers(Interp&, Builtins&);
+  add_prelude_helpers(in, *this);
+  extern void add_event_loop_helpers(Builtins&);
+  add_event_loop_helpers(*this);
+  add_class_helpers(in, *this);
+  extern Value make_contextlib_module(Interp&, Builtins&);
+  values[builtin_index("contextlib")] = make_contextlib_module(in, *this);
+  extern void add_generator_builtins(Builtins&);
+  add_generator_builtins(*this);
+}
+
+Builtins::~Builtins() {
+  // Types refer to each other through raw base pointers only; dropping the
+  // owning list frees them all.
+  values.clear();
+  owned.clear();
+}
+
+}  // namespace corun

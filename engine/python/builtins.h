@@ -1,0 +1,37 @@
+// Python's builtin namespace as corun provides it: types, exception classes,
+// functions, and the modules `asyncio`, `time` and `random`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/python/objects.h"
+
+namespace corun {
+
+// Names an expression may use without defining them. Compile-time name
+// resolution uses this list; the index of a name is its builtin slot.
+const std::vector<std::string>& builtin_names();
+int builtin_index(std::string_view name);
+
+struct Builtins {
+  // Types of plain values.
+  TypeObj *object, *type, *none, *int_, *float_, *str, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;
+  TypeObj *dict_keys, *dict_values, *dict_items;
+  TypeObj *function, *builtin_function, *coroutine, *async_generator, *module, *future, *task, *method, *iterator, *handle, *generator;
+  TypeObj *agen_asend, *agen_athrow;  // engine/vm/generators.cpp
+  // Exception classes.
+  TypeObj *BaseException, *Exception, *ArithmeticError, *ZeroDivisionError, *OverflowError, *LookupError,
+      *KeyError, *IndexError, *ValueError, *TypeError, *RuntimeError, *RecursionError, *NotImplementedError,
+      *NameError, *UnboundLocalError, *AttributeError, *AssertionError, *StopIteration, *StopAsyncIteration,
+      *OSError, *ConnectionError, *ConnectionRefusedError, *ConnectionResetError, *TimeoutError,
+      *KeyboardInterrupt, *SystemExit, *GeneratorExit, *CancelledError, *InvalidStateError, *BrokenBarrierError,
+      *BaseExceptionGroup, *ExceptionGroup, *QueueEmpty, *QueueFull, *MemoryError;
+  std::vector<Value> values;  // parallel to builtin_names()
+  std::vector<Value> owned;   // keeps every type alive for the run
+
+  explicit Builtins(Interp& interp);
+  ~Builtins();
+};
+
+}  // namespace corun

@@ -1,0 +1,368 @@
+// Runtime objects beyond plain data: types, exceptions, functions,
+// coroutines, futures, tasks and loop handles. Futures and tasks mirror
+// CPython's Lib/asyncio/futures.py and tasks.py field for field, so that the
+// code operating on them (futures.cpp, tasks.cpp) can follow CPython's line
+// by line.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/python/bigint.h"
+#include "engine/load/expr.h"
+#include "engine/python/value.h"
+
+namespace corun {
+
+class Interp;
+struct CodeObject;
+struct Frame;
+struct CallArgs;
+
+// An int that does not fit in 64 bits; never holds a value that does.
+struct BigIntObj : Object {
+  BigInt v;
+  explicit BigIntObj(BigInt x) : Object(ObjKind::BigInt), v(std::move(x)) {}
+};
+
+// The int for a BigInt: an immediate when it fits, else a BigIntObj.
+Value make_int(BigInt v);
+BigInt to_bigint(const Value& v);  // int, bool or BigInt
+
+// ---- Types ----------------------------------------------------------------------
+
+enum class TypeKind : uint8_t { Builtin, Exception, UserClass };
+
+struct TypeObj : Object {
+  std::string name;
+  std::string module;  // "builtins", "__main__", "asyncio.exceptions", ...
+  TypeObj* base = nullptr;
+  TypeObj* second_base = nullptr;  // ExceptionGroup(BaseExceptionGroup, Exception): corun's one multiple base
+  TypeKind tkind = TypeKind::Builtin;
+  Builtin ctor = nullptr;  // calling the type
+  // User classes: methods by name, and the fields every instance starts
+  // with -- expressions evaluated afresh for each instance, as the
+  // assignments in an __init__ would be (so `items: []` is never shared).
+  std::vector<std::pair<std::string, Value>> class_attrs;
+  std::vector<std::pair<std::string, const Expr*>> field_exprs;
+  const CodeObject* field_scope = nullptr;  // the module whose frame evaluates them
+  // Unique for the process (inline caches key on it; an address can be reused).
+  const uint64_t id = next_id();
+  bool owns_base = false;  // holds a reference to `base` (the scenario's own classes)
+  TypeObj(std::string n, std::string mod, TypeObj* b, TypeKind k)
+      : Object(ObjKind::Type), name(std::move(n)), module(std::move(mod)), base(b), tkind(k) {}
+  ~TypeObj() override {
+    if (owns_base) decref(base);
+  }
+  // A subclass keeps its base alive, and lets it go when it is freed.
+  void keep_base_alive() {
+    incref(base);
+    owns_base = true;
+  }
+  static uint64_t next_id() {
+    static std::atomic<uint64_t> counter{0};
+    return ++counter;
+  }
+  bool is_subclass_of(const TypeObj* other) const {
+    for (const TypeObj* t = this; t; t = t->base) {
+      if (t == other) return true;
+      if (t->second_base && t->second_base->is_subclass_of(other)) return true;
+    }
+    return false;
+  }
+  // "ValueError", "asyncio.exceptions.CancelledError": as traceback's last line names it.
+  std::string qualified_name() const {
+    return (module == "builtins" || module == "__main__") ? name : module + "." + name;
+  }
+  const Value* find_attr(std::string_view attr) const {
+    for (const TypeObj* t = this; t; t = t->base)
+      for (auto& [k, v] : t->class_attrs) if (k == attr) return &v;
+    return nullptr;
+  }
+};
+
+// ---- Exceptions -------------------------------------------------------------------
+
+struct TracebackEntry {
+  const CodeObject* code;
+  int line;
+};
+
+struct ExcObj : Object {
+  TypeObj* type;
+  std::vector<Value> args;
+  Value context;  // __context__
+  Value cause;    // __cause__
+  bool suppress_context = false;
+  bool group_from_tuple = false;  // a group made from a tuple of exceptions: its repr shows the tuple
+  std::vector<TracebackEntry> traceback;  // oldest frame first
+  Value attrs;  // DictObj of extra attributes set on the instance, or None
+  ExcObj(TypeObj* t, std::vector<Value> a) : Object(ObjKind::Exception), type(t), args(std::move(a)) { incref(t); }
+  ~ExcObj() override { decref(type); }
+};
+
+// ---- Functions and coroutines ---------------------------------------------------------
+
+// A coroutine or plain function defined by the scenario.
+struct FunctionObj : Object {
+  const CodeObject* code;
+  std::vector<Value> defaults;  // one per parameter; Unbound = required
+  Value bound_self;             // for methods; None otherwise
+  std::vector<Value> closure;   // CellObjs, one per code->free_slots
+  FunctionObj(const CodeObject* c) : Object(ObjKind::Function), code(c) {}
+};
+
+// A variable shared between a frame and the closures made in it (CPython's
+// cell object). Never a value a scenario sees.
+struct CellObj : Object {
+  Value v = Value::unbound();
+  CellObj() : Object(ObjKind::Misc) {}
+  explicit CellObj(Value x) : Object(ObjKind::Misc), v(std::move(x)) {}
+};
+
+// A method bound to an instance (`db.query`).
+struct BoundMethodObj : Object {
+  Value self;
+  Value func;
+  BoundMethodObj(Value s, Value f) : Object(ObjKind::BoundMethod), self(std::move(s)), func(std::move(f)) {}
+};
+
+struct InstanceObj : Object {
+  TypeObj* type;
+  // The class's declared fields, in declaration order (the same for every
+  // instance), then any a method added: those make the instance irregular,
+  // and inline caches do not apply to it.
+  std::vector<std::pair<std::string, Value>> fields;
+  bool extra_fields = false;
+  explicit InstanceObj(TypeObj* t) : Object(ObjKind::Instance), type(t) { incref(t); }
+  ~InstanceObj() override { decref(type); }
+  Value* find(std::string_view name) {
+    for (auto& [k, v] : fields) if (k == name) return &v;
+    return nullptr;
+  }
+};
+
+// What one activation of a scenario coroutine or function holds. Frames of
+// one task form a chain through `awaiting_coro` (await runs inline: no new
+// task, no loop iteration), so a deep await chain costs heap, not C++ stack.
+struct Frame {
+  struct Block {
+    int handler;    // pc of the handler
+    int exc_depth;  // handled-exception stack depth to restore
+  };
+  const CodeObject* code;
+  Frame* parent = nullptr;  // the frame awaiting this one
+  int pc = 0;
+  uint32_t depth : 31 = 0;      // frames below this one in the await chain
+  uint32_t suspended : 1 = 0;  // waiting at the instruction at pc
+  // try blocks and the exceptions being handled (for bare raise and
+  // __context__): allocated the first time a frame enters a try, so that
+  // the frames of simple coroutines stay small.
+  struct ExcState {
+    std::vector<Block> blocks;
+    std::vector<Value> handled;
+  };
+  std::unique_ptr<ExcState> exc_state;
+  ExcState& exc() {
+    if (!exc_state) exc_state = std::make_unique<ExcState>();
+    return *exc_state;
+  }
+  bool has_blocks() const { return exc_state && !exc_state->blocks.empty(); }
+  bool has_handled() const { return exc_state && !exc_state->handled.empty(); }
+  Ref<Object> awaiting;  // the future, coroutine or __anext__ this frame waits on
+  Value* slots;          // code->nslots() locals, from the object pool
+  explicit Frame(const CodeObject* c);
+  ~Frame();
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+};
+
+struct CoroObj : Object {
+  enum class State : uint8_t { Created, Running, Suspended, Done };
+  State state = State::Created;
+  bool awaited = false;        // was ever awaited or wrapped in a task
+  // Async generators (engine/vm/generators.cpp): the loop's asyncgen hooks
+  // were looked up (first __anext__/asend/athrow/aclose), and found the
+  // loop running: dropping the generator unfinished schedules its aclose().
+  bool hooks_inited = false;
+  bool has_finalizer = false;
+  bool closed = false;         // aclose() was called (ag_closed)
+  bool hand_driven = false;    // a coroutine run by send()/throw(), not awaited
+  bool aclose_restart = false; // Interp::throw_into_unstarted_aclose
+  bool finalized = false;      // finalize_generator ran (once per object, as PEP 442's tp_finalize)
+  Frame frame;
+  SourcePos created_at;
+  explicit CoroObj(const CodeObject* code) : Object(ObjKind::Coroutine), frame(code) {}
+  ~CoroObj() override;
+};
+
+// The awaitable `agen.__anext__()` returns: awaiting it runs the generator's
+// frame inline, on the awaiting task, until its next `yield`.
+// asend(v) and athrow(exc) / aclose() make the same object in another mode:
+// awaiting it sends `arg` in, or throws it (aclose: GeneratorExit, whose
+// end the await swallows).
+struct AnextObj : Object {
+  enum class Mode : uint8_t { Send, Throw, Close };
+  Value gen;  // CoroObj whose code is an async generator
+  Value arg;  // Send: the value sent (None for __anext__); Throw: the exception
+  Mode mode = Mode::Send;
+  bool used = false;  // awaited once already (an awaitable runs once)
+  bool has_default = false;  // anext(agen, default): the end gives `dflt`
+  Value dflt;
+  explicit AnextObj(Value g, Mode m = Mode::Send, Value a = Value())
+      : Object(ObjKind::Anext), gen(std::move(g)), arg(std::move(a)), mode(m) {}
+};
+
+// ---- The loop's handles ------------------------------------------------------------------
+
+using Callback = void (*)(Interp&, const Value& a, const Value& b);
+
+struct HandleObj : Object {
+  Callback fn;
+  Value a, b;
+  bool cancelled = false;
+  bool scheduled = false;  // timers: still in the loop's heap
+  bool is_timer = false;   // a TimerHandle (call_later, call_at), not a Handle (call_soon)
+  int64_t when = 0;  // timers: deadline in ns
+  HandleObj(Callback f, Value x, Value y) : Object(ObjKind::Handle), fn(f), a(std::move(x)), b(std::move(y)) {}
+};
+
+// ---- Futures and tasks ----------------------------------------------------------------------
+
+struct DoneCallback {
+  Callback fn = nullptr;  // called as fn(interp, ctx, future)
+  Ref<Object> ctx;        // an object or None (a user callback that is not an object comes boxed)
+};
+
+// A Value that is not an object, carried where only objects fit (a
+// done-callback's context).
+struct BoxObj : Object {
+  Value v;
+  explicit BoxObj(Value x) : Object(ObjKind::Misc), v(std::move(x)) {}
+};
+
+// A future's done-callbacks, in the order they were added. Nearly every
+// future has exactly one (the wakeup of the task awaiting it, or gather's),
+// so the first is kept inline and only the rest are allocated.
+class CallbackList {
+ public:
+  bool empty() const { return !first_.fn; }
+  void push_back(DoneCallback cb) {
+    if (empty()) first_ = std::move(cb);
+    else {
+      if (!more_) more_ = std::make_unique<std::vector<DoneCallback>>();
+      more_->push_back(std::move(cb));
+    }
+  }
+  // Empties the list, handing each callback to `f` in order.
+  template <class F>
+  void drain(F&& f) {
+    if (empty()) return;
+    DoneCallback first = std::move(first_);
+    first_.fn = nullptr;
+    std::unique_ptr<std::vector<DoneCallback>> more = std::move(more_);
+    f(first);
+    if (more) for (auto& cb : *more) f(cb);
+  }
+  // Drops the callbacks `pred` selects; returns how many.
+  template <class P>
+  size_t remove_if(P&& pred) {
+    std::vector<DoneCallback> kept;
+    size_t removed = 0;
+    drain([&](DoneCallback& cb) {
+      if (pred(cb)) ++removed;
+      else kept.push_back(std::move(cb));
+    });
+    for (auto& cb : kept) push_back(std::move(cb));
+    return removed;
+  }
+ private:
+  DoneCallback first_;
+  std::unique_ptr<std::vector<DoneCallback>> more_;
+};
+
+// Futures.py's fields, folded to keep every task and future small: a
+// cancelled future has no result or exception, so those slots hold its
+// cancel message and the CancelledError a task re-raises once.
+struct FutureObj : Object {
+  enum class State : uint8_t { Pending, Cancelled, Finished };
+  State state = State::Pending;
+  bool log_traceback = false;  // an exception was set and never retrieved
+  bool is_gathering = false;   // a GatherFutureObj
+  Value result;     // Cancelled: the cancel message (_cancel_message)
+  Value exception;  // Cancelled: the CancelledError to re-raise (_cancelled_exc)
+  CallbackList callbacks;
+  uint32_t gather_mark = 0;  // the gather() call that last took this future, to spot repeats cheaply
+  explicit FutureObj(ObjKind k = ObjKind::Future) : Object(k) {}
+  bool done() const { return state != State::Pending; }
+  // Task.cancel() before the task reaches an await keeps its message here
+  // while pending (must_cancel); a result or exception replaces it.
+  Value& cancel_message() { return result; }
+  Value& cancelled_exc() { return exception; }
+  ~FutureObj() override;
+};
+
+// gather()'s result (_GatheringFuture): its children, and whether cancel()
+// reached them. Kept out of FutureObj, which every task and sleep carries.
+struct GatherFutureObj : FutureObj {
+  std::vector<Value> children;
+  bool cancel_requested = false;
+  GatherFutureObj() { is_gathering = true; }
+};
+
+struct TaskObj : FutureObj {
+  bool must_cancel = false;
+  // asyncio.sleep(d > 0) in progress. CPython makes a future and a
+  // TimerHandle; the future is private to sleep() and its only done-callback
+  // is this task's wakeup, so its states live here instead and the timer
+  // queue holds the task itself: a sleeping task costs no extra objects.
+  enum class Sleep : uint8_t { None, Pending, Done, Cancelled };
+  Sleep sleep = Sleep::None;  // the sleep future, while it is fut_waiter
+  bool timer_live = false;    // its timer is queued and not cancelled
+  bool custom_name = false;   // named by name= or set_name(), not "Task-<serial>"
+  int32_t num_cancels_requested = 0;
+  uint32_t timer_token = 0;   // tells this sleep's timer from earlier ones
+  Ref<CoroObj> coro;
+  Frame* top = nullptr;  // innermost frame of the await chain
+  Ref<FutureObj> fut_waiter;
+  uint64_t serial = 0;       // creation order
+  uint32_t registry_index = 0;  // position in the interpreter's task list
+  // The timer came due and its callback waits in the ready queue; the
+  // task resuming before it runs cancels it there (sleep's h.cancel()).
+  bool fire_queued = false;
+  bool fire_cancelled = false;
+  TaskObj() : FutureObj(ObjKind::Task) {}
+  ~TaskObj() override;
+  std::string name() const;
+  void set_name(std::string n);
+};
+
+// ---- Iterators ------------------------------------------------------------------------------
+
+// A generator expression running lazily (engine/vm/closures.cpp): its own
+// frame (its variables, and the cells it closes over) and the iterator of
+// each `for` clause entered so far.
+struct GenExprState {
+  const Expr* comp;
+  Frame frame;
+  std::vector<Value> iters;
+  bool running = false;  // inside next(): a generator cannot be re-entered
+  GenExprState(const Expr* e, const CodeObject* c) : comp(e), frame(c) {}
+};
+
+struct IteratorObj : Object {
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator } ikind;
+  std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
+  const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
+  std::vector<Value> items;  // Seq: a snapshot
+  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*); User: the object with __next__; Generator: the generator
+  // Set, Dict*: `stop` holds the size when iteration began; a change is RuntimeError, as in CPython
+  size_t pos = 0;
+  int64_t cur = 0, stop = 0, step = 1;  // Range
+  explicit IteratorObj(Kind k) : Object(ObjKind::Iterator), ikind(k) {}
+};
+
+}  // namespace corun

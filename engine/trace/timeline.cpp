@@ -1,0 +1,247 @@
+#include "engine/trace/timeline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+
+namespace corun {
+
+const char* span_kind_name(SpanKind k) {
+  switch (k) {
+    case SpanKind::Ready: return "ready";
+    case SpanKind::Running: return "running";
+    case SpanKind::Blocking: return "blocking";
+    case SpanKind::Waiting: return "waiting";
+  }
+  return "?";
+}
+
+const char* task_end_name(TaskEnd e) {
+  switch (e) {
+    case TaskEnd::Pending: return "pending";
+    case TaskEnd::Done: return "done";
+    case TaskEnd::Raised: return "raised";
+    case TaskEnd::Cancelled: return "cancelled";
+  }
+  return "?";
+}
+
+const TaskRow* Timeline::find(uint64_t serial) const {
+  for (auto& t : tasks)
+    if (t.serial == serial) return &t;
+  return nullptr;
+}
+
+namespace {
+
+struct Open {
+  size_t row = 0;
+  bool live = false;   // created and not ended
+  Span span{SpanKind::Ready};  // the span in progress
+  // A wake-up seen while waiting: the loop made it ready at `wake.at`.
+  bool woken = false;
+  Wake wake;
+};
+
+}  // namespace
+
+Timeline build_timeline(const std::vector<TraceEvent>& events) {
+  Timeline tl;
+  std::unordered_map<uint64_t, Open> open;
+  std::unordered_map<uint64_t, size_t> row_of;
+  uint64_t iter = 0;
+  uint64_t main_task = 0;  // the first task; what asyncio.run creates after it ends is teardown
+  bool main_ended = false;
+
+  auto close = [&](Open& o, TimePoint at) {
+    o.span.end = at;
+    tl.tasks[o.row].spans.push_back(o.span);
+  };
+  auto begin = [&](Open& o, SpanKind k, TimePoint at, int line = 0, std::string detail = {}) {
+    o.span = Span{k, at, at, line, std::move(detail)};
+  };
+  // A task ended: whoever waits on it, or on a gather it belongs to, is woken.
+  auto ended = [&](uint64_t serial, TimePoint at) {
+    const TaskRow& done = tl.tasks[row_of[serial]];
+    for (auto& [w, o] : open) {
+      if (!o.live || o.span.kind != SpanKind::Waiting) continue;
+      const std::string& on = o.span.detail;
+      bool on_task = on == "task " + done.name;
+      bool on_gather = on.rfind("gather", 0) == 0 && done.parent == w;
+      if (on_task || on_gather) {  // a gather wakes on its last child: the latest wins
+        o.woken = true;
+        o.wake = Wake{serial, w, at, at, on};
+      }
+    }
+  };
+
+  size_t live = 0;
+  auto extend = [&](int64_t ns) { tl.end = TimePoint{std::max(tl.end.ns, ns), iter}; };
+  for (const TraceEvent& e : events) {
+    TimePoint at{e.time_ns, iter};
+    const bool tracked = e.task && row_of.count(e.task);
+    if (e.kind == TraceKind::Iteration) {
+      at.iter = ++iter;
+      if (main_ended && live == 0) continue;  // asyncio.run's teardown
+      extend(e.time_ns);
+      tl.ready.push_back(ReadySample{at, e.ready});
+      continue;
+    }
+    if (e.kind == TraceKind::TaskCreated) {
+      if (main_ended) continue;  // shutdown_asyncgens() and the like
+      if (!main_task) main_task = e.task;
+      extend(e.time_ns);
+      row_of[e.task] = tl.tasks.size();
+      TaskRow r;
+      r.serial = e.task;
+      r.name = e.name;
+      r.call = e.detail;
+      r.line = e.line;
+      r.parent = e.parent;
+      r.created = at;
+      tl.tasks.push_back(std::move(r));
+      Open& o = open[e.task];
+      o.row = row_of[e.task];
+      o.live = true;
+      ++live;
+      begin(o, SpanKind::Ready, at);
+      continue;
+    }
+    if (!tracked && !(e.task == 0 && !(main_ended && live == 0))) continue;
+    extend(e.time_ns);
+    if (e.kind == TraceKind::CancelRequested) {
+      tl.instants.push_back(Instant{Instant::CancelRequested, e.task, e.parent, at, e.line, e.detail});
+      continue;
+    }
+    if (e.kind == TraceKind::TimerFired) {
+      tl.instants.push_back(Instant{Instant::TimerFired, e.task, 0, at, 0, e.detail});
+      auto it = open.find(e.task);
+      if (e.task && it != open.end() && it->second.live && it->second.span.kind == SpanKind::Waiting) {
+        it->second.woken = true;
+        it->second.wake = Wake{0, e.task, at, at, it->second.span.detail};
+      }
+      continue;
+    }
+    auto it = open.find(e.task);
+    if (it == open.end() || !it->second.live) {
+      if (e.kind == TraceKind::Block && e.duration_ns > 0) extend(e.time_ns + e.duration_ns);
+      continue;  // a block outside any task, or an event after the task ended
+    }
+    Open& o = it->second;
+    TaskRow& row = tl.tasks[o.row];
+    if (!e.name.empty()) row.name = e.name;
+    switch (e.kind) {
+      case TraceKind::TaskStarted:
+      case TraceKind::TaskResumed: {
+        if (o.span.kind == SpanKind::Waiting && o.woken && o.wake.from_at.ns <= at.ns) {
+          // waiting until the wake-up, then ready until the step begins
+          TimePoint woke = o.wake.from_at;
+          close(o, woke);
+          if (woke.ns < at.ns) {
+            begin(o, SpanKind::Ready, woke);
+            close(o, at);
+          }
+          o.wake.at = at;
+          tl.wakes.push_back(o.wake);
+        } else {
+          close(o, at);
+        }
+        o.woken = false;
+        int line = o.span.kind == SpanKind::Waiting ? o.span.line : 0;
+        begin(o, SpanKind::Running, at, line);
+        break;
+      }
+      case TraceKind::Block: {
+        if (o.span.kind != SpanKind::Running) break;
+        close(o, at);
+        TimePoint until{e.time_ns + e.duration_ns, iter};
+        begin(o, SpanKind::Blocking, at, e.line, "time.sleep");
+        close(o, until);
+        begin(o, SpanKind::Running, until, e.line);
+        extend(until.ns);
+        break;
+      }
+      case TraceKind::TaskSuspended:
+        o.span.detail = "suspended on " + e.detail;
+        o.span.line = e.line;
+        close(o, at);
+        begin(o, SpanKind::Waiting, at, e.line, e.detail);
+        break;
+      case TraceKind::TaskFinished:
+      case TraceKind::TaskRaised:
+      case TraceKind::TaskCancelled:
+        o.span.detail = e.kind == TraceKind::TaskFinished ? "returned " + e.detail : "raised " + e.detail;
+        close(o, at);
+        o.live = false;
+        --live;
+        row.ended = at;
+        row.result = e.detail;
+        row.end = e.kind == TraceKind::TaskFinished ? TaskEnd::Done
+                  : e.kind == TraceKind::TaskRaised ? TaskEnd::Raised
+                                                    : TaskEnd::Cancelled;
+        if (e.kind != TraceKind::TaskFinished)
+          tl.instants.push_back(Instant{e.kind == TraceKind::TaskRaised ? Instant::Raised : Instant::Cancelled, e.task, 0, at,
+                                        0, e.detail});
+        ended(e.task, at);
+        if (e.task == main_task) main_ended = true;
+        break;
+      default:
+        break;
+    }
+  }
+  // Still pending when the run ended (deadlock, a guard, main returned early).
+  for (auto& row : tl.tasks) {
+    Open& o = open[row.serial];
+    if (!o.live) continue;
+    close(o, tl.end);
+    row.ended = tl.end;
+  }
+  return tl;
+}
+
+std::string format_duration_label(int64_t ns) {
+  auto fmt = [](double v, const char* unit) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    std::string s = buf;
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s + unit;
+  };
+  int64_t a = ns < 0 ? -ns : ns;
+  if (a == 0) return "0s";
+  if (a >= 1000000000 || a % 1000000000 == 0) return fmt(double(ns) / 1e9, "s");
+  if (a >= 1000000) return fmt(double(ns) / 1e6, "ms");
+  if (a >= 1000) return fmt(double(ns) / 1e3, "us");
+  return std::to_string(ns) + "ns";
+}
+
+int64_t axis_step(double min_step, bool by_iter) {
+  if (!by_iter) min_step = std::max(min_step, 1000.0);
+  if (min_step <= 1) return 1;
+  double p = std::pow(10.0, std::floor(std::log10(min_step)));
+  // A run that ends near the top of the int64 clock (docs/language.md §12)
+  // asks for steps past it: the whole axis is then one step.
+  auto fit = [](double step) { return step >= 9.2e18 ? INT64_MAX : int64_t(std::llround(step)); };
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * p >= min_step * (1 - 1e-9)) return fit(m * p);
+  return fit(10 * p);
+}
+
+std::string axis_label(int64_t x, int64_t step, bool by_iter) {
+  if (by_iter) return "#" + std::to_string(x);
+  double scale;
+  const char* unit;
+  if (step >= 100000000) scale = 1e9, unit = "s";
+  else if (step >= 100000) scale = 1e6, unit = "ms";
+  else scale = 1e3, unit = "us";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.3f", double(x) / scale);
+  std::string s = buf;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s + unit;
+}
+
+}  // namespace corun

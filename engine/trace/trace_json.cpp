@@ -1,0 +1,127 @@
+#include "engine/trace/trace_json.h"
+
+#include <cstdio>
+
+namespace corun {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += char(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+namespace {
+
+// Microseconds: an integer when exact, else three decimals.
+std::string us(int64_t ns) {
+  if (ns % 1000 == 0) return std::to_string(ns / 1000);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.3f", double(ns) / 1000.0);
+  return buf;
+}
+
+class Writer {
+ public:
+  void add(const std::string& obj) {
+    out_ += first_ ? "\n  " : ",\n  ";
+    out_ += obj;
+    first_ = false;
+  }
+  std::string str() { return out_; }
+
+ private:
+  std::string out_;
+  bool first_ = true;
+};
+
+std::string head(const char* ph, const std::string& name, uint64_t tid, int64_t ts_ns) {
+  return std::string("{\"ph\":\"") + ph + "\",\"name\":" + json_string(name) + ",\"pid\":1,\"tid\":" + std::to_string(tid) +
+         ",\"ts\":" + us(ts_ns);
+}
+
+}  // namespace
+
+std::string render_trace_json(const Timeline& tl, const std::string& scenario) {
+  Writer w;
+  w.add("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":1,\"tid\":0,\"args\":{\"name\":" + json_string("corun " + scenario) + "}}");
+  w.add("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":0,\"args\":{\"name\":\"event loop\"}}");
+  w.add("{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":1,\"tid\":0,\"args\":{\"sort_index\":0}}");
+  for (const TaskRow& t : tl.tasks) {
+    std::string tid = std::to_string(t.serial);
+    w.add("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"name\":" + json_string(t.label()) + "}}");
+    w.add("{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"sort_index\":" + tid + "}}");
+  }
+  // The ready queue, as a counter track (only its changes).
+  bool have = false;
+  uint64_t last = 0;
+  for (const ReadySample& r : tl.ready) {
+    if (have && r.ready == last) continue;
+    w.add(head("C", "ready queue", 0, r.at.ns) + ",\"args\":{\"ready\":" + std::to_string(r.ready) + "}}");
+    have = true;
+    last = r.ready;
+  }
+  for (const TaskRow& t : tl.tasks) {
+    for (const Span& s : t.spans) {
+      std::string name = span_kind_name(s.kind);
+      if (s.kind == SpanKind::Waiting && !s.detail.empty()) name += ": " + s.detail;
+      std::string args = "\"task\":" + json_string(t.name) + ",\"file\":" + json_string(scenario);
+      if (s.line > 0) args += ",\"line\":" + std::to_string(s.line);
+      if (s.kind == SpanKind::Waiting) args += ",\"awaiting\":" + json_string(s.detail);
+      else if (!s.detail.empty()) args += ",\"detail\":" + json_string(s.detail);
+      w.add(head("X", name, t.serial, s.start.ns) + ",\"dur\":" + us(s.end.ns - s.start.ns) + ",\"cat\":\"" +
+            span_kind_name(s.kind) + "\",\"args\":{" + args + "}}");
+    }
+  }
+  for (const Instant& i : tl.instants) {
+    std::string args;
+    const char* name = "";
+    switch (i.kind) {
+      case Instant::CancelRequested:
+        name = "cancel requested";
+        if (i.by) {
+          const TaskRow* by = tl.find(i.by);
+          args += "\"by\":" + json_string(by ? by->name : "Task-" + std::to_string(i.by));
+        }
+        if (!i.detail.empty()) args += std::string(args.empty() ? "" : ",") + "\"message\":" + json_string(i.detail);
+        break;
+      case Instant::Raised: name = "raised"; args = "\"exception\":" + json_string(i.detail); break;
+      case Instant::Cancelled: name = "cancelled"; args = "\"exception\":" + json_string(i.detail); break;
+      case Instant::TimerFired:
+        // a zero-length slice on the loop's track, for the wake-up flow to start from
+        w.add(head("X", "timer fired", 0, i.at.ns) + ",\"dur\":0,\"cat\":\"timer\",\"args\":{\"detail\":" + json_string(i.detail) +
+              (i.task ? ",\"wakes\":" + json_string(tl.find(i.task) ? tl.find(i.task)->name : "") : std::string()) + "}}");
+        continue;
+    }
+    if (i.line > 0) args += std::string(args.empty() ? "" : ",") + "\"line\":" + std::to_string(i.line);
+    w.add(head("i", name, i.task, i.at.ns) + ",\"s\":\"t\",\"cat\":\"" + (i.kind == Instant::CancelRequested ? "cancel" : "exception") +
+          "\",\"args\":{" + args + "}}");
+  }
+  // Wake-ups: a flow from what ended the wait to the step that resumes.
+  uint64_t id = 0;
+  for (const Wake& k : tl.wakes) {
+    ++id;
+    std::string ids = ",\"cat\":\"wake\",\"id\":" + std::to_string(id);
+    w.add(head("s", "wake", k.from, k.from_at.ns) + ids + ",\"args\":{\"awaited\":" + json_string(k.what) + "}}");
+    w.add(head("f", "wake", k.to, k.at.ns) + ids + ",\"bp\":\"e\"}");
+  }
+  return "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"corun\",\"clock\":\"loop time\"},\"traceEvents\":[" + w.str() +
+         "\n]}\n";
+}
+
+}  // namespace corun

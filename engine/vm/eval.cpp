@@ -1,0 +1,482 @@
+// Expression evaluation: a tree walk over pre-parsed, pre-resolved
+// expressions. Names were bound to slots at compile time.
+#include <cmath>
+
+#include "engine/python/builtins.h"
+#include "engine/python/classes.h"
+#include "engine/vm/interp.h"
+#include "engine/vm/native_cost.h"
+#include "engine/python/pyformat.h"
+#include "engine/python/sets.h"
+
+namespace corun {
+
+namespace {
+
+// Small-vector of evaluated arguments, on the stack for the common case.
+struct ArgBuffer {
+  Value inline_pos[6];
+  std::vector<Value> heap;
+  Value* data = inline_pos;
+  size_t n = 0;
+  void push(Value v) {
+    if (data == inline_pos && n < 6) { inline_pos[n++] = std::move(v); return; }
+    if (data == inline_pos) {
+      heap.assign(inline_pos, inline_pos + n);
+      data = nullptr;
+    }
+    heap.push_back(std::move(v));
+    ++n;
+    data = heap.data();
+  }
+  Value* ptr() { return data; }
+};
+
+}  // namespace
+
+namespace {
+// A constant's or a bound local's value, read in place (no copy); null for
+// anything that needs evaluating.
+const Value* operand_in_place(const Expr& e, const Frame& f) {
+  if (e.kind == ExprKind::Const) return &e.value;
+  if (e.kind == ExprKind::Name && e.scope == Scope::Local && !f.slots[size_t(e.slot)].is_unbound()) return &f.slots[size_t(e.slot)];
+  return nullptr;
+}
+}  // namespace
+
+namespace {
+// A display of constants is folded by CPython unless an operation made an
+// int of more than 128 bits or a string of more than 4096 characters
+// (Python/ast_opt.c: MAX_INT_SIZE, MAX_STR_SIZE): then it is built item by item.
+bool folded_by_cpython(const Expr& e, const std::vector<Value>& items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (e.kids[i]->kind != ExprKind::Binary) continue;
+    const Value& v = items[i];
+    if (v.is_bigint()) {
+      const auto& limbs = v.as<BigIntObj>()->v.limbs();
+      if (limbs.size() > 4 || (limbs.size() == 4 && limbs.back() > 0)) {
+        size_t bits = (limbs.size() - 1) * 32 + size_t(32 - __builtin_clz(limbs.back()));
+        if (bits > 128) return false;
+      }
+    }
+    if (v.is(ObjKind::Str) && str_of(v).size() > 4096) return false;
+  }
+  return true;
+}
+}  // namespace
+
+// Arithmetic and comparisons are hot in loops: kept out of eval_slow, whose
+// frame is large, with the int cases first.
+Value Interp::eval_binary(const Expr& e, Frame& f) {
+  const Value* pa = operand_in_place(*e.kids[0], f);
+  const Value* pb = pa ? operand_in_place(*e.kids[1], f) : nullptr;
+  if (pa && pb && pa->is_int() && pb->is_int()) {  // count + 1: no copies, no dispatch
+    int64_t x = pa->as_int(), y = pb->as_int(), r;
+    if (e.binop == BinOp::Add && !__builtin_add_overflow(x, y, &r)) return Value::integer(r);
+    if (e.binop == BinOp::Sub && !__builtin_sub_overflow(x, y, &r)) return Value::integer(r);
+  }
+  Value a = eval(*e.kids[0], f);
+  Value b = eval(*e.kids[1], f);
+  if (a.is_int() && b.is_int()) {  // int arithmetic without the general dispatch (which handles the rest)
+    int64_t x = a.as_int(), y = b.as_int(), r;
+    switch (e.binop) {
+      case BinOp::Add: if (!__builtin_add_overflow(x, y, &r)) return Value::integer(r); break;
+      case BinOp::Sub: if (!__builtin_sub_overflow(x, y, &r)) return Value::integer(r); break;
+      case BinOp::Mul: if (!__builtin_mul_overflow(x, y, &r)) return Value::integer(r); break;
+      case BinOp::Mod:
+        if (y > 0) {
+          int64_t m = x % y;
+          return Value::integer(m < 0 ? m + y : m);
+        }
+        break;
+      case BinOp::Div:
+        if (y != 0) return Value::flt(double(x) / double(y));
+        break;
+      default: break;
+    }
+  }
+  return binary_op(e.binop, a, b);
+}
+
+Value Interp::eval_compare(const Expr& e, Frame& f) {
+  Value left = eval(*e.kids[0], f);
+  if (e.cmpops.size() == 1 && left.is_int() && e.cmpops[0] <= CmpOp::Ne) {  // i < n: no general dispatch
+    Value right = eval(*e.kids[1], f);
+    if (right.is_int()) {
+      int64_t x = left.as_int(), y = right.as_int();
+      switch (e.cmpops[0]) {
+        case CmpOp::Lt: return Value::boolean(x < y);
+        case CmpOp::Le: return Value::boolean(x <= y);
+        case CmpOp::Gt: return Value::boolean(x > y);
+        case CmpOp::Ge: return Value::boolean(x >= y);
+        case CmpOp::Eq: return Value::boolean(x == y);
+        default: return Value::boolean(x != y);
+      }
+    }
+    return Value::boolean(compare(e.cmpops[0], left, right));
+  }
+  for (size_t i = 0; i < e.cmpops.size(); ++i) {
+    Value right = eval(*e.kids[i + 1], f);
+    if (!compare(e.cmpops[i], left, right)) return Value::boolean(false);
+    left = std::move(right);
+  }
+  return Value::boolean(true);
+}
+
+Value Interp::eval_slow(const Expr& e, Frame& f) {
+  switch (e.kind) {
+    case ExprKind::Const:
+      return e.value;
+    case ExprKind::Name:
+      switch (e.scope) {
+        case Scope::Local: {
+          const Value& v = f.slots[size_t(e.slot)];
+          if (v.is_unbound())
+            raise(builtins_->UnboundLocalError,
+                  "cannot access local variable '" + e.name + "' where it is not associated with a value");
+          return v;
+        }
+        case Scope::Global: {
+          const Value& v = globals_[size_t(e.slot)];
+          if (v.is_unbound()) raise(builtins_->NameError, "name '" + e.name + "' is not defined");  // a module variable not yet assigned
+          return v;
+        }
+        case Scope::Builtin: return builtins_->values[size_t(e.slot)];
+        case Scope::Cell:
+        case Scope::Free: {
+          const Value& v = f.slots[size_t(e.slot)].as<CellObj>()->v;
+          if (v.is_unbound()) {
+            if (e.scope == Scope::Cell)
+              raise(builtins_->UnboundLocalError,
+                    "cannot access local variable '" + e.name + "' where it is not associated with a value");
+            raise(builtins_->NameError, "cannot access free variable '" + e.name +
+                                            "' where it is not associated with a value in enclosing scope");
+          }
+          return v;
+        }
+        case Scope::Unresolved: raise(builtins_->NameError, "name '" + e.name + "' is not defined");
+      }
+      break;
+    case ExprKind::Lambda:
+      return make_function(e, f);
+    case ExprKind::Attr:
+      return get_attr_at(eval(*e.kids[0], f), e);
+    case ExprKind::Call:
+      return eval_call(e, f);
+    case ExprKind::Subscript: {
+      Value obj = eval(*e.kids[0], f);
+      const Expr& idx = *e.kids[1];
+      if (idx.kind == ExprKind::Slice) {
+        Value parts[3];
+        for (int i = 0; i < 3; ++i) if (idx.kids[size_t(i)]) parts[i] = eval(*idx.kids[size_t(i)], f);
+        extern Value slice_value(Interp&, const Value&, const Value&, const Value&, const Value&);
+        return slice_value(*this, obj, parts[0], parts[1], parts[2]);
+      }
+      return subscript(obj, eval(idx, f));
+    }
+    case ExprKind::Slice:
+      raise(builtins_->TypeError, "slice outside a subscript");
+    case ExprKind::Unary: {
+      Value v = eval(*e.kids[0], f);
+      if (v.is_bigint() || (v.is_intlike() && v.as_int() == INT64_MIN)) {
+        BigInt x = to_bigint(v);
+        if (e.unop == UnOp::Neg) return make_int(-x);
+        if (e.unop == UnOp::Pos) return make_int(x);
+        return make_int(-(x + BigInt(1)));  // ~x
+      }
+      if (e.unop == UnOp::Neg) {
+        if (v.is_intlike()) return Value::integer(-v.as_int());
+        if (v.is_float()) return Value::flt(-v.as_float());
+        raise(builtins_->TypeError, "bad operand type for unary -: '" + type_of(v)->name + "'");
+      }
+      if (e.unop == UnOp::Pos) {
+        if (v.is_intlike()) return Value::integer(v.as_int());
+        if (v.is_float()) return v;
+        raise(builtins_->TypeError, "bad operand type for unary +: '" + type_of(v)->name + "'");
+      }
+      if (v.is_intlike()) return Value::integer(~v.as_int());
+      raise(builtins_->TypeError, "bad operand type for unary ~: '" + type_of(v)->name + "'");
+    }
+    case ExprKind::Binary:
+      return eval_binary(e, f);
+    case ExprKind::Compare:
+      return eval_compare(e, f);
+    case ExprKind::BoolOp: {
+      Value v;
+      for (auto& k : e.kids) {
+        v = eval(*k, f);
+        bool t = truthy(v);
+        if (e.is_and ? !t : t) return v;
+      }
+      return v;
+    }
+    case ExprKind::Not:
+      return Value::boolean(!truthy(eval(*e.kids[0], f)));
+    case ExprKind::IfExp:
+      return truthy(eval(*e.kids[0], f)) ? eval(*e.kids[1], f) : eval(*e.kids[2], f);
+    case ExprKind::Tuple:
+    case ExprKind::List: {
+      std::vector<Value> items;
+      items.reserve(e.kids.size());
+      for (auto& k : e.kids) {
+        if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], f))) items.push_back(x);
+        else items.push_back(eval(*k, f));
+      }
+      return e.kind == ExprKind::List ? make_list(std::move(items)) : make_tuple(std::move(items));
+    }
+    case ExprKind::Dict: {
+      Ref<DictObj> d(new DictObj());
+      for (size_t i = 0; i < e.kids.size(); ++i) {
+        Value k = eval(*e.kids[i], f);
+        d->set(k, eval(*e.kwargs[i], f));
+      }
+      return Value(d);
+    }
+    case ExprKind::Set: {
+      std::vector<Value> items;
+      items.reserve(e.kids.size());
+      for (auto& k : e.kids) {
+        if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], f))) items.push_back(x);
+        else items.push_back(eval(*k, f));
+      }
+      return pyset::display(*this, std::move(items), e.value.as_bool() && folded_by_cpython(e, items));
+    }
+    case ExprKind::Comp:
+      return eval_comprehension(e, f);
+    case ExprKind::FString:
+      return eval_fstring(e, f);
+    case ExprKind::Starred:
+      raise(builtins_->TypeError, "can't use starred expression here");
+    case ExprKind::NamedExpr: {
+      Value v = eval(*e.kids[1], f);
+      assign(*e.kids[0], v, f);
+      return v;
+    }
+    case ExprKind::Await:
+      // The compiler lowers every await into Op::Await instructions
+      // (engine/compile/lower_await.cpp); evaluation cannot suspend.
+      raise(builtins_->RuntimeError, "corun internal error: an await was left inside an expression");
+  }
+  return Value();
+}
+
+Value Interp::eval_fstring(const Expr& e, Frame& f) {
+  std::string out;
+  for (auto& part : e.parts) {
+    if (!part.expr) { out += part.literal; continue; }
+    out += part.literal;
+    out += part.debug_text;
+    Value v = eval(*part.expr, f);
+    std::string spec;
+    if (part.format_spec) spec = str_of(eval_fstring(*part.format_spec, f));
+    if (part.conversion == 'r') v = make_str(repr(v));
+    else if (part.conversion == 's') v = make_str(str(v));
+    else if (part.conversion == 'a') v = make_str(repr(v));
+    if (spec.empty() && v.is(ObjKind::Str)) append_reserved(out, str_of(v));
+    else append_reserved(out, format(v, spec));
+  }
+  return make_str(std::move(out));
+}
+
+// Comprehensions run eagerly, including generator expressions: corun's
+// consumers (gather, list, sum, ...) take the whole sequence at once, so
+// the output is the same. Their variables have slots of their own.
+Value Interp::eval_comprehension(const Expr& e, Frame& f) {
+  if (e.code) {  // a generator expression: lazy (closures.cpp)
+    extern Value make_genexpr(Interp&, const Expr&, Frame&);
+    return make_genexpr(*this, e, f);
+  }
+  // Variables a closure captured: a fresh cell for this run.
+  for (int slot : e.fresh_cells) f.slots[size_t(slot)] = Value(new CellObj());
+  std::vector<Value> out;
+  Ref<DictObj> dict;
+  Ref<SetObj> set;
+  if (e.comp_type == Expr::CompType::Dict) dict = Ref<DictObj>(new DictObj());
+  if (e.comp_type == Expr::CompType::Set) set = Ref<SetObj>(new SetObj());
+  std::function<void(size_t)> loop = [&](size_t level) {
+    if (level == e.clauses.size()) {
+      if (dict) {
+        Value k = eval(*e.kids[0], f);
+        dict->set(k, eval(*e.kids[1], f));
+      } else if (set) {
+        pyset::add(*this, set.get(), eval(*e.kids[0], f));
+      } else {
+        reserve_growth(out);
+        out.push_back(eval(*e.kids[0], f));
+      }
+      return;
+    }
+    const CompClause& c = e.clauses[level];
+    Value it = get_iter(eval(*c.iter, f));
+    Value item;
+    while (iter_next(it, item)) {
+      // Runs inside one instruction: the busy guard (and the memory guard,
+      // through it) must see each iteration, or range(10**18) never ends.
+      charge_step();
+      assign(*c.target, item, f);
+      bool ok = true;
+      for (auto& cond : c.conds) if (!truthy(eval(*cond, f))) { ok = false; break; }
+      if (ok) loop(level + 1);
+    }
+  };
+  loop(0);
+  if (dict) return Value(dict);
+  if (set) return Value(set);
+  if (e.comp_type == Expr::CompType::Gen) {
+    Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
+    it->items = std::move(out);
+    return Value(it);
+  }
+  return make_list(std::move(out));
+}
+
+Value Interp::eval_call(const Expr& e, Frame& f) {
+  const Expr& callee = *e.kids[0];
+  ArgBuffer pos;
+  for (size_t i = 1; i < e.kids.size(); ++i) {
+    const Expr& k = *e.kids[i];
+    if (k.kind == ExprKind::Starred) {
+      for (auto& x : to_vector(eval(*k.kids[0], f))) pos.push(x);
+    } else {
+      pos.push(eval(k, f));
+    }
+  }
+  std::vector<Value> kw;
+  kw.reserve(e.kwargs.size());
+  for (auto& k : e.kwargs) kw.push_back(eval(*k, f));
+  CallArgs args;
+  args.pos = pos.ptr();
+  args.npos = pos.n;
+  args.kwnames = e.kwnames.data();
+  args.kw = kw.data();
+  args.nkw = kw.size();
+  // obj.method(...) dispatches without making a bound-method object.
+  Value result;
+  if (callee.kind == ExprKind::Attr) {
+    Value obj = eval(*callee.kids[0], f);
+    result = call_method_at(obj, callee, args, &e);
+  } else {
+    Value fn = eval(callee, f);
+    result = call(fn, args, &e);
+  }
+  if (result.is(ObjKind::Coroutine)) note_creation_site(*result.as<CoroObj>(), e, f);
+  return result;
+}
+
+// Where a coroutine was made, for its "never awaited" warning: the call's
+// line, or -- for builtin coroutines (asyncio.sleep(...)), which have no
+// site of their own, and for coroutines corun's prelude makes on the user's
+// behalf -- the user's line that led there.
+void Interp::note_creation_site(CoroObj& c, const Expr& call, const Frame& f) {
+  if (!f.code->internal) {
+    if (c.created_at.line == 0) c.created_at = call.pos;
+    return;
+  }
+  c.created_at = SourcePos{scenario_line(&f), 0};
+}
+
+Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
+  if (callee.is(ObjKind::Function)) {
+    const FunctionObj* fn = callee.as<FunctionObj>();
+    if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, fn->bound_self);
+    return call_function(fn, args, site, fn->bound_self);
+  }
+  if (callee.is(ObjKind::Builtin)) {
+    const BuiltinObj* b = callee.as<BuiltinObj>();
+    return b->fn(*this, b->self, args);
+  }
+  if (callee.is(ObjKind::BoundMethod)) {
+    const BoundMethodObj* m = callee.as<BoundMethodObj>();
+    if (m->func.is(ObjKind::Builtin)) {  // a decorator's wrapper bound to an instance: self goes first
+      std::vector<Value> pos{m->self};
+      pos.insert(pos.end(), args.pos, args.pos + args.npos);
+      CallArgs with_self = args;
+      with_self.pos = pos.data();
+      with_self.npos = pos.size();
+      const BuiltinObj* b = m->func.as<BuiltinObj>();
+      return b->fn(*this, b->self, with_self);
+    }
+    const FunctionObj* fn = m->func.as<FunctionObj>();
+    if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, m->self);
+    return call_function(fn, args, site, m->self);
+  }
+  if (callee.is(ObjKind::Type)) {
+    TypeObj* t = callee.as<TypeObj>();
+    if (t->tkind == TypeKind::UserClass) {
+      extern Value instantiate_class(Interp&, TypeObj*, CallArgs&, const Expr*);
+      return instantiate_class(*this, t, args, site);
+    }
+    if (t->ctor) return t->ctor(*this, callee, args);
+    raise(builtins_->TypeError, "cannot create '" + t->name + "' instances");
+  }
+  if (callee.is(ObjKind::Instance)) {  // a builtin class's __call__ (functools.partial)
+    const Value* c = callee.as<InstanceObj>()->type->find_attr("__call__");
+    if (c && c->is(ObjKind::Builtin)) return c->as<BuiltinObj>()->fn(*this, callee, args);
+  }
+  if (const FunctionObj* f = user_method_of(callee, "__call__")) {
+    if (f->code->is_coroutine) return make_coroutine(f, args, site, callee);
+    return call_function(f, args, site, callee);
+  }
+  raise(builtins_->TypeError, "'" + type_of(callee)->name + "' object is not callable");
+}
+
+void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
+  switch (target.kind) {
+    case ExprKind::Name:
+      if (target.scope == Scope::Global) globals_[size_t(target.slot)] = std::move(v);  // a module variable
+      else if (target.scope >= Scope::Cell) f.slots[size_t(target.slot)].as<CellObj>()->v = std::move(v);
+      else f.slots[size_t(target.slot)] = std::move(v);
+      return;
+    case ExprKind::Tuple:
+    case ExprKind::List: {
+      std::vector<Value> items = to_vector(v);
+      size_t star = target.kids.size();
+      for (size_t i = 0; i < target.kids.size(); ++i) if (target.kids[i]->kind == ExprKind::Starred) star = i;
+      if (star == target.kids.size()) {
+        if (items.size() != target.kids.size()) {
+          if (items.size() > target.kids.size())
+            raise(builtins_->ValueError, "too many values to unpack (expected " + std::to_string(target.kids.size()) + ")");
+          raise(builtins_->ValueError, "not enough values to unpack (expected " + std::to_string(target.kids.size()) +
+                                           ", got " + std::to_string(items.size()) + ")");
+        }
+        for (size_t i = 0; i < items.size(); ++i) assign(*target.kids[i], items[i], f);
+        return;
+      }
+      size_t after = target.kids.size() - star - 1;
+      if (items.size() < star + after)
+        raise(builtins_->ValueError, "not enough values to unpack (expected at least " + std::to_string(star + after) +
+                                         ", got " + std::to_string(items.size()) + ")");
+      for (size_t i = 0; i < star; ++i) assign(*target.kids[i], items[i], f);
+      std::vector<Value> middle(items.begin() + long(star), items.end() - long(after));
+      assign(*target.kids[star]->kids[0], make_list(std::move(middle)), f);
+      for (size_t i = 0; i < after; ++i) assign(*target.kids[star + 1 + i], items[items.size() - after + i], f);
+      return;
+    }
+    case ExprKind::Attr:
+      set_attr(eval(*target.kids[0], f), target.name, std::move(v));
+      return;
+    case ExprKind::Subscript: {
+      Value obj = eval(*target.kids[0], f);
+      Value key = eval(*target.kids[1], f);
+      if (obj.is(ObjKind::Dict)) { obj.as<DictObj>()->set(key, std::move(v)); return; }
+      if (const FunctionObj* setitem = user_method_of(obj, "__setitem__")) {
+        call_dunder(*this, obj, setitem, {key, std::move(v)});
+        return;
+      }
+      if (obj.is(ObjKind::List)) {
+        auto& items = obj.as<ListObj>()->items;
+        if (!key.is_intlike()) raise(builtins_->TypeError, "list indices must be integers or slices, not " + type_of(key)->name);
+        int64_t i = key.as_int();
+        if (i < 0) i += int64_t(items.size());
+        if (i < 0 || i >= int64_t(items.size())) raise(builtins_->IndexError, "list assignment index out of range");
+        items[size_t(i)] = std::move(v);
+        return;
+      }
+      raise(builtins_->TypeError, "'" + type_of(obj)->name + "' object does not support item assignment");
+    }
+    default:
+      raise(builtins_->TypeError, "cannot assign to this expression");
+  }
+}
+
+}  // namespace corun
