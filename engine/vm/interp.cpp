@@ -1,5 +1,6 @@
 // The interpreter core: asyncio.run, task steps, and the instruction loop.
 #include "engine/vm/interp.h"
+#include "engine/asyncio/native.h"
 
 #include <algorithm>
 #include <cmath>
@@ -313,6 +314,7 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
   if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
   Frame frame(fn->code);
   bind_args(fn->code, fn->defaults, args, frame, self, fn->code->qualname);
+  if (fn->code->native) return fn->code->native->call(*this, frame.slots);  // a library function in C++: no instructions to run
   if (fn->code->has_cells()) install_closure(*fn, frame);
   Value carry;
   if (run_sync(frame, carry) == Exit::Raise) throw PyException{std::move(carry)};
@@ -477,7 +479,11 @@ Value Interp::coro_send(const Value& coro, Value sent, Value exc) {
   Exit e = Exit::Raise;
   try {
     bool raising = !exc.is_none();
-    if (f->suspended) {
+    if (f->suspended && f->code->native) {
+      FutureObj* fut = f->awaiting.is(ObjKind::Future) || f->awaiting.is(ObjKind::Task) ? f->awaiting.as<FutureObj>() : nullptr;
+      if (!raising && fut && !fut->done()) raise(builtins_->RuntimeError, "await wasn't used with future");
+      hand_to_native(*f, raising, exc);
+    } else if (f->suspended) {
       Ref<Object> awaited = std::move(f->awaiting);
       f->suspended = false;
       if (!raising) {
@@ -646,6 +652,70 @@ void Interp::release_locals(Frame& f) {
     if (f.slots[i].is_obj()) f.slots[i] = Value::unbound();
 }
 
+// ---- library coroutines in C++ (engine/asyncio/native.h) ------------------------------
+// A suspended native frame takes its resumption itself, at Op::Native: the
+// future it awaited stays in `awaiting` (its result or exception is read
+// there), or an exception thrown in replaces it.
+void Interp::hand_to_native(Frame& f, bool& raising, Value& exc) {
+  if (raising) f.awaiting = exc.take_ref();
+  f.suspended = false;
+  raising = false;
+}
+
+// Op::Native: a plain function's body runs and its result goes to the
+// result slot; a coroutine's step runs to its next await of a pending
+// future (true: the frame suspends on it, which `carry` names) or its end
+// (its result in the slot). Awaiting a future already done does not
+// suspend (Future.__await__): the step goes on at once with its outcome.
+bool Interp::run_native(Frame& f, Value& carry) {
+  const Instr& ins = f.code->code[size_t(f.pc)];
+  const NativeDef* nd = f.code->native;
+  if (nd->call) {
+    f.slots[ins.a] = nd->call(*this, f.slots);
+    ++f.pc;
+    return false;
+  }
+  Resume how = Resume::Start;
+  Value v;
+  if (f.awaiting) {
+    Ref<Object> aw = std::move(f.awaiting);
+    if (aw.is(ObjKind::Exception)) {
+      how = Resume::Throw;
+      v = Value(aw.get());
+    } else {
+      how = Resume::Send;
+      try {
+        v = future_result(aw.as<FutureObj>());
+      } catch (PyException& e) {
+        how = Resume::Throw;
+        v = std::move(e.exc);
+      }
+    }
+  }
+  for (;;) {
+    NativeStep r = nd->step(*this, f.slots, how, std::move(v));
+    if (r.kind == NativeStep::Kind::Return) {
+      f.slots[ins.a] = std::move(r.value);
+      ++f.pc;
+      return false;
+    }
+    FutureObj* fut = r.value.as<FutureObj>();
+    if (!fut->done()) {
+      f.suspended = true;
+      f.awaiting = r.value.take_ref();
+      carry = Value(f.awaiting.get());
+      return true;
+    }
+    how = Resume::Send;
+    try {
+      v = future_result(fut);
+    } catch (PyException& e) {
+      how = Resume::Throw;
+      v = std::move(e.exc);
+    }
+  }
+}
+
 Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   current_task_ = t;
   ++steps_;
@@ -669,7 +739,9 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   if (f->suspended) {
     // Resume at the await: throw the exception there, or deliver the result.
     if (t->timer_live || t->fire_queued) cancel_sleep_timer(*this, t);
-    if (!raising) {
+    if (f->code->native) {
+      hand_to_native(*f, raising, exc);
+    } else if (!raising) {
       Ref<Object> awaited = std::move(f->awaiting);
       try {
         Value v = awaited.is_none() ? Value() : future_result(awaited.as<FutureObj>());
@@ -866,6 +938,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
           break;
         }
+        case Op::Native:
+          if (run_native(*f, carry)) return Exit::SuspendFuture;
+          break;
         case Op::Return: {
           Value v = ins.e ? eval(*ins.e, *f) : Value();
           if (f == bottom) { carry = std::move(v); return Exit::Return; }

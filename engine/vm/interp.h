@@ -236,6 +236,8 @@ class Interp {
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
   Exit run_sync(Frame& frame, Value& carry);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
+  void hand_to_native(Frame& f, bool& raising, Value& exc);
+  bool run_native(Frame& f, Value& carry);
   void enter_async_gen(Frame*& f, const Value& aw);
   bool async_gen_exception_leaves(Value& exc, const Ref<Object>& aw);
   bool throw_into_unstarted_aclose(CoroObj* coro, Value& exc);
