@@ -779,6 +779,117 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   return StepOutcome::Raised;
 }
 
+// Op::Return of a frame awaited inline: back to the awaiting frame, with
+// no loop iteration; an async generator's end is StopAsyncIteration for
+// the __anext__ (or asend/athrow) that ran it.
+void Interp::return_to_parent(Frame*& f, Value v) {
+  Frame* parent = f->parent;
+  awaited_coroutine(*parent)->state = CoroObj::State::Done;
+  bool generator = f->code->is_async_gen;
+  f->parent = nullptr;
+  f = parent;
+  Ref<Object> awaited = std::move(f->awaiting);
+  if (generator) {
+    // An async generator that ends makes its __anext__ / asend /
+    // athrow raise StopAsyncIteration (anext(g, default): the
+    // default); its aclose() is simply done.
+    const AnextObj* a = awaited.as<AnextObj>();
+    if (a->mode != AnextObj::Mode::Close && !a->has_default) {
+      f->suspended = false;
+      raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
+    }
+    v = a->mode == AnextObj::Mode::Close ? Value() : a->dflt;
+  }
+  complete(*f, std::move(v));
+}
+
+// Op::Await / Op::Gather: `await e` (or `await gather(...)`). A coroutine
+// runs inline: its frame becomes the current one, with no loop iteration
+// (as CPython's `yield from` chain); an async generator's __anext__ and
+// co. the same; a future already done gives its result at once; a pending
+// one suspends the task's whole chain on it (true: `carry` names it).
+bool Interp::await_step(Frame*& f, const Instr& ins, Value& carry, bool sync) {
+  Value aw;
+  if (ins.op == Op::Gather) {
+    std::vector<Value> items;
+    if (ins.a) items = take_vector(eval(*ins.e, *f));
+    else for (auto& k : ins.e->kids) {
+      if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], *f))) items.push_back(x);
+      else items.push_back(eval(*k, *f));
+    }
+    bool ret_exc = ins.e2 ? truthy(eval(*ins.e2, *f)) : false;
+    aw = gather(std::move(items), ret_exc);
+  } else {
+    aw = eval(*ins.e, *f);
+  }
+  if (aw.is(ObjKind::Anext)) {
+    // agen.__anext__() and co: run the generator inline up to its next yield.
+    enter_async_gen(f, aw);
+    return false;
+  }
+  if (aw.is(ObjKind::Coroutine)) {
+    CoroObj* c = aw.as<CoroObj>();
+    if (!c->frame.code->is_coroutine || c->frame.code->is_async_gen)
+      raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
+    if (c->state != CoroObj::State::Created || c->awaited)
+      raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
+    if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
+    c->awaited = true;
+    c->state = CoroObj::State::Running;
+    uint32_t depth = f->depth + 1;
+    if (depth > uint32_t(options_.max_depth))
+      throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
+                              user_location(f, ins.line) + " (raise it with --max-depth)"};
+    c->frame.parent = f;
+    c->frame.depth = depth;
+    f->suspended = true;
+    f->awaiting = Ref<Object>(aw.obj());
+    f = &c->frame;
+    return false;
+  }
+  if (aw.is(ObjKind::Future) || aw.is(ObjKind::Task)) {
+    FutureObj* fut = aw.as<FutureObj>();
+    if (fut->done()) {
+      Value v = future_result(fut);
+      if (ins.target) assign(*ins.target, std::move(v), *f);
+      ++f->pc;
+      return false;
+    }
+    f->suspended = true;
+    f->awaiting = Ref<Object>(aw.obj());
+    carry = aw;
+    return true;
+  }
+  raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
+}
+
+// Op::Sleep: asyncio.sleep(delay) -- a bare yield for delay <= 0, else a
+// timer kept on the task itself (TaskObj::sleep), with no future made.
+Interp::Exit Interp::sleep_step(Frame& frame, const Instr& ins, bool sync) {
+  Frame* f = &frame;
+  int64_t when = ins.a ? -1 : sleep_deadline(*this, eval(*ins.e, *f));
+  f->suspended = true;
+  if (when < 0) {
+    f->awaiting.reset();
+    return Exit::Suspend0;  // bare yield: one loop iteration
+  }
+  if (sync || !current_task_) raise(builtins_->RuntimeError, "sleep outside a task");
+  if (hand_driving_)  // corun keeps a sleep's timer on the task, which a coroutine driven by send() is not
+    raise(builtins_->RuntimeError, "corun does not support asyncio.sleep(d > 0) in a coroutine driven by send()");
+  // sleep(): a future resolved by call_later(delay, ...), kept on the task.
+  TaskObj* t = current_task_;
+  f->awaiting.reset();
+  t->sleep = TaskObj::Sleep::Pending;
+  ++t->timer_token;
+  loop_->call_sleep_timer(t, when);
+  if (tracer()) {
+    char until[64];
+    std::snprintf(until, sizeof until, "sleep until %.3f", double(when) / 1e9);
+    trace(TraceKind::TaskSuspended, t, scenario_line(f), until);
+  }
+  return Exit::SuspendSleep;
+}
+
 Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) {
   for (;;) {
     const Instr& ins = f->code->code[size_t(f->pc)];
@@ -810,29 +921,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           ++f->pc;
           break;
         }
-        case Op::Sleep: {
-          int64_t when = ins.a ? -1 : sleep_deadline(*this, eval(*ins.e, *f));
-          f->suspended = true;
-          if (when < 0) {
-            f->awaiting.reset();
-            return Exit::Suspend0;  // bare yield: one loop iteration
-          }
-          if (sync || !current_task_) raise(builtins_->RuntimeError, "sleep outside a task");
-          if (hand_driving_)  // corun keeps a sleep's timer on the task, which a coroutine driven by send() is not
-            raise(builtins_->RuntimeError, "corun does not support asyncio.sleep(d > 0) in a coroutine driven by send()");
-          // sleep(): a future resolved by call_later(delay, ...), kept on the task.
-          TaskObj* t = current_task_;
-          f->awaiting.reset();
-          t->sleep = TaskObj::Sleep::Pending;
-          ++t->timer_token;
-          loop_->call_sleep_timer(t, when);
-          if (tracer()) {
-            char until[64];
-            std::snprintf(until, sizeof until, "sleep until %.3f", double(when) / 1e9);
-            trace(TraceKind::TaskSuspended, t, scenario_line(f), until);
-          }
-          return Exit::SuspendSleep;
-        }
+        case Op::Sleep:
+          return sleep_step(*f, ins, sync);
         case Op::Block: {
           int64_t ns = time_sleep_ns(*this, eval(*ins.e, *f));
           if (tracer()) trace(TraceKind::Block, current_task_, ins.line, "", 0, ns);
@@ -841,60 +931,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Await:
-        case Op::Gather: {
-          Value aw;
-          if (ins.op == Op::Gather) {
-            std::vector<Value> items;
-            if (ins.a) items = take_vector(eval(*ins.e, *f));
-            else for (auto& k : ins.e->kids) {
-              if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], *f))) items.push_back(x);
-              else items.push_back(eval(*k, *f));
-            }
-            bool ret_exc = ins.e2 ? truthy(eval(*ins.e2, *f)) : false;
-            aw = gather(std::move(items), ret_exc);
-          } else {
-            aw = eval(*ins.e, *f);
-          }
-          if (aw.is(ObjKind::Anext)) {
-            // agen.__anext__() and co: run the generator inline up to its next yield.
-            enter_async_gen(f, aw);
-            break;
-          }
-          if (aw.is(ObjKind::Coroutine)) {
-            CoroObj* c = aw.as<CoroObj>();
-            if (!c->frame.code->is_coroutine || c->frame.code->is_async_gen)
-              raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
-            if (c->state != CoroObj::State::Created || c->awaited)
-              raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
-            if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
-            c->awaited = true;
-            c->state = CoroObj::State::Running;
-            uint32_t depth = f->depth + 1;
-            if (depth > uint32_t(options_.max_depth))
-              throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
-                                      user_location(f, ins.line) + " (raise it with --max-depth)"};
-            c->frame.parent = f;
-            c->frame.depth = depth;
-            f->suspended = true;
-            f->awaiting = Ref<Object>(aw.obj());
-            f = &c->frame;
-            break;
-          }
-          if (aw.is(ObjKind::Future) || aw.is(ObjKind::Task)) {
-            FutureObj* fut = aw.as<FutureObj>();
-            if (fut->done()) {
-              Value v = future_result(fut);
-              if (ins.target) assign(*ins.target, std::move(v), *f);
-              ++f->pc;
-              break;
-            }
-            f->suspended = true;
-            f->awaiting = Ref<Object>(aw.obj());
-            carry = aw;
-            return Exit::SuspendFuture;
-          }
-          raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
-        }
+        case Op::Gather:
+          if (await_step(f, ins, carry, sync)) return Exit::SuspendFuture;
+          break;
         case Op::CreateTask: {
           Value coro = eval(*ins.e, *f);
           Value name = ins.e2 ? eval(*ins.e2, *f) : Value();
@@ -944,25 +983,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
         case Op::Return: {
           Value v = ins.e ? eval(*ins.e, *f) : Value();
           if (f == bottom) { carry = std::move(v); return Exit::Return; }
-          // Inline await finished: back to the awaiting frame, no loop iteration.
-          Frame* parent = f->parent;
-          awaited_coroutine(*parent)->state = CoroObj::State::Done;
-          bool generator = f->code->is_async_gen;
-          f->parent = nullptr;
-          f = parent;
-          Ref<Object> awaited = std::move(f->awaiting);
-          if (generator) {
-            // An async generator that ends makes its __anext__ / asend /
-            // athrow raise StopAsyncIteration (anext(g, default): the
-            // default); its aclose() is simply done.
-            const AnextObj* a = awaited.as<AnextObj>();
-            if (a->mode != AnextObj::Mode::Close && !a->has_default) {
-              f->suspended = false;
-              raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
-            }
-            v = a->mode == AnextObj::Mode::Close ? Value() : a->dflt;
-          }
-          complete(*f, std::move(v));
+          return_to_parent(f, std::move(v));
           break;
         }
         case Op::Yield: {

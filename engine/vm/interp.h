@@ -238,6 +238,9 @@ class Interp {
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
   void hand_to_native(Frame& f, bool& raising, Value& exc);
   bool run_native(Frame& f, Value& carry);
+  bool await_step(Frame*& f, const Instr& ins, Value& carry, bool sync);
+  Exit sleep_step(Frame& f, const Instr& ins, bool sync);
+  void return_to_parent(Frame*& f, Value v);
   void enter_async_gen(Frame*& f, const Value& aw);
   bool async_gen_exception_leaves(Value& exc, const Ref<Object>& aw);
   bool throw_into_unstarted_aclose(CoroObj* coro, Value& exc);
