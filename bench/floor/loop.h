@@ -8,7 +8,8 @@
 //   * Loop: a ready queue of callbacks and a timer heap ordered by
 //     (deadline, scheduling sequence), as tests/oracle/vclock.py orders
 //     CPython's. An iteration (`run_once`, BaseEventLoop._run_once) drops
-//     cancelled timers from the heap's head, jumps the virtual clock to the
+//     cancelled timers from the heap's head (or rebuilds the heap without
+//     them when they are over half of more than 100), jumps the virtual clock to the
 //     next deadline when nothing is ready, moves the timers that are due
 //     (deadline < now + 1 ns, the monotonic clock's resolution) to the ready
 //     queue, then runs exactly the callbacks that were ready when it started.
@@ -75,8 +76,9 @@ struct Timer {
   Callback fn;
   void* arg;
   bool cancelled = false;
+  bool scheduled = true;  // still in the heap
   int refs = 2;
-  void cancel() { cancelled = true; }
+  inline void cancel();
 };
 
 struct Loop {
@@ -97,6 +99,7 @@ struct Loop {
 
   double now = 0;  // the virtual clock
   uint64_t seq = 0;
+  size_t timer_cancelled_count = 0;  // cancelled timers still in the heap
   std::deque<Ready> ready;
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> scheduled;
   Task* current = nullptr;  // the task whose step is running
@@ -122,15 +125,39 @@ struct Loop {
   }
 
   void run_once() {
-    while (!scheduled.empty() && scheduled.top().timer->cancelled) {
-      release(scheduled.top().timer);
-      scheduled.pop();
+    size_t sched_count = scheduled.size();
+    if (sched_count > 100 && timer_cancelled_count * 2 > sched_count) {
+      // Too many cancelled timers: rebuild the heap without them.
+      std::vector<Scheduled> keep;
+      keep.reserve(sched_count - timer_cancelled_count);
+      while (!scheduled.empty()) {
+        Scheduled e = scheduled.top();
+        scheduled.pop();
+        if (e.timer->cancelled) {
+          e.timer->scheduled = false;
+          release(e.timer);
+        } else {
+          keep.push_back(e);
+        }
+      }
+      scheduled = decltype(scheduled)(std::greater<>(), std::move(keep));
+      timer_cancelled_count = 0;
+    } else {
+      // Drop the cancelled timers at the head of the heap.
+      while (!scheduled.empty() && scheduled.top().timer->cancelled) {
+        --timer_cancelled_count;
+        scheduled.top().timer->scheduled = false;
+        release(scheduled.top().timer);
+        scheduled.pop();
+      }
     }
     if (ready.empty() && !scheduled.empty() && scheduled.top().when > now)
       now = scheduled.top().when;  // the virtual selector's jump
     double end = now + 1e-9;
     while (!scheduled.empty() && scheduled.top().when < end) {
       Timer* t = scheduled.top().timer;
+      t->scheduled = false;
+      if (t->cancelled) --timer_cancelled_count;  // (CPython's count drifts)
       scheduled.pop();
       ready.push_back({nullptr, nullptr, nullptr, t});
     }
@@ -148,6 +175,13 @@ struct Loop {
 };
 
 inline Loop loop;
+
+// TimerHandle.cancel
+inline void Timer::cancel() {
+  if (cancelled) return;
+  cancelled = true;
+  if (scheduled) ++loop.timer_cancelled_count;
+}
 
 struct Future {
   enum State : uint8_t { PENDING, FINISHED, CANCELLED };
