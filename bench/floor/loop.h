@@ -7,7 +7,7 @@
 //
 //   * Loop: a ready queue of callbacks and a timer heap ordered by
 //     (deadline, scheduling sequence), as tests/oracle/vclock.py orders
-//     CPython's. An iteration (`run_once`, BaseEventLoop._run_once) drops
+//     CPython's (TimerQueue: deadlines in order, a FIFO bucket each). An iteration (`run_once`, BaseEventLoop._run_once) drops
 //     cancelled timers from the heap's head (or rebuilds the heap without
 //     them when they are over half of more than 100), jumps the virtual clock to the
 //     next deadline when nothing is ready, moves the timers that are due
@@ -31,7 +31,8 @@
 // have an except clause. There is one loop (`loop`), like
 // asyncio.get_running_loop() inside asyncio.run.
 //
-// Ownership: a Task is deleted by whoever created it, once it is done and
+// Allocation: frames, tasks, futures and timers come from pool.h's free
+// lists. Ownership: a Task is deleted by whoever created it, once it is done and
 // its done-callbacks have run (loop.defer_delete queues the delete behind
 // every callback already scheduled); a Task's coroutine frame is destroyed
 // when the coroutine returns. A Timer is shared by the heap and its owner
@@ -44,9 +45,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <queue>
+#include <map>
 #include <utility>
 #include <vector>
+
+#include "bench/floor/pool.h"
 
 namespace floorloop {
 
@@ -71,7 +74,8 @@ struct Task;
 using Callback = void (*)(void* arg, Future* fut);
 
 // A TimerHandle: the heap and the owner each hold one reference.
-struct Timer {
+struct Timer : Pooled {
+  Timer(double w, Callback f, void* a) : when(w), fn(f), arg(a) {}
   double when;
   Callback fn;
   void* arg;
@@ -81,6 +85,52 @@ struct Timer {
   inline void cancel();
 };
 
+// The timer heap, in (deadline, scheduling sequence) order: the distinct
+// deadlines in order, each with its timers in a FIFO bucket. On a virtual
+// clock deadlines repeat (ten thousand tasks sleeping 5 ms), so a push is
+// mostly an append and the ordered part stays small, as in corun's
+// TimerQueue; the order is exactly a (when, seq) heap's.
+class TimerQueue {
+ public:
+  bool empty() const { return count_ == 0; }
+  size_t size() const { return count_; }
+  void push(Timer* t) {
+    buckets_[t->when].timers.push_back(t);
+    ++count_;
+  }
+  Timer* top() const {
+    const Bucket& b = buckets_.begin()->second;
+    return b.timers[b.head];
+  }
+  void pop() {
+    auto it = buckets_.begin();
+    if (++it->second.head == it->second.timers.size()) buckets_.erase(it);
+    --count_;
+  }
+  // Removes the timers for which drop(t) is true (drop may free them).
+  template <class F>
+  void remove_if(F drop) {
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      Bucket& b = it->second;
+      size_t out = 0;
+      for (size_t i = b.head; i < b.timers.size(); ++i)
+        if (!drop(b.timers[i])) b.timers[out++] = b.timers[i];
+      count_ -= b.timers.size() - b.head - out;
+      b.timers.resize(out);
+      b.head = 0;
+      it = out == 0 ? buckets_.erase(it) : std::next(it);
+    }
+  }
+
+ private:
+  struct Bucket {
+    std::vector<Timer*> timers;
+    size_t head = 0;  // timers before head have been popped
+  };
+  std::map<double, Bucket> buckets_;
+  size_t count_ = 0;
+};
+
 struct Loop {
   struct Ready {
     Callback fn;
@@ -88,28 +138,18 @@ struct Loop {
     Future* fut;
     Timer* timer;  // set for a timer that fell due: skipped if cancelled
   };
-  struct Scheduled {
-    double when;
-    uint64_t seq;
-    Timer* timer;
-    bool operator>(const Scheduled& o) const {
-      return when != o.when ? when > o.when : seq > o.seq;
-    }
-  };
-
   double now = 0;  // the virtual clock
-  uint64_t seq = 0;
   size_t timer_cancelled_count = 0;  // cancelled timers still in the heap
   std::deque<Ready> ready;
-  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> scheduled;
+  TimerQueue scheduled;
   Task* current = nullptr;  // the task whose step is running
 
   void call_soon(Callback fn, void* arg, Future* fut = nullptr) {
     ready.push_back({fn, arg, fut, nullptr});
   }
   Timer* call_at(double when, Callback fn, void* arg) {
-    Timer* t = new Timer{when, fn, arg};
-    scheduled.push({when, seq++, t});
+    Timer* t = new Timer(when, fn, arg);
+    scheduled.push(t);
     return t;
   }
   Timer* call_later(double delay, Callback fn, void* arg) {
@@ -128,34 +168,28 @@ struct Loop {
     size_t sched_count = scheduled.size();
     if (sched_count > 100 && timer_cancelled_count * 2 > sched_count) {
       // Too many cancelled timers: rebuild the heap without them.
-      std::vector<Scheduled> keep;
-      keep.reserve(sched_count - timer_cancelled_count);
-      while (!scheduled.empty()) {
-        Scheduled e = scheduled.top();
-        scheduled.pop();
-        if (e.timer->cancelled) {
-          e.timer->scheduled = false;
-          release(e.timer);
-        } else {
-          keep.push_back(e);
-        }
-      }
-      scheduled = decltype(scheduled)(std::greater<>(), std::move(keep));
+      scheduled.remove_if([](Timer* t) {
+        if (!t->cancelled) return false;
+        t->scheduled = false;
+        release(t);
+        return true;
+      });
       timer_cancelled_count = 0;
     } else {
       // Drop the cancelled timers at the head of the heap.
-      while (!scheduled.empty() && scheduled.top().timer->cancelled) {
+      while (!scheduled.empty() && scheduled.top()->cancelled) {
         --timer_cancelled_count;
-        scheduled.top().timer->scheduled = false;
-        release(scheduled.top().timer);
+        Timer* t = scheduled.top();
         scheduled.pop();
+        t->scheduled = false;
+        release(t);
       }
     }
-    if (ready.empty() && !scheduled.empty() && scheduled.top().when > now)
-      now = scheduled.top().when;  // the virtual selector's jump
+    if (ready.empty() && !scheduled.empty() && scheduled.top()->when > now)
+      now = scheduled.top()->when;  // the virtual selector's jump
     double end = now + 1e-9;
-    while (!scheduled.empty() && scheduled.top().when < end) {
-      Timer* t = scheduled.top().timer;
+    while (!scheduled.empty() && scheduled.top()->when < end) {
+      Timer* t = scheduled.top();
       t->scheduled = false;
       if (t->cancelled) --timer_cancelled_count;  // (CPython's count drifts)
       scheduled.pop();
@@ -183,7 +217,7 @@ inline void Timer::cancel() {
   if (scheduled) ++loop.timer_cancelled_count;
 }
 
-struct Future {
+struct Future : Pooled {
   enum State : uint8_t { PENDING, FINISHED, CANCELLED };
   State state = PENDING;
   bool is_task = false;
@@ -264,6 +298,8 @@ struct Co {
     std::coroutine_handle<> continuation;  // the awaiting coroutine
     Task* task = nullptr;                  // set for a task's top coroutine
 
+    static void* operator new(size_t n) { return pool.alloc(n); }
+    static void operator delete(void* p, size_t n) { pool.free(p, n); }
     Co get_return_object() {
       return Co{std::coroutine_handle<promise_type>::from_promise(*this)};
     }
@@ -476,7 +512,8 @@ inline Sleep sleep(double delay) { return Sleep(delay); }
 // outer future finishes when the last one did (or at the first failure,
 // without return_exceptions). Held by the awaiting code and by the
 // children's callbacks until the last has run: release() when done with it.
-struct Gather {
+struct Gather : Pooled {
+  Gather(std::vector<Task*> c, bool r) : children(std::move(c)), return_exceptions(r) {}
   std::vector<Task*> children;
   std::vector<Result> results;  // filled when the outer future finishes
   size_t nfinished = 0;
@@ -504,7 +541,7 @@ struct Gather {
   }
 };
 inline Gather* gather(std::vector<Task*> children, bool return_exceptions = false) {
-  auto* g = new Gather{std::move(children), {}, 0, return_exceptions};
+  auto* g = new Gather(std::move(children), return_exceptions);
   if (g->children.empty()) {
     g->refs = 1;
     g->outer.set_result(0);
