@@ -5,14 +5,16 @@
 // nothing more. It keeps CPython's shape (base_events.py, futures.py,
 // tasks.py) so that the order of events, and so every checksum, is the same:
 //
-//   * Loop: a ready queue of callbacks and a timer heap ordered by
+//   * Loop: a ready queue of callbacks and a timer queue ordered by
 //     (deadline, scheduling sequence), as tests/oracle/vclock.py orders
-//     CPython's (TimerQueue: deadlines in order, a FIFO bucket each). An iteration (`run_once`, BaseEventLoop._run_once) drops
-//     cancelled timers from the heap's head (or rebuilds the heap without
-//     them when they are over half of more than 100), jumps the virtual clock to the
-//     next deadline when nothing is ready, moves the timers that are due
-//     (deadline < now + 1 ns, the monotonic clock's resolution) to the ready
-//     queue, then runs exactly the callbacks that were ready when it started.
+//     CPython's heap (TimerQueue: the deadlines in order, a FIFO bucket
+//     each). An iteration (`run_once`, BaseEventLoop._run_once) drops
+//     cancelled timers from the queue's head (or rebuilds the queue without
+//     them when they are over half of more than 100), jumps the virtual
+//     clock to the next deadline when nothing is ready, moves the timers
+//     that are due (deadline < now + 1 ns, the monotonic clock's
+//     resolution) to the ready queue, then runs exactly the callbacks that
+//     were ready when it started.
 //   * Future: pending / finished / cancelled, an int64 result or an
 //     exception kind, done-callbacks scheduled with call_soon in the order
 //     they were added (the first inline, the rest in a vector).
@@ -32,12 +34,12 @@
 // asyncio.get_running_loop() inside asyncio.run.
 //
 // Allocation: frames, tasks, futures and timers come from pool.h's free
-// lists. Ownership: a Task is deleted by whoever created it, once it is done and
-// its done-callbacks have run (loop.defer_delete queues the delete behind
-// every callback already scheduled); a Task's coroutine frame is destroyed
-// when the coroutine returns. A Timer is shared by the heap and its owner
-// (two references, dropped by the heap when it pops the timer and by the
-// owner with release()).
+// lists. Ownership: a Task is deleted by whoever created it, once it is
+// done and its done-callbacks have run (loop.defer_delete queues the delete
+// behind every callback already scheduled); a Task's coroutine frame is
+// destroyed when the coroutine returns. A Timer is shared by the timer
+// queue and its owner (two references, dropped by the queue when it pops
+// the timer and by the owner with release()).
 #pragma once
 
 #include <coroutine>
