@@ -24,8 +24,9 @@
 //     records the future as `fut_waiter`; a bare yield (sleep(0)) schedules
 //     the next step. cancel() cancels `fut_waiter` or sets `must_cancel`, and
 //     the next step delivers CancelledError at the await that resumes.
-//   * Co: a coroutine. Awaiting one runs it inline (symmetric transfer, no
-//     loop iteration, no C++ recursion), as `await coro()` does in Python.
+//   * Co: a coroutine. Awaiting one runs it inline (no loop iteration), as
+//     `await coro()` does in Python; task_step's trampoline resumes callee
+//     and caller in turn, so no await chain nests C++ calls.
 //
 // Exceptions are values, as hand-written C++ would do it: every await gives
 // a Result (an int64 value, or an exception kind: CancelledError,
@@ -308,8 +309,7 @@ struct Co {
     std::suspend_always initial_suspend() noexcept { return {}; }
     struct Final {
       bool await_ready() noexcept { return false; }
-      std::coroutine_handle<> await_suspend(
-          std::coroutine_handle<promise_type> h) noexcept;
+      void await_suspend(std::coroutine_handle<promise_type> h) noexcept;
       void await_resume() noexcept {}
     };
     Final final_suspend() noexcept { return {}; }
@@ -327,16 +327,14 @@ struct Co {
   }
 
   bool await_ready() { return false; }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) {
-    h.promise().continuation = caller;
-    return h;  // symmetric transfer: run the callee now
-  }
+  inline void await_suspend(std::coroutine_handle<> caller);  // run the callee next
   Result await_resume() { return h.promise().result; }
 };
 
 struct Task : Future {
   std::coroutine_handle<Co::promise_type> coro;  // null once returned
   std::coroutine_handle<> resume_at;             // innermost suspended frame
+  std::coroutine_handle<> next;  // the frame task_step's trampoline resumes next
   Future* fut_waiter = nullptr;
   int num_cancels_requested = 0;
   bool must_cancel = false;
@@ -392,8 +390,11 @@ inline void task_step(Task* t) {
       return;
     }
   }
+  // A trampoline rather than symmetric transfer, so that an await chain
+  // however deep never nests C++ calls, at any optimisation level.
   loop.current = t;
-  t->resume_at.resume();
+  t->next = t->resume_at;
+  while (std::coroutine_handle<> h = std::exchange(t->next, {})) h.resume();
   loop.current = nullptr;
   if (!t->done() && t->fut_waiter && t->must_cancel) {
     if (cancel(t->fut_waiter)) t->must_cancel = false;
@@ -403,10 +404,18 @@ inline void task_step_cb(void* arg, Future*) { task_step(static_cast<Task*>(arg)
 // Task.__wakeup: the awaiter reads the future's outcome when it resumes.
 inline void task_wakeup(void* arg, Future*) { task_step(static_cast<Task*>(arg)); }
 
-inline std::coroutine_handle<> Co::promise_type::Final::await_suspend(
+inline void Co::await_suspend(std::coroutine_handle<> caller) {
+  h.promise().continuation = caller;
+  loop.current->next = h;
+}
+
+inline void Co::promise_type::Final::await_suspend(
     std::coroutine_handle<promise_type> h) noexcept {
   promise_type& p = h.promise();
-  if (p.continuation) return p.continuation;  // back to the awaiting frame
+  if (p.continuation) {  // back to the awaiting frame
+    loop.current->next = p.continuation;
+    return;
+  }
   // A task's coroutine returned (StopIteration or an exception).
   Task* t = p.task;
   Result r = p.result;
@@ -417,7 +426,6 @@ inline std::coroutine_handle<> Co::promise_type::Final::await_suspend(
     r = Result::raise(Exc::cancelled);
   }
   t->settle(r);
-  return std::noop_coroutine();
 }
 
 // loop.create_task(coro): the first step is scheduled, not run.
