@@ -2,32 +2,40 @@
 // of futures, the same order of wake-ups, the same handling of a waiter
 // cancelled while it waits. Each function below names the CPython code it
 // stands for; the classes' fields are declared in the prelude, in the
-// order the indices here assume.
+// order the indices here assume. This file: _ContextManagerMixin, Lock,
+// Event, Semaphore, BoundedSemaphore, and the table of every locks.py port
+// (Condition and Barrier are in locks_condition.cpp).
+//
+// Where CPython calls a method through `self` (self.locked(), await
+// self.acquire(), self.release()), so may a subclass's override; those
+// calls go through method_calls.h, which runs the port directly only when
+// the port is what the lookup finds. Private helpers (_wake_up_first,
+// _wake_up_next) are called directly, as the prelude's users cannot reach them.
 #include "engine/asyncio/locks.h"
 
-#include <algorithm>
-
-#include "engine/python/builtins.h"
-#include "engine/vm/interp.h"
+#include "engine/asyncio/locks_shared.h"
+#include "engine/asyncio/method_calls.h"
 
 namespace corun {
 
+using namespace locks;
+
 namespace {
 
-// ---- shared pieces -----------------------------------------------------------------------
+// ---- _ContextManagerMixin (Lock, Condition, Semaphore) ---------------------------------------
 
-DequeObj* deque_of(const Value& v) { return v.as<DequeObj>(); }
-
-// collections.deque.remove(fut): the first item that is `fut` (futures
-// compare by identity).
-void deque_remove(Interp& in, DequeObj* d, const Value& fut) {
-  auto it = std::find_if(d->items.begin(), d->items.end(), [&](const Value& w) { return w.same(fut); });
-  if (it == d->items.end()) in.raise(in.builtins().ValueError, "deque.remove(x): x not in deque");
-  d->items.erase(it);
+// async __aenter__(self): await self.acquire(); return None.
+// Locals: the slots of the acquire awaited (kAenterLocals).
+NativeStep mixin_aenter(Interp& in, Value* s, Resume how, Value v) {
+  NativeStep r = await_method(in, s[0], "acquire", s + 1, kAenterLocals, how, std::move(v));
+  if (r.kind == NativeStep::Kind::Return) return NativeStep::ret();
+  return r;
 }
 
-bool is_cancelled_error(Interp& in, const Value& exc) {
-  return exc.is(ObjKind::Exception) && exc.as<ExcObj>()->type->is_subclass_of(in.builtins().CancelledError);
+// async __aexit__(self, exc_type, exc, tb): self.release().
+NativeStep mixin_aexit(Interp& in, Value* s, Resume, Value) {
+  call_method(in, s[0], "release");
+  return NativeStep::ret();
 }
 
 // ---- Lock ----------------------------------------------------------------------------------
@@ -134,14 +142,112 @@ NativeStep event_wait(Interp& in, Value* s, Resume how, Value v) {
   return NativeStep::ret(Value::boolean(true));
 }
 
+// ---- Semaphore -----------------------------------------------------------------------------
+// fields: _waiters (None, or a deque of futures), _value; BoundedSemaphore adds _bound_value
+
+constexpr size_t kSemWaiters = 0, kSemValue = 1, kSemBound = 2;
+
+// Semaphore.locked(): self._value == 0 or any(not w.cancelled() for w in (self._waiters or ()))
+Value semaphore_locked(Interp& in, Value* s) {
+  if (cmp_int(in, CmpOp::Eq, native_field(in, s[0], kSemValue, "_value"), 0)) return Value::boolean(true);
+  const Value& waiters = native_field(in, s[0], kSemWaiters, "_waiters");
+  if (!waiters.is_none())
+    for (const Value& w : deque_of(waiters)->items)
+      if (w.as<FutureObj>()->state != FutureObj::State::Cancelled) return Value::boolean(true);
+  return Value::boolean(false);
+}
+
+// Semaphore._wake_up_next(): wake the first waiter that isn't done, taking
+// its unit of the value for it.
+void semaphore_wake_up_next(Interp& in, const Value& self) {
+  const Value& waiters = native_field(in, self, kSemWaiters, "_waiters");
+  if (waiters.is_none()) return;
+  for (const Value& w : deque_of(waiters)->items) {
+    FutureObj* fut = w.as<FutureObj>();
+    if (!fut->done()) {
+      Value& value = native_field(in, self, kSemValue, "_value");
+      value = add_int(in, value, -1);
+      in.future_set_result(fut, Value::boolean(true));
+      return;
+    }
+  }
+}
+
+// async Semaphore.acquire(). Locals: s[1] the label, s[2] fut.
+NativeStep semaphore_acquire(Interp& in, Value* s, Resume how, Value v) {
+  const Value& self = s[0];
+  Value& fut = s[2];
+  if (label_of(s, 1) == 0) {
+    if (!in.truthy(call_method(in, self, "locked"))) {
+      Value& value = native_field(in, self, kSemValue, "_value");
+      value = add_int(in, value, -1);
+      return NativeStep::ret(Value::boolean(true));
+    }
+    Value& waiters = native_field(in, self, kSemWaiters, "_waiters");
+    if (waiters.is_none()) waiters = Value(new DequeObj());
+    fut = Value(in.create_future());
+    deque_of(waiters)->items.push_back(fut);
+    s[1] = Value::integer(1);
+    return NativeStep::await(fut);
+  }
+  // try: await fut / finally: self._waiters.remove(fut)
+  Value f = std::move(fut);
+  deque_remove(in, deque_of(native_field(in, self, kSemWaiters, "_waiters")), f);
+  if (how == Resume::Throw) {
+    // except exceptions.CancelledError: a waiter whose future was set
+    // before the cancellation came hands its unit on; raise
+    if (is_cancelled_error(in, v) && f.as<FutureObj>()->state != FutureObj::State::Cancelled) {
+      Value& value = native_field(in, self, kSemValue, "_value");
+      value = add_int(in, value, 1);
+      semaphore_wake_up_next(in, self);
+    }
+    in.raise_value(std::move(v));
+  }
+  if (cmp_int(in, CmpOp::Gt, native_field(in, self, kSemValue, "_value"), 0)) semaphore_wake_up_next(in, self);
+  return NativeStep::ret(Value::boolean(true));
+}
+
+// Semaphore.release()
+Value semaphore_release(Interp& in, Value* s) {
+  Value& value = native_field(in, s[0], kSemValue, "_value");
+  value = add_int(in, value, 1);
+  semaphore_wake_up_next(in, s[0]);
+  return Value();
+}
+
+// BoundedSemaphore.release()
+Value bounded_semaphore_release(Interp& in, Value* s) {
+  const Value& value = native_field(in, s[0], kSemValue, "_value");
+  if (in.compare(CmpOp::Ge, value, native_field(in, s[0], kSemBound, "_bound_value")))
+    in.raise(in.builtins().ValueError, "BoundedSemaphore released too many times");
+  return semaphore_release(in, s);  // super().release()
+}
+
 const NativeDef kLocks[] = {
+    {"Lock.__aenter__", nullptr, mixin_aenter, kAenterLocals},
+    {"Lock.__aexit__", nullptr, mixin_aexit, 0},
     {"Lock.locked", lock_locked, nullptr, 0},
     {"Lock.release", lock_release, nullptr, 0},
-    {"Lock.acquire", nullptr, lock_acquire, 2},
+    {"Lock.acquire", nullptr, lock_acquire, kAcquireLocals},
     {"Event.is_set", event_is_set, nullptr, 0},
     {"Event.set", event_set, nullptr, 0},
     {"Event.clear", event_clear, nullptr, 0},
     {"Event.wait", nullptr, event_wait, 2},
+    {"Condition.__aenter__", nullptr, mixin_aenter, kAenterLocals},
+    {"Condition.__aexit__", nullptr, mixin_aexit, 0},
+    {"Condition.wait", nullptr, condition_wait, kConditionWaitLocals},
+    {"Condition.wait_for", nullptr, condition_wait_for, kConditionWaitForLocals},
+    {"Condition.notify", condition_notify, nullptr, 0},
+    {"Condition.notify_all", condition_notify_all, nullptr, 0},
+    {"Semaphore.__aenter__", nullptr, mixin_aenter, kAenterLocals},
+    {"Semaphore.__aexit__", nullptr, mixin_aexit, 0},
+    {"Semaphore.locked", semaphore_locked, nullptr, 0},
+    {"Semaphore.acquire", nullptr, semaphore_acquire, kAcquireLocals},
+    {"Semaphore.release", semaphore_release, nullptr, 0},
+    {"BoundedSemaphore.release", bounded_semaphore_release, nullptr, 0},
+    {"Barrier.wait", nullptr, barrier_wait, kBarrierWaitLocals},
+    {"Barrier.reset", nullptr, barrier_reset, kBarrierCondLocals},
+    {"Barrier.abort", nullptr, barrier_abort, kBarrierCondLocals},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
-// Lib/asyncio/locks.py in C++ (see native.h): the methods of Lock and Event
-// that the prelude (engine/asyncio/asyncio_prelude.yaml) declares `native:`.
+// Lib/asyncio/locks.py in C++ (see native.h): the methods of Lock, Event,
+// Condition, Semaphore, BoundedSemaphore and Barrier that the prelude
+// (engine/asyncio/asyncio_prelude.yaml) declares `native:` (locks.cpp,
+// locks_condition.cpp).
 #pragma once
 
 #include <span>

@@ -27,9 +27,13 @@
 // is internal: tracebacks and deadlock reports name the scenario line that
 // awaited it, never a line of the library.
 //
-// These coroutines only ever await futures (and tasks), as CPython's do:
-// where CPython awaits another library coroutine (Condition.wait awaiting
-// lock.acquire()) the port runs that one's step inline (NativeCall below).
+// These coroutines await futures (and tasks), as CPython's do: where
+// CPython awaits another library coroutine (Condition.wait awaiting
+// lock.acquire()) the port runs that one's step inline (native_delegate
+// below). Where that coroutine may be a user's own -- a subclass's acquire(),
+// the lock a Condition was given -- Await may name a coroutine: it runs
+// inline above the port's frame, as `await` runs it, and the step resumes
+// with its result or exception (engine/asyncio/method_calls.h decides which).
 #pragma once
 
 #include <cstdint>
@@ -46,7 +50,7 @@ enum class Resume : uint8_t { Start, Send, Throw };
 // What an async port does next.
 struct NativeStep {
   enum class Kind : uint8_t { Return, Await } kind;
-  Value value;  // Return: the coroutine's result; Await: the future or task to wait on
+  Value value;  // Return: the coroutine's result; Await: the future, task or coroutine to wait on
   static NativeStep ret(Value v = Value()) { return {Kind::Return, std::move(v)}; }
   static NativeStep await(Value fut) { return {Kind::Await, std::move(fut)}; }
 };

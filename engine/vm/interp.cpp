@@ -626,6 +626,12 @@ bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
     f = parent;
     f->suspended = false;
     Ref<Object> awaited = std::move(f->awaiting);  // freed with the finished child coroutine
+    if (f->code->native) {
+      // A library coroutine in C++ awaited it: its step takes the exception
+      // (and adds its own traceback entry if it lets it go on).
+      f->awaiting = Value(exc).take_ref();
+      return true;
+    }
     if (async_gen && async_gen_exception_leaves(exc, awaited)) {
       complete(*f, Value());  // aclose() is done
       return true;
@@ -667,7 +673,13 @@ void Interp::hand_to_native(Frame& f, bool& raising, Value& exc) {
 // future (true: the frame suspends on it, which `carry` names) or its end
 // (its result in the slot). Awaiting a future already done does not
 // suspend (Future.__await__): the step goes on at once with its outcome.
-bool Interp::run_native(Frame& f, Value& carry) {
+//
+// A step may also await a coroutine (a user's override of a method the
+// port calls, such as a subclass's acquire()): it runs inline as `await`
+// runs it, its frame above this one; its return value comes back in the
+// result slot (complete()), its exception in `awaiting` (unwind()).
+bool Interp::run_native(Frame*& fp, Value& carry, bool sync) {
+  Frame& f = *fp;
   const Instr& ins = f.code->code[size_t(f.pc)];
   const NativeDef* nd = f.code->native;
   if (nd->call) {
@@ -677,7 +689,11 @@ bool Interp::run_native(Frame& f, Value& carry) {
   }
   Resume how = Resume::Start;
   Value v;
-  if (f.awaiting) {
+  if (!f.slots[ins.a].is_unbound()) {  // an awaited coroutine returned
+    how = Resume::Send;
+    v = std::move(f.slots[ins.a]);
+    f.slots[ins.a] = Value::unbound();
+  } else if (f.awaiting) {
     Ref<Object> aw = std::move(f.awaiting);
     if (aw.is(ObjKind::Exception)) {
       how = Resume::Throw;
@@ -697,6 +713,26 @@ bool Interp::run_native(Frame& f, Value& carry) {
     if (r.kind == NativeStep::Kind::Return) {
       f.slots[ins.a] = std::move(r.value);
       ++f.pc;
+      return false;
+    }
+    if (r.value.is(ObjKind::Coroutine)) {
+      CoroObj* c = r.value.as<CoroObj>();
+      if (!c->frame.code->is_coroutine || c->frame.code->is_async_gen)
+        raise(builtins_->TypeError, "object " + type_of(r.value)->name + " can't be used in 'await' expression");
+      if (c->state != CoroObj::State::Created || c->awaited)
+        raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
+      if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
+      uint32_t depth = f.depth + 1;
+      if (depth > uint32_t(options_.max_depth))
+        throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
+                                user_location(&f, ins.line) + " (raise it with --max-depth)"};
+      c->awaited = true;
+      c->state = CoroObj::State::Running;
+      c->frame.parent = &f;
+      c->frame.depth = depth;
+      f.suspended = true;
+      f.awaiting = r.value.take_ref();
+      fp = &c->frame;
       return false;
     }
     FutureObj* fut = r.value.as<FutureObj>();
@@ -978,7 +1014,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Native:
-          if (run_native(*f, carry)) return Exit::SuspendFuture;
+          if (run_native(f, carry, sync)) return Exit::SuspendFuture;
           break;
         case Op::Return: {
           Value v = ins.e ? eval(*ins.e, *f) : Value();

@@ -237,7 +237,7 @@ class Interp {
   Exit run_sync(Frame& frame, Value& carry);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
   void hand_to_native(Frame& f, bool& raising, Value& exc);
-  bool run_native(Frame& f, Value& carry);
+  bool run_native(Frame*& f, Value& carry, bool sync);
   bool await_step(Frame*& f, const Instr& ins, Value& carry, bool sync);
   Exit sleep_step(Frame& f, const Instr& ins, bool sync);
   void return_to_parent(Frame*& f, Value v);
@@ -261,9 +261,15 @@ class Interp {
   }
   void assign_slow(const Expr& target, Value v, Frame& f);
   // An awaiting instruction's value: store it, move past.
+  // (A native frame that awaited a coroutine keeps its pc: the value waits
+  // in its result slot for run_native to hand to the step.)
   [[gnu::always_inline]] void complete(Frame& f, Value v) {
     const Instr& ins = f.code->code[size_t(f.pc)];
     f.suspended = false;
+    if (f.code->native) [[unlikely]] {
+      f.slots[ins.a] = std::move(v);
+      return;
+    }
     if (ins.target) assign(*ins.target, std::move(v), f);
     ++f.pc;
   }
