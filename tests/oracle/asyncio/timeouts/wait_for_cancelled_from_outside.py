@@ -7,8 +7,9 @@ Pins tasks.py's wait_for when the task awaiting it is cancelled (CPython
 before the caller sees CancelledError (bpo-32751), even when the inner task
 swallows the cancellation; when the inner task finished in the iteration
 before the cancel arrives, wait_for returns its result and the caller is not
-cancelled; a second cancel while wait_for waits for the inner task's cleanup
-is the one the caller sees.
+cancelled (an exception it raised is raised, its __context__ the
+CancelledError being handled); a second cancel while wait_for waits for the
+inner task's cleanup is the one the caller sees.
 """
 
 import asyncio
@@ -35,6 +36,18 @@ async def swallow(tag):
 async def quick(tag):
     await asyncio.sleep(1)
     return f"{tag} value"
+
+
+async def failing():
+    await asyncio.sleep(1)
+    raise ValueError("inner failed")
+
+
+async def caller_catching(aw):
+    try:
+        await asyncio.wait_for(aw, 5)
+    except ValueError as e:
+        print(f"  caller got {e!r}, context {e.__context__!r}")
 
 
 async def caller(aw):
@@ -72,6 +85,13 @@ async def main():
     t.cancel("first")
     await asyncio.sleep(0.25)
     t.cancel("second")
+    r = await asyncio.gather(t, return_exceptions=True)
+    print(f"  gather saw {r!r}")
+    print("inner failed just before the cancel:")
+    t = asyncio.create_task(caller_catching(failing()))
+    await asyncio.sleep(1)
+    await asyncio.sleep(0)
+    t.cancel("late")
     r = await asyncio.gather(t, return_exceptions=True)
     print(f"  gather saw {r!r}")
 
