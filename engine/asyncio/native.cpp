@@ -6,13 +6,15 @@
 #include <span>
 
 #include "engine/asyncio/locks.h"
+#include "engine/asyncio/taskgroups.h"
+#include "engine/asyncio/timeouts.h"
 #include "engine/python/builtins.h"
 #include "engine/vm/interp.h"
 
 namespace corun {
 
 const NativeDef* find_native(std::string_view name) {
-  for (std::span<const NativeDef> table : {locks_natives()})
+  for (std::span<const NativeDef> table : {locks_natives(), timeouts_natives(), taskgroups_natives()})
     for (const NativeDef& d : table)
       if (d.name == name) return &d;
   return nullptr;
