@@ -36,12 +36,16 @@ namespace {
 constexpr size_t kEntered = 0, kExiting = 1, kAborting = 2, kLoop = 3, kParentTask = 4, kParentCancelRequested = 5,
                  kTasks = 6, kErrors = 7, kBaseError = 8, kOnCompletedFut = 9;
 
-Value& field(Interp& in, const Value& self, size_t index, std::string_view name) {
-  return self_field(in, self, index, name);
+// Truth of a field; the flags are bools and _tasks a set unless a scenario
+// put something else there.
+bool truth(Interp& in, const Value& v) {
+  if (v.is_bool()) return v.as_bool();
+  if (v.is(ObjKind::Set)) return v.as<SetObj>()->size() != 0;
+  return in.truthy(v);
 }
 
 bool flag(Interp& in, const Value& self, size_t index, std::string_view name) {
-  return in.truthy(field(in, self, index, name));
+  return truth(in, self_field(in, self, index, name));
 }
 
 bool is_future(const Value& v) { return v.is(ObjKind::Future) || v.is(ObjKind::Task); }
@@ -81,8 +85,8 @@ bool is_base_error(Interp& in, const Value& self, const Value& exc) {
 // TaskGroup._abort()
 Value tg_abort(Interp& in, Value* s) {
   const Value& self = s[0];
-  field(in, self, kAborting, "_aborting") = Value::boolean(true);
-  Value tasks = field(in, self, kTasks, "_tasks");
+  self_field(in, self, kAborting, "_aborting") = Value::boolean(true);
+  Value tasks = self_field(in, self, kTasks, "_tasks");
   // t.cancel() only schedules callbacks: the set cannot change meanwhile
   // (a copy keeps that true whatever a subclass's task does).
   std::vector<Value> children = tasks.is(ObjKind::Set) ? pyset::items(tasks.as<SetObj>()) : in.to_vector(tasks);
@@ -128,7 +132,7 @@ bool done(Interp& in, const Value& f) {
 
 // self._errors.append(exc)
 void append_error(Interp& in, const Value& self, const Value& exc) {
-  Value errors = field(in, self, kErrors, "_errors");
+  Value errors = self_field(in, self, kErrors, "_errors");
   if (errors.is(ObjKind::List)) errors.as<ListObj>()->items.push_back(exc);
   else call_method0(in, errors, "append", {exc});
 }
@@ -137,12 +141,12 @@ void append_error(Interp& in, const Value& self, const Value& exc) {
 Value tg_on_task_done(Interp& in, Value* s) {
   const Value& self = s[0];
   const Value& task = s[1];
-  Value tasks = field(in, self, kTasks, "_tasks");
+  Value tasks = self_field(in, self, kTasks, "_tasks");
   if (tasks.is(ObjKind::Set)) pyset::discard(in, tasks.as<SetObj>(), task);
   else call_method0(in, tasks, "discard", {task});
 
-  Value completed = field(in, self, kOnCompletedFut, "_on_completed_fut");
-  if (!completed.is_none() && !in.truthy(tasks)) {
+  Value completed = self_field(in, self, kOnCompletedFut, "_on_completed_fut");
+  if (!completed.is_none() && !truth(in, tasks)) {
     if (!done(in, completed)) {
       if (completed.is(ObjKind::Future)) in.future_set_result(completed.as<FutureObj>(), Value::boolean(true));
       else call_method0(in, completed, "set_result", {Value::boolean(true)});
@@ -160,10 +164,10 @@ Value tg_on_task_done(Interp& in, Value* s) {
   if (exc.is_none()) return Value();
 
   append_error(in, self, exc);
-  if (is_base_error(in, self, exc) && field(in, self, kBaseError, "_base_error").is_none())
-    field(in, self, kBaseError, "_base_error") = exc;
+  if (is_base_error(in, self, exc) && self_field(in, self, kBaseError, "_base_error").is_none())
+    self_field(in, self, kBaseError, "_base_error") = exc;
 
-  Value parent = field(in, self, kParentTask, "_parent_task");
+  Value parent = self_field(in, self, kParentTask, "_parent_task");
   if (done(in, parent)) {
     // Not sure if this case is possible, but we want to handle
     // it anyways.
@@ -172,7 +176,7 @@ Value tg_on_task_done(Interp& in, Value* s) {
                                            in.str(parent) + " is already completed"));
     ctx->set(make_str("exception"), exc);
     ctx->set(make_str("task"), task);
-    Value loop = field(in, self, kLoop, "_loop");
+    Value loop = self_field(in, self, kLoop, "_loop");
     if (loop.is(ObjKind::Loop)) in.call_exception_handler(loop, Value(ctx));
     else call_method0(in, loop, "call_exception_handler", {Value(ctx)});
     return Value();
@@ -184,7 +188,7 @@ Value tg_on_task_done(Interp& in, Value* s) {
     // in the TaskGroup.  But we want to mark parent task as
     // "not cancelled" later in __aexit__.
     abort(in, self);
-    field(in, self, kParentCancelRequested, "_parent_cancel_requested") = Value::boolean(true);
+    self_field(in, self, kParentCancelRequested, "_parent_cancel_requested") = Value::boolean(true);
     cancel_task(in, parent);
   }
   return Value();
@@ -208,16 +212,16 @@ void task_done_callback(Interp& in, const Value& self, const Value& task) {
 // TaskGroup.__init__()
 Value tg_init(Interp& in, Value* s) {
   const Value& self = s[0];
-  field(in, self, kEntered, "_entered") = Value::boolean(false);
-  field(in, self, kExiting, "_exiting") = Value::boolean(false);
-  field(in, self, kAborting, "_aborting") = Value::boolean(false);
-  field(in, self, kLoop, "_loop") = Value();
-  field(in, self, kParentTask, "_parent_task") = Value();
-  field(in, self, kParentCancelRequested, "_parent_cancel_requested") = Value::boolean(false);
-  field(in, self, kTasks, "_tasks") = Value(new SetObj());
-  field(in, self, kErrors, "_errors") = make_list();
-  field(in, self, kBaseError, "_base_error") = Value();
-  field(in, self, kOnCompletedFut, "_on_completed_fut") = Value();
+  self_field(in, self, kEntered, "_entered") = Value::boolean(false);
+  self_field(in, self, kExiting, "_exiting") = Value::boolean(false);
+  self_field(in, self, kAborting, "_aborting") = Value::boolean(false);
+  self_field(in, self, kLoop, "_loop") = Value();
+  self_field(in, self, kParentTask, "_parent_task") = Value();
+  self_field(in, self, kParentCancelRequested, "_parent_cancel_requested") = Value::boolean(false);
+  self_field(in, self, kTasks, "_tasks") = Value(new SetObj());
+  self_field(in, self, kErrors, "_errors") = make_list();
+  self_field(in, self, kBaseError, "_base_error") = Value();
+  self_field(in, self, kOnCompletedFut, "_on_completed_fut") = Value();
   return Value();
 }
 
@@ -226,11 +230,11 @@ NativeStep tg_aenter(Interp& in, Value* s, Resume, Value) {
   const Value& self = s[0];
   if (flag(in, self, kEntered, "_entered"))
     in.raise(in.builtins().RuntimeError, "TaskGroup " + repr_of(in, self) + " has already been entered");
-  if (field(in, self, kLoop, "_loop").is_none()) field(in, self, kLoop, "_loop") = in.running_loop_object();
+  if (self_field(in, self, kLoop, "_loop").is_none()) self_field(in, self, kLoop, "_loop") = in.running_loop_object();
   TaskObj* parent = in.current_task();  // tasks.current_task(self._loop)
-  field(in, self, kParentTask, "_parent_task") = parent ? Value(parent) : Value();
+  self_field(in, self, kParentTask, "_parent_task") = parent ? Value(parent) : Value();
   if (!parent) in.raise(in.builtins().RuntimeError, "TaskGroup " + repr_of(in, self) + " cannot determine the parent task");
-  field(in, self, kEntered, "_entered") = Value::boolean(true);
+  self_field(in, self, kEntered, "_entered") = Value::boolean(true);
   return NativeStep::ret(self);
 }
 
@@ -242,15 +246,15 @@ NativeStep tg_aexit(Interp& in, Value* s, Resume how, Value v) {
   const Value& exc = s[2];
   Value& propagate_cancellation_error = s[5];
   if (label_of(s, 4) == 0) {
-    field(in, self, kExiting, "_exiting") = Value::boolean(true);
+    self_field(in, self, kExiting, "_exiting") = Value::boolean(true);
 
-    if (!exc.is_none() && is_base_error(in, self, exc) && field(in, self, kBaseError, "_base_error").is_none())
-      field(in, self, kBaseError, "_base_error") = exc;
+    if (!exc.is_none() && is_base_error(in, self, exc) && self_field(in, self, kBaseError, "_base_error").is_none())
+      self_field(in, self, kBaseError, "_base_error") = exc;
 
     propagate_cancellation_error = is_type(et, in.builtins().CancelledError) ? exc : Value();
     if (flag(in, self, kParentCancelRequested, "_parent_cancel_requested")) {
       // If this flag is set we *must* call uncancel().
-      Value left = uncancel_task(in, field(in, self, kParentTask, "_parent_task"));
+      Value left = uncancel_task(in, self_field(in, self, kParentTask, "_parent_task"));
       if (left.is_intlike() ? left.as_int() == 0 : in.compare(CmpOp::Eq, left, Value::integer(0))) {
         // If there are no pending cancellations left,
         // don't propagate CancelledError.
@@ -277,37 +281,37 @@ NativeStep tg_aexit(Interp& in, Value* s, Resume how, Value v) {
         abort(in, self);
       }
     }
-    field(in, self, kOnCompletedFut, "_on_completed_fut") = Value();
+    self_field(in, self, kOnCompletedFut, "_on_completed_fut") = Value();
   }
 
   // We use while-loop here because "self._on_completed_fut"
   // can be cancelled multiple times if our parent task
   // is being cancelled repeatedly (or even once, when
   // our own cancellation is already in progress)
-  if (in.truthy(field(in, self, kTasks, "_tasks"))) {
-    Value& completed = field(in, self, kOnCompletedFut, "_on_completed_fut");
+  if (truth(in, self_field(in, self, kTasks, "_tasks"))) {
+    Value& completed = self_field(in, self, kOnCompletedFut, "_on_completed_fut");
     if (completed.is_none()) {
-      Value loop = field(in, self, kLoop, "_loop");
+      Value loop = self_field(in, self, kLoop, "_loop");
       Value fut = loop.is(ObjKind::Loop) ? Value(in.create_future()) : call_method0(in, loop, "create_future");
-      field(in, self, kOnCompletedFut, "_on_completed_fut") = fut;
+      self_field(in, self, kOnCompletedFut, "_on_completed_fut") = fut;
     }
-    Value fut = field(in, self, kOnCompletedFut, "_on_completed_fut");
+    Value fut = self_field(in, self, kOnCompletedFut, "_on_completed_fut");
     if (!is_future(fut))
       in.raise(in.builtins().TypeError, "object " + in.type_of(fut)->name + " can't be used in 'await' expression");
     s[4] = Value::integer(1);
     return NativeStep::await(std::move(fut));
   }
 
-  if (Value base = field(in, self, kBaseError, "_base_error"); !base.is_none()) raise_exception_value(in, base);
+  if (Value base = self_field(in, self, kBaseError, "_base_error"); !base.is_none()) raise_exception_value(in, base);
 
   // Propagate CancelledError if there is one, except if there
   // are other errors -- those have priority.
-  if (in.truthy(propagate_cancellation_error) && !in.truthy(field(in, self, kErrors, "_errors")))
+  if (in.truthy(propagate_cancellation_error) && !in.truthy(self_field(in, self, kErrors, "_errors")))
     raise_exception_value(in, propagate_cancellation_error);
 
   if (!et.is_none() && !is_type(et, in.builtins().CancelledError)) append_error(in, self, exc);
 
-  if (Value errors = field(in, self, kErrors, "_errors"); in.truthy(errors)) {
+  if (Value errors = self_field(in, self, kErrors, "_errors"); in.truthy(errors)) {
     // Exceptions are heavy objects that can have object
     // cycles (bad for GC); let's not keep a reference to
     // a bunch of them.
@@ -316,10 +320,10 @@ NativeStep tg_aexit(Interp& in, Value* s, Resume how, Value v) {
     try {
       me = in.call0(Value(in.builtins().BaseExceptionGroup), {make_str("unhandled errors in a TaskGroup"), errors});
     } catch (...) {
-      field(in, self, kErrors, "_errors") = Value();
+      self_field(in, self, kErrors, "_errors") = Value();
       throw;
     }
-    field(in, self, kErrors, "_errors") = Value();
+    self_field(in, self, kErrors, "_errors") = Value();
     me.as<ExcObj>()->cause = Value();
     me.as<ExcObj>()->suppress_context = true;
     in.raise_value(std::move(me));
@@ -334,12 +338,12 @@ Value tg_create_task(Interp& in, Value* s) {
   const Value& name = s[2];
   if (!flag(in, self, kEntered, "_entered"))
     in.raise(in.builtins().RuntimeError, "TaskGroup " + repr_of(in, self) + " has not been entered");
-  Value tasks = field(in, self, kTasks, "_tasks");
-  if (flag(in, self, kExiting, "_exiting") && !in.truthy(tasks))
+  Value tasks = self_field(in, self, kTasks, "_tasks");
+  if (flag(in, self, kExiting, "_exiting") && !truth(in, tasks))
     in.raise(in.builtins().RuntimeError, "TaskGroup " + repr_of(in, self) + " is finished");
   if (flag(in, self, kAborting, "_aborting"))
     in.raise(in.builtins().RuntimeError, "TaskGroup " + repr_of(in, self) + " is shutting down");
-  Value loop = field(in, self, kLoop, "_loop");
+  Value loop = self_field(in, self, kLoop, "_loop");
   Value task = loop.is(ObjKind::Loop) ? Value(in.create_task(coro, Value())) : call_method0(in, loop, "create_task", {coro});
   // tasks._set_task_name(task, name)
   if (!name.is_none()) {

@@ -40,23 +40,28 @@ constexpr std::string_view kStateValue[] = {"created", "active", "expiring", "ex
 
 constexpr size_t kState = 0, kHandler = 1, kTask = 2, kWhen = 3, kCancelling = 4;
 
-Value& field(Interp& in, const Value& self, size_t index, std::string_view name) {
-  return self_field(in, self, index, name);
-}
-
 State state_of(Interp& in, const Value& self) {
-  const Value& v = field(in, self, kState, "_state");
+  const Value& v = self_field(in, self, kState, "_state");
   if (v.is(ObjKind::Str)) {
+    // The five values differ in their first letter, but for the two "expir"s.
     const std::string& s = str_of(v);
-    for (size_t i = 0; i < std::size(kStateValue); ++i)
-      if (s == kStateValue[i]) return State(i);
+    State st = s.empty() ? State::CREATED
+               : s[0] == 'c' ? State::CREATED
+               : s[0] == 'a' ? State::ENTERED
+               : s[0] == 'f' ? State::EXITED
+               : s.size() == 8 ? State::EXPIRING : State::EXPIRED;
+    if (s == kStateValue[size_t(st)]) return st;
   }
   // Only a scenario assigning to the private field gets here.
   in.raise(in.builtins().ValueError, in.repr(v) + " is not a valid _State");
 }
 
 void set_state(Interp& in, const Value& self, State st) {
-  field(in, self, kState, "_state") = make_str(std::string(kStateValue[size_t(st)]));
+  Value& v = self_field(in, self, kState, "_state");
+  std::string_view value = kStateValue[size_t(st)];
+  // A str only this field holds cannot be seen to change: reuse it.
+  if (v.is(ObjKind::Str) && v.obj()->refs == 1) as_str(v)->s.assign(value);
+  else v = make_str(std::string(value));
 }
 
 // Handle.cancel() / TimerHandle.cancel(), for a handle object (attrs.cpp's
@@ -78,14 +83,14 @@ void cancel_handle(Interp& in, const Value& h) {
 Value timeout_init(Interp& in, Value* s) {
   const Value& self = s[0];
   set_state(in, self, State::CREATED);
-  field(in, self, kHandler, "_timeout_handler") = Value();
-  field(in, self, kTask, "_task") = Value();
-  field(in, self, kWhen, "_when") = s[1];
+  self_field(in, self, kHandler, "_timeout_handler") = Value();
+  self_field(in, self, kTask, "_task") = Value();
+  self_field(in, self, kWhen, "_when") = s[1];
   return Value();
 }
 
 // Timeout.when()
-Value timeout_when(Interp& in, Value* s) { return field(in, s[0], kWhen, "_when"); }
+Value timeout_when(Interp& in, Value* s) { return self_field(in, s[0], kWhen, "_when"); }
 
 // Timeout.expired()
 Value timeout_expired(Interp& in, Value* s) {
@@ -97,12 +102,12 @@ Value timeout_expired(Interp& in, Value* s) {
 Value timeout_on_timeout(Interp& in, Value* s) {
   const Value& self = s[0];
   if (state_of(in, self) != State::ENTERED) in.raise_value(in.make_exception_args(in.builtins().AssertionError, {}));
-  Value task = field(in, self, kTask, "_task");
+  Value task = self_field(in, self, kTask, "_task");
   if (task.is(ObjKind::Task)) in.task_cancel(task.as<TaskObj>(), Value());
   else call_method0(in, task, "cancel");
   set_state(in, self, State::EXPIRING);
   // drop the reference early
-  field(in, self, kHandler, "_timeout_handler") = Value();
+  self_field(in, self, kHandler, "_timeout_handler") = Value();
   return Value();
 }
 
@@ -127,11 +132,11 @@ void reschedule(Interp& in, const Value& self, const Value& when) {
     if (st == State::CREATED) in.raise(in.builtins().RuntimeError, "Timeout has not been entered");
     in.raise(in.builtins().RuntimeError, "Cannot change state of " + std::string(kStateValue[size_t(st)]) + " Timeout");
   }
-  field(in, self, kWhen, "_when") = when;
-  Value handler = field(in, self, kHandler, "_timeout_handler");
+  self_field(in, self, kWhen, "_when") = when;
+  Value handler = self_field(in, self, kHandler, "_timeout_handler");
   if (!handler.is_none()) cancel_handle(in, handler);
   if (when.is_none()) {
-    field(in, self, kHandler, "_timeout_handler") = Value();
+    self_field(in, self, kHandler, "_timeout_handler") = Value();
     return;
   }
   in.running_loop_object();  // loop = events.get_running_loop()
@@ -152,7 +157,7 @@ void reschedule(Interp& in, const Value& self, const Value& when) {
     h = port ? in.loop().call_at(deadline, timeout_handler_fired, self)
              : in.loop().call_at(deadline, run_callable_handle, fn, make_tuple({}));
   }
-  field(in, self, kHandler, "_timeout_handler") = Value(h);
+  self_field(in, self, kHandler, "_timeout_handler") = Value(h);
 }
 
 Value timeout_reschedule(Interp& in, Value* s) {
@@ -167,9 +172,9 @@ NativeStep timeout_aenter(Interp& in, Value* s, Resume, Value) {
   TaskObj* task = in.current_task();  // tasks.current_task()
   if (!task) in.raise(in.builtins().RuntimeError, "Timeout should be used inside a task");
   set_state(in, self, State::ENTERED);
-  field(in, self, kTask, "_task") = Value(task);
-  field(in, self, kCancelling, "_cancelling") = Value::integer(task->num_cancels_requested);
-  Value when = field(in, self, kWhen, "_when");
+  self_field(in, self, kTask, "_task") = Value(task);
+  self_field(in, self, kCancelling, "_cancelling") = Value::integer(task->num_cancels_requested);
+  Value when = self_field(in, self, kWhen, "_when");
   if (method_is_port(self, "reschedule", timeout_reschedule)) reschedule(in, self, when);
   else in.call0(in.get_attr(self, "reschedule"), {when});
   return NativeStep::ret(self);
@@ -183,14 +188,14 @@ NativeStep timeout_aexit(Interp& in, Value* s, Resume, Value) {
   State st = state_of(in, self);
   if (st != State::ENTERED && st != State::EXPIRING)
     in.raise_value(in.make_exception_args(in.builtins().AssertionError, {}));
-  Value handler = field(in, self, kHandler, "_timeout_handler");
+  Value handler = self_field(in, self, kHandler, "_timeout_handler");
   if (!handler.is_none()) {
     cancel_handle(in, handler);
-    field(in, self, kHandler, "_timeout_handler") = Value();
+    self_field(in, self, kHandler, "_timeout_handler") = Value();
   }
   if (st == State::EXPIRING) {
     set_state(in, self, State::EXPIRED);
-    Value task = field(in, self, kTask, "_task");
+    Value task = self_field(in, self, kTask, "_task");
     Value left;  // self._task.uncancel()
     if (task.is(ObjKind::Task)) {
       TaskObj* t = task.as<TaskObj>();
@@ -199,7 +204,7 @@ NativeStep timeout_aexit(Interp& in, Value* s, Resume, Value) {
     } else {
       left = call_method0(in, task, "uncancel");
     }
-    if (in.compare(CmpOp::Le, left, field(in, self, kCancelling, "_cancelling")) && exc_type.is(ObjKind::Type) &&
+    if (in.compare(CmpOp::Le, left, self_field(in, self, kCancelling, "_cancelling")) && exc_type.is(ObjKind::Type) &&
         exc_type.as<TypeObj>() == in.builtins().CancelledError) {
       // Since there are no new cancel requests, we're handling this.
       // raise TimeoutError from exc_val
@@ -218,7 +223,25 @@ NativeStep timeout_aexit(Interp& in, Value* s, Resume, Value) {
 
 // ---- timeout(), timeout_at() -------------------------------------------------------------
 
-Value make_timeout(Interp& in, Value when) { return in.call0(in.prelude_function("Timeout"), {std::move(when)}); }
+// Timeout(when). The class cannot be subclassed (@final, and a scenario's
+// class cannot derive from the prelude's), so unless its __init__ was
+// replaced the instance is made here as the call would make it: the
+// declared fields, then what __init__ sets.
+Value make_timeout(Interp& in, Value when) {
+  Value cls = in.prelude_function("Timeout");
+  TypeObj* t = cls.as<TypeObj>();
+  const Value* init = t->find_attr("__init__");
+  bool port = init && init->is(ObjKind::Function) && init->as<FunctionObj>()->code->native &&
+              init->as<FunctionObj>()->code->native->call == timeout_init;
+  if (!port || t->base != in.builtins().object) return in.call0(cls, {std::move(when)});
+  Ref<InstanceObj> inst(new InstanceObj(t));
+  inst->fields.reserve(t->field_exprs.size());
+  for (auto& [name, expr] : t->field_exprs) inst->fields.emplace_back(name, Value());
+  Value self(inst);
+  Value slots[2] = {self, std::move(when)};
+  timeout_init(in, slots);
+  return self;
+}
 
 // timeout(delay)
 Value timeout(Interp& in, Value* s) {
