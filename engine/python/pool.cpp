@@ -130,10 +130,22 @@ bool defer_destruction(Trashcan& t, Object* o) {
   return true;
 }
 
+// `delete o`, but for a coroutine made with its frame's slots in its own
+// block (CoroObj::make), whose size the class's sized delete does not know.
+void free_object(Object* o) {
+  if (o->okind == ObjKind::Coroutine && static_cast<CoroObj*>(o)->slots_inline) {
+    size_t bytes = static_cast<CoroObj*>(o)->alloc_bytes();
+    o->~Object();
+    pool_free(o, bytes);
+    return;
+  }
+  delete o;
+}
+
 // At depth 1 (the outermost destruction): frees what was deferred, and
 // what freeing it defers in turn, then gives the list's memory back.
 [[gnu::noinline]] void drain_deferred(Trashcan& t) {
-  while (t.size) delete t.deferred[--t.size];
+  while (t.size) free_object(t.deferred[--t.size]);
   std::free(t.deferred);
   t.deferred = nullptr;
   t.capacity = 0;
@@ -182,7 +194,7 @@ void destroy_object(Object* o) {
   Trashcan& t = g_trashcan;
   if (t.depth >= kMaxNestedDestroy && defer_destruction(t, o)) return;
   ++t.depth;
-  delete o;
+  free_object(o);
   if (t.depth == 1 && t.size) drain_deferred(t);
   --t.depth;
 }

@@ -124,16 +124,35 @@ class Interp {
   Value make_function(const Expr& e, Frame& f);  // a lambda, or a `def` step's function (closures.cpp)
   void install_closure(const FunctionObj& fn, Frame& frame);  // cells and free variables, at the frame's start
   void assign_target(const Expr& target, Value v, Frame& f) { assign(target, std::move(v), f); }
-  // The hot cases (constants, locals) inline; the rest in eval.cpp.
+  // The hot cases (constants, locals, module globals) inline, and the hot
+  // kinds straight to their own functions; the rest in eval.cpp.
   [[gnu::always_inline]] Value eval(const Expr& e, Frame& f) {
-    if (e.kind == ExprKind::Const) return e.value;
-    if (e.kind == ExprKind::Name && e.scope == Scope::Local) {
-      const Value& v = f.slots[size_t(e.slot)];
-      if (!v.is_unbound()) return v;
+    switch (e.kind) {
+      case ExprKind::Const: return e.value;
+      case ExprKind::Name:
+        if (e.scope == Scope::Local) {
+          const Value& v = f.slots[size_t(e.slot)];
+          if (!v.is_unbound()) return v;
+        } else if (e.scope == Scope::Global) {
+          const Value& v = globals_[size_t(e.slot)];
+          if (!v.is_unbound()) return v;
+        }
+        break;
+      case ExprKind::Binary: return eval_binary(e, f);
+      case ExprKind::Compare: return eval_compare(e, f);
+      case ExprKind::Call: return eval_call(e, f);
+      default: break;
     }
-    if (e.kind == ExprKind::Binary) return eval_binary(e, f);
     return eval_slow(e, f);
   }
+  // `if:`/`while:` conditions: an int comparison gives its bool without
+  // making a Value, a bool is its own truth; anything else is truthy().
+  [[gnu::always_inline]] bool eval_condition(const Expr& e, Frame& f) {
+    if (e.kind == ExprKind::Compare) return eval_compare_bool(e, f);
+    Value v = eval(e, f);
+    return v.is_bool() ? v.as_bool() : truthy(v);
+  }
+  bool eval_compare_bool(const Expr& e, Frame& f);
   Value eval_slow(const Expr& e, Frame& f);
   Value eval_binary(const Expr& e, Frame& f);
   Value eval_compare(const Expr& e, Frame& f);
@@ -263,12 +282,16 @@ class Interp {
     ++f.pc;
   }
   Value eval_call(const Expr& e, Frame& f);
+  bool positional_fits(const FunctionObj* fn, size_t nargs);
+  Value call_positional(const FunctionObj* fn, const Expr& call, Frame& caller);
   void note_creation_site(CoroObj& c, const Expr& call, const Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);
   Value subscript(const Value& obj, const Value& index);
   void bind_args(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& args, Frame& frame,
                  const Value& self, const std::string& fname);
+  void bind_args_general(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& args, Frame& frame,
+                         const Value& self, const std::string& fname);
   void instantiate_program();
 
   const Program& program_;
