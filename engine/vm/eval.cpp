@@ -54,6 +54,13 @@ class ArgBuffer {
 }  // namespace
 
 namespace {
+// A call with no *args: its arguments can go straight to parameters.
+bool positional_args(const Expr& call) {
+  for (size_t i = 1; i < call.kids.size(); ++i)
+    if (call.kids[i]->kind == ExprKind::Starred) return false;
+  return true;
+}
+
 // A constant's or a bound local's value, read in place (no copy); null for
 // anything that needs evaluating.
 const Value* operand_in_place(const Expr& e, const Frame& f) {
@@ -150,15 +157,21 @@ namespace {
 }  // namespace
 
 // Arithmetic and comparisons are hot in loops: kept out of eval_slow, whose
-// frame is large, with the int cases first.
+// frame is large. Two ints read in place (count + 1, i < n) are done in a
+// function small enough to need no frame of its own; the rest, with copies
+// of the operands, in the general one.
 Value Interp::eval_binary(const Expr& e, Frame& f) {
-  Value r;
   const Value* pa = operand_in_place(*e.kids[0], f);
-  const Value* pb = pa ? operand_in_place(*e.kids[1], f) : nullptr;
-  if (pa && pb && pa->is_int() && pb->is_int() && small_int_op(e.binop, pa->as_int(), pb->as_int(), r))
-    return r;  // count + 1: no copies, no dispatch
+  const Value* pb = pa && pa->is_int() ? operand_in_place(*e.kids[1], f) : nullptr;
+  Value r;
+  if (pb && pb->is_int() && small_int_op(e.binop, pa->as_int(), pb->as_int(), r)) return r;
+  return eval_binary_general(e, f);
+}
+
+Value Interp::eval_binary_general(const Expr& e, Frame& f) {
   Value a = eval(*e.kids[0], f);
   Value b = eval(*e.kids[1], f);
+  Value r;
   if (a.is_int() && b.is_int()) {  // int arithmetic without the general dispatch (which handles the rest)
     if (small_int_op(e.binop, a.as_int(), b.as_int(), r)) return r;
   } else if (float_op(e.binop, a, b, r)) {
@@ -170,16 +183,21 @@ Value Interp::eval_binary(const Expr& e, Frame& f) {
 Value Interp::eval_compare(const Expr& e, Frame& f) { return Value::boolean(eval_compare_bool(e, f)); }
 
 bool Interp::eval_compare_bool(const Expr& e, Frame& f) {
-  if (e.cmpops.size() == 1 && e.cmpops[0] <= CmpOp::Ne) {  // i < n: no copies, no general dispatch
+  if (e.cmpops.size() == 1 && e.cmpops[0] <= CmpOp::Ne) {
     const Value* pa = operand_in_place(*e.kids[0], f);
-    const Value* pb = pa ? operand_in_place(*e.kids[1], f) : nullptr;
-    if (pa && pb && pa->is_int() && pb->is_int()) return int_compare(e.cmpops[0], pa->as_int(), pb->as_int());
-    Value left = eval(*e.kids[0], f);
+    const Value* pb = pa && pa->is_int() ? operand_in_place(*e.kids[1], f) : nullptr;
+    if (pb && pb->is_int()) return int_compare(e.cmpops[0], pa->as_int(), pb->as_int());
+  }
+  return eval_compare_general(e, f);
+}
+
+bool Interp::eval_compare_general(const Expr& e, Frame& f) {
+  Value left = eval(*e.kids[0], f);
+  if (e.cmpops.size() == 1) {
     Value right = eval(*e.kids[1], f);
-    if (left.is_int() && right.is_int()) return int_compare(e.cmpops[0], left.as_int(), right.as_int());
+    if (left.is_int() && right.is_int() && e.cmpops[0] <= CmpOp::Ne) return int_compare(e.cmpops[0], left.as_int(), right.as_int());
     return compare(e.cmpops[0], left, right);
   }
-  Value left = eval(*e.kids[0], f);
   for (size_t i = 0; i < e.cmpops.size(); ++i) {
     Value right = eval(*e.kids[i + 1], f);
     if (!compare(e.cmpops[i], left, right)) return false;
@@ -396,38 +414,48 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
 }
 
 // As CPython evaluates a call: the callee (for obj.method(...), the
-// object) first, then the arguments in order.
+// object, and the method it names when the call site's cache knows it)
+// first, then the arguments in order. Positional calls of scenario
+// functions and methods bind in call_positional; the rest through CallArgs.
 Value Interp::eval_call(const Expr& e, Frame& f) {
   const Expr& callee = *e.kids[0];
   const bool method = callee.kind == ExprKind::Attr;
   Value fn = eval(method ? *callee.kids[0] : callee, f);
   Value result;
-  if (!method && fn.is(ObjKind::Function) && e.kwargs.empty() && positional_fits(fn.as<FunctionObj>(), e.kids.size() - 1)) {
-    bool starred = false;
-    for (size_t i = 1; i < e.kids.size(); ++i) starred |= e.kids[i]->kind == ExprKind::Starred;
-    if (!starred) {
-      result = call_positional(fn.as<FunctionObj>(), e, f);
+  if (e.kwargs.empty() && positional_args(e)) {
+    const FunctionObj* target = nullptr;
+    const Value* self = nullptr;
+    if (method) {
+      target = instance_method_at(fn, callee);
+      self = &fn;
+    } else if (fn.is(ObjKind::Function)) {
+      target = fn.as<FunctionObj>();
+      self = &target->bound_self;
+    }
+    if (target && positional_fits(target, *self, e.kids.size() - 1)) {
+      result = call_positional(target, *self, e, f);
       if (result.is(ObjKind::Coroutine)) note_creation_site(*result.as<CoroObj>(), e, f);
       return result;
     }
   }
-  ArgBuffer pos;
+  // Positional arguments, then the keyword arguments' values.
+  ArgBuffer values;
   for (size_t i = 1; i < e.kids.size(); ++i) {
     const Expr& k = *e.kids[i];
     if (k.kind == ExprKind::Starred) {
-      for (auto& x : to_vector(eval(*k.kids[0], f))) pos.push(x);
+      for (auto& x : to_vector(eval(*k.kids[0], f))) values.push(x);
     } else {
-      pos.push(eval(k, f));
+      values.push(eval(k, f));
     }
   }
-  ArgBuffer kw;
-  for (auto& k : e.kwargs) kw.push(eval(*k, f));
+  const size_t npos = values.size();
+  for (auto& k : e.kwargs) values.push(eval(*k, f));
   CallArgs args;
-  args.pos = pos.ptr();
-  args.npos = pos.size();
+  args.pos = values.ptr();
+  args.npos = npos;
   args.kwnames = e.kwnames.data();
-  args.kw = kw.ptr();
-  args.nkw = kw.size();
+  args.kw = values.ptr() + npos;
+  args.nkw = e.kwargs.size();
   // obj.method(...) dispatches without making a bound-method object.
   if (method) result = call_method_at(fn, callee, args, &e);
   else result = call(fn, args, &e);

@@ -371,26 +371,29 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
 }
 
 // f(a, b) for a scenario function f that takes those arguments without a
-// *args parameter or keywords (positional_fits): each argument is evaluated
-// straight into its slot of the new frame, as CPython's vectorcall passes
-// the values on its stack -- no argument array, nothing matched by name.
-// The frame is a coroutine's (or a generator's), in the coroutine's own
-// allocation, or a plain function's, on the C++ stack, run at once.
-bool Interp::positional_fits(const FunctionObj* fn, size_t nargs) {
+// *args parameter or keywords (positional_fits), and obj.m(a, b) for a
+// method found through the call site's cache (self: obj, or a function's
+// bound self; else None): each argument is evaluated straight into its
+// slot of the new frame, as CPython's vectorcall passes the values on its
+// stack -- no argument array, nothing matched by name. The frame is a
+// coroutine's (or a generator's), in the coroutine's own allocation, or a
+// plain function's, on the C++ stack, run at once.
+bool Interp::positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
   const CodeObject* code = fn->code;
-  size_t nparams = code->params.size();
-  if (code->varargs_slot >= 0 || nargs > nparams || !fn->bound_self.is_none()) return false;
-  for (size_t p = nargs; p < nparams; ++p)
+  size_t nparams = code->params.size(), first = nargs + (self.is_none() ? 0 : 1);
+  if (code->varargs_slot >= 0 || first > nparams) return false;
+  for (size_t p = first; p < nparams; ++p)
     if (p >= fn->defaults.size() || fn->defaults[p].is_unbound()) return false;
   return true;
 }
 
-Value Interp::call_positional(const FunctionObj* fn, const Expr& call, Frame& caller) {
+Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller) {
   const CodeObject* code = fn->code;
-  const size_t nargs = call.kids.size() - 1, nparams = code->params.size();
+  const size_t offset = self.is_none() ? 0 : 1, nargs = call.kids.size() - 1, nparams = code->params.size();
   auto bind = [&](Frame& frame) {
-    for (size_t i = 0; i < nargs; ++i) frame.slots[i] = eval(*call.kids[i + 1], caller);
-    for (size_t p = nargs; p < nparams; ++p) frame.slots[p] = fn->defaults[p];
+    if (offset) frame.slots[0] = self;
+    for (size_t i = 0; i < nargs; ++i) frame.slots[offset + i] = eval(*call.kids[i + 1], caller);
+    for (size_t p = offset + nargs; p < nparams; ++p) frame.slots[p] = fn->defaults[p];
   };
   if (code->makes_frame_object()) {
     Ref<CoroObj> c = CoroObj::make(code);

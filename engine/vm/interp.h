@@ -153,8 +153,10 @@ class Interp {
     return v.is_bool() ? v.as_bool() : truthy(v);
   }
   bool eval_compare_bool(const Expr& e, Frame& f);
+  bool eval_compare_general(const Expr& e, Frame& f);
   Value eval_slow(const Expr& e, Frame& f);
   Value eval_binary(const Expr& e, Frame& f);
+  Value eval_binary_general(const Expr& e, Frame& f);
   Value eval_compare(const Expr& e, Frame& f);
   Value get_attr(const Value& obj, const std::string& name);
   Value call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site);
@@ -162,6 +164,9 @@ class Interp {
   // call_method, through the expression's inline cache for instances.
   Value get_attr_at(const Value& obj, const Expr& attr);
   Value call_method_at(const Value& obj, const Expr& attr, CallArgs& args, const Expr* site);
+  // The class function obj.name names, when obj is an instance whose
+  // fields do not hide it (the cache's hit, filled on a miss); else null.
+  const FunctionObj* instance_method_at(const Value& obj, const Expr& attr);
   void set_attr(const Value& obj, const std::string& name, Value v);
   std::vector<Value> to_vector(const Value& iterable);
   // to_vector for a value only the caller holds (a temporary list, tuple or
@@ -282,8 +287,8 @@ class Interp {
     ++f.pc;
   }
   Value eval_call(const Expr& e, Frame& f);
-  bool positional_fits(const FunctionObj* fn, size_t nargs);
-  Value call_positional(const FunctionObj* fn, const Expr& call, Frame& caller);
+  bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs);
+  Value call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
   void note_creation_site(CoroObj& c, const Expr& call, const Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);
