@@ -648,6 +648,27 @@ Value Interp::get_attr_at(const Value& obj, const Expr& attr) {
   return get_attr(obj, attr.name);
 }
 
+void Interp::set_attr_at(const Value& obj, const Expr& attr, Value v) {
+  if (obj.is(ObjKind::Instance)) {
+    InstanceObj* inst = obj.as<InstanceObj>();
+    if (!inst->extra_fields) {
+      if (attr.ic_type == inst->type->id && !attr.ic_method && attr.ic_field < inst->fields.size()) {
+        inst->fields[attr.ic_field].second = std::move(v);
+        return;
+      }
+      for (size_t i = 0; i < inst->fields.size(); ++i)
+        if (inst->fields[i].first == attr.name) {
+          attr.ic_type = inst->type->id;
+          attr.ic_field = uint32_t(i);
+          attr.ic_method = nullptr;
+          inst->fields[i].second = std::move(v);
+          return;
+        }
+    }
+  }
+  set_attr(obj, attr.name, std::move(v));
+}
+
 const FunctionObj* Interp::instance_method_at(const Value& obj, const Expr& attr) {
   if (!obj.is(ObjKind::Instance)) return nullptr;
   InstanceObj* inst = obj.as<InstanceObj>();

@@ -206,6 +206,8 @@ bool Interp::eval_compare_general(const Expr& e, Frame& f) {
   return true;
 }
 
+Value Interp::eval_attr(const Expr& e, Frame& f) { return get_attr_at(eval(*e.kids[0], f), e); }
+
 Value Interp::eval_slow(const Expr& e, Frame& f) {
   switch (e.kind) {
     case ExprKind::Const:
@@ -243,7 +245,7 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
     case ExprKind::Lambda:
       return make_function(e, f);
     case ExprKind::Attr:
-      return get_attr_at(eval(*e.kids[0], f), e);
+      return eval_attr(e, f);
     case ExprKind::Call:
       return eval_call(e, f);
     case ExprKind::Subscript: {
@@ -553,7 +555,7 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
       return;
     }
     case ExprKind::Attr:
-      set_attr(eval(*target.kids[0], f), target.name, std::move(v));
+      set_attr_at(eval(*target.kids[0], f), target, std::move(v));
       return;
     case ExprKind::Subscript: {
       Value obj = eval(*target.kids[0], f);

@@ -141,6 +141,7 @@ class Interp {
       case ExprKind::Binary: return eval_binary(e, f);
       case ExprKind::Compare: return eval_compare(e, f);
       case ExprKind::Call: return eval_call(e, f);
+      case ExprKind::Attr: return eval_attr(e, f);
       default: break;
     }
     return eval_slow(e, f);
@@ -155,6 +156,7 @@ class Interp {
   bool eval_compare_bool(const Expr& e, Frame& f);
   bool eval_compare_general(const Expr& e, Frame& f);
   Value eval_slow(const Expr& e, Frame& f);
+  Value eval_attr(const Expr& e, Frame& f);
   Value eval_binary(const Expr& e, Frame& f);
   Value eval_binary_general(const Expr& e, Frame& f);
   Value eval_compare(const Expr& e, Frame& f);
@@ -168,6 +170,7 @@ class Interp {
   // fields do not hide it (the cache's hit, filled on a miss); else null.
   const FunctionObj* instance_method_at(const Value& obj, const Expr& attr);
   void set_attr(const Value& obj, const std::string& name, Value v);
+  void set_attr_at(const Value& obj, const Expr& attr, Value v);  // obj.name = v, through attr's cache
   std::vector<Value> to_vector(const Value& iterable);
   // to_vector for a value only the caller holds (a temporary list, tuple or
   // generator expression): its items are moved out instead of copied.
