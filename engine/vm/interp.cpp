@@ -15,6 +15,14 @@ namespace {
 thread_local Interp* g_current = nullptr;
 constexpr int kMaxSyncDepth = 990;  // CPython's recursion limit is 1000 frames, a few used by asyncio itself
 
+// Room on the C++ stack for the slots of a plain function's frame (most
+// have a few), which lives only as long as the call.
+struct SyncSlots {
+  static constexpr size_t kSlots = 8;
+  alignas(Value) unsigned char bytes[kSlots * sizeof(Value)];
+  void* for_code(const CodeObject* c) { return size_t(c->nslots()) <= kSlots ? bytes : nullptr; }
+};
+
 // asyncio.sleep(delay)'s deadline, as CPython computes it: `if delay <= 0`
 // is a bare yield (returns -1), else call_later(delay) -- loop.time() +
 // delay -- whose float arithmetic decides the errors: a str is "'<=' not
@@ -66,16 +74,35 @@ int64_t time_sleep_ns(Interp& in, const Value& secs) {
 
 Interp* current_interp() { return g_current; }
 
-Frame::Frame(const CodeObject* c) : code(c) {
+Frame::Frame(const CodeObject* c) : Frame(c, nullptr) {}
+
+Frame::Frame(const CodeObject* c, void* storage) : code(c) {
   size_t n = size_t(c->nslots());
-  slots = n ? static_cast<Value*>(pool_alloc(n * sizeof(Value))) : nullptr;
+  if (storage) {
+    slots = static_cast<Value*>(storage);
+    owns_slots = 0;
+  } else {
+    slots = n ? static_cast<Value*>(pool_alloc(n * sizeof(Value))) : nullptr;
+  }
   for (size_t i = 0; i < n; ++i) new (&slots[i]) Value(Value::unbound());
 }
 
 Frame::~Frame() {
   size_t n = size_t(code->nslots());
   for (size_t i = 0; i < n; ++i) slots[i].~Value();
-  pool_free(slots, n * sizeof(Value));
+  if (owns_slots) pool_free(slots, n * sizeof(Value));
+}
+
+Ref<CoroObj> CoroObj::make(const CodeObject* code) {
+  void* block = pool_alloc(sizeof(CoroObj) + size_t(code->nslots()) * sizeof(Value));
+  // The class's operator new would allocate again: construct in place.
+  CoroObj* c = ::new (block) CoroObj(code, static_cast<char*>(block) + sizeof(CoroObj));
+  c->slots_inline = true;
+  return Ref<CoroObj>(c);
+}
+
+size_t CoroObj::alloc_bytes() const {
+  return sizeof(CoroObj) + (slots_inline ? size_t(frame.code->nslots()) * sizeof(Value) : 0);
 }
 
 CoroObj::~CoroObj() {
@@ -249,8 +276,26 @@ void Interp::add_traceback(Value& exc, const Frame& f) {
 
 // ---- coroutines and calls ------------------------------------------------------------------
 
+// Positional arguments only, and no *args parameter (nearly every call):
+// nothing to match by name, the arguments go to the first slots and the
+// defaults fill the rest. Anything else, and every error, takes the general
+// binding below, which may redo what this one did.
 void Interp::bind_args(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& a, Frame& frame,
                        const Value& self, const std::string& fname) {
+  size_t nparams = code->params.size();
+  size_t offset = self.is_none() ? 0 : 1;
+  if (a.nkw == 0 && code->varargs_slot < 0 && offset + a.npos <= nparams) {
+    if (offset) frame.slots[0] = self;
+    for (size_t i = 0; i < a.npos; ++i) frame.slots[offset + i] = a.pos[i];
+    size_t p = offset + a.npos;
+    for (; p < nparams && p < defaults.size() && !defaults[p].is_unbound(); ++p) frame.slots[p] = defaults[p];
+    if (p == nparams) return;
+  }
+  bind_args_general(code, defaults, a, frame, self, fname);
+}
+
+void Interp::bind_args_general(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& a, Frame& frame,
+                               const Value& self, const std::string& fname) {
   size_t nparams = code->params.size();
   size_t offset = 0;
   std::vector<Value> extra;
@@ -265,11 +310,16 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
     npos = nparams - offset;
   }
   if (code->varargs_slot >= 0) frame.slots[size_t(code->varargs_slot)] = make_tuple(std::move(extra));
-  if (npos + offset > nparams)
-    // Python counts `self` in both numbers.
-    raise(builtins_->TypeError, fname + "() takes " + std::to_string(nparams) + " positional argument" +
-                                    (nparams == 1 ? "" : "s") + " but " + std::to_string(a.npos + offset) +
+  if (npos + offset > nparams) {
+    // too_many_positional in ceval.c; Python counts `self` in both numbers.
+    size_t ndefaults = 0;
+    for (size_t p = 0; p < nparams && p < defaults.size(); ++p) ndefaults += !defaults[p].is_unbound();
+    std::string sig = ndefaults ? "from " + std::to_string(nparams - ndefaults) + " to " + std::to_string(nparams)
+                                : std::to_string(nparams);
+    raise(builtins_->TypeError, fname + "() takes " + sig + " positional argument" +
+                                    (ndefaults || nparams != 1 ? "s" : "") + " but " + std::to_string(a.npos + offset) +
                                     (a.npos + offset == 1 ? " was" : " were") + " given");
+  }
   for (size_t i = 0; i < npos; ++i) frame.slots[offset + i] = a.pos[i];
   for (size_t k = 0; k < a.nkw; ++k) {
     size_t idx = nparams;
@@ -296,7 +346,7 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
 }
 
 Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
-  Ref<CoroObj> c(new CoroObj(fn->code));
+  Ref<CoroObj> c = CoroObj::make(fn->code);
   try {
     bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->qualname);
     if (fn->code->has_cells()) install_closure(*fn, c->frame);
@@ -312,10 +362,58 @@ Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* 
 
 Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
   if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
-  Frame frame(fn->code);
+  SyncSlots storage;
+  Frame frame(fn->code, storage.for_code(fn->code));
   bind_args(fn->code, fn->defaults, args, frame, self, fn->code->qualname);
   if (fn->code->native) return fn->code->native->call(*this, frame.slots);  // a library function in C++: no instructions to run
   if (fn->code->has_cells()) install_closure(*fn, frame);
+  Value carry;
+  if (run_sync(frame, carry) == Exit::Raise) throw PyException{std::move(carry)};
+  return carry;
+}
+
+// f(a, b) for a scenario function f that takes those arguments without a
+// *args parameter or keywords (positional_fits), and obj.m(a, b) for a
+// method found through the call site's cache (self: obj, or a function's
+// bound self; else None): each argument is evaluated straight into its
+// slot of the new frame, as CPython's vectorcall passes the values on its
+// stack -- no argument array, nothing matched by name. The frame is a
+// coroutine's (or a generator's), in the coroutine's own allocation, or a
+// plain function's, on the C++ stack, run at once.
+bool Interp::positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
+  const CodeObject* code = fn->code;
+  size_t nparams = code->params.size(), first = nargs + (self.is_none() ? 0 : 1);
+  if (code->varargs_slot >= 0 || first > nparams) return false;
+  for (size_t p = first; p < nparams; ++p)
+    if (p >= fn->defaults.size() || fn->defaults[p].is_unbound()) return false;
+  return true;
+}
+
+Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller) {
+  const CodeObject* code = fn->code;
+  const size_t offset = self.is_none() ? 0 : 1, nargs = call.kids.size() - 1, nparams = code->params.size();
+  auto bind = [&](Frame& frame) {
+    if (offset) frame.slots[0] = self;
+    for (size_t i = 0; i < nargs; ++i) frame.slots[offset + i] = eval(*call.kids[i + 1], caller);
+    for (size_t p = offset + nargs; p < nparams; ++p) frame.slots[p] = fn->defaults[p];
+  };
+  if (code->makes_frame_object()) {
+    Ref<CoroObj> c = CoroObj::make(code);
+    try {
+      bind(c->frame);
+      if (code->has_cells()) install_closure(*fn, c->frame);
+    } catch (...) {
+      c->state = CoroObj::State::Done;  // as in make_coroutine: no "never awaited" for a call that failed
+      throw;
+    }
+    c->created_at = call.pos;
+    return Value::adopt(c.release());
+  }
+  SyncSlots storage;
+  Frame frame(code, storage.for_code(code));
+  bind(frame);
+  if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
+  if (code->has_cells()) install_closure(*fn, frame);
   Value carry;
   if (run_sync(frame, carry) == Exit::Raise) throw PyException{std::move(carry)};
   return carry;
@@ -1060,7 +1158,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           }
           break;
         case Op::JumpIfFalse:
-          f->pc = truthy(eval(*ins.e, *f)) ? f->pc + 1 : ins.a;
+          f->pc = eval_condition(*ins.e, *f) ? f->pc + 1 : ins.a;
           break;
         case Op::ForInit:
           f->slots[size_t(ins.a)] = get_iter(eval(*ins.e, *f));
