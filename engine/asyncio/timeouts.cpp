@@ -18,7 +18,6 @@
 #include "engine/asyncio/timeouts.h"
 
 #include "engine/asyncio/native_self.h"
-
 #include "engine/python/builtins.h"
 #include "engine/vm/interp.h"
 
@@ -34,7 +33,9 @@ namespace {
 
 // ---- _State --------------------------------------------------------------------------------
 
-enum class State : uint8_t { CREATED, ENTERED, EXPIRING, EXPIRED, EXITED };
+// OTHER: what a scenario assigned to the private field, which is none of
+// them (CPython's `is` comparisons all fail for it too).
+enum class State : uint8_t { CREATED, ENTERED, EXPIRING, EXPIRED, EXITED, OTHER };
 
 constexpr std::string_view kStateValue[] = {"created", "active", "expiring", "expired", "finished"};
 
@@ -52,8 +53,7 @@ State state_of(Interp& in, const Value& self) {
                : s.size() == 8 ? State::EXPIRING : State::EXPIRED;
     if (s == kStateValue[size_t(st)]) return st;
   }
-  // Only a scenario assigning to the private field gets here.
-  in.raise(in.builtins().ValueError, in.repr(v) + " is not a valid _State");
+  return State::OTHER;
 }
 
 void set_state(Interp& in, const Value& self, State st) {
@@ -120,8 +120,14 @@ void timeout_handler_fired(Interp& in, const Value& self, const Value&) {
   try {
     timeout_on_timeout(in, slots);
   } catch (PyException& e) {
-    Value bound = in.get_attr(self, "_on_timeout");
-    in.report_callback_exception(e.exc, Value(new HandleObj(run_callable_handle, bound, make_tuple({}))));
+    // The report shows the handle as CPython's: self._on_timeout, and the
+    // TimerHandle's deadline when it was one.
+    Ref<HandleObj> shown(new HandleObj(run_callable_handle, in.get_attr(self, "_on_timeout"), make_tuple({})));
+    if (const Value& fired = in.loops().handle; fired.is(ObjKind::Handle)) {
+      shown->is_timer = fired.as<HandleObj>()->is_timer;
+      shown->when = fired.as<HandleObj>()->when;
+    }
+    in.report_callback_exception(e.exc, Value(shown));
   }
 }
 
@@ -130,7 +136,7 @@ void reschedule(Interp& in, const Value& self, const Value& when) {
   State st = state_of(in, self);
   if (st != State::ENTERED) {
     if (st == State::CREATED) in.raise(in.builtins().RuntimeError, "Timeout has not been entered");
-    in.raise(in.builtins().RuntimeError, "Cannot change state of " + std::string(kStateValue[size_t(st)]) + " Timeout");
+    in.raise(in.builtins().RuntimeError, "Cannot change state of " + in.str(self_field(in, self, kState, "_state")) + " Timeout");
   }
   self_field(in, self, kWhen, "_when") = when;
   Value handler = self_field(in, self, kHandler, "_timeout_handler");

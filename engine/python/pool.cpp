@@ -2,7 +2,9 @@
 //
 // Allocation: size-segregated free lists. A run creates and frees millions
 // of small objects of a few sizes (tasks, coroutines, futures, timer
-// handles); recycling them by size keeps malloc out of the hot path.
+// handles); recycling them by size keeps malloc out of the hot path. Taking
+// a block from a list and giving it back are inline (value.h); this file
+// cuts new blocks from 64 KiB chunks when a list is empty.
 //
 // Freeing: bounded, whatever the data (destroy_object below).
 #include <malloc.h>
