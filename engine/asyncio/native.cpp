@@ -29,6 +29,11 @@ NativeStep native_delegate(Interp& in, const NativeDef& def, Value* sub_slots, R
 }
 
 Value& native_field(Interp& in, const Value& self, size_t index, std::string_view name) {
+  // A method called unbound on something else (asyncio.Lock.release(5)):
+  // CPython's code fails at its first self.<field>, with this message.
+  if (!self.is(ObjKind::Instance))
+    in.raise(in.builtins().AttributeError,
+             "'" + in.type_of(self)->name + "' object has no attribute '" + std::string(name) + "'");
   InstanceObj* inst = self.as<InstanceObj>();
   if (index < inst->fields.size() && inst->fields[index].first == name) return inst->fields[index].second;
   if (Value* v = inst->find(name)) return *v;
