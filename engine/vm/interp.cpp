@@ -577,6 +577,7 @@ Value Interp::coro_send(const Value& coro, Value sent, Value exc) {
   Exit e = Exit::Raise;
   try {
     bool raising = !exc.is_none();
+    if (raising) chain_thrown(exc, f);
     if (f->suspended && f->code->native) {
       FutureObj* fut = f->awaiting.is(ObjKind::Future) || f->awaiting.is(ObjKind::Task) ? f->awaiting.as<FutureObj>() : nullptr;
       if (!raising && fut && !fut->done()) raise(builtins_->RuntimeError, "await wasn't used with future");
@@ -756,6 +757,21 @@ void Interp::release_locals(Frame& f) {
     if (f.slots[i].is_obj()) f.slots[i] = Value::unbound();
 }
 
+// An exception thrown into a suspended chain (a task's cancellation,
+// coro.throw()) takes as __context__ the exception being handled where it
+// lands -- the innermost frame handling one, as _PyErr_ChainStackItem reads
+// the generators' chain of exc_info in gen_send_ex2.
+void Interp::chain_thrown(Value& exc, const Frame* f) {
+  if (!exc.is(ObjKind::Exception)) return;
+  for (; f; f = f->parent) {
+    if (!f->has_handled()) continue;
+    const Value& handled = f->exc_state->handled.back();
+    ExcObj* eo = exc.as<ExcObj>();
+    if (eo->context.is_none() && !handled.same(exc)) eo->context = handled;
+    return;
+  }
+}
+
 // ---- library coroutines in C++ (engine/asyncio/native.h) ------------------------------
 // A suspended native frame takes its resumption itself, at Op::Native: the
 // future it awaited stays in `awaiting` (its result or exception is read
@@ -870,6 +886,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   }
   coro->state = CoroObj::State::Running;
   Exit e;
+  if (raising) chain_thrown(exc, f);
   if (f->suspended) {
     // Resume at the await: throw the exception there, or deliver the result.
     if (t->timer_live || t->fire_queued) cancel_sleep_timer(*this, t);

@@ -264,6 +264,7 @@ class Interp {
   Exit run_sync(Frame& frame, Value& carry);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
   void hand_to_native(Frame& f, bool& raising, Value& exc);
+  void chain_thrown(Value& exc, const Frame* f);
   bool run_native(Frame*& f, Value& carry, bool sync);
   bool await_step(Frame*& f, const Instr& ins, Value& carry, bool sync);
   Exit sleep_step(Frame& f, const Instr& ins, bool sync);
