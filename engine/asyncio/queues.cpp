@@ -11,7 +11,10 @@
 // that name) is called by name, through the interpreter. Which of the
 // methods an instance's class leaves native is worked out once per class
 // (Hooks below), as the interpreter's inline caches do: a class's methods
-// never change once it is made.
+// never change once it is made. (A scenario cannot derive from asyncio's
+// classes yet -- `base: asyncio.Queue` is refused -- so today the
+// overrides are the prelude's own LifoQueue/PriorityQueue and functions
+// set as instance attributes: scenarios/asyncio/queues/overridden_hooks_are_called.yaml.)
 //
 // What stays in the prelude: __init__ (it makes the Event `_finished`),
 // join() (it awaits self._finished.wait(), a coroutine of another object
