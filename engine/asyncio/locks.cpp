@@ -7,10 +7,11 @@
 // (Condition and Barrier are in locks_condition.cpp).
 //
 // Where CPython calls a method through `self` (self.locked(), await
-// self.acquire(), self.release()), so may a subclass's override; those
-// calls go through method_calls.h, which runs the port directly only when
-// the port is what the lookup finds. Private helpers (_wake_up_first,
-// _wake_up_next) are called directly, as the prelude's users cannot reach them.
+// self.acquire(), self.release()), so may a replacement; those calls go
+// through method_calls.h, which runs the port directly only when the port
+// is what the lookup finds. The private helpers (_wake_up_first,
+// _wake_up_next) are run directly unless the instance has attributes of
+// its own beyond its class's fields (one of them could replace the helper).
 #include "engine/asyncio/locks.h"
 
 #include "engine/asyncio/locks_shared.h"
@@ -52,6 +53,12 @@ void lock_wake_up_first(Interp& in, const Value& self) {
   if (!fut->done()) in.future_set_result(fut, Value::boolean(true));
 }
 
+// self._wake_up_first()
+void call_wake_up_first(Interp& in, const Value& self) {
+  if (has_own_attributes(self)) call_method(in, self, "_wake_up_first");
+  else lock_wake_up_first(in, self);
+}
+
 Value lock_locked(Interp& in, Value* s) { return native_field(in, s[0], kLockLocked, "_locked"); }
 
 // Lock.release()
@@ -59,7 +66,7 @@ Value lock_release(Interp& in, Value* s) {
   Value& locked = native_field(in, s[0], kLockLocked, "_locked");
   if (!in.truthy(locked)) in.raise(in.builtins().RuntimeError, "Lock is not acquired.");
   locked = Value::boolean(false);
-  lock_wake_up_first(in, s[0]);
+  call_wake_up_first(in, s[0]);
   return Value();
 }
 
@@ -91,7 +98,7 @@ NativeStep lock_acquire(Interp& in, Value* s, Resume how, Value v) {
   deque_remove(in, deque_of(native_field(in, self, kLockWaiters, "_waiters")), f);
   if (how == Resume::Throw) {
     // except exceptions.CancelledError: wake the next waiter if the lock is free; raise
-    if (is_cancelled_error(in, v) && !in.truthy(native_field(in, self, kLockLocked, "_locked"))) lock_wake_up_first(in, self);
+    if (is_cancelled_error(in, v) && !in.truthy(native_field(in, self, kLockLocked, "_locked"))) call_wake_up_first(in, self);
     in.raise_value(std::move(v));
   }
   native_field(in, self, kLockLocked, "_locked") = Value::boolean(true);
@@ -173,6 +180,12 @@ void semaphore_wake_up_next(Interp& in, const Value& self) {
   }
 }
 
+// self._wake_up_next()
+void call_wake_up_next(Interp& in, const Value& self) {
+  if (has_own_attributes(self)) call_method(in, self, "_wake_up_next");
+  else semaphore_wake_up_next(in, self);
+}
+
 // async Semaphore.acquire(). Locals: s[1] the label, s[2] fut.
 NativeStep semaphore_acquire(Interp& in, Value* s, Resume how, Value v) {
   const Value& self = s[0];
@@ -199,11 +212,11 @@ NativeStep semaphore_acquire(Interp& in, Value* s, Resume how, Value v) {
     if (is_cancelled_error(in, v) && f.as<FutureObj>()->state != FutureObj::State::Cancelled) {
       Value& value = native_field(in, self, kSemValue, "_value");
       value = add_int(in, value, 1);
-      semaphore_wake_up_next(in, self);
+      call_wake_up_next(in, self);
     }
     in.raise_value(std::move(v));
   }
-  if (cmp_int(in, CmpOp::Gt, native_field(in, self, kSemValue, "_value"), 0)) semaphore_wake_up_next(in, self);
+  if (cmp_int(in, CmpOp::Gt, native_field(in, self, kSemValue, "_value"), 0)) call_wake_up_next(in, self);
   return NativeStep::ret(Value::boolean(true));
 }
 
@@ -211,7 +224,7 @@ NativeStep semaphore_acquire(Interp& in, Value* s, Resume how, Value v) {
 Value semaphore_release(Interp& in, Value* s) {
   Value& value = native_field(in, s[0], kSemValue, "_value");
   value = add_int(in, value, 1);
-  semaphore_wake_up_next(in, s[0]);
+  call_wake_up_next(in, s[0]);
   return Value();
 }
 

@@ -16,6 +16,12 @@
 
 namespace corun {
 
+// The instance has attributes beyond its class's declared fields (set by
+// the scenario): only then can one of them hide a method of its class.
+inline bool has_own_attributes(const Value& self) {
+  return self.is(ObjKind::Instance) && self.as<InstanceObj>()->extra_fields;
+}
+
 // `self.name()` for a plain method: the result.
 Value call_method(Interp& in, const Value& self, std::string_view name);
 

@@ -11,7 +11,10 @@
 // that name) is called by name, through the interpreter. Which of the
 // methods an instance's class leaves native is worked out once per class
 // (Hooks below), as the interpreter's inline caches do: a class's methods
-// never change once it is made.
+// never change once it is made. (A scenario cannot derive from asyncio's
+// classes yet -- `base: asyncio.Queue` is refused -- so today the
+// overrides are the prelude's own LifoQueue/PriorityQueue and functions
+// set as instance attributes: scenarios/asyncio/queues/overridden_hooks_are_called.yaml.)
 //
 // What stays in the prelude: __init__ (it makes the Event `_finished`),
 // join() (it awaits self._finished.wait(), a coroutine of another object
@@ -277,8 +280,10 @@ Value queue_wakeup_next(Interp& in, Value* s) {
 
 // self._wakeup_next(self.<waiters>)
 void wakeup_next(Self& q, size_t waiters) {
+  bool port = q.is_port(kWakeupNext, queue_wakeup_next);
+  if (const Value& w = q.field(waiters); port && w.is(ObjKind::Deque) && w.as<DequeObj>()->items.empty()) return;  // no waiters
   Value argv[2] = {q.v, q.field(waiters)};
-  if (q.is_port(kWakeupNext, queue_wakeup_next)) queue_wakeup_next(q.in, argv);
+  if (port) queue_wakeup_next(q.in, argv);
   else q.call(kWakeupNext, argv, 2);
 }
 
@@ -389,7 +394,10 @@ Value get_nowait(Self& q) {
 // the queue in between, must give what the last call gave: both are the
 // ports, over a deque or list and an int maxsize, so no Python code runs
 // in them.
-bool builtin_items(Self& q) { return q.field(kQueue).is(ObjKind::Deque) || q.field(kQueue).is(ObjKind::List); }
+bool builtin_items(Self& q) {
+  const Value& items = q.field(kQueue);
+  return items.is(ObjKind::Deque) || items.is(ObjKind::List);
+}
 bool full_is_pure(Self& q) {
   return q.is_port(kFull, queue_full) && q.is_port(kQsize, queue_qsize) && q.field(kMaxsize).is_int() && builtin_items(q);
 }

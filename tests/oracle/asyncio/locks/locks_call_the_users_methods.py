@@ -7,7 +7,9 @@ them as CPython does: here they are the user's methods, and acquire() sleeps
 before it takes the inner lock. async with, wait() (re-acquiring through the
 user's acquire, also when cancelled), notify and wait_for all go through
 them. Then a Semaphore whose acquire, locked and release are replaced on the
-instance: async with and acquire() call the replacements.
+instance: async with and acquire() call the replacements; and a Semaphore's
+_wake_up_next and a Lock's _wake_up_first replaced on the instance, which
+release() calls.
 """
 
 import asyncio
@@ -85,6 +87,15 @@ async def main():
     s2.release()
     r = await t
     print(f"{r} {repr(s2).split('[')[1]}")
+    s3 = asyncio.Semaphore(1)
+    s3._wake_up_next = lambda: print('custom _wake_up_next')
+    s3.release()
+    print(f"{repr(s3).split('[')[1]}")
+    l3 = asyncio.Lock()
+    l3._wake_up_first = lambda: print('custom _wake_up_first')
+    async with l3:
+        print("in l3")
+    print(f"{repr(l3).split('[')[1]}")
 
 
 if __name__ == "__main__":
