@@ -2248,9 +2248,6 @@ class Compiler : private LoweringHost {
 
 }  // namespace
 
-extern const char* const kAsyncioPrelude;
-extern const std::string_view kAsyncioPreludePacked;  // its tree, packed at build time
-
 namespace {
 
 std::shared_ptr<const CompiledPrelude> compile_prelude_once() {

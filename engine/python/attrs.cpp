@@ -4,17 +4,18 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/asyncio/loop_methods.h"
+#include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
-#include "engine/vm/interp.h"
-#include "engine/vm/native_cost.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/sets.h"
+#include "engine/vm/definitions.h"
+#include "engine/vm/generators.h"
+#include "engine/vm/interp.h"
+#include "engine/vm/native_cost.h"
 
 namespace corun {
-
-void run_callable_handle(Interp&, const Value& fn, const Value& args);  // modules.cpp: a loop.call_soon callback
-
 
 // Method and attribute names are matched against long chains of literals
 // on every call: with the literal's length known, a mismatch costs one
@@ -532,8 +533,6 @@ const char* const kTaskMethods[] = {
 const char* const kHandleMethods[] = {"cancel", "cancelled", "when", nullptr};
 }  // namespace
 // Generators, async generators and coroutines: engine/vm/generators.cpp.
-const char* const* frame_object_methods(const Value& obj);
-Value frame_object_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found);
 namespace {
 
 // The method table of a receiver, or null when its kind has no native methods.
@@ -834,7 +833,6 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
 // method) runs with the call's arguments.
 Value instantiate_class(Interp& in, TypeObj* t, CallArgs& args, const Expr* site) {
   Ref<InstanceObj> inst(new InstanceObj(t));
-  extern void init_fields(Interp&, InstanceObj*);
   init_fields(in, inst.get());
   if (const Value* init = t->find_attr("__init__")) {
     in.call(Value(new BoundMethodObj(Value(inst), *init)), args, site);

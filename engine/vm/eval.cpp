@@ -2,12 +2,15 @@
 // expressions. Names were bound to slots at compile time.
 #include <cmath>
 
+#include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
-#include "engine/vm/interp.h"
-#include "engine/vm/native_cost.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/sets.h"
+#include "engine/python/subscripts.h"
+#include "engine/vm/closures.h"
+#include "engine/vm/interp.h"
+#include "engine/vm/native_cost.h"
 
 namespace corun {
 
@@ -169,7 +172,6 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
       if (idx.kind == ExprKind::Slice) {
         Value parts[3];
         for (int i = 0; i < 3; ++i) if (idx.kids[size_t(i)]) parts[i] = eval(*idx.kids[size_t(i)], f);
-        extern Value slice_value(Interp&, const Value&, const Value&, const Value&, const Value&);
         return slice_value(*this, obj, parts[0], parts[1], parts[2]);
       }
       return subscript(obj, eval(idx, f));
@@ -283,7 +285,6 @@ Value Interp::eval_fstring(const Expr& e, Frame& f) {
 // the output is the same. Their variables have slots of their own.
 Value Interp::eval_comprehension(const Expr& e, Frame& f) {
   if (e.code) {  // a generator expression: lazy (closures.cpp)
-    extern Value make_genexpr(Interp&, const Expr&, Frame&);
     return make_genexpr(*this, e, f);
   }
   // Variables a closure captured: a fresh cell for this run.
@@ -403,7 +404,6 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
   if (callee.is(ObjKind::Type)) {
     TypeObj* t = callee.as<TypeObj>();
     if (t->tkind == TypeKind::UserClass) {
-      extern Value instantiate_class(Interp&, TypeObj*, CallArgs&, const Expr*);
       return instantiate_class(*this, t, args, site);
     }
     if (t->ctor) return t->ctor(*this, callee, args);
