@@ -16,4 +16,9 @@ struct Expr;
 // the class takes none).
 Value instantiate_class(Interp& in, TypeObj* t, CallArgs& args, const Expr* site);
 
+// The names of the native methods of obj's kind (str, list, tuple, dict,
+// deque, set, Future, Task, Handle, generators and coroutines), in the order
+// dir() lists them, null-terminated; null for a kind without any.
+const char* const* native_methods(const Value& obj);
+
 }  // namespace corun
