@@ -59,7 +59,9 @@ std::string attr_type_name(Interp& in, const Value& obj) {
 // `name` is a literal at every call: no string is made unless it raises.
 void nargs(Interp& in, std::string_view name, CallArgs& a, size_t lo, size_t hi) {
   if (a.npos < lo || a.npos > hi) {
-    std::string expect = lo == hi ? (lo == 0 ? "no arguments" : "exactly " + std::to_string(lo) + " argument" + (lo == 1 ? "" : "s"))
+    // METH_O's words for one: "exactly one argument".
+    std::string expect = lo == hi ? (lo == 0 ? "no arguments" : lo == 1 ? std::string("exactly one argument")
+                                                                         : "exactly " + std::to_string(lo) + " arguments")
                                   : "at most " + std::to_string(hi) + " arguments";
     in.raise(in.builtins().TypeError, std::string(name) + "() takes " + expect + " (" + std::to_string(a.npos) + " given)");
   }
