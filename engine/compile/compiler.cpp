@@ -76,10 +76,8 @@ class Compiler : private LoweringHost {
     if (auto* fs = root.get("functions")) compile_definitions(*fs, false);
     if (auto* cs = root.get("coroutines")) compile_definitions(*cs, true);
     if (auto* cl = root.get("classes")) compile_classes(*cl);
-    if (!errors_.empty()) {
-      for (auto& d : errors_) d.message = "internal error in corun's asyncio prelude: " + d.message;
-      throw ScenarioError(std::move(errors_));
-    }
+    // compile_prelude_once says "internal error in corun's asyncio prelude".
+    if (!errors_.empty()) throw ScenarioError(std::move(errors_));
     // BaseEventLoop.shutdown_asyncgens, which asyncio.run runs as a task
     // (its trace names it so), is private to the prelude: no asyncio attribute.
     for (auto& code : prog_.codes)

@@ -194,7 +194,7 @@ std::string Interp::repr(const Value& v) {
   if (v.is(ObjKind::List) || v.is(ObjKind::Dict) || v.is(ObjKind::Tuple) || v.is(ObjKind::Deque)) {
     ReprGuard guard(v.obj());
     if (guard.recursive) return v.is(ObjKind::List) || v.is(ObjKind::Deque) ? "[...]" : v.is(ObjKind::Dict) ? "{...}" : "(...)";
-    return repr_container(v);
+    return repr_value(v);
   }
   if (v.is(ObjKind::Future) || v.is(ObjKind::Task)) {  // reprlib.recursive_repr on Future.__repr__
     ReprGuard guard(v.obj());
@@ -203,8 +203,6 @@ std::string Interp::repr(const Value& v) {
   }
   return repr_value(v);
 }
-
-std::string Interp::repr_container(const Value& v) { return repr_value(v); }
 
 std::string Interp::repr_value(const Value& v) {
   switch (v.kind()) {
