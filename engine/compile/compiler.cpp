@@ -8,39 +8,21 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "engine/python/builtins.h"
-#include "engine/python/classes.h"
 #include "engine/compile/code.h"
 #include "engine/compile/lower_await.h"
 #include "engine/compile/prelude.h"
-#include "engine/compile/unsupported.h"
 #include "engine/compile/symtable.h"
+#include "engine/compile/unsupported.h"
 #include "engine/load/yaml_doc.h"
+#include "engine/python/builtins.h"
+#include "engine/python/classes.h"
 
 namespace corun {
 
 namespace {
 
 const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "script", "options", "conformance"};
-const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
-                                         "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
-                                         "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global", "with",
-                                         "def", "async_def", "nonlocal"};
 const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return", "yield"};
-const std::set<std::string> kAwaitingVerbs = {"sleep", "await", "gather", "async_for", "async_with", "timeout", "task_group", "wait_for", "wait"};
-const std::set<std::string> kLaterVerbs = {};
-
-std::vector<std::string> modifiers(const std::string& verb) {
-  static const std::map<std::string, std::vector<std::string>> table = {
-      {"await", {"as"}}, {"call", {"as"}}, {"task", {"as", "name", "group"}}, {"gather", {"as", "return_exceptions"}},
-      {"cancel", {"msg", "as"}}, {"raise", {"from"}}, {"try", {"except", "except_star", "else", "finally"}}, {"if", {"then", "else"}},
-      {"while", {"steps"}}, {"for", {"in", "steps"}}, {"async_with", {"as", "steps"}}, {"async_for", {"in", "steps"}},
-      {"with", {"as", "steps"}},
-      {"timeout", {"steps", "as"}}, {"task_group", {"steps"}}, {"wait_for", {"timeout", "as"}},
-      {"wait", {"return_when", "timeout", "as"}}, {"def", {"params", "steps"}}, {"async_def", {"params", "steps"}}, {"yield", {"as"}}};
-  auto it = table.find(verb);
-  return it == table.end() ? std::vector<std::string>{} : it->second;
-}
 
 struct Construct {
   enum Kind { Loop, TryExcept, Handler, Finally, FinallyExc, AsyncWith, StarHandler, With } kind;
@@ -1254,7 +1236,45 @@ class Compiler : private LoweringHost {
     error(e.pos, "undefined name '" + e.name + "'" + did_you_mean(e.name, visible_names(s)), hint);
   }
 
-  // ---- steps ----
+  // ---- steps: one verb per step, dispatched through kVerbRules -------------------------
+
+  // What a verb's handler compiles from: the step's mapping, the verb's
+  // value, its `as:` target if any, and where the verb was written.
+  struct Step {
+    const YNode& node;
+    const YNode& arg;
+    const YNode* as;
+    const std::string& verb;
+    SourcePos verb_pos;
+    int line;
+  };
+  using VerbHandler = void (Compiler::*)(const Step&);
+  // One verb of the step language, as clox's rules[] row: its name, the
+  // keys it takes beside it (its modifiers), whether it awaits (so that
+  // only a coroutine may use it), whether it needs a function around it
+  // (`return`, `yield`: not in `script:`), and the handler that compiles it.
+  struct VerbRule {
+    const char* name;
+    std::vector<std::string> modifiers;
+    bool awaits;
+    bool in_function_only;
+    VerbHandler compile;
+  };
+  static const std::vector<VerbRule>& verb_rules();
+  static const VerbRule* find_verb(std::string_view name) {
+    for (const VerbRule& r : verb_rules()) if (name == r.name) return &r;
+    return nullptr;
+  }
+  // The verbs' names, in table order (the candidates of "did you mean").
+  static const std::vector<std::string>& verb_names() {
+    static const std::vector<std::string> names = [] {
+      std::vector<std::string> v;
+      for (const VerbRule& r : verb_rules()) v.push_back(r.name);
+      return v;
+    }();
+    return names;
+  }
+
   void compile_steps(const YNode& steps) {
     if (steps.kind == YNode::Kind::Null) return;
     if (steps.kind != YNode::Kind::Seq) {
@@ -1264,251 +1284,287 @@ class Compiler : private LoweringHost {
     for (auto& s : steps.items) compile_step(s);
   }
 
+  // A step: a bare word, or a mapping whose one verb key picks its rule;
+  // the rule's modifiers are the only other keys allowed, and its flags say
+  // where it may appear. Its handler then compiles it.
   void compile_step(const YNode& step) {
-    int line = step.pos.line;
-    if (step.is_scalar()) {
-      const std::string& w = step.value;
-      if (w == "pass") return;
-      if (w == "break" || w == "continue") { compile_break_continue(w == "break", step.pos); return; }
-      if (w == "raise") { emit(Instr{Op::Reraise}, line); return; }
-      if (module_scope_ && (w == "return" || w == "yield")) {
-        error(step.pos, "`" + w + "` in `script:`: the module body is not a function",
-              "Python: SyntaxError: '" + w + "' outside function");
-        return;
-      }
-      if (w == "return") { compile_return(nullptr, line); return; }
-      if (w == "yield") {
-        YNode map;
-        map.kind = YNode::Kind::Map;
-        map.pos = step.pos;
-        YNode key;
-        key.kind = YNode::Kind::Scalar;
-        key.value = "yield";
-        key.tag = "?";
-        key.pos = step.pos;
-        YNode none;
-        none.pos = step.pos;
-        map.pairs.emplace_back(std::move(key), std::move(none));
-        compile_step(map);
-        return;
-      }
-      std::vector<std::string> cands = kBareWords;
-      cands.insert(cands.end(), kVerbs.begin(), kVerbs.end());
-      std::string dym = did_you_mean(w, cands);
-      error(step.pos, "'" + w + "' is not a step" + dym,
-            std::find(kVerbs.begin(), kVerbs.end(), w) != kVerbs.end()
-                ? "write it as a mapping: - " + w + ": ..."
-                : "a step is a mapping such as `- print: \"...\"`; the bare words are pass, break, continue, raise, return, yield");
-      return;
-    }
+    if (step.is_scalar()) { compile_bare_word(step); return; }
     if (step.kind != YNode::Kind::Map || step.pairs.empty()) {
       error(step.pos, "a step is a mapping with one verb such as `print:` or `sleep:`, found " + std::string(step.kind_name()));
       return;
     }
-    // Find the verb: the key that is one, where the other keys are its
-    // modifiers (`timeout` is a verb, and also a modifier of `wait_for`).
-    std::string verb;
-    const YNode* arg = nullptr;
-    SourcePos verb_pos;
-    std::vector<const YPair*> verb_keys;
+    const YPair* verb_key = nullptr;
+    const VerbRule* rule = step_verb(step, verb_key);
+    if (!rule || !modifiers_fit(step, *rule) || !verb_allowed_here(step, *rule, verb_key->first.pos)) return;
+    (this->*rule->compile)(Step{step, verb_key->second, step.get("as"), verb_key->first.value, verb_key->first.pos, step.pos.line});
+  }
+
+  // pass, break, continue, raise (re-raise), return, yield as plain words.
+  void compile_bare_word(const YNode& step) {
+    int line = step.pos.line;
+    const std::string& w = step.value;
+    if (w == "pass") return;
+    if (w == "break" || w == "continue") { compile_break_continue(w == "break", step.pos); return; }
+    if (w == "raise") { emit(Instr{Op::Reraise}, line); return; }
+    if (module_scope_ && (w == "return" || w == "yield")) {
+      error(step.pos, "`" + w + "` in `script:`: the module body is not a function",
+            "Python: SyntaxError: '" + w + "' outside function");
+      return;
+    }
+    if (w == "return") { compile_return(nullptr, line); return; }
+    if (w == "yield") {  // as `- yield:` with no value
+      YNode map;
+      map.kind = YNode::Kind::Map;
+      map.pos = step.pos;
+      YNode key;
+      key.kind = YNode::Kind::Scalar;
+      key.value = "yield";
+      key.tag = "?";
+      key.pos = step.pos;
+      YNode none;
+      none.pos = step.pos;
+      map.pairs.emplace_back(std::move(key), std::move(none));
+      compile_step(map);
+      return;
+    }
+    std::vector<std::string> cands = kBareWords;
+    cands.insert(cands.end(), verb_names().begin(), verb_names().end());
+    std::string dym = did_you_mean(w, cands);
+    error(step.pos, "'" + w + "' is not a step" + dym,
+          find_verb(w) ? "write it as a mapping: - " + w + ": ..."
+                       : "a step is a mapping such as `- print: \"...\"`; the bare words are pass, break, continue, raise, return, yield");
+  }
+
+  // The step's verb: the key that is one, where the other keys are its
+  // modifiers (`timeout` is a verb, and also a modifier of `wait_for`).
+  const VerbRule* step_verb(const YNode& step, const YPair*& verb_key) {
+    std::vector<std::pair<const YPair*, const VerbRule*>> verbs;
     for (auto& kv : step.pairs)
-      if (std::find(kVerbs.begin(), kVerbs.end(), kv.first.value) != kVerbs.end()) verb_keys.push_back(&kv);
-    for (auto* kv : verb_keys) {
-      std::vector<std::string> mods = modifiers(kv->first.value);
+      if (const VerbRule* r = find_verb(kv.first.value)) verbs.emplace_back(&kv, r);
+    for (auto& [kv, rule] : verbs) {
       bool others_fit = true;
-      for (auto* other : verb_keys)
-        if (other != kv && std::find(mods.begin(), mods.end(), other->first.value) == mods.end()) others_fit = false;
-      if (others_fit) { verb = kv->first.value; arg = &kv->second; verb_pos = kv->first.pos; break; }
+      for (auto& [other, other_rule] : verbs)
+        if (other != kv && std::find(rule->modifiers.begin(), rule->modifiers.end(), other->first.value) == rule->modifiers.end())
+          others_fit = false;
+      if (others_fit) { verb_key = kv; return rule; }
     }
-    if (verb.empty() && verb_keys.size() > 1) {
-      error(step.pairs[0].first.pos, "a step has one verb, found both '" + verb_keys[0]->first.value + "' and '" +
-                                         verb_keys[1]->first.value + "'", "split it into two steps");
-      return;
+    if (verbs.size() > 1) {
+      error(step.pairs[0].first.pos, "a step has one verb, found both '" + verbs[0].first->first.value + "' and '" +
+                                         verbs[1].first->first.value + "'", "split it into two steps");
+      return nullptr;
     }
-    if (verb.empty()) {
-      const YNode& k = step.pairs[0].first;
-      error(k.pos, "unknown step '" + k.value + "'" + did_you_mean(k.value, kVerbs));
-      return;
-    }
-    std::vector<std::string> allowed = modifiers(verb);
+    const YNode& k = step.pairs[0].first;
+    error(k.pos, "unknown step '" + k.value + "'" + did_you_mean(k.value, verb_names()));
+    return nullptr;
+  }
+
+  bool modifiers_fit(const YNode& step, const VerbRule& rule) {
+    const std::vector<std::string>& allowed = rule.modifiers;
     for (auto& [k, v] : step.pairs) {
-      if (k.value == verb) continue;
+      if (k.value == rule.name) continue;
       if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
-        std::string msg = "unknown key '" + k.value + "' in a `" + verb + "` step";
+        std::string msg = "unknown key '" + k.value + "' in a `" + rule.name + "` step";
         std::string dym = did_you_mean(k.value, allowed);
         error(k.pos, msg + (dym.empty() ? (allowed.empty() ? "; it takes no other keys" : "; it takes " + join(allowed)) : dym));
-        return;
+        return false;
       }
     }
-    if (kLaterVerbs.count(verb) || (!current_is_coroutine_ && kAwaitingVerbs.count(verb))) {
+    return true;
+  }
+
+  // An awaiting verb only in a coroutine; an awaiting or function-only verb
+  // not in `script:` (Python's SyntaxErrors, said in the scenario's terms).
+  bool verb_allowed_here(const YNode& step, const VerbRule& rule, SourcePos verb_pos) {
+    const std::string verb = rule.name;
+    if (!current_is_coroutine_ && rule.awaits) {
       if (auto* as_node = step.get("as")) target(*as_node);  // declare it anyway: no follow-on errors
     }
-    if (kLaterVerbs.count(verb)) {
-      error(verb_pos, "the `" + verb + "` step is not supported by this version of corun yet");
-      return;
-    }
-    if (module_scope_ && (kAwaitingVerbs.count(verb) || verb == "return" || verb == "yield")) {
-      std::string what = verb == "return" || verb == "yield" ? verb : "await";
+    if (module_scope_ && (rule.awaits || rule.in_function_only)) {
+      std::string what = rule.in_function_only ? verb : "await";
       error(verb_pos, "`" + verb + "` in `script:`: the module body is not a function",
             "Python: SyntaxError: '" + what + "' outside function; put the steps in a coroutine and run it with "
             "`- call: asyncio.run(main())`");
-      return;
+      return false;
     }
-    if (!current_is_coroutine_ && kAwaitingVerbs.count(verb)) {
+    if (!current_is_coroutine_ && rule.awaits) {
       error(verb_pos, "`" + verb + "` awaits, and a plain function cannot await",
             scope_ && scope_->parent
                 ? "Python: SyntaxError: 'await' outside async function; make it a coroutine: `- async_def: NAME`"
                 : "Python: SyntaxError: 'await' outside async function; make it a coroutine under `coroutines:`");
+      return false;
+    }
+    return true;
+  }
+
+  // ---- the verbs' handlers (kVerbRules' order) ----
+
+  void step_print(const Step& s) {
+    Instr ins{Op::Print};
+    ins.e = own(print_template(s.arg));
+    if (ins.e) emit(ins, s.line);
+  }
+
+  // sleep: EXPR (asyncio.sleep) and block: EXPR (time.sleep, blocking the loop).
+  void step_sleep_or_block(const Step& s, Op op) {
+    Instr ins{op};
+    ins.e = own(expression(s.arg, s.verb.c_str()));
+    // sleep: 0 (the yield of the yield storm) needs no evaluation.
+    if (ins.e && ins.op == Op::Sleep && ins.e->kind == ExprKind::Const &&
+        ((ins.e->value.is_int() && ins.e->value.as_int() == 0) || (ins.e->value.is_float() && ins.e->value.as_float() == 0.0)))
+      ins.a = 1;
+    if (ins.e) emit(ins, s.line);
+  }
+  void step_sleep(const Step& s) { step_sleep_or_block(s, Op::Sleep); }
+  void step_block(const Step& s) { step_sleep_or_block(s, Op::Block); }
+
+  // await: EXPR and call: EXPR, optionally `as: TARGET`.
+  void step_expression(const Step& s, Op op) {
+    Instr ins{op};
+    ins.e = own(expression(s.arg, s.verb.c_str()));
+    if (s.as) ins.target = target(*s.as);
+    if (ins.e) emit(ins, s.line);
+  }
+  void step_await(const Step& s) { step_expression(s, Op::Await); }
+  void step_call(const Step& s) { step_expression(s, Op::Eval); }
+
+  void step_set(const Step& s) {
+    if (s.arg.kind != YNode::Kind::Map || s.arg.pairs.empty()) {
+      error(s.arg.pos, "`set` takes a mapping of name to value: set: {count: 0}");
       return;
     }
-    const YNode* as = step.get("as");
-    if (verb == "print") {
-      Instr ins{Op::Print};
-      ins.e = own(print_template(*arg));
-      if (ins.e) emit(ins, line);
-    } else if (verb == "sleep" || verb == "block") {
-      Instr ins{verb == "sleep" ? Op::Sleep : Op::Block};
-      ins.e = own(expression(*arg, verb.c_str()));
-      // sleep: 0 (the yield of the yield storm) needs no evaluation.
-      if (ins.e && ins.op == Op::Sleep && ins.e->kind == ExprKind::Const &&
-          ((ins.e->value.is_int() && ins.e->value.as_int() == 0) || (ins.e->value.is_float() && ins.e->value.as_float() == 0.0)))
-        ins.a = 1;
-      if (ins.e) emit(ins, line);
-    } else if (verb == "await" || verb == "call") {
-      Instr ins{verb == "await" ? Op::Await : Op::Eval};
-      ins.e = own(expression(*arg, verb.c_str()));
-      if (as) ins.target = target(*as);
-      if (ins.e) emit(ins, line);
-    } else if (verb == "set") {
-      if (arg->kind != YNode::Kind::Map || arg->pairs.empty()) {
-        error(arg->pos, "`set` takes a mapping of name to value: set: {count: 0}");
-        return;
-      }
-      for (auto& [k, v] : arg->pairs) {
-        Instr ins{Op::Assign};
-        ins.e = own(value_expr(v));
-        ins.target = target(k);
-        if (ins.e && ins.target) emit(ins, k.pos.line);
-      }
-    } else if (verb == "task") {
-      Instr ins{Op::CreateTask};
-      ins.e = own(expression(*arg, "task"));
-      if (auto* n = step.get("name")) ins.e2 = own(value_expr(*n));
-      if (as) ins.target = target(*as);
-      if (auto* g = step.get("group")) {
-        // GROUP.create_task(EXPR, name=...)
-        ExprPtr group = expression(*g, "group");
-        if (!group || !ins.e) return;
-        std::vector<ExprPtr> args;
-        args.push_back(take_owned(ins.e));
-        std::vector<std::pair<std::string, ExprPtr>> kwargs;
-        if (ins.e2) kwargs.emplace_back("name", take_owned(ins.e2));
-        Instr call{Op::Eval};
-        call.e = own(method_call(std::move(group), "create_task", std::move(args), std::move(kwargs), line));
-        call.target = ins.target;
-        emit(call, line);
-        return;
-      }
-      if (ins.e) emit(ins, line);
-    } else if (verb == "gather") {
-      Instr ins{Op::Gather};
-      if (arg->kind == YNode::Kind::Seq) {
-        ins.e = own(value_expr(*arg));
-      } else {
-        ins.e = own(expression(*arg, "gather"));
-        ins.a = 1;
-      }
-      if (auto* r = step.get("return_exceptions")) ins.e2 = own(value_expr(*r));
-      if (as) ins.target = target(*as);
-      if (ins.e) emit(ins, line);
-    } else if (verb == "cancel") {
-      Instr ins{Op::Cancel};
-      ins.e = own(expression(*arg, "cancel"));
-      if (auto* m = step.get("msg")) ins.e2 = own(value_expr(*m));
-      if (as) ins.target = target(*as);
-      if (ins.e) emit(ins, line);
-    } else if (verb == "raise") {
-      if (arg->kind == YNode::Kind::Null) { emit(Instr{Op::Reraise}, line); return; }
-      Instr ins{Op::Raise};
-      ins.e = own(expression(*arg, "raise"));
-      if (auto* f = step.get("from")) ins.e2 = own(value_expr(*f));
-      if (ins.e) emit(ins, line);
-    } else if (verb == "return") {
-      compile_return(arg->kind == YNode::Kind::Null ? nullptr : arg, line);
-    } else if (verb == "if") {
-      compile_if(step, *arg, line);
-    } else if (verb == "while") {
-      compile_while(step, *arg, line);
-    } else if (verb == "for") {
-      compile_for(step, *arg, line);
-    } else if (verb == "try") {
-      compile_try(step, line);
-    } else if (verb == "async_with") {
-      compile_async_with(step, *arg, line);
-    } else if (verb == "global") {
-      compile_global(*arg);
-    } else if (verb == "with") {
-      compile_with(step, *arg, line);
-    } else if (verb == "yield") {
-      // In a coroutine: an async generator; in a plain function: a generator.
-      if (current_is_coroutine_) {
-        if (has_return_value_) error(verb_pos, "an async generator cannot also return a value", "Python: SyntaxError: 'return' with value in async generator");
-        current_->is_async_gen = true;
-      } else {
-        current_->is_generator = true;
-      }
-      Instr y{Op::Yield};
-      y.e = arg->kind == YNode::Kind::Null ? nullptr : own(value_expr(*arg));
-      if (as) y.target = target(*as);  // x = yield v: what send() / asend() passes in
-      emit(y, line);
-    } else if (verb == "async_for") {
-      compile_async_for(step, *arg, line);
-    } else if (verb == "timeout") {
-      // async with asyncio.timeout(EXPR): ...
-      ExprPtr delay = expression(*arg, "timeout");
-      if (!delay) return;
-      std::vector<ExprPtr> args;
-      args.push_back(std::move(delay));
-      compile_async_with_expr(step, asyncio_call("timeout", std::move(args), {}, line), step.get("as"), line);
-    } else if (verb == "task_group") {
-      // async with asyncio.TaskGroup() as NAME: ...
-      compile_async_with_expr(step, asyncio_call("TaskGroup", {}, {}, line), arg, line);
-    } else if (verb == "wait_for") {
-      // TARGET = await asyncio.wait_for(EXPR, timeout)
-      const YNode* t = step.get("timeout");
-      if (!t) { error(step.pos, "a `wait_for` step needs `timeout:` (None waits forever)"); return; }
-      std::vector<ExprPtr> args;
-      ExprPtr aw = expression(*arg, "wait_for");
-      ExprPtr to = value_expr(*t);
-      if (!aw || !to) return;
-      args.push_back(std::move(aw));
-      args.push_back(std::move(to));
-      Instr ins{Op::Await};
-      ins.e = own(asyncio_call("wait_for", std::move(args), {}, line));
-      if (as) ins.target = target(*as);
-      emit(ins, line);
-    } else if (verb == "wait") {
-      // done, pending = await asyncio.wait(AWS, timeout=..., return_when=...)
-      ExprPtr aws = arg->kind == YNode::Kind::Seq ? value_expr(*arg) : expression(*arg, "wait");
-      if (!aws) return;
-      std::vector<ExprPtr> args;
-      args.push_back(std::move(aws));
-      std::vector<std::pair<std::string, ExprPtr>> kwargs;
-      if (auto* t = step.get("timeout")) if (auto e = value_expr(*t)) kwargs.emplace_back("timeout", std::move(e));
-      if (auto* r = step.get("return_when")) if (auto e = value_expr(*r)) kwargs.emplace_back("return_when", std::move(e));
-      Instr ins{Op::Await};
-      ins.e = own(asyncio_call("wait", std::move(args), std::move(kwargs), line));
-      if (as) ins.target = target(*as);
-      emit(ins, line);
-    } else if (verb == "def" || verb == "async_def") {
-      compile_nested_def(step, *arg, verb, line);
-    } else if (verb == "nonlocal") {
-      compile_nonlocal(*arg);
-    } else if (verb == "pass") {
-    } else if (verb == "break" || verb == "continue") {
-      compile_break_continue(verb == "break", verb_pos);
+    for (auto& [k, v] : s.arg.pairs) {
+      Instr ins{Op::Assign};
+      ins.e = own(value_expr(v));
+      ins.target = target(k);
+      if (ins.e && ins.target) emit(ins, k.pos.line);
     }
   }
+
+  void step_task(const Step& s) {
+    Instr ins{Op::CreateTask};
+    ins.e = own(expression(s.arg, "task"));
+    if (auto* n = s.node.get("name")) ins.e2 = own(value_expr(*n));
+    if (s.as) ins.target = target(*s.as);
+    if (auto* g = s.node.get("group")) {
+      // GROUP.create_task(EXPR, name=...)
+      ExprPtr group = expression(*g, "group");
+      if (!group || !ins.e) return;
+      std::vector<ExprPtr> args;
+      args.push_back(take_owned(ins.e));
+      std::vector<std::pair<std::string, ExprPtr>> kwargs;
+      if (ins.e2) kwargs.emplace_back("name", take_owned(ins.e2));
+      Instr call{Op::Eval};
+      call.e = own(method_call(std::move(group), "create_task", std::move(args), std::move(kwargs), s.line));
+      call.target = ins.target;
+      emit(call, s.line);
+      return;
+    }
+    if (ins.e) emit(ins, s.line);
+  }
+
+  void step_gather(const Step& s) {
+    Instr ins{Op::Gather};
+    if (s.arg.kind == YNode::Kind::Seq) {
+      ins.e = own(value_expr(s.arg));
+    } else {
+      ins.e = own(expression(s.arg, "gather"));
+      ins.a = 1;
+    }
+    if (auto* r = s.node.get("return_exceptions")) ins.e2 = own(value_expr(*r));
+    if (s.as) ins.target = target(*s.as);
+    if (ins.e) emit(ins, s.line);
+  }
+
+  void step_cancel(const Step& s) {
+    Instr ins{Op::Cancel};
+    ins.e = own(expression(s.arg, "cancel"));
+    if (auto* m = s.node.get("msg")) ins.e2 = own(value_expr(*m));
+    if (s.as) ins.target = target(*s.as);
+    if (ins.e) emit(ins, s.line);
+  }
+
+  void step_raise(const Step& s) {
+    if (s.arg.kind == YNode::Kind::Null) { emit(Instr{Op::Reraise}, s.line); return; }
+    Instr ins{Op::Raise};
+    ins.e = own(expression(s.arg, "raise"));
+    if (auto* f = s.node.get("from")) ins.e2 = own(value_expr(*f));
+    if (ins.e) emit(ins, s.line);
+  }
+
+  void step_return(const Step& s) { compile_return(s.arg.kind == YNode::Kind::Null ? nullptr : &s.arg, s.line); }
+  void step_try(const Step& s) { compile_try(s.node, s.line); }
+  void step_if(const Step& s) { compile_if(s.node, s.arg, s.line); }
+  void step_while(const Step& s) { compile_while(s.node, s.arg, s.line); }
+  void step_for(const Step& s) { compile_for(s.node, s.arg, s.line); }
+  void step_pass(const Step&) {}
+  void step_break(const Step& s) { compile_break_continue(true, s.verb_pos); }
+  void step_continue(const Step& s) { compile_break_continue(false, s.verb_pos); }
+  void step_async_for(const Step& s) { compile_async_for(s.node, s.arg, s.line); }
+  void step_async_with(const Step& s) { compile_async_with(s.node, s.arg, s.line); }
+
+  void step_timeout(const Step& s) {
+    // async with asyncio.timeout(EXPR): ...
+    ExprPtr delay = expression(s.arg, "timeout");
+    if (!delay) return;
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(delay));
+    compile_async_with_expr(s.node, asyncio_call("timeout", std::move(args), {}, s.line), s.as, s.line);
+  }
+
+  void step_task_group(const Step& s) {
+    // async with asyncio.TaskGroup() as NAME: ...
+    compile_async_with_expr(s.node, asyncio_call("TaskGroup", {}, {}, s.line), &s.arg, s.line);
+  }
+
+  void step_wait_for(const Step& s) {
+    // TARGET = await asyncio.wait_for(EXPR, timeout)
+    const YNode* t = s.node.get("timeout");
+    if (!t) { error(s.node.pos, "a `wait_for` step needs `timeout:` (None waits forever)"); return; }
+    std::vector<ExprPtr> args;
+    ExprPtr aw = expression(s.arg, "wait_for");
+    ExprPtr to = value_expr(*t);
+    if (!aw || !to) return;
+    args.push_back(std::move(aw));
+    args.push_back(std::move(to));
+    Instr ins{Op::Await};
+    ins.e = own(asyncio_call("wait_for", std::move(args), {}, s.line));
+    if (s.as) ins.target = target(*s.as);
+    emit(ins, s.line);
+  }
+
+  void step_wait(const Step& s) {
+    // done, pending = await asyncio.wait(AWS, timeout=..., return_when=...)
+    ExprPtr aws = s.arg.kind == YNode::Kind::Seq ? value_expr(s.arg) : expression(s.arg, "wait");
+    if (!aws) return;
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(aws));
+    std::vector<std::pair<std::string, ExprPtr>> kwargs;
+    if (auto* t = s.node.get("timeout")) if (auto e = value_expr(*t)) kwargs.emplace_back("timeout", std::move(e));
+    if (auto* r = s.node.get("return_when")) if (auto e = value_expr(*r)) kwargs.emplace_back("return_when", std::move(e));
+    Instr ins{Op::Await};
+    ins.e = own(asyncio_call("wait", std::move(args), std::move(kwargs), s.line));
+    if (s.as) ins.target = target(*s.as);
+    emit(ins, s.line);
+  }
+
+  void step_yield(const Step& s) {
+    // In a coroutine: an async generator; in a plain function: a generator.
+    if (current_is_coroutine_) {
+      if (has_return_value_) error(s.verb_pos, "an async generator cannot also return a value", "Python: SyntaxError: 'return' with value in async generator");
+      current_->is_async_gen = true;
+    } else {
+      current_->is_generator = true;
+    }
+    Instr y{Op::Yield};
+    y.e = s.arg.kind == YNode::Kind::Null ? nullptr : own(value_expr(s.arg));
+    if (s.as) y.target = target(*s.as);  // x = yield v: what send() / asend() passes in
+    emit(y, s.line);
+  }
+
+  void step_global(const Step& s) { compile_global(s.arg); }
+  void step_with(const Step& s) { compile_with(s.node, s.arg, s.line); }
+  void step_def(const Step& s) { compile_nested_def(s.node, s.arg, s.verb, s.line); }
+  void step_nonlocal(const Step& s) { compile_nonlocal(s.arg); }
 
   // `- def: NAME` / `- async_def: NAME` with `params` and `steps`: Python's
   // nested `def` statement. The function is made when the step runs (its
@@ -2243,6 +2299,45 @@ class Compiler : private LoweringHost {
     return e;
   }
 };
+
+// The step language's verbs (docs/language.md), in the order "did you mean"
+// lists them. A new verb is one row here and one handler above.
+const std::vector<Compiler::VerbRule>& Compiler::verb_rules() {
+  static const std::vector<VerbRule> rules = {
+      // name          modifiers                                      awaits  function-only  handler
+      {"print",        {},                                            false,  false,  &Compiler::step_print},
+      {"sleep",        {},                                            true,   false,  &Compiler::step_sleep},
+      {"block",        {},                                            false,  false,  &Compiler::step_block},
+      {"await",        {"as"},                                        true,   false,  &Compiler::step_await},
+      {"set",          {},                                            false,  false,  &Compiler::step_set},
+      {"call",         {"as"},                                        false,  false,  &Compiler::step_call},
+      {"task",         {"as", "name", "group"},                       false,  false,  &Compiler::step_task},
+      {"gather",       {"as", "return_exceptions"},                   true,   false,  &Compiler::step_gather},
+      {"cancel",       {"msg", "as"},                                 false,  false,  &Compiler::step_cancel},
+      {"raise",        {"from"},                                      false,  false,  &Compiler::step_raise},
+      {"return",       {},                                            false,  true,   &Compiler::step_return},
+      {"try",          {"except", "except_star", "else", "finally"},  false,  false,  &Compiler::step_try},
+      {"if",           {"then", "else"},                              false,  false,  &Compiler::step_if},
+      {"while",        {"steps"},                                     false,  false,  &Compiler::step_while},
+      {"for",          {"in", "steps"},                               false,  false,  &Compiler::step_for},
+      {"pass",         {},                                            false,  false,  &Compiler::step_pass},
+      {"break",        {},                                            false,  false,  &Compiler::step_break},
+      {"continue",     {},                                            false,  false,  &Compiler::step_continue},
+      {"async_for",    {"in", "steps"},                               true,   false,  &Compiler::step_async_for},
+      {"async_with",   {"as", "steps"},                               true,   false,  &Compiler::step_async_with},
+      {"timeout",      {"steps", "as"},                               true,   false,  &Compiler::step_timeout},
+      {"task_group",   {"steps"},                                     true,   false,  &Compiler::step_task_group},
+      {"wait_for",     {"timeout", "as"},                             true,   false,  &Compiler::step_wait_for},
+      {"wait",         {"return_when", "timeout", "as"},              true,   false,  &Compiler::step_wait},
+      {"yield",        {"as"},                                        false,  true,   &Compiler::step_yield},
+      {"global",       {},                                            false,  false,  &Compiler::step_global},
+      {"with",         {"as", "steps"},                               false,  false,  &Compiler::step_with},
+      {"def",          {"params", "steps"},                           false,  false,  &Compiler::step_def},
+      {"async_def",    {"params", "steps"},                           false,  false,  &Compiler::step_def},
+      {"nonlocal",     {},                                            false,  false,  &Compiler::step_nonlocal},
+  };
+  return rules;
+}
 
 }  // namespace
 
