@@ -2,7 +2,8 @@
 // exceptions, types, tasks and futures, modules, and user class instances.
 //
 // The native methods of each builtin kind are a MethodTable (name ->
-// handler, method_table.h): call_method finds one with a single lookup,
+// handler, method_table.h), and so are the attributes of exceptions,
+// ranges and frame objects (AttrTable): call_method finds one with a single lookup,
 // get_attr binds it (bind_native_method) when it is used as a value, and
 // dir()/AttributeError list the table's names, so a name cannot be listed
 // without a handler or handled without being listed. A kind with methods
@@ -846,6 +847,79 @@ bool common_attr(Interp& in, const Value& obj, const std::string& name, Value& o
   return false;
 }
 
+namespace {
+
+using NativeAttr = AttrTable::Entry;
+
+// BaseException's args, __cause__, __context__; StopIteration.value; an
+// exception group's message and exceptions. Its other attributes
+// (__traceback__, __notes__ ...) are exceptions_full.cpp's exception_attr.
+const AttrTable& exception_attrs() {
+  static const AttrTable table{
+      {"args", [](Interp&, const Value& o, Value& out) { out = make_tuple(o.as<ExcObj>()->args); return true; }},
+      {"__class__", [](Interp&, const Value& o, Value& out) { out = Value(o.as<ExcObj>()->type); return true; }},
+      {"__cause__", [](Interp&, const Value& o, Value& out) { out = o.as<ExcObj>()->cause; return true; }},
+      {"__context__", [](Interp&, const Value& o, Value& out) { out = o.as<ExcObj>()->context; return true; }},
+      {"value", [](Interp& in, const Value& o, Value& out) {
+         ExcObj* e = o.as<ExcObj>();
+         if (!e->type->is_subclass_of(in.builtins().StopIteration)) return false;
+         out = e->args.empty() ? Value() : e->args[0];
+         return true;
+       }},
+      {"message", [](Interp& in, const Value& o, Value& out) {
+         ExcObj* e = o.as<ExcObj>();
+         if (!e->type->is_subclass_of(in.builtins().BaseExceptionGroup) || e->args.size() != 2) return false;
+         out = e->args[0];
+         return true;
+       }},
+      {"exceptions", [](Interp& in, const Value& o, Value& out) {
+         ExcObj* e = o.as<ExcObj>();
+         if (!e->type->is_subclass_of(in.builtins().BaseExceptionGroup) || e->args.size() != 2) return false;
+         out = e->args[1];
+         return true;
+       }},
+  };
+  return table;
+}
+
+// A coroutine's, generator's or async generator's names and running flag
+// (cr_running on a coroutine, gi_running on a generator, ag_running on an
+// async generator: each only on its own kind).
+const AttrTable& frame_object_attrs() {
+  static const AttrTable table{
+      {"__name__", [](Interp&, const Value& o, Value& out) { out = make_str(o.as<CoroObj>()->frame.code->name); return true; }},
+      {"__qualname__", [](Interp&, const Value& o, Value& out) { out = make_str(o.as<CoroObj>()->frame.code->qualname); return true; }},
+      {"cr_running", [](Interp&, const Value& o, Value& out) {
+         const CodeObject* code = o.as<CoroObj>()->frame.code;
+         if (!code->is_coroutine || code->is_async_gen) return false;
+         out = Value::boolean(o.as<CoroObj>()->state == CoroObj::State::Running);
+         return true;
+       }},
+      {"gi_running", [](Interp&, const Value& o, Value& out) {
+         if (!o.as<CoroObj>()->frame.code->is_generator) return false;
+         out = Value::boolean(o.as<CoroObj>()->state == CoroObj::State::Running);
+         return true;
+       }},
+      {"ag_running", [](Interp&, const Value& o, Value& out) {
+         if (!o.as<CoroObj>()->frame.code->is_async_gen) return false;
+         out = Value::boolean(o.as<CoroObj>()->state == CoroObj::State::Running);
+         return true;
+       }},
+  };
+  return table;
+}
+
+const AttrTable& range_attrs() {
+  static const AttrTable table{
+      {"start", [](Interp&, const Value& o, Value& out) { out = Value::integer(o.as<RangeObj>()->start); return true; }},
+      {"stop", [](Interp&, const Value& o, Value& out) { out = Value::integer(o.as<RangeObj>()->stop); return true; }},
+      {"step", [](Interp&, const Value& o, Value& out) { out = Value::integer(o.as<RangeObj>()->step); return true; }},
+  };
+  return table;
+}
+
+}  // namespace
+
 Value Interp::get_attr(const Value& obj, const std::string& name) {
   if (name.size() > 4 && name[0] == '_' && name[1] == '_') {
     Value v;
@@ -883,37 +957,18 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
   }
   if (obj.is(ObjKind::Exception)) {
     ExcObj* e = obj.as<ExcObj>();
-    if (name_is(name, "args")) return make_tuple(e->args);
-    if (name_is(name, "__class__")) return Value(e->type);
-    if (name_is(name, "__cause__")) return e->cause;
-    if (name_is(name, "__context__")) return e->context;
-    if (name_is(name, "value") && e->type->is_subclass_of(builtins_->StopIteration))  // StopIteration.value
-      return e->args.empty() ? Value() : e->args[0];
-    if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
-      if (name_is(name, "message")) return e->args[0];
-      if (name_is(name, "exceptions")) return e->args[1];
-    }
+    Value v;
+    if (const NativeAttr* a = exception_attrs().find(name); a && a->fn(*this, obj, v)) return v;
     if (e->attrs.is(ObjKind::Dict)) if (Value* v = e->attrs.as<DictObj>()->find(make_str(name))) return *v;
     if (const Value* cv = e->type->find_attr(name)) return cv->is(ObjKind::Function) ? Value(new BoundMethodObj(obj, *cv)) : *cv;
-    Value v;
     if (exception_attr(*this, obj, name, v)) return v;
     no_attr(*this, obj, name);
   }
   if (obj.is(ObjKind::Function) && name_is(name, "__name__")) return make_str(obj.as<FunctionObj>()->code->name);
-  if (obj.is(ObjKind::Coroutine)) {
-    if (name_is(name, "__name__")) return make_str(obj.as<CoroObj>()->frame.code->name);
-    if (name_is(name, "__qualname__")) return make_str(obj.as<CoroObj>()->frame.code->qualname);
-    const CodeObject* code = obj.as<CoroObj>()->frame.code;
-    const bool running = obj.as<CoroObj>()->state == CoroObj::State::Running;
-    if (name_is(name, "cr_running") && code->is_coroutine && !code->is_async_gen) return Value::boolean(running);
-    if (name_is(name, "gi_running") && code->is_generator) return Value::boolean(running);
-    if (name_is(name, "ag_running") && code->is_async_gen) return Value::boolean(running);
-  }
-  if (obj.is(ObjKind::Range)) {
-    auto* r = obj.as<RangeObj>();
-    if (name_is(name, "start")) return Value::integer(r->start);
-    if (name_is(name, "stop")) return Value::integer(r->stop);
-    if (name_is(name, "step")) return Value::integer(r->step);
+  if (obj.is(ObjKind::Coroutine) || obj.is(ObjKind::Range)) {
+    const AttrTable& table = obj.is(ObjKind::Coroutine) ? frame_object_attrs() : range_attrs();
+    Value v;
+    if (const NativeAttr* a = table.find(name); a && a->fn(*this, obj, v)) return v;
   }
   if (obj.is_integer() && name_is(name, "real")) return obj.is_bool() ? Value::integer(obj.as_int()) : obj;
   if (obj.is_float()) {

@@ -173,5 +173,30 @@ coroutines:
             "True\n");
 }
 
+TEST(AttributeCalls, ExceptionRangeAndFrameObjectAttributes) {
+  auto r = run_yaml(R"yaml(
+functions:
+  gen:
+    - yield: 1
+coroutines:
+  agen:
+    - yield: 1
+  work:
+    - pass
+  main:
+    - set: {e: !expr "ValueError('a', 2)"}
+    - print: "{e.args} {e.__cause__} {e.__context__} {StopIteration(7).value}"
+    - set: {g: !expr "ExceptionGroup('grp', [e])"}
+    - print: "{g.message} {g.exceptions}"
+    - set: {r: !expr "range(1, 10, 3)"}
+    - print: "{r.start} {r.stop} {r.step}"
+    - set: {c: work()}
+    - print: "{c.__name__} {c.cr_running} {gen().gi_running} {agen().ag_running} {hasattr(c, 'gi_running')} {hasattr(e, 'value')}"
+    - await: c
+)yaml");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "('a', 2) None None 7\ngrp (ValueError('a', 2),)\n1 10 3\nwork False False False False False\n");
+}
+
 }  // namespace
 }  // namespace corun
