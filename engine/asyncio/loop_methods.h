@@ -2,6 +2,8 @@
 // builtins: event_loops.cpp binds them to each loop object.
 #pragma once
 
+#include <cstdint>
+
 #include "engine/python/objects.h"
 
 namespace corun {
@@ -15,6 +17,12 @@ Value loop_call_later(Interp& in, const Value& self, CallArgs& a);
 Value loop_call_at(Interp& in, const Value& self, CallArgs& a);
 Value loop_create_task(Interp& in, const Value& self, CallArgs& a);
 Value loop_create_future(Interp& in, const Value& self, CallArgs& a);
+// A TimerHandle's `when` (seconds on the loop's clock) as a deadline in
+// nanoseconds: CPython's TypeError for what is not a number, saturated
+// nanoseconds otherwise.
+int64_t timer_deadline(Interp& in, const Value& when);
+// loop.call_later(delay)'s deadline: time() + delay, as CPython computes it.
+int64_t call_later_deadline(Interp& in, const Value& delay);
 // Handle._run for a callback scheduled by call_soon/call_later/call_at:
 // fn(*args); an exception is reported to the loop's exception handler and
 // the loop goes on.

@@ -38,6 +38,7 @@ enum class Op : uint8_t {
   Match,        // if the handled exception matches e (None = bare except): bind target; else pc = a
   Clear,        // unbind slot a (`del e` at the end of `except ... as e`); target: the name, when it is a cell or a module global
   PushExc,      // handle e: push it on the handled-exception stack (an except* handler's match)
+  Native,       // run the code's C++ body (engine/asyncio/native.h); its result goes to slot a
 };
 
 struct Instr {
@@ -55,6 +56,7 @@ struct CodeObject {
   std::string qualname;      // Class.method for methods (as Python's messages name them)
   bool is_coroutine = true;  // async def
   bool internal = false;     // part of corun's asyncio prelude: hidden from tracebacks
+  const struct NativeDef* native = nullptr;  // a body written in C++ (engine/asyncio/native.h)
   bool is_async_gen = false; // has a `yield` step: calling it makes an async generator
   bool is_generator = false; // a plain function with a `yield` step: calling it makes a generator
   // Calling it makes a frame object (a coroutine, generator or async generator) rather than running it.

@@ -377,17 +377,19 @@ void Compiler::compile_body_into(CodeObject& code_ref, const std::string& name, 
   CodeObject* code = &code_ref;
   const YNode* steps = nullptr;
   const YNode* params = nullptr;
+  const YNode* native = nullptr;
   if (def.kind == YNode::Kind::Seq) steps = &def;
   else if (def.kind == YNode::Kind::Map) {
     for (auto& [k, v] : def.pairs) {
       if (k.value == "steps") steps = &v;
       else if (k.value == "params") params = &v;
+      else if (k.value == "native" && prelude_) native = &v;
       else if (verb && k.value == verb) {}
       else if (k.value == "sync" && method) {}
       else if (k.value == "decorators") compile_decorators(v, *code);
       else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, {"params", "steps", "decorators"}));
     }
-    if (!steps) error(def.pos, "'" + name + "' has no `steps`");
+    if (!steps && !native) error(def.pos, "'" + name + "' has no `steps`");
   } else if (def.kind == YNode::Kind::Null) {
     steps = nullptr;
   } else {
@@ -402,6 +404,10 @@ void Compiler::compile_body_into(CodeObject& code_ref, const std::string& name, 
     code->param_defaults.push_back(nullptr);
   }
   if (params) compile_params(*params, *code, nested_defaults);
+  if (native) {
+    compile_native_body(*code, *native);
+    return;
+  }
   if (steps) compile_steps(*steps);
   // Falling off the end returns None.
   emit(Instr{Op::Return}, def.pos.line ? last_line(code) : 0);
@@ -409,6 +415,25 @@ void Compiler::compile_body_into(CodeObject& code_ref, const std::string& name, 
   // whole definition (resolve_definition).
   for (auto& e : code->exprs) rewrite_supers(*e);
   for (auto& e : code->exprs) check_awaits(*e);
+}
+
+void Compiler::compile_native_body(CodeObject& code, const YNode& name) {
+  const NativeDef* nd = name.is_scalar() ? find_native(name.value) : nullptr;
+  if (!nd || (nd->step != nullptr) != code.is_coroutine) {
+    error(name.pos, "no native " + std::string(code.is_coroutine ? "coroutine" : "function") + " '" + name.value + "'");
+    return;
+  }
+  code.native = nd;
+  for (int i = 0; i < nd->nlocals; ++i) hidden_slot("native");
+  int result = hidden_slot("result");
+  auto ret = std::make_unique<Expr>(ExprKind::Name, name.pos);
+  ret->name = code.slot_names[size_t(result)];
+  ret->scope = Scope::Local;
+  ret->slot = result;
+  emit(Instr{Op::Native, result}, name.pos.line);
+  Instr r{Op::Return};
+  r.e = code.own(std::move(ret));
+  emit(r, name.pos.line);
 }
 
 void Compiler::resolve_definition(SymScope* root) {

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/asyncio/native.h"
 #include "engine/compile/code.h"
 #include "engine/compile/lower_await.h"
 #include "engine/compile/prelude.h"
@@ -133,6 +134,11 @@ class Compiler : private LoweringHost {
   CodeObject* compile_body(const std::string& name, const YNode& def, bool coroutine, SourcePos pos, bool method, SymScope* enclosing = nullptr, std::vector<ExprPtr>* nested_defaults = nullptr, const char* verb = nullptr);
 
   void compile_body_into(CodeObject& code_ref, const std::string& name, const YNode& def, bool method, std::vector<ExprPtr>* nested_defaults, const char* verb);
+
+  // `native: NAME` (the prelude only): the body is C++ (engine/asyncio/native.h).
+  // The parameters were bound above; the port's locals and its result
+  // follow them, and the code is Op::Native then the return of that result.
+  void compile_native_body(CodeObject& code, const YNode& name);
 
   // Names are resolved once a top-level definition is complete, nested
   // definitions included: only then is every scope's set of locals known,

@@ -789,24 +789,45 @@ Value Interp::get_attr_at(const Value& obj, const Expr& attr) {
   return get_attr(obj, attr.name);
 }
 
-Value Interp::call_method_at(const Value& obj, const Expr& attr, CallArgs& args, const Expr* site) {
+void Interp::set_attr_at(const Value& obj, const Expr& attr, Value v) {
   if (obj.is(ObjKind::Instance)) {
     InstanceObj* inst = obj.as<InstanceObj>();
     if (!inst->extra_fields) {
-      if (attr.ic_type != inst->type->id || !attr.ic_method) {
-        const Value* cv = inst->find(attr.name) ? nullptr : inst->type->find_attr(attr.name);
-        if (cv && cv->is(ObjKind::Function)) {
+      if (attr.ic_type == inst->type->id && !attr.ic_method && attr.ic_field < inst->fields.size()) {
+        inst->fields[attr.ic_field].second = std::move(v);
+        return;
+      }
+      for (size_t i = 0; i < inst->fields.size(); ++i)
+        if (inst->fields[i].first == attr.name) {
           attr.ic_type = inst->type->id;
-          attr.ic_method = cv->as<FunctionObj>();
+          attr.ic_field = uint32_t(i);
+          attr.ic_method = nullptr;
+          inst->fields[i].second = std::move(v);
+          return;
         }
-      }
-      if (attr.ic_type == inst->type->id && attr.ic_method) {
-        // What calling the bound method get_attr would make does, without making it.
-        const FunctionObj* fn = attr.ic_method;
-        if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, obj);
-        return call_function(fn, args, site, obj);
-      }
     }
+  }
+  set_attr(obj, attr.name, std::move(v));
+}
+
+const FunctionObj* Interp::instance_method_at(const Value& obj, const Expr& attr) {
+  if (!obj.is(ObjKind::Instance)) return nullptr;
+  InstanceObj* inst = obj.as<InstanceObj>();
+  if (inst->extra_fields) return nullptr;
+  if (attr.ic_type != inst->type->id || !attr.ic_method) {
+    const Value* cv = inst->find(attr.name) ? nullptr : inst->type->find_attr(attr.name);
+    if (!cv || !cv->is(ObjKind::Function)) return nullptr;
+    attr.ic_type = inst->type->id;
+    attr.ic_method = cv->as<FunctionObj>();
+  }
+  return attr.ic_method;
+}
+
+Value Interp::call_method_at(const Value& obj, const Expr& attr, CallArgs& args, const Expr* site) {
+  if (const FunctionObj* fn = instance_method_at(obj, attr)) {
+    // What calling the bound method get_attr would make does, without making it.
+    if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, obj);
+    return call_function(fn, args, site, obj);
   }
   return call_method(obj, attr.name, args, site);
 }

@@ -156,8 +156,9 @@ struct Frame {
   const CodeObject* code;
   Frame* parent = nullptr;  // the frame awaiting this one
   int pc = 0;
-  uint32_t depth : 31 = 0;      // frames below this one in the await chain
+  uint32_t depth : 30 = 0;      // frames below this one in the await chain
   uint32_t suspended : 1 = 0;  // waiting at the instruction at pc
+  uint32_t owns_slots : 1 = 1;  // slots came from the pool (else from storage the frame's owner gives and frees)
   // try blocks and the exceptions being handled (for bare raise and
   // __context__): allocated the first time a frame enters a try, so that
   // the frames of simple coroutines stay small.
@@ -173,8 +174,11 @@ struct Frame {
   bool has_blocks() const { return exc_state && !exc_state->blocks.empty(); }
   bool has_handled() const { return exc_state && !exc_state->handled.empty(); }
   Ref<Object> awaiting;  // the future, coroutine or __anext__ this frame waits on
-  Value* slots;          // code->nslots() locals, from the object pool
+  Value* slots;          // code->nslots() locals, from the object pool or the owner's storage
   explicit Frame(const CodeObject* c);
+  // Slots in `storage` (room for code->nslots() Values, uninitialised),
+  // which the owner frees after the frame; null: from the pool.
+  Frame(const CodeObject* c, void* storage);
   ~Frame();
   Frame(const Frame&) = delete;
   Frame& operator=(const Frame&) = delete;
@@ -193,10 +197,19 @@ struct CoroObj : Object {
   bool hand_driven = false;    // a coroutine run by send()/throw(), not awaited
   bool aclose_restart = false; // Interp::throw_into_unstarted_aclose
   bool finalized = false;      // finalize_generator ran (once per object, as PEP 442's tp_finalize)
+  bool slots_inline = false;   // made by make(): the frame's slots follow the object in its allocation
   Frame frame;
   SourcePos created_at;
   explicit CoroObj(const CodeObject* code) : Object(ObjKind::Coroutine), frame(code) {}
   ~CoroObj() override;
+  // A coroutine (or generator) and its frame's slots in one pooled block,
+  // as CPython keeps a generator's frame inside the generator object. Freed
+  // by destroy_object, which knows the block's size (alloc_bytes()).
+  static Ref<CoroObj> make(const CodeObject* code);
+  size_t alloc_bytes() const;
+
+ private:
+  CoroObj(const CodeObject* code, void* storage) : Object(ObjKind::Coroutine), frame(code, storage) {}
 };
 
 // The awaitable `agen.__anext__()` returns: awaiting it runs the generator's

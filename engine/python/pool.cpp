@@ -2,7 +2,9 @@
 //
 // Allocation: size-segregated free lists. A run creates and frees millions
 // of small objects of a few sizes (tasks, coroutines, futures, timer
-// handles); recycling them by size keeps malloc out of the hot path.
+// handles); recycling them by size keeps malloc out of the hot path. Taking
+// a block from a list and giving it back are inline (value.h); this file
+// cuts new blocks from 64 KiB chunks when a list is empty.
 //
 // Freeing: bounded, whatever the data (destroy_object below).
 #include <malloc.h>
@@ -16,30 +18,26 @@
 #include "engine/python/value.h"
 
 namespace corun {
+
+thread_local constinit PoolFreeLists g_pool;
+
 namespace {
 
-constexpr size_t kGranule = 8;  // no Object needs more alignment than a pointer
-constexpr size_t kMaxPooled = 512;
-constexpr size_t kClasses = kMaxPooled / kGranule;
+constexpr size_t kGranule = PoolFreeLists::kGranule;
+constexpr size_t kMaxPooled = PoolFreeLists::kMaxPooled;
 constexpr size_t kChunk = 64 * 1024;
 
-struct FreeNode {
-  FreeNode* next;
-};
-
-struct Pool {
-  FreeNode* free[kClasses + 1] = {};
+// Where new blocks are cut from, and the chunks this thread allocated
+// (freed when the thread ends; the free lists in g_pool point into them).
+struct Chunks {
   char* cursor = nullptr;
   char* end = nullptr;
   std::vector<void*> chunks;
-  ~Pool() {
+  ~Chunks() {
     for (void* c : chunks) { note_free(c); std::free(c); }
+    g_pool = PoolFreeLists{};
   }
-  void* take(size_t cls) {
-    if (FreeNode* n = free[cls]) {
-      free[cls] = n->next;
-      return n;
-    }
+  void* cut(size_t cls) {
     size_t bytes = cls * kGranule;
     if (size_t(end - cursor) < bytes) {
       cursor = static_cast<char*>(std::malloc(kChunk));
@@ -52,18 +50,13 @@ struct Pool {
     cursor += bytes;
     return p;
   }
-  void give(void* p, size_t cls) {
-    auto* n = static_cast<FreeNode*>(p);
-    n->next = free[cls];
-    free[cls] = n;
-  }
 };
 
 // One pool per thread: the engine is single-threaded per run, and unit tests
 // may run interpreters on several threads.
-Pool& pool() {
-  static thread_local Pool p;
-  return p;
+Chunks& chunks() {
+  static thread_local Chunks c;
+  return c;
 }
 
 // glibc raises its mmap threshold each time a large block is freed; from
@@ -74,24 +67,21 @@ Pool& pool() {
 
 }  // namespace
 
-void* pool_alloc(size_t n) {
+// The free list of n's class is empty (pool_alloc, value.h), or n is too big for the pool.
+void* pool_alloc_slow(size_t n) {
   if (n > kMaxPooled) {
     void* p = std::malloc(n);
     if (!p) throw std::bad_alloc();
     note_malloc(p);
     return p;
   }
-  return pool().take((n + kGranule - 1) / kGranule);
+  return chunks().cut((n + kGranule - 1) / kGranule);
 }
 
-void pool_free(void* p, size_t n) {
+void pool_free_slow(void* p, size_t n) {
   if (!p) return;
-  if (n > kMaxPooled) {
-    note_free(p);
-    std::free(p);
-    return;
-  }
-  pool().give(p, (n + kGranule - 1) / kGranule);
+  note_free(p);
+  std::free(p);
 }
 
 // ---- Destruction -------------------------------------------------------------------
@@ -130,10 +120,22 @@ bool defer_destruction(Trashcan& t, Object* o) {
   return true;
 }
 
+// `delete o`, but for a coroutine made with its frame's slots in its own
+// block (CoroObj::make), whose size the class's sized delete does not know.
+void free_object(Object* o) {
+  if (o->okind == ObjKind::Coroutine && static_cast<CoroObj*>(o)->slots_inline) {
+    size_t bytes = static_cast<CoroObj*>(o)->alloc_bytes();
+    o->~Object();
+    pool_free(o, bytes);
+    return;
+  }
+  delete o;
+}
+
 // At depth 1 (the outermost destruction): frees what was deferred, and
 // what freeing it defers in turn, then gives the list's memory back.
 [[gnu::noinline]] void drain_deferred(Trashcan& t) {
-  while (t.size) delete t.deferred[--t.size];
+  while (t.size) free_object(t.deferred[--t.size]);
   std::free(t.deferred);
   t.deferred = nullptr;
   t.capacity = 0;
@@ -182,12 +184,9 @@ void destroy_object(Object* o) {
   Trashcan& t = g_trashcan;
   if (t.depth >= kMaxNestedDestroy && defer_destruction(t, o)) return;
   ++t.depth;
-  delete o;
+  free_object(o);
   if (t.depth == 1 && t.size) drain_deferred(t);
   --t.depth;
 }
-
-void* Object::operator new(size_t n) { return pool_alloc(n); }
-void Object::operator delete(void* p, size_t n) { pool_free(p, n); }
 
 }  // namespace corun

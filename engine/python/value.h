@@ -38,9 +38,45 @@ struct Object {
   static void operator delete(void* p, size_t n);
 };
 
-// The size-class pool behind Objects, for other small blocks (frame slots).
-void* pool_alloc(size_t n);
-void pool_free(void* p, size_t n);
+// The size-class pool behind Objects, for other small blocks (frame slots):
+// a free list per 8-byte size class up to 512 bytes, one set per thread.
+// Taking and giving back a block is inline; refilling a class from a new
+// chunk, and blocks too big for the pool, are pool.cpp's.
+struct PoolFreeLists {
+  static constexpr size_t kGranule = 8;  // no Object needs more alignment than a pointer
+  static constexpr size_t kMaxPooled = 512;
+  static constexpr size_t kClasses = kMaxPooled / kGranule;
+  struct Node { Node* next; };
+  Node* free[kClasses + 1] = {};
+};
+extern thread_local constinit PoolFreeLists g_pool;
+void* pool_alloc_slow(size_t n);
+void pool_free_slow(void* p, size_t n);
+
+inline void* pool_alloc(size_t n) {
+  if (n <= PoolFreeLists::kMaxPooled) {
+    PoolFreeLists::Node*& head = g_pool.free[(n + PoolFreeLists::kGranule - 1) / PoolFreeLists::kGranule];
+    if (PoolFreeLists::Node* p = head) {
+      head = p->next;
+      return p;
+    }
+  }
+  return pool_alloc_slow(n);
+}
+
+inline void pool_free(void* p, size_t n) {
+  if (p && n <= PoolFreeLists::kMaxPooled) {
+    PoolFreeLists::Node*& head = g_pool.free[(n + PoolFreeLists::kGranule - 1) / PoolFreeLists::kGranule];
+    auto* node = static_cast<PoolFreeLists::Node*>(p);
+    node->next = head;
+    head = node;
+    return;
+  }
+  pool_free_slow(p, n);
+}
+
+inline void* Object::operator new(size_t n) { return pool_alloc(n); }
+inline void Object::operator delete(void* p, size_t n) { pool_free(p, n); }
 
 inline void incref(Object* o) { if (o) ++o->refs; }
 void destroy_object(Object* o);  // runs when the count reaches zero

@@ -2,7 +2,8 @@
 // embeds its tree packed (engine/load/yaml_doc.h, pack_yaml), so the binary loads
 // it without running yaml-cpp's scanner at every start.
 //
-//   pack_yaml INPUT.yaml OUTPUT.cpp SYMBOL
+//   pack_yaml OUTPUT.cpp SYMBOL INPUT.yaml...
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -16,30 +17,69 @@ int fail(const std::string& message) {
 }
 }  // namespace
 
+// Lines of a later file count on from the end of the files before it, so
+// that positions index the files' concatenated text (what the binary embeds
+// beside the tree, cmake/embed_text.cmake, for messages).
+void shift_lines(corun::YNode& n, int by) {
+  if (n.pos.line) n.pos.line += by;
+  for (auto& item : n.items) shift_lines(item, by);
+  for (auto& pair : n.pairs) {
+    shift_lines(pair.first, by);
+    shift_lines(pair.second, by);
+  }
+}
+
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: pack_yaml INPUT.yaml OUTPUT.cpp SYMBOL\n";
+  if (argc < 4) {
+    std::cerr << "usage: pack_yaml OUTPUT.cpp SYMBOL INPUT.yaml...\n"
+                 "  Several inputs are one document: their top-level mappings are merged, each key's\n"
+                 "  entries in file order (the asyncio prelude, one file per CPython module).\n";
     return 2;
   }
-  std::ifstream in(argv[1], std::ios::binary);
-  if (!in) return fail(std::string("cannot read ") + argv[1]);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string packed;
-  try {
-    corun::SourceFile file(argv[1], text.str());
-    packed = corun::pack_yaml(corun::load_yaml(file));
-  } catch (const corun::ScenarioError&) {
-    return fail(std::string(argv[1]) + ": invalid YAML");
+  corun::YNode merged;
+  int lines_before = 0;
+  for (int i = 3; i < argc; ++i) {
+    std::ifstream in(argv[i], std::ios::binary);
+    if (!in) return fail(std::string("cannot read ") + argv[i]);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string content = text.str();
+    corun::YNode tree;
+    try {
+      corun::SourceFile file(argv[i], content);
+      tree = corun::load_yaml(file);
+    } catch (const corun::ScenarioError&) {
+      return fail(std::string(argv[i]) + ": invalid YAML");
+    }
+    shift_lines(tree, lines_before);
+    lines_before += int(std::count(content.begin(), content.end(), '\n'));
+    if (i == 3) {
+      merged = std::move(tree);
+      continue;
+    }
+    if (tree.kind == corun::YNode::Kind::Null) continue;
+    if (tree.kind != corun::YNode::Kind::Map || merged.kind != corun::YNode::Kind::Map)
+      return fail(std::string(argv[i]) + ": several inputs must each be a mapping");
+    for (auto& pair : tree.pairs) {
+      corun::YNode* into = nullptr;
+      for (auto& m : merged.pairs) if (m.first.value == pair.first.value) into = &m.second;
+      if (!into) merged.pairs.push_back(std::move(pair));
+      else if (into->kind != corun::YNode::Kind::Map || pair.second.kind != corun::YNode::Kind::Map)
+        return fail(std::string(argv[i]) + ": '" + pair.first.value + "' must be a mapping in every file");
+      else for (auto& entry : pair.second.pairs) into->pairs.push_back(std::move(entry));
+    }
   }
+  std::string packed = corun::pack_yaml(merged);
+  const char* output = argv[1];
+  const char* symbol = argv[2];
   const std::string delim = "corun_packed";
   if (packed.find(")" + delim + "\"") != std::string::npos) return fail("the packed text contains the raw-string delimiter");
-  std::ofstream out(argv[2], std::ios::binary);
-  if (!out) return fail(std::string("cannot write ") + argv[2]);
-  out << "// Generated from " << argv[1] << " by engine/tools/pack_yaml.cpp; do not edit.\n"
-      << "#include <string_view>\nnamespace corun {\nextern const std::string_view " << argv[3] << ";\n"
-      << "const std::string_view " << argv[3] << "(R\"" << delim << "(" << packed << ")" << delim << "\", "
+  std::ofstream out(output, std::ios::binary);
+  if (!out) return fail(std::string("cannot write ") + output);
+  out << "// Generated from the asyncio prelude by engine/tools/pack_yaml.cpp; do not edit.\n"
+      << "#include <string_view>\nnamespace corun {\nextern const std::string_view " << symbol << ";\n"
+      << "const std::string_view " << symbol << "(R\"" << delim << "(" << packed << ")" << delim << "\", "
       << packed.size() << ");\n}  // namespace corun\n";
   out.close();
-  return out ? 0 : fail(std::string("writing ") + argv[2] + " failed");
+  return out ? 0 : fail(std::string("writing ") + output + " failed");
 }

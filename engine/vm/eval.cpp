@@ -16,28 +16,54 @@ namespace corun {
 
 namespace {
 
-// Small-vector of evaluated arguments, on the stack for the common case.
-struct ArgBuffer {
-  Value inline_pos[6];
-  std::vector<Value> heap;
-  Value* data = inline_pos;
-  size_t n = 0;
-  void push(Value v) {
-    if (data == inline_pos && n < 6) { inline_pos[n++] = std::move(v); return; }
-    if (data == inline_pos) {
-      heap.assign(inline_pos, inline_pos + n);
-      data = nullptr;
-    }
-    heap.push_back(std::move(v));
-    ++n;
-    data = heap.data();
+// Small-vector of evaluated arguments, on the stack for the common case:
+// only the values pushed are constructed (and destroyed).
+class ArgBuffer {
+ public:
+  ArgBuffer() = default;
+  ArgBuffer(const ArgBuffer&) = delete;
+  ArgBuffer& operator=(const ArgBuffer&) = delete;
+  ~ArgBuffer() {
+    for (size_t i = 0; i < n_; ++i) data_[i].~Value();
+    if (data_ != inline_values()) ::operator delete(data_);
   }
-  Value* ptr() { return data; }
+  void push(Value v) {
+    if (n_ == capacity_) grow();
+    new (&data_[n_++]) Value(std::move(v));
+  }
+  Value* ptr() { return data_; }
+  size_t size() const { return n_; }
+
+ private:
+  static constexpr size_t kInline = 6;
+  Value* inline_values() { return reinterpret_cast<Value*>(inline_); }
+  void grow() {
+    size_t capacity = capacity_ * 2;
+    reserve(checked_mul(capacity, sizeof(Value)));  // as reserve_growth: MemoryError rather than growth past the limit
+    auto* more = static_cast<Value*>(::operator new(capacity * sizeof(Value)));
+    for (size_t i = 0; i < n_; ++i) {
+      new (&more[i]) Value(std::move(data_[i]));
+      data_[i].~Value();
+    }
+    if (data_ != inline_values()) ::operator delete(data_);
+    data_ = more;
+    capacity_ = capacity;
+  }
+  alignas(Value) unsigned char inline_[kInline * sizeof(Value)];
+  Value* data_ = inline_values();
+  size_t n_ = 0, capacity_ = kInline;
 };
 
 }  // namespace
 
 namespace {
+// A call with no *args: its arguments can go straight to parameters.
+bool positional_args(const Expr& call) {
+  for (size_t i = 1; i < call.kids.size(); ++i)
+    if (call.kids[i]->kind == ExprKind::Starred) return false;
+  return true;
+}
+
 // A constant's or a bound local's value, read in place (no copy); null for
 // anything that needs evaluating.
 const Value* operand_in_place(const Expr& e, const Frame& f) {
@@ -68,63 +94,122 @@ bool folded_by_cpython(const Expr& e, const std::vector<Value>& items) {
 }
 }  // namespace
 
+namespace {
+// x op y for two ints, when the result is an int of 64 bits (or, for /, a
+// float) that binary_op (operators.cpp) would give: no overflow to BigInt, no
+// ZeroDivisionError, no shift or power. Returns false for those, which
+// binary_op handles.
+[[gnu::always_inline]] inline bool small_int_op(BinOp op, int64_t x, int64_t y, Value& out) {
+  int64_t r;
+  switch (op) {
+    case BinOp::Add: if (__builtin_add_overflow(x, y, &r)) return false; break;
+    case BinOp::Sub: if (__builtin_sub_overflow(x, y, &r)) return false; break;
+    case BinOp::Mul: if (__builtin_mul_overflow(x, y, &r)) return false; break;
+    case BinOp::Div:
+      if (y == 0) return false;
+      out = Value::flt(double(x) / double(y));
+      return true;
+    case BinOp::FloorDiv:
+      if (y == 0 || (x == INT64_MIN && y == -1)) return false;
+      r = x / y;
+      if ((x % y != 0) && ((x < 0) != (y < 0))) --r;
+      break;
+    case BinOp::Mod:
+      if (y == 0) return false;
+      if (y == -1) { r = 0; break; }
+      r = x % y;
+      if (r != 0 && ((r < 0) != (y < 0))) r += y;
+      break;
+    case BinOp::BitAnd: r = x & y; break;
+    case BinOp::BitOr: r = x | y; break;
+    case BinOp::BitXor: r = x ^ y; break;
+    default: return false;
+  }
+  out = Value::integer(r);
+  return true;
+}
+
+// Floats, or a float and an int: + - * and / by nonzero as binary_op
+// computes them (the int converted to double, as float(int) rounds).
+[[gnu::always_inline]] inline bool float_op(BinOp op, const Value& a, const Value& b, Value& out) {
+  if (!((a.is_float() || a.is_int()) && (b.is_float() || b.is_int()) && (a.is_float() || b.is_float()))) return false;
+  double x = a.is_float() ? a.as_float() : double(a.as_int());
+  double y = b.is_float() ? b.as_float() : double(b.as_int());
+  switch (op) {
+    case BinOp::Add: out = Value::flt(x + y); return true;
+    case BinOp::Sub: out = Value::flt(x - y); return true;
+    case BinOp::Mul: out = Value::flt(x * y); return true;
+    case BinOp::Div:
+      if (y == 0) return false;
+      out = Value::flt(x / y);
+      return true;
+    default: return false;
+  }
+}
+
+[[gnu::always_inline]] inline bool int_compare(CmpOp op, int64_t x, int64_t y) {
+  switch (op) {
+    case CmpOp::Lt: return x < y;
+    case CmpOp::Le: return x <= y;
+    case CmpOp::Gt: return x > y;
+    case CmpOp::Ge: return x >= y;
+    case CmpOp::Eq: return x == y;
+    default: return x != y;
+  }
+}
+}  // namespace
+
 // Arithmetic and comparisons are hot in loops: kept out of eval_slow, whose
-// frame is large, with the int cases first.
+// frame is large. Two ints read in place (count + 1, i < n) are done in a
+// function small enough to need no frame of its own; the rest, with copies
+// of the operands, in the general one.
 Value Interp::eval_binary(const Expr& e, Frame& f) {
   const Value* pa = operand_in_place(*e.kids[0], f);
-  const Value* pb = pa ? operand_in_place(*e.kids[1], f) : nullptr;
-  if (pa && pb && pa->is_int() && pb->is_int()) {  // count + 1: no copies, no dispatch
-    int64_t x = pa->as_int(), y = pb->as_int(), r;
-    if (e.binop == BinOp::Add && !__builtin_add_overflow(x, y, &r)) return Value::integer(r);
-    if (e.binop == BinOp::Sub && !__builtin_sub_overflow(x, y, &r)) return Value::integer(r);
-  }
+  const Value* pb = pa && pa->is_int() ? operand_in_place(*e.kids[1], f) : nullptr;
+  Value r;
+  if (pb && pb->is_int() && small_int_op(e.binop, pa->as_int(), pb->as_int(), r)) return r;
+  return eval_binary_general(e, f);
+}
+
+Value Interp::eval_binary_general(const Expr& e, Frame& f) {
   Value a = eval(*e.kids[0], f);
   Value b = eval(*e.kids[1], f);
+  Value r;
   if (a.is_int() && b.is_int()) {  // int arithmetic without the general dispatch (which handles the rest)
-    int64_t x = a.as_int(), y = b.as_int(), r;
-    switch (e.binop) {
-      case BinOp::Add: if (!__builtin_add_overflow(x, y, &r)) return Value::integer(r); break;
-      case BinOp::Sub: if (!__builtin_sub_overflow(x, y, &r)) return Value::integer(r); break;
-      case BinOp::Mul: if (!__builtin_mul_overflow(x, y, &r)) return Value::integer(r); break;
-      case BinOp::Mod:
-        if (y > 0) {
-          int64_t m = x % y;
-          return Value::integer(m < 0 ? m + y : m);
-        }
-        break;
-      case BinOp::Div:
-        if (y != 0) return Value::flt(double(x) / double(y));
-        break;
-      default: break;
-    }
+    if (small_int_op(e.binop, a.as_int(), b.as_int(), r)) return r;
+  } else if (float_op(e.binop, a, b, r)) {
+    return r;
   }
   return binary_op(e.binop, a, b);
 }
 
-Value Interp::eval_compare(const Expr& e, Frame& f) {
+Value Interp::eval_compare(const Expr& e, Frame& f) { return Value::boolean(eval_compare_bool(e, f)); }
+
+bool Interp::eval_compare_bool(const Expr& e, Frame& f) {
+  if (e.cmpops.size() == 1 && e.cmpops[0] <= CmpOp::Ne) {
+    const Value* pa = operand_in_place(*e.kids[0], f);
+    const Value* pb = pa && pa->is_int() ? operand_in_place(*e.kids[1], f) : nullptr;
+    if (pb && pb->is_int()) return int_compare(e.cmpops[0], pa->as_int(), pb->as_int());
+  }
+  return eval_compare_general(e, f);
+}
+
+bool Interp::eval_compare_general(const Expr& e, Frame& f) {
   Value left = eval(*e.kids[0], f);
-  if (e.cmpops.size() == 1 && left.is_int() && e.cmpops[0] <= CmpOp::Ne) {  // i < n: no general dispatch
+  if (e.cmpops.size() == 1) {
     Value right = eval(*e.kids[1], f);
-    if (right.is_int()) {
-      int64_t x = left.as_int(), y = right.as_int();
-      switch (e.cmpops[0]) {
-        case CmpOp::Lt: return Value::boolean(x < y);
-        case CmpOp::Le: return Value::boolean(x <= y);
-        case CmpOp::Gt: return Value::boolean(x > y);
-        case CmpOp::Ge: return Value::boolean(x >= y);
-        case CmpOp::Eq: return Value::boolean(x == y);
-        default: return Value::boolean(x != y);
-      }
-    }
-    return Value::boolean(compare(e.cmpops[0], left, right));
+    if (left.is_int() && right.is_int() && e.cmpops[0] <= CmpOp::Ne) return int_compare(e.cmpops[0], left.as_int(), right.as_int());
+    return compare(e.cmpops[0], left, right);
   }
   for (size_t i = 0; i < e.cmpops.size(); ++i) {
     Value right = eval(*e.kids[i + 1], f);
-    if (!compare(e.cmpops[i], left, right)) return Value::boolean(false);
+    if (!compare(e.cmpops[i], left, right)) return false;
     left = std::move(right);
   }
-  return Value::boolean(true);
+  return true;
 }
+
+Value Interp::eval_attr(const Expr& e, Frame& f) { return get_attr_at(eval(*e.kids[0], f), e); }
 
 Value Interp::eval_slow(const Expr& e, Frame& f) {
   switch (e.kind) {
@@ -163,7 +248,7 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
     case ExprKind::Lambda:
       return make_function(e, f);
     case ExprKind::Attr:
-      return get_attr_at(eval(*e.kids[0], f), e);
+      return eval_attr(e, f);
     case ExprKind::Call:
       return eval_call(e, f);
     case ExprKind::Subscript: {
@@ -331,35 +416,52 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
   return make_list(std::move(out));
 }
 
+// As CPython evaluates a call: the callee (for obj.method(...), the
+// object, and the method it names when the call site's cache knows it)
+// first, then the arguments in order. Positional calls of scenario
+// functions and methods bind in call_positional; the rest through CallArgs.
 Value Interp::eval_call(const Expr& e, Frame& f) {
   const Expr& callee = *e.kids[0];
-  ArgBuffer pos;
+  const bool method = callee.kind == ExprKind::Attr;
+  Value fn = eval(method ? *callee.kids[0] : callee, f);
+  Value result;
+  if (e.kwargs.empty() && positional_args(e)) {
+    const FunctionObj* target = nullptr;
+    const Value* self = nullptr;
+    if (method) {
+      target = instance_method_at(fn, callee);
+      self = &fn;
+    } else if (fn.is(ObjKind::Function)) {
+      target = fn.as<FunctionObj>();
+      self = &target->bound_self;
+    }
+    if (target && positional_fits(target, *self, e.kids.size() - 1)) {
+      result = call_positional(target, *self, e, f);
+      if (result.is(ObjKind::Coroutine)) note_creation_site(*result.as<CoroObj>(), e, f);
+      return result;
+    }
+  }
+  // Positional arguments, then the keyword arguments' values.
+  ArgBuffer values;
   for (size_t i = 1; i < e.kids.size(); ++i) {
     const Expr& k = *e.kids[i];
     if (k.kind == ExprKind::Starred) {
-      for (auto& x : to_vector(eval(*k.kids[0], f))) pos.push(x);
+      for (auto& x : to_vector(eval(*k.kids[0], f))) values.push(x);
     } else {
-      pos.push(eval(k, f));
+      values.push(eval(k, f));
     }
   }
-  std::vector<Value> kw;
-  kw.reserve(e.kwargs.size());
-  for (auto& k : e.kwargs) kw.push_back(eval(*k, f));
+  const size_t npos = values.size();
+  for (auto& k : e.kwargs) values.push(eval(*k, f));
   CallArgs args;
-  args.pos = pos.ptr();
-  args.npos = pos.n;
+  args.pos = values.ptr();
+  args.npos = npos;
   args.kwnames = e.kwnames.data();
-  args.kw = kw.data();
-  args.nkw = kw.size();
+  args.kw = values.ptr() + npos;
+  args.nkw = e.kwargs.size();
   // obj.method(...) dispatches without making a bound-method object.
-  Value result;
-  if (callee.kind == ExprKind::Attr) {
-    Value obj = eval(*callee.kids[0], f);
-    result = call_method_at(obj, callee, args, &e);
-  } else {
-    Value fn = eval(callee, f);
-    result = call(fn, args, &e);
-  }
+  if (method) result = call_method_at(fn, callee, args, &e);
+  else result = call(fn, args, &e);
   if (result.is(ObjKind::Coroutine)) note_creation_site(*result.as<CoroObj>(), e, f);
   return result;
 }
@@ -453,7 +555,7 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
       return;
     }
     case ExprKind::Attr:
-      set_attr(eval(*target.kids[0], f), target.name, std::move(v));
+      set_attr_at(eval(*target.kids[0], f), target, std::move(v));
       return;
     case ExprKind::Subscript: {
       Value obj = eval(*target.kids[0], f);

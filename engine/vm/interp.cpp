@@ -1,5 +1,6 @@
 // The interpreter core: asyncio.run, task steps, and the instruction loop.
 #include "engine/vm/interp.h"
+#include "engine/asyncio/native.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +15,14 @@ namespace corun {
 namespace {
 thread_local Interp* g_current = nullptr;
 constexpr int kMaxSyncDepth = 990;  // CPython's recursion limit is 1000 frames, a few used by asyncio itself
+
+// Room on the C++ stack for the slots of a plain function's frame (most
+// have a few), which lives only as long as the call.
+struct SyncSlots {
+  static constexpr size_t kSlots = 8;
+  alignas(Value) unsigned char bytes[kSlots * sizeof(Value)];
+  void* for_code(const CodeObject* c) { return size_t(c->nslots()) <= kSlots ? bytes : nullptr; }
+};
 
 // asyncio.sleep(delay)'s deadline, as CPython computes it: `if delay <= 0`
 // is a bare yield (returns -1), else call_later(delay) -- loop.time() +
@@ -66,16 +75,35 @@ int64_t time_sleep_ns(Interp& in, const Value& secs) {
 
 Interp* current_interp() { return g_current; }
 
-Frame::Frame(const CodeObject* c) : code(c) {
+Frame::Frame(const CodeObject* c) : Frame(c, nullptr) {}
+
+Frame::Frame(const CodeObject* c, void* storage) : code(c) {
   size_t n = size_t(c->nslots());
-  slots = n ? static_cast<Value*>(pool_alloc(n * sizeof(Value))) : nullptr;
+  if (storage) {
+    slots = static_cast<Value*>(storage);
+    owns_slots = 0;
+  } else {
+    slots = n ? static_cast<Value*>(pool_alloc(n * sizeof(Value))) : nullptr;
+  }
   for (size_t i = 0; i < n; ++i) new (&slots[i]) Value(Value::unbound());
 }
 
 Frame::~Frame() {
   size_t n = size_t(code->nslots());
   for (size_t i = 0; i < n; ++i) slots[i].~Value();
-  pool_free(slots, n * sizeof(Value));
+  if (owns_slots) pool_free(slots, n * sizeof(Value));
+}
+
+Ref<CoroObj> CoroObj::make(const CodeObject* code) {
+  void* block = pool_alloc(sizeof(CoroObj) + size_t(code->nslots()) * sizeof(Value));
+  // The class's operator new would allocate again: construct in place.
+  CoroObj* c = ::new (block) CoroObj(code, static_cast<char*>(block) + sizeof(CoroObj));
+  c->slots_inline = true;
+  return Ref<CoroObj>(c);
+}
+
+size_t CoroObj::alloc_bytes() const {
+  return sizeof(CoroObj) + (slots_inline ? size_t(frame.code->nslots()) * sizeof(Value) : 0);
 }
 
 CoroObj::~CoroObj() {
@@ -249,8 +277,26 @@ void Interp::add_traceback(Value& exc, const Frame& f) {
 
 // ---- coroutines and calls ------------------------------------------------------------------
 
+// Positional arguments only, and no *args parameter (nearly every call):
+// nothing to match by name, the arguments go to the first slots and the
+// defaults fill the rest. Anything else, and every error, takes the general
+// binding below, which may redo what this one did.
 void Interp::bind_args(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& a, Frame& frame,
                        const Value& self, const std::string& fname) {
+  size_t nparams = code->params.size();
+  size_t offset = self.is_none() ? 0 : 1;
+  if (a.nkw == 0 && code->varargs_slot < 0 && offset + a.npos <= nparams) {
+    if (offset) frame.slots[0] = self;
+    for (size_t i = 0; i < a.npos; ++i) frame.slots[offset + i] = a.pos[i];
+    size_t p = offset + a.npos;
+    for (; p < nparams && p < defaults.size() && !defaults[p].is_unbound(); ++p) frame.slots[p] = defaults[p];
+    if (p == nparams) return;
+  }
+  bind_args_general(code, defaults, a, frame, self, fname);
+}
+
+void Interp::bind_args_general(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& a, Frame& frame,
+                               const Value& self, const std::string& fname) {
   size_t nparams = code->params.size();
   size_t offset = 0;
   std::vector<Value> extra;
@@ -265,11 +311,16 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
     npos = nparams - offset;
   }
   if (code->varargs_slot >= 0) frame.slots[size_t(code->varargs_slot)] = make_tuple(std::move(extra));
-  if (npos + offset > nparams)
-    // Python counts `self` in both numbers.
-    raise(builtins_->TypeError, fname + "() takes " + std::to_string(nparams) + " positional argument" +
-                                    (nparams == 1 ? "" : "s") + " but " + std::to_string(a.npos + offset) +
+  if (npos + offset > nparams) {
+    // too_many_positional in ceval.c; Python counts `self` in both numbers.
+    size_t ndefaults = 0;
+    for (size_t p = 0; p < nparams && p < defaults.size(); ++p) ndefaults += !defaults[p].is_unbound();
+    std::string sig = ndefaults ? "from " + std::to_string(nparams - ndefaults) + " to " + std::to_string(nparams)
+                                : std::to_string(nparams);
+    raise(builtins_->TypeError, fname + "() takes " + sig + " positional argument" +
+                                    (ndefaults || nparams != 1 ? "s" : "") + " but " + std::to_string(a.npos + offset) +
                                     (a.npos + offset == 1 ? " was" : " were") + " given");
+  }
   for (size_t i = 0; i < npos; ++i) frame.slots[offset + i] = a.pos[i];
   for (size_t k = 0; k < a.nkw; ++k) {
     size_t idx = nparams;
@@ -296,7 +347,7 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
 }
 
 Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
-  Ref<CoroObj> c(new CoroObj(fn->code));
+  Ref<CoroObj> c = CoroObj::make(fn->code);
   try {
     bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->qualname);
     if (fn->code->has_cells()) install_closure(*fn, c->frame);
@@ -312,9 +363,58 @@ Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* 
 
 Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
   if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
-  Frame frame(fn->code);
+  SyncSlots storage;
+  Frame frame(fn->code, storage.for_code(fn->code));
   bind_args(fn->code, fn->defaults, args, frame, self, fn->code->qualname);
+  if (fn->code->native) return fn->code->native->call(*this, frame.slots);  // a library function in C++: no instructions to run
   if (fn->code->has_cells()) install_closure(*fn, frame);
+  Value carry;
+  if (run_sync(frame, carry) == Exit::Raise) throw PyException{std::move(carry)};
+  return carry;
+}
+
+// f(a, b) for a scenario function f that takes those arguments without a
+// *args parameter or keywords (positional_fits), and obj.m(a, b) for a
+// method found through the call site's cache (self: obj, or a function's
+// bound self; else None): each argument is evaluated straight into its
+// slot of the new frame, as CPython's vectorcall passes the values on its
+// stack -- no argument array, nothing matched by name. The frame is a
+// coroutine's (or a generator's), in the coroutine's own allocation, or a
+// plain function's, on the C++ stack, run at once.
+bool Interp::positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
+  const CodeObject* code = fn->code;
+  size_t nparams = code->params.size(), first = nargs + (self.is_none() ? 0 : 1);
+  if (code->varargs_slot >= 0 || first > nparams) return false;
+  for (size_t p = first; p < nparams; ++p)
+    if (p >= fn->defaults.size() || fn->defaults[p].is_unbound()) return false;
+  return true;
+}
+
+Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller) {
+  const CodeObject* code = fn->code;
+  const size_t offset = self.is_none() ? 0 : 1, nargs = call.kids.size() - 1, nparams = code->params.size();
+  auto bind = [&](Frame& frame) {
+    if (offset) frame.slots[0] = self;
+    for (size_t i = 0; i < nargs; ++i) frame.slots[offset + i] = eval(*call.kids[i + 1], caller);
+    for (size_t p = offset + nargs; p < nparams; ++p) frame.slots[p] = fn->defaults[p];
+  };
+  if (code->makes_frame_object()) {
+    Ref<CoroObj> c = CoroObj::make(code);
+    try {
+      bind(c->frame);
+      if (code->has_cells()) install_closure(*fn, c->frame);
+    } catch (...) {
+      c->state = CoroObj::State::Done;  // as in make_coroutine: no "never awaited" for a call that failed
+      throw;
+    }
+    c->created_at = call.pos;
+    return Value::adopt(c.release());
+  }
+  SyncSlots storage;
+  Frame frame(code, storage.for_code(code));
+  bind(frame);
+  if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
+  if (code->has_cells()) install_closure(*fn, frame);
   Value carry;
   if (run_sync(frame, carry) == Exit::Raise) throw PyException{std::move(carry)};
   return carry;
@@ -478,7 +578,11 @@ Value Interp::coro_send(const Value& coro, Value sent, Value exc) {
   Exit e = Exit::Raise;
   try {
     bool raising = !exc.is_none();
-    if (f->suspended) {
+    if (f->suspended && f->code->native) {
+      FutureObj* fut = f->awaiting.is(ObjKind::Future) || f->awaiting.is(ObjKind::Task) ? f->awaiting.as<FutureObj>() : nullptr;
+      if (!raising && fut && !fut->done()) raise(builtins_->RuntimeError, "await wasn't used with future");
+      hand_to_native(*f, raising, exc);
+    } else if (f->suspended) {
       Ref<Object> awaited = std::move(f->awaiting);
       f->suspended = false;
       if (!raising) {
@@ -621,6 +725,12 @@ bool Interp::unwind(Frame*& f, Value& exc, Frame* bottom) {
     f = parent;
     f->suspended = false;
     Ref<Object> awaited = std::move(f->awaiting);  // freed with the finished child coroutine
+    if (f->code->native) {
+      // A library coroutine in C++ awaited it: its step takes the exception
+      // (and adds its own traceback entry if it lets it go on).
+      f->awaiting = Value(exc).take_ref();
+      return true;
+    }
     if (async_gen && async_gen_exception_leaves(exc, awaited)) {
       complete(*f, Value());  // aclose() is done
       return true;
@@ -647,6 +757,100 @@ void Interp::release_locals(Frame& f) {
     if (f.slots[i].is_obj()) f.slots[i] = Value::unbound();
 }
 
+// ---- library coroutines in C++ (engine/asyncio/native.h) ------------------------------
+// A suspended native frame takes its resumption itself, at Op::Native: the
+// future it awaited stays in `awaiting` (its result or exception is read
+// there), or an exception thrown in replaces it.
+void Interp::hand_to_native(Frame& f, bool& raising, Value& exc) {
+  if (raising) f.awaiting = exc.take_ref();
+  f.suspended = false;
+  raising = false;
+}
+
+// Op::Native: a plain function's body runs and its result goes to the
+// result slot; a coroutine's step runs to its next await of a pending
+// future (true: the frame suspends on it, which `carry` names) or its end
+// (its result in the slot). Awaiting a future already done does not
+// suspend (Future.__await__): the step goes on at once with its outcome.
+//
+// A step may also await a coroutine (a user's override of a method the
+// port calls, such as a subclass's acquire()): it runs inline as `await`
+// runs it, its frame above this one; its return value comes back in the
+// result slot (complete()), its exception in `awaiting` (unwind()).
+bool Interp::run_native(Frame*& fp, Value& carry, bool sync) {
+  Frame& f = *fp;
+  const Instr& ins = f.code->code[size_t(f.pc)];
+  const NativeDef* nd = f.code->native;
+  if (nd->call) {
+    f.slots[ins.a] = nd->call(*this, f.slots);
+    ++f.pc;
+    return false;
+  }
+  Resume how = Resume::Start;
+  Value v;
+  if (!f.slots[ins.a].is_unbound()) {  // an awaited coroutine returned
+    how = Resume::Send;
+    v = std::move(f.slots[ins.a]);
+    f.slots[ins.a] = Value::unbound();
+  } else if (f.awaiting) {
+    Ref<Object> aw = std::move(f.awaiting);
+    if (aw.is(ObjKind::Exception)) {
+      how = Resume::Throw;
+      v = Value(aw.get());
+    } else {
+      how = Resume::Send;
+      try {
+        v = future_result(aw.as<FutureObj>());
+      } catch (PyException& e) {
+        how = Resume::Throw;
+        v = std::move(e.exc);
+      }
+    }
+  }
+  for (;;) {
+    NativeStep r = nd->step(*this, f.slots, how, std::move(v));
+    if (r.kind == NativeStep::Kind::Return) {
+      f.slots[ins.a] = std::move(r.value);
+      ++f.pc;
+      return false;
+    }
+    if (r.value.is(ObjKind::Coroutine)) {
+      CoroObj* c = r.value.as<CoroObj>();
+      if (!c->frame.code->is_coroutine || c->frame.code->is_async_gen)
+        raise(builtins_->TypeError, "object " + type_of(r.value)->name + " can't be used in 'await' expression");
+      if (c->state != CoroObj::State::Created || c->awaited)
+        raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
+      if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
+      uint32_t depth = f.depth + 1;
+      if (depth > uint32_t(options_.max_depth))
+        throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
+                                user_location(&f, ins.line) + " (raise it with --max-depth)"};
+      c->awaited = true;
+      c->state = CoroObj::State::Running;
+      c->frame.parent = &f;
+      c->frame.depth = depth;
+      f.suspended = true;
+      f.awaiting = r.value.take_ref();
+      fp = &c->frame;
+      return false;
+    }
+    FutureObj* fut = r.value.as<FutureObj>();
+    if (!fut->done()) {
+      f.suspended = true;
+      f.awaiting = r.value.take_ref();
+      carry = Value(f.awaiting.get());
+      return true;
+    }
+    how = Resume::Send;
+    try {
+      v = future_result(fut);
+    } catch (PyException& e) {
+      how = Resume::Throw;
+      v = std::move(e.exc);
+    }
+  }
+}
+
 Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   current_task_ = t;
   ++steps_;
@@ -670,7 +874,9 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   if (f->suspended) {
     // Resume at the await: throw the exception there, or deliver the result.
     if (t->timer_live || t->fire_queued) cancel_sleep_timer(*this, t);
-    if (!raising) {
+    if (f->code->native) {
+      hand_to_native(*f, raising, exc);
+    } else if (!raising) {
       Ref<Object> awaited = std::move(f->awaiting);
       try {
         Value v = awaited.is_none() ? Value() : future_result(awaited.as<FutureObj>());
@@ -708,6 +914,117 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   return StepOutcome::Raised;
 }
 
+// Op::Return of a frame awaited inline: back to the awaiting frame, with
+// no loop iteration; an async generator's end is StopAsyncIteration for
+// the __anext__ (or asend/athrow) that ran it.
+void Interp::return_to_parent(Frame*& f, Value v) {
+  Frame* parent = f->parent;
+  awaited_coroutine(*parent)->state = CoroObj::State::Done;
+  bool generator = f->code->is_async_gen;
+  f->parent = nullptr;
+  f = parent;
+  Ref<Object> awaited = std::move(f->awaiting);
+  if (generator) {
+    // An async generator that ends makes its __anext__ / asend /
+    // athrow raise StopAsyncIteration (anext(g, default): the
+    // default); its aclose() is simply done.
+    const AnextObj* a = awaited.as<AnextObj>();
+    if (a->mode != AnextObj::Mode::Close && !a->has_default) {
+      f->suspended = false;
+      raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
+    }
+    v = a->mode == AnextObj::Mode::Close ? Value() : a->dflt;
+  }
+  complete(*f, std::move(v));
+}
+
+// Op::Await / Op::Gather: `await e` (or `await gather(...)`). A coroutine
+// runs inline: its frame becomes the current one, with no loop iteration
+// (as CPython's `yield from` chain); an async generator's __anext__ and
+// co. the same; a future already done gives its result at once; a pending
+// one suspends the task's whole chain on it (true: `carry` names it).
+bool Interp::await_step(Frame*& f, const Instr& ins, Value& carry, bool sync) {
+  Value aw;
+  if (ins.op == Op::Gather) {
+    std::vector<Value> items;
+    if (ins.a) items = take_vector(eval(*ins.e, *f));
+    else for (auto& k : ins.e->kids) {
+      if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], *f))) items.push_back(x);
+      else items.push_back(eval(*k, *f));
+    }
+    bool ret_exc = ins.e2 ? truthy(eval(*ins.e2, *f)) : false;
+    aw = gather(std::move(items), ret_exc);
+  } else {
+    aw = eval(*ins.e, *f);
+  }
+  if (aw.is(ObjKind::Anext)) {
+    // agen.__anext__() and co: run the generator inline up to its next yield.
+    enter_async_gen(f, aw);
+    return false;
+  }
+  if (aw.is(ObjKind::Coroutine)) {
+    CoroObj* c = aw.as<CoroObj>();
+    if (!c->frame.code->is_coroutine || c->frame.code->is_async_gen)
+      raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
+    if (c->state != CoroObj::State::Created || c->awaited)
+      raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
+    if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
+    c->awaited = true;
+    c->state = CoroObj::State::Running;
+    uint32_t depth = f->depth + 1;
+    if (depth > uint32_t(options_.max_depth))
+      throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
+                              user_location(f, ins.line) + " (raise it with --max-depth)"};
+    c->frame.parent = f;
+    c->frame.depth = depth;
+    f->suspended = true;
+    f->awaiting = Ref<Object>(aw.obj());
+    f = &c->frame;
+    return false;
+  }
+  if (aw.is(ObjKind::Future) || aw.is(ObjKind::Task)) {
+    FutureObj* fut = aw.as<FutureObj>();
+    if (fut->done()) {
+      Value v = future_result(fut);
+      if (ins.target) assign(*ins.target, std::move(v), *f);
+      ++f->pc;
+      return false;
+    }
+    f->suspended = true;
+    f->awaiting = Ref<Object>(aw.obj());
+    carry = aw;
+    return true;
+  }
+  raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
+}
+
+// Op::Sleep: asyncio.sleep(delay) -- a bare yield for delay <= 0, else a
+// timer kept on the task itself (TaskObj::sleep), with no future made.
+Interp::Exit Interp::sleep_step(Frame& frame, const Instr& ins, bool sync) {
+  Frame* f = &frame;
+  int64_t when = ins.a ? -1 : sleep_deadline(*this, eval(*ins.e, *f));
+  f->suspended = true;
+  if (when < 0) {
+    f->awaiting.reset();
+    return Exit::Suspend0;  // bare yield: one loop iteration
+  }
+  if (sync || !current_task_) raise(builtins_->RuntimeError, "sleep outside a task");
+  if (hand_driving_)  // corun keeps a sleep's timer on the task, which a coroutine driven by send() is not
+    raise(builtins_->RuntimeError, "corun does not support asyncio.sleep(d > 0) in a coroutine driven by send()");
+  // sleep(): a future resolved by call_later(delay, ...), kept on the task.
+  TaskObj* t = current_task_;
+  f->awaiting.reset();
+  t->sleep = TaskObj::Sleep::Pending;
+  ++t->timer_token;
+  loop_->call_sleep_timer(t, when);
+  if (tracer()) {
+    char until[64];
+    std::snprintf(until, sizeof until, "sleep until %.3f", double(when) / 1e9);
+    trace(TraceKind::TaskSuspended, t, scenario_line(f), until);
+  }
+  return Exit::SuspendSleep;
+}
+
 Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) {
   for (;;) {
     const Instr& ins = f->code->code[size_t(f->pc)];
@@ -739,29 +1056,8 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           ++f->pc;
           break;
         }
-        case Op::Sleep: {
-          int64_t when = ins.a ? -1 : sleep_deadline(*this, eval(*ins.e, *f));
-          f->suspended = true;
-          if (when < 0) {
-            f->awaiting.reset();
-            return Exit::Suspend0;  // bare yield: one loop iteration
-          }
-          if (sync || !current_task_) raise(builtins_->RuntimeError, "sleep outside a task");
-          if (hand_driving_)  // corun keeps a sleep's timer on the task, which a coroutine driven by send() is not
-            raise(builtins_->RuntimeError, "corun does not support asyncio.sleep(d > 0) in a coroutine driven by send()");
-          // sleep(): a future resolved by call_later(delay, ...), kept on the task.
-          TaskObj* t = current_task_;
-          f->awaiting.reset();
-          t->sleep = TaskObj::Sleep::Pending;
-          ++t->timer_token;
-          loop_->call_sleep_timer(t, when);
-          if (tracer()) {
-            char until[64];
-            std::snprintf(until, sizeof until, "sleep until %.3f", double(when) / 1e9);
-            trace(TraceKind::TaskSuspended, t, scenario_line(f), until);
-          }
-          return Exit::SuspendSleep;
-        }
+        case Op::Sleep:
+          return sleep_step(*f, ins, sync);
         case Op::Block: {
           int64_t ns = time_sleep_ns(*this, eval(*ins.e, *f));
           if (tracer()) trace(TraceKind::Block, current_task_, ins.line, "", 0, ns);
@@ -770,60 +1066,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Await:
-        case Op::Gather: {
-          Value aw;
-          if (ins.op == Op::Gather) {
-            std::vector<Value> items;
-            if (ins.a) items = take_vector(eval(*ins.e, *f));
-            else for (auto& k : ins.e->kids) {
-              if (k->kind == ExprKind::Starred) for (auto& x : to_vector(eval(*k->kids[0], *f))) items.push_back(x);
-              else items.push_back(eval(*k, *f));
-            }
-            bool ret_exc = ins.e2 ? truthy(eval(*ins.e2, *f)) : false;
-            aw = gather(std::move(items), ret_exc);
-          } else {
-            aw = eval(*ins.e, *f);
-          }
-          if (aw.is(ObjKind::Anext)) {
-            // agen.__anext__() and co: run the generator inline up to its next yield.
-            enter_async_gen(f, aw);
-            break;
-          }
-          if (aw.is(ObjKind::Coroutine)) {
-            CoroObj* c = aw.as<CoroObj>();
-            if (!c->frame.code->is_coroutine || c->frame.code->is_async_gen)
-              raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
-            if (c->state != CoroObj::State::Created || c->awaited)
-              raise(builtins_->RuntimeError, "cannot reuse already awaited coroutine");
-            if (sync) raise(builtins_->RuntimeError, "cannot await inside a plain function");
-            c->awaited = true;
-            c->state = CoroObj::State::Running;
-            uint32_t depth = f->depth + 1;
-            if (depth > uint32_t(options_.max_depth))
-              throw RunAborted{3, "await chain deeper than " + std::to_string(options_.max_depth) + " frames at " +
-                                      user_location(f, ins.line) + " (raise it with --max-depth)"};
-            c->frame.parent = f;
-            c->frame.depth = depth;
-            f->suspended = true;
-            f->awaiting = Ref<Object>(aw.obj());
-            f = &c->frame;
-            break;
-          }
-          if (aw.is(ObjKind::Future) || aw.is(ObjKind::Task)) {
-            FutureObj* fut = aw.as<FutureObj>();
-            if (fut->done()) {
-              Value v = future_result(fut);
-              if (ins.target) assign(*ins.target, std::move(v), *f);
-              ++f->pc;
-              break;
-            }
-            f->suspended = true;
-            f->awaiting = Ref<Object>(aw.obj());
-            carry = aw;
-            return Exit::SuspendFuture;
-          }
-          raise(builtins_->TypeError, "object " + type_of(aw)->name + " can't be used in 'await' expression");
-        }
+        case Op::Gather:
+          if (await_step(f, ins, carry, sync)) return Exit::SuspendFuture;
+          break;
         case Op::CreateTask: {
           Value coro = eval(*ins.e, *f);
           Value name = ins.e2 ? eval(*ins.e2, *f) : Value();
@@ -867,28 +1112,13 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
           break;
         }
+        case Op::Native:
+          if (run_native(f, carry, sync)) return Exit::SuspendFuture;
+          break;
         case Op::Return: {
           Value v = ins.e ? eval(*ins.e, *f) : Value();
           if (f == bottom) { carry = std::move(v); return Exit::Return; }
-          // Inline await finished: back to the awaiting frame, no loop iteration.
-          Frame* parent = f->parent;
-          awaited_coroutine(*parent)->state = CoroObj::State::Done;
-          bool generator = f->code->is_async_gen;
-          f->parent = nullptr;
-          f = parent;
-          Ref<Object> awaited = std::move(f->awaiting);
-          if (generator) {
-            // An async generator that ends makes its __anext__ / asend /
-            // athrow raise StopAsyncIteration (anext(g, default): the
-            // default); its aclose() is simply done.
-            const AnextObj* a = awaited.as<AnextObj>();
-            if (a->mode != AnextObj::Mode::Close && !a->has_default) {
-              f->suspended = false;
-              raise_value(make_exception_args(builtins_->StopAsyncIteration, {}));
-            }
-            v = a->mode == AnextObj::Mode::Close ? Value() : a->dflt;
-          }
-          complete(*f, std::move(v));
+          return_to_parent(f, std::move(v));
           break;
         }
         case Op::Yield: {
@@ -929,7 +1159,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           }
           break;
         case Op::JumpIfFalse:
-          f->pc = truthy(eval(*ins.e, *f)) ? f->pc + 1 : ins.a;
+          f->pc = eval_condition(*ins.e, *f) ? f->pc + 1 : ins.a;
           break;
         case Op::ForInit:
           f->slots[size_t(ins.a)] = get_iter(eval(*ins.e, *f));

@@ -124,18 +124,41 @@ class Interp {
   Value make_function(const Expr& e, Frame& f);  // a lambda, or a `def` step's function (closures.cpp)
   void install_closure(const FunctionObj& fn, Frame& frame);  // cells and free variables, at the frame's start
   void assign_target(const Expr& target, Value v, Frame& f) { assign(target, std::move(v), f); }
-  // The hot cases (constants, locals) inline; the rest in eval.cpp.
+  // The hot cases (constants, locals, module globals) inline, and the hot
+  // kinds straight to their own functions; the rest in eval.cpp.
   [[gnu::always_inline]] Value eval(const Expr& e, Frame& f) {
-    if (e.kind == ExprKind::Const) return e.value;
-    if (e.kind == ExprKind::Name && e.scope == Scope::Local) {
-      const Value& v = f.slots[size_t(e.slot)];
-      if (!v.is_unbound()) return v;
+    switch (e.kind) {
+      case ExprKind::Const: return e.value;
+      case ExprKind::Name:
+        if (e.scope == Scope::Local) {
+          const Value& v = f.slots[size_t(e.slot)];
+          if (!v.is_unbound()) return v;
+        } else if (e.scope == Scope::Global) {
+          const Value& v = globals_[size_t(e.slot)];
+          if (!v.is_unbound()) return v;
+        }
+        break;
+      case ExprKind::Binary: return eval_binary(e, f);
+      case ExprKind::Compare: return eval_compare(e, f);
+      case ExprKind::Call: return eval_call(e, f);
+      case ExprKind::Attr: return eval_attr(e, f);
+      default: break;
     }
-    if (e.kind == ExprKind::Binary) return eval_binary(e, f);
     return eval_slow(e, f);
   }
+  // `if:`/`while:` conditions: an int comparison gives its bool without
+  // making a Value, a bool is its own truth; anything else is truthy().
+  [[gnu::always_inline]] bool eval_condition(const Expr& e, Frame& f) {
+    if (e.kind == ExprKind::Compare) return eval_compare_bool(e, f);
+    Value v = eval(e, f);
+    return v.is_bool() ? v.as_bool() : truthy(v);
+  }
+  bool eval_compare_bool(const Expr& e, Frame& f);
+  bool eval_compare_general(const Expr& e, Frame& f);
   Value eval_slow(const Expr& e, Frame& f);
+  Value eval_attr(const Expr& e, Frame& f);
   Value eval_binary(const Expr& e, Frame& f);
+  Value eval_binary_general(const Expr& e, Frame& f);
   Value eval_compare(const Expr& e, Frame& f);
   Value get_attr(const Value& obj, const std::string& name);
   Value call_method(const Value& obj, const std::string& name, CallArgs& args, const Expr* site);
@@ -143,7 +166,11 @@ class Interp {
   // call_method, through the expression's inline cache for instances.
   Value get_attr_at(const Value& obj, const Expr& attr);
   Value call_method_at(const Value& obj, const Expr& attr, CallArgs& args, const Expr* site);
+  // The class function obj.name names, when obj is an instance whose
+  // fields do not hide it (the cache's hit, filled on a miss); else null.
+  const FunctionObj* instance_method_at(const Value& obj, const Expr& attr);
   void set_attr(const Value& obj, const std::string& name, Value v);
+  void set_attr_at(const Value& obj, const Expr& attr, Value v);  // obj.name = v, through attr's cache
   std::vector<Value> to_vector(const Value& iterable);
   // to_vector for a value only the caller holds (a temporary list, tuple or
   // generator expression): its items are moved out instead of copied.
@@ -235,6 +262,11 @@ class Interp {
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
   Exit run_sync(Frame& frame, Value& carry);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
+  void hand_to_native(Frame& f, bool& raising, Value& exc);
+  bool run_native(Frame*& f, Value& carry, bool sync);
+  bool await_step(Frame*& f, const Instr& ins, Value& carry, bool sync);
+  Exit sleep_step(Frame& f, const Instr& ins, bool sync);
+  void return_to_parent(Frame*& f, Value v);
   void enter_async_gen(Frame*& f, const Value& aw);
   bool async_gen_exception_leaves(Value& exc, const Ref<Object>& aw);
   bool throw_into_unstarted_aclose(CoroObj* coro, Value& exc);
@@ -255,19 +287,29 @@ class Interp {
   }
   void assign_slow(const Expr& target, Value v, Frame& f);
   // An awaiting instruction's value: store it, move past.
+  // (A native frame that awaited a coroutine keeps its pc: the value waits
+  // in its result slot for run_native to hand to the step.)
   [[gnu::always_inline]] void complete(Frame& f, Value v) {
     const Instr& ins = f.code->code[size_t(f.pc)];
     f.suspended = false;
+    if (f.code->native) [[unlikely]] {
+      f.slots[ins.a] = std::move(v);
+      return;
+    }
     if (ins.target) assign(*ins.target, std::move(v), f);
     ++f.pc;
   }
   Value eval_call(const Expr& e, Frame& f);
+  bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs);
+  Value call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
   void note_creation_site(CoroObj& c, const Expr& call, const Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);
   Value subscript(const Value& obj, const Value& index);
   void bind_args(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& args, Frame& frame,
                  const Value& self, const std::string& fname);
+  void bind_args_general(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& args, Frame& frame,
+                         const Value& self, const std::string& fname);
   void instantiate_program();
 
   const Program& program_;

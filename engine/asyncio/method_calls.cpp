@@ -1,0 +1,86 @@
+// Calls through `self` from the library ports (see method_calls.h).
+#include "engine/asyncio/method_calls.h"
+
+#include <cstdint>
+#include <string>
+
+#include "engine/compile/code.h"
+#include "engine/python/builtins.h"
+#include "engine/vm/interp.h"
+
+namespace corun {
+
+namespace {
+
+// What `self.name` finds, when it is a port that takes only `self`: its
+// def, and in `bound` the object it runs on -- self, or for a bound method
+// kept as an instance attribute (Condition's locked/acquire/release) the
+// object it is bound to. Null when it is anything else: an override in
+// Python, a function with other parameters, an attribute that is no method.
+const NativeDef* self_port(const Value& self, std::string_view name, Value& bound) {
+  if (!self.is(ObjKind::Instance)) return nullptr;
+  InstanceObj* inst = self.as<InstanceObj>();
+  const FunctionObj* fn = nullptr;
+  if (Value* v = inst->find(name)) {
+    if (!v->is(ObjKind::BoundMethod)) return nullptr;
+    BoundMethodObj* bm = v->as<BoundMethodObj>();
+    if (!bm->func.is(ObjKind::Function)) return nullptr;
+    fn = bm->func.as<FunctionObj>();
+    bound = bm->self;
+  } else {
+    const Value* cv = inst->type->find_attr(name);
+    if (!cv || !cv->is(ObjKind::Function)) return nullptr;
+    fn = cv->as<FunctionObj>();
+    bound = self;
+  }
+  const CodeObject* code = fn->code;
+  if (!code->native || code->params.size() != 1 || code->varargs_slot >= 0) return nullptr;
+  return code->native;
+}
+
+bool awaitable(const Value& v) {
+  return v.is(ObjKind::Coroutine) || v.is(ObjKind::Future) || v.is(ObjKind::Task);
+}
+
+}  // namespace
+
+Value call_method(Interp& in, const Value& self, std::string_view name) {
+  Value bound;
+  if (const NativeDef* d = self_port(self, name, bound); d && d->call) {
+    Value slot[1] = {bound};
+    return d->call(in, slot);
+  }
+  return in.call0(in.get_attr(self, std::string(name)), {});
+}
+
+// m[0]: unbound (not started), -1 (awaiting what the call returned), or
+// the address of the port's NativeDef (running it on m[1..]).
+NativeStep await_method(Interp& in, const Value& self, std::string_view name, Value* m, int room, Resume how, Value v) {
+  if (m[0].is_unbound()) {
+    Value bound;
+    const NativeDef* d = self_port(self, name, bound);
+    if (d && d->step && await_room(d->nlocals) <= room) {
+      m[0] = Value::integer(int64_t(reinterpret_cast<intptr_t>(d)));
+      m[1] = std::move(bound);
+      how = Resume::Start;
+      v = Value();
+    } else {
+      Value aw = in.call0(in.get_attr(self, std::string(name)), {});
+      if (!awaitable(aw))
+        in.raise(in.builtins().TypeError, "object " + in.type_of(aw)->name + " can't be used in 'await' expression");
+      m[0] = Value::integer(-1);
+      return NativeStep::await(std::move(aw));
+    }
+  }
+  if (m[0].as_int() == -1) {
+    m[0] = Value::unbound();
+    if (how == Resume::Throw) in.raise_value(std::move(v));
+    return NativeStep::ret(std::move(v));
+  }
+  const NativeDef* d = reinterpret_cast<const NativeDef*>(intptr_t(m[0].as_int()));
+  NativeStep r = native_delegate(in, *d, m + 1, how, std::move(v));
+  if (r.kind == NativeStep::Kind::Return) reset_slots(m, await_room(d->nlocals));
+  return r;
+}
+
+}  // namespace corun
