@@ -114,7 +114,13 @@ int export_scenario(const std::string& path, uint64_t max_bytes, const std::stri
 static int corun_main(int argc, char** argv) {
   // `corun file.yaml` is `corun run file.yaml`.
   std::vector<std::string> args(argv + 1, argv + argc);
-  static const std::set<std::string> commands = {"run", "test", "export", "help"};
+  static const std::set<std::string> commands = {"run", "test", "export"};
+  // `corun help` is `corun --help`, and `corun help run` is `corun run --help`.
+  if (!args.empty() && args[0] == "help") {
+    args.erase(args.begin());
+    args = !args.empty() && commands.count(args[0]) ? std::vector<std::string>{args[0], "--help"}
+                                                    : std::vector<std::string>{"--help"};
+  }
   // ... and `corun --clock real file.yaml` is `corun run --clock real file.yaml`.
   static const std::set<std::string> top_level_flags = {"-h", "--help", "--version"};
   if (!args.empty() && !commands.count(args[0]) && !top_level_flags.count(args[0])) args.insert(args.begin(), "run");
@@ -145,16 +151,18 @@ static int corun_main(int argc, char** argv) {
         ->transform(byte_size(1, corun::cli::kLargestMaxFileSize));
   };
 
+  // The defaults are RunOptions' own (engine/vm/interp.h): one source.
+  const corun::RunOptions defaults;
   std::string path;
   std::string clock = "virtual";
-  double speed = 1.0;
-  bool debug = false;
-  uint64_t max_steps = 200'000'000;
-  int max_depth = 100'000;
-  uint64_t max_busy = 100'000'000;
+  double speed = defaults.speed;
+  bool debug = defaults.debug;
+  uint64_t max_steps = defaults.max_callbacks;
+  int max_depth = defaults.max_depth;
+  uint64_t max_busy = defaults.max_busy;
   uint64_t max_file_size = corun::cli::kDefaultMaxFileSize;
-  uint64_t max_memory = uint64_t(1) << 30;
-  uint64_t max_spin = 10'000'000;
+  uint64_t max_memory = uint64_t(defaults.max_memory);
+  uint64_t max_spin = defaults.max_spin;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
   run->add_option("scenario", path, "The scenario YAML file")->required();
   run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")

@@ -5,22 +5,12 @@
 
 #include <algorithm>
 
+#include "engine/asyncio/asyncio_module.h"
+#include "engine/asyncio/loop_methods.h"
 #include "engine/python/builtins.h"
 #include "engine/vm/interp.h"
 
 namespace corun {
-
-// The methods every loop shares (modules.cpp).
-Value loop_time(Interp&, const Value&, CallArgs&);
-Value loop_call_soon(Interp&, const Value&, CallArgs&);
-Value loop_call_later(Interp&, const Value&, CallArgs&);
-Value loop_call_at(Interp&, const Value&, CallArgs&);
-Value loop_create_task(Interp&, const Value&, CallArgs&);
-Value loop_create_future(Interp&, const Value&, CallArgs&);
-Value make_noop_coroutine(Interp&, const char* name);
-Value h_ensure_future_public(Interp&, const Value&, CallArgs&);
-void call_user_callback(Interp&, const Value& ctx, const Value& fut);
-void run_callable_handle(Interp&, const Value& fn, const Value& args);
 
 namespace {
 
@@ -117,7 +107,7 @@ Value m_run_until_complete(Interp& in, const Value& self, CallArgs& a) {
   check_closed(in, loop);
   check_running(in, loop);
   bool new_task = !(a.pos[0].is(ObjKind::Future) || a.pos[0].is(ObjKind::Task));
-  Value fut = h_ensure_future_public(in, Value(), a);
+  Value fut = a_ensure_future(in, Value(), a);
   FutureObj* f = fut.as<FutureObj>();
   f->callbacks.push_back(DoneCallback{stop_when_done, Ref<Object>(loop)});
   if (f->done()) in.loop().call_soon(stop_when_done, self);  // add_done_callback on a done future schedules at once

@@ -13,6 +13,7 @@
 namespace corun {
 
 class Interp;
+struct Builtins;
 
 // BaseEventLoop's state.
 struct LoopObj : Object {
@@ -43,5 +44,9 @@ std::string loop_repr(const LoopObj* loop);
 std::string format_callback_source(Interp& in, const Value& fn, const Value& args);
 // <Handle ...> / <TimerHandle when=... ...>
 std::string handle_repr(Interp& in, const Value& handle);
+// asyncio.new_event_loop, get_running_loop, get_event_loop, set_event_loop.
+void add_event_loop_functions(Interp& in, ModuleObj& asyncio);
+// The prelude's private _get_running_loop, _runner_main_task, _interrupt_count.
+void add_event_loop_helpers(Builtins& b);
 
 }  // namespace corun

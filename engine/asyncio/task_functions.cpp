@@ -18,14 +18,13 @@
 
 #include <deque>
 
+#include "engine/asyncio/asyncio_module.h"
+#include "engine/asyncio/loop_methods.h"
 #include "engine/python/builtins.h"
 #include "engine/python/sets.h"
 #include "engine/vm/interp.h"
 
 namespace corun {
-
-Value h_ensure_future_public(Interp&, const Value&, CallArgs&);  // modules.cpp: asyncio.ensure_future
-int64_t call_later_deadline(Interp&, const Value& delay);        // modules.cpp: loop.call_later's deadline
 
 namespace {
 
@@ -50,7 +49,7 @@ Value ensure_future(Interp& in, const Value& x) {
   CallArgs a;
   a.pos = &x;
   a.npos = 1;
-  return h_ensure_future_public(in, Value(), a);
+  return a_ensure_future(in, Value(), a);
 }
 
 // loop.call_later(delay, fn, ctx): CPython's deadline arithmetic and errors.

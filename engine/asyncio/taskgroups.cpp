@@ -21,15 +21,11 @@
 // CPython's self._abort() would.
 #include "engine/asyncio/taskgroups.h"
 
+#include "engine/asyncio/loop_methods.h"
 #include "engine/asyncio/native_self.h"
 #include "engine/python/sets.h"
 
 namespace corun {
-
-// A future's done-callback that calls a scenario's callable (attrs.cpp), and
-// a loop callback calling `fn(*args)` (modules.cpp).
-void call_user_callback(Interp& in, const Value& ctx, const Value& fut);
-void run_callable_handle(Interp& in, const Value& fn, const Value& args);
 
 namespace {
 

@@ -17,17 +17,12 @@
 // this order: _state, _timeout_handler, _task, _when, _cancelling.
 #include "engine/asyncio/timeouts.h"
 
+#include "engine/asyncio/loop_methods.h"
 #include "engine/asyncio/native_self.h"
 #include "engine/python/builtins.h"
 #include "engine/vm/interp.h"
 
 namespace corun {
-
-// A loop's call_at deadline for `when` (engine/python/modules.cpp): CPython's
-// TypeError for what is not a number, saturated nanoseconds otherwise.
-int64_t timer_deadline(Interp& in, const Value& when);
-// A loop callback that calls `fn(*args)` and reports what it raises (modules.cpp).
-void run_callable_handle(Interp& in, const Value& fn, const Value& args);
 
 namespace {
 

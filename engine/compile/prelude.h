@@ -15,10 +15,17 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "engine/compile/code.h"
 
 namespace corun {
+
+// The prelude's text, and its YAML tree packed at build time (both
+// generated into the build tree by CMakeLists.txt: embed_text.cmake and
+// corun_pack_yaml); the text stays for messages' source lines.
+extern const char* const kAsyncioPrelude;
+extern const std::string_view kAsyncioPreludePacked;
 
 struct CompiledPrelude {
   // The prelude alone, compiled: its codes (owned here), its hidden globals

@@ -8,15 +8,15 @@
 #include <map>
 #include <unordered_set>
 
-#include "engine/python/builtins.h"
 #include "engine/compile/cpython_names.h"
-#include "engine/load/diagnostics.h"
-#include "engine/vm/interp.h"
 #include "engine/compile/prelude.h"
+#include "engine/load/diagnostics.h"
+#include "engine/python/builtins.h"
+#include "engine/python/contextlib.h"
+#include "engine/vm/interp.h"
 
 namespace corun {
 
-std::string_view contextlib_export_name(const GlobalDef& g);  // engine/python/contextlib.cpp
 
 namespace {
 

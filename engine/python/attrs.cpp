@@ -1,20 +1,30 @@
 // Attribute access and methods of builtin values: str, list, dict,
 // exceptions, types, tasks and futures, modules, and user class instances.
+//
+// The native methods of each builtin kind are a MethodTable (name ->
+// handler, method_table.h), and so are the attributes of exceptions,
+// ranges and frame objects (AttrTable): call_method finds one with a single lookup,
+// get_attr binds it (bind_native_method) when it is used as a value, and
+// dir()/AttributeError list the table's names, so a name cannot be listed
+// without a handler or handled without being listed. A kind with methods
+// has no other attributes to look up: a name it lacks is AttributeError.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "engine/asyncio/loop_methods.h"
+#include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
-#include "engine/vm/interp.h"
-#include "engine/vm/native_cost.h"
+#include "engine/python/method_table.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/sets.h"
+#include "engine/vm/definitions.h"
+#include "engine/vm/generators.h"
+#include "engine/vm/interp.h"
+#include "engine/vm/native_cost.h"
 
 namespace corun {
-
-void run_callable_handle(Interp&, const Value& fn, const Value& args);  // modules.cpp: a loop.call_soon callback
-
 
 // Method and attribute names are matched against long chains of literals
 // on every call: with the literal's length known, a mismatch costs one
@@ -47,11 +57,14 @@ std::string attr_type_name(Interp& in, const Value& obj) {
   in.raise(in.builtins().AttributeError, "'" + attr_type_name(in, obj) + "' object has no attribute '" + name + "'");
 }
 
-void nargs(Interp& in, const std::string& name, CallArgs& a, size_t lo, size_t hi) {
+// `name` is a literal at every call: no string is made unless it raises.
+void nargs(Interp& in, std::string_view name, CallArgs& a, size_t lo, size_t hi) {
   if (a.npos < lo || a.npos > hi) {
-    std::string expect = lo == hi ? (lo == 0 ? "no arguments" : "exactly " + std::to_string(lo) + " argument" + (lo == 1 ? "" : "s"))
+    // METH_O's words for one: "exactly one argument".
+    std::string expect = lo == hi ? (lo == 0 ? "no arguments" : lo == 1 ? std::string("exactly one argument")
+                                                                         : "exactly " + std::to_string(lo) + " arguments")
                                   : "at most " + std::to_string(hi) + " arguments";
-    in.raise(in.builtins().TypeError, name + "() takes " + expect + " (" + std::to_string(a.npos) + " given)");
+    in.raise(in.builtins().TypeError, std::string(name) + "() takes " + expect + " (" + std::to_string(a.npos) + " given)");
   }
 }
 
@@ -132,325 +145,446 @@ Value replace(const std::string& s, const std::string& from, const std::string& 
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-Value str_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+// ---- str -------------------------------------------------------------------------------
+
+// The receiver's text. Every str method walks the whole string a few times
+// at most (split, count and replace also charge what they build).
+const std::string& text_of(const Value& self) {
   const std::string& s = str_of(self);
-  found = true;
-  // Every method below walks the whole string a few times at most (split,
-  // count and replace also charge what they build).
   charge(s.size() / kBytesPerUnit);
-  auto strip = [&](bool left, bool right) {
-    std::string chars = a.npos && !a.pos[0].is_none() ? str_of(a.pos[0]) : std::string();
-    auto strip_char = [&](char c) { return chars.empty() ? is_space(c) : chars.find(c) != std::string::npos; };
-    size_t b = 0, e = s.size();
-    if (left) while (b < e && strip_char(s[b])) ++b;
-    if (right) while (e > b && strip_char(s[e - 1])) --e;
-    return make_str(s.substr(b, e - b));
+  return s;
+}
+
+Value str_case(Interp& in, const Value& self, CallArgs& a, const char* name, bool upper) {
+  const std::string& s = text_of(self);
+  nargs(in, name, a, 0, 0);
+  reserve_bytes(s.size());
+  std::string out = s;
+  for (auto& c : out) c = char(upper ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
+  return make_str(out);
+}
+
+Value str_strip(const Value& self, CallArgs& a, bool left, bool right) {
+  const std::string& s = text_of(self);
+  std::string chars = a.npos && !a.pos[0].is_none() ? str_of(a.pos[0]) : std::string();
+  auto strip_char = [&](char c) { return chars.empty() ? is_space(c) : chars.find(c) != std::string::npos; };
+  size_t b = 0, e = s.size();
+  if (left) while (b < e && strip_char(s[b])) ++b;
+  if (right) while (e > b && strip_char(s[e - 1])) --e;
+  return make_str(s.substr(b, e - b));
+}
+
+Value str_affix(Interp& in, const Value& self, CallArgs& a, std::string_view name, bool prefix) {
+  const std::string& s = text_of(self);
+  nargs(in, name, a, 1, 1);
+  std::vector<Value> cands = a.pos[0].is(ObjKind::Tuple) ? a.pos[0].as<TupleObj>()->items : std::vector<Value>{a.pos[0]};
+  for (auto& c : cands) {
+    if (!c.is(ObjKind::Str)) in.raise(in.builtins().TypeError, std::string(name) + " first arg must be str or a tuple of str, not " + in.type_of(c)->name);
+    const std::string& p = str_of(c);
+    if (p.size() <= s.size() && (prefix ? s.compare(0, p.size(), p) == 0 : s.compare(s.size() - p.size(), p.size(), p) == 0))
+      return Value::boolean(true);
+  }
+  return Value::boolean(false);
+}
+
+Value str_split(Interp& in, const Value& self, CallArgs& a) {
+  const std::string& s = text_of(self);
+  const Value* sep = arg_or_kw(a, 0, "sep");
+  const Value* maxv = arg_or_kw(a, 1, "maxsplit");
+  int64_t maxsplit = maxv ? ssize_arg(in, *maxv) : -1;
+  std::vector<Value> parts;
+  if (!sep || sep->is_none()) {
+    size_t i = 0;
+    while (true) {
+      while (i < s.size() && is_space(s[i])) ++i;
+      if (i >= s.size()) break;
+      if (maxsplit >= 0 && int64_t(parts.size()) == maxsplit) {
+        size_t e = s.size();
+        while (e > i && is_space(s[e - 1])) --e;
+        parts.push_back(make_str(s.substr(i, e - i)));
+        break;
+      }
+      size_t j = i;
+      while (j < s.size() && !is_space(s[j])) ++j;
+      charge_step();  // a string object per part
+      parts.push_back(make_str(s.substr(i, j - i)));
+      i = j;
+    }
+  } else {
+    const std::string& d = str_of(*sep);
+    if (d.empty()) in.raise(in.builtins().ValueError, "empty separator");
+    size_t i = 0;
+    while (true) {
+      size_t j = s.find(d, i);
+      if (j == std::string::npos || (maxsplit >= 0 && int64_t(parts.size()) == maxsplit)) {
+        parts.push_back(make_str(s.substr(i)));
+        break;
+      }
+      charge_step();
+      parts.push_back(make_str(s.substr(i, j - i)));
+      i = j + d.size();
+    }
+  }
+  return make_list(std::move(parts));
+}
+
+Value str_replace(Interp& in, const Value& self, CallArgs& a) {
+  const std::string& s = text_of(self);
+  nargs(in, "replace", a, 2, 3);
+  const std::string& from = str_of(a.pos[0]);
+  const std::string& to = str_of(a.pos[1]);
+  int64_t count = a.npos == 3 ? ssize_arg(in, a.pos[2]) : -1;
+  return replace(s, from, to, count);
+}
+
+enum class Search { Find, Count, Index };
+
+Value str_search(Interp& in, const Value& self, CallArgs& a, const char* name, Search what) {
+  const std::string& s = text_of(self);
+  nargs(in, name, a, 1, 1);
+  const std::string& sub = str_of(a.pos[0]);
+  if (what == Search::Count) {
+    if (sub.empty()) return Value::integer(int64_t(pyfmt::utf8_length(s)) + 1);
+    int64_t n = 0;
+    for (size_t i = s.find(sub); i != std::string::npos; i = s.find(sub, i + sub.size())) ++n;
+    return Value::integer(n);
+  }
+  size_t i = s.find(sub);
+  if (i == std::string::npos) {
+    if (what == Search::Index) in.raise(in.builtins().ValueError, "substring not found");
+    return Value::integer(-1);
+  }
+  return Value::integer(int64_t(pyfmt::utf8_length(std::string_view(s).substr(0, i))));
+}
+
+Value str_title(const Value& self, bool capitalize) {
+  const std::string& s = text_of(self);
+  reserve_bytes(s.size());
+  std::string out = s;
+  bool start = true;
+  for (auto& c : out) {
+    if (capitalize) { c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c)); start = false; continue; }
+    c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
+    start = !std::isalpha((unsigned char)c);
+  }
+  return make_str(out);
+}
+
+enum class CharClass { Digit, Alpha, Space, Upper, Lower };
+
+Value str_is(const Value& self, CharClass what) {
+  const std::string& s = text_of(self);
+  if (s.empty()) return Value::boolean(false);
+  bool ok = true, cased = false;
+  for (unsigned char c : s) {
+    switch (what) {
+      case CharClass::Digit: ok &= bool(std::isdigit(c)); break;
+      case CharClass::Alpha: ok &= bool(std::isalpha(c)); break;
+      case CharClass::Space: ok &= is_space(char(c)); break;
+      case CharClass::Upper: if (std::islower(c)) ok = false; if (std::isupper(c)) cased = true; break;
+      case CharClass::Lower: if (std::isupper(c)) ok = false; if (std::islower(c)) cased = true; break;
+    }
+  }
+  if (what == CharClass::Upper || what == CharClass::Lower) ok = ok && cased;
+  return Value::boolean(ok);
+}
+
+enum class Justify { Center, Left, Right, Zeros };
+
+Value str_justify(Interp& in, const Value& self, CallArgs& a, const char* name, Justify how) {
+  const std::string& s = text_of(self);
+  nargs(in, name, a, 1, 2);
+  const int64_t width = ssize_arg(in, a.pos[0]);
+  if (how == Justify::Zeros) return zfill(s, width);
+  std::string fill = " ";
+  if (a.npos == 2) {
+    if (!a.pos[1].is(ObjKind::Str))
+      in.raise(in.builtins().TypeError, "The fill character must be a unicode character, not " + in.type_of(a.pos[1])->name);
+    fill = str_of(a.pos[1]);
+    if (pyfmt::utf8_length(fill) != 1) in.raise(in.builtins().TypeError, "The fill character must be exactly one character long");
+  }
+  const int64_t len = int64_t(pyfmt::utf8_length(s));
+  if (width <= len) return make_str(s);
+  const int64_t pad = width - len;
+  // CPython's pad(): center puts the odd space on the left when width is odd.
+  const int64_t left = how == Justify::Left ? 0 : how == Justify::Right ? pad : pad / 2 + (pad & width & 1);
+  reserve_bytes(checked_add(checked_mul(size_t(pad), fill.size()), s.size()));
+  std::string out;
+  out.reserve(size_t(pad) * fill.size() + s.size());
+  auto append_fill = [&](int64_t n) {
+    if (fill.size() == 1) out.append(size_t(n), fill[0]);
+    else for (int64_t k = 0; k < n; ++k) out += fill;
   };
-  if (name_is(name, "upper") || name_is(name, "lower")) {
-    nargs(in, name, a, 0, 0);
-    reserve_bytes(s.size());
-    std::string out = s;
-    for (auto& c : out) c = char(name_is(name, "upper") ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
-    return make_str(out);
-  }
-  if (name_is(name, "strip")) return strip(true, true);
-  if (name_is(name, "lstrip")) return strip(true, false);
-  if (name_is(name, "rstrip")) return strip(false, true);
-  if (name_is(name, "startswith") || name_is(name, "endswith")) {
-    nargs(in, name, a, 1, 1);
-    std::vector<Value> cands = a.pos[0].is(ObjKind::Tuple) ? a.pos[0].as<TupleObj>()->items : std::vector<Value>{a.pos[0]};
-    for (auto& c : cands) {
-      if (!c.is(ObjKind::Str)) in.raise(in.builtins().TypeError, name + " first arg must be str or a tuple of str, not " + in.type_of(c)->name);
-      const std::string& p = str_of(c);
-      if (p.size() <= s.size() && (name_is(name, "startswith") ? s.compare(0, p.size(), p) == 0 : s.compare(s.size() - p.size(), p.size(), p) == 0))
-        return Value::boolean(true);
-    }
-    return Value::boolean(false);
-  }
-  if (name_is(name, "join")) {
-    nargs(in, name, a, 1, 1);
-    return join(in, s, a.pos[0]);
-  }
-  if (name_is(name, "split")) {
-    const Value* sep = arg_or_kw(a, 0, "sep");
-    const Value* maxv = arg_or_kw(a, 1, "maxsplit");
-    int64_t maxsplit = maxv ? ssize_arg(in, *maxv) : -1;
-    std::vector<Value> parts;
-    if (!sep || sep->is_none()) {
-      size_t i = 0;
-      while (true) {
-        while (i < s.size() && is_space(s[i])) ++i;
-        if (i >= s.size()) break;
-        if (maxsplit >= 0 && int64_t(parts.size()) == maxsplit) {
-          size_t e = s.size();
-          while (e > i && is_space(s[e - 1])) --e;
-          parts.push_back(make_str(s.substr(i, e - i)));
-          break;
-        }
-        size_t j = i;
-        while (j < s.size() && !is_space(s[j])) ++j;
-        charge_step();  // a string object per part
-        parts.push_back(make_str(s.substr(i, j - i)));
-        i = j;
-      }
-    } else {
-      const std::string& d = str_of(*sep);
-      if (d.empty()) in.raise(in.builtins().ValueError, "empty separator");
-      size_t i = 0;
-      while (true) {
-        size_t j = s.find(d, i);
-        if (j == std::string::npos || (maxsplit >= 0 && int64_t(parts.size()) == maxsplit)) {
-          parts.push_back(make_str(s.substr(i)));
-          break;
-        }
-        charge_step();
-        parts.push_back(make_str(s.substr(i, j - i)));
-        i = j + d.size();
-      }
-    }
-    return make_list(std::move(parts));
-  }
-  if (name_is(name, "replace")) {
-    nargs(in, name, a, 2, 3);
-    const std::string& from = str_of(a.pos[0]);
-    const std::string& to = str_of(a.pos[1]);
-    int64_t count = a.npos == 3 ? ssize_arg(in, a.pos[2]) : -1;
-    return replace(s, from, to, count);
-  }
-  if (name_is(name, "find") || name_is(name, "count") || name_is(name, "index")) {
-    nargs(in, name, a, 1, 1);
-    const std::string& sub = str_of(a.pos[0]);
-    if (name_is(name, "count")) {
-      if (sub.empty()) return Value::integer(int64_t(pyfmt::utf8_length(s)) + 1);
-      int64_t n = 0;
-      for (size_t i = s.find(sub); i != std::string::npos; i = s.find(sub, i + sub.size())) ++n;
-      return Value::integer(n);
-    }
-    size_t i = s.find(sub);
-    if (i == std::string::npos) {
-      if (name_is(name, "index")) in.raise(in.builtins().ValueError, "substring not found");
-      return Value::integer(-1);
-    }
-    return Value::integer(int64_t(pyfmt::utf8_length(std::string_view(s).substr(0, i))));
-  }
-  if (name_is(name, "title") || name_is(name, "capitalize")) {
-    reserve_bytes(s.size());
-    std::string out = s;
-    bool start = true;
-    for (auto& c : out) {
-      if (name_is(name, "capitalize")) { c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c)); start = false; continue; }
-      c = char(start ? std::toupper((unsigned char)c) : std::tolower((unsigned char)c));
-      start = !std::isalpha((unsigned char)c);
-    }
-    return make_str(out);
-  }
-  if (name_is(name, "isdigit") || name_is(name, "isalpha") || name_is(name, "isspace") || name_is(name, "isupper") || name_is(name, "islower")) {
-    if (s.empty()) return Value::boolean(false);
-    bool ok = true, cased = false;
-    for (unsigned char c : s) {
-      if (name_is(name, "isdigit")) ok &= bool(std::isdigit(c));
-      else if (name_is(name, "isalpha")) ok &= bool(std::isalpha(c));
-      else if (name_is(name, "isspace")) ok &= is_space(char(c));
-      else if (name_is(name, "isupper")) { if (std::islower(c)) ok = false; if (std::isupper(c)) cased = true; }
-      else { if (std::isupper(c)) ok = false; if (std::islower(c)) cased = true; }
-    }
-    if (name_is(name, "isupper") || name_is(name, "islower")) ok = ok && cased;
-    return Value::boolean(ok);
-  }
-  if (name_is(name, "center") || name_is(name, "ljust") || name_is(name, "rjust") || name_is(name, "zfill")) {
-    nargs(in, name, a, 1, 2);
-    const int64_t width = ssize_arg(in, a.pos[0]);
-    if (name_is(name, "zfill")) return zfill(s, width);
-    std::string fill = " ";
-    if (a.npos == 2) {
-      if (!a.pos[1].is(ObjKind::Str))
-        in.raise(in.builtins().TypeError, "The fill character must be a unicode character, not " + in.type_of(a.pos[1])->name);
-      fill = str_of(a.pos[1]);
-      if (pyfmt::utf8_length(fill) != 1) in.raise(in.builtins().TypeError, "The fill character must be exactly one character long");
-    }
-    const int64_t len = int64_t(pyfmt::utf8_length(s));
-    if (width <= len) return make_str(s);
-    const int64_t pad = width - len;
-    // CPython's pad(): center puts the odd space on the left when width is odd.
-    const int64_t left = name_is(name, "ljust") ? 0 : name_is(name, "rjust") ? pad : pad / 2 + (pad & width & 1);
-    reserve_bytes(checked_add(checked_mul(size_t(pad), fill.size()), s.size()));
-    std::string out;
-    out.reserve(size_t(pad) * fill.size() + s.size());
-    auto append_fill = [&](int64_t n) {
-      if (fill.size() == 1) out.append(size_t(n), fill[0]);
-      else for (int64_t k = 0; k < n; ++k) out += fill;
-    };
-    append_fill(left);
-    out += s;
-    append_fill(pad - left);
-    return make_str(std::move(out));
-  }
-  found = false;
+  append_fill(left);
+  out += s;
+  append_fill(pad - left);
+  return make_str(std::move(out));
+}
+
+const MethodTable& str_methods() {
+  static const MethodTable table{
+      {"upper", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_case(in, s, a, "upper", true); }},
+      {"lower", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_case(in, s, a, "lower", false); }},
+      {"strip", [](Interp&, const Value& s, CallArgs& a) -> Value { return str_strip(s, a, true, true); }},
+      {"lstrip", [](Interp&, const Value& s, CallArgs& a) -> Value { return str_strip(s, a, true, false); }},
+      {"rstrip", [](Interp&, const Value& s, CallArgs& a) -> Value { return str_strip(s, a, false, true); }},
+      {"startswith", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_affix(in, s, a, "startswith", true); }},
+      {"endswith", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_affix(in, s, a, "endswith", false); }},
+      {"join", [](Interp& in, const Value& s, CallArgs& a) -> Value { nargs(in, "join", a, 1, 1); return join(in, text_of(s), a.pos[0]); }},
+      {"split", str_split},
+      {"replace", str_replace},
+      {"find", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_search(in, s, a, "find", Search::Find); }},
+      {"count", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_search(in, s, a, "count", Search::Count); }},
+      {"index", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_search(in, s, a, "index", Search::Index); }},
+      {"title", [](Interp&, const Value& s, CallArgs&) -> Value { return str_title(s, false); }},
+      {"capitalize", [](Interp&, const Value& s, CallArgs&) -> Value { return str_title(s, true); }},
+      {"isdigit", [](Interp&, const Value& s, CallArgs&) -> Value { return str_is(s, CharClass::Digit); }},
+      {"isalpha", [](Interp&, const Value& s, CallArgs&) -> Value { return str_is(s, CharClass::Alpha); }},
+      {"isspace", [](Interp&, const Value& s, CallArgs&) -> Value { return str_is(s, CharClass::Space); }},
+      {"isupper", [](Interp&, const Value& s, CallArgs&) -> Value { return str_is(s, CharClass::Upper); }},
+      {"islower", [](Interp&, const Value& s, CallArgs&) -> Value { return str_is(s, CharClass::Lower); }},
+      {"center", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_justify(in, s, a, "center", Justify::Center); }},
+      {"ljust", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_justify(in, s, a, "ljust", Justify::Left); }},
+      {"rjust", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_justify(in, s, a, "rjust", Justify::Right); }},
+      {"zfill", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_justify(in, s, a, "zfill", Justify::Zeros); }},
+  };
+  return table;
+}
+
+// ---- list and tuple --------------------------------------------------------------------
+
+std::vector<Value>& list_items(const Value& self) { return self.as<ListObj>()->items; }
+
+Value list_extend(Interp& in, const Value& self, CallArgs& a) {
+  auto& items = list_items(self);
+  nargs(in, "list.extend", a, 1, 1);
+  std::vector<Value> more = in.to_vector(a.pos[0]);  // charged and reserved
+  reserve_items(checked_add(items.size(), more.size()));
+  items.insert(items.end(), more.begin(), more.end());
   return Value();
 }
 
-Value list_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
-  auto& items = self.as<ListObj>()->items;
-  found = true;
-  if (name_is(name, "append")) { nargs(in, "list.append", a, 1, 1); items.push_back(a.pos[0]); return Value(); }
-  if (name_is(name, "extend")) {
-    nargs(in, "list.extend", a, 1, 1);
-    std::vector<Value> more = in.to_vector(a.pos[0]);  // charged and reserved
-    reserve_items(checked_add(items.size(), more.size()));
-    items.insert(items.end(), more.begin(), more.end());
-    return Value();
-  }
-  if (name_is(name, "insert")) {
-    nargs(in, "list.insert", a, 2, 2);
-    int64_t i = ssize_arg(in, a.pos[0]), n = int64_t(items.size());
-    if (i < 0) i = std::max<int64_t>(0, i + n);
-    if (i > n) i = n;
-    charge(uint64_t(n - i) * sizeof(Value) / kBytesPerUnit);  // the items after i move
-    items.insert(items.begin() + i, a.pos[1]);
-    return Value();
-  }
-  if (name_is(name, "pop")) {
-    nargs(in, "pop", a, 0, 1);
-    if (items.empty()) in.raise(in.builtins().IndexError, "pop from empty list");
-    int64_t i = a.npos ? ssize_arg(in, a.pos[0]) : -1, n = int64_t(items.size());
-    if (i < 0) i += n;
-    if (i < 0 || i >= n) in.raise(in.builtins().IndexError, "pop index out of range");
-    Value v = items[size_t(i)];
-    charge(uint64_t(n - i) * sizeof(Value) / kBytesPerUnit);
-    items.erase(items.begin() + i);
-    return v;
-  }
-  if (name_is(name, "remove") || name_is(name, "index") || name_is(name, "count")) {
-    nargs(in, "list." + name, a, 1, 1);
-    int64_t n = 0;
-    for (size_t i = 0; i < items.size(); ++i) {
-      charge_step();
-      if (!(items[i].same(a.pos[0]) || values_equal(items[i], a.pos[0]))) continue;
-      if (name_is(name, "remove")) { items.erase(items.begin() + long(i)); return Value(); }
-      if (name_is(name, "index")) return Value::integer(int64_t(i));
-      ++n;
-    }
-    if (name_is(name, "count")) return Value::integer(n);
-    in.raise(in.builtins().ValueError, name_is(name, "remove") ? "list.remove(x): x not in list" : in.repr(a.pos[0]) + " is not in list");
-  }
-  if (name_is(name, "reverse")) { charge(items.size() / kItemsPerUnit); std::reverse(items.begin(), items.end()); return Value(); }
-  if (name_is(name, "clear")) { items.clear(); return Value(); }
-  if (name_is(name, "copy")) { reserve_items(items.size()); return make_list(items); }
-  if (name_is(name, "sort")) {
-    const Value* key = a.kwarg("key");
-    const Value* rev = a.kwarg("reverse");
-    bool reverse = rev && in.truthy(*rev);
-    // keys, the index permutation and the sorted copy: about three lists' worth.
-    reserve_items(checked_mul(items.size(), 3));
-    std::vector<Value> keys;
-    for (auto& x : items) keys.push_back(key && !key->is_none() ? in.call0(*key, {x}) : x);
-    std::vector<size_t> idx(items.size());
-    for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    // Stable, like timsort; reverse keeps equal items in their original order.
-    std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
-      charge_step();  // n log n comparisons, each a Python comparison
-      return reverse ? in.compare(CmpOp::Lt, keys[y], keys[x]) : in.compare(CmpOp::Lt, keys[x], keys[y]);
-    });
-    std::vector<Value> sorted;
-    for (size_t i : idx) sorted.push_back(items[i]);
-    items = std::move(sorted);
-    return Value();
-  }
-  found = false;
+Value list_insert(Interp& in, const Value& self, CallArgs& a) {
+  auto& items = list_items(self);
+  nargs(in, "list.insert", a, 2, 2);
+  int64_t i = ssize_arg(in, a.pos[0]), n = int64_t(items.size());
+  if (i < 0) i = std::max<int64_t>(0, i + n);
+  if (i > n) i = n;
+  charge(uint64_t(n - i) * sizeof(Value) / kBytesPerUnit);  // the items after i move
+  items.insert(items.begin() + i, a.pos[1]);
   return Value();
+}
+
+Value list_pop(Interp& in, const Value& self, CallArgs& a) {
+  auto& items = list_items(self);
+  nargs(in, "pop", a, 0, 1);
+  if (items.empty()) in.raise(in.builtins().IndexError, "pop from empty list");
+  int64_t i = a.npos ? ssize_arg(in, a.pos[0]) : -1, n = int64_t(items.size());
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) in.raise(in.builtins().IndexError, "pop index out of range");
+  Value v = items[size_t(i)];
+  charge(uint64_t(n - i) * sizeof(Value) / kBytesPerUnit);
+  items.erase(items.begin() + i);
+  return v;
+}
+
+enum class Scan { Remove, Index, Count };
+
+// list.remove / index / count: items equal to the argument (identity first,
+// as PyObject_RichCompare's shortcut).
+Value list_scan(Interp& in, const Value& self, CallArgs& a, const char* qualname, Scan what) {
+  auto& items = list_items(self);
+  nargs(in, qualname, a, 1, 1);
+  int64_t n = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    charge_step();
+    if (!(items[i].same(a.pos[0]) || values_equal(items[i], a.pos[0]))) continue;
+    if (what == Scan::Remove) { items.erase(items.begin() + long(i)); return Value(); }
+    if (what == Scan::Index) return Value::integer(int64_t(i));
+    ++n;
+  }
+  if (what == Scan::Count) return Value::integer(n);
+  in.raise(in.builtins().ValueError, what == Scan::Remove ? "list.remove(x): x not in list" : in.repr(a.pos[0]) + " is not in list");
+}
+
+Value list_sort(Interp& in, const Value& self, CallArgs& a) {
+  auto& items = list_items(self);
+  const Value* key = a.kwarg("key");
+  const Value* rev = a.kwarg("reverse");
+  bool reverse = rev && in.truthy(*rev);
+  // keys, the index permutation and the sorted copy: about three lists' worth.
+  reserve_items(checked_mul(items.size(), 3));
+  std::vector<Value> keys;
+  for (auto& x : items) keys.push_back(key && !key->is_none() ? in.call0(*key, {x}) : x);
+  std::vector<size_t> idx(items.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  // Stable, like timsort; reverse keeps equal items in their original order.
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
+    charge_step();  // n log n comparisons, each a Python comparison
+    return reverse ? in.compare(CmpOp::Lt, keys[y], keys[x]) : in.compare(CmpOp::Lt, keys[x], keys[y]);
+  });
+  std::vector<Value> sorted;
+  for (size_t i : idx) sorted.push_back(items[i]);
+  items = std::move(sorted);
+  return Value();
+}
+
+const MethodTable& list_methods() {
+  static const MethodTable table{
+      {"append", [](Interp& in, const Value& s, CallArgs& a) -> Value { nargs(in, "list.append", a, 1, 1); list_items(s).push_back(a.pos[0]); return Value(); }},
+      {"extend", list_extend},
+      {"insert", list_insert},
+      {"pop", list_pop},
+      {"remove", [](Interp& in, const Value& s, CallArgs& a) -> Value { return list_scan(in, s, a, "list.remove", Scan::Remove); }},
+      {"index", [](Interp& in, const Value& s, CallArgs& a) -> Value { return list_scan(in, s, a, "list.index", Scan::Index); }},
+      {"count", [](Interp& in, const Value& s, CallArgs& a) -> Value { return list_scan(in, s, a, "list.count", Scan::Count); }},
+      {"reverse", [](Interp&, const Value& s, CallArgs&) -> Value {
+         auto& items = list_items(s);
+         charge(items.size() / kItemsPerUnit);
+         std::reverse(items.begin(), items.end());
+         return Value();
+       }},
+      {"clear", [](Interp&, const Value& s, CallArgs&) -> Value { list_items(s).clear(); return Value(); }},
+      {"copy", [](Interp&, const Value& s, CallArgs&) -> Value { reserve_items(list_items(s).size()); return make_list(list_items(s)); }},
+      {"sort", list_sort},
+  };
+  return table;
 }
 
 // tuple.count and tuple.index, as list's.
-Value tuple_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
+Value tuple_scan(Interp& in, const Value& self, CallArgs& a, const char* qualname, Scan what) {
   const auto& items = self.as<TupleObj>()->items;
-  found = name_is(name, "count") || name_is(name, "index");
-  if (!found) return Value();
-  nargs(in, "tuple." + name, a, 1, 1);
+  nargs(in, qualname, a, 1, 1);
   int64_t n = 0;
   for (size_t i = 0; i < items.size(); ++i) {
     if (!(items[i].same(a.pos[0]) || values_equal(items[i], a.pos[0]))) continue;
-    if (name_is(name, "index")) return Value::integer(int64_t(i));
+    if (what == Scan::Index) return Value::integer(int64_t(i));
     ++n;
   }
-  if (name_is(name, "index")) in.raise(in.builtins().ValueError, "tuple.index(x): x not in tuple");
+  if (what == Scan::Index) in.raise(in.builtins().ValueError, "tuple.index(x): x not in tuple");
   return Value::integer(n);
 }
 
-// collections.deque: what the asyncio prelude's queues use.
-Value deque_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
-  auto& items = self.as<DequeObj>()->items;
-  found = true;
-  if (name_is(name, "append")) { nargs(in, "deque.append", a, 1, 1); items.push_back(a.pos[0]); return Value(); }
-  if (name_is(name, "appendleft")) { nargs(in, "deque.appendleft", a, 1, 1); items.push_front(a.pos[0]); return Value(); }
-  if (name_is(name, "popleft") || name_is(name, "pop")) {
-    nargs(in, "deque." + name, a, 0, 0);
-    if (items.empty()) in.raise(in.builtins().IndexError, "pop from an empty deque");
-    bool left = name_is(name, "popleft");
-    Value v = std::move(left ? items.front() : items.back());
-    if (left) items.pop_front();
-    else items.pop_back();
-    return v;
+const MethodTable& tuple_methods() {
+  static const MethodTable table{
+      {"count", [](Interp& in, const Value& s, CallArgs& a) -> Value { return tuple_scan(in, s, a, "tuple.count", Scan::Count); }},
+      {"index", [](Interp& in, const Value& s, CallArgs& a) -> Value { return tuple_scan(in, s, a, "tuple.index", Scan::Index); }},
+  };
+  return table;
+}
+
+// ---- dict ------------------------------------------------------------------------------
+
+Value dict_get(Interp& in, const Value& self, CallArgs& a) {
+  nargs(in, "get", a, 1, 2);
+  Value* v = self.as<DictObj>()->find(a.pos[0]);
+  return v ? *v : (a.npos == 2 ? a.pos[1] : Value());
+}
+
+Value dict_view(Interp& in, const Value& self, CallArgs& a, const char* name, DictViewObj::Which which) {
+  nargs(in, name, a, 0, 0);
+  return Value(new DictViewObj(which, self));
+}
+
+Value dict_pop(Interp& in, const Value& self, CallArgs& a) {
+  auto* d = self.as<DictObj>();
+  nargs(in, "pop", a, 1, 2);
+  Value* v = d->find(a.pos[0]);
+  if (!v) {
+    if (a.npos == 2) return a.pos[1];
+    throw PyException{in.make_exception_args(in.builtins().KeyError, {a.pos[0]})};
   }
-  if (name_is(name, "remove")) {
-    nargs(in, "deque.remove", a, 1, 1);
-    for (auto it = items.begin(); it != items.end(); ++it)
-      if (charge_step(), it->same(a.pos[0]) || values_equal(*it, a.pos[0])) {
-        items.erase(it);
-        return Value();
-      }
-    in.raise(in.builtins().ValueError, in.repr(a.pos[0]) + " is not in deque");
+  Value out = *v;
+  d->erase(a.pos[0]);
+  return out;
+}
+
+Value dict_setdefault(Interp& in, const Value& self, CallArgs& a) {
+  auto* d = self.as<DictObj>();
+  nargs(in, "setdefault", a, 1, 2);
+  if (Value* v = d->find(a.pos[0])) return *v;
+  Value dv = a.npos == 2 ? a.pos[1] : Value();
+  d->set(a.pos[0], dv);
+  return dv;
+}
+
+Value dict_update(Interp& in, const Value& self, CallArgs& a) {
+  auto* d = self.as<DictObj>();
+  if (a.npos) {
+    if (a.pos[0].is(ObjKind::Dict)) {
+      charge(a.pos[0].as<DictObj>()->entries.size());
+      for (auto& [k, v] : a.pos[0].as<DictObj>()->entries) d->set(k, v);
+    } else for (auto& kv : in.to_vector(a.pos[0])) { auto p = in.to_vector(kv); d->set(p.at(0), p.at(1)); }
   }
-  if (name_is(name, "clear")) { nargs(in, "deque.clear", a, 0, 0); items.clear(); return Value(); }
-  found = false;
+  for (size_t i = 0; i < a.nkw; ++i) d->set(make_str(a.kwnames[i]), a.kw[i]);
   return Value();
 }
 
-Value dict_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
-  auto* d = self.as<DictObj>();
-  found = true;
-  if (name_is(name, "get")) {
-    nargs(in, "get", a, 1, 2);
-    Value* v = d->find(a.pos[0]);
-    return v ? *v : (a.npos == 2 ? a.pos[1] : Value());
-  }
-  if (name_is(name, "keys") || name_is(name, "values") || name_is(name, "items")) {
-    nargs(in, name, a, 0, 0);
-    auto which = name_is(name, "keys") ? DictViewObj::Keys : name_is(name, "values") ? DictViewObj::Values : DictViewObj::Items;
-    return Value(new DictViewObj(which, self));
-  }
-  if (name_is(name, "pop")) {
-    nargs(in, "pop", a, 1, 2);
-    Value* v = d->find(a.pos[0]);
-    if (!v) {
-      if (a.npos == 2) return a.pos[1];
-      throw PyException{in.make_exception_args(in.builtins().KeyError, {a.pos[0]})};
-    }
-    Value out = *v;
-    d->erase(a.pos[0]);
-    return out;
-  }
-  if (name_is(name, "setdefault")) {
-    nargs(in, "setdefault", a, 1, 2);
-    if (Value* v = d->find(a.pos[0])) return *v;
-    Value dv = a.npos == 2 ? a.pos[1] : Value();
-    d->set(a.pos[0], dv);
-    return dv;
-  }
-  if (name_is(name, "update")) {
-    if (a.npos) {
-      if (a.pos[0].is(ObjKind::Dict)) {
-        charge(a.pos[0].as<DictObj>()->entries.size());
-        for (auto& [k, v] : a.pos[0].as<DictObj>()->entries) d->set(k, v);
-      } else for (auto& kv : in.to_vector(a.pos[0])) { auto p = in.to_vector(kv); d->set(p.at(0), p.at(1)); }
-    }
-    for (size_t i = 0; i < a.nkw; ++i) d->set(make_str(a.kwnames[i]), a.kw[i]);
-    return Value();
-  }
-  if (name_is(name, "copy")) { charge(d->entries.size()); Ref<DictObj> c(new DictObj()); c->assign(*d); return Value(c); }
-  if (name_is(name, "clear")) { d->clear(); return Value(); }
-  found = false;
-  return Value();
+const MethodTable& dict_methods() {
+  static const MethodTable table{
+      {"get", dict_get},
+      {"keys", [](Interp& in, const Value& s, CallArgs& a) -> Value { return dict_view(in, s, a, "keys", DictViewObj::Keys); }},
+      {"values", [](Interp& in, const Value& s, CallArgs& a) -> Value { return dict_view(in, s, a, "values", DictViewObj::Values); }},
+      {"items", [](Interp& in, const Value& s, CallArgs& a) -> Value { return dict_view(in, s, a, "items", DictViewObj::Items); }},
+      {"pop", dict_pop},
+      {"setdefault", dict_setdefault},
+      {"update", dict_update},
+      {"copy", [](Interp&, const Value& s, CallArgs&) -> Value {
+         auto* d = s.as<DictObj>();
+         charge(d->entries.size());
+         Ref<DictObj> c(new DictObj());
+         c->assign(*d);
+         return Value(c);
+       }},
+      {"clear", [](Interp&, const Value& s, CallArgs&) -> Value { s.as<DictObj>()->clear(); return Value(); }},
+  };
+  return table;
 }
+
+// ---- collections.deque (what the asyncio prelude's queues use) -------------------------
+
+Value deque_pop(Interp& in, const Value& self, CallArgs& a, bool left) {
+  auto& items = self.as<DequeObj>()->items;
+  nargs(in, left ? "deque.popleft" : "deque.pop", a, 0, 0);
+  if (items.empty()) in.raise(in.builtins().IndexError, "pop from an empty deque");
+  Value v = std::move(left ? items.front() : items.back());
+  if (left) items.pop_front();
+  else items.pop_back();
+  return v;
+}
+
+Value deque_remove(Interp& in, const Value& self, CallArgs& a) {
+  auto& items = self.as<DequeObj>()->items;
+  nargs(in, "deque.remove", a, 1, 1);
+  for (auto it = items.begin(); it != items.end(); ++it)
+    if (charge_step(), it->same(a.pos[0]) || values_equal(*it, a.pos[0])) {
+      items.erase(it);
+      return Value();
+    }
+  in.raise(in.builtins().ValueError, in.repr(a.pos[0]) + " is not in deque");
+}
+
+const MethodTable& deque_methods() {
+  static const MethodTable table{
+      {"append", [](Interp& in, const Value& s, CallArgs& a) -> Value {
+         nargs(in, "deque.append", a, 1, 1);
+         s.as<DequeObj>()->items.push_back(a.pos[0]);
+         return Value();
+       }},
+      {"appendleft", [](Interp& in, const Value& s, CallArgs& a) -> Value {
+         nargs(in, "deque.appendleft", a, 1, 1);
+         s.as<DequeObj>()->items.push_front(a.pos[0]);
+         return Value();
+       }},
+      {"popleft", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_pop(in, s, a, true); }},
+      {"pop", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_pop(in, s, a, false); }},
+      {"remove", deque_remove},
+      {"clear", [](Interp& in, const Value& s, CallArgs& a) -> Value { nargs(in, "deque.clear", a, 0, 0); s.as<DequeObj>()->items.clear(); return Value(); }},
+  };
+  return table;
+}
+
+// ---- asyncio.Future and asyncio.Task ---------------------------------------------------
 
 void call_user_callback(Interp& in, const Value& ctx, const Value& fut) {
   const Value& fn = ctx.is(ObjKind::Misc) ? ctx.as<BoxObj>()->v : ctx;
@@ -467,114 +601,126 @@ bool user_callback_is(const DoneCallback& cb, const Value& fn) {
   return fn.is_obj() && cb.ctx.get() == fn.obj();
 }
 
-Value future_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found) {
-  FutureObj* f = self.as<FutureObj>();
-  bool is_task = self.is(ObjKind::Task);
-  found = true;
-  if (name_is(name, "cancel")) {
-    const Value* msg = arg_or_kw(a, 0, "msg");
-    return Value::boolean(in.future_cancel_any(f, msg ? *msg : Value()));
-  }
-  if (name_is(name, "cancelled")) return Value::boolean(f->state == FutureObj::State::Cancelled);
-  if (name_is(name, "done")) return Value::boolean(f->done());
-  if (name_is(name, "result")) return in.future_result(f);
-  if (name_is(name, "exception")) return in.future_exception(f);
-  if (name_is(name, "add_done_callback")) {
-    nargs(in, "add_done_callback", a, 1, 1);
-    in.future_add_done_callback(f, call_user_callback, a.pos[0].is_obj() ? a.pos[0] : Value(new BoxObj(a.pos[0])));
-    return Value();
-  }
-  if (name_is(name, "remove_done_callback")) {
-    nargs(in, "remove_done_callback", a, 1, 1);
-    size_t removed = f->callbacks.remove_if([&](const DoneCallback& cb) { return cb.fn == call_user_callback && user_callback_is(cb, a.pos[0]); });
-    return Value::integer(int64_t(removed));
-  }
-  if (name_is(name, "get_loop")) return in.current_loop_object();
-  if (is_task) {
-    TaskObj* t = static_cast<TaskObj*>(f);
-    if (name_is(name, "get_name")) return make_str(t->name());
-    if (name_is(name, "set_name")) { nargs(in, "set_name", a, 1, 1); t->set_name(in.str(a.pos[0])); return Value(); }
-    if (name_is(name, "cancelling")) return Value::integer(t->num_cancels_requested);
-    if (name_is(name, "uncancel")) {
-      if (t->num_cancels_requested > 0) --t->num_cancels_requested;
-      return Value::integer(t->num_cancels_requested);
-    }
-    if (name_is(name, "get_coro")) return t->coro;
-    if (name_is(name, "set_result") || name_is(name, "set_exception"))
-      in.raise(in.builtins().RuntimeError, "Task does not support " + name + " operation");
-  } else {
-    if (name_is(name, "set_result")) { nargs(in, "set_result", a, 1, 1); in.future_set_result(f, a.pos[0]); return Value(); }
-    if (name_is(name, "set_exception")) { nargs(in, "set_exception", a, 1, 1); in.future_set_exception(f, a.pos[0]); return Value(); }
-  }
-  found = false;
+FutureObj* future_of(const Value& self) { return self.as<FutureObj>(); }
+TaskObj* task_of(const Value& self) { return static_cast<TaskObj*>(self.as<FutureObj>()); }
+
+Value future_cancel(Interp& in, const Value& self, CallArgs& a) {
+  const Value* msg = arg_or_kw(a, 0, "msg");
+  return Value::boolean(in.future_cancel_any(future_of(self), msg ? *msg : Value()));
+}
+
+Value future_add_done_callback(Interp& in, const Value& self, CallArgs& a) {
+  nargs(in, "add_done_callback", a, 1, 1);
+  in.future_add_done_callback(future_of(self), call_user_callback, a.pos[0].is_obj() ? a.pos[0] : Value(new BoxObj(a.pos[0])));
   return Value();
 }
 
-// The methods of the builtin kinds corun implements natively, by receiver
-// kind: what get_attr may bind, and what the *_method functions answer.
-// Each table must list exactly the names its function handles (the
-// attribute matrix test, tests/oracle/attr_matrix.py, holds them to it).
-const char* const kStrMethods[] = {
-    "upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith", "join", "split", "replace", "find",
-    "count", "index", "title", "capitalize", "isdigit", "isalpha", "isspace", "isupper", "islower", "center",
-    "ljust", "rjust", "zfill", nullptr};
-const char* const kListMethods[] = {
-    "append", "extend", "insert", "pop", "remove", "index", "count", "reverse", "clear", "copy", "sort", nullptr};
-const char* const kTupleMethods[] = {"count", "index", nullptr};
-const char* const kDictMethods[] = {"get", "keys", "values", "items", "pop", "setdefault", "update", "copy", "clear", nullptr};
-const char* const kDequeMethods[] = {"append", "appendleft", "popleft", "pop", "remove", "clear", nullptr};
-const char* const kFutureMethods[] = {
-    "cancel", "cancelled", "done", "result", "exception", "add_done_callback", "remove_done_callback", "get_loop",
-    "set_result", "set_exception", nullptr};
-const char* const kTaskMethods[] = {
-    "cancel", "cancelled", "done", "result", "exception", "add_done_callback", "remove_done_callback", "get_loop",
-    "set_result", "set_exception", "get_name", "set_name", "cancelling", "uncancel", "get_coro", nullptr};
-const char* const kHandleMethods[] = {"cancel", "cancelled", "when", nullptr};
-}  // namespace
-// Generators, async generators and coroutines: engine/vm/generators.cpp.
-const char* const* frame_object_methods(const Value& obj);
-Value frame_object_method(Interp& in, const Value& self, const std::string& name, CallArgs& a, bool& found);
-namespace {
+Value future_remove_done_callback(Interp& in, const Value& self, CallArgs& a) {
+  nargs(in, "remove_done_callback", a, 1, 1);
+  size_t removed = future_of(self)->callbacks.remove_if(
+      [&](const DoneCallback& cb) { return cb.fn == call_user_callback && user_callback_is(cb, a.pos[0]); });
+  return Value::integer(int64_t(removed));
+}
 
-// The method table of a receiver, or null when its kind has no native methods.
-const char* const* native_methods(const Value& obj) {
+// The methods Future and Task share (Task's set_result and set_exception
+// raise instead).
+#define CORUN_FUTURE_METHODS                                                                                          \
+  {"cancel", future_cancel},                                                                                          \
+  {"cancelled", [](Interp&, const Value& s, CallArgs&) -> Value { return Value::boolean(future_of(s)->state == FutureObj::State::Cancelled); }}, \
+  {"done", [](Interp&, const Value& s, CallArgs&) -> Value { return Value::boolean(future_of(s)->done()); }},                  \
+  {"result", [](Interp& in, const Value& s, CallArgs&) -> Value { return in.future_result(future_of(s)); }},                   \
+  {"exception", [](Interp& in, const Value& s, CallArgs&) -> Value { return in.future_exception(future_of(s)); }},             \
+  {"add_done_callback", future_add_done_callback},                                                                    \
+  {"remove_done_callback", future_remove_done_callback},                                                              \
+  {"get_loop", [](Interp& in, const Value&, CallArgs&) -> Value { return in.current_loop_object(); }}
+
+const MethodTable& future_methods() {
+  static const MethodTable table{
+      CORUN_FUTURE_METHODS,
+      {"set_result", [](Interp& in, const Value& s, CallArgs& a) -> Value { nargs(in, "set_result", a, 1, 1); in.future_set_result(future_of(s), a.pos[0]); return Value(); }},
+      {"set_exception", [](Interp& in, const Value& s, CallArgs& a) -> Value { nargs(in, "set_exception", a, 1, 1); in.future_set_exception(future_of(s), a.pos[0]); return Value(); }},
+  };
+  return table;
+}
+
+const MethodTable& task_methods() {
+  static const MethodTable table{
+      CORUN_FUTURE_METHODS,
+      {"set_result", [](Interp& in, const Value&, CallArgs&) -> Value { in.raise(in.builtins().RuntimeError, "Task does not support set_result operation"); }},
+      {"set_exception", [](Interp& in, const Value&, CallArgs&) -> Value { in.raise(in.builtins().RuntimeError, "Task does not support set_exception operation"); }},
+      {"get_name", [](Interp&, const Value& s, CallArgs&) -> Value { return make_str(task_of(s)->name()); }},
+      {"set_name", [](Interp& in, const Value& s, CallArgs& a) -> Value { nargs(in, "set_name", a, 1, 1); task_of(s)->set_name(in.str(a.pos[0])); return Value(); }},
+      {"cancelling", [](Interp&, const Value& s, CallArgs&) -> Value { return Value::integer(task_of(s)->num_cancels_requested); }},
+      {"uncancel", [](Interp&, const Value& s, CallArgs&) -> Value {
+         TaskObj* t = task_of(s);
+         if (t->num_cancels_requested > 0) --t->num_cancels_requested;
+         return Value::integer(t->num_cancels_requested);
+       }},
+      {"get_coro", [](Interp&, const Value& s, CallArgs&) -> Value { return task_of(s)->coro; }},
+  };
+  return table;
+}
+
+#undef CORUN_FUTURE_METHODS
+
+// ---- asyncio.Handle / TimerHandle ------------------------------------------------------
+
+const MethodTable& handle_methods() {
+  static const MethodTable table{
+      {"cancel", [](Interp& in, const Value& s, CallArgs&) -> Value {
+         HandleObj* h = s.as<HandleObj>();
+         if (!h->cancelled) {
+           h->cancelled = true;
+           if (h->scheduled) in.loop().timer_cancelled();
+         }
+         return Value();
+       }},
+      {"cancelled", [](Interp&, const Value& s, CallArgs&) -> Value { return Value::boolean(s.as<HandleObj>()->cancelled); }},
+      {"when", [](Interp&, const Value& s, CallArgs&) -> Value { return Value::flt(double(s.as<HandleObj>()->when) / 1e9); }},
+  };
+  return table;
+}
+
+// ---- dispatch --------------------------------------------------------------------------
+
+// The method table of a receiver's kind, or null: sets and the frame objects
+// (generators, coroutines) keep theirs in engine/python/sets.cpp and
+// engine/vm/generators.cpp.
+const MethodTable* method_table(const Value& obj) {
   if (!obj.is_obj()) return nullptr;
   switch (obj.obj()->okind) {
-    case ObjKind::Str: return kStrMethods;
-    case ObjKind::List: return kListMethods;
-    case ObjKind::Tuple: return kTupleMethods;
-    case ObjKind::Dict: return kDictMethods;
-    case ObjKind::Deque: return kDequeMethods;
-    case ObjKind::Set: return obj.as<SetObj>()->frozen ? kFrozenSetMethodNames : kSetMethodNames;
-    case ObjKind::Future: return kFutureMethods;
-    case ObjKind::Task: return kTaskMethods;
-    case ObjKind::Handle: return kHandleMethods;
-    case ObjKind::Coroutine: return frame_object_methods(obj);
+    case ObjKind::Str: return &str_methods();
+    case ObjKind::List: return &list_methods();
+    case ObjKind::Tuple: return &tuple_methods();
+    case ObjKind::Dict: return &dict_methods();
+    case ObjKind::Deque: return &deque_methods();
+    case ObjKind::Future: return &future_methods();
+    case ObjKind::Task: return &task_methods();
+    case ObjKind::Handle: return &handle_methods();
     default: return nullptr;
   }
 }
 
-// The table's own spelling of `name` (a static string, for BuiltinObj::name), or null.
-const char* native_method_name(const Value& obj, const std::string& name) {
-  if (const char* const* m = native_methods(obj))
-    for (; *m; ++m) if (name == *m) return *m;
+}  // namespace
+
+const char* const* native_methods(const Value& obj) {
+  if (const MethodTable* t = method_table(obj)) return t->names();
+  if (obj.is(ObjKind::Set)) return obj.as<SetObj>()->frozen ? kFrozenSetMethodNames : kSetMethodNames;
+  if (obj.is(ObjKind::Coroutine)) return frame_object_methods(obj);
   return nullptr;
 }
 
-Value handle_method(Interp& in, const Value& self, const std::string& name, CallArgs&, bool& found) {
-  HandleObj* h = self.as<HandleObj>();
-  found = true;
-  if (name_is(name, "cancel")) {
-    if (!h->cancelled) {
-      h->cancelled = true;
-      if (h->scheduled) in.loop().timer_cancelled();
-    }
-    return Value();
+namespace {
+
+// The table's own spelling of `name` (a static string, for BuiltinObj::name), or null.
+const char* native_method_name(const Value& obj, const std::string& name) {
+  if (const MethodTable* t = method_table(obj)) {
+    const NativeMethod* m = t->find(name);
+    return m ? m->name : nullptr;
   }
-  if (name_is(name, "cancelled")) return Value::boolean(h->cancelled);
-  if (name_is(name, "when")) return Value::flt(double(h->when) / 1e9);
-  found = false;
-  return Value();
+  if (const char* const* m = native_methods(obj))
+    for (; *m; ++m) if (name == *m) return *m;
+  return nullptr;
 }
 
 // Calls a native method of a builtin value; `found` says whether the
@@ -583,27 +729,22 @@ Value handle_method(Interp& in, const Value& self, const std::string& name, Call
 // recurse forever on a name the kind lacks.
 Value call_native_method(Interp& in, const Value& obj, const std::string& name, CallArgs& args, bool& found) {
   found = false;
-  if (!obj.is_obj()) return Value();
-  switch (obj.obj()->okind) {
-    case ObjKind::Str: return str_method(in, obj, name, args, found);
-    case ObjKind::List: return list_method(in, obj, name, args, found);
-    case ObjKind::Tuple: return tuple_method(in, obj, name, args, found);
-    case ObjKind::Dict: return dict_method(in, obj, name, args, found);
-    case ObjKind::Deque: return deque_method(in, obj, name, args, found);
-    case ObjKind::Set: return set_method(in, obj, name, args, found);
-    case ObjKind::Future:
-    case ObjKind::Task: return future_method(in, obj, name, args, found);
-    case ObjKind::Handle: return handle_method(in, obj, name, args, found);
-    case ObjKind::Coroutine: return frame_object_method(in, obj, name, args, found);
-    default: return Value();
+  if (const MethodTable* t = method_table(obj)) {
+    const NativeMethod* m = t->find(name);
+    if (!m) return Value();
+    found = true;
+    return m->fn(in, obj, args);
   }
+  if (obj.is(ObjKind::Set)) return set_method(in, obj, name, args, found);
+  if (obj.is(ObjKind::Coroutine)) return frame_object_method(in, obj, name, args, found);
+  return Value();
 }
 
 // `obj.name` used as a value, for a native method: a builtin bound to
 // (receiver, name) packed in a tuple.
 Value bind_native_method(const Value& obj, const char* name) {
   Value packed = make_tuple({obj, make_str(name)});
-  return Value(new BuiltinObj(name, [](Interp& in, const Value& self, CallArgs& a) {
+  return Value(new BuiltinObj(name, [](Interp& in, const Value& self, CallArgs& a) -> Value {
     const auto& t = self.as<TupleObj>()->items;
     bool found = false;
     Value r = call_native_method(in, t[0], str_of(t[1]), a, found);
@@ -727,6 +868,79 @@ bool common_attr(Interp& in, const Value& obj, const std::string& name, Value& o
   return false;
 }
 
+namespace {
+
+using NativeAttr = AttrTable::Entry;
+
+// BaseException's args, __cause__, __context__; StopIteration.value; an
+// exception group's message and exceptions. Its other attributes
+// (__traceback__, __notes__ ...) are exceptions_full.cpp's exception_attr.
+const AttrTable& exception_attrs() {
+  static const AttrTable table{
+      {"args", [](Interp&, const Value& o, Value& out) { out = make_tuple(o.as<ExcObj>()->args); return true; }},
+      {"__class__", [](Interp&, const Value& o, Value& out) { out = Value(o.as<ExcObj>()->type); return true; }},
+      {"__cause__", [](Interp&, const Value& o, Value& out) { out = o.as<ExcObj>()->cause; return true; }},
+      {"__context__", [](Interp&, const Value& o, Value& out) { out = o.as<ExcObj>()->context; return true; }},
+      {"value", [](Interp& in, const Value& o, Value& out) {
+         ExcObj* e = o.as<ExcObj>();
+         if (!e->type->is_subclass_of(in.builtins().StopIteration)) return false;
+         out = e->args.empty() ? Value() : e->args[0];
+         return true;
+       }},
+      {"message", [](Interp& in, const Value& o, Value& out) {
+         ExcObj* e = o.as<ExcObj>();
+         if (!e->type->is_subclass_of(in.builtins().BaseExceptionGroup) || e->args.size() != 2) return false;
+         out = e->args[0];
+         return true;
+       }},
+      {"exceptions", [](Interp& in, const Value& o, Value& out) {
+         ExcObj* e = o.as<ExcObj>();
+         if (!e->type->is_subclass_of(in.builtins().BaseExceptionGroup) || e->args.size() != 2) return false;
+         out = e->args[1];
+         return true;
+       }},
+  };
+  return table;
+}
+
+// A coroutine's, generator's or async generator's names and running flag
+// (cr_running on a coroutine, gi_running on a generator, ag_running on an
+// async generator: each only on its own kind).
+const AttrTable& frame_object_attrs() {
+  static const AttrTable table{
+      {"__name__", [](Interp&, const Value& o, Value& out) { out = make_str(o.as<CoroObj>()->frame.code->name); return true; }},
+      {"__qualname__", [](Interp&, const Value& o, Value& out) { out = make_str(o.as<CoroObj>()->frame.code->qualname); return true; }},
+      {"cr_running", [](Interp&, const Value& o, Value& out) {
+         const CodeObject* code = o.as<CoroObj>()->frame.code;
+         if (!code->is_coroutine || code->is_async_gen) return false;
+         out = Value::boolean(o.as<CoroObj>()->state == CoroObj::State::Running);
+         return true;
+       }},
+      {"gi_running", [](Interp&, const Value& o, Value& out) {
+         if (!o.as<CoroObj>()->frame.code->is_generator) return false;
+         out = Value::boolean(o.as<CoroObj>()->state == CoroObj::State::Running);
+         return true;
+       }},
+      {"ag_running", [](Interp&, const Value& o, Value& out) {
+         if (!o.as<CoroObj>()->frame.code->is_async_gen) return false;
+         out = Value::boolean(o.as<CoroObj>()->state == CoroObj::State::Running);
+         return true;
+       }},
+  };
+  return table;
+}
+
+const AttrTable& range_attrs() {
+  static const AttrTable table{
+      {"start", [](Interp&, const Value& o, Value& out) { out = Value::integer(o.as<RangeObj>()->start); return true; }},
+      {"stop", [](Interp&, const Value& o, Value& out) { out = Value::integer(o.as<RangeObj>()->stop); return true; }},
+      {"step", [](Interp&, const Value& o, Value& out) { out = Value::integer(o.as<RangeObj>()->step); return true; }},
+  };
+  return table;
+}
+
+}  // namespace
+
 Value Interp::get_attr(const Value& obj, const std::string& name) {
   if (name.size() > 4 && name[0] == '_' && name[1] == '_') {
     Value v;
@@ -764,42 +978,23 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
   }
   if (obj.is(ObjKind::Exception)) {
     ExcObj* e = obj.as<ExcObj>();
-    if (name_is(name, "args")) return make_tuple(e->args);
-    if (name_is(name, "__class__")) return Value(e->type);
-    if (name_is(name, "__cause__")) return e->cause;
-    if (name_is(name, "__context__")) return e->context;
-    if (name_is(name, "value") && e->type->is_subclass_of(builtins_->StopIteration))  // StopIteration.value
-      return e->args.empty() ? Value() : e->args[0];
-    if (e->type->is_subclass_of(builtins_->BaseExceptionGroup) && e->args.size() == 2) {
-      if (name_is(name, "message")) return e->args[0];
-      if (name_is(name, "exceptions")) return e->args[1];
-    }
+    Value v;
+    if (const NativeAttr* a = exception_attrs().find(name); a && a->fn(*this, obj, v)) return v;
     if (e->attrs.is(ObjKind::Dict)) if (Value* v = e->attrs.as<DictObj>()->find(make_str(name))) return *v;
     if (const Value* cv = e->type->find_attr(name)) return cv->is(ObjKind::Function) ? Value(new BoundMethodObj(obj, *cv)) : *cv;
-    Value v;
     if (exception_attr(*this, obj, name, v)) return v;
     no_attr(*this, obj, name);
   }
   if (obj.is(ObjKind::Function) && name_is(name, "__name__")) return make_str(obj.as<FunctionObj>()->code->name);
-  if (obj.is(ObjKind::Coroutine)) {
-    if (name_is(name, "__name__")) return make_str(obj.as<CoroObj>()->frame.code->name);
-    if (name_is(name, "__qualname__")) return make_str(obj.as<CoroObj>()->frame.code->qualname);
-    const CodeObject* code = obj.as<CoroObj>()->frame.code;
-    const bool running = obj.as<CoroObj>()->state == CoroObj::State::Running;
-    if (name_is(name, "cr_running") && code->is_coroutine && !code->is_async_gen) return Value::boolean(running);
-    if (name_is(name, "gi_running") && code->is_generator) return Value::boolean(running);
-    if (name_is(name, "ag_running") && code->is_async_gen) return Value::boolean(running);
-  }
-  if (obj.is(ObjKind::Range)) {
-    auto* r = obj.as<RangeObj>();
-    if (name_is(name, "start")) return Value::integer(r->start);
-    if (name_is(name, "stop")) return Value::integer(r->stop);
-    if (name_is(name, "step")) return Value::integer(r->step);
+  if (obj.is(ObjKind::Coroutine) || obj.is(ObjKind::Range)) {
+    const AttrTable& table = obj.is(ObjKind::Coroutine) ? frame_object_attrs() : range_attrs();
+    Value v;
+    if (const NativeAttr* a = table.find(name); a && a->fn(*this, obj, v)) return v;
   }
   if (obj.is_integer() && name_is(name, "real")) return obj.is_bool() ? Value::integer(obj.as_int()) : obj;
   if (obj.is_float()) {
     if (name_is(name, "real")) return obj;
-    if (name_is(name, "is_integer")) return Value(new BuiltinObj("is_integer", [](Interp&, const Value& self, CallArgs&) {
+    if (name_is(name, "is_integer")) return Value(new BuiltinObj("is_integer", [](Interp&, const Value& self, CallArgs&) -> Value {
       return Value::boolean(self.as_float() == std::floor(self.as_float()));
     }, obj));
   }
@@ -855,7 +1050,6 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
 // method) runs with the call's arguments.
 Value instantiate_class(Interp& in, TypeObj* t, CallArgs& args, const Expr* site) {
   Ref<InstanceObj> inst(new InstanceObj(t));
-  extern void init_fields(Interp&, InstanceObj*);
   init_fields(in, inst.get());
   if (const Value* init = t->find_attr("__init__")) {
     in.call(Value(new BoundMethodObj(Value(inst), *init)), args, site);

@@ -2,10 +2,11 @@
 // size (two's complement, as Objects/longobject.c defines them), on bools
 // (& | ^ of two bools is a bool), and & | ^ on sets and dict views
 // (engine/python/sets.cpp).
+#include "engine/python/bitwise.h"
 #include "engine/python/builtins.h"
+#include "engine/python/sets.h"
 #include "engine/vm/interp.h"
 #include "engine/vm/native_cost.h"
-#include "engine/python/sets.h"
 
 namespace corun {
 

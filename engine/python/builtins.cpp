@@ -5,14 +5,29 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "engine/asyncio/asyncio_module.h"
+#include "engine/asyncio/event_loops.h"
+#include "engine/asyncio/prelude_helpers.h"
 #include "engine/python/classes.h"
+#include "engine/python/contextlib.h"
+#include "engine/python/pyformat.h"
+#include "engine/python/random_module.h"
+#include "engine/python/recursion.h"
+#include "engine/python/sets.h"
+#include "engine/python/time_module.h"
+#include "engine/vm/closures.h"
+#include "engine/vm/generators.h"
 #include "engine/vm/interp.h"
 #include "engine/vm/native_cost.h"
-#include "engine/python/recursion.h"
-#include "engine/python/pyformat.h"
-#include "engine/python/sets.h"
 
 namespace corun {
+
+void arity(Interp& in, const char* fn, CallArgs& a, size_t lo, size_t hi) {
+  if (a.npos < lo || a.npos > hi)
+    in.raise(in.builtins().TypeError, std::string(fn) + "() takes " + std::to_string(lo) +
+                                          (lo == hi ? "" : " to " + std::to_string(hi)) + " positional arguments but " +
+                                          std::to_string(a.npos) + " were given");
+}
 
 namespace {
 
@@ -687,22 +702,14 @@ Builtins::Builtins(Interp& in) {
                      ConnectionError, ConnectionRefusedError, ConnectionResetError, TimeoutError, KeyboardInterrupt,
                      SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError, MemoryError})
     ty(t->name.c_str(), t);
-  extern Value make_asyncio_module(Interp&, Builtins&);
-  extern Value make_time_module(Interp&, Builtins&);
-  extern Value make_random_module(Interp&, Builtins&);
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);
   values[builtin_index("random")] = make_random_module(in, *this);
-  extern Value make_functools_module(Interp&, Builtins&);
   values[builtin_index("functools")] = make_functools_module(in, *this);
-  extern void add_prelude_helpers(Interp&, Builtins&);
   add_prelude_helpers(in, *this);
-  extern void add_event_loop_helpers(Builtins&);
   add_event_loop_helpers(*this);
   add_class_helpers(in, *this);
-  extern Value make_contextlib_module(Interp&, Builtins&);
   values[builtin_index("contextlib")] = make_contextlib_module(in, *this);
-  extern void add_generator_builtins(Builtins&);
   add_generator_builtins(*this);
 }
 

@@ -14,6 +14,11 @@ namespace corun {
 const std::vector<std::string>& builtin_names();
 int builtin_index(std::string_view name);
 
+// CPython's TypeError for a native function called with a number of
+// positional arguments outside [lo, hi]: "f() takes 1 to 2 positional
+// arguments but 3 were given".
+void arity(Interp& in, const char* fn, CallArgs& a, size_t lo, size_t hi);
+
 struct Builtins {
   // Types of plain values.
   TypeObj *object, *type, *none, *int_, *float_, *str, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;

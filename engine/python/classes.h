@@ -26,6 +26,12 @@ const FunctionObj* user_method(const TypeObj* t, std::string_view name);
 // The same for the class of a value (instances and exceptions only).
 const FunctionObj* user_method_of(const Value& v, std::string_view name);
 
+// Instances and exceptions: the values whose class may define dunders.
+inline bool may_have_dunders(const Value& v) { return v.is(ObjKind::Instance) || v.is(ObjKind::Exception); }
+// A value of a class written in the scenario (with methods of its own or
+// inherited): its ==, hash and the rest may be the class's own.
+bool in_user_class(const Value& v);
+
 // Calls the dunder `name` of v's class with v bound as self.
 Value call_dunder(Interp& in, const Value& v, const FunctionObj* fn, std::vector<Value> args);
 

@@ -3,6 +3,7 @@
 // the two decorators are native, because they pass the call's keyword
 // arguments on, which the scenario language's *args cannot.
 #include "engine/python/builtins.h"
+#include "engine/python/contextlib.h"
 #include "engine/vm/interp.h"
 
 namespace corun {

@@ -146,7 +146,7 @@ struct InstanceObj : Object {
 };
 
 // What one activation of a scenario coroutine or function holds. Frames of
-// one task form a chain through `awaiting_coro` (await runs inline: no new
+// one task form a chain through `parent` (await runs inline: no new
 // task, no loop iteration), so a deep await chain costs heap, not C++ stack.
 struct Frame {
   struct Block {

@@ -1,8 +1,9 @@
 // Functions as values: the functions `lambda` and the `def` step make, the
 // cells they share with the frame that made them, generator expressions
 // (lazy, in a frame of their own), next(), and functools.partial.
-#include "engine/python/builtins.h"
 #include "engine/compile/code.h"
+#include "engine/python/builtins.h"
+#include "engine/vm/closures.h"
 #include "engine/vm/interp.h"
 
 namespace corun {

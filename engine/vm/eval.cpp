@@ -2,12 +2,15 @@
 // expressions. Names were bound to slots at compile time.
 #include <cmath>
 
+#include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
-#include "engine/vm/interp.h"
-#include "engine/vm/native_cost.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/sets.h"
+#include "engine/python/subscripts.h"
+#include "engine/vm/closures.h"
+#include "engine/vm/interp.h"
+#include "engine/vm/native_cost.h"
 
 namespace corun {
 
@@ -93,7 +96,7 @@ bool folded_by_cpython(const Expr& e, const std::vector<Value>& items) {
 
 namespace {
 // x op y for two ints, when the result is an int of 64 bits (or, for /, a
-// float) that binary_op (text.cpp) would give: no overflow to BigInt, no
+// float) that binary_op (operators.cpp) would give: no overflow to BigInt, no
 // ZeroDivisionError, no shift or power. Returns false for those, which
 // binary_op handles.
 [[gnu::always_inline]] inline bool small_int_op(BinOp op, int64_t x, int64_t y, Value& out) {
@@ -254,7 +257,6 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
       if (idx.kind == ExprKind::Slice) {
         Value parts[3];
         for (int i = 0; i < 3; ++i) if (idx.kids[size_t(i)]) parts[i] = eval(*idx.kids[size_t(i)], f);
-        extern Value slice_value(Interp&, const Value&, const Value&, const Value&, const Value&);
         return slice_value(*this, obj, parts[0], parts[1], parts[2]);
       }
       return subscript(obj, eval(idx, f));
@@ -368,7 +370,6 @@ Value Interp::eval_fstring(const Expr& e, Frame& f) {
 // the output is the same. Their variables have slots of their own.
 Value Interp::eval_comprehension(const Expr& e, Frame& f) {
   if (e.code) {  // a generator expression: lazy (closures.cpp)
-    extern Value make_genexpr(Interp&, const Expr&, Frame&);
     return make_genexpr(*this, e, f);
   }
   // Variables a closure captured: a fresh cell for this run.
@@ -505,7 +506,6 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
   if (callee.is(ObjKind::Type)) {
     TypeObj* t = callee.as<TypeObj>();
     if (t->tkind == TypeKind::UserClass) {
-      extern Value instantiate_class(Interp&, TypeObj*, CallArgs&, const Expr*);
       return instantiate_class(*this, t, args, site);
     }
     if (t->ctor) return t->ctor(*this, callee, args);

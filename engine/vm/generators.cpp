@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "engine/python/builtins.h"
+#include "engine/vm/generators.h"
 #include "engine/vm/interp.h"
 
 namespace corun {

@@ -8,6 +8,7 @@
 #include "engine/python/builtins.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
+#include "engine/vm/definitions.h"
 
 namespace corun {
 
@@ -1273,7 +1274,6 @@ void Interp::on_interrupt() {
 }
 
 void Interp::instantiate_program() {
-  extern void instantiate_globals(Interp&, const Program&, std::vector<Value>&);
   instantiate_globals(*this, program_, globals_);
 }
 

@@ -181,7 +181,6 @@ class Interp {
   // Text
   std::string repr(const Value& v);
   std::string repr_value(const Value& v);
-  std::string repr_container(const Value& v);
   std::string str(const Value& v);
   // The builtin types' str and repr, skipping a scenario class's __str__/__repr__
   // (what super().__str__() reaches).
@@ -257,7 +256,7 @@ class Interp {
 
  private:
   friend struct TaskSteps;
-  // Runs frames from `f` until the chain suspends, or the frame `stop_at`
+  // Runs frames from `f` until the chain suspends, or the frame `bottom`
   // returns (sync calls) — see interp.cpp.
   enum class Exit { Return, Raise, Suspend0, SuspendFuture, SuspendSleep, Yield };
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
@@ -323,8 +322,8 @@ class Interp {
   TaskObj* current_task_ = nullptr;
   uint64_t task_counter_ = 0;
   uint64_t steps_ = 0;
-  Value spare_memory_error_;
-  std::unordered_set<std::string> warned_;  // warnings already shown (once per text and line, as CPython)  // raised without allocating (memory_error())
+  Value spare_memory_error_;  // raised without allocating (memory_error())
+  std::unordered_set<std::string> warned_;  // warnings already shown (once per text and line, as CPython)
   int sync_depth_ = 0;
   int interrupt_count_ = 0;
   Value main_task_;  // what the first Ctrl-C cancels (Runner.run's task)

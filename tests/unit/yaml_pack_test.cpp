@@ -2,11 +2,10 @@
 // give back exactly the tree yaml-cpp built: kinds, tags, text, positions.
 #include <gtest/gtest.h>
 
+#include "engine/compile/prelude.h"
 #include "engine/load/yaml_doc.h"
 
 namespace corun {
-extern const char* const kAsyncioPrelude;
-extern const std::string_view kAsyncioPreludePacked;
 
 namespace {
 

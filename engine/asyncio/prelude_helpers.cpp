@@ -1,0 +1,129 @@
+// The private builtins corun's asyncio prelude (asyncio_prelude.yaml) calls
+// where CPython's Lib/asyncio calls C or another module: functools.partial,
+// ensure_future, the ExceptionGroup split of except*, to_thread's run on
+// its own clock, aiter/anext, collections.deque, id() for reprs, and the
+// loop's shutdown_asyncgens(). Their names start with `_`: no scenario
+// can name them.
+#include "engine/asyncio/prelude_helpers.h"
+
+#include "engine/asyncio/asyncio_module.h"
+#include "engine/python/builtins.h"
+#include "engine/python/classes.h"
+#include "engine/python/repr.h"
+#include "engine/vm/interp.h"
+
+namespace corun {
+
+namespace {
+
+Value h_partial(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos < 1) in.raise(in.builtins().TypeError, "partial() needs a callable");
+  Value bound = make_tuple(std::vector<Value>(a.pos, a.pos + a.npos));
+  return Value(new BuiltinObj("partial", [](Interp& in, const Value& self, CallArgs& call) -> Value {
+    const auto& b = self.as<TupleObj>()->items;
+    std::vector<Value> args(b.begin() + 1, b.end());
+    for (size_t i = 0; i < call.npos; ++i) args.push_back(call.pos[i]);
+    return in.call0(b[0], std::move(args));
+  }, bound));
+}
+
+
+Value h_iscoroutine(Interp& in, const Value&, CallArgs& a) { return Value::boolean(a.npos == 1 && a.pos[0].is(ObjKind::Coroutine)); }
+Value h_isfuture(Interp& in, const Value&, CallArgs& a) {
+  return Value::boolean(a.npos == 1 && (a.pos[0].is(ObjKind::Future) || a.pos[0].is(ObjKind::Task)));
+}
+
+Value h_eg_split(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 2 || !a.pos[0].is(ObjKind::Exception)) in.raise(in.builtins().TypeError, "_eg_split(exc, types)");
+  auto [m, r] = except_star_split(in, a.pos[0], a.pos[1]);
+  return make_tuple({m, r});
+}
+
+// to_thread's model on the virtual clock: the function runs at once, and the
+// time its blocking steps take passes on a clock of its own, not the loop's;
+// the caller gets the result that much later. Returns (ok, value, seconds).
+Value h_run_in_thread(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 2) in.raise(in.builtins().TypeError, "_run_in_thread(fn, args)");
+  int64_t spent = in.loop().begin_thread_time();
+  Value ok = Value::boolean(true), result;
+  try {
+    result = in.call0(a.pos[0], in.to_vector(a.pos[1]));
+  } catch (PyException& e) {
+    ok = Value::boolean(false);
+    result = e.exc;
+  }
+  spent = in.loop().end_thread_time(spent);
+  return make_tuple({ok, result, Value::flt(double(spent) / 1e9)});
+}
+
+bool is_async_gen(const Value& v) { return v.is(ObjKind::Coroutine) && v.as<CoroObj>()->frame.code->is_async_gen; }
+
+// aiter(x): an async generator is its own iterator; an object has __aiter__.
+// collections.deque(): an empty one (the prelude's queues make their own).
+Value h_deque(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos || a.nkw) in.raise(in.builtins().TypeError, "_deque() takes no arguments");
+  return Value(new DequeObj());
+}
+
+
+Value h_aiter(Interp& in, const Value&, CallArgs& a) {
+  const Value& x = a.pos[0];
+  if (is_async_gen(x)) return x;
+  if (x.is(ObjKind::Instance) && x.as<InstanceObj>()->type->find_attr("__aiter__")) {
+    CallArgs none;
+    return in.call_method(x, "__aiter__", none, nullptr);
+  }
+  in.raise(in.builtins().TypeError, "'async for' requires an object with __aiter__ method, got " + in.type_of(x)->name);
+}
+
+// anext(x): what `async for` awaits for each item.
+Value h_anext(Interp& in, const Value&, CallArgs& a) {
+  const Value& x = a.pos[0];
+  if (is_async_gen(x)) return in.make_agen_awaitable(x, AnextObj::Mode::Send, Value());
+  if (x.is(ObjKind::Instance) && x.as<InstanceObj>()->type->find_attr("__anext__")) {
+    CallArgs none;
+    return in.call_method(x, "__anext__", none, nullptr);
+  }
+  in.raise(in.builtins().TypeError, "'async for' received an object from __aiter__ that does not implement __anext__: " +
+                                        in.type_of(x)->name);
+}
+
+}  // namespace
+
+// shutdown_asyncgens(): the loop's alive async generators, which it forgets.
+Value h_take_asyncgens(Interp& in, const Value&, CallArgs&) { return make_list(in.take_asyncgens()); }
+
+// shutdown_asyncgens()'s call_exception_handler, through the default
+// handler: the message, the context's other keys, the traceback.
+Value h_report_asyncgen_error(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 2) in.raise(in.builtins().TypeError, "_report_asyncgen_error(agen, exc)");
+  std::string agen = in.repr(a.pos[0]);
+  in.write_err("an error occurred during closing of asynchronous generator " + agen + "\nasyncgen: " + agen + "\n");
+  in.print_traceback(a.pos[1]);
+  return Value();
+}
+
+// object.__repr__(x) and the address it shows, for the prelude's __repr__s
+// (super().__repr__() and id() in CPython's).
+Value h_address(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos != 1 || !a.pos[0].is_obj()) in.raise(in.builtins().TypeError, "_address() takes an object");
+  return make_str(fake_address(a.pos[0].obj()));
+}
+
+void add_prelude_helpers(Interp&, Builtins& b) {
+  auto fn = [&](const char* name, Builtin f) { b.values[size_t(builtin_index(name))] = Value(new BuiltinObj(name, f)); };
+  fn("_partial", h_partial);
+  fn("_ensure_future", a_ensure_future);
+  fn("_iscoroutine", h_iscoroutine);
+  fn("_isfuture", h_isfuture);
+  fn("_eg_split", h_eg_split);
+  fn("_run_in_thread", h_run_in_thread);
+  fn("_aiter", h_aiter);
+  fn("_anext", h_anext);
+  fn("_deque", h_deque);
+  fn("_address", h_address);
+  fn("_take_asyncgens", h_take_asyncgens);
+  fn("_report_asyncgen_error", h_report_asyncgen_error);
+}
+
+}  // namespace corun

@@ -1,0 +1,24 @@
+// Attributes and methods of values (engine/python/attrs.cpp): the free
+// functions other files call; obj.name itself is Interp::get_attr /
+// Interp::call_method.
+#pragma once
+
+#include "engine/python/objects.h"
+
+namespace corun {
+
+class Interp;
+struct CallArgs;
+struct Expr;
+
+// C(...) for a class written in the scenario: a new instance, its fields
+// set, then __init__ called with the arguments (TypeError as CPython's when
+// the class takes none).
+Value instantiate_class(Interp& in, TypeObj* t, CallArgs& args, const Expr* site);
+
+// The names of the native methods of obj's kind (str, list, tuple, dict,
+// deque, set, Future, Task, Handle, generators and coroutines), in the order
+// dir() lists them, null-terminated; null for a kind without any.
+const char* const* native_methods(const Value& obj);
+
+}  // namespace corun
