@@ -1,7 +1,7 @@
 # Writes OUTPUT, a C++ file defining `const char* const SYMBOL` with the
-# contents of INPUTS ('|'-separated files, concatenated in order; run at
+# contents of INPUTS (comma-separated files, concatenated in order; run at
 # build time, so edits to any of them rebuild it).
-string(REPLACE "|" ";" INPUT_LIST "${INPUTS}")
+string(REPLACE "," ";" INPUT_LIST "${INPUTS}")
 set(CONTENT "")
 foreach(INPUT ${INPUT_LIST})
   file(READ "${INPUT}" PART)

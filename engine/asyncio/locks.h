@@ -1,6 +1,6 @@
 // Lib/asyncio/locks.py in C++ (see native.h): the methods of Lock, Event,
 // Condition, Semaphore, BoundedSemaphore and Barrier that the prelude
-// (engine/asyncio/asyncio_prelude.yaml) declares `native:` (locks.cpp,
+// (engine/asyncio/prelude/locks.yaml) declares `native:` (locks.cpp,
 // locks_condition.cpp).
 #pragma once
 

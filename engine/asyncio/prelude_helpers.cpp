@@ -1,4 +1,4 @@
-// The private builtins corun's asyncio prelude (asyncio_prelude.yaml) calls
+// The private builtins corun's asyncio prelude (engine/asyncio/prelude/) calls
 // where CPython's Lib/asyncio calls C or another module: functools.partial,
 // ensure_future, the ExceptionGroup split of except*, to_thread's run on
 // its own clock, aiter/anext, collections.deque, id() for reprs, and the

@@ -1,6 +1,6 @@
 // Lib/asyncio/queues.py in C++ (see native.h): the methods of Queue,
 // LifoQueue and PriorityQueue that the prelude
-// (engine/asyncio/asyncio_prelude.yaml) declares `native:`.
+// (engine/asyncio/prelude/queues.yaml) declares `native:`.
 #pragma once
 
 #include <span>

@@ -1,5 +1,5 @@
 // Lib/asyncio/taskgroups.py in C++ (see native.h): TaskGroup's methods that
-// the prelude (engine/asyncio/asyncio_prelude.yaml) declares `native:`.
+// the prelude (engine/asyncio/prelude/taskgroups.yaml) declares `native:`.
 #pragma once
 
 #include <span>

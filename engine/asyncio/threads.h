@@ -1,5 +1,5 @@
 // Lib/asyncio/threads.py in C++ (see native.h): to_thread, which the
-// prelude (engine/asyncio/asyncio_prelude.yaml) declares `native:`.
+// prelude (engine/asyncio/prelude/threads.yaml) declares `native:`.
 #pragma once
 
 #include <span>

@@ -1,5 +1,5 @@
 // Lib/asyncio/timeouts.py in C++ (see native.h): Timeout's methods, and
-// timeout() / timeout_at(), that the prelude (engine/asyncio/asyncio_prelude.yaml)
+// timeout() / timeout_at(), that the prelude (engine/asyncio/prelude/timeouts.yaml)
 // declares `native:`.
 #pragma once
 

@@ -1,4 +1,4 @@
-// corun's asyncio prelude (engine/asyncio/asyncio_prelude.yaml: queues, locks,
+// corun's asyncio prelude (engine/asyncio/prelude/*.yaml: queues, locks,
 // timeouts, task groups, wait ... ported from CPython's Lib/asyncio),
 // compiled once per process and shared, read-only, by every Program compiled
 // afterwards: the CLI compiles one scenario, `corun test` many, the fuzzer

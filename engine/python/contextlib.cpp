@@ -1,5 +1,5 @@
 // The `contextlib` module: its classes are ports of Lib/contextlib.py in
-// corun's asyncio prelude (engine/asyncio/asyncio_prelude.yaml, named _cl_X there);
+// corun's asyncio prelude (engine/asyncio/prelude/contextlib.yaml, named _cl_X there);
 // the two decorators are native, because they pass the call's keyword
 // arguments on, which the scenario language's *args cannot.
 #include "engine/python/builtins.h"
