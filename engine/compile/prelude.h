@@ -24,7 +24,8 @@ namespace corun {
 // The prelude's text, and its YAML tree packed at build time (both
 // generated into the build tree by CMakeLists.txt: embed_text.cmake and
 // corun_pack_yaml); the text stays for messages' source lines.
-extern const char* const kAsyncioPrelude;
+extern const char* const kAsyncioPrelude;        // its files' text, concatenated
+extern const char* const kAsyncioPrelude_sizes;  // each file's length in it, comma-separated
 extern const std::string_view kAsyncioPreludePacked;
 
 struct CompiledPrelude {

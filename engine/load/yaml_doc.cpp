@@ -511,4 +511,34 @@ YNode unpack_yaml(std::string_view packed) {
   return n;
 }
 
+namespace {
+void shift_lines(YNode& n, int by) {
+  if (n.pos.line) n.pos.line += by;
+  for (auto& item : n.items) shift_lines(item, by);
+  for (auto& pair : n.pairs) {
+    shift_lines(pair.first, by);
+    shift_lines(pair.second, by);
+  }
+}
+}  // namespace
+
+std::string merge_yaml_part(YNode& into, YNode part, int lines_before) {
+  shift_lines(part, lines_before);
+  if (into.kind == YNode::Kind::Null) {
+    into = std::move(part);
+    return "";
+  }
+  if (part.kind == YNode::Kind::Null) return "";
+  if (part.kind != YNode::Kind::Map || into.kind != YNode::Kind::Map) return "several parts must each be a mapping";
+  for (auto& pair : part.pairs) {
+    YNode* same = nullptr;
+    for (auto& m : into.pairs) if (m.first.value == pair.first.value) same = &m.second;
+    if (!same) into.pairs.push_back(std::move(pair));
+    else if (same->kind != YNode::Kind::Map || pair.second.kind != YNode::Kind::Map)
+      return "'" + pair.first.value + "' must be a mapping in every part";
+    else for (auto& entry : pair.second.pairs) same->pairs.push_back(std::move(entry));
+  }
+  return "";
+}
+
 }  // namespace corun

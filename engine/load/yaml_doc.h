@@ -63,4 +63,11 @@ std::string block_style_hint(std::string_view line);
 std::string pack_yaml(const YNode& node);
 YNode unpack_yaml(std::string_view packed);
 
+// Several files read as one document (the asyncio prelude, one file per
+// CPython module): `part`'s positions move down by `lines_before` (so they
+// index the files' concatenated text), and its top-level mappings' entries
+// are appended to `into`'s of the same key, in file order. An empty
+// `into` takes `part` whole. Returns an error message, or "" when merged.
+std::string merge_yaml_part(YNode& into, YNode part, int lines_before);
+
 }  // namespace corun

@@ -17,18 +17,6 @@ int fail(const std::string& message) {
 }
 }  // namespace
 
-// Lines of a later file count on from the end of the files before it, so
-// that positions index the files' concatenated text (what the binary embeds
-// beside the tree, cmake/embed_text.cmake, for messages).
-void shift_lines(corun::YNode& n, int by) {
-  if (n.pos.line) n.pos.line += by;
-  for (auto& item : n.items) shift_lines(item, by);
-  for (auto& pair : n.pairs) {
-    shift_lines(pair.first, by);
-    shift_lines(pair.second, by);
-  }
-}
-
 int main(int argc, char** argv) {
   if (argc < 4) {
     std::cerr << "usage: pack_yaml OUTPUT.cpp SYMBOL INPUT.yaml...\n"
@@ -51,23 +39,9 @@ int main(int argc, char** argv) {
     } catch (const corun::ScenarioError&) {
       return fail(std::string(argv[i]) + ": invalid YAML");
     }
-    shift_lines(tree, lines_before);
+    std::string error = corun::merge_yaml_part(merged, std::move(tree), lines_before);
+    if (!error.empty()) return fail(std::string(argv[i]) + ": " + error);
     lines_before += int(std::count(content.begin(), content.end(), '\n'));
-    if (i == 3) {
-      merged = std::move(tree);
-      continue;
-    }
-    if (tree.kind == corun::YNode::Kind::Null) continue;
-    if (tree.kind != corun::YNode::Kind::Map || merged.kind != corun::YNode::Kind::Map)
-      return fail(std::string(argv[i]) + ": several inputs must each be a mapping");
-    for (auto& pair : tree.pairs) {
-      corun::YNode* into = nullptr;
-      for (auto& m : merged.pairs) if (m.first.value == pair.first.value) into = &m.second;
-      if (!into) merged.pairs.push_back(std::move(pair));
-      else if (into->kind != corun::YNode::Kind::Map || pair.second.kind != corun::YNode::Kind::Map)
-        return fail(std::string(argv[i]) + ": '" + pair.first.value + "' must be a mapping in every file");
-      else for (auto& entry : pair.second.pairs) into->pairs.push_back(std::move(entry));
-    }
   }
   std::string packed = corun::pack_yaml(merged);
   const char* output = argv[1];

@@ -1,5 +1,7 @@
 // The packed form of a YAML tree (how the asyncio prelude is embedded) must
 // give back exactly the tree yaml-cpp built: kinds, tags, text, positions.
+#include <algorithm>
+#include <string>
 #include <gtest/gtest.h>
 
 #include "engine/compile/prelude.h"
@@ -35,9 +37,29 @@ TEST(YamlPack, RoundTripsEveryKindOfNode) {
   expect_same(tree, unpack_yaml(pack_yaml(tree)), "root");
 }
 
+// The packed tree is what loading the prelude's files one by one and
+// merging them gives (the text holds them end to end; _sizes says where).
 TEST(YamlPack, TheEmbeddedPreludeIsThePreludeText) {
-  SourceFile file("prelude", kAsyncioPrelude);
-  expect_same(load_yaml(file), unpack_yaml(kAsyncioPreludePacked), "prelude");
+  std::string_view text(kAsyncioPrelude);
+  std::string_view sizes(kAsyncioPrelude_sizes);
+  YNode merged;
+  int lines_before = 0, parts = 0;
+  size_t at = 0;
+  while (!sizes.empty()) {
+    size_t comma = sizes.find(',');
+    size_t n = std::stoul(std::string(sizes.substr(0, comma)));
+    sizes = comma == std::string_view::npos ? std::string_view() : sizes.substr(comma + 1);
+    ASSERT_LE(at + n, text.size());
+    std::string part(text.substr(at, n));
+    at += n;
+    SourceFile file("prelude part", part);
+    EXPECT_EQ(merge_yaml_part(merged, load_yaml(file), lines_before), "");
+    lines_before += int(std::count(part.begin(), part.end(), '\n'));
+    ++parts;
+  }
+  EXPECT_EQ(at, text.size());
+  EXPECT_GT(parts, 1);  // one file per CPython module
+  expect_same(merged, unpack_yaml(kAsyncioPreludePacked), "prelude");
 }
 
 TEST(YamlPack, RejectsCorruptInput) {
