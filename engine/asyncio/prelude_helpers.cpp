@@ -1,9 +1,8 @@
 // The private builtins corun's asyncio prelude (engine/asyncio/prelude/) calls
-// where CPython's Lib/asyncio calls C or another module: functools.partial,
-// ensure_future, the ExceptionGroup split of except*, to_thread's run on
-// its own clock, aiter/anext, collections.deque, id() for reprs, and the
-// loop's shutdown_asyncgens(). Their names start with `_`: no scenario
-// can name them.
+// and the compiler's lowerings call where CPython calls C or another
+// module: the ExceptionGroup split of except*, aiter/anext for `async for`,
+// collections.deque, id() for reprs, and the loop's shutdown_asyncgens().
+// Their names start with `_`: no scenario can name them.
 #include "engine/asyncio/prelude_helpers.h"
 
 #include "engine/asyncio/asyncio_module.h"
@@ -16,56 +15,25 @@ namespace corun {
 
 namespace {
 
-Value h_partial(Interp& in, const Value&, CallArgs& a) {
-  if (a.npos < 1) in.raise(in.builtins().TypeError, "partial() needs a callable");
-  Value bound = make_tuple(std::vector<Value>(a.pos, a.pos + a.npos));
-  return Value(new BuiltinObj("partial", [](Interp& in, const Value& self, CallArgs& call) -> Value {
-    const auto& b = self.as<TupleObj>()->items;
-    std::vector<Value> args(b.begin() + 1, b.end());
-    for (size_t i = 0; i < call.npos; ++i) args.push_back(call.pos[i]);
-    return in.call0(b[0], std::move(args));
-  }, bound));
-}
-
-
+// asyncio.coroutines.iscoroutine(), for Runner.run's check.
 Value h_iscoroutine(Interp& in, const Value&, CallArgs& a) { return Value::boolean(a.npos == 1 && a.pos[0].is(ObjKind::Coroutine)); }
-Value h_isfuture(Interp& in, const Value&, CallArgs& a) {
-  return Value::boolean(a.npos == 1 && (a.pos[0].is(ObjKind::Future) || a.pos[0].is(ObjKind::Task)));
-}
 
+// except*'s split of the exception being handled: (match, rest).
 Value h_eg_split(Interp& in, const Value&, CallArgs& a) {
   if (a.npos != 2 || !a.pos[0].is(ObjKind::Exception)) in.raise(in.builtins().TypeError, "_eg_split(exc, types)");
   auto [m, r] = except_star_split(in, a.pos[0], a.pos[1]);
   return make_tuple({m, r});
 }
 
-// to_thread's model on the virtual clock: the function runs at once, and the
-// time its blocking steps take passes on a clock of its own, not the loop's;
-// the caller gets the result that much later. Returns (ok, value, seconds).
-Value h_run_in_thread(Interp& in, const Value&, CallArgs& a) {
-  if (a.npos != 2) in.raise(in.builtins().TypeError, "_run_in_thread(fn, args)");
-  int64_t spent = in.loop().begin_thread_time();
-  Value ok = Value::boolean(true), result;
-  try {
-    result = in.call0(a.pos[0], in.to_vector(a.pos[1]));
-  } catch (PyException& e) {
-    ok = Value::boolean(false);
-    result = e.exc;
-  }
-  spent = in.loop().end_thread_time(spent);
-  return make_tuple({ok, result, Value::flt(double(spent) / 1e9)});
-}
-
 bool is_async_gen(const Value& v) { return v.is(ObjKind::Coroutine) && v.as<CoroObj>()->frame.code->is_async_gen; }
 
-// aiter(x): an async generator is its own iterator; an object has __aiter__.
-// collections.deque(): an empty one (the prelude's queues make their own).
+// collections.deque(): an empty one.
 Value h_deque(Interp& in, const Value&, CallArgs& a) {
   if (a.npos || a.nkw) in.raise(in.builtins().TypeError, "_deque() takes no arguments");
   return Value(new DequeObj());
 }
 
-
+// aiter(x): an async generator is its own iterator; an object has __aiter__.
 Value h_aiter(Interp& in, const Value&, CallArgs& a) {
   const Value& x = a.pos[0];
   if (is_async_gen(x)) return x;
@@ -112,12 +80,8 @@ Value h_address(Interp& in, const Value&, CallArgs& a) {
 
 void add_prelude_helpers(Interp&, Builtins& b) {
   auto fn = [&](const char* name, Builtin f) { b.values[size_t(builtin_index(name))] = Value(new BuiltinObj(name, f)); };
-  fn("_partial", h_partial);
-  fn("_ensure_future", a_ensure_future);
   fn("_iscoroutine", h_iscoroutine);
-  fn("_isfuture", h_isfuture);
   fn("_eg_split", h_eg_split);
-  fn("_run_in_thread", h_run_in_thread);
   fn("_aiter", h_aiter);
   fn("_anext", h_anext);
   fn("_deque", h_deque);

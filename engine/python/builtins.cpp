@@ -48,7 +48,7 @@ const std::vector<std::string> kNames = {
     // modules
     "asyncio", "time", "random", "functools", "contextlib",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
-    "_partial", "_ensure_future", "_iscoroutine", "_isfuture", "_eg_split", "_run_in_thread", "_aiter", "_anext",
+    "_iscoroutine", "_eg_split", "_aiter", "_anext",
     "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
     "_take_asyncgens", "_report_asyncgen_error",
     // classes with behaviour (engine/python/classes.cpp)
