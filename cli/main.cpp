@@ -30,9 +30,16 @@
 
 namespace {
 
+// NO_COLOR (https://no-color.org) wins; FORCE_COLOR (https://force-color.org,
+// any value but 0 or false) or CLICOLOR_FORCE (any but 0) colour even off a
+// terminal; otherwise a terminal that is not dumb.
 bool use_color(int fd) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color && *no_color) return false;
+  const char* force = std::getenv("FORCE_COLOR");
+  if (force && *force && std::strcmp(force, "0") != 0 && std::strcmp(force, "false") != 0) return true;
+  const char* clicolor_force = std::getenv("CLICOLOR_FORCE");
+  if (clicolor_force && *clicolor_force && std::strcmp(clicolor_force, "0") != 0) return true;
   const char* term = std::getenv("TERM");
   if (term && std::string(term) == "dumb") return false;
   return isatty(fd);
@@ -206,6 +213,18 @@ static int corun_main(int argc, char** argv) {
   test->add_flag("-u,--update", golden.update, "Rewrite the golden files from the actual output (never when CI is set)");
   test->add_option("--timeout", golden.timeout_seconds, "Seconds a scenario may run before it fails (0 = no limit)")
       ->transform(real_number(0, corun::cli::kMaxTimeoutSeconds));
+  test->add_option("-k", golden.patterns,
+                   "Only scenarios whose path contains PATTERN, or matches it as a glob if it has a * (repeatable)")
+      ->option_text("PATTERN")
+      ->allow_extra_args(false);
+  test->add_flag("--list", golden.list, "Print the selected scenario paths, one a line, without running them");
+  test->add_option("--shard", golden.shard,
+                   "Run shard K of N (1-based): the selected scenarios in path order, dealt round-robin "
+                   "(default: Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS)")
+      ->option_text("K/N");
+  test->add_option("--junit", golden.junit, "Also write the results to FILE as JUnit XML")->option_text("FILE");
+  test->add_flag("-v,--verbose", golden.verbose, "Also print a PASS line with its time for each passing scenario");
+  test->add_flag("--ci", golden.ci, "Never write golden files, even with --update or CORUN_UPDATE (as when CI is set)");
 
   std::string export_path, export_output;
   uint64_t export_max_file_size = corun::cli::kDefaultMaxFileSize;
