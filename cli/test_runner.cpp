@@ -15,7 +15,9 @@
 //                    present only when non-zero
 // A path that does not exist, that is not under a directory named
 // `scenarios`, or under which no scenario is found is a usage error (exit 2,
-// nothing is run).
+// nothing is run). `--golden DIR` names another golden root for every path
+// given (DIR/<p>.out for scenarios/<p>.yaml; corun_add_scenarios' GOLDEN):
+// its parent must exist, and DIR is held to the rules of golden/ below.
 //
 // Real paths. From `scenarios/` down, the path given must be made of real
 // directories: a symbolic link there (or a `..` that leaves through one, or
@@ -336,9 +338,27 @@ void visit(const fs::directory_entry& entry, const fs::path& root, const fs::pat
 }
 
 // Returns 0, or 2 after printing a usage error.
-int collect(const std::vector<std::string>& args, bool args_defaulted, const fs::path& cwd,
-            std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
+int collect(const std::vector<std::string>& args, bool args_defaulted, const std::string& golden_arg,
+            const fs::path& cwd, std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
             std::vector<Problem>& problems) {
+  // --golden: its parent resolved (as the golden/ beside a real scenarios/
+  // is), the root itself never followed.
+  fs::path golden_override;
+  if (!golden_arg.empty()) {
+    fs::path named = normal(cwd / golden_arg);
+    std::error_code ec;
+    fs::path parent = fs::canonical(named.parent_path(), ec);
+    if (ec) {
+      std::fprintf(stderr, "corun test: --golden %s: its parent directory %s cannot be used: %s\n",
+                   golden_arg.c_str(), named.parent_path().c_str(), ec.message().c_str());
+      return 2;
+    }
+    if (named.filename().empty() || named.filename() == "..") {
+      std::fprintf(stderr, "corun test: --golden %s: not a directory name\n", golden_arg.c_str());
+      return 2;
+    }
+    golden_override = parent / named.filename();
+  }
   for (const std::string& arg : args) {
     struct stat st {};
     if (::stat(arg.c_str(), &st) != 0) {
@@ -367,7 +387,7 @@ int collect(const std::vector<std::string>& args, bool args_defaulted, const fs:
     }
     std::optional<fs::path> root = real_scenario_root(arg, *named_root, named_dir, kernel_dir, cwd);
     if (!root) return 2;
-    fs::path golden_root = root->parent_path() / "golden";
+    fs::path golden_root = golden_override.empty() ? root->parent_path() / "golden" : golden_override;
     fs::path real_dir = normal(*root / named_dir.lexically_relative(*named_root));
 
     if (!is_dir) {
@@ -819,7 +839,8 @@ int run_golden_tests(const GoldenOptions& options) {
   std::map<fs::path, Scenario> by_path;
   std::vector<TestedDir> dirs;
   std::vector<Problem> problems;
-  if (int rc = collect(args, options.paths.empty(), cwd, by_path, dirs, problems); rc != 0) return rc;
+  if (int rc = collect(args, options.paths.empty(), options.golden_root, cwd, by_path, dirs, problems); rc != 0)
+    return rc;
   std::vector<const Scenario*> scenarios;
   for (const auto& [path, s] : by_path) scenarios.push_back(&s);
 

@@ -20,6 +20,7 @@ struct GoldenOptions {
   std::string corun_exe;           // absolute path of the corun binary to spawn (main passes /proc/self/exe resolved)
   bool color = false;              // colour diffs (main decides: only on a terminal, never with NO_COLOR)
   double timeout_seconds = 120;    // per scenario; a run over it is killed and fails (0: no limit)
+  std::string golden_root;         // --golden: the golden tree of every path given; "" = the golden/ beside scenarios/
 };
 
 // Runs the golden-file tests and returns the process exit code:
