@@ -33,7 +33,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 failures = []
-OUTSIDE_TESTS = {"scenarios/hello.yaml", "scenarios/nested/fails.yaml", "extra/sleepy.yaml"}
+OUTSIDE_TESTS = {"scenarios/hello.yaml", "scenarios/nested/fails.yaml", "extra/sleepy.yaml", "corun_version"}
 
 
 def ok(name):
@@ -87,7 +87,7 @@ def outside_project(prefix, tmp, source_dir, label):
     rc, out = run(["ctest", "--test-dir", build, "-N"])
     listed = {line.split(": ", 1)[1].strip() for line in out.splitlines() if line.strip().startswith("Test")
               and ": " in line}
-    need(f"[{label}] one ctest test per scenario", listed == OUTSIDE_TESTS, f"listed: {sorted(listed)}\n{out}")
+    need(f"[{label}] one ctest test per scenario (and the project's own corun_version)", listed == OUTSIDE_TESTS, f"listed: {sorted(listed)}\n{out}")
 
     junit = tmp / f"{label}-pass.xml"
     rc, out = run(["ctest", "--test-dir", build, "-j", "2", "--output-on-failure", "--output-junit", junit])
@@ -111,7 +111,8 @@ def outside_project(prefix, tmp, source_dir, label):
     results = junit_results(junit) if junit.exists() else {}
     status = {n: s for n, (s, _) in results.items()}
     need(f"[{label}] wrong golden files fail exactly their tests", rc != 0 and status == {
-        "scenarios/hello.yaml": "fail", "extra/sleepy.yaml": "fail", "scenarios/nested/fails.yaml": "run"},
+        "scenarios/hello.yaml": "fail", "extra/sleepy.yaml": "fail", "scenarios/nested/fails.yaml": "run",
+        "corun_version": "run"},
         f"statuses {status}\n{out}")
     text = results.get("scenarios/hello.yaml", ("", ""))[1]
     need(f"[{label}] the JUnit XML holds corun's diff", "-a line corun does not print" in text and
@@ -132,6 +133,34 @@ def installed_files(root, corun):
     if has_schema_command(corun):
         files.append("share/corun/corun.schema.json")
     return files
+
+
+STAND_IN = """#!/bin/sh
+# A corun stand-in for the schema hook: its help lists `schema` or not.
+case "$1" in
+  --help) printf 'Subcommands:\\n  run                         Run\\n'
+          [ "$MODE" = none ] || printf '  schema                      Print a JSON Schema\\n' ;;
+  schema) [ "$MODE" = broken ] && exit 2
+          printf '{"$schema": "https://json-schema.org/draft/2020-12/schema"}\\n' ;;
+esac
+"""
+
+
+def test_schema_hook(source_dir, tmp):
+    """cmake/install_schema.cmake, run as the install runs it, on stand-ins."""
+    fake = tmp / "fake-corun"
+    fake.write_text(STAND_IN)
+    fake.chmod(0o755)
+    for mode, want_rc, want_file in (("schema", 0, True), ("none", 0, False), ("broken", 1, False)):
+        dest = tmp / f"schema-{mode}"
+        rc, out = run(["cmake", f"-DCORUN_BINARY={fake}", f"-DCORUN_SCHEMA_FILE={tmp}/schema-{mode}.json",
+                       f"-DCORUN_SCHEMA_DESTINATION={dest}", "-P", source_dir / "cmake/install_schema.cmake"],
+                      env={"MODE": mode})
+        installed = dest / f"schema-{mode}.json"
+        need(f"schema hook, a corun {'with' if mode != 'none' else 'without'} `schema`{' that fails' if mode == 'broken' else ''}: "
+             f"{'installs it' if want_file else 'installs nothing'}{', and the install fails' if want_rc else ''}",
+             (rc != 0) == bool(want_rc) and installed.exists() == want_file and
+             (not want_file or "2020-12" in installed.read_text()), out)
 
 
 def test_install(build_dir, source_dir, tmp):
@@ -155,6 +184,7 @@ def test_install(build_dir, source_dir, tmp):
         except (OSError, ValueError) as e:
             fail("the installed schema is JSON", str(e))
     outside_project(prefix, tmp, source_dir, "install")
+    test_schema_hook(source_dir, tmp)
 
 
 def test_deb(build_dir, source_dir, tmp):
