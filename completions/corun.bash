@@ -9,7 +9,8 @@
 # Invariant: the lists below are corun's own options, exactly: the test
 # tests/cli/completion.py compares them with `corun --help` and
 # `corun COMMAND --help`, so a new option or subcommand fails it until it is
-# added here.
+# added here (a new subcommand: its name in _corun_commands and its options
+# in _corun_<name>_options; its other words complete as scenario paths).
 
 _corun_commands="run test export help"
 _corun_top_options="-h --help -V --version"
@@ -72,7 +73,7 @@ _corun() {
       fi ;;
     help)
       COMPREPLY=($(compgen -W "$_corun_commands" -- "$cur")) ;;
-    run | test | export)
+    *)  # run, test, export, ...: _corun_<command>_options, then paths
       if [[ $cur == -* ]]; then
         local options_var="_corun_${command}_options"
         COMPREPLY=($(compgen -W "${!options_var}" -- "$cur"))
