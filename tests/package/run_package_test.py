@@ -12,7 +12,10 @@ find_package(corun CONFIG REQUIRED) and corun_add_scenarios, and its ctest
 run: every scenario passes with its right golden files (ctest -j, -L,
 --output-junit); a golden file made wrong fails exactly that test, with the
 diff in the JUnit XML, and is not rewritten even under CORUN_UPDATE=1; a
-version the package does not offer fails find_package.
+version the package does not offer fails find_package; corun_add_scenarios
+called wrongly stops the configuration with a message; and the install-time
+schema hook (cmake/install_schema.cmake) installs `corun schema`'s output
+exactly when a (stand-in) binary has that command.
 
 `deb`: `cpack -G DEB` in the build tree; the .deb holds the binary, the
 CMake package and the bash completion under /usr (and the JSON Schema when
@@ -126,6 +129,26 @@ def outside_project(prefix, tmp, source_dir, label):
          'compatible with requested version "99.0"' in " ".join(out.split()), out)
 
 
+MISUSES = {
+    "corun_add_scenarios(DIRECTORY nowhere)": "DIRECTORY nowhere is not a directory",
+    "corun_add_scenarios(LABELS x)": "DIRECTORY is required",
+    "corun_add_scenarios(DIRECTORY empty)": "no scenarios (*.yaml, *.yml) under empty",
+    "corun_add_scenarios(DIRECTORY empty GOLD g)": "unexpected arguments: GOLD;g",
+    "corun_add_scenarios(DIRECTORY empty TIMEOUT 0)": "TIMEOUT must be a whole number of seconds above 0",
+}
+
+
+def misuse(prefix, tmp):
+    """corun_add_scenarios called wrongly stops the configuration, saying why."""
+    for n, (call, message) in enumerate(MISUSES.items()):
+        project = tmp / f"misuse-{n}"
+        (project / "empty").mkdir(parents=True)
+        (project / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.20)\nproject(misuse NONE)\n"
+                                                "find_package(corun CONFIG REQUIRED)\n" + call + "\n")
+        rc, out = run(["cmake", "-S", project, "-B", project / "build", f"-DCMAKE_PREFIX_PATH={prefix}"])
+        need(f"{call} fails the configuration: {message}", rc != 0 and message in " ".join(out.split()), out)
+
+
 def installed_files(root, corun):
     files = ["bin/corun", "lib/cmake/corun/corunConfig.cmake", "lib/cmake/corun/corunConfigVersion.cmake",
              "lib/cmake/corun/corunTargets.cmake", "lib/cmake/corun/corunScenarios.cmake",
@@ -184,6 +207,7 @@ def test_install(build_dir, source_dir, tmp):
         except (OSError, ValueError) as e:
             fail("the installed schema is JSON", str(e))
     outside_project(prefix, tmp, source_dir, "install")
+    misuse(prefix, tmp)
     test_schema_hook(source_dir, tmp)
 
 
