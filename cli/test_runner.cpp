@@ -27,6 +27,10 @@
 // directory is inside a scenarios/ tree (reached through a link) is refused
 // (exit 2): that tree's golden/ is its scenarios' one home. __golden__/ is a
 // golden tree like golden/: the rules below hold in it.
+// `--golden DIR` names another golden root for every path given under a
+// scenarios/ tree (DIR/<p>.out for scenarios/<p>.yaml; corun_add_scenarios'
+// GOLDEN): its parent must exist, and DIR is held to the rules of golden/
+// below. It does not apply outside a scenarios/ tree (a usage error there).
 //
 // Real paths. From `scenarios/` down, the path given must be made of real
 // directories: a symbolic link there (or a `..` that leaves through one, or
@@ -447,9 +451,27 @@ int collect_outside(const std::string& arg, const struct stat& st, const fs::pat
 }
 
 // Returns 0, or 2 after printing a usage error.
-int collect(const std::vector<std::string>& given, bool args_defaulted, const fs::path& cwd,
-            std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
+int collect(const std::vector<std::string>& given, bool args_defaulted, const std::string& golden_arg,
+            const fs::path& cwd, std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
             std::vector<Problem>& problems) {
+  // --golden: its parent resolved (as the golden/ beside a real scenarios/
+  // is), the root itself never followed.
+  fs::path golden_override;
+  if (!golden_arg.empty()) {
+    fs::path named = normal(cwd / golden_arg);
+    std::error_code ec;
+    fs::path parent = fs::canonical(named.parent_path(), ec);
+    if (ec) {
+      std::fprintf(stderr, "corun test: --golden %s: its parent directory %s cannot be used: %s\n",
+                   golden_arg.c_str(), named.parent_path().c_str(), ec.message().c_str());
+      return 2;
+    }
+    if (named.filename().empty() || named.filename() == "..") {
+      std::fprintf(stderr, "corun test: --golden %s: not a directory name\n", golden_arg.c_str());
+      return 2;
+    }
+    golden_override = parent / named.filename();
+  }
   std::vector<std::string> args = given;  // grows by the scenarios/ trees met outside one
   for (std::size_t a = 0; a < args.size(); ++a) {
     const std::string arg = args[a];
@@ -472,13 +494,20 @@ int collect(const std::vector<std::string>& given, bool args_defaulted, const fs
     if (kernel_dir.empty()) kernel_dir = ".";
     std::optional<fs::path> named_root = find_scenario_root(named_dir);
     if (!named_root) {
+      if (!golden_override.empty()) {
+        std::fprintf(stderr,
+                     "corun test: --golden applies to scenarios under a directory named 'scenarios'; %s is not "
+                     "(its golden files are in the __golden__/ beside it)\n",
+                     arg.c_str());
+        return 2;
+      }
       if (int rc = collect_outside(arg, st, named, kernel_dir, cwd, scenarios, dirs, problems, args); rc != 0)
         return rc;
       continue;
     }
     std::optional<fs::path> root = real_scenario_root(arg, *named_root, named_dir, kernel_dir, cwd);
     if (!root) return 2;
-    fs::path golden_root = root->parent_path() / "golden";
+    fs::path golden_root = golden_override.empty() ? root->parent_path() / "golden" : golden_override;
     fs::path real_dir = normal(*root / named_dir.lexically_relative(*named_root));
 
     if (!is_dir) {
@@ -1064,7 +1093,7 @@ int run_golden_tests(const GoldenOptions& options) {
   std::map<fs::path, Scenario> by_path;
   std::vector<TestedDir> dirs;
   std::vector<Problem> problems;
-  if (int rc = collect(args, options.paths.empty(), cwd, by_path, dirs, problems); rc != 0) return rc;
+  if (int rc = collect(args, options.paths.empty(), options.golden_root, cwd, by_path, dirs, problems); rc != 0) return rc;
   // x.yaml and x.yml side by side would share their golden files: the
   // first in path order (x.yaml) keeps them.
   std::map<fs::path, const Scenario*> homes;

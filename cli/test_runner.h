@@ -26,6 +26,7 @@ struct GoldenOptions {
   std::string junit;               // --junit FILE: also write the results as JUnit XML ("" = no)
   bool verbose = false;            // a PASS line with its time for each passing scenario too
   bool ci = false;                 // --ci: never write golden files, whatever asks (as when CI is set)
+  std::string golden_root;         // --golden: the golden tree of every path given; "" = the golden/ beside scenarios/
 };
 
 // Runs the golden-file tests and returns the process exit code:
