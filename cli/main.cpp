@@ -257,8 +257,9 @@ static int corun_main(int argc, char** argv) {
   test->add_flag("--list", golden.list, "Print the selected scenario paths, one a line, without running them");
   test->add_option("--shard", golden.shard,
                    "Run shard K of N (1-based): the selected scenarios in path order, dealt round-robin "
-                   "(default: Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS)")
-      ->option_text("K/N");
+                   "(none: all, or Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS when set)")
+      ->type_name("K/N")
+      ->default_str("none");
   test->add_option("--junit", golden.junit, "Also write the results to FILE as JUnit XML")->option_text("FILE");
   test->add_flag("-v,--verbose", golden.verbose, "Also print a PASS line with its time for each passing scenario");
   test->add_flag("--ci", golden.ci, "Never write golden files, even with --update or CORUN_UPDATE (as when CI is set)");

@@ -143,7 +143,7 @@ def help_defaults(corun, tmp):
     for command, text in [("run", run_help), ("test", test_help), ("export", export_help)]:
         for line in text.splitlines():
             m = re.match(r"\s+(?:-\w,)?(--[\w-]+) [A-Z]", line)
-            if m and m.group(1) not in ("--trace-file", "--trace-json", "--timeline-svg", "--output") \
+            if m and m.group(1) not in ("--trace-file", "--trace-json", "--timeline-svg", "--output", "--junit") \
                     and "=" not in line:
                 failures.append(f"help {command} {m.group(1)} default")
                 print(f"FAIL corun {command} --help: {m.group(1)} shows no default: {line!r}")
