@@ -68,6 +68,7 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
   uint64_t iter = 0;
   uint64_t main_task = 0;  // the first task; what asyncio.run creates after it ends is teardown
   std::unordered_map<uint64_t, std::pair<uint64_t, uint64_t>> last_cancel;  // task -> (by task, by callback)
+  std::unordered_map<uint64_t, TimePoint> callback_at;                      // callback number -> when it ran
   bool main_ended = false;
 
   auto close = [&](Open& o, TimePoint at) {
@@ -132,6 +133,7 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
       continue;
     }
     if (e.kind == TraceKind::CallbackRun) {
+      callback_at[e.callback] = at;
       tl.instants.push_back(Instant{Instant::Callback, 0, e.parent, at, 0, e.detail, e.callback, {}});
       continue;
     }
@@ -145,6 +147,15 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
       o.woken = true;
       o.exact = e.parent || e.callback;
       o.wake = Wake{e.parent, e.task, at, at, o.span.detail, e.callback, e.detail == "cancel"};
+      // The hand-off starts where the waker is drawn: a task that already
+      // ended (its end, its done-callback) at its end; a callback where it began.
+      if (e.parent) {
+        auto w = row_of.find(e.parent);
+        if (w != row_of.end() && tl.tasks[w->second].end != TaskEnd::Pending) o.wake.from_at = tl.tasks[w->second].ended;
+      } else if (callback_at.count(e.callback)) {
+        o.wake.from_at = callback_at[e.callback];
+      }
+      if (o.wake.from_at.ns < o.span.start.ns) o.wake.from_at = o.span.start;  // never before the wait began
       continue;
     }
     if (e.kind == TraceKind::TimerFired) {
