@@ -171,7 +171,7 @@ Value m_run_in_executor(Interp& in, const Value& self, CallArgs& a) {
     result = e.exc;
   }
   int64_t spent = in.loop().end_thread_time(saved);
-  in.loop().call_later(spent, resolve_executor_future, Value(fut), make_tuple({ok, result}));
+  in.loop().call_later(spent, resolve_executor_future, Value(fut), make_tuple({ok, result}))->what = "run_in_executor: the result";
   return Value(fut);
 }
 

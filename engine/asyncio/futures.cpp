@@ -12,7 +12,14 @@ Ref<FutureObj> Interp::create_future() { return Ref<FutureObj>(new FutureObj());
 namespace {
 
 void schedule_callbacks(Interp& in, FutureObj* f) {
-  f->callbacks.drain([&](DoneCallback& cb) { in.loop().call_soon(cb.fn, Value::adopt(cb.ctx.release()), Value(f)); });
+  // A task waiting on f is woken now (its __wakeup runs later): the trace's
+  // hand-off, from whoever resolved f.
+  const bool traced = in.tracer() != nullptr;
+  f->callbacks.drain([&](DoneCallback& cb) {
+    if (traced && is_task_wakeup(cb.fn))
+      in.trace_wake(static_cast<const TaskObj*>(cb.ctx.get()), cb.ctx.get() == in.trace_cancelling());
+    in.loop().call_soon(cb.fn, Value::adopt(cb.ctx.release()), Value(f));
+  });
 }
 
 }  // namespace

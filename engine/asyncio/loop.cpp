@@ -96,10 +96,15 @@ void EventLoop::call_soon(Callback fn, Value a, Value b) {
 
 Ref<HandleObj> EventLoop::call_at(int64_t when_ns, Callback fn, Value a, Value b) {
   Ref<HandleObj> h(new HandleObj(fn, std::move(a), std::move(b)));
+  note_scheduler(h.get());
   h->is_timer = true;
   h->when = when_ns;
   timers_.push(h);
   return h;
+}
+
+void EventLoop::note_scheduler(HandleObj* h) {
+  if (interp_.tracer()) h->trace_by = interp_.trace_waker();
 }
 
 void EventLoop::block(int64_t ns) {
@@ -169,6 +174,10 @@ void EventLoop::run_once() {
     if (r.fn == run_handle && r.a.as<HandleObj>()->cancelled) continue;
     ++callbacks_run_;
     Value a = Value::adopt(r.a.release()), b = Value::adopt(r.b.release());
+    if (interp_.tracer()) {
+      traced_callback(r.fn, a, b);
+      continue;
+    }
     if (!debug_) {
       r.fn(interp_, a, b);
       continue;
@@ -181,6 +190,20 @@ void EventLoop::run_once() {
       if (r.fn == run_handle) interp_.report_slow_callback(a.as<HandleObj>()->fn, a.as<HandleObj>()->a, dt);
       else interp_.report_slow_callback(r.fn, a, dt);
     }
+  }
+}
+
+// A ready callback while tracing: the trace learns what runs and on whose
+// behalf (Interp::trace_callback_begin); debug mode's report is kept.
+void EventLoop::traced_callback(Callback fn, const Value& a, const Value& b) {
+  interp_.trace_callback_begin(fn, a, b);
+  int64_t t0 = now();
+  fn(interp_, a, b);
+  interp_.trace_callback_end();
+  int64_t dt = now() - t0;
+  if (debug_ && dt >= 100'000'000) {
+    if (fn == run_handle) interp_.report_slow_callback(a.as<HandleObj>()->fn, a.as<HandleObj>()->a, dt);
+    else interp_.report_slow_callback(fn, a, dt);
   }
 }
 

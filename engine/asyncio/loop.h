@@ -44,6 +44,7 @@ int64_t int_seconds_to_ns(int64_t s);
 int64_t float_seconds_to_ns(double s);
 
 void sleep_timer_fired(Interp& in, const Value& task, const Value&);  // engine/asyncio/tasks.cpp
+bool is_task_wakeup(Callback fn);                                     // Task.__wakeup, ditto
 
 class EventLoop {
  public:
@@ -62,6 +63,8 @@ class EventLoop {
   // A Handle (loop.call_soon, a timer that came due): it runs unless
   // cancelled before its turn.
   void call_handle_soon(Ref<HandleObj> h) { ready_.push_back(Ready{run_handle, Ref<Object>(h.get()), Ref<Object>()}); }
+  // A handle just made: when tracing, it remembers the task scheduling it.
+  void note_scheduler(HandleObj* h);
   // to_thread on the virtual clock: blocking inside the "thread" adds to its
   // own elapsed time instead of stopping the loop.
   int64_t begin_thread_time() { int64_t saved = thread_ns_; thread_ns_ = 0; ++in_thread_; return saved; }
@@ -110,6 +113,7 @@ class EventLoop {
 
  private:
   void run_once();
+  void traced_callback(Callback fn, const Value& a, const Value& b);  // a ready callback, traced
   void count_spin(bool have_timer, int64_t deadline);
   void wait_real(int64_t timeout_ns);  // -1 = forever
   int64_t real_wait_ns(int64_t virtual_ns) const;  // a wait on the --speed scaled clock, in real ns

@@ -34,6 +34,7 @@ std::vector<Value> rest_args(CallArgs& a, size_t from) {
 Value loop_call_soon(Interp& in, const Value&, CallArgs& a) {
   if (a.npos < 1) in.raise(in.builtins().TypeError, "call_soon() missing 1 required positional argument: 'callback'");
   Ref<HandleObj> h(new HandleObj(run_callable_handle, a.pos[0], make_tuple(rest_args(a, 1))));
+  in.loop().note_scheduler(h.get());
   in.loop().call_handle_soon(h);
   return Value(h);
 }

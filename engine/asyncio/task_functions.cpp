@@ -53,8 +53,11 @@ Value ensure_future(Interp& in, const Value& x) {
 }
 
 // loop.call_later(delay, fn, ctx): CPython's deadline arithmetic and errors.
-Value call_later(Interp& in, const Value& delay, Callback fn, Value ctx) {
-  return Value(in.loop().call_at(call_later_deadline(in, delay), fn, std::move(ctx)));
+// `what` names the callback in traces.
+Value call_later(Interp& in, const Value& delay, Callback fn, Value ctx, const char* what) {
+  Ref<HandleObj> h = in.loop().call_at(call_later_deadline(in, delay), fn, std::move(ctx));
+  h->what = what;
+  return Value(h);
 }
 
 // TimerHandle.cancel() (None: nothing to cancel).
@@ -237,7 +240,7 @@ NativeStep wait_for(Interp& in, Value* s, Resume how, Value v) {
     }
     Value& waiter = s[3];
     waiter = Value(in.create_future());
-    s[4] = call_later(in, timeout, release_waiter, waiter);  // timeout_handle
+    s[4] = call_later(in, timeout, release_waiter, waiter, "wait_for: _release_waiter()");  // timeout_handle
     s[0] = ensure_future(in, s[0]);
     in.future_add_done_callback(fut_of(s[0]), release_waiter, waiter);  // cb = functools.partial(_release_waiter, waiter)
     s[2] = Value::integer(kWaiter);
@@ -304,7 +307,7 @@ NativeStep wait_inner(Interp& in, Value* s, Resume how, Value v) {
   if (label_of(s, 3) == 0) {
     Ref<WaitState> st(new WaitState());
     st->waiter = Value(in.create_future());
-    if (!s[1].is_none()) st->timeout_handle = call_later(in, s[1], release_waiter, st->waiter);
+    if (!s[1].is_none()) st->timeout_handle = call_later(in, s[1], release_waiter, st->waiter, "wait: _release_waiter()");
     st->counter = int64_t(fs->size());
     st->return_when = ReturnWhen(return_when_index(in, s[2]));
     s[4] = Value(st);
@@ -459,7 +462,7 @@ Value as_completed(Interp& in, Value* s) {
   st->todo = Value(todo);
   std::vector<Value> futures = pyset::items(todo.get());
   for (const Value& f : futures) in.future_add_done_callback(fut_of(f), as_completed_on_completion, state);
-  if (!futures.empty() && !s[1].is_none()) st->timeout_handle = call_later(in, s[1], as_completed_on_timeout, state);
+  if (!futures.empty() && !s[1].is_none()) st->timeout_handle = call_later(in, s[1], as_completed_on_timeout, state, "as_completed: _on_timeout()");
   std::vector<Value> coros;
   coros.reserve(futures.size());
   Value wait_for_one = in.prelude_function("_wait_for_one");

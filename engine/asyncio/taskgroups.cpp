@@ -24,6 +24,7 @@
 #include "engine/asyncio/loop_methods.h"
 #include "engine/asyncio/native_self.h"
 #include "engine/python/sets.h"
+#include "engine/vm/trace_labels.h"
 
 namespace corun {
 
@@ -183,6 +184,14 @@ Value tg_on_task_done(Interp& in, Value* s) {
     // to manually cancel it to abort whatever is being run right now
     // in the TaskGroup.  But we want to mark parent task as
     // "not cancelled" later in __aexit__.
+    // the trace's cancel events say why (their canceller is the failed child)
+    struct ClearReason {
+      Interp& in;
+      ~ClearReason() { in.trace_reason.clear(); }
+    } clear_reason{in};
+    if (in.tracer())
+      in.trace_reason = "TaskGroup abort: " + (task.is(ObjKind::Task) ? task.as<TaskObj>()->name() : trace_repr(in, task)) +
+                        " raised " + trace_repr(in, exc);
     abort(in, self);
     self_field(in, self, kParentCancelRequested, "_parent_cancel_requested") = Value::boolean(true);
     cancel_task(in, parent);

@@ -8,6 +8,7 @@
 #include "engine/python/builtins.h"
 #include "engine/vm/interp.h"
 #include "engine/python/recursion.h"
+#include "engine/vm/trace_labels.h"
 
 namespace corun {
 
@@ -33,6 +34,7 @@ void task_wakeup(Interp& in, const Value& task, const Value& future) {
 bool cancel_sleep(Interp& in, TaskObj* t, const Value& msg) {
   if (t->sleep != TaskObj::Sleep::Pending) return false;
   t->sleep = TaskObj::Sleep::Cancelled;
+  if (in.tracer()) in.trace_wake(t, true);
   in.loop().call_soon(task_step, Value(t), in.cancelled_error(msg));
   return true;
 }
@@ -58,9 +60,12 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
     in.trace(first ? TraceKind::TaskStarted : TraceKind::TaskResumed, t);
   }
   Interp::StepOutcome outcome = in.run_task(t, exc, result);
+  // What the step does from here on (resolve the task's future, cancel what
+  // it waits on) the trace puts down to the task.
+  if (in.tracer()) in.set_trace_cause(t->serial);
   switch (outcome) {
     case Interp::StepOutcome::Returned:
-      if (in.tracer()) in.trace(t->must_cancel ? TraceKind::TaskCancelled : TraceKind::TaskFinished, t, 0, repr_for_report(in, result));
+      if (in.tracer()) in.trace(t->must_cancel ? TraceKind::TaskCancelled : TraceKind::TaskFinished, t, 0, trace_repr(in, result));
       if (t->must_cancel) {
         t->must_cancel = false;
         in.future_cancel(t, Value(t->cancel_message()));
@@ -70,7 +75,7 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       break;
     case Interp::StepOutcome::Raised:
       if (in.tracer())
-        in.trace(is_cancelled_error(in, result) ? TraceKind::TaskCancelled : TraceKind::TaskRaised, t, 0, repr_for_report(in, result));
+        in.trace(is_cancelled_error(in, result) ? TraceKind::TaskCancelled : TraceKind::TaskRaised, t, 0, trace_repr(in, result));
       if (is_cancelled_error(in, result)) {
         in.future_cancel(t, Value());
         t->cancelled_exc() = result;  // re-raised once by the first await of the task
@@ -101,9 +106,12 @@ void task_step(Interp& in, const Value& task_value, const Value& exc_in) {
       break;
     }
   }
+  if (in.tracer()) in.set_trace_cause(0);
 }
 
 }  // namespace
+
+bool is_task_wakeup(Callback fn) { return fn == task_wakeup; }
 
 // sleep()'s TimerHandle ran: futures._set_result_unless_cancelled.
 void sleep_timer_fired(Interp& in, const Value& task, const Value&) {
@@ -163,12 +171,17 @@ Ref<TaskObj> Interp::create_task(Value coro, Value name) {
 bool Interp::task_cancel(TaskObj* t, Value msg) {
   t->log_traceback = false;
   if (t->done()) return false;
-  if (tracer()) trace(TraceKind::CancelRequested, t, 0, msg.is_none() ? "" : repr_for_report(*this, msg), current_task_ ? current_task_->serial : 0);
+  if (tracer()) trace(TraceKind::CancelRequested, t, 0, msg.is_none() ? "" : trace_repr(*this, msg), trace_waker());
   ++t->num_cancels_requested;
   if (t->sleep != TaskObj::Sleep::None) {
     if (cancel_sleep(*this, t, msg)) return true;
   } else if (!t->fut_waiter.is_none()) {
-    if (future_cancel_any(t->fut_waiter.get(), msg)) return true;
+    // the future t waits on, cancelled to cancel t: the trace's "cancelled by"
+    TaskObj* outer = trace_cancelling_;
+    trace_cancelling_ = t;
+    bool cancelled = future_cancel_any(t->fut_waiter.get(), msg);
+    trace_cancelling_ = outer;
+    if (cancelled) return true;
   }
   t->must_cancel = true;
   t->cancel_message() = std::move(msg);

@@ -151,6 +151,7 @@ void reschedule(Interp& in, const Value& self, const Value& when) {
     // loop.call_soon(self._on_timeout)
     h = port ? Ref<HandleObj>(new HandleObj(timeout_handler_fired, self, Value()))
              : Ref<HandleObj>(new HandleObj(run_callable_handle, fn, make_tuple({})));
+    in.loop().note_scheduler(h.get());
     in.loop().call_handle_soon(h);
   } else {
     // loop.call_at(when, self._on_timeout)
@@ -158,6 +159,7 @@ void reschedule(Interp& in, const Value& self, const Value& when) {
     h = port ? in.loop().call_at(deadline, timeout_handler_fired, self)
              : in.loop().call_at(deadline, run_callable_handle, fn, make_tuple({}));
   }
+  if (port) h->what = "Timeout._on_timeout()";
   self_field(in, self, kHandler, "_timeout_handler") = Value(h);
 }
 

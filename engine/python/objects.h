@@ -240,6 +240,10 @@ struct HandleObj : Object {
   bool scheduled = false;  // timers: still in the loop's heap
   bool is_timer = false;   // a TimerHandle (call_later, call_at), not a Handle (call_soon)
   int64_t when = 0;  // timers: deadline in ns
+  // Tracing: the task that scheduled it, and what asyncio code it runs
+  // (null: fn is run_callable_handle, a scenario's callable).
+  uint64_t trace_by = 0;
+  const char* what = nullptr;
   HandleObj(Callback f, Value x, Value y) : Object(ObjKind::Handle), fn(f), a(std::move(x)), b(std::move(y)) {}
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 #include <unordered_map>
 
 namespace corun {
@@ -33,6 +34,19 @@ const TaskRow* Timeline::find(uint64_t serial) const {
   return nullptr;
 }
 
+std::string cause_label(const Timeline& tl, uint64_t task, uint64_t callback) {
+  if (task) {
+    const TaskRow* t = tl.find(task);
+    return t ? t->name : "Task-" + std::to_string(task);
+  }
+  if (callback) {
+    for (const Instant& i : tl.instants)
+      if (i.kind == Instant::Callback && i.callback == callback) return "callback #" + std::to_string(callback) + " " + i.detail;
+    return "callback #" + std::to_string(callback);
+  }
+  return "event loop";
+}
+
 namespace {
 
 struct Open {
@@ -41,6 +55,7 @@ struct Open {
   Span span{SpanKind::Ready};  // the span in progress
   // A wake-up seen while waiting: the loop made it ready at `wake.at`.
   bool woken = false;
+  bool exact = false;  // woken by a Woken event (who resolved the future), not deduced
   Wake wake;
 };
 
@@ -52,6 +67,8 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
   std::unordered_map<uint64_t, size_t> row_of;
   uint64_t iter = 0;
   uint64_t main_task = 0;  // the first task; what asyncio.run creates after it ends is teardown
+  std::unordered_map<uint64_t, std::pair<uint64_t, uint64_t>> last_cancel;  // task -> (by task, by callback)
+  std::unordered_map<uint64_t, TimePoint> callback_at;                      // callback number -> when it ran
   bool main_ended = false;
 
   auto close = [&](Open& o, TimePoint at) {
@@ -69,7 +86,7 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
       const std::string& on = o.span.detail;
       bool on_task = on == "task " + done.name;
       bool on_gather = on.rfind("gather", 0) == 0 && done.parent == w;
-      if (on_task || on_gather) {  // a gather wakes on its last child: the latest wins
+      if ((on_task || on_gather) && !o.exact) {  // a gather wakes on its last child: the latest wins
         o.woken = true;
         o.wake = Wake{serial, w, at, at, on};
       }
@@ -111,7 +128,34 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
     if (!tracked && !(e.task == 0 && !(main_ended && live == 0))) continue;
     extend(e.time_ns);
     if (e.kind == TraceKind::CancelRequested) {
-      tl.instants.push_back(Instant{Instant::CancelRequested, e.task, e.parent, at, e.line, e.detail});
+      tl.instants.push_back(Instant{Instant::CancelRequested, e.task, e.parent, at, e.line, e.detail, e.callback, e.reason});
+      last_cancel[e.task] = {e.parent, e.callback};
+      continue;
+    }
+    if (e.kind == TraceKind::CallbackRun) {
+      callback_at[e.callback] = at;
+      tl.instants.push_back(Instant{Instant::Callback, 0, e.parent, at, 0, e.detail, e.callback, {}});
+      continue;
+    }
+    if (e.kind == TraceKind::Woken) {
+      // the first who resolved the wait counts (a waiter handed a result and
+      // then cancelled still gets the result)
+      auto it = open.find(e.task);
+      if (it == open.end() || !it->second.live || it->second.span.kind != SpanKind::Waiting || it->second.exact) continue;
+      Open& o = it->second;
+      if (!e.parent && !e.callback && o.woken) continue;  // the loop: what was deduced says more
+      o.woken = true;
+      o.exact = e.parent || e.callback;
+      o.wake = Wake{e.parent, e.task, at, at, o.span.detail, e.callback, e.detail == "cancel"};
+      // The hand-off starts where the waker is drawn: a task that already
+      // ended (its end, its done-callback) at its end; a callback where it began.
+      if (e.parent) {
+        auto w = row_of.find(e.parent);
+        if (w != row_of.end() && tl.tasks[w->second].end != TaskEnd::Pending) o.wake.from_at = tl.tasks[w->second].ended;
+      } else if (callback_at.count(e.callback)) {
+        o.wake.from_at = callback_at[e.callback];
+      }
+      if (o.wake.from_at.ns < o.span.start.ns) o.wake.from_at = o.span.start;  // never before the wait began
       continue;
     }
     if (e.kind == TraceKind::TimerFired) {
@@ -147,7 +191,7 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
         } else {
           close(o, at);
         }
-        o.woken = false;
+        o.woken = o.exact = false;
         int line = o.span.kind == SpanKind::Waiting ? o.span.line : 0;
         begin(o, SpanKind::Running, at, line);
         break;
@@ -180,9 +224,13 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
         row.end = e.kind == TraceKind::TaskFinished ? TaskEnd::Done
                   : e.kind == TraceKind::TaskRaised ? TaskEnd::Raised
                                                     : TaskEnd::Cancelled;
+        if (e.kind == TraceKind::TaskCancelled) {
+          auto c = last_cancel.find(e.task);
+          if (c != last_cancel.end()) std::tie(row.cancelled_by, row.cancelled_by_callback) = c->second;
+        }
         if (e.kind != TraceKind::TaskFinished)
-          tl.instants.push_back(Instant{e.kind == TraceKind::TaskRaised ? Instant::Raised : Instant::Cancelled, e.task, 0, at,
-                                        0, e.detail});
+          tl.instants.push_back(Instant{e.kind == TraceKind::TaskRaised ? Instant::Raised : Instant::Cancelled, e.task,
+                                        row.cancelled_by, at, 0, e.detail, row.cancelled_by_callback, {}});
         ended(e.task, at);
         if (e.task == main_task) main_ended = true;
         break;

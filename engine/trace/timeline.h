@@ -44,27 +44,39 @@ struct TaskRow {
   TimePoint created, ended;  // ended = end of run when still pending
   TaskEnd end = TaskEnd::Pending;
   std::string result;  // repr of the result or exception
+  // Cancelled: the last cancel() requested, by a task or else a callback (0, 0: the loop)
+  uint64_t cancelled_by = 0, cancelled_by_callback = 0;
   std::vector<Span> spans;
   std::string label() const { return call.empty() ? name : name + " " + call; }
 };
 
-// A wake-up: `to` resumes at `at` because `from` (0 = a timer) ended at
-// `from_at` (the awaited task, the last child of a gather, or the timer).
+// A wake-up: `to` resumes at `at` because, at `from_at`, task `from` (or,
+// when it is 0, callback number `callback`, or else a timer) resolved what
+// it waited on: set a future or an Event, put to a Queue, released a Lock,
+// ended (the awaited task, a gather's last child), fired; or cancelled it.
 struct Wake {
   uint64_t from = 0, to = 0;
   TimePoint from_at, at;
   std::string what;  // what `to` waited on
+  uint64_t callback = 0;
+  bool cancel = false;  // `from` cancelled `to`: it resumes with CancelledError
 };
 
-// A cancellation request, a task raising, a timer firing.
+// A cancellation request, a task raising or ending cancelled, a timer
+// firing, a loop.call_* callback running.
 struct Instant {
-  enum Kind : uint8_t { CancelRequested, Raised, Cancelled, TimerFired } kind;
+  enum Kind : uint8_t { CancelRequested, Raised, Cancelled, TimerFired, Callback } kind;
   uint64_t task = 0;
-  uint64_t by = 0;  // CancelRequested: the canceller (0 = outside any task)
+  uint64_t by = 0;  // CancelRequested, Cancelled: the canceller; Callback: who scheduled it (0 = no task)
   TimePoint at;
   int line = 0;
-  std::string detail;
+  std::string detail;    // the message, exception, timer or callback
+  uint64_t callback = 0;  // Callback: its number; CancelRequested, Cancelled: the callback that cancelled
+  std::string reason;     // CancelRequested: why (a TaskGroup's abort)
 };
+
+// "Task-3", "callback #2 ping('x')" or "event loop": who did something.
+std::string cause_label(const struct Timeline& tl, uint64_t task, uint64_t callback);
 
 // The ready queue's length when a loop iteration began.
 struct ReadySample {

@@ -36,6 +36,14 @@ size_t columns(const std::string& s) {
   return n;
 }
 
+// The first `keep` code points of s (never half a UTF-8 sequence).
+std::string first_columns(const std::string& s, size_t keep) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && n++ == keep) return s.substr(0, i);
+  return s;
+}
+
 const char* fill_of(SpanKind k) {
   switch (k) {
     case SpanKind::Running: return "#2e7d32";
@@ -74,7 +82,9 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
   o += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(width) + "\" height=\"" + num(height) + "\" viewBox=\"0 0 " +
        num(width) + " " + num(height) + "\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"12\">\n";
   o += "<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\">"
-       "<path d=\"M0,0 L8,4 L0,8 z\" fill=\"#616161\"/></marker></defs>\n";
+       "<path d=\"M0,0 L8,4 L0,8 z\" fill=\"#616161\"/></marker>"
+       "<marker id=\"arrow-cancel\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\">"
+       "<path d=\"M0,0 L8,4 L0,8 z\" fill=\"#c62828\"/></marker></defs>\n";
   o += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
   std::string title = "corun timeline: " + scenario + " (" +
                       (by_iter ? std::to_string(total) + " loop iterations" : format_duration_label(total) + " of loop time") + ", " +
@@ -103,13 +113,16 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
     if (i % 2 == 1)
       o += "<rect x=\"" + num(pad / 2) + "\" y=\"" + num(y) + "\" width=\"" + num(width - pad) + "\" height=\"" + num(row_h) +
            "\" fill=\"#fafafa\"/>";
+    // The label fits its column: cut with an ellipsis, and held to the
+    // column's width whatever monospace font the viewer has.
     std::string label = t.label();
+    std::string fit;
     if (double(columns(label)) * char_w > label_w) {
-      size_t keep = size_t(label_w / char_w) - 1;
-      label = label.substr(0, keep) + "…";
+      label = first_columns(label, size_t(label_w / char_w) - 1) + "…";
+      fit = " textLength=\"" + num(label_w) + "\" lengthAdjust=\"spacingAndGlyphs\"";
     }
-    o += "<text x=\"" + num(pad) + "\" y=\"" + num(cy + 4) + "\"><title>" + esc(t.label() + " created at line " + std::to_string(t.line)) +
-         "</title>" + esc(label) + "</text>\n";
+    o += "<text x=\"" + num(pad) + "\" y=\"" + num(cy + 4) + "\"" + fit + "><title>" +
+         esc(t.label() + " created at line " + std::to_string(t.line)) + "</title>" + esc(label) + "</text>\n";
     for (SpanKind k : {SpanKind::Ready, SpanKind::Waiting, SpanKind::Blocking, SpanKind::Running}) {
       for (const Span& s : t.spans) {
         if (s.kind != k) continue;
@@ -131,23 +144,33 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
       }
     }
     const char* status_fill = t.end == TaskEnd::Done ? "#2e7d32" : t.end == TaskEnd::Pending ? "#757575" : "#c62828";
-    o += "<text x=\"" + num(x1 + 10) + "\" y=\"" + num(cy + 4) + "\" fill=\"" + status_fill + "\"><title>" + esc(t.result) + "</title>" +
-         task_end_name(t.end) + "</text>\n";
+    std::string status_tip = t.result;
+    if (t.end == TaskEnd::Cancelled) status_tip += ", cancelled by " + cause_label(tl, t.cancelled_by, t.cancelled_by_callback);
+    o += "<text x=\"" + num(x1 + 10) + "\" y=\"" + num(cy + 4) + "\" fill=\"" + status_fill + "\"><title>" + esc(status_tip) +
+         "</title>" + task_end_name(t.end) + "</text>\n";
     o += "</g>\n";
+  }
+
+  // Callbacks (loop.call_soon, call_later, asyncio's own timers): diamonds on the axis.
+  const double axis_y = top - 8;
+  for (const Instant& in : tl.instants) {
+    if (in.kind != Instant::Callback) continue;
+    double px = X(x_of(in.at));
+    std::string tip = cause_label(tl, 0, in.callback) + (in.by ? " (scheduled by " + cause_label(tl, in.by, 0) + ")" : "");
+    o += "<path class=\"callback\" d=\"M" + num(px) + "," + num(axis_y - 5) + " l4,5 l-4,5 l-4,-5 z\" fill=\"#6a1b9a\"><title>" + esc(tip) +
+         "</title></path>\n";
   }
 
   // Cancellation requests and exceptions: marks on the row.
   for (const Instant& in : tl.instants) {
-    if (in.kind == Instant::TimerFired) continue;
+    if (in.kind == Instant::TimerFired || in.kind == Instant::Callback) continue;
     long r = row_of(in.task);
     if (r < 0) continue;
     double px = X(x_of(in.at)), cy = row_y(size_t(r)) + row_h / 2;
     std::string tip = in.kind == Instant::CancelRequested ? "cancel requested" : in.kind == Instant::Raised ? "raised " : "cancelled ";
     if (in.kind != Instant::CancelRequested) tip += in.detail;
-    if (in.by) {
-      const TaskRow* by = tl.find(in.by);
-      tip += " by " + (by ? by->name : "Task-" + std::to_string(in.by));
-    }
+    if (in.kind != Instant::Raised) tip += " by " + cause_label(tl, in.by, in.callback);
+    if (!in.reason.empty()) tip += " (" + in.reason + ")";
     o += "<g class=\"instant\"><title>" + esc(tip) + "</title>";
     if (in.kind == Instant::CancelRequested)
       o += "<path d=\"M" + num(px - 5) + "," + num(cy - 12) + " l10,10 m0,-10 l-10,10\" stroke=\"#c62828\" stroke-width=\"2\"/>";
@@ -156,16 +179,19 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
     o += "</g>\n";
   }
 
-  // Wake-ups by another task: an arrow from its end to the resumed step.
+  // Hand-offs: an arrow from the task (or the callback's diamond) that
+  // resolved the wait to the resumed step; red when it cancelled it.
   for (const Wake& k : tl.wakes) {
-    if (k.from == 0) continue;
-    long a = row_of(k.from), b = row_of(k.to);
-    if (a < 0 || b < 0) continue;
-    double ya = row_y(size_t(a)) + row_h / 2, yb = row_y(size_t(b)) + row_h / 2;
+    if (k.from == 0 && k.callback == 0) continue;  // a timer
+    long a = k.from ? row_of(k.from) : -1, b = row_of(k.to);
+    if ((k.from && a < 0) || b < 0) continue;
+    double ya = a >= 0 ? row_y(size_t(a)) + row_h / 2 : axis_y + 5, yb = row_y(size_t(b)) + row_h / 2;
     yb += ya < yb ? -bar_h / 2 : bar_h / 2;
-    o += "<line class=\"wake\" x1=\"" + num(X(x_of(k.from_at))) + "\" y1=\"" + num(ya) + "\" x2=\"" + num(X(x_of(k.at))) + "\" y2=\"" +
-         num(yb) + "\" stroke=\"#616161\" stroke-dasharray=\"3,2\" marker-end=\"url(#arrow)\"><title>" +
-         esc("wakes " + (tl.find(k.to) ? tl.find(k.to)->name : "") + " (it awaited " + k.what + ")") + "</title></line>\n";
+    std::string to = tl.find(k.to) ? tl.find(k.to)->name : "";
+    std::string tip = cause_label(tl, k.from, k.callback) + (k.cancel ? " cancels " : " wakes ") + to + " (it awaited " + k.what + ")";
+    o += std::string("<line class=\"") + (k.cancel ? "cancel" : "wake") + "\" x1=\"" + num(X(x_of(k.from_at))) + "\" y1=\"" + num(ya) +
+         "\" x2=\"" + num(X(x_of(k.at))) + "\" y2=\"" + num(yb) + "\" stroke=\"" + (k.cancel ? "#c62828" : "#616161") +
+         "\" stroke-dasharray=\"3,2\" marker-end=\"url(#" + (k.cancel ? "arrow-cancel" : "arrow") + ")\"><title>" + esc(tip) + "</title></line>\n";
   }
 
   // Legend.
@@ -182,8 +208,11 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
   o += "<text x=\"" + num(lx + 16) + "\" y=\"" + num(ly) + "\">cancel</text>\n";
   lx += 16 + 6 * char_w + 18;
   o += "<circle cx=\"" + num(lx + 5) + "\" cy=\"" + num(ly - 4) + "\" r=\"4.5\" fill=\"#ffffff\" stroke=\"#c62828\" stroke-width=\"2\"/>";
-  o += "<text x=\"" + num(lx + 16) + "\" y=\"" + num(ly) + "\">raised</text>\n";
-  lx += 16 + 6 * char_w + 18;
+  o += "<text x=\"" + num(lx + 16) + "\" y=\"" + num(ly) + "\">raised/cancelled</text>\n";
+  lx += 16 + 16 * char_w + 18;
+  o += "<path d=\"M" + num(lx + 5) + "," + num(ly - 9) + " l4,5 l-4,5 l-4,-5 z\" fill=\"#6a1b9a\"/>";
+  o += "<text x=\"" + num(lx + 16) + "\" y=\"" + num(ly) + "\">callback</text>\n";
+  lx += 16 + 8 * char_w + 18;
   o += "<line x1=\"" + num(lx) + "\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(lx + 22) + "\" y2=\"" + num(ly - 4) +
        "\" stroke=\"#616161\" stroke-dasharray=\"3,2\" marker-end=\"url(#arrow)\"/>";
   o += "<text x=\"" + num(lx + 28) + "\" y=\"" + num(ly) + "\">wakes</text>\n";

@@ -13,6 +13,8 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::TaskCancelled: return "cancelled";
     case TraceKind::CancelRequested: return "cancel";
     case TraceKind::TimerFired: return "timer";
+    case TraceKind::Woken: return "wake";
+    case TraceKind::CallbackRun: return "callback";
     case TraceKind::Block: return "block";
     case TraceKind::Iteration: return "iteration";
   }

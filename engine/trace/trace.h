@@ -21,8 +21,11 @@ enum class TraceKind : uint8_t {
   TaskFinished,   // task, detail = repr of the result
   TaskRaised,     // task, detail = repr of the exception
   TaskCancelled,  // task: ended cancelled
-  CancelRequested,// task = target, parent = who asked (0 = none), detail = message repr, line
+  CancelRequested,// task = target, parent = who asked (0 = none), callback, detail = message repr, reason, line
   TimerFired,     // detail = what the timer does ("sleep timer"), task = the sleeper when known
+  Woken,          // task = a waiting task whose future was resolved; parent = by which task, or callback = by which
+                  // callback (both 0: the loop); detail = "cancel" when it was cancelled, else empty
+  CallbackRun,    // callback = its number (1, 2, ...), detail = what it calls, parent = the task that scheduled it
   Block,          // task, duration_ns, line: time.sleep blocked the loop
   Iteration,      // detail empty; ready = ready-queue length when the iteration began
 };
@@ -35,8 +38,10 @@ struct TraceEvent {
   int line = 0;
   int64_t duration_ns = 0;
   uint64_t ready = 0;
+  uint64_t callback = 0;  // a loop.call_* callback (CallbackRun's number) that caused the event, 0 = none
   std::string name;    // task name at the time of the event
   std::string detail;
+  std::string reason;  // CancelRequested: why, when the canceller is not the whole story (TaskGroup abort)
 };
 
 // Receives events as they happen. The recorder keeps them for renderers

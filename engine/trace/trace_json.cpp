@@ -94,14 +94,21 @@ std::string render_trace_json(const Timeline& tl, const std::string& scenario) {
     switch (i.kind) {
       case Instant::CancelRequested:
         name = "cancel requested";
-        if (i.by) {
-          const TaskRow* by = tl.find(i.by);
-          args += "\"by\":" + json_string(by ? by->name : "Task-" + std::to_string(i.by));
-        }
-        if (!i.detail.empty()) args += std::string(args.empty() ? "" : ",") + "\"message\":" + json_string(i.detail);
+        args += "\"by\":" + json_string(cause_label(tl, i.by, i.callback));
+        if (!i.detail.empty()) args += ",\"message\":" + json_string(i.detail);
+        if (!i.reason.empty()) args += ",\"reason\":" + json_string(i.reason);
         break;
       case Instant::Raised: name = "raised"; args = "\"exception\":" + json_string(i.detail); break;
-      case Instant::Cancelled: name = "cancelled"; args = "\"exception\":" + json_string(i.detail); break;
+      case Instant::Cancelled:
+        name = "cancelled";
+        args = "\"exception\":" + json_string(i.detail) + ",\"by\":" + json_string(cause_label(tl, i.by, i.callback));
+        break;
+      case Instant::Callback:
+        // a zero-length slice on the loop's track, for the flows it starts
+        w.add(head("X", "callback: " + i.detail, 0, i.at.ns) + ",\"dur\":0,\"cat\":\"callback\",\"args\":{\"callback\":" +
+              std::to_string(i.callback) + ",\"calls\":" + json_string(i.detail) +
+              (i.by ? ",\"scheduled_by\":" + json_string(cause_label(tl, i.by, 0)) : std::string()) + "}}");
+        continue;
       case Instant::TimerFired:
         // a zero-length slice on the loop's track, for the wake-up flow to start from
         w.add(head("X", "timer fired", 0, i.at.ns) + ",\"dur\":0,\"cat\":\"timer\",\"args\":{\"detail\":" + json_string(i.detail) +
@@ -112,13 +119,16 @@ std::string render_trace_json(const Timeline& tl, const std::string& scenario) {
     w.add(head("i", name, i.task, i.at.ns) + ",\"s\":\"t\",\"cat\":\"" + (i.kind == Instant::CancelRequested ? "cancel" : "exception") +
           "\",\"args\":{" + args + "}}");
   }
-  // Wake-ups: a flow from what ended the wait to the step that resumes.
+  // Wake-ups: a flow from what ended the wait (a task's step, a callback or
+  // a timer on the loop's track) to the step that resumes.
   uint64_t id = 0;
   for (const Wake& k : tl.wakes) {
     ++id;
-    std::string ids = ",\"cat\":\"wake\",\"id\":" + std::to_string(id);
-    w.add(head("s", "wake", k.from, k.from_at.ns) + ids + ",\"args\":{\"awaited\":" + json_string(k.what) + "}}");
-    w.add(head("f", "wake", k.to, k.at.ns) + ids + ",\"bp\":\"e\"}");
+    const char* name = k.cancel ? "cancel" : "wake";
+    std::string ids = std::string(",\"cat\":\"") + name + "\",\"id\":" + std::to_string(id);
+    w.add(head("s", name, k.from, k.from_at.ns) + ids + ",\"args\":{\"awaited\":" + json_string(k.what) +
+          ",\"by\":" + json_string(cause_label(tl, k.from, k.callback)) + "}}");
+    w.add(head("f", name, k.to, k.at.ns) + ids + ",\"bp\":\"e\"}");
   }
   return "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"corun\",\"clock\":\"loop time\"},\"traceEvents\":[" + w.str() +
          "\n]}\n";

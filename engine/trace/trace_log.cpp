@@ -16,6 +16,12 @@ std::string TraceLog::who(uint64_t serial) const {
   return it != names_.end() ? it->second : "Task-" + std::to_string(serial);
 }
 
+std::string TraceLog::cause(const TraceEvent& e) const {
+  if (e.parent) return who(e.parent);
+  if (e.callback) return "callback #" + std::to_string(e.callback);
+  return "the loop";
+}
+
 std::string TraceLog::format(const TraceEvent& e) {
   if (e.task) names_[e.task] = e.name;
   std::string time = trace_seconds(e.time_ns);
@@ -30,7 +36,7 @@ std::string TraceLog::format(const TraceEvent& e) {
       break;
     case TraceKind::TaskCreated:
       s += e.name + " " + e.detail;
-      if (e.parent) s += " by " + who(e.parent);
+      if (e.parent || e.callback) s += " by " + cause(e);
       s += at;
       break;
     case TraceKind::TaskStarted:
@@ -39,11 +45,23 @@ std::string TraceLog::format(const TraceEvent& e) {
     case TraceKind::TaskResumed: {
       s += e.name;
       auto it = waits_.find(e.task);
-      if (it != waits_.end() && !it->second.empty()) s += " after " + it->second;
+      std::string wait = it != waits_.end() ? it->second : "";
+      auto w = wakes_.find(e.task);
+      if (w != wakes_.end() && w->second.cancel) {
+        // the wait ended in CancelledError: say so, and who asked
+        s += " cancelled by " + w->second.by;
+        if (!wait.empty()) s += " during " + wait;
+      } else {
+        if (!wait.empty()) s += " after " + wait;
+        // who handed over, unless the wait names it already (a task, a timer)
+        if (w != wakes_.end() && wait != "task " + w->second.by) s += ", woken by " + w->second.by;
+      }
+      if (w != wakes_.end()) wakes_.erase(w);
       break;
     }
     case TraceKind::TaskSuspended:
       waits_[e.task] = e.detail;
+      wakes_.erase(e.task);
       s += e.name + " on " + e.detail + at;
       break;
     case TraceKind::TaskFinished:
@@ -57,9 +75,20 @@ std::string TraceLog::format(const TraceEvent& e) {
       break;
     case TraceKind::CancelRequested:
       s += e.name;
-      if (e.parent) s += " by " + who(e.parent);
+      if (e.parent || e.callback) s += " by " + cause(e);
       if (!e.detail.empty()) s += " msg " + e.detail;
+      if (!e.reason.empty()) s += " (" + e.reason + ")";
       s += at;
+      break;
+    case TraceKind::Woken:
+      // the first wake counts: a waiter woken and then cancelled gets the
+      // result it was handed (the cancel arrives at its next await)
+      if (!wakes_.count(e.task)) wakes_[e.task] = Wake{e.detail == "cancel", cause(e)};
+      s += e.name + (e.detail == "cancel" ? " cancelled by " : " by ") + cause(e);
+      break;
+    case TraceKind::CallbackRun:
+      s += "#" + std::to_string(e.callback) + " " + e.detail;
+      if (e.parent) s += " from " + who(e.parent);
       break;
     case TraceKind::TimerFired:
       s += e.detail;

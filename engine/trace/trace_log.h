@@ -26,11 +26,18 @@ class TraceLog : public Tracer {
 
  private:
   std::string who(uint64_t serial) const;
+  std::string cause(const TraceEvent& e) const;  // who did it: a task, "callback #N" or "the loop"
+
+  struct Wake {
+    bool cancel = false;  // the future was cancelled (the task resumes with CancelledError)
+    std::string by;
+  };
 
   std::FILE* out_;
   uint64_t iteration_ = 0;
   std::unordered_map<uint64_t, std::string> names_;  // serial -> task name
   std::unordered_map<uint64_t, std::string> waits_;  // serial -> what it last waited on
+  std::unordered_map<uint64_t, Wake> wakes_;         // serial -> what ended its wait, until it resumes
 };
 
 // "1.500000": seconds with 6 decimals, as the log prints times.

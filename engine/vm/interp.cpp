@@ -9,6 +9,7 @@
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
 #include "engine/vm/definitions.h"
+#include "engine/vm/trace_labels.h"
 
 namespace corun {
 
@@ -176,6 +177,10 @@ void Interp::trace(TraceKind kind, const TaskObj* task, int line, std::string de
   e.duration_ns = duration_ns;
   e.ready = loop_->ready_count();
   e.detail = std::move(detail);
+  if (kind == TraceKind::Woken || kind == TraceKind::CancelRequested || kind == TraceKind::CallbackRun ||
+      kind == TraceKind::TaskCreated)
+    e.callback = trace_callback();
+  if (kind == TraceKind::CancelRequested) e.reason = trace_reason;
   options_.tracer->event(std::move(e));
 }
 
@@ -185,7 +190,7 @@ std::string Interp::describe_call(const CoroObj* c) {
   for (size_t i = 0; i < code->params.size(); ++i) {
     if (code->params[i] == "self") continue;
     if (s.back() != '(') s += ", ";
-    s += repr_for_report(*this, c->frame.slots[i]);
+    s += trace_repr(*this, c->frame.slots[i]);
   }
   return s + ")";
 }
@@ -205,6 +210,12 @@ std::string Interp::describe_wait(const TaskObj* t) {
   const Frame* f = t->top;
   if (!f) return "";
   if (f->awaiting.is(ObjKind::Task)) return "task " + f->awaiting.as<TaskObj>()->name();
+  // inside one of asyncio's ports (Queue.get, Event.wait, wait_for): its name
+  for (const Frame* p = f; p; p = p->parent)
+    if (p->code->native) {
+      const std::string& name = p->code->qualname;  // "_wait_for" is asyncio.wait_for's body
+      return name[0] == '_' ? name.substr(1) : name;
+    }
   if (f->awaiting.is(ObjKind::Future)) {
     const FutureObj* fut = f->awaiting.as<FutureObj>();
     if (fut->is_gathering) return "gather of " + std::to_string(static_cast<const GatherFutureObj*>(fut)->children.size());

@@ -246,6 +246,23 @@ class Interp {
   std::string describe_wait(const TaskObj* t);  // what a suspended task waits on
   static int scenario_line(const Frame* f);     // where, in the scenario's lines
   std::string describe_call(const CoroObj* c);  // "worker('A', 2)"
+  // Who acts when no task is running (engine/trace/trace.h's TraceEvent::by):
+  // a task's own end resolving its future, a done-callback of a finished
+  // task (its serial), or a loop.call_* handle's callback (its number).
+  // Only kept while tracing.
+  uint64_t trace_waker() const { return current_task_ ? current_task_->serial : trace_cause_task_; }
+  uint64_t trace_callback() const { return current_task_ ? 0 : trace_callback_; }
+  void set_trace_cause(uint64_t task) { trace_cause_task_ = task; }
+  const TaskObj* trace_cancelling() const { return trace_cancelling_; }  // the task cancel() is cancelling the wait of
+  // The loop runs one ready callback (fn, a, b): a handle's is traced
+  // (TraceKind::CallbackRun); a done-callback acts for the future it got.
+  void trace_callback_begin(Callback fn, const Value& a, const Value& b);
+  void trace_callback_end() { trace_cause_task_ = trace_callback_ = 0; }
+  // A waiting task's future was resolved (or its sleep cancelled): who woke it.
+  void trace_wake(const TaskObj* waiter, bool cancelled);
+  // Why a cancel() now is requested, when the canceller is not the reason
+  // (a TaskGroup aborting because a child failed); empty otherwise.
+  std::string trace_reason;
 
   // Guards and counters
   uint64_t steps() const { return steps_; }
@@ -320,6 +337,10 @@ class Interp {
   std::vector<Value> globals_;
   std::string out_buffer_;
   TaskObj* current_task_ = nullptr;
+  uint64_t trace_cause_task_ = 0;  // see trace_waker()
+  TaskObj* trace_cancelling_ = nullptr;
+  uint64_t trace_callback_ = 0;    // the handle callback running (its number), 0 = none
+  uint64_t trace_callbacks_ = 0;   // handle callbacks run so far
   uint64_t task_counter_ = 0;
   uint64_t steps_ = 0;
   Value spare_memory_error_;  // raised without allocating (memory_error())

@@ -31,6 +31,10 @@ SCENARIOS = {
     # a task suspended inside corun's prelude (wait_for) is placed at the
     # scenario line that awaits, not at a line of the prelude
     "wait_for_timeout_raises": "scenarios/asyncio/timeouts/wait_for_timeout_raises.yaml",
+    # who woke whom through each primitive, callbacks, a cancel, a named task
+    "hand_offs": "scenarios/asyncio/trace/hand_offs.yaml",
+    # a TaskGroup's abort: the cancels say by whom and why
+    "taskgroup_child_fails": "scenarios/asyncio/taskgroups/child_fails_while_body_runs.yaml",
 }
 
 

@@ -208,7 +208,9 @@ TEST(TraceLogFormat, GatherLines) {
   EXPECT_TRUE(has("  1.000000  timer       sleep timer wakes Task-3"));
   EXPECT_TRUE(has("  1.000000  resumed     Task-3 after sleep until 1.000"));
   EXPECT_TRUE(has("  1.000000  finished    Task-3 -> 'B result'"));
-  EXPECT_TRUE(has("  3.000000  resumed     Task-1 after gather of 3"));
+  // the gather's last child (C, 3s) hands over
+  EXPECT_TRUE(has("  3.000000  wake        Task-1 by Task-4"));
+  EXPECT_TRUE(has("  3.000000  resumed     Task-1 after gather of 3, woken by Task-4"));
 }
 
 TEST(TraceLogFormat, CancelAndBlockLines) {
@@ -522,6 +524,108 @@ TEST(TimelineSvg, OneRowPerTaskAxisAndLegend) {
   EXPECT_EQ(count(svg, "<svg"), 1u);
   EXPECT_EQ(count(svg, "</svg>"), 1u);
   EXPECT_EQ(count(svg, "<g"), count(svg, "</g>"));
+}
+
+// Hand-offs: a consumer blocked on Queue.get is woken by the producer's
+// put; a call_later callback sets an Event; main cancels a sleeper.
+const char* kHandOff = R"(functions:
+  fire:
+    params: [ev]
+    steps:
+      - call: ev.set()
+coroutines:
+  consumer:
+    params: [q]
+    steps:
+      - await: q.get()
+  waiter:
+    params: [ev]
+    steps:
+      - await: ev.wait()
+  sleeper:
+    steps:
+      - sleep: 10
+  main:
+    - set: {q: asyncio.Queue(), ev: asyncio.Event()}
+    - task: consumer(q)
+    - task: waiter(ev)
+    - task: sleeper()
+      as: s
+    - call: asyncio.get_running_loop().call_later(0.5, fire, ev)
+    - sleep: 1
+    - call: q.put_nowait(1)
+    - call: s.cancel()
+    - sleep: 0
+)";
+
+TEST(Timeline, HandOffsAreWakes) {
+  Timeline tl = build_timeline(record(kHandOff));
+  ASSERT_EQ(tl.tasks.size(), 4u);
+  bool queue = false, event = false, cancel = false;
+  for (const Wake& w : tl.wakes) {
+    if (w.to == 2) queue = w.from == 1 && w.what == "Queue.get" && w.from_at.ns == 1'000'000'000 && !w.cancel;
+    if (w.to == 3) event = w.from == 0 && w.callback == 1 && w.what == "Event.wait" && w.from_at.ns == 500'000'000;
+    if (w.to == 4) cancel = w.from == 1 && w.cancel;
+  }
+  EXPECT_TRUE(queue);
+  EXPECT_TRUE(event);
+  EXPECT_TRUE(cancel);
+  // the consumer waited until the put, not until its step began
+  const Span* q = find_span(tl.tasks[1], SpanKind::Waiting);
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->end.ns, 1'000'000'000);
+  EXPECT_EQ(tl.tasks[3].end, TaskEnd::Cancelled);
+  EXPECT_EQ(tl.tasks[3].cancelled_by, 1u);
+  EXPECT_EQ(cause_label(tl, 0, 1), "callback #1 fire(<Event>)");
+  EXPECT_EQ(cause_label(tl, 0, 0), "event loop");
+}
+
+TEST(TraceLogFormat, WakeCallbackAndCancelLines) {
+  TraceLog log(nullptr);
+  std::string all;
+  for (const TraceEvent& e : record(kHandOff)) all += log.format(e) + "\n";
+  for (const char* line : {"  0.000000  created     Task-2 consumer(<Queue>) by Task-1 at line 20",
+                           "  0.000000  suspended   Task-2 on Queue.get at line 10",
+                           "  0.500000  callback    #1 fire(<Event>) from Task-1",
+                           "  0.500000  wake        Task-3 by callback #1",
+                           "  0.500000  resumed     Task-3 after Event.wait, woken by callback #1",
+                           "  1.000000  wake        Task-2 by Task-1",
+                           "  1.000000  wake        Task-4 cancelled by Task-1",
+                           "  1.000000  resumed     Task-4 cancelled by Task-1 during sleep until 10.000"})
+    EXPECT_NE(all.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << all;
+  EXPECT_EQ(all.find("0x"), std::string::npos) << all;
+}
+
+TEST(TraceJson, HandOffFlowsAndCallbackSlices) {
+  Timeline tl = build_timeline(record(kHandOff));
+  std::string json = render_trace_json(tl, "t.yaml");
+  EXPECT_NE(json.find("\"name\":\"callback: fire(<Event>)\",\"pid\":1,\"tid\":0,\"ts\":500000,\"dur\":0"), std::string::npos) << json;
+  EXPECT_NE(json.find("{\"ph\":\"s\",\"name\":\"wake\",\"pid\":1,\"tid\":1,\"ts\":1000000,\"cat\":\"wake\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"args\":{\"awaited\":\"Queue.get\",\"by\":\"Task-1\"}"), std::string::npos) << json;
+  EXPECT_NE(json.find("{\"ph\":\"s\",\"name\":\"cancel\",\"pid\":1,\"tid\":1"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"name\":\"cancelled\",\"pid\":1,\"tid\":4,\"ts\":1000000,\"s\":\"t\",\"cat\":\"exception\",\"args\":{\"exception\":\"CancelledError()\",\"by\":\"Task-1\"}"),
+            std::string::npos) << json;
+}
+
+TEST(TimelineSvg, LegendRingIsRaisedOrCancelledAndCallbacksAreDrawn) {
+  Timeline tl = build_timeline(record(kHandOff));
+  std::string svg = render_timeline_svg(tl, "t.yaml");
+  EXPECT_NE(svg.find(">raised/cancelled</text>"), std::string::npos);
+  EXPECT_EQ(svg.find(">raised</text>"), std::string::npos);
+  EXPECT_EQ(count(svg, "<path class=\"callback\""), 1u);
+  EXPECT_EQ(count(svg, "<line class=\"cancel\""), 1u);
+  EXPECT_GE(count(svg, "<line class=\"wake\""), 2u);  // the queue's, the callback's
+  EXPECT_NE(svg.find("CancelledError(), cancelled by Task-1"), std::string::npos);
+}
+
+TEST(TimelineSvg, LongLabelsAreCutWholeAndHeldToTheColumn) {
+  const std::string name = "tâche-" + std::string(80, 'x');
+  Timeline tl = build_timeline(record("coroutines:\n  w:\n    - sleep: 1\n  main:\n    - task: w()\n      name: \"" + name +
+                                      "\"\n      as: t\n    - await: t\n"));
+  std::string svg = render_timeline_svg(tl, "t.yaml");
+  EXPECT_NE(svg.find("textLength=\"360\" lengthAdjust=\"spacingAndGlyphs\">"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">tâche-xxx"), std::string::npos);
+  EXPECT_NE(svg.find("x…</text>"), std::string::npos);
 }
 
 }  // namespace
