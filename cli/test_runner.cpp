@@ -124,6 +124,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/github_annotations.h"
 #include "cli/golden_tree.h"
 #include "cli/scenario_file.h"
 #include "cli/unified_diff.h"
@@ -787,6 +788,7 @@ bool judge(const Scenario& s, const Outcome& o, Context& ctx) {
     if (!passed) text = fail_line(s, ctx.color) + details;
   }
   if (!text.empty()) emit(text);
+  if (!passed) emit(github_test_failure(s.shown, text));  // "" unless GITHUB_ACTIONS=true
   return passed;
 }
 

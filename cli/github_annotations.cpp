@@ -1,0 +1,69 @@
+#include "cli/github_annotations.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace corun::cli {
+
+bool in_github_actions() {
+  const char* v = std::getenv("GITHUB_ACTIONS");
+  return v && std::strcmp(v, "true") == 0;
+}
+
+namespace {
+
+std::string escape(const std::string& s, bool property) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      case ':': out += property ? "%3A" : ":"; break;
+      case ',': out += property ? "%2C" : ","; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// `s` without ANSI escape sequences (ESC [ ... final byte).
+std::string without_colour(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\033' && i + 1 < s.size() && s[i + 1] == '[') {
+      i += 2;
+      while (i < s.size() && !(s[i] >= '@' && s[i] <= '~')) ++i;
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string escape_workflow_data(const std::string& s) { return escape(s, false); }
+std::string escape_workflow_property(const std::string& s) { return escape(s, true); }
+
+std::string workflow_error(const std::string& file, int line, int col, const std::string& message) {
+  std::string out = "::error file=" + escape_workflow_property(file);
+  if (line > 0) out += ",line=" + std::to_string(line);
+  if (line > 0 && col > 0) out += ",col=" + std::to_string(col);
+  return out + "::" + escape_workflow_data(without_colour(message)) + "\n";
+}
+
+std::string github_test_failure(const std::string& scenario, const std::string& report) {
+  if (!in_github_actions()) return "";
+  std::string text = without_colour(report);
+  // The first line is "FAIL <scenario>": the annotation already names it.
+  size_t nl = text.find('\n');
+  text = nl == std::string::npos ? "" : text.substr(nl + 1);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  // GitHub shows an annotation's first lines; a long diff is cut.
+  constexpr size_t kMaxMessage = 4000;
+  if (text.size() > kMaxMessage) text = text.substr(0, kMaxMessage) + "\n...";
+  return workflow_error(scenario, 1, 0, "golden test failed" + (text.empty() ? std::string() : ":\n" + text));
+}
+
+}  // namespace corun::cli
