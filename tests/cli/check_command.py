@@ -8,7 +8,10 @@ their *.yaml/*.yml; --format json prints one JSON array of
 that is not); under GITHUB_ACTIONS=true each error is also an
 `::error file=,line=,col=::` workflow command with %, CR, LF (and in the
 file name : and ,) escaped; `corun test` annotates a failing scenario at its
-line 1. Everything runs in a temporary directory.
+line 1. Everything runs in a temporary directory, except the last check:
+`corun check scenarios` refuses exactly the scenarios whose golden exit
+status is 2, with the errors their golden stderr (what `corun run` said)
+holds, in order.
 
   tests/cli/check_command.py --corun build/corun
 """
@@ -16,6 +19,7 @@ import argparse
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,6 +49,36 @@ THREE = ("coroutines:\n"
          "    stepz: []\n")                # 7:5 unknown key in the definition (and 'f' has no steps)
 PERCENT = "coroutines:\n  main:\n    - a%b: 1\n"
 WITH_HINT = "coroutines:\n  f:\n    params: [a, *delay]\n    steps: [pass]\n  main: [pass]\n"
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DIAGNOSTIC = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.*)$")
+
+
+def agrees_with_run(corun):
+    """`corun check scenarios` refuses exactly the scenarios whose golden exit
+    status is 2, with the errors (line, column, message, in order) their
+    golden stderr holds."""
+    r = run(corun, "check", "--format", "json", "scenarios", cwd=ROOT)
+    refused = {}
+    for x in json.loads(r.stdout):
+        refused.setdefault(x["file"], []).append((x["line"], x["column"], x["message"]))
+    expected = {}
+    for exit_file in sorted((ROOT / "golden").rglob("*.exit")):
+        if exit_file.read_text().strip() != "2":
+            continue
+        rel = exit_file.relative_to(ROOT / "golden").with_suffix("")
+        scenario = next((f"scenarios/{rel}{ext}" for ext in (".yaml", ".yml") if (ROOT / f"scenarios/{rel}{ext}").exists()), None)
+        if scenario is None:
+            continue
+        err = exit_file.with_suffix(".err").read_text(encoding="utf-8", errors="replace") if exit_file.with_suffix(".err").exists() else ""
+        expected[scenario] = [(int(m["line"]), int(m["col"]), m["message"])
+                              for m in map(DIAGNOSTIC.match, err.splitlines()) if m]
+    check(set(refused) == set(expected), "check refuses exactly the exit-2 scenarios",
+          f"only check: {sorted(set(refused) - set(expected))}\nonly golden: {sorted(set(expected) - set(refused))}")
+    for f in sorted(set(refused) & set(expected)):
+        if expected[f]:  # a golden stderr without a positioned error (a file-level one) is not compared
+            check(refused[f] == expected[f], f"{f}: check's errors are run's", f"check: {refused[f]}\nrun:   {expected[f]}")
 
 
 def main():
@@ -162,6 +196,7 @@ def main():
         r = run(corun, "test", "-j", "1", "scenarios", cwd=proj)
         check("::error" not in r.stdout.decode(), "test: no annotation outside GitHub Actions", r.stdout.decode())
 
+    agrees_with_run(corun)
     for f in FAILURES:
         print("FAIL", f)
     print(f"check_command: {len(FAILURES)} failed")
