@@ -53,6 +53,32 @@ std::string workflow_error(const std::string& file, int line, int col, const std
   return out + "::" + escape_workflow_data(without_colour(message)) + "\n";
 }
 
+namespace {
+
+// Where the scenario's actual output (the added lines of the diff) points:
+// its first error (`+name.yaml:12:5: error: ...`), else the innermost frame
+// of a traceback (the last `+  name.yaml:12 in f`, where it raised); 1 when
+// no line names the scenario.
+int line_named(const std::string& diff, const std::string& scenario) {
+  std::string base = scenario.substr(scenario.find_last_of('/') + 1) + ":";
+  int last = 1;
+  for (size_t at = diff.find("\n+"); at != std::string::npos; at = diff.find("\n+", at + 1)) {
+    size_t end = diff.find('\n', at + 1);
+    std::string line = diff.substr(at + 2, end == std::string::npos ? std::string::npos : end - at - 2);
+    size_t name = line.find(base);
+    if (name == std::string::npos || (name > 0 && line[name - 1] != ' ' && line[name - 1] != '/')) continue;
+    size_t digits = name + base.size(), stop = digits;
+    while (stop < line.size() && line[stop] >= '0' && line[stop] <= '9' && stop - digits < 9) ++stop;
+    if (stop == digits) continue;
+    int n = std::stoi(line.substr(digits, stop - digits));
+    if (line.find(": error: ", stop) != std::string::npos) return n;
+    last = n;
+  }
+  return last;
+}
+
+}  // namespace
+
 std::string github_test_failure(const std::string& scenario, const std::string& report) {
   if (!in_github_actions()) return "";
   std::string text = without_colour(report);
@@ -63,7 +89,7 @@ std::string github_test_failure(const std::string& scenario, const std::string& 
   // GitHub shows an annotation's first lines; a long diff is cut.
   constexpr size_t kMaxMessage = 4000;
   if (text.size() > kMaxMessage) text = text.substr(0, kMaxMessage) + "\n...";
-  return workflow_error(scenario, 1, 0, "golden test failed" + (text.empty() ? std::string() : ":\n" + text));
+  return workflow_error(scenario, line_named("\n" + text, scenario), 0, "golden test failed" + (text.empty() ? std::string() : ":\n" + text));
 }
 
 }  // namespace corun::cli

@@ -23,7 +23,9 @@ std::string workflow_error(const std::string& file, int line, int col, const std
 
 // `corun test`'s hook: for a scenario that failed with `report` (its FAIL
 // line and what follows, maybe coloured), the annotation pointing at the
-// scenario file's first line; "" outside GitHub Actions.
+// scenario file -- at the line its actual stderr names first (an error's
+// `name.yaml:12:5`, a traceback's `name.yaml:12`), else line 1; "" outside
+// GitHub Actions.
 std::string github_test_failure(const std::string& scenario, const std::string& report);
 
 }  // namespace corun::cli

@@ -195,6 +195,21 @@ def main():
               "test: the annotation carries the diff, escaped, without colour", out)
         r = run(corun, "test", "-j", "1", "scenarios", cwd=proj)
         check("::error" not in r.stdout.decode(), "test: no annotation outside GitHub Actions", r.stdout.decode())
+        # A scenario whose actual stderr names one of its lines is annotated there.
+        (proj / "scenarios" / "good.yaml").unlink()
+        (proj / "golden" / "good.out").unlink()
+        (proj / "scenarios" / "bad.yaml").write_text("coroutines:\n  main:\n    - print: hi\n    - await: f()\n"
+                                                     "  f:\n    - raise: ValueError('x')\n")
+        (proj / "golden" / "bad.out").write_text("hi\n")
+        r = run(corun, "test", "-j", "1", "scenarios", env=gh, cwd=proj)
+        ann = [l for l in r.stdout.decode().splitlines() if l.startswith("::error ")]
+        check(len(ann) == 1 and ann[0].startswith("::error file=scenarios/bad.yaml,line=6::"),
+              "test: the annotation points at the traceback's innermost frame", r.stdout.decode())
+        (proj / "scenarios" / "bad.yaml").write_text("coroutines:\n  main:\n    - print: hi\n    - slep: 1\n")
+        r = run(corun, "test", "-j", "1", "scenarios", env=gh, cwd=proj)
+        ann = [l for l in r.stdout.decode().splitlines() if l.startswith("::error ")]
+        check(len(ann) == 1 and ann[0].startswith("::error file=scenarios/bad.yaml,line=4::"),
+              "test: the annotation points at the line of the error", r.stdout.decode())
 
     agrees_with_run(corun)
     for f in FAILURES:
