@@ -41,7 +41,7 @@ Checked check_file(const std::string& path, uint64_t max_bytes) {
   Checked c;
   ScenarioFile file = read_scenario_file(path, max_bytes);
   if (!file.source) {
-    c.source = std::make_shared<SourceFile>(path, "");
+    c.source = std::make_shared<SourceFile>(scenario_display_name(path), "");
     c.diagnostics.push_back(Diagnostic{{}, file.error, {}});
     return c;
   }
@@ -81,15 +81,16 @@ int run_check(const CheckOptions& options) {
       if (c.diagnostics.empty()) continue;
       ++bad_files;
       errors += c.diagnostics.size();
+      const std::string& name = c.source->name();  // `<stdin>` for `-`
       for (const Diagnostic& d : c.diagnostics) {
         if (json) {
-          all.push(diagnostic_json(f, d));
+          all.push(diagnostic_json(name, d));
           continue;
         }
         std::cerr << c.source->render(d, options.color);
         if (github) {
           std::string message = d.message + (d.hint.empty() ? "" : "\nhint: " + d.hint);
-          std::cout << workflow_error(f, d.pos.line, d.pos.line > 0 ? std::max(d.pos.col, 1) : 0, message);
+          std::cout << workflow_error(name, d.pos.line, d.pos.line > 0 ? std::max(d.pos.col, 1) : 0, message);
         }
       }
     }

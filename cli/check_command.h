@@ -3,7 +3,8 @@
 // editors, pre-commit hooks and CI.
 //
 // A directory stands for the *.yaml and *.yml files under it, in path
-// order. Output: nothing and exit 0 when every file compiles; otherwise
+// order; `-` is standard input (`<stdin>` in messages), so an editor can
+// check its unsaved buffer. Output: nothing and exit 0 when every file compiles; otherwise
 // exit 2 and the diagnostics -- as `corun run` prints them (stderr), or
 // with --format json one JSON array on stdout of objects
 // {file, line, column, severity, message, hint}. Under GITHUB_ACTIONS=true

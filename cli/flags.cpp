@@ -115,4 +115,14 @@ CLI::Validator byte_size(uint64_t lo, uint64_t hi) {
       "SIZE:" + range);
 }
 
+std::string size_text(uint64_t bytes) {
+  static const char* const units[] = {"", "K", "M", "G"};
+  int unit = 0;
+  while (unit < 3 && bytes != 0 && bytes % 1024 == 0) {
+    bytes /= 1024;
+    ++unit;
+  }
+  return std::to_string(bytes) + units[unit];
+}
+
 }  // namespace corun::cli

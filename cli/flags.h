@@ -20,5 +20,8 @@ CLI::Validator real_number(double lo, double hi);
 // A size in bytes in [lo, hi]: "16777216", "64K", "16M", "1G" (also KiB,
 // MiB, GiB; binary units).
 CLI::Validator byte_size(uint64_t lo, uint64_t hi);
+// A size as byte_size reads it, in the largest unit that is exact: "16M",
+// "1G", "1536K", "17" (for --help's defaults).
+std::string size_text(uint64_t bytes);
 
 }  // namespace corun::cli

@@ -82,9 +82,6 @@ int line_named(const std::string& diff, const std::string& scenario) {
 std::string github_test_failure(const std::string& scenario, const std::string& report) {
   if (!in_github_actions()) return "";
   std::string text = without_colour(report);
-  // The first line is "FAIL <scenario>": the annotation already names it.
-  size_t nl = text.find('\n');
-  text = nl == std::string::npos ? "" : text.substr(nl + 1);
   while (!text.empty() && text.back() == '\n') text.pop_back();
   // GitHub shows an annotation's first lines; a long diff is cut.
   constexpr size_t kMaxMessage = 4000;

@@ -21,8 +21,8 @@ std::string escape_workflow_property(const std::string& s);
 // One `::error ...::message` line, newline included. line/col 0: not given.
 std::string workflow_error(const std::string& file, int line, int col, const std::string& message);
 
-// `corun test`'s hook: for a scenario that failed with `report` (its FAIL
-// line and what follows, maybe coloured), the annotation pointing at the
+// `corun test`'s hook: for a scenario that failed with `report` (what its
+// FAIL line is followed by, maybe coloured), the annotation pointing at the
 // scenario file -- at the line its actual stderr names first (an error's
 // `name.yaml:12:5`, a traceback's `name.yaml:12`), else line 1; "" outside
 // GitHub Actions.

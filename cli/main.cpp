@@ -5,7 +5,14 @@
 // Exit status: 0 main returned; 1 main raised (traceback on stderr) or a
 // golden test failed; 2 invalid scenario or command line; 3 a guard stopped
 // a runaway run (deadlock, step or depth limit); 130 interrupted (Ctrl-C).
+//
+// The scenario path `-` is standard input, `<stdin>` in messages
+// (scenario_file.h). A first word that is no command, no flag and no
+// existing file, but close to a command (`corun tset`, `corun rn x.yaml`),
+// is a usage error that names the command; any other first word is the
+// scenario of `corun run`. Every option's default is shown by --help.
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
@@ -13,6 +20,7 @@
 #include <cstring>
 #include <set>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -26,15 +34,23 @@
 #include "cli/trace_outputs.h"
 #include "engine/compile/code.h"
 #include "engine/export/export.h"
+#include "engine/load/diagnostics.h"
 #include "engine/vm/interp.h"
 #include "engine/load/yaml_doc.h"
 #include "engine/schema/scenario_schema.h"
 
 namespace {
 
+// NO_COLOR (https://no-color.org) wins; FORCE_COLOR (https://force-color.org,
+// any value but 0 or false) or CLICOLOR_FORCE (any but 0) colour even off a
+// terminal; otherwise a terminal that is not dumb.
 bool use_color(int fd) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color && *no_color) return false;
+  const char* force = std::getenv("FORCE_COLOR");
+  if (force && *force && std::strcmp(force, "0") != 0 && std::strcmp(force, "false") != 0) return true;
+  const char* clicolor_force = std::getenv("CLICOLOR_FORCE");
+  if (clicolor_force && *clicolor_force && std::strcmp(clicolor_force, "0") != 0) return true;
   const char* term = std::getenv("TERM");
   if (term && std::string(term) == "dumb") return false;
   return isatty(fd);
@@ -52,7 +68,7 @@ std::string self_exe(const char* argv0) {
 std::shared_ptr<const corun::SourceFile> read_source(const std::string& path, uint64_t max_bytes) {
   corun::cli::ScenarioFile file = corun::cli::read_scenario_file(path, max_bytes);
   if (!file.source) {
-    corun::SourceFile named(path, "");
+    corun::SourceFile named(corun::cli::scenario_display_name(path), "");
     std::cerr << named.render(corun::Diagnostic{{}, file.error, {}}, use_color(STDERR_FILENO));
   }
   return file.source;
@@ -100,7 +116,7 @@ int export_scenario(const std::string& path, uint64_t max_bytes, const std::stri
   std::string python;
   try {
     auto program = corun::compile_scenario(source);
-    python = corun::export_python(corun::load_yaml(*source), *program, path);
+    python = corun::export_python(corun::load_yaml(*source), *program, source->name());
   } catch (const corun::ScenarioError& e) {
     return report(e, *source);
   }
@@ -109,6 +125,19 @@ int export_scenario(const std::string& path, uint64_t max_bytes, const std::stri
     return 0;
   }
   return corun::cli::write_output_file(output, python) ? 0 : 2;
+}
+
+// `corun tset`: the message for a first word that looks like a mistyped
+// command rather than a scenario, or "" (then it is run as a scenario). A
+// word naming an existing file, a path or a *.yaml is always a scenario.
+std::string mistyped_command(const std::string& word, const std::set<std::string>& commands) {
+  if (word.empty() || word[0] == '-' || word.find('/') != std::string::npos) return "";
+  if (!std::filesystem::path(word).extension().empty()) return "";
+  struct stat st {};
+  if (::lstat(word.c_str(), &st) == 0) return "";
+  std::string match = corun::closest_match(word, std::vector<std::string>(commands.begin(), commands.end()));
+  if (match.empty()) return "";
+  return "corun: error: unknown command '" + word + "'; did you mean '" + match + "'?\n(see corun --help)\n";
 }
 
 }  // namespace
@@ -124,11 +153,22 @@ static int corun_main(int argc, char** argv) {
                                                     : std::vector<std::string>{"--help"};
   }
   // ... and `corun --clock real file.yaml` is `corun run --clock real file.yaml`.
-  static const std::set<std::string> top_level_flags = {"-h", "--help", "--version"};
-  if (!args.empty() && !commands.count(args[0]) && !top_level_flags.count(args[0])) args.insert(args.begin(), "run");
+  static const std::set<std::string> top_level_flags = {"-h", "--help", "-V", "--version"};
+  if (!args.empty() && !commands.count(args[0]) && !top_level_flags.count(args[0])) {
+    std::set<std::string> known = commands;
+    known.insert("help");
+    if (std::string typo = mistyped_command(args[0], known); !typo.empty()) {
+      std::cerr << typo;
+      return 2;
+    }
+    args.insert(args.begin(), "run");
+  }
 
   CLI::App app{"corun: run asyncio scenarios on CPython's event-loop semantics, on a virtual clock"};
-  app.set_version_flag("--version", std::string("corun ") + CORUN_VERSION);
+  app.set_version_flag("-V,--version", std::string("corun ") + CORUN_VERSION);
+  // --help shows each option's default (a default_str where the value as
+  // stored would not read as a person writes it: 1G, not 1073741824).
+  app.option_defaults()->always_capture_default();
   app.require_subcommand(0, 1);
   // Usage errors read like corun's others: `corun: error: --speed: ...`.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
@@ -149,8 +189,9 @@ static int corun_main(int argc, char** argv) {
   // about as deep as fits in the 1 GiB corun allows itself.
   constexpr uint64_t kMaxDepthLimit = 10'000'000;
   auto max_file_size_option = [](CLI::App* cmd, uint64_t& bytes) {
-    cmd->add_option("--max-file-size", bytes, "Refuse a scenario file larger than this (default 16M)")
-        ->transform(byte_size(1, corun::cli::kLargestMaxFileSize));
+    cmd->add_option("--max-file-size", bytes, "Refuse a scenario file larger than this")
+        ->transform(byte_size(1, corun::cli::kLargestMaxFileSize))
+        ->default_str(corun::cli::size_text(corun::cli::kDefaultMaxFileSize));
   };
 
   // The defaults are RunOptions' own (engine/vm/interp.h): one source.
@@ -166,8 +207,8 @@ static int corun_main(int argc, char** argv) {
   uint64_t max_memory = uint64_t(defaults.max_memory);
   uint64_t max_spin = defaults.max_spin;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
-  run->add_option("scenario", path, "The scenario YAML file")->required();
-  run->add_option("--clock", clock, "virtual (default: instant and repeatable) or real (wait on real timers)")
+  run->add_option("scenario", path, "The scenario YAML file (- for standard input)")->required();
+  run->add_option("--clock", clock, "virtual (instant and repeatable) or real (wait on real timers)")
       ->check(CLI::IsMember({"virtual", "real"}));
   // Slower than 1/1000, a 1 s sleep waits over a quarter of an hour; faster
   // than a million, the loop clock (real nanoseconds times the speed, in 64
@@ -183,9 +224,10 @@ static int corun_main(int argc, char** argv) {
       ->transform(whole_number(1, kU64Max));
   // Below 16 MiB corun cannot start (its compiled asyncio is counted too).
   run->add_option("--max-memory", max_memory,
-                  "Memory the run may hold (default 1G); past it one request raises MemoryError "
+                  "Memory the run may hold; past it one request raises MemoryError "
                   "and slow growth stops the run")
-      ->transform(byte_size(uint64_t(16) << 20, uint64_t(1) << 40));
+      ->transform(byte_size(uint64_t(16) << 20, uint64_t(1) << 40))
+      ->default_str(corun::cli::size_text(max_memory));
   max_file_size_option(run, max_file_size);
   run->add_option("--max-spin", max_spin,
                   "Virtual clock: stop a run that holds the clock still for this many loop iterations while a timer waits "
@@ -195,24 +237,42 @@ static int corun_main(int argc, char** argv) {
   run->add_flag("--trace", trace.trace, "Log every scheduling event on stderr as it happens");
   run->add_option("--trace-file", trace.trace_file, "Write the --trace log to FILE instead");
   run->add_flag("--timeline", trace.timeline, "After the run, draw each task's timeline on stderr");
-  run->add_option("--width", trace.width, "Columns for --timeline (default: $COLUMNS, the terminal, or 80)")
-      ->transform(whole_number(corun::cli::kMinTimelineWidth, corun::cli::kMaxTimelineWidth));
+  run->add_option("--width", trace.width, "Columns for --timeline (auto: $COLUMNS, the terminal's, or 80)")
+      ->transform(whole_number(corun::cli::kMinTimelineWidth, corun::cli::kMaxTimelineWidth))
+      ->default_str("auto");
   run->add_option("--trace-json", trace.trace_json, "Write a Chrome/Perfetto trace (JSON) of the run to FILE");
   run->add_option("--timeline-svg", trace.timeline_svg, "Write the timeline as an SVG chart to FILE");
 
   corun::cli::GoldenOptions golden;
   CLI::App* test = app.add_subcommand("test", "Run scenarios and compare stdout, stderr and exit status with golden files");
-  test->add_option("paths", golden.paths, "Scenario files or directories (default: ./scenarios)");
-  test->add_option("-j,--jobs", golden.jobs, "Scenarios to run in parallel (default: number of cores)")
-      ->transform(whole_number(1, corun::cli::kMaxJobs));
+  test->add_option("paths", golden.paths, "Scenario files or directories")->default_str("./scenarios");
+  test->add_option("-j,--jobs", golden.jobs, "Scenarios to run in parallel (nproc: the number of cores)")
+      ->transform(whole_number(1, corun::cli::kMaxJobs))
+      ->default_str("nproc");
   test->add_flag("-u,--update", golden.update, "Rewrite the golden files from the actual output (never when CI is set)");
   test->add_option("--timeout", golden.timeout_seconds, "Seconds a scenario may run before it fails (0 = no limit)")
       ->transform(real_number(0, corun::cli::kMaxTimeoutSeconds));
+  test->add_option("-k", golden.patterns,
+                   "Only scenarios whose path contains PATTERN, or matches it as a glob if it has a * (repeatable)")
+      ->option_text("PATTERN")
+      ->allow_extra_args(false);
+  test->add_flag("--list", golden.list, "Print the selected scenario paths, one a line, without running them");
+  test->add_option("--shard", golden.shard,
+                   "Run shard K of N (1-based): the selected scenarios in path order, dealt round-robin "
+                   "(default: Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS)")
+      ->option_text("K/N");
+  test->add_option("--junit", golden.junit, "Also write the results to FILE as JUnit XML")->option_text("FILE");
+  test->add_flag("-v,--verbose", golden.verbose, "Also print a PASS line with its time for each passing scenario");
+  test->add_flag("--ci", golden.ci, "Never write golden files, even with --update or CORUN_UPDATE (as when CI is set)");
+  test->add_option("--golden", golden.golden_root,
+                   "The golden tree of the scenarios given: DIR/<p>.out for scenarios/<p>.yaml "
+                   "(default: the golden/ beside scenarios/)")
+      ->default_str("scenarios/../golden");
 
   std::string export_path, export_output;
   uint64_t export_max_file_size = corun::cli::kDefaultMaxFileSize;
   CLI::App* exp = app.add_subcommand("export", "Print the scenario as the equivalent Python 3.11 asyncio program");
-  exp->add_option("scenario", export_path, "The scenario YAML file")->required();
+  exp->add_option("scenario", export_path, "The scenario YAML file (- for standard input)")->required();
   exp->add_option("-o,--output", export_output, "Write the program to this file instead of stdout");
   max_file_size_option(exp, export_max_file_size);
 
@@ -235,8 +295,15 @@ static int corun_main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  // --speed scales real timers: on the virtual clock it would mean nothing.
+  if (*run && run->count("--speed") && clock != "real") {
+    std::cerr << "corun: error: --speed: needs --clock real (the virtual clock does not wait, so there is no "
+                 "speed to change)\n(see corun --help)\n";
+    return 2;
+  }
 
   if (*run) {
+    bool reads_stdin = path == corun::cli::kStdinPath;
     corun::RunOptions options;
     options.clock = clock == "real" ? corun::ClockMode::Real : corun::ClockMode::Virtual;
     options.speed = speed;
@@ -247,10 +314,10 @@ static int corun_main(int argc, char** argv) {
     if (!corun::cli::check_outputs({{"--trace-file", trace.trace_file},
                                      {"--trace-json", trace.trace_json},
                                      {"--timeline-svg", trace.timeline_svg}},
-                                    path))
+                                    reads_stdin ? "" : path))
       return 2;
     options.max_spin = max_spin;
-    corun::cli::TraceOutputs outputs(trace, path);
+    corun::cli::TraceOutputs outputs(trace, corun::cli::scenario_display_name(path));
     if (!outputs.open()) return 2;
     options.tracer = outputs.tracer();
     int status = run_scenario(path, max_file_size, options, debug);
@@ -271,7 +338,8 @@ static int corun_main(int argc, char** argv) {
     return 0;
   }
   if (*exp) {
-    if (!corun::cli::check_outputs({{"-o", export_output}}, export_path)) return 2;
+    if (!corun::cli::check_outputs({{"-o", export_output}}, export_path == corun::cli::kStdinPath ? "" : export_path))
+      return 2;
     return export_scenario(export_path, export_max_file_size, export_output);
   }
   std::cout << app.help();

@@ -72,6 +72,47 @@ std::string grew_too_big(uint64_t max_bytes) {
 
 }  // namespace
 
+std::string scenario_display_name(const std::string& path) { return path == kStdinPath ? kStdinName : path; }
+
+namespace {
+
+// Reads fd to its end, at most max_bytes + 1 bytes; "" or why not.
+std::string read_bounded(int fd, uint64_t max_bytes, std::string& text) {
+  char buf[65536];
+  while (text.size() <= max_bytes) {
+    size_t room = size_t(std::min<uint64_t>(sizeof buf, max_bytes + 1 - text.size()));
+    ssize_t n = ::read(fd, buf, room);
+    if (n > 0) text.append(buf, size_t(n));
+    else if (n == 0) break;
+    else if (errno != EINTR) return std::string("cannot read the scenario: ") + std::strerror(errno);
+  }
+  return "";
+}
+
+// `-`: standard input, whatever it is (a pipe, a terminal, a redirected
+// file) but a directory; its size is known only once read.
+ScenarioFile read_stdin(uint64_t max_bytes) {
+  ScenarioFile result;
+  struct stat st {};
+  if (::fstat(STDIN_FILENO, &st) != 0) {
+    result.error = std::string("cannot read the scenario from standard input: ") + std::strerror(errno);
+    return result;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    result.error = not_regular(st.st_mode);
+    return result;
+  }
+  std::string text;
+  result.error = read_bounded(STDIN_FILENO, max_bytes, text);
+  if (result.error.empty() && text.size() > max_bytes)
+    result.error = "is larger than the " + human_size(max_bytes) +
+                   " limit for a scenario (raise it with --max-file-size)";
+  if (result.error.empty()) result.source = std::make_shared<const SourceFile>(kStdinName, std::move(text));
+  return result;
+}
+
+}  // namespace
+
 std::string scenario_file_problem(const std::string& path, uint64_t max_bytes) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return stat_failure(path, errno);
@@ -81,6 +122,7 @@ std::string scenario_file_problem(const std::string& path, uint64_t max_bytes) {
 }
 
 ScenarioFile read_scenario_file(const std::string& path, uint64_t max_bytes) {
+  if (path == kStdinPath) return read_stdin(max_bytes);
   ScenarioFile result;
   result.error = scenario_file_problem(path, max_bytes);
   if (!result.error.empty()) return result;
@@ -103,17 +145,7 @@ ScenarioFile read_scenario_file(const std::string& path, uint64_t max_bytes) {
   std::string text;
   if (result.error.empty()) {
     text.reserve(size_t(st.st_size));
-    char buf[65536];
-    while (text.size() <= max_bytes) {
-      size_t room = size_t(std::min<uint64_t>(sizeof buf, max_bytes + 1 - text.size()));
-      ssize_t n = ::read(fd, buf, room);
-      if (n > 0) text.append(buf, size_t(n));
-      else if (n == 0) break;
-      else if (errno != EINTR) {
-        result.error = std::string("cannot read the scenario: ") + std::strerror(errno);
-        break;
-      }
-    }
+    result.error = read_bounded(fd, max_bytes, text);
     if (result.error.empty() && text.size() > max_bytes) result.error = grew_too_big(max_bytes);
   }
   ::close(fd);

@@ -5,6 +5,11 @@
 // limit is read. Anything else is refused before a byte is read, with a
 // message that says what the path is: a directory, a FIFO (which would block
 // forever), a device such as /dev/zero (endless), a symbolic link loop, ...
+//
+// The path `-` is standard input (`corun run -`, `corun export -`), named
+// `<stdin>` in messages as CPython names a program it reads from a pipe. It
+// is read to its end but never past the size limit; a directory given as
+// standard input is refused like a directory given by name.
 #pragma once
 
 #include <sys/types.h>
@@ -33,6 +38,13 @@ std::string scenario_file_problem(const std::string& path, uint64_t max_bytes);
 
 // "16 MiB", "300 KiB", "17 bytes": a size as a person reads it.
 std::string human_size(uint64_t bytes);
+
+// The path that means standard input, and its name in messages.
+inline constexpr const char* kStdinPath = "-";
+inline constexpr const char* kStdinName = "<stdin>";
+
+// How a scenario path is named in messages: `<stdin>` for `-`, else itself.
+std::string scenario_display_name(const std::string& path);
 
 struct ScenarioFile {
   std::shared_ptr<const SourceFile> source;  // null when refused

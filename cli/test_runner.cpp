@@ -2,20 +2,35 @@
 //
 // Semantics (user documentation; keep in sync with the README)
 // -------------------------------------------------------------
-// Layout. A scenario is a `*.yaml` file under a directory named `scenarios`.
-// For each path given on the command line (default: `scenarios` in the
-// current directory) corun searches upward, starting at the path itself, for
-// the nearest directory named `scenarios`: that is the scenario root, and the
-// golden root is its sibling directory `golden`. A directory argument means
-// every `*.yaml` below it, recursively; a file argument must be a `*.yaml`
-// file. For `scenarios/<p>.yaml` the golden files are
+// Layout. A scenario is a `*.yaml` or `*.yml` file. For each path given on
+// the command line (default: `scenarios` in the current directory) corun
+// searches upward, starting at the path itself, for the nearest directory
+// named `scenarios`: that is the scenario root, and the golden root is its
+// sibling directory `golden`. A directory argument means every scenario
+// below it, recursively; a file argument must be a `*.yaml` or `*.yml` file.
+// For `scenarios/<p>.yaml` (or `.yml`) the golden files are
 //   golden/<p>.out   expected stdout; always present, possibly empty
 //   golden/<p>.err   expected stderr; present only when non-empty
 //   golden/<p>.exit  expected exit status, a decimal number and a newline;
 //                    present only when non-zero
-// A path that does not exist, that is not under a directory named
-// `scenarios`, or under which no scenario is found is a usage error (exit 2,
-// nothing is run).
+// `<p>.yaml` and `<p>.yml` side by side would share them: the `.yml` one is
+// reported and fails. A path that does not exist, or under which no scenario
+// is found, is a usage error (exit 2, nothing is run).
+//
+// Outside a scenarios/ tree. A scenario `<dir>/<name>.yaml` under no
+// directory named `scenarios` keeps its golden files in `<dir>/__golden__/`
+// (`<name>.out`, `.err`, `.exit`, as above), `<dir>` being its real
+// directory. Walking such a directory, each scenario's golden home is the
+// __golden__/ beside it, each __golden__/ met is checked for unused files
+// (only its own files, not below), and a directory named `scenarios` met is
+// tested as a tree of its own (with its sibling golden/). A path whose real
+// directory is inside a scenarios/ tree (reached through a link) is refused
+// (exit 2): that tree's golden/ is its scenarios' one home. __golden__/ is a
+// golden tree like golden/: the rules below hold in it.
+// `--golden DIR` names another golden root for every path given under a
+// scenarios/ tree (DIR/<p>.out for scenarios/<p>.yaml; corun_add_scenarios'
+// GOLDEN): its parent must exist, and DIR is held to the rules of golden/
+// below. It does not apply outside a scenarios/ tree (a usage error there).
 //
 // Real paths. From `scenarios/` down, the path given must be made of real
 // directories: a symbolic link there (or a `..` that leaves through one, or
@@ -50,7 +65,7 @@
 // Comparison. stdout is compared with .out, stderr with .err (missing =
 // empty) and the exit status with .exit (missing = 0), byte for byte: the
 // engine prints LF line ends and golden files are LF-only. A passing scenario
-// prints nothing. A failing one prints `FAIL scenarios/<p>.yaml` followed by,
+// prints nothing (but with -v). A failing one prints `FAIL scenarios/<p>.yaml` followed by,
 // for each differing stream, a unified diff like `diff -u` (headers
 // `--- golden/<p>.out` and `+++ actual stdout`, or `.err` / `actual stderr`,
 // 3 lines of context, `\ No newline at end of file` where a last line has no
@@ -88,15 +103,39 @@
 // tree by an interrupted update fails the run (`leftover temporary file
 // golden/... from an interrupted update`); --update removes it (`removed
 // leftover temporary file ...`), inside the golden tree only.
-// When the environment variable CI is set to anything non-empty, nothing is
-// ever written: corun prints `refusing to update golden files: CI is set` to
-// stderr and compares as without --update, so a missing or outdated golden
-// file fails the CI run instead of being silently created.
 //
-// Result. The last line on stdout is always `N passed, N failed` (CI parses
-// it; unused golden files count as failures). The exit code is 0 when nothing
-// failed, 1 otherwise, and 2 for a usage problem (in which case only an error
-// message is printed, on stderr).
+// When the environment variable CI is set to anything but "", "0" or "false"
+// (in any case; insta's rule), or with --ci (Jest's flag), nothing is ever
+// written: corun says `refusing to update golden files (--update): CI is
+// set (CI=true)` (or `--ci is given`) on stderr and compares as without
+// --update. ctest's golden test runs with --ci.
+//
+// Selecting. `-k PATTERN` (repeatable: any may match) takes only the
+// scenarios whose shown path matches (test_selection.h: a substring, or a
+// glob with `*`); matching none of those found is a usage error. The others
+// are "skipped (-k)": counted in the summary, <skipped> in --junit. Then
+// `--shard K/N` (default: Bazel's TEST_SHARD_INDEX + 1 / TEST_TOTAL_SHARDS)
+// keeps the selected scenarios at positions K-1, K-1+N, ... in path order
+// (and the same of the skipped ones), so shards are balanced and each
+// scenario is in exactly one; an empty shard passes. TEST_SHARD_STATUS_FILE,
+// when set, is touched. What is not a scenario's -- a problem of the tree,
+// an unused golden file, a leftover temporary -- is reported by shard 1 only,
+// and with -k only when its path (or an unused file's scenario path) matches.
+// `--list` prints the selected scenarios of the shard, one shown path a line,
+// and exits 0 without running or checking anything.
+//
+// Result. Each failure line carries the scenario's time (`FAIL <path> (0.123
+// s)`), and with -v each passing scenario prints `PASS <path> (0.123 s)`.
+// A diff ends with `to accept the new output: corun test --update <path>`.
+// The summary line is `N passed, N failed`, then `, N skipped (-k)` when
+// some were, `, N golden files updated` (written or removed) with --update,
+// and ` (shard K/N)` when sharded. When two or more scenarios ran, the
+// slowest five follow it (`slowest:` and lines `  0.123 s  <path>`).
+// `--junit FILE` also writes the results as JUnit XML (junit_report.h),
+// checked as an output file before anything runs. The exit code is 0 when
+// nothing failed, 1 otherwise, and 2 for a usage problem (in which case only
+// an error message is printed, on stderr) or when the JUnit file could not
+// be written.
 
 #include "cli/test_runner.h"
 
@@ -109,8 +148,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -126,7 +167,10 @@
 
 #include "cli/github_annotations.h"
 #include "cli/golden_tree.h"
+#include "cli/junit_report.h"
+#include "cli/output_file.h"
 #include "cli/scenario_file.h"
+#include "cli/test_selection.h"
 #include "cli/unified_diff.h"
 
 extern char** environ;
@@ -160,6 +204,7 @@ struct Problem {
 Problem problem(const std::string& shown, const std::string& why) { return {shown, shown + " " + why}; }
 
 struct Outcome {
+  double seconds = 0;        // from start to exit (0: not run)
   bool missing_out = false;  // not run: golden .out is missing
   std::string too_much;      // "stdout"/"stderr" when the child wrote more than kMaxGoldenBytes
   std::string spawn_error;   // not run (or not completed) because of this
@@ -168,9 +213,15 @@ struct Outcome {
   bool timed_out = false;
 };
 
+// A directory argument (or, outside a scenarios/ tree, a directory with a
+// __golden__/), whose golden files are checked for leftovers.
 struct TestedDir {
   fs::path dir, scenario_root, golden_root;
+  bool flat = false;  // a __golden__/ beside its scenarios: only its own files
 };
+
+// The golden home of the scenarios in a directory outside any scenarios/ tree.
+constexpr const char* kOutsideGolden = "__golden__";
 
 // ---------------------------------------------------------------------------
 // Small helpers
@@ -215,11 +266,6 @@ std::string format_seconds(double seconds) {
   return os.str();
 }
 
-bool env_set(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0';
-}
-
 void emit(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
@@ -249,7 +295,14 @@ Scenario make_scenario(const fs::path& yaml, const fs::path& root, const fs::pat
   return s;
 }
 
-bool is_yaml(const fs::path& p) { return p.extension() == ".yaml"; }
+bool is_yaml(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
+
+// Whether a scenario `<stem>.yaml` or `<stem>.yml` exists in `dir`.
+bool scenario_exists(const fs::path& dir, const std::string& stem) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(dir / (stem + ".yaml"), ec)) ||
+         fs::exists(fs::symlink_status(dir / (stem + ".yml"), ec));
+}
 
 // Lexically normal, without the trailing separator that "a/." leaves.
 fs::path normal(const fs::path& p) {
@@ -336,11 +389,93 @@ void visit(const fs::directory_entry& entry, const fs::path& root, const fs::pat
   }
 }
 
+// A path outside any scenarios/ tree: a scenario's golden files are in
+// __golden__/ beside it, in its real directory. A directory is walked as in
+// a tree; a directory named `scenarios` met on the way is tested as a tree of
+// its own (appended to `more`), and each __golden__/ met is checked for
+// leftovers. Returns 0, or 2 after printing a usage error.
+int collect_outside(const std::string& arg, const struct stat& st, const fs::path& named, const fs::path& kernel_dir,
+                    const fs::path& cwd, std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
+                    std::vector<Problem>& problems, std::vector<std::string>& more) {
+  std::error_code ec;
+  fs::path real_dir = fs::canonical(kernel_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), ec.message().c_str());
+    return 2;
+  }
+  if (std::optional<fs::path> tree = find_scenario_root(real_dir)) {
+    std::fprintf(stderr,
+                 "corun test: refusing %s: its real path %s is inside the scenarios tree %s; name it by that "
+                 "path, so that its golden files are the ones in the golden/ beside that scenarios/\n",
+                 arg.c_str(), real_dir.string().c_str(), tree->string().c_str());
+    return 2;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    if (!S_ISREG(st.st_mode) || !is_yaml(named)) {
+      std::string kind = S_ISREG(st.st_mode) ? "a file not named *.yaml or *.yml" : file_kind(st.st_mode);
+      std::fprintf(stderr, "corun test: %s is not a scenario (a *.yaml or *.yml file): it is %s\n", arg.c_str(),
+                   kind.c_str());
+      return 2;
+    }
+    fs::path yaml = real_dir / named.filename();
+    scenarios.emplace(yaml, make_scenario(yaml, real_dir, real_dir / kOutsideGolden, cwd));
+    return 0;
+  }
+  std::size_t found = 0, problems_before = problems.size(), trees_before = more.size();
+  fs::recursive_directory_iterator it(real_dir, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::path& path = it->path();
+    std::error_code ignored;
+    bool real_directory = fs::is_directory(it->symlink_status(ignored));
+    std::string name = path.filename().string();
+    if (name == kOutsideGolden) {  // a link there is refused when it is checked
+      dirs.push_back({path.parent_path(), path.parent_path(), path, /*flat=*/true});
+      if (real_directory) it.disable_recursion_pending();
+      continue;
+    }
+    if (real_directory && name == "scenarios") {
+      more.push_back(shown_path(path, cwd));
+      it.disable_recursion_pending();
+      continue;
+    }
+    visit(*it, path.parent_path(), path.parent_path() / kOutsideGolden, cwd, scenarios, problems, found);
+  }
+  if (ec) {
+    std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), ec.message().c_str());
+    return 2;
+  }
+  if (found == 0 && problems.size() == problems_before && more.size() == trees_before) {
+    std::fprintf(stderr, "corun test: no scenarios (*.yaml or *.yml files) found under %s\n", arg.c_str());
+    return 2;
+  }
+  return 0;
+}
+
 // Returns 0, or 2 after printing a usage error.
-int collect(const std::vector<std::string>& args, bool args_defaulted, const fs::path& cwd,
-            std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
+int collect(const std::vector<std::string>& given, bool args_defaulted, const std::string& golden_arg,
+            const fs::path& cwd, std::map<fs::path, Scenario>& scenarios, std::vector<TestedDir>& dirs,
             std::vector<Problem>& problems) {
-  for (const std::string& arg : args) {
+  // --golden: its parent resolved (as the golden/ beside a real scenarios/
+  // is), the root itself never followed.
+  fs::path golden_override;
+  if (!golden_arg.empty()) {
+    fs::path named = normal(cwd / golden_arg);
+    std::error_code ec;
+    fs::path parent = fs::canonical(named.parent_path(), ec);
+    if (ec) {
+      std::fprintf(stderr, "corun test: --golden %s: its parent directory %s cannot be used: %s\n",
+                   golden_arg.c_str(), named.parent_path().c_str(), ec.message().c_str());
+      return 2;
+    }
+    if (named.filename().empty() || named.filename() == "..") {
+      std::fprintf(stderr, "corun test: --golden %s: not a directory name\n", golden_arg.c_str());
+      return 2;
+    }
+    golden_override = parent / named.filename();
+  }
+  std::vector<std::string> args = given;  // grows by the scenarios/ trees met outside one
+  for (std::size_t a = 0; a < args.size(); ++a) {
+    const std::string arg = args[a];
     struct stat st {};
     if (::stat(arg.c_str(), &st) != 0) {
       int err = errno;
@@ -360,21 +495,26 @@ int collect(const std::vector<std::string>& args, bool args_defaulted, const fs:
     if (kernel_dir.empty()) kernel_dir = ".";
     std::optional<fs::path> named_root = find_scenario_root(named_dir);
     if (!named_root) {
-      std::fprintf(stderr,
-                   "corun test: %s is not inside a directory named 'scenarios' (scenarios must "
-                   "live under scenarios/, with their golden files under the sibling golden/)\n",
-                   arg.c_str());
-      return 2;
+      if (!golden_override.empty()) {
+        std::fprintf(stderr,
+                     "corun test: --golden applies to scenarios under a directory named 'scenarios'; %s is not "
+                     "(its golden files are in the __golden__/ beside it)\n",
+                     arg.c_str());
+        return 2;
+      }
+      if (int rc = collect_outside(arg, st, named, kernel_dir, cwd, scenarios, dirs, problems, args); rc != 0)
+        return rc;
+      continue;
     }
     std::optional<fs::path> root = real_scenario_root(arg, *named_root, named_dir, kernel_dir, cwd);
     if (!root) return 2;
-    fs::path golden_root = root->parent_path() / "golden";
+    fs::path golden_root = golden_override.empty() ? root->parent_path() / "golden" : golden_override;
     fs::path real_dir = normal(*root / named_dir.lexically_relative(*named_root));
 
     if (!is_dir) {
       if (!S_ISREG(st.st_mode) || !is_yaml(named)) {
-        std::string kind = S_ISREG(st.st_mode) ? "a file not named *.yaml" : file_kind(st.st_mode);
-        std::fprintf(stderr, "corun test: %s is not a scenario (a *.yaml file): it is %s\n", arg.c_str(),
+        std::string kind = S_ISREG(st.st_mode) ? "a file not named *.yaml or *.yml" : file_kind(st.st_mode);
+        std::fprintf(stderr, "corun test: %s is not a scenario (a *.yaml or *.yml file): it is %s\n", arg.c_str(),
                      kind.c_str());
         return 2;
       }
@@ -394,7 +534,7 @@ int collect(const std::vector<std::string>& args, bool args_defaulted, const fs:
       return 2;
     }
     if (found == 0 && problems.empty()) {
-      std::fprintf(stderr, "corun test: no scenarios (*.yaml files) found under %s\n",
+      std::fprintf(stderr, "corun test: no scenarios (*.yaml or *.yml files) found under %s\n",
                    arg.c_str());
       return 2;
     }
@@ -425,20 +565,17 @@ void visit_golden(const fs::directory_entry& entry, const TestedDir& d, const fs
     return;
   }
   fs::path rel_dir = file.parent_path().lexically_relative(d.golden_root);
-  auto scenario_of = [&](const std::string& golden_name) {
-    fs::path stem = fs::path(golden_name).stem();
-    return (d.scenario_root / rel_dir / stem).lexically_normal().string() + ".yaml";
-  };
+  fs::path scenario_dir = (d.scenario_root / rel_dir).lexically_normal();
+  auto stem_of = [](const std::string& golden_name) { return fs::path(golden_name).stem().string(); };
   std::string name = file.filename().string();
   if (std::string target = temporary_target(name); !target.empty()) {
-    if (!fs::exists(fs::symlink_status(scenario_of(target), ec))) found.temporaries.emplace_back(d.golden_root, file);
+    if (!scenario_exists(scenario_dir, stem_of(target))) found.temporaries.emplace_back(d.golden_root, file);
     return;  // one of a scenario's own: judged with it
   }
   fs::path ext = file.extension();
   if (ext != ".out" && ext != ".err" && ext != ".exit") return;
-  fs::path yaml = scenario_of(name);
-  if (fs::exists(fs::symlink_status(yaml, ec))) return;  // its scenario's: judged with it
-  found.unused.emplace(file, yaml);
+  if (scenario_exists(scenario_dir, stem_of(name))) return;  // its scenario's: judged with it
+  found.unused.emplace(file, scenario_dir / (stem_of(name) + ".yaml"));
 }
 
 Leftovers find_leftovers(const std::vector<TestedDir>& dirs, const fs::path& cwd, std::vector<Problem>& problems) {
@@ -453,8 +590,14 @@ Leftovers find_leftovers(const std::vector<TestedDir>& dirs, const fs::path& cwd
       continue;
     }
     std::error_code ec;
-    fs::recursive_directory_iterator it((d.golden_root / rel).lexically_normal(), ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) visit_golden(*it, d, cwd, found, problems);
+    fs::path top = (d.golden_root / rel).lexically_normal();
+    if (d.flat) {
+      fs::directory_iterator it(top, ec);
+      for (; !ec && it != fs::directory_iterator(); it.increment(ec)) visit_golden(*it, d, cwd, found, problems);
+    } else {
+      fs::recursive_directory_iterator it(top, ec);
+      for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) visit_golden(*it, d, cwd, found, problems);
+    }
     if (ec) problems.push_back(problem(shown_path(normal(d.golden_root / rel), cwd), "cannot be listed: " + ec.message()));
   }
   return found;
@@ -474,6 +617,7 @@ struct Child {
   bool reaped = false;
   bool killed = false;
   std::optional<Clock::time_point> deadline;
+  Clock::time_point started;
   Outcome outcome;
 };
 
@@ -542,6 +686,7 @@ class Runner {
     c.pid = pid;
     c.fd[0] = out_pipe[0];
     c.fd[1] = err_pipe[0];
+    c.started = Clock::now();
     for (int fd : c.fd) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     if (timeout_ > 0) {
       c.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
@@ -590,6 +735,7 @@ void try_reap(Child& c) {
   pid_t r = ::waitpid(c.pid, &st, WNOHANG);
   if (r == c.pid) {
     c.reaped = true;
+    c.outcome.seconds = std::chrono::duration<double>(Clock::now() - c.started).count();
     if (WIFEXITED(st)) {
       c.outcome.status = WEXITSTATUS(st);
     } else if (WIFSIGNALED(st)) {
@@ -626,6 +772,8 @@ void kill_and_reap_all(std::vector<Child>& running) {
 struct Context {
   bool update = false;
   bool color = false;
+  bool plain_report = false;  // also keep each failure's text without colour (for --junit)
+  bool verbose = false;
   double timeout = 0;
   fs::path cwd;
   // Leftover temporaries per golden directory, listed once.
@@ -634,12 +782,23 @@ struct Context {
   std::set<std::string> refused;
 };
 
+std::string seconds_text(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", seconds);
+  return buf;
+}
+
 std::string fail_line(const std::string& shown, bool color) {
   std::string fail = color ? std::string(kBoldRed) + "FAIL" + kReset : std::string("FAIL");
   return fail + " " + shown + "\n";
 }
 
-std::string fail_line(const Scenario& s, bool color) { return fail_line(s.shown, color); }
+// With the time it ran, when it ran.
+std::string fail_line(const Scenario& s, const Outcome& o, bool color) {
+  std::string line = fail_line(s.shown, color);
+  if (o.seconds > 0) line.insert(line.size() - 1, " (" + seconds_text(o.seconds) + ")");
+  return line;
+}
 
 std::string missing_message(const Scenario& s) {
   return "missing golden file " + s.golden_shown_base +
@@ -669,17 +828,23 @@ std::string golden_shown(const Scenario& s, const std::string& name) {
 
 // Rewrites the golden files of `s` from `o`. Changes are listed in `text`
 // (stdout); a refusal or an error goes to stderr. Returns whether all went.
-bool update_golden(const Scenario& s, const Outcome& o, Context& ctx, std::string& text) {
+// Each refusal is also appended to `refusals`, and each file written or
+// removed counted in `changed`.
+bool update_golden(const Scenario& s, const Outcome& o, Context& ctx, std::string& text, std::string& refusals,
+                   int& changed) {
   GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/true);
   if (!dir.ok()) {
-    std::fprintf(stderr, "corun test: refusing to update the golden files of %s: %s\n", s.shown.c_str(),
-                 dir.refusal().c_str());
+    std::string line = "corun test: refusing to update the golden files of " + s.shown + ": " + dir.refusal() + "\n";
+    std::fputs(line.c_str(), stderr);
+    refusals += line;
     ctx.refused.insert(dir.refused_path());
     return false;
   }
   bool ok = true;
   auto refuse = [&](const std::string& what, const std::string& why) {
-    std::fprintf(stderr, "corun test: refusing to %s: %s\n", what.c_str(), why.c_str());
+    std::string line = "corun test: refusing to " + what + ": " + why + "\n";
+    std::fputs(line.c_str(), stderr);
+    refusals += line;
     ok = false;
   };
   for (const std::string& t : own_temporaries(s, dir, ctx)) {
@@ -696,10 +861,14 @@ bool update_golden(const Scenario& s, const Outcome& o, Context& ctx, std::strin
       if (current.exists && current.error.empty() && current.data == *desired) return;
       if (std::string why = dir.write(name, *desired); !why.empty()) return refuse("write " + shown, why);
       text += "updated " + shown + "\n";
+      ++changed;
     } else {
       bool removed = false;
       if (std::string why = dir.remove(name, removed); !why.empty()) return refuse("remove " + shown, why);
-      if (removed) text += "removed " + shown + "\n";
+      if (removed) {
+        text += "removed " + shown + "\n";
+        ++changed;
+      }
     }
   };
   sync(".out", crlf_to_lf(o.out));
@@ -721,81 +890,170 @@ std::optional<int> parse_exit(const std::string& text) {
   return std::stoi(digits);
 }
 
-// The differences between `o` and the golden files of `s`, "" when none.
-std::string compare_with_golden(const Scenario& s, const Outcome& o, Context& ctx) {
+// How `o` compares with the golden files of `s`.
+struct Comparison {
+  std::string details;             // the report ("" when they agree): diffs, unreadable files
+  std::vector<std::string> what;   // what differs or is wrong, in a few words each
+};
+
+Comparison compare_with_golden(const Scenario& s, const Outcome& o, Context& ctx, bool color) {
+  Comparison c;
   GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
-  if (dir.missing()) return missing_message(s);
+  if (dir.missing()) {
+    c.details = missing_message(s);
+    c.what.push_back("missing golden file " + s.golden_shown_base + ".out");
+    return c;
+  }
   if (!dir.ok()) {
     ctx.refused.insert(dir.refused_path());
-    return "cannot read the golden files: " + dir.refusal() + "\n";
+    c.details = "cannot read the golden files: " + dir.refusal() + "\n";
+    c.what.push_back(c.details.substr(0, c.details.size() - 1));
+    return c;
   }
-  std::string details;
+  std::string& details = c.details;
+  auto wrong = [&](const std::string& line) {
+    details += line + "\n";
+    c.what.push_back(line);
+  };
   for (const std::string& t : own_temporaries(s, dir, ctx))
-    details += "leftover temporary file " + golden_shown(s, t) +
-               " from an interrupted update (corun test --update removes it)\n";
+    wrong("leftover temporary file " + golden_shown(s, t) + " from an interrupted update (corun test --update removes it)");
   GoldenDir::Read out = dir.read(s.stem + ".out");
   GoldenDir::Read err = dir.read(s.stem + ".err");
   GoldenDir::Read exit = dir.read(s.stem + ".exit");
+  bool differs = false;  // the output is not the golden output (--update would accept it)
+  auto diff = [&](const GoldenDir::Read& golden, const std::string& actual, const char* suffix, const char* stream) {
+    std::string d = unified_diff(golden.data, actual, s.golden_shown_base + suffix, std::string("actual ") + stream, color);
+    if (d.empty()) return;
+    details += d;
+    c.what.push_back(std::string(stream) + " differs from " + s.golden_shown_base + suffix);
+    differs = true;
+  };
   if (!out.exists) {
     details += missing_message(s);
+    c.what.push_back("missing golden file " + s.golden_shown_base + ".out");
   } else if (!out.error.empty()) {
-    details += "cannot read " + s.golden_shown_base + ".out: " + out.error + "\n";
+    wrong("cannot read " + s.golden_shown_base + ".out: " + out.error);
   } else {
-    details += unified_diff(out.data, o.out, s.golden_shown_base + ".out", "actual stdout", ctx.color);
+    diff(out, o.out, ".out", "stdout");
   }
   if (!err.error.empty()) {
-    details += "cannot read " + s.golden_shown_base + ".err: " + err.error + "\n";
+    wrong("cannot read " + s.golden_shown_base + ".err: " + err.error);
   } else {
-    details += unified_diff(err.data, o.err, s.golden_shown_base + ".err", "actual stderr", ctx.color);
+    diff(err, o.err, ".err", "stderr");
   }
   std::optional<int> expected_status = 0;
   if (!exit.error.empty()) {
-    details += "cannot read " + s.golden_shown_base + ".exit: " + exit.error + "\n";
+    wrong("cannot read " + s.golden_shown_base + ".exit: " + exit.error);
   } else if (exit.exists) {
     expected_status = parse_exit(exit.data);
-    if (!expected_status) {
-      details += "invalid golden file " + s.golden_shown_base +
-                 ".exit: expected a decimal exit status and a newline\n";
-    }
+    if (!expected_status)
+      wrong("invalid golden file " + s.golden_shown_base + ".exit: expected a decimal exit status and a newline");
   }
   if (expected_status && *expected_status != o.status) {
-    details += "exit status: expected " + std::to_string(*expected_status) + ", got " +
-               std::to_string(o.status) + "\n";
+    wrong("exit status: expected " + std::to_string(*expected_status) + ", got " + std::to_string(o.status));
+    differs = true;
   }
-  return details;
+  if (differs && out.exists) details += "to accept the new output: corun test --update " + shell_quote(s.shown) + "\n";
+  return c;
 }
 
-// Prints the verdict for one scenario; returns whether it passed.
-bool judge(const Scenario& s, const Outcome& o, Context& ctx) {
-  std::string text;
+// One scenario's result, as printed and as --junit reports it.
+struct Verdict {
   bool passed = false;
+  std::string message;  // why it failed, one line
+  std::string report;   // the text after the FAIL line, without colour (when ctx.plain_report)
+  int changed = 0;      // golden files written or removed
+};
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+  std::string r;
+  for (const std::string& p : parts) r += (r.empty() ? "" : sep) + p;
+  return r;
+}
+
+// Prints the verdict for one scenario and returns it.
+Verdict judge(const Scenario& s, const Outcome& o, Context& ctx) {
+  Verdict v;
+  std::string text;  // after the FAIL line
+  auto fail = [&](const std::string& details) {
+    emit(fail_line(s, o, ctx.color) + details);
+    emit(github_test_failure(s.shown, details));  // "" unless GITHUB_ACTIONS=true
+  };
   if (o.missing_out) {
-    text = fail_line(s, ctx.color) + missing_message(s);
+    text = missing_message(s);
+    v.message = "missing golden file " + s.golden_shown_base + ".out";
   } else if (!o.spawn_error.empty()) {
-    text = fail_line(s, ctx.color) + o.spawn_error + "\n";
+    text = o.spawn_error + "\n";
+    v.message = o.spawn_error;
   } else if (!o.too_much.empty()) {
-    text = fail_line(s, ctx.color) + "its " + o.too_much + " passed " + human_size(kMaxGoldenBytes) +
+    text = "its " + o.too_much + " passed " + human_size(kMaxGoldenBytes) +
            "; it was stopped (no golden file holds that much)\n";
+    v.message = text.substr(0, text.size() - 1);
   } else if (o.timed_out) {
-    text = fail_line(s, ctx.color) + "timed out after " + format_seconds(ctx.timeout) + " s\n";
+    text = "timed out after " + format_seconds(ctx.timeout) + " s\n";
+    v.message = text.substr(0, text.size() - 1);
   } else if (ctx.update) {
-    std::string updates;
-    passed = update_golden(s, o, ctx, updates);
-    text = passed ? updates : fail_line(s, ctx.color) + updates;
+    std::string updates, refusals;
+    v.passed = update_golden(s, o, ctx, updates, refusals, v.changed);
+    if (v.passed) {
+      if (ctx.verbose) updates = "PASS " + s.shown + " (" + seconds_text(o.seconds) + ")\n" + updates;
+      emit(updates);
+      return v;
+    }
+    text = updates;
+    v.report = updates + refusals;
+    v.message = "the golden files could not be updated";
+    fail(text);
+    return v;
   } else {
-    std::string details = compare_with_golden(s, o, ctx);
-    passed = details.empty();
-    if (!passed) text = fail_line(s, ctx.color) + details;
+    Comparison c = compare_with_golden(s, o, ctx, ctx.color);
+    v.passed = c.details.empty();
+    if (v.passed) {
+      if (ctx.verbose) emit("PASS " + s.shown + " (" + seconds_text(o.seconds) + ")\n");
+      return v;
+    }
+    text = c.details;
+    v.message = join(c.what, "; ");
+    if (ctx.plain_report) v.report = ctx.color ? compare_with_golden(s, o, ctx, false).details : c.details;
+    fail(text);
+    return v;
   }
-  if (!text.empty()) emit(text);
-  if (!passed) emit(github_test_failure(s.shown, text));  // "" unless GITHUB_ACTIONS=true
-  return passed;
+  v.report = text;
+  fail(text);
+  return v;
 }
 
 // Whether `s` has no golden .out (then it is not even run).
 bool golden_out_missing(const Scenario& s) {
   GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
   return dir.missing() || (dir.ok() && !dir.exists(s.stem + ".out"));
+}
+
+// insta's rule: CI set to anything but "", "0" or "false" (any case).
+bool ci_environment() {
+  const char* v = std::getenv("CI");
+  if (v == nullptr) return false;
+  std::string value = v;
+  for (char& c : value) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return !value.empty() && value != "0" && value != "false";
+}
+
+// The slowest scenarios listed after the summary.
+constexpr std::size_t kSlowestShown = 5;
+
+std::string local_timestamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm {};
+  ::localtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
 }
 
 }  // namespace
@@ -816,24 +1074,90 @@ int run_golden_tests(const GoldenOptions& options) {
     return 2;
   }
 
+  const Clock::time_point run_started = Clock::now();
+  std::optional<Shard> shard;
+  std::string shard_error;
+  if (!options.shard.empty()) {
+    shard = parse_shard(options.shard, shard_error);
+    if (!shard) {
+      std::fprintf(stderr, "corun: error: --shard: %s\n", shard_error.c_str());
+      return 2;
+    }
+  } else if (shard = bazel_shard(shard_error); !shard_error.empty()) {
+    std::fprintf(stderr, "corun test: %s\n", shard_error.c_str());
+    return 2;
+  }
+  if (std::string why = touch_shard_status_file(); !why.empty()) {
+    std::fprintf(stderr, "corun test: %s\n", why.c_str());
+    return 2;
+  }
+  if (!options.junit.empty() && !check_outputs({{"--junit", options.junit}}, "")) return 2;
+
   std::vector<std::string> args = options.paths;
   if (args.empty()) args.emplace_back("scenarios");
   std::map<fs::path, Scenario> by_path;
   std::vector<TestedDir> dirs;
   std::vector<Problem> problems;
-  if (int rc = collect(args, options.paths.empty(), cwd, by_path, dirs, problems); rc != 0) return rc;
-  std::vector<const Scenario*> scenarios;
-  for (const auto& [path, s] : by_path) scenarios.push_back(&s);
+  if (int rc = collect(args, options.paths.empty(), options.golden_root, cwd, by_path, dirs, problems); rc != 0) return rc;
+  // x.yaml and x.yml side by side would share their golden files: the
+  // first in path order (x.yaml) keeps them.
+  std::map<fs::path, const Scenario*> homes;
+  for (auto it = by_path.begin(); it != by_path.end();) {
+    const Scenario& s = it->second;
+    auto [home, fresh] = homes.emplace(s.golden_root / s.golden_dir / s.stem, &s);
+    if (fresh) {
+      ++it;
+      continue;
+    }
+    problems.push_back(problem(s.shown, "would share the golden files " + s.golden_shown_base + ".* of " +
+                                            home->second->shown + "; rename one of them"));
+    it = by_path.erase(it);
+  }
+
+  // -k, then the shard: both kinds dealt separately, so that shards are
+  // balanced in what they run and every scenario is in exactly one shard.
+  std::vector<const Scenario*> scenarios, skipped;
+  for (const auto& [path, s] : by_path) (selected_by(options.patterns, s.shown) ? scenarios : skipped).push_back(&s);
+  if (!options.patterns.empty() && scenarios.empty()) {
+    std::fprintf(stderr, "corun test: no scenario matches -k %s (%zu found)\n",
+                 shell_quote(join(options.patterns, " -k ")).c_str(), skipped.size());
+    return 2;
+  }
+  auto keep_shard = [&](std::vector<const Scenario*>& all) {
+    if (!shard) return;
+    std::vector<const Scenario*> kept;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (shard->has(i)) kept.push_back(all[i]);
+    all = std::move(kept);
+  };
+  keep_shard(scenarios);
+  keep_shard(skipped);
+  // What is not a scenario's (problems, unused golden files...) is shard 1's
+  // to report, when -k selects its path.
+  auto reported_path = [&](const std::string& path) { return (!shard || shard->first()) && selected_by(options.patterns, path); };
+
+  if (options.list) {
+    std::string text;
+    for (const Scenario* s : scenarios) text += s->shown + "\n";
+    emit(text);
+    return 0;
+  }
 
   Context ctx;
   ctx.cwd = cwd;
   ctx.color = options.color;
+  ctx.plain_report = !options.junit.empty();
+  ctx.verbose = options.verbose;
   ctx.timeout = options.timeout_seconds;
   const char* update_env = std::getenv("CORUN_UPDATE");
-  ctx.update = options.update ||
-               (update_env != nullptr && *update_env != '\0' && std::strcmp(update_env, "0") != 0);
-  if (ctx.update && env_set("CI")) {
-    std::fprintf(stderr, "refusing to update golden files: CI is set\n");
+  bool env_update = update_env != nullptr && *update_env != '\0' && std::strcmp(update_env, "0") != 0;
+  ctx.update = options.update || env_update;
+  std::string asked = options.update ? std::string("--update") : std::string("CORUN_UPDATE=") + (update_env ? update_env : "");
+  if (ctx.update && options.ci) {
+    std::fprintf(stderr, "refusing to update golden files (%s): --ci is given, and --ci never writes them\n", asked.c_str());
+    ctx.update = false;
+  } else if (ctx.update && ci_environment()) {
+    std::fprintf(stderr, "refusing to update golden files (%s): CI is set (CI=%s)\n", asked.c_str(), std::getenv("CI"));
     ctx.update = false;
   }
 
@@ -861,7 +1185,9 @@ int run_golden_tests(const GoldenOptions& options) {
   std::vector<std::optional<Outcome>> outcomes(n);
   std::vector<Child> running;
   std::size_t next = 0, reported = 0;
-  int passed = 0, failed = 0;
+  int passed = 0, failed = 0, changed = 0;
+  std::vector<JunitCase> cases;
+  std::vector<std::pair<double, std::string>> times;  // of the scenarios that ran
 
   while (reported < n) {
     if (g_signal != 0) {
@@ -888,11 +1214,20 @@ int run_golden_tests(const GoldenOptions& options) {
     }
 
     while (reported < n && outcomes[reported]) {
-      if (judge(*scenarios[reported], *outcomes[reported], ctx)) {
-        ++passed;
-      } else {
-        ++failed;
-      }
+      const Scenario& s = *scenarios[reported];
+      const Outcome& o = *outcomes[reported];
+      Verdict v = judge(s, o, ctx);
+      ++(v.passed ? passed : failed);
+      changed += v.changed;
+      if (o.seconds > 0) times.emplace_back(o.seconds, s.shown);
+      JunitCase c;
+      junit_names(s.shown, c.classname, c.name);
+      c.file = s.shown;
+      c.seconds = o.seconds;
+      c.kind = v.passed ? JunitCase::Kind::kPassed : JunitCase::Kind::kFailed;
+      c.message = v.message;
+      c.details = v.report;
+      if (ctx.plain_report) cases.push_back(std::move(c));
       outcomes[reported].reset();
       ++reported;
     }
@@ -948,26 +1283,35 @@ int run_golden_tests(const GoldenOptions& options) {
   restore_signals();
 
   std::string tail;
-  for (const Problem& p : problems) {
-    tail += fail_line(p.shown, ctx.color) + p.message + "\n";
+  auto tree_failure = [&](const std::string& path, const std::string& line) {
+    tail += line;
     ++failed;
-  }
+    JunitCase c;
+    c.classname = "corun test";
+    c.name = path;
+    c.kind = JunitCase::Kind::kFailed;
+    c.message = line.substr(0, line.find('\n'));
+    c.details = line;
+    if (ctx.plain_report) cases.push_back(std::move(c));
+  };
+  for (const Problem& p : problems)
+    if (reported_path(p.shown)) tree_failure(p.shown, fail_line(p.shown, ctx.color) + p.message + "\n");
   std::vector<Problem> golden_problems;
   Leftovers leftovers = find_leftovers(dirs, cwd, golden_problems);
   for (const Problem& p : golden_problems) {
     if (ctx.refused.count(p.shown)) continue;  // already failed the scenarios below it
-    tail += p.message + "\n";
-    ++failed;
+    if (reported_path(p.shown)) tree_failure(p.shown, p.message + "\n");
   }
   for (const auto& [golden, yaml] : leftovers.unused) {
-    tail += "unused golden file " + shown_path(golden, cwd) + " (no " + shown_path(yaml, cwd) + ")\n";
-    ++failed;
+    std::string shown = shown_path(golden, cwd), scenario = shown_path(yaml, cwd);
+    if (reported_path(shown) || reported_path(scenario))
+      tree_failure(shown, "unused golden file " + shown + " (no " + scenario + ")\n");
   }
   for (const auto& [golden_root, file] : leftovers.temporaries) {
     std::string shown = shown_path(file, cwd);
+    if (!reported_path(shown)) continue;
     if (!ctx.update) {
-      tail += "leftover temporary file " + shown + " from an interrupted update (corun test --update removes it)\n";
-      ++failed;
+      tree_failure(shown, "leftover temporary file " + shown + " from an interrupted update (corun test --update removes it)\n");
       continue;
     }
     // Reached again from the golden root, following no link.
@@ -978,12 +1322,36 @@ int run_golden_tests(const GoldenOptions& options) {
                           .remove(file.filename().string(), removed);
     if (!why.empty()) {
       std::fprintf(stderr, "corun test: refusing to remove %s: %s\n", shown.c_str(), why.c_str());
-      ++failed;
+      tree_failure(shown, "");
     } else if (removed) {
       tail += "removed leftover temporary file " + shown + "\n";
     }
   }
-  emit(tail + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n");
+  for (const Scenario* s : skipped) {
+    JunitCase c;
+    junit_names(s->shown, c.classname, c.name);
+    c.file = s->shown;
+    c.kind = JunitCase::Kind::kSkipped;
+    c.message = "not selected by -k " + shell_quote(join(options.patterns, " -k "));
+    if (ctx.plain_report) cases.push_back(std::move(c));
+  }
+
+  std::string summary = std::to_string(passed) + " passed, " + std::to_string(failed) + " failed";
+  if (!skipped.empty()) summary += ", " + std::to_string(skipped.size()) + " skipped (-k)";
+  if (ctx.update) summary += ", " + std::to_string(changed) + " golden file" + (changed == 1 ? "" : "s") + " updated";
+  if (shard) summary += " (shard " + shard->text() + ")";
+  tail += summary + "\n";
+  if (times.size() >= 2) {
+    std::stable_sort(times.begin(), times.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (times.size() > kSlowestShown) times.resize(kSlowestShown);
+    tail += "slowest:\n";
+    for (const auto& [seconds, shown] : times) tail += "  " + seconds_text(seconds) + "  " + shown + "\n";
+  }
+  emit(tail);
+  if (!options.junit.empty()) {
+    double seconds = std::chrono::duration<double>(Clock::now() - run_started).count();
+    if (!write_output_file(options.junit, junit_xml(cases, seconds, local_timestamp(), host_name()))) return 2;
+  }
   return failed == 0 ? 0 : 1;
 }
 

@@ -20,6 +20,13 @@ struct GoldenOptions {
   std::string corun_exe;           // absolute path of the corun binary to spawn (main passes /proc/self/exe resolved)
   bool color = false;              // colour diffs (main decides: only on a terminal, never with NO_COLOR)
   double timeout_seconds = 120;    // per scenario; a run over it is killed and fails (0: no limit)
+  std::vector<std::string> patterns;  // -k: only scenarios whose path matches one (test_selection.h)
+  bool list = false;               // print the selected scenario paths instead of running them
+  std::string shard;               // --shard K/N ("" = none, or Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS)
+  std::string junit;               // --junit FILE: also write the results as JUnit XML ("" = no)
+  bool verbose = false;            // a PASS line with its time for each passing scenario too
+  bool ci = false;                 // --ci: never write golden files, whatever asks (as when CI is set)
+  std::string golden_root;         // --golden: the golden tree of every path given; "" = the golden/ beside scenarios/
 };
 
 // Runs the golden-file tests and returns the process exit code:

@@ -101,20 +101,39 @@ std::string SourceFile::render(const Diagnostic& d, bool color) const {
   return out;
 }
 
-static size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
+// Edit distance (a transposition counts as one edit), given up as soon as it
+// cannot come under `bound`: then `bound` is returned. An undefined name is
+// compared with every visible name (the prelude's, the builtins', a big
+// scenario's thousands of definitions), so a candidate nowhere near must cost
+// a few compares, not a full table and two allocations. Both cut-offs hold
+// for this recurrence: a cell is never less than the smallest cell of the row
+// above, and every insertion or deletion the length difference needs costs 1.
+static size_t edit_distance(std::string_view a, std::string_view b, size_t bound) {
+  size_t la = a.size(), lb = b.size();
+  if ((la > lb ? la - lb : lb - la) >= bound) return bound;
+  constexpr size_t kInline = 64;  // names are short: rows on the stack
+  size_t inline_rows[2][kInline + 1];
+  std::vector<size_t> heap;
+  size_t *prev = inline_rows[0], *cur = inline_rows[1];
+  if (lb > kInline) {
+    heap.resize(2 * (lb + 1));
+    prev = heap.data(), cur = prev + lb + 1;
+  }
+  for (size_t j = 0; j <= lb; ++j) prev[j] = j;
+  for (size_t i = 1; i <= la; ++i) {
     cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
+    size_t row_min = i;
+    for (size_t j = 1; j <= lb; ++j) {
       size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-      // transposition counts as one edit
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev[j - 1]);
+      size_t d = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = std::min(d, prev[j - 1]);
+      cur[j] = d;
+      row_min = std::min(row_min, d);
     }
+    if (row_min >= bound) return bound;
     std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return std::min(prev[lb], bound);
 }
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
@@ -122,7 +141,7 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   // Short words only match near-identical candidates: '5' is not 'if'.
   size_t best_d = std::max<size_t>(1, word.size() / 3) + 1;
   for (const auto& c : candidates) {
-    size_t d = edit_distance(word, c);
+    size_t d = edit_distance(word, c, best_d);
     if (d < best_d) { best_d = d; best = c; }
   }
   return best;

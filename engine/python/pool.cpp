@@ -33,8 +33,10 @@ struct Chunks {
   char* cursor = nullptr;
   char* end = nullptr;
   std::vector<void*> chunks;
+  // A chunk is not counted as such: each block counts while an object holds
+  // it (note_pool_take/give), so pooled, unused memory is nobody's.
   ~Chunks() {
-    for (void* c : chunks) { note_free(c); std::free(c); }
+    for (void* c : chunks) std::free(c);
     g_pool = PoolFreeLists{};
   }
   void* cut(size_t cls) {
@@ -42,12 +44,12 @@ struct Chunks {
     if (size_t(end - cursor) < bytes) {
       cursor = static_cast<char*>(std::malloc(kChunk));
       if (!cursor) throw std::bad_alloc();
-      note_malloc(cursor);
       chunks.push_back(cursor);
       end = cursor + kChunk;
     }
     void* p = cursor;
     cursor += bytes;
+    note_pool_take(bytes);
     return p;
   }
 };

@@ -47,6 +47,7 @@ struct PoolFreeLists {
   static constexpr size_t kMaxPooled = 512;
   static constexpr size_t kClasses = kMaxPooled / kGranule;
   struct Node { Node* next; };
+  static constexpr size_t block_bytes(size_t n) { return (n + kGranule - 1) / kGranule * kGranule; }
   Node* free[kClasses + 1] = {};
 };
 extern thread_local constinit PoolFreeLists g_pool;
@@ -58,6 +59,7 @@ inline void* pool_alloc(size_t n) {
     PoolFreeLists::Node*& head = g_pool.free[(n + PoolFreeLists::kGranule - 1) / PoolFreeLists::kGranule];
     if (PoolFreeLists::Node* p = head) {
       head = p->next;
+      note_pool_take(PoolFreeLists::block_bytes(n));
       return p;
     }
   }
@@ -70,6 +72,7 @@ inline void pool_free(void* p, size_t n) {
     auto* node = static_cast<PoolFreeLists::Node*>(p);
     node->next = head;
     head = node;
+    note_pool_give(PoolFreeLists::block_bytes(n));
     return;
   }
   pool_free_slow(p, n);

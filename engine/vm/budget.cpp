@@ -22,12 +22,7 @@ namespace {
 inline void count_in(void* p) {
   Budget& b = g_budget;
   b.mem_in_use += int64_t(malloc_usable_size(p));
-  if (b.mem_in_use > b.mem_limit && !b.mem_over) {
-    // Not an error here: the allocation may be inside any library code. The
-    // interpreter sees the flag at its next instruction (busy_limit 0).
-    b.mem_over = true;
-    b.busy_limit = 0;
-  }
+  if (b.mem_in_use > b.mem_limit) note_over_limit();
 }
 inline void count_out(void* p) { g_budget.mem_in_use -= int64_t(malloc_usable_size(p)); }
 
@@ -66,6 +61,15 @@ std::string with_commas(int64_t n) {
 }
 
 }  // namespace
+
+void note_over_limit() {
+  Budget& b = g_budget;
+  if (b.mem_over) return;
+  // Not an error here: the allocation may be inside any library code. The
+  // interpreter sees the flag at its next instruction (busy_limit 0).
+  b.mem_over = true;
+  b.busy_limit = 0;
+}
 
 void note_malloc(void* p) { if (p) count_in(p); }
 void note_free(void* p) { if (p) count_out(p); }

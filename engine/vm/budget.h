@@ -15,7 +15,9 @@
 //
 // Memory. Every heap allocation of the process goes through the counting
 // operator new in budget.cpp (malloc's usable size, so the figure is exact
-// and the same on every run). Two ways out, as on a machine that has only
+// and the same on every run); the object pool counts its blocks while
+// objects hold them (note_pool_take/give), so memory counts what the
+// program holds now, whatever earlier runs on the thread left pooled. Two ways out, as on a machine that has only
 // `--max-memory` bytes:
 //   * a single request the program makes at once — a string or list of a
 //     size the user computed, a huge int — is checked before it is made with
@@ -86,5 +88,14 @@ std::string memory_report();
 // The allocator's accounting, for pool.cpp's own malloc calls.
 void note_malloc(void* p);
 void note_free(void* p);
+
+// The object pool's (engine/python/value.h): a block counts while an object
+// holds it, not while it waits on a free list, so what one run leaves pooled
+// is not charged to the next run on the thread (the fuzzer, unit tests).
+void note_over_limit();
+inline void note_pool_take(size_t bytes) {
+  if ((g_budget.mem_in_use += int64_t(bytes)) > g_budget.mem_limit) note_over_limit();
+}
+inline void note_pool_give(size_t bytes) { g_budget.mem_in_use -= int64_t(bytes); }
 
 }  // namespace corun

@@ -172,6 +172,15 @@ def main():
         r = run(corun, "check", "--format", "json", "three.yaml", env=gh, cwd=d)
         check(isinstance(json.loads(r.stdout), list), "github + json: stdout is the JSON alone", r.stdout.decode())
 
+        # `-` is standard input, `<stdin>` in messages: an editor's unsaved buffer.
+        e = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+        r = subprocess.run([corun, "check", "--format", "json", "-"], input=THREE.encode(), capture_output=True, env=e, timeout=60)
+        got = json.loads(r.stdout)
+        check(r.returncode == 2 and [x["file"] for x in got] == ["<stdin>"] * 4 and got[0]["line"] == 3,
+              "check - reads standard input as <stdin>", r.stdout.decode())
+        r = subprocess.run([corun, "check", "-"], input=VALID.encode(), capture_output=True, env=e, timeout=60)
+        check(r.returncode == 0 and r.stderr == b"", "check - of a valid scenario", repr(r))
+
         # Usage: no path, an unknown format.
         for args in (["check"], ["check", "--format", "xml", "valid.yaml"]):
             r = run(corun, *args, cwd=d)

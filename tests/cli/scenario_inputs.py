@@ -3,6 +3,9 @@
 ranges of its numeric flags: every refusal is exit 2 with a clear message,
 before anything is read or run, and prompt (a FIFO never blocks, /dev/zero is
 never read to the end); corun writes only the files it is told to.
+"Prompt" is checked as "does not hang": a run past TIMEOUT fails, and no
+wall-clock time is asserted below it (a loaded CI machine is slower by any
+amount; speed is bench/'s to measure).
 
 The inputs that cannot be checked in (a directory, a FIFO, a device, link
 loops, a 17 MiB file) are made here in a temporary directory. The flags
@@ -21,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TIMEOUT = 10
+TIMEOUT = 120  # seconds: a run this long hangs (each takes well under 1 s on an idle machine)
 failures = []
 
 HELLO = 'coroutines:\n  main:\n    steps:\n      - print: "hello"\n'
@@ -41,13 +44,11 @@ def run(corun, args, cwd, env=None):
         return "timeout", "", "", TIMEOUT
 
 
-def check(name, got, exit_code, stderr=(), stdout=(), max_seconds=5):
+def check(name, got, exit_code, stderr=(), stdout=()):
     code, out, err, took = got
     problems = []
     if code != exit_code:
-        problems.append(f"exit {code}, expected {exit_code}")
-    if took > max_seconds:
-        problems.append(f"took {took:.1f} s")
+        problems.append(f"exit {code}, expected {exit_code}" + (f" after {took:.0f} s" if code == "timeout" else ""))
     problems += [f"stderr lacks {s!r}" for s in stderr if s not in err]
     problems += [f"stdout lacks {s!r}" for s in stdout if s not in out]
     if "terminate called" in err or "bad_alloc" in err:
@@ -131,7 +132,7 @@ def flags(corun, tmp):
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     check("--timeline of 2,000,000 loop callbacks is bounded",
           run(corun, ["run", "--max-steps", "2000000", "--timeline", "--trace-json", "spin.json", "spin.yaml"], tmp),
-          3, stderr=["the timeline shows the first 500000 scheduling events only"], max_seconds=9)
+          3, stderr=["the timeline shows the first 500000 scheduling events only"])
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if peak_kib > before and peak_kib > 512 * 1024:
         failures.append("timeline memory")

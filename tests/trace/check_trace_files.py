@@ -54,17 +54,22 @@ def check_json(doc, scenario, tasks, seconds, exact):
     end_us = seconds * 1e6
     slices = [e for e in ev if e["ph"] == "X"]
     check(slices, f"{scenario}: has slices")
+    # On the real clock a loaded machine makes everything later, by any
+    # amount: nothing bounds the run from above. Timers never fire early,
+    # so it cannot end before its virtual length (1% for rounding).
     for e in slices:
-        ok = e["ts"] >= 0 and e["dur"] >= 0 and (e["ts"] + e["dur"] <= end_us * 1.5 + 1)
+        ok = e["ts"] >= 0 and e["dur"] >= 0
         if exact:
             ok = ok and e["ts"] + e["dur"] <= end_us
         check(ok, f"{scenario}: slice inside the run: {e}")
         check(e["cat"] in ("running", "waiting", "ready", "blocking", "timer"), f"{scenario}: slice category {e['cat']}")
         if e["cat"] == "waiting":
             check("awaiting" in e["args"] and "line" in e["args"], f"{scenario}: waiting slice args {e['args']}")
+    last = max((e["ts"] + e["dur"] for e in slices), default=0)
     if exact:
-        last = max(e["ts"] + e["dur"] for e in slices)
         check(last == end_us, f"{scenario}: last slice ends at {end_us}us, got {last}")
+    else:
+        check(last >= end_us * 0.99, f"{scenario}: last slice ends at {end_us}us or later, got {last}")
     starts = sorted(e["id"] for e in ev if e["ph"] == "s")
     ends = sorted(e["id"] for e in ev if e["ph"] == "f")
     check(starts == ends, f"{scenario}: flow events pair up")

@@ -21,7 +21,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -736,23 +735,15 @@ TEST(BigIntHash, BigValuesEqualValuesHashAlike) {
   EXPECT_NE(a.hash(), (-a).hash());
 }
 
+// Correctness only: how fast it converts is bench/'s to measure, never a
+// test's (a loaded machine would fail it).
 TEST(BigIntToString, TwentyThousandDigits) {
   const BigInt v = BigInt::pow(BigInt(7), 23666);
-  const auto t0 = std::chrono::steady_clock::now();
   const std::string s = v.to_string();
-  const auto t1 = std::chrono::steady_clock::now();
-  const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-  std::cout << "[ timing ] to_string of a " << s.size() << "-digit number: " << ms << " ms\n";
-  RecordProperty("to_string_ms", std::to_string(ms));
   ASSERT_EQ(s.size(), kSeven23666Digits);
   EXPECT_EQ(s.substr(0, 40), kSeven23666Head);
   EXPECT_EQ(s.substr(s.size() - 40), kSeven23666Tail);
-  EXPECT_LT(ms, 1000.0);
-  const auto t2 = std::chrono::steady_clock::now();
   const BigInt back = P(s.c_str());
-  const auto t3 = std::chrono::steady_clock::now();
-  std::cout << "[ timing ] parse of the same: " << std::chrono::duration<double, std::milli>(t3 - t2).count()
-            << " ms\n";
   EXPECT_EQ(back, v);
   EXPECT_EQ((-back).to_string(), "-" + s);
 }

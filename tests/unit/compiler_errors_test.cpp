@@ -2,7 +2,6 @@
 // and, where it can, suggests the fix (scenario-language.md, rule 3).
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -425,9 +424,12 @@ TEST(LoaderErrors, FinallyBlocksThatMultiplyTheCodeAreBounded) {
 
 // ---- loading is linear in the size of the scenario ----
 
-TEST(LoaderErrors, ThousandsOfDefinitionsLoadInLinearTime) {
-  // Quadratic steps (a linear name lookup per definition or reference)
-  // took 18 s for 20,000 definitions; linear loading takes well under 1 s.
+TEST(LoaderErrors, ThousandsOfDefinitionsLoad) {
+  // 20,000 definitions of each kind, each referring to the one before: they
+  // load. (Quadratic steps -- a linear name lookup per definition or
+  // reference -- once took 18 s here; linear loading takes well under 1 s.
+  // The test asserts no time: a hang ends at ctest's TIMEOUT, and speed is
+  // bench/'s to measure.)
   std::string yaml = "exceptions:\n  E0: Exception\n";
   const int n = 20'000;
   for (int i = 1; i < n; ++i) yaml += "  E" + std::to_string(i) + ": E" + std::to_string(i - 1) + "\n";
@@ -436,11 +438,8 @@ TEST(LoaderErrors, ThousandsOfDefinitionsLoadInLinearTime) {
   yaml += "coroutines:\n";
   for (int i = 0; i < n; ++i) yaml += "  c" + std::to_string(i) + ": [{await: c" + std::to_string((i + 1) % n) + "()}]\n";
   yaml += "  main: [pass]\n";
-  auto start = std::chrono::steady_clock::now();
   Loaded r = load(yaml);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_FALSE(r.failed) << r.rendered.substr(0, 2000);
-  EXPECT_LT(seconds, 5.0);
 }
 
 TEST(LoaderErrors, UnknownTopLevelKey) {

@@ -7,7 +7,6 @@
 // checks the same against CPython in the conformance suite).
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <new>
 #include <string>
 
@@ -64,9 +63,6 @@ std::string outcome(const std::string& expr, int64_t max_memory = int64_t(1) << 
   return r.out;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // ---- sizes that wrap: CPython's exceptions and messages -------------------------------
 
@@ -147,9 +143,10 @@ TEST(BigIntBudget, MultiplicationChargesItsWork) {
 TEST(BigIntBudget, DivisionChargesUpFrontSoAnImpossibleOneFailsAtOnce) {
   const BigInt a = BigInt::pow(BigInt(2), 2'000'000), b = BigInt::pow(BigInt(3), 600'000) + BigInt(1);
   BudgetScope scope(1'000'000, INT64_MAX);
-  const auto t0 = std::chrono::steady_clock::now();
   EXPECT_THROW(BigInt::floordiv(a, b), BusyExceeded);
-  EXPECT_LT(seconds_since(t0), 0.05);  // refused before the ~1 s of work
+  // Refused before the ~1 s of work: the whole division was charged in one
+  // go, far past the limit (charging as it went would stop just past it).
+  EXPECT_GT(corun::g_budget.busy, uint64_t(100'000'000));
 }
 
 TEST(BigIntBudget, PowReservesItsResult) {
@@ -180,24 +177,24 @@ TEST(BigIntBudget, StrOfAnIntTooLongToPrintFailsBeforeConverting) {
   EXPECT_EQ(outcome("int('-' + '7' * 4300) % 10"), "3\n");
 }
 
-TEST(BigIntBudget, ThreeToTheMillionStaysFast) {
-  const auto t0 = std::chrono::steady_clock::now();
+// Exact; how fast is bench/'s to measure (CPython: about 0.1 s; corun's
+// Karatsuba: similar), never a test's.
+TEST(BigIntBudget, ThreeToTheMillionIsExact) {
   EXPECT_EQ(outcome("(3**1000000) % 1000007"), std::to_string([] {
               int64_t r = 1;
               for (int i = 0; i < 1000000; ++i) r = r * 3 % 1000007;
               return r;
             }()) + "\n");
-  EXPECT_LT(seconds_since(t0), 5.0);  // CPython: about 0.1 s; corun's Karatsuba: similar
 }
 
 // ---- native loops the busy guard must see ------------------------------------------------
 
+// The guard stops it (a loop it does not see would run for years: ctest's
+// TIMEOUT ends that; no wall-clock bound here).
 void expect_busy_guard(const std::string& expr) {
-  const auto t0 = std::chrono::steady_clock::now();
   RunResult r = run("    - print: \"{" + expr + "}\"\n", 2'000'000);
   EXPECT_EQ(r.status, 3) << expr << "\n" << r.out << r.err;
   EXPECT_NE(r.err.find("instructions without awaiting"), std::string::npos) << expr << "\n" << r.err;
-  EXPECT_LT(seconds_since(t0), 2.0) << expr;
 }
 
 TEST(NativeLoops, AreChargedToTheBusyGuard) {
