@@ -26,6 +26,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/check_command.h"
 #include "cli/flags.h"
 #include "cli/test_runner.h"
 #include "cli/output_file.h"
@@ -36,6 +37,7 @@
 #include "engine/load/diagnostics.h"
 #include "engine/vm/interp.h"
 #include "engine/load/yaml_doc.h"
+#include "engine/schema/scenario_schema.h"
 
 namespace {
 
@@ -143,7 +145,7 @@ std::string mistyped_command(const std::string& word, const std::set<std::string
 static int corun_main(int argc, char** argv) {
   // `corun file.yaml` is `corun run file.yaml`.
   std::vector<std::string> args(argv + 1, argv + argc);
-  static const std::set<std::string> commands = {"run", "test", "export"};
+  static const std::set<std::string> commands = {"run", "test", "export", "check", "schema"};
   // `corun help` is `corun --help`, and `corun help run` is `corun run --help`.
   if (!args.empty() && args[0] == "help") {
     args.erase(args.begin());
@@ -275,6 +277,16 @@ static int corun_main(int argc, char** argv) {
   exp->add_option("-o,--output", export_output, "Write the program to this file instead of stdout");
   max_file_size_option(exp, export_max_file_size);
 
+  corun::cli::CheckOptions check_options;
+  check_options.max_file_size = corun::cli::kDefaultMaxFileSize;
+  CLI::App* check = app.add_subcommand("check", "Load and compile scenarios without running them; report every error");
+  check->add_option("paths", check_options.paths, "Scenario files, or directories of them (*.yaml, *.yml)")->required();
+  check->add_option("--format", check_options.format, "text (default: as corun run reports) or json (one array on stdout)")
+      ->check(CLI::IsMember({"text", "json"}));
+  max_file_size_option(check, check_options.max_file_size);
+
+  CLI::App* schema = app.add_subcommand("schema", "Print the JSON Schema (draft 2020-12) of scenario files, for editors");
+
   std::vector<const char*> cargs;
   cargs.push_back(argv[0]);
   for (auto& a : args) cargs.push_back(a.c_str());
@@ -317,6 +329,14 @@ static int corun_main(int argc, char** argv) {
     golden.corun_exe = self_exe(argv[0]);
     golden.color = use_color(STDOUT_FILENO);
     return corun::cli::run_golden_tests(golden);
+  }
+  if (*check) {
+    check_options.color = use_color(STDERR_FILENO);
+    return corun::cli::run_check(check_options);
+  }
+  if (*schema) {
+    std::cout << corun::scenario_schema().dump() << "\n" << std::flush;
+    return 0;
   }
   if (*exp) {
     if (!corun::cli::check_outputs({{"-o", export_output}}, export_path == corun::cli::kStdinPath ? "" : export_path))

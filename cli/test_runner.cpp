@@ -165,6 +165,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/github_annotations.h"
 #include "cli/golden_tree.h"
 #include "cli/junit_report.h"
 #include "cli/output_file.h"
@@ -974,6 +975,10 @@ std::string join(const std::vector<std::string>& parts, const char* sep) {
 Verdict judge(const Scenario& s, const Outcome& o, Context& ctx) {
   Verdict v;
   std::string text;  // after the FAIL line
+  auto fail = [&](const std::string& details) {
+    emit(fail_line(s, o, ctx.color) + details);
+    emit(github_test_failure(s.shown, details));  // "" unless GITHUB_ACTIONS=true
+  };
   if (o.missing_out) {
     text = missing_message(s);
     v.message = "missing golden file " + s.golden_shown_base + ".out";
@@ -998,7 +1003,7 @@ Verdict judge(const Scenario& s, const Outcome& o, Context& ctx) {
     text = updates;
     v.report = updates + refusals;
     v.message = "the golden files could not be updated";
-    emit(fail_line(s, o, ctx.color) + text);
+    fail(text);
     return v;
   } else {
     Comparison c = compare_with_golden(s, o, ctx, ctx.color);
@@ -1010,11 +1015,11 @@ Verdict judge(const Scenario& s, const Outcome& o, Context& ctx) {
     text = c.details;
     v.message = join(c.what, "; ");
     if (ctx.plain_report) v.report = ctx.color ? compare_with_golden(s, o, ctx, false).details : c.details;
-    emit(fail_line(s, o, ctx.color) + text);
+    fail(text);
     return v;
   }
   v.report = text;
-  emit(fail_line(s, o, ctx.color) + text);
+  fail(text);
   return v;
 }
 

@@ -12,12 +12,14 @@
 # added here (a new subcommand: its name in _corun_commands and its options
 # in _corun_<name>_options; its other words complete as scenario paths).
 
-_corun_commands="run test export help"
+_corun_commands="run test export check schema help"
 _corun_top_options="-h --help -V --version"
 _corun_run_options="-h --help --clock --speed --debug --max-steps --max-depth --max-busy --max-memory
   --max-file-size --max-spin --trace --trace-file --timeline --width --trace-json --timeline-svg"
 _corun_test_options="-h --help -j --jobs -u --update --timeout -k --list --shard --junit -v --verbose --ci --golden"
 _corun_export_options="-h --help -o --output --max-file-size"
+_corun_check_options="-h --help --format --max-file-size"
+_corun_schema_options="-h --help"
 
 # Scenario files and directories matching the word being completed.
 _corun_scenarios() {
@@ -51,6 +53,9 @@ _corun() {
     --trace-file | --trace-json | --timeline-svg | -o | --output)
       compopt -o filenames 2>/dev/null
       COMPREPLY=($(compgen -f -- "$cur"))
+      return ;;
+    --format)
+      COMPREPLY=($(compgen -W "text json" -- "$cur"))
       return ;;
     --golden)
       compopt -o filenames 2>/dev/null

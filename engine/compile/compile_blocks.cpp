@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "engine/compile/code.h"
+#include "engine/compile/language_tables.h"
 #include "engine/compile/lower_await.h"
 #include "engine/compile/prelude.h"
 #include "engine/compile/symtable.h"
@@ -525,8 +526,8 @@ void Compiler::compile_star_handlers(const YNode& handlers, std::vector<size_t>&
   for (auto& h : handlers.items) {
     if (h.kind != YNode::Kind::Map) { error(h.pos, "a handler is a mapping: {type: ValueError, as: eg, steps: [...]}"); continue; }
     for (auto& [k, v] : h.pairs)
-      if (k.value != "type" && k.value != "as" && k.value != "steps")
-        error(k.pos, "unknown key '" + k.value + "' in an `except_star` handler" + did_you_mean(k.value, {"type", "as", "steps"}));
+      if (std::find(handler_keys().begin(), handler_keys().end(), k.value) == handler_keys().end())
+        error(k.pos, "unknown key '" + k.value + "' in an `except_star` handler" + did_you_mean(k.value, handler_keys()));
     const YNode* type = h.get("type");
     if (!type) { error(h.pos, "an `except_star` handler needs `type`", "Python: SyntaxError: expected one or more exception types"); continue; }
     ExprPtr types = handler_types(*type);
@@ -620,8 +621,8 @@ void Compiler::compile_handlers(const YNode& handlers, std::vector<size_t>& to_a
     const YNode& h = *list[i];
     if (h.kind != YNode::Kind::Map) { error(h.pos, "a handler is a mapping: {type: ValueError, as: e, steps: [...]}"); continue; }
     for (auto& [k, v] : h.pairs)
-      if (k.value != "type" && k.value != "as" && k.value != "steps")
-        error(k.pos, "unknown key '" + k.value + "' in an `except` handler" + did_you_mean(k.value, {"type", "as", "steps"}));
+      if (std::find(handler_keys().begin(), handler_keys().end(), k.value) == handler_keys().end())
+        error(k.pos, "unknown key '" + k.value + "' in an `except` handler" + did_you_mean(k.value, handler_keys()));
     const YNode* type = h.get("type");
     const YNode* as = h.get("as");
     const YNode* steps = h.get("steps");

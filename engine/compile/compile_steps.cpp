@@ -6,6 +6,7 @@
 #include "engine/compile/compiler.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
@@ -13,6 +14,7 @@
 #include <unordered_set>
 
 #include "engine/compile/code.h"
+#include "engine/compile/language_tables.h"
 #include "engine/compile/lower_await.h"
 #include "engine/compile/prelude.h"
 #include "engine/compile/symtable.h"
@@ -23,11 +25,25 @@
 
 namespace corun {
 
-namespace {
+const std::vector<std::string>& bare_word_steps() {
+  static const std::vector<std::string> words = {"pass", "break", "continue", "raise", "return", "yield"};
+  return words;
+}
 
-const std::vector<std::string> kBareWords = {"pass", "break", "continue", "raise", "return", "yield"};
+const std::vector<std::string>& handler_keys() {
+  static const std::vector<std::string> keys = {"type", "as", "steps"};
+  return keys;
+}
 
-}  // namespace
+// The verb table as the rest of corun sees it (language_tables.h).
+const std::vector<VerbInfo>& step_verbs() {
+  static const std::vector<VerbInfo> verbs = [] {
+    std::vector<VerbInfo> v;
+    for (const Compiler::VerbRule& r : Compiler::verb_rules()) v.push_back({r.name, r.modifiers, r.awaits, r.in_function_only});
+    return v;
+  }();
+  return verbs;
+}
 
 const Compiler::VerbRule* Compiler::find_verb(std::string_view name) {
   for (const VerbRule& r : verb_rules()) if (name == r.name) return &r;
@@ -91,7 +107,7 @@ void Compiler::compile_bare_word(const YNode& step) {
     compile_step(map);
     return;
   }
-  std::vector<std::string> cands = kBareWords;
+  std::vector<std::string> cands = bare_word_steps();
   cands.insert(cands.end(), verb_names().begin(), verb_names().end());
   std::string dym = did_you_mean(w, cands);
   error(step.pos, "'" + w + "' is not a step" + dym,
@@ -125,7 +141,8 @@ bool Compiler::modifiers_fit(const YNode& step, const VerbRule& rule) {
   for (auto& [k, v] : step.pairs) {
     if (k.value == rule.name) continue;
     if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
-      std::string msg = "unknown key '" + k.value + "' in a `" + rule.name + "` step";
+      const char* article = std::strchr("aeiou", rule.name[0]) ? "an" : "a";  // an `if` step, a `for` step
+      std::string msg = "unknown key '" + k.value + "' in " + article + " `" + rule.name + "` step";
       std::string dym = did_you_mean(k.value, allowed);
       error(k.pos, msg + (dym.empty() ? (allowed.empty() ? "; it takes no other keys" : "; it takes " + join(allowed)) : dym));
       return false;

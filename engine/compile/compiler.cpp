@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "engine/compile/code.h"
+#include "engine/compile/language_tables.h"
 #include "engine/compile/lower_await.h"
 #include "engine/compile/prelude.h"
 #include "engine/compile/symtable.h"
@@ -23,11 +24,36 @@
 
 namespace corun {
 
-namespace {
+const std::vector<std::string>& top_level_keys() {
+  static const std::vector<std::string> keys = {"name", "description", "coroutines", "functions", "exceptions",
+                                                "classes", "main", "script", "options", "conformance"};
+  return keys;
+}
 
-const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "script", "options", "conformance"};
+const std::vector<std::string>& definition_keys() {
+  static const std::vector<std::string> keys = {"params", "steps", "decorators"};
+  return keys;
+}
 
-}  // namespace
+const std::vector<std::string>& method_only_keys() {
+  static const std::vector<std::string> keys = {"sync"};
+  return keys;
+}
+
+const std::vector<std::string>& class_keys() {
+  static const std::vector<std::string> keys = {"base", "fields", "methods", "attributes"};
+  return keys;
+}
+
+const std::vector<std::string>& option_keys() {
+  static const std::vector<std::string> keys = {"debug", "seed"};
+  return keys;
+}
+
+const std::vector<std::string>& conformance_keys() {
+  static const std::vector<std::string> keys = {"skip"};
+  return keys;
+}
 
 void Compiler::compile_prelude(const YNode& root) {
   prelude_ = true;
@@ -60,12 +86,13 @@ void Compiler::compile(const YNode& root) {
   if (root.kind != YNode::Kind::Map)
     fail(root.pos, "a scenario is a YAML mapping (with `coroutines:` and optionally `main:`), found " + std::string(root.kind_name()));
   for (auto& [k, v] : root.pairs) {
-    if (std::find(kTopKeys.begin(), kTopKeys.end(), k.value) == kTopKeys.end()) {
+    const std::vector<std::string>& top_keys = top_level_keys();
+    if (std::find(top_keys.begin(), top_keys.end(), k.value) == top_keys.end()) {
       std::string hint;
       if (k.value == "steps")
         hint = "steps belong to a coroutine: `coroutines: {main: {steps: [...]}}`; Python does not allow `await` "
                "outside a coroutine either (SyntaxError: 'await' outside function)";
-      error(k.pos, "unknown top-level key '" + k.value + "'" + did_you_mean(k.value, kTopKeys), hint);
+      error(k.pos, "unknown top-level key '" + k.value + "'" + did_you_mean(k.value, top_keys), hint);
     }
   }
   if (auto* n = root.get("name")) prog_.name = scalar_text(*n, "name");
@@ -75,7 +102,7 @@ void Compiler::compile(const YNode& root) {
   if (auto* conf = root.get("conformance")) {
     if (conf->kind != YNode::Kind::Map) error(conf->pos, "`conformance` is a mapping such as {skip: \"reason\"}");
     else for (auto& [k, v] : conf->pairs) {
-      if (k.value != "skip") error(k.pos, "unknown key '" + k.value + "' in `conformance`" + did_you_mean(k.value, {"skip"}));
+      if (k.value != "skip") error(k.pos, "unknown key '" + k.value + "' in `conformance`" + did_you_mean(k.value, conformance_keys()));
       else if (!v.is_scalar() || v.value.empty()) error(v.pos, "`skip` gives the reason the scenario cannot be compared with CPython");
     }
   }
@@ -168,7 +195,7 @@ void Compiler::compile_options(const YNode& opts) {
         error(v.pos, "`seed` is an integer");
       }
     } else {
-      error(k.pos, "unknown option '" + k.value + "'" + did_you_mean(k.value, {"debug", "seed"}));
+      error(k.pos, "unknown option '" + k.value + "'" + did_you_mean(k.value, option_keys()));
     }
   }
 }
@@ -333,7 +360,7 @@ void Compiler::compile_classes(const YNode& section) {
                                                      : "a base class is `object`, a builtin exception class, or a class "
                                                        "defined earlier under `classes:` or `exceptions:`");
       } else {
-        error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, {"base", "fields", "methods", "attributes"}));
+        error(ck.pos, "unknown key '" + ck.value + "' in a class" + did_you_mean(ck.value, class_keys()));
       }
     }
     compiled_classes_.insert(def.global);
@@ -387,7 +414,7 @@ void Compiler::compile_body_into(CodeObject& code_ref, const std::string& name, 
       else if (verb && k.value == verb) {}
       else if (k.value == "sync" && method) {}
       else if (k.value == "decorators") compile_decorators(v, *code);
-      else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, {"params", "steps", "decorators"}));
+      else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, definition_keys()));
     }
     if (!steps && !native) error(def.pos, "'" + name + "' has no `steps`");
   } else if (def.kind == YNode::Kind::Null) {

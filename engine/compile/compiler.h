@@ -22,6 +22,7 @@
 
 #include "engine/asyncio/native.h"
 #include "engine/compile/code.h"
+#include "engine/compile/language_tables.h"
 #include "engine/compile/lower_await.h"
 #include "engine/compile/prelude.h"
 #include "engine/compile/symtable.h"
@@ -324,6 +325,7 @@ class Compiler : private LoweringHost {
     VerbHandler compile;
   };
   static const std::vector<VerbRule>& verb_rules();
+  friend const std::vector<VerbInfo>& step_verbs();  // the table's public view (language_tables.h)
   static const VerbRule* find_verb(std::string_view name);
   // The verbs' names, in table order (the candidates of "did you mean").
   static const std::vector<std::string>& verb_names();

@@ -23,6 +23,23 @@ const char* YNode::kind_name() const {
 
 namespace {
 
+// `params: [a, *delay]`: a plain scalar cannot start with '*', which makes
+// it a YAML alias (of an anchor `&delay` nobody defined); a star parameter
+// or an expression that starts with '*' is quoted. `alias` is as written.
+std::string star_alias_hint(std::string_view alias) {
+  std::string word(alias.size() > 1 && alias[0] == '*' ? alias : std::string_view("*rest"));
+  return "YAML reads an unquoted '*' as an alias of an anchor (&NAME); for a star parameter quote it: \"" + word +
+         "\" (docs/language.md, section 3)";
+}
+
+// The `*word` at or after `column` of `line`, or "".
+std::string_view alias_written_at(std::string_view line, size_t column) {
+  size_t at = line.find('*', std::min(column, line.size()));
+  if (at == std::string_view::npos) return {};
+  size_t end = line.find_first_of(" \t\r,]}", at);
+  return line.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+}
+
 constexpr int kMaxDepth = 200;
 // Aliases are copied into the tree; an "alias bomb" (each level repeating
 // the previous one) would otherwise expand to billions of nodes.
@@ -117,7 +134,9 @@ class TreeBuilder : public YAML::EventHandler {
                                            written_at(m, '*').substr(1) + " at line " + std::to_string(o.node.pos.line) + ")",
                             "a recursive structure never ends; copy the steps instead");
     auto it = anchors_.find(anchor);
-    if (it == anchors_.end()) throw ScenarioError(to_pos(m), "the alias " + written_at(m, '*') + " names no anchor defined before it");
+    if (it == anchors_.end())
+      throw ScenarioError(to_pos(m), "the alias " + written_at(m, '*') + " names no anchor defined before it",
+                          star_alias_hint(written_at(m, '*')));
     aliased_nodes_ += anchor_sizes_[anchor];
     count(to_pos(m), anchor_sizes_[anchor]);
     YNode n = it->second;
@@ -304,6 +323,7 @@ class TreeBuilder : public YAML::EventHandler {
 };
 
 // Hints for the YAML mistakes the scenario language invites.
+
 bool value_starts_with_brace(std::string_view line) {
   // "  - print: {name} started": the first ': ' is followed by '{'.
   size_t colon = line.find(": ");
@@ -330,6 +350,8 @@ std::string hint_for(const SourceFile& file, const YAML::Mark& m, const std::str
       (msg.find("map") != std::string::npos || msg.find("flow") != std::string::npos))
     return "YAML reads a value that starts with '{' as a mapping; quote the template: "
            "print: \"{name} started\"";
+  if (msg.find("anchor") != std::string::npos)  // yaml-cpp: "the referenced anchor is not defined"
+    return star_alias_hint(alias_written_at(line, size_t(m.column)));
   if (msg.find("illegal map value") != std::string::npos)
     return "a plain YAML scalar ends at ': '; quote it as a template (return: \"Result: {x}\") "
            "or tag the expression (!expr 'f\"Result: {x}\"')";

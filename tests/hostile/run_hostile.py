@@ -144,6 +144,8 @@ def special_cases(scratch: Path) -> list:
     cases = [Case(name=f"special/{n}", path=p, exit=2) for n, p in inputs.items()]
     cases += [Case(name=f"special/export_{n}", path=inputs[n], exit=2, command="export")
               for n in ("fifo", "dev_zero", "directory")]
+    cases += [Case(name=f"special/check_{n}", path=inputs[n], exit=2, command="check")
+              for n in ("fifo", "dev_zero", "directory", "symlink_loop", "missing_file")]
     return cases
 
 

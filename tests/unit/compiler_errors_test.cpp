@@ -49,7 +49,25 @@ TEST(LoaderErrors, UnknownStepSuggestsTheClosestVerb) {
 
 TEST(LoaderErrors, UnknownModifierKeySuggestsTheClosestKey) {
   EXPECT_DIAG("coroutines:\n  main:\n    - await: f()\n      ass: x\n  f:\n    - pass\n", 4, 7,
-              "unknown key 'ass' in a `await` step; did you mean 'as'?");
+              "unknown key 'ass' in an `await` step; did you mean 'as'?");
+}
+
+TEST(LoaderErrors, UnknownKeyMessageUsesTheRightArticle) {
+  EXPECT_DIAG("coroutines:\n  main:\n    - if: true\n      than: [pass]\n", 4, 7,
+              "unknown key 'than' in an `if` step; did you mean 'then'?");
+  EXPECT_DIAG("coroutines:\n  main:\n    - for: x\n      on: [1]\n      steps: [pass]\n", 4, 7,
+              "unknown key 'on' in a `for` step");
+}
+
+// `*delay` unquoted is a YAML alias to an anchor nobody defined: the hint
+// says to quote it, as docs/language.md tells for "*rest" parameters.
+TEST(LoaderErrors, UnquotedStarParameterSuggestsQuoting) {
+  Loaded r = load("coroutines:\n  f:\n    params: [a, *delay]\n    steps: [pass]\n  main: [pass]\n");
+  ASSERT_TRUE(r.failed);
+  ASSERT_EQ(r.diags.size(), 1u) << r.rendered;
+  EXPECT_EQ(r.diags[0].pos.line, 3) << r.rendered;
+  EXPECT_PRED2(has, r.diags[0].hint, "\"*delay\"") << r.rendered;
+  EXPECT_PRED2(has, r.diags[0].hint, "quote") << r.rendered;
 }
 
 TEST(LoaderErrors, TwoVerbsInOneStep) {
