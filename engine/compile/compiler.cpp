@@ -25,7 +25,8 @@ namespace corun {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "script", "options", "conformance"};
+const std::vector<std::string> kTopKeys = {"name", "description", "coroutines", "functions", "exceptions", "classes", "main", "script", "options", "conformance", "expect"};
+const std::vector<std::string> kExpectKeys = {"stdout", "stderr", "exit"};
 
 }  // namespace
 
@@ -78,6 +79,27 @@ void Compiler::compile(const YNode& root) {
       if (k.value != "skip") error(k.pos, "unknown key '" + k.value + "' in `conformance`" + did_you_mean(k.value, {"skip"}));
       else if (!v.is_scalar() || v.value.empty()) error(v.pos, "`skip` gives the reason the scenario cannot be compared with CPython");
     }
+  }
+
+  // expect: {stdout: |..., stderr: |..., exit: N} -- the output `corun test`
+  // checks the scenario against (cli/expect_block.h); a run ignores it.
+  if (auto* ex = root.get("expect")) {
+    if (ex->kind != YNode::Kind::Map) error(ex->pos, "`expect` is a mapping such as {stdout: \"...\", exit: 1}",
+                                            "write the expected output as a block scalar: `expect:` then `  stdout: |`");
+    else for (auto& [k, v] : ex->pairs) {
+      if (std::find(kExpectKeys.begin(), kExpectKeys.end(), k.value) == kExpectKeys.end())
+        error(k.pos, "unknown key '" + k.value + "' in `expect`" + did_you_mean(k.value, kExpectKeys),
+              "`expect` holds `stdout`, and optionally `stderr` and `exit`");
+      else if (k.value == "exit") {
+        bool ok = v.is_plain() && !v.value.empty() && v.value.size() <= 3 &&
+                  v.value.find_first_not_of("0123456789") == std::string::npos && std::stoi(v.value) <= 255;
+        if (!ok) error(v.pos, "`exit` is the expected exit status, a whole number from 0 to 255");
+      } else if (v.kind != YNode::Kind::Scalar || v.is_expr_tag()) {
+        error(v.pos, "`" + k.value + "` is the expected text, a string (a block scalar `|` or a quoted string)");
+      }
+    }
+    if (ex->kind == YNode::Kind::Map && !ex->get("stdout"))
+      error(ex->pos, "`expect` needs `stdout` (write `stdout: \"\"` for a scenario that prints nothing)");
   }
 
   // Globals first, so that every body can refer to every definition.
