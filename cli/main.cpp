@@ -292,7 +292,7 @@ static int corun_main(int argc, char** argv) {
   int block = 0;
   run->add_option("--block", block,
                   "In a Markdown file: run the ```yaml corun block whose fence is at LINE (0: the only one)")
-      ->option_text("LINE")
+      ->type_name("LINE")
       ->transform(whole_number(0, std::numeric_limits<int>::max()))
       ->default_str("0");
   run->add_option("--clock", clock, "virtual (instant and repeatable) or real (wait on real timers)")
@@ -336,7 +336,7 @@ static int corun_main(int argc, char** argv) {
       ->default_str("./scenarios");
   test->add_option("--md", golden.md_dirs,
                    "Also test every Markdown document (*.md) below DIR: its ```yaml corun blocks (repeatable)")
-      ->option_text("DIR")
+      ->type_name("DIR")
       ->allow_extra_args(false)
       ->default_str("none");
   test->add_option("-j,--jobs", golden.jobs, "Scenarios to run in parallel (nproc: the number of cores)")

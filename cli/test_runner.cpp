@@ -110,6 +110,19 @@
 // set (CI=true)` (or `--ci is given`) on stderr and compares as without
 // --update. ctest's golden test runs with --ci.
 //
+// Tests that carry their output. A scenario with a top-level `expect:`
+// block (expect_block.h) is compared with it -- stdout, stderr, exit status
+// -- instead of golden files; one that also has golden files fails, saying
+// which to keep. A Markdown document (`x.md` given, or found below `--md
+// DIR`) is one test per ```yaml corun block (markdown_doc.h), run as `corun
+// run x.md --block LINE`, shown as `x.md::<name>` (-k also matches the name
+// alone); its stdout is compared with the ```output block after it (a final
+// newline added when missing), its exit status with that block's `exit=N`
+// (default 0), and a block without one must exit 0. --update rewrites the
+// expect: block in place at once, and a document's output blocks once all
+// its blocks ran (atomically, as golden files are; never under CI); a
+// missing output block is never added.
+//
 // Selecting. `-k PATTERN` (repeatable: any may match) takes only the
 // scenarios whose shown path matches (test_selection.h: a substring, or a
 // glob with `*`); matching none of those found is a usage error. The others
@@ -129,6 +142,7 @@
 // A diff ends with `to accept the new output: corun test --update <path>`.
 // The summary line is `N passed, N failed`, then `, N skipped (-k)` when
 // some were, `, N golden files updated` (written or removed) with --update,
+// `, N blocks updated` when expect: or ```output blocks were rewritten,
 // and ` (shard K/N)` when sharded. When two or more scenarios ran, the
 // slowest five follow it (`slowest:` and lines `  0.123 s  <path>`).
 // `--junit FILE` also writes the results as JUnit XML (junit_report.h),
@@ -1050,6 +1064,7 @@ struct Verdict {
   std::string message;  // why it failed, one line
   std::string report;   // the text after the FAIL line, without colour (when ctx.plain_report)
   int changed = 0;      // golden files written or removed
+  int blocks = 0;       // expect: or ```output blocks rewritten
 };
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
@@ -1151,7 +1166,7 @@ Verdict judge_literate(const Scenario& s, const Outcome& o, Context& ctx) {
       ctx.md_updates[s.yaml].emplace_back(*s.block.output, as_output_block(o.out));
       ctx.md_shown[s.yaml] = file;
       v.passed = true;
-      v.changed = 1;
+      v.blocks = 1;
       emit("updated " + file + ":" + std::to_string(s.block.output->line) + " (```output of " + s.name + ")\n");
       return v;
     }
@@ -1162,7 +1177,7 @@ Verdict judge_literate(const Scenario& s, const Outcome& o, Context& ctx) {
     if (rewritten) why = rewrite_file(s.yaml, *rewritten, ctx.cwd);
     if (why.empty()) {
       v.passed = true;
-      v.changed = 1;
+      v.blocks = 1;
       emit("updated " + s.shown + " (expect:)\n");
       return v;
     }
@@ -1453,7 +1468,7 @@ int run_golden_tests(const GoldenOptions& options) {
   std::vector<std::optional<Outcome>> outcomes(n);
   std::vector<Child> running;
   std::size_t next = 0, reported = 0;
-  int passed = 0, failed = 0, changed = 0;
+  int passed = 0, failed = 0, changed = 0, blocks = 0;
   std::vector<JunitCase> cases;
   std::vector<std::pair<double, std::string>> times;  // of the scenarios that ran
 
@@ -1487,6 +1502,7 @@ int run_golden_tests(const GoldenOptions& options) {
       Verdict v = judge(s, o, ctx);
       ++(v.passed ? passed : failed);
       changed += v.changed;
+      blocks += v.blocks;
       if (o.seconds > 0) times.emplace_back(o.seconds, s.shown);
       JunitCase c;
       junit_case_names(s, c);
@@ -1606,6 +1622,7 @@ int run_golden_tests(const GoldenOptions& options) {
   std::string summary = std::to_string(passed) + " passed, " + std::to_string(failed) + " failed";
   if (!skipped.empty()) summary += ", " + std::to_string(skipped.size()) + " skipped (-k)";
   if (ctx.update) summary += ", " + std::to_string(changed) + " golden file" + (changed == 1 ? "" : "s") + " updated";
+  if (blocks > 0) summary += ", " + std::to_string(blocks) + " block" + (blocks == 1 ? "" : "s") + " updated";
   if (shard) summary += " (shard " + shard->text() + ")";
   tail += summary + "\n";
   if (times.size() >= 2) {

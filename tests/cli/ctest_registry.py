@@ -25,6 +25,7 @@ REQUIRED = [
     "golden_scenarios", "hostile_inputs", "hostile_runner_selftest", "oracle_goldens_match_cpython",
     "oracle_conformance", "oracle_attr_matrix", "oracle_vclock_harness", "bench_smoke", "trace_goldens",
     "trace_files", "cli_golden_writer", "cli_scenario_inputs", "cli_test_options", "fuzz_inputs_never_crash",
+    "cli_literate", "literate_docs",
 ]
 
 failures = []

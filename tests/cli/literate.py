@@ -107,7 +107,7 @@ def inline_expect(corun, tmp):
           stderr=["--ci is given"])
     same("refused updates leave the file", (d / "two.yaml").read_text(), wrong)
     check("--update rewrites the block", run(corun, ["test", "--update", "two.yaml"], d), 0,
-          stdout=["updated two.yaml (expect:)", "1 golden file updated"])
+          stdout=["updated two.yaml (expect:)", "0 golden files updated, 1 block updated"])
     same("--update: every byte outside the block unchanged", (d / "two.yaml").read_text(), INLINE)
     check("then it passes", run(corun, ["test", "two.yaml"], d), 0, stdout=["1 passed"])
     if any(p.name.startswith(".two.yaml.tmp") for p in d.iterdir()):
