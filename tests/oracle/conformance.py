@@ -292,18 +292,16 @@ def main():
             except ValueError:
                 shown = str(doc)
             futures.append(pool.submit(check_markdown, corun, doc, shown))
-        results = []
         for fut in futures:  # in file order, so the report is stable
             r = fut.result()
-            results.extend(r if isinstance(r, list) else [r])
-        for o in results:
-            counts[o.status] += 1
-            if o.status == "skip":
-                print(f"SKIP {o.rel}: {o.reason}")
-            elif o.status == "fail":
-                print(f"FAIL {o.rel}")
-                for p in o.problems:
-                    print(p.rstrip("\n"))
+            for o in r if isinstance(r, list) else [r]:
+                counts[o.status] += 1
+                if o.status == "skip":
+                    print(f"SKIP {o.rel}: {o.reason}", flush=True)
+                elif o.status == "fail":
+                    print(f"FAIL {o.rel}")
+                    for p in o.problems:
+                        print(p.rstrip("\n"), flush=True)
     print(f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped")
     return 1 if counts["fail"] else 0
 
