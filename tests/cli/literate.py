@@ -131,6 +131,18 @@ def inline_expect(corun, tmp):
             print(f"FAIL the new block lacks {piece!r}:\n{text}")
     check("the rewritten block passes", run(corun, ["test", "raises.yaml"], d), 0, stdout=["1 passed"])
 
+    # Texts no plain block scalar holds: leading spaces, blank lines of
+    # spaces, several final newlines, a control character, quotes.
+    odd = ('coroutines:\n  main:\n    steps:\n      - print: "  indented"\n      - print: "   "\n'
+           '      - call: print("tab\\there \\"quoted\\" \\x01\\n")\nexpect:\n  stdout: ""\n')
+    (d / "odd.yaml").write_text(odd)
+    check("odd text: --update", run(corun, ["test", "-u", "odd.yaml"], d), 0, stdout=["1 block updated"])
+    check("odd text: the rewritten block reads back exactly", run(corun, ["test", "odd.yaml"], d), 0,
+          stdout=["1 passed"])
+    if 'stdout: "  indented' not in (d / "odd.yaml").read_text():
+        failures.append("odd text quoted")
+        print("FAIL odd text was not double-quoted:\n" + (d / "odd.yaml").read_text())
+
     # An expect: block and golden files: keep one.
     s = tmp / "both" / "scenarios"
     s.mkdir(parents=True)
@@ -252,6 +264,24 @@ def markdown(corun, tmp):
     check("corun export x.md: the error at its line", run(corun, ["export", "tutorial.md"], d), 2,
           stderr=[f"tutorial.md:{bad}:9: error:"])
     doc.write_text(DOC)
+    (d / "one.md").write_text("Just one:\n\n```yaml corun\ncoroutines:\n  main:\n    - print: \"only\"\n```\n")
+    check("corun run x.md with one block runs it", run(corun, ["run", "one.md"], d), 0, stdout_is="only\n")
+    check("corun run --block at no block", run(corun, ["run", "one.md", "--block", "1"], d), 2,
+          stderr=["no ```yaml corun block opens at line 1 (they open at 3)"])
+
+    # Fences indented in a list item: the scenario keeps its columns, the
+    # output block is compared and rewritten at its fence's indentation.
+    listed = ("1. A step:\n\n   ```yaml corun\n   coroutines:\n     main:\n       - print: \"a\"\n"
+              "       - call: print(\"b\", end=\"\")\n   ```\n\n   ```output\n   a\n   x\n   ```\n2. Next.\n")
+    (d / "listed.md").write_text(listed)
+    check("an indented output block: compared without its indentation", run(corun, ["test", "listed.md"], d), 1,
+          stdout=["-x\n+b\n"])
+    check("an indented output block: --update", run(corun, ["test", "-u", "listed.md"], d), 0,
+          stdout=["1 block updated"])
+    same("...rewritten at its indentation", (d / "listed.md").read_text(), listed.replace("   x\n", "   b\n"))
+    (d / "listed.md").write_text(listed.replace('print: \"a\"', 'frob: 1'))
+    check("an indented block's error: the document's column", run(corun, ["run", "listed.md"], d), 2,
+          stderr=["listed.md:6:10: error: unknown step"])
 
     code, out, err = run(corun, ["export", "tutorial.md"], d)
     check("corun export x.md", (code, out, err), 0,
