@@ -28,6 +28,7 @@
 
 #include "cli/check_command.h"
 #include "cli/flags.h"
+#include "cli/markdown_doc.h"
 #include "cli/test_runner.h"
 #include "cli/output_file.h"
 #include "cli/scenario_file.h"
@@ -74,6 +75,40 @@ std::shared_ptr<const corun::SourceFile> read_source(const std::string& path, ui
   return file.source;
 }
 
+// A Markdown document's scenario blocks, or nullopt after saying why the
+// document cannot be read (at its line, as a scenario's errors are).
+std::optional<corun::cli::MdDoc> read_markdown(const corun::SourceFile& file) {
+  corun::cli::MdDoc doc = corun::cli::parse_markdown(file.text());
+  if (!doc.error.empty()) {
+    std::cerr << file.render(corun::Diagnostic{{doc.error_line, 1}, doc.error, {}}, use_color(STDERR_FILENO));
+    return std::nullopt;
+  }
+  return doc;
+}
+
+// `corun run FILE.md --block LINE`: the scenario of the ```yaml corun block
+// whose fence is at LINE (0: the document's only one), as a file of its own
+// named like the document, its lines at the document's lines.
+std::shared_ptr<const corun::SourceFile> markdown_scenario(std::shared_ptr<const corun::SourceFile> md, int line) {
+  std::optional<corun::cli::MdDoc> doc = read_markdown(*md);
+  if (!doc) return nullptr;
+  const corun::cli::MdScenario* chosen = nullptr;
+  std::string lines;
+  for (const corun::cli::MdScenario& s : doc->scenarios) {
+    if (s.block.line == line || (line == 0 && doc->scenarios.size() == 1)) chosen = &s;
+    lines += (lines.empty() ? "" : ", ") + std::to_string(s.block.line);
+  }
+  if (!chosen) {
+    std::string why = doc->scenarios.empty() ? "it has no ```yaml corun block"
+                      : line == 0 ? "it has " + std::to_string(doc->scenarios.size()) +
+                                        " ```yaml corun blocks: say which with --block LINE (one of " + lines + ")"
+                                  : "no ```yaml corun block opens at line " + std::to_string(line) + " (they open at " + lines + ")";
+    std::cerr << md->render(corun::Diagnostic{{}, why, {}}, use_color(STDERR_FILENO));
+    return nullptr;
+  }
+  return std::make_shared<const corun::SourceFile>(md->name(), corun::cli::scenario_source(md->text(), *chosen));
+}
+
 int report(const corun::ScenarioError& e, const corun::SourceFile& source) {
   bool color = use_color(STDERR_FILENO);
   for (auto& d : e.diagnostics) std::cerr << source.render(d, color);
@@ -86,8 +121,10 @@ int report(const corun::ScenarioError& e, const corun::SourceFile& source) {
 corun::Program* g_program = nullptr;
 corun::Interp* g_interp = nullptr;
 
-int run_scenario(const std::string& path, uint64_t max_bytes, const corun::RunOptions& options, bool debug_flag) {
+int run_scenario(const std::string& path, uint64_t max_bytes, const corun::RunOptions& options, bool debug_flag,
+                 int block) {
   auto source = read_source(path, max_bytes);
+  if (source && corun::cli::is_markdown(path)) source = markdown_scenario(source, block);
   if (!source) return 2;
   std::unique_ptr<corun::Program> program;
   try {
@@ -109,17 +146,63 @@ int run_scenario(const std::string& path, uint64_t max_bytes, const corun::RunOp
   return status;
 }
 
-// `corun export`: the scenario as a Python program, on stdout or in a file.
+// The scenario's Python program, or nullopt after reporting its errors.
+std::optional<std::string> python_program(const std::shared_ptr<const corun::SourceFile>& source) {
+  try {
+    auto program = corun::compile_scenario(source);
+    return corun::export_python(corun::load_yaml(*source), *program, source->name());
+  } catch (const corun::ScenarioError& e) {
+    report(e, *source);
+    return std::nullopt;
+  }
+}
+
+// `corun export FILE.md`: the document with each ```yaml corun block
+// replaced by a ```python block of its program (indented as its fence);
+// every other byte as it was. Every block's errors are reported.
+std::optional<std::string> export_markdown(const std::shared_ptr<const corun::SourceFile>& md) {
+  std::optional<corun::cli::MdDoc> doc = read_markdown(*md);
+  if (!doc) return std::nullopt;
+  const std::string& text = md->text();
+  std::string result;
+  std::size_t at = 0;
+  bool ok = true;
+  for (const corun::cli::MdScenario& s : doc->scenarios) {
+    auto source = std::make_shared<const corun::SourceFile>(md->name(), corun::cli::scenario_source(text, s));
+    std::optional<std::string> python = python_program(source);
+    if (!python) {
+      ok = false;
+      continue;
+    }
+    std::string indent(s.block.indent, ' '), block = indent + "```python\n";
+    std::size_t i = 0;
+    while (i < python->size()) {
+      std::size_t nl = python->find('\n', i);
+      std::size_t stop = nl == std::string::npos ? python->size() : nl + 1;
+      block += (stop - i > 1 ? indent : "") + python->substr(i, stop - i);
+      i = stop;
+    }
+    if (!block.empty() && block.back() != '\n') block += "\n";
+    block += indent + "```\n";
+    std::size_t fence_start = md->line_offset(s.block.line);
+    result += text.substr(at, fence_start - at) + block;
+    at = s.block.after;
+    // A closing fence at the document's end without a newline keeps none.
+    if (at == text.size() && !text.empty() && text.back() != '\n') result.pop_back();
+  }
+  if (!ok) return std::nullopt;
+  return result + text.substr(at);
+}
+
+// `corun export`: the scenario as a Python program (a Markdown document
+// with its scenarios as programs), on stdout or in a file.
 int export_scenario(const std::string& path, uint64_t max_bytes, const std::string& output) {
   auto source = read_source(path, max_bytes);
   if (!source) return 2;
-  std::string python;
-  try {
-    auto program = corun::compile_scenario(source);
-    python = corun::export_python(corun::load_yaml(*source), *program, source->name());
-  } catch (const corun::ScenarioError& e) {
-    return report(e, *source);
-  }
+  std::optional<std::string> exported =
+      corun::cli::is_markdown(path) ? export_markdown(source) : python_program(source);
+  if (!exported) return 2;
+  const std::string& python = *exported;
   if (output.empty() || output == "-") {
     std::cout << python << std::flush;
     return 0;
@@ -207,7 +290,13 @@ static int corun_main(int argc, char** argv) {
   uint64_t max_memory = uint64_t(defaults.max_memory);
   uint64_t max_spin = defaults.max_spin;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and print what the Python program would print");
-  run->add_option("scenario", path, "The scenario YAML file (- for standard input)")->required();
+  run->add_option("scenario", path, "The scenario YAML file (- for standard input), or a Markdown file (*.md)")->required();
+  int block = 0;
+  run->add_option("--block", block,
+                  "In a Markdown file: run the ```yaml corun block whose fence is at LINE (0: the only one)")
+      ->type_name("LINE")
+      ->transform(whole_number(0, std::numeric_limits<int>::max()))
+      ->default_str("0");
   run->add_option("--clock", clock, "virtual (instant and repeatable) or real (wait on real timers)")
       ->check(CLI::IsMember({"virtual", "real"}));
   // Slower than 1/1000, a 1 s sleep waits over a quarter of an hour; faster
@@ -245,7 +334,13 @@ static int corun_main(int argc, char** argv) {
 
   corun::cli::GoldenOptions golden;
   CLI::App* test = app.add_subcommand("test", "Run scenarios and compare stdout, stderr and exit status with golden files");
-  test->add_option("paths", golden.paths, "Scenario files or directories")->default_str("./scenarios");
+  test->add_option("paths", golden.paths, "Scenario files or directories, or Markdown documents (*.md)")
+      ->default_str("./scenarios");
+  test->add_option("--md", golden.md_dirs,
+                   "Also test every Markdown document (*.md) below DIR: its ```yaml corun blocks (repeatable)")
+      ->type_name("DIR")
+      ->allow_extra_args(false)
+      ->default_str("none");
   test->add_option("-j,--jobs", golden.jobs, "Scenarios to run in parallel (nproc: the number of cores)")
       ->transform(whole_number(1, corun::cli::kMaxJobs))
       ->default_str("nproc");
@@ -273,7 +368,10 @@ static int corun_main(int argc, char** argv) {
   std::string export_path, export_output;
   uint64_t export_max_file_size = corun::cli::kDefaultMaxFileSize;
   CLI::App* exp = app.add_subcommand("export", "Print the scenario as the equivalent Python 3.11 asyncio program");
-  exp->add_option("scenario", export_path, "The scenario YAML file (- for standard input)")->required();
+  exp->add_option("scenario", export_path,
+                  "The scenario YAML file (- for standard input), or a Markdown file (*.md): the document with "
+                  "each ```yaml corun block as a ```python block")
+      ->required();
   exp->add_option("-o,--output", export_output, "Write the program to this file instead of stdout");
   max_file_size_option(exp, export_max_file_size);
 
@@ -303,6 +401,11 @@ static int corun_main(int argc, char** argv) {
     return 2;
   }
 
+  if (*run && run->count("--block") && !corun::cli::is_markdown(path)) {
+    std::cerr << "corun: error: --block: only a Markdown file (*.md) has blocks\n(see corun --help)\n";
+    return 2;
+  }
+
   if (*run) {
     bool reads_stdin = path == corun::cli::kStdinPath;
     corun::RunOptions options;
@@ -321,7 +424,7 @@ static int corun_main(int argc, char** argv) {
     corun::cli::TraceOutputs outputs(trace, corun::cli::scenario_display_name(path));
     if (!outputs.open()) return 2;
     options.tracer = outputs.tracer();
-    int status = run_scenario(path, max_file_size, options, debug);
+    int status = run_scenario(path, max_file_size, options, debug, block);
     if (!outputs.finish() && status == 0) status = 2;
     return status;
   }

@@ -110,6 +110,19 @@
 // set (CI=true)` (or `--ci is given`) on stderr and compares as without
 // --update. ctest's golden test runs with --ci.
 //
+// Tests that carry their output. A scenario with a top-level `expect:`
+// block (expect_block.h) is compared with it -- stdout, stderr, exit status
+// -- instead of golden files; one that also has golden files fails, saying
+// which to keep. A Markdown document (`x.md` given, or found below `--md
+// DIR`) is one test per ```yaml corun block (markdown_doc.h), run as `corun
+// run x.md --block LINE`, shown as `x.md::<name>` (-k also matches the name
+// alone); its stdout is compared with the ```output block after it (a final
+// newline added when missing), its exit status with that block's `exit=N`
+// (default 0), and a block without one must exit 0. --update rewrites the
+// expect: block in place at once, and a document's output blocks once all
+// its blocks ran (atomically, as golden files are; never under CI); a
+// missing output block is never added.
+//
 // Selecting. `-k PATTERN` (repeatable: any may match) takes only the
 // scenarios whose shown path matches (test_selection.h: a substring, or a
 // glob with `*`); matching none of those found is a usage error. The others
@@ -129,6 +142,7 @@
 // A diff ends with `to accept the new output: corun test --update <path>`.
 // The summary line is `N passed, N failed`, then `, N skipped (-k)` when
 // some were, `, N golden files updated` (written or removed) with --update,
+// `, N blocks updated` when expect: or ```output blocks were rewritten,
 // and ` (shard K/N)` when sharded. When two or more scenarios ran, the
 // slowest five follow it (`slowest:` and lines `  0.123 s  <path>`).
 // `--junit FILE` also writes the results as JUnit XML (junit_report.h),
@@ -165,8 +179,10 @@
 #include <thread>
 #include <vector>
 
+#include "cli/expect_block.h"
 #include "cli/github_annotations.h"
 #include "cli/golden_tree.h"
+#include "cli/markdown_doc.h"
 #include "cli/junit_report.h"
 #include "cli/output_file.h"
 #include "cli/scenario_file.h"
@@ -192,6 +208,14 @@ struct Scenario {
   std::string shown;              // the .yaml path as the user would type it
   std::string golden_shown_root;  // golden/ as the user would type it
   std::string golden_shown_base;  // golden/<p> as the user would type it
+  // What it is checked against: its golden files, its own `expect:` block
+  // (expect_block.h), or the ```output block of a Markdown document's
+  // ```yaml corun block (markdown_doc.h; `yaml` is then the document).
+  enum class Kind { kGolden, kInline, kMarkdown } kind = Kind::kGolden;
+  InlineExpect expect;   // kInline
+  MdScenario block;      // kMarkdown
+  std::string expected;  // kMarkdown with an output block: its content
+  std::string name;      // kMarkdown: the block's id in its document (-k matches it too)
 };
 
 // A path met while collecting that cannot be tested, and what it is
@@ -543,6 +567,76 @@ int collect(const std::vector<std::string>& given, bool args_defaulted, const st
   return 0;
 }
 
+// The ```yaml corun blocks of the Markdown document `arg`, one test each
+// (keyed by the document's real path and the block's line, so they sort in
+// document order). Returns 0, or 2 after printing a usage error; a document
+// corun cannot read is a problem (a failure).
+int collect_markdown(const std::string& arg, bool explicit_file, const fs::path& cwd,
+                     std::map<fs::path, Scenario>& scenarios, std::vector<Problem>& problems) {
+  ScenarioFile file = read_scenario_file(arg, kDefaultMaxFileSize);
+  if (!file.source) {
+    std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), file.error.c_str());
+    return 2;
+  }
+  std::error_code ec;
+  fs::path real = fs::canonical(arg, ec);
+  if (ec) {
+    std::fprintf(stderr, "corun test: %s: %s\n", arg.c_str(), ec.message().c_str());
+    return 2;
+  }
+  std::string shown = shown_path(normal(cwd / arg), cwd);
+  MdDoc doc = parse_markdown(file.source->text());
+  if (!doc.error.empty()) {
+    problems.push_back({shown, shown + ":" + std::to_string(doc.error_line) + ": " + doc.error});
+    return 0;
+  }
+  if (doc.scenarios.empty() && explicit_file) {
+    std::fprintf(stderr, "corun test: %s has no ```yaml corun block (a scenario to test)\n", arg.c_str());
+    return 2;
+  }
+  for (const MdScenario& block : doc.scenarios) {
+    char key[16];
+    std::snprintf(key, sizeof key, "#%09d", block.block.line);
+    Scenario s;
+    s.kind = Scenario::Kind::kMarkdown;
+    s.yaml = real;
+    s.block = block;
+    s.name = block.id;
+    s.shown = shown + "::" + block.id;
+    if (block.output) s.expected = output_content(file.source->text(), *block.output);
+    scenarios.emplace(fs::path(real.string() + key), std::move(s));
+  }
+  return 0;
+}
+
+// The *.md documents below `dir` (--md), links not followed, in path order.
+int find_markdown(const std::string& dir, std::vector<std::string>& documents) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    std::fprintf(stderr, "corun test: --md %s: not a directory\n", dir.c_str());
+    return 2;
+  }
+  std::vector<std::string> found;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code ignored;
+    if (fs::is_regular_file(it->symlink_status(ignored)) && is_markdown(it->path().string()))
+      found.push_back(it->path().string());
+  }
+  if (ec) {
+    std::fprintf(stderr, "corun test: --md %s: %s\n", dir.c_str(), ec.message().c_str());
+    return 2;
+  }
+  if (found.empty()) {
+    std::fprintf(stderr, "corun test: --md %s: no Markdown documents (*.md) below it\n", dir.c_str());
+    return 2;
+  }
+  std::sort(found.begin(), found.end());
+  documents.insert(documents.end(), found.begin(), found.end());
+  return 0;
+}
+
 // What the golden subtrees of the tested directories hold that no scenario
 // accounts for.
 struct Leftovers {
@@ -648,8 +742,12 @@ class Runner {
     int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     std::string dir = s.yaml.parent_path().string();
     std::string file = s.yaml.filename().string();
-    std::string run = "run";
-    char* argv[] = {exe_.data(), run.data(), file.data(), nullptr};
+    std::string run = "run", block = "--block", line = std::to_string(s.block.block.line);
+    char* argv[] = {exe_.data(), run.data(), file.data(), nullptr, nullptr, nullptr};
+    if (s.kind == Scenario::Kind::kMarkdown) {  // corun run FILE.md --block LINE
+      argv[3] = block.data();
+      argv[4] = line.data();
+    }
     std::string chdir_error = "corun test: cannot change directory to " + dir + "\n";
     std::string exec_error = "corun test: cannot execute " + exe_ + "\n";
 
@@ -780,6 +878,10 @@ struct Context {
   std::map<fs::path, std::vector<std::string>> temporaries;
   // Golden directories a scenario's verdict already named as refused.
   std::set<std::string> refused;
+  // --update of Markdown documents: each one's output blocks and their new
+  // content, written once all its blocks ran; and how it is shown.
+  std::map<fs::path, std::vector<std::pair<MdFence, std::string>>> md_updates;
+  std::map<fs::path, std::string> md_shown;
 };
 
 std::string seconds_text(double seconds) {
@@ -963,6 +1065,7 @@ struct Verdict {
   std::string message;  // why it failed, one line
   std::string report;   // the text after the FAIL line, without colour (when ctx.plain_report)
   int changed = 0;      // golden files written or removed
+  int blocks = 0;       // expect: or ```output blocks rewritten
 };
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
@@ -972,6 +1075,123 @@ std::string join(const std::vector<std::string>& parts, const char* sep) {
 }
 
 // Prints the verdict for one scenario and returns it.
+// Replaces the file at `real` with `text` atomically (as a golden file is
+// written: a temporary beside it, fsync, rename; never through a link).
+std::string rewrite_file(const fs::path& real, const std::string& text, const fs::path& cwd) {
+  GoldenDir dir(real.parent_path(), "", shown_path(real.parent_path(), cwd), /*create=*/false);
+  if (!dir.ok()) return dir.refusal();
+  return dir.write(real.filename().string(), text);
+}
+
+// The golden files of a scenario with an expect: block ("" when none): it
+// must have one or the other.
+std::string inline_and_golden(const Scenario& s) {
+  GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
+  if (!dir.ok()) return "";
+  std::string found;
+  for (const char* suffix : kGoldenSuffixes)
+    if (dir.exists(s.stem + suffix)) found += (found.empty() ? "" : ", ") + s.golden_shown_base + suffix;
+  return found;
+}
+
+// A scenario checked against its own expect: block, or a Markdown block
+// against its ```output block (stdout, and the exit status of `output
+// exit=N`, default 0; stderr is shown on failure, not compared). With
+// --update the block is rewritten: an expect: block at once, a document's
+// output blocks all together after the run (ctx.md_updates).
+Verdict judge_literate(const Scenario& s, const Outcome& o, Context& ctx) {
+  Verdict v;
+  std::string text, shown_expected;
+  std::vector<std::string> what;
+  bool markdown = s.kind == Scenario::Kind::kMarkdown;
+  std::string file = markdown ? s.shown.substr(0, s.shown.find("::")) : s.shown;
+  auto finish = [&](bool color) {
+    std::string details;
+    auto diff = [&](const std::string& expected, const std::string& actual, const std::string& label, const char* stream) {
+      std::string d = unified_diff(expected, actual, label, std::string("actual ") + stream, color);
+      if (d.empty()) return false;
+      details += d;
+      what.push_back(std::string(stream) + " differs from " + label);
+      return true;
+    };
+    bool differs = false;
+    int expected_exit = 0;
+    if (markdown) {
+      expected_exit = s.block.exit;
+      if (s.block.output) {
+        std::string label = file + ":" + std::to_string(s.block.output->line) + " (```output)";
+        if (diff(s.expected, as_output_block(o.out), label, "stdout")) {
+          details = file + ":" + std::to_string(s.block.output->line) + ": the output differs\n" + details;
+          differs = true;
+        }
+      }
+    } else {
+      differs |= diff(s.expect.out, o.out, file + " (expect: stdout)", "stdout");
+      differs |= diff(s.expect.err, o.err, file + " (expect: stderr)", "stderr");
+      expected_exit = s.expect.exit;
+    }
+    if (o.status != expected_exit) {
+      std::string line = "exit status: expected " + std::to_string(expected_exit) + ", got " + std::to_string(o.status);
+      if (markdown) {
+        line = file + ":" + std::to_string(s.block.output ? s.block.output->line : s.block.block.line) + ": " + line;
+        if (!s.block.output) line += " (a ```yaml corun block without an ```output block must exit 0)";
+      }
+      details += line + "\n";
+      what.push_back(line);
+    }
+    if (!details.empty() && markdown && !o.err.empty()) details += "its stderr:\n" + o.err + (o.err.back() == '\n' ? "" : "\n");
+    if (differs && (s.block.output || !markdown))
+      details += "to accept the new output: corun test --update " + shell_quote(file) + "\n";
+    return details;
+  };
+  if (!markdown) {
+    if (std::string golden = inline_and_golden(s); !golden.empty()) {
+      text = s.shown + " has both an expect: block and golden files (" + golden +
+             "); keep one: remove the golden files to keep the expect: block, or the expect: block to keep them\n";
+      v.message = text.substr(0, text.size() - 1);
+      v.report = text;
+      emit(fail_line(s, o, ctx.color) + text);
+      return v;
+    }
+  }
+  text = finish(ctx.color);
+  if (text.empty()) {
+    v.passed = true;
+    if (ctx.verbose) emit("PASS " + s.shown + " (" + seconds_text(o.seconds) + ")\n");
+    return v;
+  }
+  int expected_exit = markdown ? s.block.exit : s.expect.exit;
+  bool exit_fits = markdown ? o.status == expected_exit : true;
+  if (ctx.update && exit_fits && (!markdown || s.block.output)) {
+    if (markdown) {
+      ctx.md_updates[s.yaml].emplace_back(*s.block.output, as_output_block(o.out));
+      ctx.md_shown[s.yaml] = file;
+      v.passed = true;
+      v.blocks = 1;
+      emit("updated " + file + ":" + std::to_string(s.block.output->line) + " (```output of " + s.name + ")\n");
+      return v;
+    }
+    ScenarioFile current = read_scenario_file(s.yaml.string(), kDefaultMaxFileSize);
+    std::string why = current.error;
+    std::optional<std::string> rewritten;
+    if (current.source) rewritten = replace_expect_block(current.source->text(), o.out, o.err, o.status, why);
+    if (rewritten) why = rewrite_file(s.yaml, *rewritten, ctx.cwd);
+    if (why.empty()) {
+      v.passed = true;
+      v.blocks = 1;
+      emit("updated " + s.shown + " (expect:)\n");
+      return v;
+    }
+    std::string line = "corun test: refusing to update the expect: block of " + s.shown + ": " + why + "\n";
+    std::fputs(line.c_str(), stderr);
+    text += line;
+  }
+  v.message = join(what, "; ");
+  v.report = ctx.color ? finish(false) : text;
+  emit(fail_line(s, o, ctx.color) + text);
+  return v;
+}
+
 Verdict judge(const Scenario& s, const Outcome& o, Context& ctx) {
   Verdict v;
   std::string text;  // after the FAIL line
@@ -992,6 +1212,8 @@ Verdict judge(const Scenario& s, const Outcome& o, Context& ctx) {
   } else if (o.timed_out) {
     text = "timed out after " + format_seconds(ctx.timeout) + " s\n";
     v.message = text.substr(0, text.size() - 1);
+  } else if (s.kind != Scenario::Kind::kGolden) {
+    return judge_literate(s, o, ctx);
   } else if (ctx.update) {
     std::string updates, refusals;
     v.passed = update_golden(s, o, ctx, updates, refusals, v.changed);
@@ -1023,8 +1245,47 @@ Verdict judge(const Scenario& s, const Outcome& o, Context& ctx) {
   return v;
 }
 
+// A Markdown block is the case `<file>.md::<name>` of its document's class.
+void junit_case_names(const Scenario& s, JunitCase& c) {
+  std::string shown = s.kind == Scenario::Kind::kMarkdown ? s.shown.substr(0, s.shown.find("::")) : s.shown;
+  junit_names(shown, c.classname, c.name);
+  c.file = shown;
+  if (s.kind == Scenario::Kind::kMarkdown) c.name += "::" + s.name;
+}
+
+// Writes the new output blocks of each Markdown document (--update), every
+// other byte as it was; a document that changed while its blocks ran, or a
+// content that would close its block, is refused and fails.
+int write_markdown_updates(const Context& ctx, std::string& tail) {
+  int failed = 0;
+  for (const auto& [real, contents] : ctx.md_updates) {
+    const std::string& shown = ctx.md_shown.at(real);
+    ScenarioFile file = read_scenario_file(real.string(), kDefaultMaxFileSize);
+    std::string why = file.error;
+    std::optional<std::string> text;
+    if (file.source) {
+      MdDoc doc = parse_markdown(file.source->text());
+      for (const auto& [fence, content] : contents) {
+        bool same = false;
+        for (const MdScenario& b : doc.scenarios)
+          same |= b.output && b.output->line == fence.line && b.output->begin == fence.begin && b.output->end == fence.end;
+        if (!same) why = "it changed while its blocks ran";
+      }
+      if (why.empty()) text = replace_output_blocks(file.source->text(), contents, why);
+    }
+    if (text && *text == file.source->text()) continue;
+    if (text) why = rewrite_file(real, *text, ctx.cwd);
+    if (why.empty()) continue;
+    std::fprintf(stderr, "corun test: refusing to update the output blocks of %s: %s\n", shown.c_str(), why.c_str());
+    tail += fail_line(shown, ctx.color) + "its output blocks could not be updated: " + why + "\n";
+    ++failed;
+  }
+  return failed;
+}
+
 // Whether `s` has no golden .out (then it is not even run).
 bool golden_out_missing(const Scenario& s) {
+  if (s.kind != Scenario::Kind::kGolden) return false;
   GoldenDir dir(s.golden_root, s.golden_dir, s.golden_shown_root, /*create=*/false);
   return dir.missing() || (dir.ok() && !dir.exists(s.stem + ".out"));
 }
@@ -1093,17 +1354,41 @@ int run_golden_tests(const GoldenOptions& options) {
   }
   if (!options.junit.empty() && !check_outputs({{"--junit", options.junit}}, "")) return 2;
 
-  std::vector<std::string> args = options.paths;
-  if (args.empty()) args.emplace_back("scenarios");
+  std::vector<std::string> args, documents;
+  for (const std::string& p : options.paths) (is_markdown(p) ? documents : args).push_back(p);
+  for (const std::string& dir : options.md_dirs)
+    if (int rc = find_markdown(dir, documents); rc != 0) return rc;
+  bool defaulted = options.paths.empty() && options.md_dirs.empty();
+  if (defaulted) args.emplace_back("scenarios");
   std::map<fs::path, Scenario> by_path;
   std::vector<TestedDir> dirs;
   std::vector<Problem> problems;
-  if (int rc = collect(args, options.paths.empty(), options.golden_root, cwd, by_path, dirs, problems); rc != 0) return rc;
+  if (!args.empty())
+    if (int rc = collect(args, defaulted, options.golden_root, cwd, by_path, dirs, problems); rc != 0) return rc;
+  std::set<std::string> explicit_documents;
+  for (const std::string& p : options.paths)
+    if (is_markdown(p)) explicit_documents.insert(p);
+  for (const std::string& d : documents)
+    if (int rc = collect_markdown(d, explicit_documents.count(d) > 0, cwd, by_path, problems); rc != 0) return rc;
+  // A scenario with its own expect: block is checked against it.
+  for (auto& [path, s] : by_path) {
+    if (s.kind != Scenario::Kind::kGolden) continue;
+    ScenarioFile file = read_scenario_file(s.yaml.string(), kDefaultMaxFileSize);
+    if (!file.source) continue;  // its run says why
+    if (std::optional<InlineExpect> e = find_inline_expect(file.source->text())) {
+      s.kind = Scenario::Kind::kInline;
+      s.expect = *e;
+    }
+  }
   // x.yaml and x.yml side by side would share their golden files: the
   // first in path order (x.yaml) keeps them.
   std::map<fs::path, const Scenario*> homes;
   for (auto it = by_path.begin(); it != by_path.end();) {
     const Scenario& s = it->second;
+    if (s.kind == Scenario::Kind::kMarkdown) {
+      ++it;
+      continue;
+    }
     auto [home, fresh] = homes.emplace(s.golden_root / s.golden_dir / s.stem, &s);
     if (fresh) {
       ++it;
@@ -1117,7 +1402,10 @@ int run_golden_tests(const GoldenOptions& options) {
   // -k, then the shard: both kinds dealt separately, so that shards are
   // balanced in what they run and every scenario is in exactly one shard.
   std::vector<const Scenario*> scenarios, skipped;
-  for (const auto& [path, s] : by_path) (selected_by(options.patterns, s.shown) ? scenarios : skipped).push_back(&s);
+  for (const auto& [path, s] : by_path) {
+    bool selected = selected_by(options.patterns, s.shown) || (!s.name.empty() && selected_by(options.patterns, s.name));
+    (selected ? scenarios : skipped).push_back(&s);
+  }
   if (!options.patterns.empty() && scenarios.empty()) {
     std::fprintf(stderr, "corun test: no scenario matches -k %s (%zu found)\n",
                  shell_quote(join(options.patterns, " -k ")).c_str(), skipped.size());
@@ -1185,7 +1473,7 @@ int run_golden_tests(const GoldenOptions& options) {
   std::vector<std::optional<Outcome>> outcomes(n);
   std::vector<Child> running;
   std::size_t next = 0, reported = 0;
-  int passed = 0, failed = 0, changed = 0;
+  int passed = 0, failed = 0, changed = 0, blocks = 0;
   std::vector<JunitCase> cases;
   std::vector<std::pair<double, std::string>> times;  // of the scenarios that ran
 
@@ -1219,10 +1507,10 @@ int run_golden_tests(const GoldenOptions& options) {
       Verdict v = judge(s, o, ctx);
       ++(v.passed ? passed : failed);
       changed += v.changed;
+      blocks += v.blocks;
       if (o.seconds > 0) times.emplace_back(o.seconds, s.shown);
       JunitCase c;
-      junit_names(s.shown, c.classname, c.name);
-      c.file = s.shown;
+      junit_case_names(s, c);
       c.seconds = o.seconds;
       c.kind = v.passed ? JunitCase::Kind::kPassed : JunitCase::Kind::kFailed;
       c.message = v.message;
@@ -1283,6 +1571,7 @@ int run_golden_tests(const GoldenOptions& options) {
   restore_signals();
 
   std::string tail;
+  failed += write_markdown_updates(ctx, tail);
   auto tree_failure = [&](const std::string& path, const std::string& line) {
     tail += line;
     ++failed;
@@ -1329,8 +1618,7 @@ int run_golden_tests(const GoldenOptions& options) {
   }
   for (const Scenario* s : skipped) {
     JunitCase c;
-    junit_names(s->shown, c.classname, c.name);
-    c.file = s->shown;
+    junit_case_names(*s, c);
     c.kind = JunitCase::Kind::kSkipped;
     c.message = "not selected by -k " + shell_quote(join(options.patterns, " -k "));
     if (ctx.plain_report) cases.push_back(std::move(c));
@@ -1339,6 +1627,7 @@ int run_golden_tests(const GoldenOptions& options) {
   std::string summary = std::to_string(passed) + " passed, " + std::to_string(failed) + " failed";
   if (!skipped.empty()) summary += ", " + std::to_string(skipped.size()) + " skipped (-k)";
   if (ctx.update) summary += ", " + std::to_string(changed) + " golden file" + (changed == 1 ? "" : "s") + " updated";
+  if (blocks > 0) summary += ", " + std::to_string(blocks) + " block" + (blocks == 1 ? "" : "s") + " updated";
   if (shard) summary += " (shard " + shard->text() + ")";
   tail += summary + "\n";
   if (times.size() >= 2) {

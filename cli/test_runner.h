@@ -27,6 +27,7 @@ struct GoldenOptions {
   bool verbose = false;            // a PASS line with its time for each passing scenario too
   bool ci = false;                 // --ci: never write golden files, whatever asks (as when CI is set)
   std::string golden_root;         // --golden: the golden tree of every path given; "" = the golden/ beside scenarios/
+  std::vector<std::string> md_dirs;  // --md DIR: also every *.md document below DIR (markdown_doc.h)
 };
 
 // Runs the golden-file tests and returns the process exit code:

@@ -15,8 +15,8 @@
 _corun_commands="run test export check schema help"
 _corun_top_options="-h --help -V --version"
 _corun_run_options="-h --help --clock --speed --debug --max-steps --max-depth --max-busy --max-memory
-  --max-file-size --max-spin --trace --trace-file --timeline --width --trace-json --timeline-svg"
-_corun_test_options="-h --help -j --jobs -u --update --timeout -k --list --shard --junit -v --verbose --ci --golden"
+  --max-file-size --max-spin --trace --trace-file --timeline --width --trace-json --timeline-svg --block"
+_corun_test_options="-h --help -j --jobs -u --update --timeout -k --list --shard --junit -v --verbose --ci --golden --md"
 _corun_export_options="-h --help -o --output --max-file-size"
 _corun_check_options="-h --help --format --max-file-size"
 _corun_schema_options="-h --help"
@@ -28,6 +28,7 @@ _corun_scenarios() {
   COMPREPLY+=($(compgen -d -- "$cur"))
   COMPREPLY+=($(compgen -f -X '!*.yaml' -- "$cur"))
   COMPREPLY+=($(compgen -f -X '!*.yml' -- "$cur"))
+  COMPREPLY+=($(compgen -f -X '!*.md' -- "$cur"))
 }
 
 _corun() {

@@ -26,12 +26,17 @@ namespace corun {
 
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys = {"name", "description", "coroutines", "functions", "exceptions",
-                                                "classes", "main", "script", "options", "conformance"};
+                                                "classes", "main", "script", "options", "conformance", "expect"};
   return keys;
 }
 
 const std::vector<std::string>& definition_keys() {
   static const std::vector<std::string> keys = {"params", "steps", "decorators"};
+  return keys;
+}
+
+const std::vector<std::string>& expect_keys() {
+  static const std::vector<std::string> keys = {"stdout", "stderr", "exit"};
   return keys;
 }
 
@@ -105,6 +110,27 @@ void Compiler::compile(const YNode& root) {
       if (k.value != "skip") error(k.pos, "unknown key '" + k.value + "' in `conformance`" + did_you_mean(k.value, conformance_keys()));
       else if (!v.is_scalar() || v.value.empty()) error(v.pos, "`skip` gives the reason the scenario cannot be compared with CPython");
     }
+  }
+
+  // expect: {stdout: |..., stderr: |..., exit: N} -- the output `corun test`
+  // checks the scenario against (cli/expect_block.h); a run ignores it.
+  if (auto* ex = root.get("expect")) {
+    if (ex->kind != YNode::Kind::Map) error(ex->pos, "`expect` is a mapping such as {stdout: \"...\", exit: 1}",
+                                            "write the expected output as a block scalar: `expect:` then `  stdout: |`");
+    else for (auto& [k, v] : ex->pairs) {
+      if (std::find(expect_keys().begin(), expect_keys().end(), k.value) == expect_keys().end())
+        error(k.pos, "unknown key '" + k.value + "' in `expect`" + did_you_mean(k.value, expect_keys()),
+              "`expect` holds `stdout`, and optionally `stderr` and `exit`");
+      else if (k.value == "exit") {
+        bool ok = v.is_plain() && !v.value.empty() && v.value.size() <= 3 &&
+                  v.value.find_first_not_of("0123456789") == std::string::npos && std::stoi(v.value) <= 255;
+        if (!ok) error(v.pos, "`exit` is the expected exit status, a whole number from 0 to 255");
+      } else if (v.kind != YNode::Kind::Scalar || v.is_expr_tag()) {
+        error(v.pos, "`" + k.value + "` is the expected text, a string (a block scalar `|` or a quoted string)");
+      }
+    }
+    if (ex->kind == YNode::Kind::Map && !ex->get("stdout"))
+      error(ex->pos, "`expect` needs `stdout` (write `stdout: \"\"` for a scenario that prints nothing)");
   }
 
   // Globals first, so that every body can refer to every definition.

@@ -32,6 +32,7 @@ const std::vector<std::string>& class_keys();             // base, fields, metho
 const std::vector<std::string>& handler_keys();           // an except / except_star handler: type, as, steps
 const std::vector<std::string>& option_keys();            // options: debug, seed
 const std::vector<std::string>& conformance_keys();       // conformance: skip
+const std::vector<std::string>& expect_keys();            // expect: stdout, stderr, exit
 const std::vector<std::string>& bare_word_steps();        // pass, break, continue, raise, return, yield
 
 }  // namespace corun

@@ -282,6 +282,15 @@ Json scenario_schema() {
       {"script", def_ref("module_steps")},
       {"options", keys_object(option_keys(), "option", true, {{"debug", types({"boolean"})}, {"seed", types({"integer"})}})},
       {"conformance", keys_object(conformance_keys(), "option", true, {{"skip", types({"string"})}})},
+      // expect: the output `corun test` checks (stdout required; exit 0-255).
+      {"expect", keys_object(expect_keys(), "expect key", false,
+                             {{"stdout", types({"string"})},
+                              {"stderr", types({"string"})},
+                              {"exit", Json::object()
+                                           .set("type", Json::string("integer"))
+                                           .set("minimum", Json::number(0))
+                                           .set("maximum", Json::number(255))}})
+                     .set("required", Json::strings({"stdout"}))},
   };
   Json schema = keys_object(top_level_keys(), "key", true, top);
   // `main:` is the short form of a script: not both.

@@ -26,6 +26,7 @@ REQUIRED = [
     "oracle_conformance", "oracle_attr_matrix", "oracle_vclock_harness", "bench_smoke", "trace_goldens",
     "trace_files", "cli_golden_writer", "cli_scenario_inputs", "cli_test_options", "fuzz_inputs_never_crash",
     "cli_check_command", "cli_schema_validates",
+    "cli_literate", "literate_docs",
 ]
 
 failures = []
