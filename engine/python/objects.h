@@ -162,14 +162,18 @@ class InlineStack {
   T& back() { return at(size_ - 1); }
   const T& back() const { return const_cast<InlineStack*>(this)->at(size_ - 1); }
   void push_back(T v) {
-    if (size_ < N) new (&inline_[size_].v) T(std::move(v));
-    else more_.push_back(std::move(v));
+    if (size_ < N) {
+      new (&inline_[size_].v) T(std::move(v));
+    } else {
+      if (!more_) more_ = std::make_unique<std::vector<T>>();
+      more_->push_back(std::move(v));
+    }
     ++size_;
   }
   void pop_back() {
     --size_;
     if (size_ < N) inline_[size_].v.~T();
-    else more_.pop_back();
+    else more_->pop_back();
   }
   // Pops down to n items, or pushes default items up to n.
   void resize(size_t n) {
@@ -178,7 +182,7 @@ class InlineStack {
   }
 
  private:
-  T& at(size_t i) { return i < N ? inline_[i].v : more_[i - N]; }
+  T& at(size_t i) { return i < N ? inline_[i].v : (*more_)[i - N]; }
   union Slot {
     Slot() {}
     ~Slot() {}
@@ -186,7 +190,7 @@ class InlineStack {
   };
   Slot inline_[N];
   uint32_t size_ = 0;
-  std::vector<T> more_;
+  std::unique_ptr<std::vector<T>> more_;  // items past the first N
 };
 
 // What one activation of a scenario coroutine or function holds. Frames of
@@ -448,10 +452,10 @@ struct GenExprState {
 };
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator, Enumerate } ikind;
   std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
   const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
-  std::vector<Value> items;  // Seq: a snapshot
+  std::vector<Value> items;  // Seq: a snapshot; Enumerate: the items, `cur` the next index
   Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*); User: the object with __next__; Generator: the generator
   // Set, Dict*: `stop` holds the size when iteration began; a change is RuntimeError, as in CPython
   size_t pos = 0;
