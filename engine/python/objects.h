@@ -50,6 +50,19 @@ struct TypeObj : Object {
   std::vector<std::pair<std::string, Value>> class_attrs;
   std::vector<std::pair<std::string, const Expr*>> field_exprs;
   const CodeObject* field_scope = nullptr;  // the module whose frame evaluates them
+  // The instance layout, shared by every instance and worked out once (by
+  // init_fields, engine/vm/definitions.cpp): the names of the fields, base
+  // classes' first, by position -- pointers to the declaring classes'
+  // field_exprs, which this class keeps alive -- and the expressions to
+  // evaluate for a new instance, in order, with the position each sets.
+  struct FieldInit {
+    uint32_t index;
+    const Expr* expr;
+    const TypeObj* owner;  // the class declaring it (its field_scope evaluates it)
+  };
+  std::vector<const std::string*> field_layout;
+  std::vector<FieldInit> field_inits;
+  bool layout_ready = false;
   // Unique for the process (inline caches key on it; an address can be reused).
   const uint64_t id = next_id();
   bool owns_base = false;  // holds a reference to `base` (the scenario's own classes)
@@ -132,17 +145,23 @@ struct BoundMethodObj : Object {
   BoundMethodObj(Value s, Value f) : Object(ObjKind::BoundMethod), self(std::move(s)), func(std::move(f)) {}
 };
 
+// A name an instance's field has that its class did not declare (set by a
+// method, or by corun's own code): one string per distinct name for the
+// process, never freed, so that instances can point to it.
+const std::string* intern_field_name(std::string_view name);
+
 struct InstanceObj : Object {
   TypeObj* type;
   // The class's declared fields, in declaration order (the same for every
   // instance), then any a method added: those make the instance irregular,
-  // and inline caches do not apply to it.
-  std::vector<std::pair<std::string, Value>> fields;
+  // and inline caches do not apply to it. Names are not copied: each points
+  // to the class's string (TypeObj::field_layout) or an interned one.
+  std::vector<std::pair<const std::string*, Value>> fields;
   bool extra_fields = false;
   explicit InstanceObj(TypeObj* t) : Object(ObjKind::Instance), type(t) { incref(t); }
   ~InstanceObj() override { decref(type); }
   Value* find(std::string_view name) {
-    for (auto& [k, v] : fields) if (k == name) return &v;
+    for (auto& [k, v] : fields) if (*k == name) return &v;
     return nullptr;
   }
 };
