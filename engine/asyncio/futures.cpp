@@ -7,6 +7,9 @@ namespace corun {
 
 FutureObj::~FutureObj() = default;
 
+// Marks a CallbackList that holds its callbacks in a vector (objects.h).
+void callback_list_many(Interp&, const Value&, const Value&) {}
+
 Ref<FutureObj> Interp::create_future() { return Ref<FutureObj>(new FutureObj()); }
 
 namespace {

@@ -35,7 +35,7 @@ Value& native_field(Interp& in, const Value& self, size_t index, std::string_vie
     in.raise(in.builtins().AttributeError,
              "'" + in.type_of(self)->name + "' object has no attribute '" + std::string(name) + "'");
   InstanceObj* inst = self.as<InstanceObj>();
-  if (index < inst->fields.size() && inst->fields[index].first == name) return inst->fields[index].second;
+  if (index < inst->fields.size() && *inst->fields[index].first == name) return inst->fields[index].second;
   if (Value* v = inst->find(name)) return *v;
   in.raise(in.builtins().AttributeError,
            "'" + inst->type->name + "' object has no attribute '" + std::string(name) + "'");

@@ -32,7 +32,7 @@ namespace corun {
     InstanceObj* inst = self.as<InstanceObj>();
     if (index < inst->fields.size()) [[likely]] {
       auto& [k, v] = inst->fields[index];
-      if (k.size() == name.size() && std::char_traits<char>::compare(k.data(), name.data(), name.size()) == 0) return v;
+      if (k->size() == name.size() && std::char_traits<char>::compare(k->data(), name.data(), name.size()) == 0) return v;
     }
   }
   return self_field_slow(in, self, index, name);
@@ -44,7 +44,7 @@ inline bool method_is_port(const Value& self, std::string_view name, NativeCallF
   const InstanceObj* inst = self.as<InstanceObj>();
   if (inst->extra_fields)
     for (auto& [k, v] : inst->fields)
-      if (k == name) return false;
+      if (*k == name) return false;
   const Value* m = inst->type->find_attr(name);
   if (!m || !m->is(ObjKind::Function)) return false;
   const NativeDef* nd = m->as<FunctionObj>()->code->native;

@@ -85,7 +85,7 @@ Hooks resolve_hooks(InstanceObj* inst) {
   Hooks h;
   h.type_id = inst->type->id;
   h.layout = inst->fields.size() >= std::size(kFieldNames);
-  for (size_t i = 0; h.layout && i < std::size(kFieldNames); ++i) h.layout = inst->fields[i].first == kFieldNames[i];
+  for (size_t i = 0; h.layout && i < std::size(kFieldNames); ++i) h.layout = *inst->fields[i].first == kFieldNames[i];
   for (int k = 0; k < kHookCount; ++k) h.def[k] = native_method(inst, kHookNames[k]);
   return h;
 }

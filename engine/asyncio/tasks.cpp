@@ -4,6 +4,7 @@
 // CancelledError to be thrown into it at its next step.
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/python/builtins.h"
 #include "engine/vm/interp.h"
@@ -159,7 +160,7 @@ Ref<TaskObj> Interp::create_task(Value coro, Value name) {
   t->top = &c->frame;
   loop_->call_soon(task_step, Value(t));
   if (tracer()) {
-    int line = c->created_at.line;
+    int line = c->created_line;
     trace(TraceKind::TaskCreated, t.get(), line, describe_call(c), current_task_ ? current_task_->serial : 0);
   }
   t->registry_index = tasks_.size();
@@ -289,11 +290,13 @@ void gather_done(Interp& in, const Value& state_value, const Value& fut_value) {
   if (st->nfinished == st->nfuts) {
     std::vector<Value> results;
     results.reserve(outer->children.size());
+    Value empty;  // '' (one str for all, as CPython's '' is one object)
     for (auto& child_value : outer->children) {
       FutureObj* child = child_value.as<FutureObj>();
       if (child->state == FutureObj::State::Cancelled) {
         // CancelledError('' if msg is None else msg): a new one, no context.
-        Value msg = child->cancel_message().is_none() ? make_str("") : child->cancel_message();
+        if (child->cancel_message().is_none() && empty.is_none()) empty = make_str("");
+        Value msg = child->cancel_message().is_none() ? empty : child->cancel_message();
         results.push_back(in.make_exception_args(in.builtins().CancelledError, {msg}));
       } else {
         child->log_traceback = false;
@@ -321,10 +324,11 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
   st->outer = Value(outer);
   st->return_exceptions = return_exceptions;
   // ensure_future each argument; an argument given twice is one child
-  // (arg_to_fut in CPython). Repeats
-  // are rare, so they are spotted with a mark instead of a map.
+  // (arg_to_fut in CPython). Repeats are rare, so a task is spotted with a
+  // mark instead of a map; plain futures (rarer still) go in a set.
   static thread_local uint32_t gather_calls = 0;
   uint32_t mark = ++gather_calls;
+  std::unordered_set<const Object*> plain_futures;
   // Each argument is replaced by its future in place: the children list is
   // the argument list, not a second copy of it.
   std::vector<Value>& children = awaitables;
@@ -337,7 +341,8 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
     if (arg.is(ObjKind::Coroutine) && arg.as<CoroObj>()->awaited) {
       for (size_t j = 0; j < i; ++j)
         if (children[j].is(ObjKind::Task) && children[j].as<TaskObj>()->coro.get() == arg.obj()) fut = children[j];
-    } else if ((arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) && arg.as<FutureObj>()->gather_mark == mark) {
+    } else if (arg.is(ObjKind::Task) ? arg.as<TaskObj>()->gather_mark == mark
+                                     : arg.is(ObjKind::Future) && plain_futures.count(arg.obj())) {
       fut = arg;
     }
     if (fut.is_none()) {
@@ -345,7 +350,8 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
       else if (arg.is(ObjKind::Future) || arg.is(ObjKind::Task)) fut = arg;
       else if (arg.is(ObjKind::Anext)) fut = Value(create_task(call0(prelude_function("_wrap_awaitable"), {arg}), Value()));
       else raise(builtins_->TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
-      fut.as<FutureObj>()->gather_mark = mark;
+      if (fut.is(ObjKind::Task)) fut.as<TaskObj>()->gather_mark = mark;
+      else plain_futures.insert(fut.obj());
       ++st->nfuts;
       future_add_done_callback(fut.as<FutureObj>(), gather_done, Value(st));
     }

@@ -239,7 +239,7 @@ Value make_timeout(Interp& in, Value when) {
   if (!port || t->base != in.builtins().object) return in.call0(cls, {std::move(when)});
   Ref<InstanceObj> inst(new InstanceObj(t));
   inst->fields.reserve(t->field_exprs.size());
-  for (auto& [name, expr] : t->field_exprs) inst->fields.emplace_back(name, Value());
+  for (auto& [name, expr] : t->field_exprs) inst->fields.emplace_back(&name, Value());
   Value self(inst);
   Value slots[2] = {self, std::move(when)};
   timeout_init(in, slots);

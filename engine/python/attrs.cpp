@@ -778,7 +778,7 @@ Value Interp::get_attr_at(const Value& obj, const Expr& attr) {
       if (attr.ic_type == inst->type->id && !attr.ic_method && attr.ic_field < inst->fields.size())
         return inst->fields[attr.ic_field].second;
       for (size_t i = 0; i < inst->fields.size(); ++i)
-        if (inst->fields[i].first == attr.name) {
+        if (*inst->fields[i].first == attr.name) {
           attr.ic_type = inst->type->id;
           attr.ic_field = uint32_t(i);
           attr.ic_method = nullptr;
@@ -798,7 +798,7 @@ void Interp::set_attr_at(const Value& obj, const Expr& attr, Value v) {
         return;
       }
       for (size_t i = 0; i < inst->fields.size(); ++i)
-        if (inst->fields[i].first == attr.name) {
+        if (*inst->fields[i].first == attr.name) {
           attr.ic_type = inst->type->id;
           attr.ic_field = uint32_t(i);
           attr.ic_method = nullptr;
@@ -961,7 +961,7 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     }
     if (name_is(name, "__dict__")) {  // a copy: corun keeps fields in the instance
       Ref<DictObj> d(new DictObj());
-      for (auto& [k, v] : inst->fields) d->set(make_str(k), v);
+      for (auto& [k, v] : inst->fields) d->set(make_str(*k), v);
       return Value(d);
     }
     if (name_is(name, "__doc__")) return Value();
@@ -1009,7 +1009,7 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
     if (Value* slot = inst->find(name)) {
       *slot = std::move(v);
     } else {
-      inst->fields.emplace_back(name, std::move(v));
+      inst->fields.emplace_back(intern_field_name(name), std::move(v));
       inst->extra_fields = true;
     }
     return;

@@ -393,12 +393,13 @@ Value b_enumerate(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "enumerate", a, 1, 2);
   int64_t start = a.npos == 2 ? to_index(in, a.pos[1]) : 0;
   if (const Value* s = a.kwarg("start")) start = to_index(in, *s);
-  std::vector<Value> items = in.to_vector(a.pos[0]);
-  reserve_items(checked_mul(items.size(), 5));  // a pair per item
-  charge(items.size());
-  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
-  for (size_t i = 0; i < items.size(); ++i)
-    it->items.push_back(make_tuple({Value::integer(start + int64_t(i)), items[i]}));
+  // The items are taken at once (as corun's zip and reversed take theirs);
+  // each (index, item) pair is made as it is reached, as CPython makes it,
+  // so a sum over enumerate(results) holds one pair at a time, not one per item.
+  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Enumerate));
+  it->items = in.to_vector(a.pos[0]);
+  charge(it->items.size());
+  it->cur = start;
   return Value(it);
 }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,19 @@ struct TypeObj : Object {
   std::vector<std::pair<std::string, Value>> class_attrs;
   std::vector<std::pair<std::string, const Expr*>> field_exprs;
   const CodeObject* field_scope = nullptr;  // the module whose frame evaluates them
+  // The instance layout, shared by every instance and worked out once (by
+  // init_fields, engine/vm/definitions.cpp): the names of the fields, base
+  // classes' first, by position -- pointers to the declaring classes'
+  // field_exprs, which this class keeps alive -- and the expressions to
+  // evaluate for a new instance, in order, with the position each sets.
+  struct FieldInit {
+    uint32_t index;
+    const Expr* expr;
+    const TypeObj* owner;  // the class declaring it (its field_scope evaluates it)
+  };
+  std::vector<const std::string*> field_layout;
+  std::vector<FieldInit> field_inits;
+  bool layout_ready = false;
   // Unique for the process (inline caches key on it; an address can be reused).
   const uint64_t id = next_id();
   bool owns_base = false;  // holds a reference to `base` (the scenario's own classes)
@@ -92,12 +106,13 @@ struct TracebackEntry {
 };
 
 struct ExcObj : Object {
+  // First, so that they fill the bytes Object leaves spare.
+  bool suppress_context = false;
+  bool group_from_tuple = false;  // a group made from a tuple of exceptions: its repr shows the tuple
   TypeObj* type;
   std::vector<Value> args;
   Value context;  // __context__
   Value cause;    // __cause__
-  bool suppress_context = false;
-  bool group_from_tuple = false;  // a group made from a tuple of exceptions: its repr shows the tuple
   std::vector<TracebackEntry> traceback;  // oldest frame first
   Value attrs;  // DictObj of extra attributes set on the instance, or None
   ExcObj(TypeObj* t, std::vector<Value> a) : Object(ObjKind::Exception), type(t), args(std::move(a)) { incref(t); }
@@ -130,19 +145,71 @@ struct BoundMethodObj : Object {
   BoundMethodObj(Value s, Value f) : Object(ObjKind::BoundMethod), self(std::move(s)), func(std::move(f)) {}
 };
 
+// A name an instance's field has that its class did not declare (set by a
+// method, or by corun's own code): one string per distinct name for the
+// process, never freed, so that instances can point to it.
+const std::string* intern_field_name(std::string_view name);
+
 struct InstanceObj : Object {
   TypeObj* type;
   // The class's declared fields, in declaration order (the same for every
   // instance), then any a method added: those make the instance irregular,
-  // and inline caches do not apply to it.
-  std::vector<std::pair<std::string, Value>> fields;
+  // and inline caches do not apply to it. Names are not copied: each points
+  // to the class's string (TypeObj::field_layout) or an interned one.
+  std::vector<std::pair<const std::string*, Value>> fields;
   bool extra_fields = false;
   explicit InstanceObj(TypeObj* t) : Object(ObjKind::Instance), type(t) { incref(t); }
   ~InstanceObj() override { decref(type); }
   Value* find(std::string_view name) {
-    for (auto& [k, v] : fields) if (k == name) return &v;
+    for (auto& [k, v] : fields) if (*k == name) return &v;
     return nullptr;
   }
+};
+
+// A stack that keeps its first N items in place and only the rest in a
+// vector: the try blocks and handled exceptions of a frame, which are
+// nearly always one or two deep.
+template <class T, size_t N>
+class InlineStack {
+ public:
+  InlineStack() = default;
+  InlineStack(const InlineStack&) = delete;
+  InlineStack& operator=(const InlineStack&) = delete;
+  ~InlineStack() { resize(0); }
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  T& back() { return at(size_ - 1); }
+  const T& back() const { return const_cast<InlineStack*>(this)->at(size_ - 1); }
+  void push_back(T v) {
+    if (size_ < N) {
+      new (&inline_[size_].v) T(std::move(v));
+    } else {
+      if (!more_) more_ = std::make_unique<std::vector<T>>();
+      more_->push_back(std::move(v));
+    }
+    ++size_;
+  }
+  void pop_back() {
+    --size_;
+    if (size_ < N) inline_[size_].v.~T();
+    else more_->pop_back();
+  }
+  // Pops down to n items, or pushes default items up to n.
+  void resize(size_t n) {
+    while (size_ > n) pop_back();
+    while (size_ < n) push_back(T());
+  }
+
+ private:
+  T& at(size_t i) { return i < N ? inline_[i].v : (*more_)[i - N]; }
+  union Slot {
+    Slot() {}
+    ~Slot() {}
+    T v;
+  };
+  Slot inline_[N];
+  uint32_t size_ = 0;
+  std::unique_ptr<std::vector<T>> more_;  // items past the first N
 };
 
 // What one activation of a scenario coroutine or function holds. Frames of
@@ -160,11 +227,15 @@ struct Frame {
   uint32_t suspended : 1 = 0;  // waiting at the instruction at pc
   uint32_t owns_slots : 1 = 1;  // slots came from the pool (else from storage the frame's owner gives and frees)
   // try blocks and the exceptions being handled (for bare raise and
-  // __context__): allocated the first time a frame enters a try, so that
-  // the frames of simple coroutines stay small.
+  // __context__): allocated (from the object pool) the first time a frame
+  // enters a try, so that the frames of simple coroutines stay small, and
+  // freed when the frame is done. The usual nesting (a try or two, one
+  // exception handled) fits without a further allocation.
   struct ExcState {
-    std::vector<Block> blocks;
-    std::vector<Value> handled;
+    InlineStack<Block, 2> blocks;
+    InlineStack<Value, 1> handled;
+    static void* operator new(size_t n) { return pool_alloc(n); }
+    static void operator delete(void* p, size_t n) { pool_free(p, n); }
   };
   std::unique_ptr<ExcState> exc_state;
   ExcState& exc() {
@@ -184,22 +255,25 @@ struct Frame {
   Frame& operator=(const Frame&) = delete;
 };
 
+// The state and flags fill the bytes Object leaves spare, and the frame's
+// slots follow the object in its allocation (make()): a coroutine with two
+// locals is 72 + 32 bytes.
 struct CoroObj : Object {
   enum class State : uint8_t { Created, Running, Suspended, Done };
   State state = State::Created;
-  bool awaited = false;        // was ever awaited or wrapped in a task
+  bool awaited : 1 = false;        // was ever awaited or wrapped in a task
   // Async generators (engine/vm/generators.cpp): the loop's asyncgen hooks
   // were looked up (first __anext__/asend/athrow/aclose), and found the
   // loop running: dropping the generator unfinished schedules its aclose().
-  bool hooks_inited = false;
-  bool has_finalizer = false;
-  bool closed = false;         // aclose() was called (ag_closed)
-  bool hand_driven = false;    // a coroutine run by send()/throw(), not awaited
-  bool aclose_restart = false; // Interp::throw_into_unstarted_aclose
-  bool finalized = false;      // finalize_generator ran (once per object, as PEP 442's tp_finalize)
-  bool slots_inline = false;   // made by make(): the frame's slots follow the object in its allocation
+  bool hooks_inited : 1 = false;
+  bool has_finalizer : 1 = false;
+  bool closed : 1 = false;         // aclose() was called (ag_closed)
+  bool hand_driven : 1 = false;    // a coroutine run by send()/throw(), not awaited
+  bool aclose_restart : 1 = false; // Interp::throw_into_unstarted_aclose
+  bool finalized : 1 = false;      // finalize_generator ran (once per object, as PEP 442's tp_finalize)
+  bool slots_inline : 1 = false;   // made by make(): the frame's slots follow the object in its allocation
   Frame frame;
-  SourcePos created_at;
+  int32_t created_line = 0;        // the scenario line of the call that made it (0: unknown)
   explicit CoroObj(const CodeObject* code) : Object(ObjKind::Coroutine), frame(code) {}
   ~CoroObj() override;
   // A coroutine (or generator) and its frame's slots in one pooled block,
@@ -263,26 +337,45 @@ struct BoxObj : Object {
 
 // A future's done-callbacks, in the order they were added. Nearly every
 // future has exactly one (the wakeup of the task awaiting it, or gather's),
-// so the first is kept inline and only the rest are allocated.
+// so one is kept inline; a second moves them all to a vector, which the
+// same 16 bytes then point to (fn_ says which).
+void callback_list_many(Interp&, const Value&, const Value&);  // fn_ of a list held in many_: never called
 class CallbackList {
  public:
-  bool empty() const { return !first_.fn; }
+  CallbackList() = default;
+  CallbackList(const CallbackList&) = delete;
+  CallbackList& operator=(const CallbackList&) = delete;
+  ~CallbackList() { drain([](DoneCallback&) {}); }
+  bool empty() const { return !fn_; }
   void push_back(DoneCallback cb) {
-    if (empty()) first_ = std::move(cb);
-    else {
-      if (!more_) more_ = std::make_unique<std::vector<DoneCallback>>();
-      more_->push_back(std::move(cb));
+    if (!fn_) {
+      fn_ = cb.fn;
+      one_ = cb.ctx.release();
+      return;
     }
+    if (fn_ != callback_list_many) {
+      auto* all = new std::vector<DoneCallback>();
+      all->push_back(DoneCallback{fn_, Ref<Object>::adopt(one_)});
+      many_ = all;
+      fn_ = callback_list_many;
+    }
+    many_->push_back(std::move(cb));
   }
   // Empties the list, handing each callback to `f` in order.
   template <class F>
   void drain(F&& f) {
-    if (empty()) return;
-    DoneCallback first = std::move(first_);
-    first_.fn = nullptr;
-    std::unique_ptr<std::vector<DoneCallback>> more = std::move(more_);
-    f(first);
-    if (more) for (auto& cb : *more) f(cb);
+    if (!fn_) return;
+    Callback fn = fn_;
+    fn_ = nullptr;
+    if (fn != callback_list_many) {
+      DoneCallback cb{fn, Ref<Object>::adopt(one_)};
+      one_ = nullptr;
+      f(cb);
+      return;
+    }
+    std::unique_ptr<std::vector<DoneCallback>> all(many_);
+    many_ = nullptr;
+    for (auto& cb : *all) f(cb);
   }
   // Drops the callbacks `pred` selects; returns how many.
   template <class P>
@@ -297,22 +390,37 @@ class CallbackList {
     return removed;
   }
  private:
-  DoneCallback first_;
-  std::unique_ptr<std::vector<DoneCallback>> more_;
+  Callback fn_ = nullptr;  // the one callback, or callback_list_many
+  union {
+    Object* one_ = nullptr;  // its context (a reference this list owns), or null
+    std::vector<DoneCallback>* many_;
+  };
 };
 
 // Futures.py's fields, folded to keep every task and future small: a
 // cancelled future has no result or exception, so those slots hold its
 // cancel message and the CancelledError a task re-raises once.
+//
+// A future is 64 bytes and a task 112: the future's flags and the task's
+// share the three bytes the Object header leaves spare (declared here, so
+// that the compiler may put them there; only TaskObj uses the task's).
 struct FutureObj : Object {
   enum class State : uint8_t { Pending, Cancelled, Finished };
-  State state = State::Pending;
-  bool log_traceback = false;  // an exception was set and never retrieved
-  bool is_gathering = false;   // a GatherFutureObj
+  State state : 2 = State::Pending;
+  bool log_traceback : 1 = false;  // an exception was set and never retrieved
+  bool is_gathering : 1 = false;   // a GatherFutureObj
+  // ---- TaskObj's flags (see there)
+  bool must_cancel : 1 = false;
+  enum class Sleep : uint8_t { None, Pending, Done, Cancelled };
+  Sleep sleep : 2 = Sleep::None;   // the sleep future, while it is fut_waiter
+  bool timer_live : 1 = false;     // its timer is queued and not cancelled
+  bool custom_name : 1 = false;    // named by name= or set_name(), not "Task-<serial>"
+  bool fire_queued : 1 = false;
+  bool fire_cancelled : 1 = false;
+  // ----
   Value result;     // Cancelled: the cancel message (_cancel_message)
   Value exception;  // Cancelled: the CancelledError to re-raise (_cancelled_exc)
   CallbackList callbacks;
-  uint32_t gather_mark = 0;  // the gather() call that last took this future, to spot repeats cheaply
   explicit FutureObj(ObjKind k = ObjKind::Future) : Object(k) {}
   bool done() const { return state != State::Pending; }
   // Task.cancel() before the task reaches an await keeps its message here
@@ -330,27 +438,23 @@ struct GatherFutureObj : FutureObj {
   GatherFutureObj() { is_gathering = true; }
 };
 
+// Its flags are in FutureObj's header bytes: must_cancel; `sleep`, the
+// state of an asyncio.sleep(d > 0) in progress (CPython makes a future and
+// a TimerHandle; the future is private to sleep() and its only
+// done-callback is this task's wakeup, so its states live here instead and
+// the timer queue holds the task itself: a sleeping task costs no extra
+// objects), with timer_live; custom_name; and fire_queued / fire_cancelled:
+// the timer came due and its callback waits in the ready queue, and the
+// task resuming before it runs cancels it there (sleep's h.cancel()).
 struct TaskObj : FutureObj {
-  bool must_cancel = false;
-  // asyncio.sleep(d > 0) in progress. CPython makes a future and a
-  // TimerHandle; the future is private to sleep() and its only done-callback
-  // is this task's wakeup, so its states live here instead and the timer
-  // queue holds the task itself: a sleeping task costs no extra objects.
-  enum class Sleep : uint8_t { None, Pending, Done, Cancelled };
-  Sleep sleep = Sleep::None;  // the sleep future, while it is fut_waiter
-  bool timer_live = false;    // its timer is queued and not cancelled
-  bool custom_name = false;   // named by name= or set_name(), not "Task-<serial>"
   int32_t num_cancels_requested = 0;
   uint32_t timer_token = 0;   // tells this sleep's timer from earlier ones
+  uint32_t registry_index = 0;  // position in the interpreter's task list
+  uint32_t gather_mark = 0;  // the gather() call that last took this task, to spot repeats cheaply
   Ref<CoroObj> coro;
   Frame* top = nullptr;  // innermost frame of the await chain
   Ref<FutureObj> fut_waiter;
   uint64_t serial = 0;       // creation order
-  uint32_t registry_index = 0;  // position in the interpreter's task list
-  // The timer came due and its callback waits in the ready queue; the
-  // task resuming before it runs cancels it there (sleep's h.cancel()).
-  bool fire_queued = false;
-  bool fire_cancelled = false;
   TaskObj() : FutureObj(ObjKind::Task) {}
   ~TaskObj() override;
   std::string name() const;
@@ -371,10 +475,10 @@ struct GenExprState {
 };
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator, Enumerate } ikind;
   std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
   const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
-  std::vector<Value> items;  // Seq: a snapshot
+  std::vector<Value> items;  // Seq: a snapshot; Enumerate: the items, `cur` the next index
   Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*); User: the object with __next__; Generator: the generator
   // Set, Dict*: `stop` holds the size when iteration began; a change is RuntimeError, as in CPython
   size_t pos = 0;

@@ -257,44 +257,75 @@ bool table_discard(SetObj* so, const Value& key, int64_t hash) {
 
 // ---- the others: values without a stable hash, in insertion order ----
 
+constexpr uint32_t kGone = UINT32_MAX;
+
+size_t index_start(int64_t hash, size_t mask) {
+  uint64_t h = uint64_t(hash) * 0x9E3779B97F4A7C15ull;  // addresses end in zero bits: spread them
+  return size_t(h ^ (h >> 32)) & mask;
+}
+
+// The index slot holding `key`'s position, or SIZE_MAX.
+size_t others_slot(const SetObj* so, const Value& key, int64_t hash) {
+  if (so->others_index.empty()) return SIZE_MAX;
+  size_t mask = so->others_index.size() - 1;
+  for (size_t i = index_start(hash, mask);; i = (i + 1) & mask) {
+    uint32_t p = so->others_index[i];
+    if (p == 0) return SIZE_MAX;
+    if (p == kGone) continue;
+    const Entry& e = so->others[p - 1];
+    if (e.hash == hash && keys_match(e.key, key)) return i;
+  }
+}
+
 size_t others_find(const SetObj* so, const Value& key, int64_t hash) {
-  auto range = so->others_index.equal_range(hash);
-  for (auto it = range.first; it != range.second; ++it)
-    if (keys_match(so->others[it->second].key, key)) return it->second;
-  return SIZE_MAX;
+  size_t slot = others_slot(so, key, hash);
+  return slot == SIZE_MAX ? SIZE_MAX : so->others_index[slot] - 1;
+}
+
+void index_put(SetObj* so, uint32_t position_plus_one, int64_t hash) {
+  size_t mask = so->others_index.size() - 1;
+  size_t i = index_start(hash, mask);
+  while (so->others_index[i] != 0 && so->others_index[i] != kGone) i = (i + 1) & mask;
+  if (so->others_index[i] == 0) ++so->others_index_used;
+  so->others_index[i] = position_plus_one;
+}
+
+// A new index for the live entries, a quarter full at most.
+void others_reindex(SetObj* so, size_t live) {
+  size_t cap = 8;
+  while (cap < live * 4) cap *= 2;
+  so->others_index.assign(cap, 0);
+  so->others_index_used = 0;
+  for (size_t p = 0; p < so->others.size(); ++p)
+    if (so->others[p].live()) index_put(so, uint32_t(p + 1), so->others[p].hash);
 }
 
 void others_add(SetObj* so, const Value& key, int64_t hash) {
-  if (others_find(so, key, hash) != SIZE_MAX) return;
-  so->others_index.emplace(hash, uint32_t(so->others.size()));
+  if (others_slot(so, key, hash) != SIZE_MAX) return;
+  if ((so->others_index_used + 1) * 2 > so->others_index.size()) others_reindex(so, so->others_live + 1);
+  index_put(so, uint32_t(so->others.size() + 1), hash);
   so->others.push_back(Entry{key, hash});
   ++so->others_live;
 }
 
 void others_compact(SetObj* so) {
   size_t out = 0;
-  so->others_index.clear();
   for (Entry& e : so->others)
-    if (e.live()) {
-      so->others_index.emplace(e.hash, uint32_t(out));
-      so->others[out++] = std::move(e);
-    }
+    if (e.live()) so->others[out++] = std::move(e);
   so->others.resize(out);
+  others_reindex(so, out);
 }
 
 bool others_discard(SetObj* so, const Value& key, int64_t hash) {
-  auto range = so->others_index.equal_range(hash);
-  for (auto it = range.first; it != range.second; ++it) {
-    Entry& e = so->others[it->second];
-    if (!keys_match(e.key, key)) continue;
-    Value held = std::move(e.key);  // freed after the set is consistent again
-    e.key = Value::unbound();
-    so->others_index.erase(it);
-    --so->others_live;
-    if (so->others.size() > 32 && so->others_live * 2 < so->others.size()) others_compact(so);
-    return true;
-  }
-  return false;
+  size_t slot = others_slot(so, key, hash);
+  if (slot == SIZE_MAX) return false;
+  Entry& e = so->others[so->others_index[slot] - 1];
+  so->others_index[slot] = kGone;
+  Value held = std::move(e.key);  // freed after the set is consistent again
+  e.key = Value::unbound();
+  --so->others_live;
+  if (so->others.size() > 32 && so->others_live * 2 < so->others.size()) others_compact(so);
+  return true;
 }
 
 // ---- entries, whichever part holds them ----
@@ -367,6 +398,7 @@ void swap_bodies(SetObj* a, SetObj* b) {
   std::swap(a->others, b->others);
   std::swap(a->others_live, b->others_live);
   std::swap(a->others_index, b->others_index);
+  std::swap(a->others_index_used, b->others_index_used);
 }
 
 }  // namespace
@@ -416,6 +448,7 @@ void clear(SetObj* so) {
   so->fill = so->used = 0;
   so->others_live = 0;
   so->others_index.clear();
+  so->others_index_used = 0;
 }
 
 Value pop(Interp& in, SetObj* so) {

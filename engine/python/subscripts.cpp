@@ -215,6 +215,10 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       if (it->pos >= it->items.size()) return false;
       out = it->items[it->pos++];
       return true;
+    case IteratorObj::Kind::Enumerate:
+      if (it->pos >= it->items.size()) return false;
+      out = make_tuple({Value::integer(it->cur++), std::move(it->items[it->pos++])});
+      return true;
     case IteratorObj::Kind::List: {
       auto& items = it->source.as<ListObj>()->items;
       if (it->pos >= items.size()) return false;

@@ -136,9 +136,10 @@ Value partial_new(Interp& in, const Value&, CallArgs& a) {
   for (size_t i = 1; i < a.npos; ++i) args.push_back(a.pos[i]);
   for (size_t i = 0; i < a.nkw; ++i) keywords->set(make_str(a.kwnames[i]), a.kw[i]);
   Ref<InstanceObj> p(new InstanceObj(g_partial_type));
-  p->fields.emplace_back("func", func);
-  p->fields.emplace_back("args", make_tuple(std::move(args)));
-  p->fields.emplace_back("keywords", Value(keywords));
+  static const std::string* const kNames[] = {intern_field_name("func"), intern_field_name("args"), intern_field_name("keywords")};
+  p->fields.emplace_back(kNames[0], func);
+  p->fields.emplace_back(kNames[1], make_tuple(std::move(args)));
+  p->fields.emplace_back(kNames[2], Value(keywords));
   return Value(p);
 }
 

@@ -7,7 +7,10 @@
 // Instances get their class's fields here too (init_fields).
 #include "engine/vm/definitions.h"
 
+#include <mutex>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/asyncio/asyncio_module.h"
 #include "engine/python/builtins.h"
@@ -122,19 +125,52 @@ void instantiate_globals(Interp& in, const Program& p, std::vector<Value>& globa
   add_contextlib_classes(*in.builtins().values[size_t(builtin_index("contextlib"))].as<ModuleObj>(), p, globals);
 }
 
-void init_fields(Interp& in, InstanceObj* inst) {
-  // Base classes' fields first, then the class's own (which may override).
+namespace {
+
+// TypeObj::field_layout and field_inits: base classes' fields first, then
+// the class's own; a field a subclass declares again keeps its base's
+// position and is evaluated twice, the base's expression first.
+void build_field_layout(TypeObj* type) {
   std::vector<const TypeObj*> chain;
-  for (const TypeObj* t = inst->type; t && t->tkind == TypeKind::UserClass; t = t->base) chain.push_back(t);
+  for (const TypeObj* t = type; t && t->tkind == TypeKind::UserClass; t = t->base) chain.push_back(t);
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    if ((*it)->field_exprs.empty()) continue;
-    Frame scope((*it)->field_scope);
     for (auto& [name, expr] : (*it)->field_exprs) {
-      Value v = in.eval(*expr, scope);
-      if (Value* existing = inst->find(name)) *existing = std::move(v);
-      else inst->fields.emplace_back(name, std::move(v));
+      size_t index = 0;
+      while (index < type->field_layout.size() && *type->field_layout[index] != name) ++index;
+      if (index == type->field_layout.size()) type->field_layout.push_back(&name);
+      type->field_inits.push_back(TypeObj::FieldInit{uint32_t(index), expr, *it});
     }
   }
+  type->layout_ready = true;
+}
+
+}  // namespace
+
+void init_fields(Interp& in, InstanceObj* inst) {
+  TypeObj* type = inst->type;
+  if (!type->layout_ready) build_field_layout(type);
+  if (type->field_inits.empty()) return;
+  // Every field is there (None) before the first expression runs; each
+  // class's expressions run in a frame of the module that declares it.
+  inst->fields.reserve(type->field_layout.size());
+  for (const std::string* name : type->field_layout) inst->fields.emplace_back(name, Value());
+  const TypeObj* owner = nullptr;
+  std::optional<Frame> scope;
+  for (const TypeObj::FieldInit& fi : type->field_inits) {
+    if (fi.owner != owner) {
+      owner = fi.owner;
+      scope.reset();
+      scope.emplace(owner->field_scope);
+    }
+    inst->fields[fi.index].second = in.eval(*fi.expr, *scope);
+  }
+}
+
+const std::string* intern_field_name(std::string_view name) {
+  static std::mutex mutex;
+  static auto* names = new std::unordered_set<std::string>();  // never freed: instances point into it
+  std::lock_guard<std::mutex> lock(mutex);
+  return &*names->emplace(name).first;
 }
 
 }  // namespace corun

@@ -472,10 +472,10 @@ Value Interp::eval_call(const Expr& e, Frame& f) {
 // behalf -- the user's line that led there.
 void Interp::note_creation_site(CoroObj& c, const Expr& call, const Frame& f) {
   if (!f.code->internal) {
-    if (c.created_at.line == 0) c.created_at = call.pos;
+    if (c.created_line == 0) c.created_line = call.pos.line;
     return;
   }
-  c.created_at = SourcePos{scenario_line(&f), 0};
+  c.created_line = scenario_line(&f);
 }
 
 Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {

@@ -368,7 +368,7 @@ Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* 
     c->state = CoroObj::State::Done;
     throw;
   }
-  if (site) c->created_at = site->pos;
+  if (site) c->created_line = site->pos.line;
   return Value(c);
 }
 
@@ -418,7 +418,7 @@ Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Ex
       c->state = CoroObj::State::Done;  // as in make_coroutine: no "never awaited" for a call that failed
       throw;
     }
-    c->created_at = call.pos;
+    c->created_line = call.pos.line;
     return Value::adopt(c.release());
   }
   SyncSlots storage;
@@ -689,7 +689,7 @@ static std::string python_qualname(const CodeObject* code) {
 }
 
 void Interp::report_never_awaited(CoroObj* c) {
-  std::string where = c->created_at.line ? file_name() + ":" + std::to_string(c->created_at.line) : file_name();
+  std::string where = c->created_line ? file_name() + ":" + std::to_string(c->created_line) : file_name();
   std::string text = where + ": RuntimeWarning: coroutine '" + python_qualname(c->frame.code) + "' was never awaited\n";
   // The warnings module's "default" action: a warning is shown once per
   // text and location (a loop that drops a coroutine 300,000 times warns once).
@@ -767,6 +767,7 @@ CoroObj* Interp::awaited_coroutine(const Frame& parent) {
 void Interp::release_locals(Frame& f) {
   for (int i = 0, n = f.code->nslots(); i < n; ++i)
     if (f.slots[i].is_obj()) f.slots[i] = Value::unbound();
+  f.exc_state.reset();
 }
 
 // An exception thrown into a suspended chain (a task's cancellation,
@@ -922,6 +923,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
     add_traceback(exc, *f);
     if (!unwind(f, exc, bottom)) {
       coro->state = CoroObj::State::Done;
+      bottom->exc_state.reset();
       t->top = bottom;
       current_task_ = nullptr;
       out = std::move(exc);
@@ -933,7 +935,10 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   current_task_ = nullptr;
   switch (e) {
     case Exit::Return: coro->state = CoroObj::State::Done; release_locals(*bottom); return StepOutcome::Returned;
-    case Exit::Raise: coro->state = CoroObj::State::Done; return StepOutcome::Raised;  // the traceback keeps the frame
+    case Exit::Raise:  // the traceback keeps the frame's locals; its try blocks are over
+      coro->state = CoroObj::State::Done;
+      bottom->exc_state.reset();
+      return StepOutcome::Raised;
     case Exit::Suspend0: coro->state = CoroObj::State::Suspended; return StepOutcome::Yield0;
     case Exit::SuspendFuture: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldFuture;
     case Exit::SuspendSleep: coro->state = CoroObj::State::Suspended; return StepOutcome::YieldSleep;

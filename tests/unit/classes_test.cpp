@@ -133,4 +133,31 @@ coroutines:
             "ExceptionGroup('eg', [ValueError(1)])\n");
 }
 
+// class A:
+//     def __init__(self): self.x = 1; self.items = []
+// class B(A):
+//     def __init__(self): super().__init__(); self.y = 2; self.x = 10
+// b, c, a = B(), B(), A(); b.items.append(1); b.z = 3
+// print(b.__dict__, c.__dict__, a.__dict__, c.items)
+// (Instances share their class's field layout: a base's fields first, a
+// field declared again keeps its place, a new attribute goes last.)
+TEST(Classes, FieldsOfASubclassFollowTheBasesInOneSharedLayout) {
+  auto r = run_yaml(R"Y(
+classes:
+  A:
+    fields: {x: 1, items: []}
+  B:
+    base: A
+    fields: {y: 2, x: 10}
+coroutines:
+  main:
+    - set: {b: B(), c: B(), a: A()}
+    - call: b.items.append(1)
+    - set: {b.z: 3}
+    - print: "{b.__dict__} {c.__dict__} {a.__dict__} {c.items}"
+)Y");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "{'x': 10, 'items': [1], 'y': 2, 'z': 3} {'x': 10, 'items': [], 'y': 2} {'x': 1, 'items': []} []\n");
+}
+
 }  // namespace

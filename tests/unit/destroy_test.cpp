@@ -63,7 +63,7 @@ TEST(Destroy, MillionDeepChainThroughEveryHoldingKind) {
       }
       case 5: {
         Ref<InstanceObj> inst(new InstanceObj(cls.get()));
-        inst->fields.emplace_back("next", v);
+        inst->fields.emplace_back(corun::intern_field_name("next"), v);
         v = Value(inst);
         break;
       }

@@ -48,4 +48,28 @@ TEST(Sets, AddressHashedValuesKeepInsertionOrder) {
   EXPECT_EQ(run_main("    - print: !expr \"{'b', 3, None, 'a', 1}\"\n"), "{1, 3, 'b', None, 'a'}\n");
 }
 
+TEST(Sets, MembersWithoutAStableHashSurviveChurnInInsertionOrder) {
+  // Strings (and objects hashed by address) are kept in insertion order,
+  // indexed by hash: many adds and discards, a compaction, re-adds.
+  EXPECT_EQ(run_main("    - set: {s: set()}\n"
+                     "    - for: i\n"
+                     "      in: range(2000)\n"
+                     "      steps:\n"
+                     "        - call: s.add(str(i))\n"
+                     "    - for: i\n"
+                     "      in: range(0, 2000, 3)\n"
+                     "      steps:\n"
+                     "        - call: s.discard(str(i))\n"
+                     "    - call: s.add('0')\n"
+                     "    - call: s.add('1')\n"
+                     "    - print: \"{len(s)} {'5' in s} {'6' in s} {'0' in s} {list(s)[:4]} {list(s)[-1]}\"\n"
+                     "    - for: i\n"
+                     "      in: range(2000)\n"
+                     "      steps:\n"
+                     "        - call: s.discard(str(i))\n"
+                     "    - call: s.add('x')\n"
+                     "    - print: \"{s} {'1' in s}\"\n"),
+            "1334 True False True ['1', '2', '4', '5'] 0\n{'x'} False\n");
+}
+
 }  // namespace
