@@ -229,6 +229,7 @@ TEST(Schema, CompilerAcceptsEveryKeyTheSchemaOffers) {
       {"script", main + "script: [{call: asyncio.run(main())}]\n"},
       {"options", main + "options: {debug: true, seed: 1}\n"},
       {"conformance", main + "conformance: {skip: why}\n"},
+      {"expect", main + "expect: {stdout: \"\", stderr: \"\", exit: 0}\n"},
   };
   for (auto& k : corun::top_level_keys()) {
     ASSERT_TRUE(top.count(k)) << "no sample for the top-level key '" << k << "': add one here";
