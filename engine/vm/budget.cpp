@@ -48,7 +48,7 @@ void counted_delete(void* p) {
 const char* const kKindNames[] = {
     "strings",   "lists",          "tuples",   "dicts",     "ranges",     "classes", "exceptions", "builtins",
     "functions", "coroutines",     "futures",  "tasks",     "modules",    "bound methods", "instances", "iterators",
-    "handles",   "loops",          "anext awaitables", "big ints", "deques", "sets", "dict views", "other objects"};
+    "handles",   "loops",          "anext awaitables", "big ints", "deques", "sets", "dict views", "bytes objects", "other objects"};
 
 static_assert(sizeof kKindNames / sizeof kKindNames[0] == size_t(ObjKind::Misc) + 1,
               "one plural name per ObjKind, in its order");
