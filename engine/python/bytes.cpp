@@ -335,12 +335,13 @@ std::string encode(Interp& in, const std::string& text, Codec codec, const std::
 void codec_args(Interp& in, const char* fname, const Value* enc, const Value* err, std::string& encoding, std::string& errors) {
   encoding = "utf-8";
   errors = "strict";
+  auto tname = [&](const Value& v) { return v.is_none() ? std::string("None") : in.type_of(v)->name; };  // _PyArg_BadArgument
   if (enc) {
-    if (!enc->is(ObjKind::Str)) type_error(in, std::string(fname) + "() argument 'encoding' must be str, not " + tname(in, *enc));
+    if (!enc->is(ObjKind::Str)) type_error(in, std::string(fname) + "() argument 'encoding' must be str, not " + tname(*enc));
     encoding = str_of(*enc);
   }
   if (err) {
-    if (!err->is(ObjKind::Str)) type_error(in, std::string(fname) + "() argument 'errors' must be str, not " + tname(in, *err));
+    if (!err->is(ObjKind::Str)) type_error(in, std::string(fname) + "() argument 'errors' must be str, not " + tname(*err));
     errors = str_of(*err);
   }
 }
@@ -607,6 +608,7 @@ Value hex(Interp& in, const Value& self, CallArgs& a) {
   if (sepv && !sepv->is_none()) {
     if (sepv->is(ObjKind::Str)) sep = str_of(*sepv);
     else if (sepv->is(ObjKind::Bytes)) sep = bytes_of(*sepv);
+    else if (sepv->is_number()) type_error(in, "object of type '" + tname(in, *sepv) + "' has no len()");  // PyObject_Length first
     else type_error(in, "sep must be str or bytes.");
     if (pyfmt::utf8_length(sep) != 1) value_error(in, "sep must be length 1.");
     if (static_cast<unsigned char>(sep[0]) >= 0x80) value_error(in, "sep must be ASCII.");
@@ -688,12 +690,13 @@ Value bytes_new(Interp& in, const Value&, CallArgs& a) {
     if (enc || err) type_error(in, enc ? "encoding without a string argument" : "errors without a string argument");
     return make_bytes("");
   }
-  if (enc || err) {
-    if (!src->is(ObjKind::Str)) type_error(in, enc ? "encoding without a string argument" : "errors without a string argument");
+  if (enc) {
+    if (!src->is(ObjKind::Str)) type_error(in, "encoding without a string argument");
     std::string encoding, errors;
     codec_args(in, "bytes", enc, err, encoding, errors);
     return make_bytes(encode(in, str_of(*src), codec_of(in, encoding), errors));
   }
+  if (err) type_error(in, src->is(ObjKind::Str) ? "string argument without an encoding" : "errors without a string argument");
   if (src->is(ObjKind::Str)) type_error(in, "string argument without an encoding");
   if (src->is(ObjKind::Bytes)) return *src;  // immutable: bytes(b) is b, as PyBytes_CheckExact's shortcut
   if (src->is_integer()) {
