@@ -134,7 +134,8 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
   if (step < -INT64_MAX) step = -INT64_MAX;  // PySlice_Unpack: -step must not overflow
   // Indices come out of this in order; `count` of them, known before any is
   // taken, so the result is reserved first (and i never steps past int64).
-  auto pick = [&](int64_t len, auto&& take) {
+  // item_bytes: what one picked item adds to the result (a Value; one byte for bytes).
+  auto pick = [&](int64_t len, auto&& take, size_t item_bytes = sizeof(Value)) {
     int64_t start, stop;
     if (lo.is_none()) start = step > 0 ? 0 : len - 1;
     else { start = idx(lo); if (start < 0) start += len; start = step > 0 ? std::clamp<int64_t>(start, 0, len) : std::clamp<int64_t>(start, -1, len - 1); }
@@ -143,7 +144,8 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
     const __int128 span = step > 0 ? __int128(stop) - start : __int128(start) - stop;
     const __int128 abs_step = step > 0 ? __int128(step) : -__int128(step);
     const size_t count = span <= 0 ? 0 : size_t((span + abs_step - 1) / abs_step);
-    reserve_items(count);
+    reserve(checked_mul(count, item_bytes));
+    charge(count / kItemsPerUnit);
     for (size_t k = 0; k < count; ++k) take(size_t(__int128(start) + __int128(k) * step));
     return count;
   };
@@ -170,7 +172,7 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
   if (obj.is(ObjKind::Bytes)) {
     const std::string& s = bytes_of(obj);
     std::string out;
-    pick(int64_t(s.size()), [&](size_t i) { out += s[i]; });
+    pick(int64_t(s.size()), [&](size_t i) { out += s[i]; }, 1);
     return make_bytes(std::move(out));
   }
   if (obj.is(ObjKind::Range)) {
