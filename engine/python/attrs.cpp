@@ -885,6 +885,17 @@ using NativeAttr = AttrTable::Entry;
 // BaseException's args, __cause__, __context__; StopIteration.value; an
 // exception group's message and exceptions. Its other attributes
 // (__traceback__, __notes__ ...) are exceptions_full.cpp's exception_attr.
+// UnicodeDecodeError / UnicodeEncodeError made with CPython's five args
+// (encoding, object, start, end, reason): the field named by position i.
+bool unicode_error_field(Interp& in, const Value& o, size_t i, Value& out) {
+  ExcObj* e = o.as<ExcObj>();
+  const Builtins& B = in.builtins();
+  if (e->args.size() != 5 || !(e->type->is_subclass_of(B.UnicodeDecodeError) || e->type->is_subclass_of(B.UnicodeEncodeError)))
+    return false;
+  out = e->args[i];
+  return true;
+}
+
 const AttrTable& exception_attrs() {
   static const AttrTable table{
       {"args", [](Interp&, const Value& o, Value& out) { out = make_tuple(o.as<ExcObj>()->args); return true; }},
@@ -909,6 +920,11 @@ const AttrTable& exception_attrs() {
          out = e->args[1];
          return true;
        }},
+      {"encoding", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 0, out); }},
+      {"object", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 1, out); }},
+      {"start", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 2, out); }},
+      {"end", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 3, out); }},
+      {"reason", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 4, out); }},
   };
   return table;
 }

@@ -65,6 +65,11 @@ async def main():
         b"\x80".decode("ascii")
     except UnicodeDecodeError as e:
         print(f"caught {type(e).__name__} {e.args[1]!r} {e.args[2]}-{e.args[3]}")
+        print(f"fields {e.encoding} {e.object!r} {e.start} {e.end} {e.reason} {hasattr(e, 'message')}")
+    try:
+        'x€'.encode('latin-1')
+    except UnicodeEncodeError as e:
+        print(f"fields {e.encoding} {e.object!r} {e.start} {e.end} {e.reason}")
     b"caf\xc3".decode()
 
 
