@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/python/bytes.h"
 #include "engine/load/expr.h"
 #include "engine/python/objects.h"
 
@@ -251,7 +252,13 @@ class Parser {
     t.prefix = prefix;
     t.raw = src_.substr(body_start, j - body_start);
     i_ = j + (triple ? 3 : 1);
-    if (prefix.find('b') != std::string::npos) fail(t.offset, "bytes literals are not supported by corun");
+    if (prefix.find('b') != std::string::npos) {
+      for (unsigned char ch : t.raw)
+        if (ch >= 0x80) fail(t.offset, "bytes can only contain ASCII literal characters");
+      t.text = raw ? t.raw : decode_bytes_escapes(t.raw, int(body_start));
+      t.ival = int(body_start);
+      return t;
+    }
     if (prefix.find('f') == std::string::npos) t.text = raw ? t.raw : decode_escapes(t.raw, int(body_start));
     t.ival = int(body_start);  // body offset, for f-string positions
     return t;
@@ -283,6 +290,47 @@ class Parser {
             fail(base + int(k), "truncated \\" + std::string(1, e) + " escape");
           append_utf8(out, uint32_t(std::stoul(hex, nullptr, 16)));
           k += n;
+          break;
+        }
+        default: out += '\\'; out += e; break;  // Python keeps unknown escapes
+      }
+    }
+    return out;
+  }
+
+  // A bytes literal's escapes (Objects/bytesobject.c, _PyBytes_DecodeEscape):
+  // \xhh and octal name one byte each; \u, \U and \N are not escapes here.
+  std::string decode_bytes_escapes(const std::string& s, int base) {
+    std::string out;
+    for (size_t k = 0; k < s.size(); ++k) {
+      char ch = s[k];
+      if (ch != '\\' || k + 1 >= s.size()) { out += ch; continue; }
+      const size_t at = k;
+      char e = s[++k];
+      switch (e) {
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        case 'r': out += '\r'; break;
+        case 'a': out += '\a'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'v': out += '\v'; break;
+        case '\\': out += '\\'; break;
+        case '\'': out += '\''; break;
+        case '"': out += '"'; break;
+        case '\n': break;
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+          unsigned v = unsigned(e - '0');
+          for (int n = 1; n < 3 && k + 1 < s.size() && s[k + 1] >= '0' && s[k + 1] <= '7'; ++n) v = v * 8 + unsigned(s[++k] - '0');
+          out += char(v & 0xFF);
+          break;
+        }
+        case 'x': {
+          std::string hex = s.substr(k + 1, 2);
+          if (hex.size() != 2 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+            fail(base + int(at), "(value error) invalid \\x escape at position " + std::to_string(at));
+          out += char(std::stoul(hex, nullptr, 16));
+          k += 2;
           break;
         }
         default: out += '\\'; out += e; break;  // Python keeps unknown escapes
@@ -1158,7 +1206,9 @@ class Parser {
     int off = tok_.offset;
     auto node = make(ExprKind::FString, off);
     bool any_f = false;
+    const bool bytes = tok_.prefix.find('b') != std::string::npos;
     while (tok_.type == Tok::String) {
+      if ((tok_.prefix.find('b') != std::string::npos) != bytes) fail(tok_.offset, "cannot mix bytes and nonbytes literals");
       bool is_f = tok_.prefix.find('f') != std::string::npos;
       if (is_f) {
         any_f = true;
@@ -1175,7 +1225,7 @@ class Parser {
       std::string s;
       for (auto& p : node->parts) s += p.literal;
       auto c = make(ExprKind::Const, off);
-      c->value = make_str(std::move(s));
+      c->value = bytes ? make_bytes(std::move(s)) : make_str(std::move(s));
       return c;
     }
     return node;

@@ -15,6 +15,7 @@
 #include "engine/asyncio/loop_methods.h"
 #include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
+#include "engine/python/bytes.h"
 #include "engine/python/classes.h"
 #include "engine/python/method_table.h"
 #include "engine/python/pyformat.h"
@@ -164,8 +165,10 @@ Value str_case(Interp& in, const Value& self, CallArgs& a, const char* name, boo
   return make_str(out);
 }
 
-Value str_strip(const Value& self, CallArgs& a, bool left, bool right) {
+Value str_strip(Interp& in, const Value& self, CallArgs& a, bool left, bool right) {
   const std::string& s = text_of(self);
+  if (a.npos && !a.pos[0].is_none() && !a.pos[0].is(ObjKind::Str))
+    in.raise(in.builtins().TypeError, std::string(left && right ? "strip" : left ? "lstrip" : "rstrip") + " arg must be None or str");
   std::string chars = a.npos && !a.pos[0].is_none() ? str_of(a.pos[0]) : std::string();
   auto strip_char = [&](char c) { return chars.empty() ? is_space(c) : chars.find(c) != std::string::npos; };
   size_t b = 0, e = s.size();
@@ -211,6 +214,7 @@ Value str_split(Interp& in, const Value& self, CallArgs& a) {
       i = j;
     }
   } else {
+    if (!sep->is(ObjKind::Str)) in.raise(in.builtins().TypeError, "must be str or None, not " + in.type_of(*sep)->name);
     const std::string& d = str_of(*sep);
     if (d.empty()) in.raise(in.builtins().ValueError, "empty separator");
     size_t i = 0;
@@ -231,6 +235,9 @@ Value str_split(Interp& in, const Value& self, CallArgs& a) {
 Value str_replace(Interp& in, const Value& self, CallArgs& a) {
   const std::string& s = text_of(self);
   nargs(in, "replace", a, 2, 3);
+  for (size_t i = 0; i < 2; ++i)
+    if (!a.pos[i].is(ObjKind::Str))
+      in.raise(in.builtins().TypeError, "replace() argument " + std::to_string(i + 1) + " must be str, not " + in.type_of(a.pos[i])->name);
   const std::string& from = str_of(a.pos[0]);
   const std::string& to = str_of(a.pos[1]);
   int64_t count = a.npos == 3 ? ssize_arg(in, a.pos[2]) : -1;
@@ -242,6 +249,7 @@ enum class Search { Find, Count, Index };
 Value str_search(Interp& in, const Value& self, CallArgs& a, const char* name, Search what) {
   const std::string& s = text_of(self);
   nargs(in, name, a, 1, 1);
+  if (!a.pos[0].is(ObjKind::Str)) in.raise(in.builtins().TypeError, "must be str, not " + in.type_of(a.pos[0])->name);
   const std::string& sub = str_of(a.pos[0]);
   if (what == Search::Count) {
     if (sub.empty()) return Value::integer(int64_t(pyfmt::utf8_length(s)) + 1);
@@ -325,9 +333,9 @@ const MethodTable& str_methods() {
   static const MethodTable table{
       {"upper", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_case(in, s, a, "upper", true); }},
       {"lower", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_case(in, s, a, "lower", false); }},
-      {"strip", [](Interp&, const Value& s, CallArgs& a) -> Value { return str_strip(s, a, true, true); }},
-      {"lstrip", [](Interp&, const Value& s, CallArgs& a) -> Value { return str_strip(s, a, true, false); }},
-      {"rstrip", [](Interp&, const Value& s, CallArgs& a) -> Value { return str_strip(s, a, false, true); }},
+      {"strip", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_strip(in, s, a, true, true); }},
+      {"lstrip", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_strip(in, s, a, true, false); }},
+      {"rstrip", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_strip(in, s, a, false, true); }},
       {"startswith", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_affix(in, s, a, "startswith", true); }},
       {"endswith", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_affix(in, s, a, "endswith", false); }},
       {"join", [](Interp& in, const Value& s, CallArgs& a) -> Value { nargs(in, "join", a, 1, 1); return join(in, text_of(s), a.pos[0]); }},
@@ -347,6 +355,7 @@ const MethodTable& str_methods() {
       {"ljust", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_justify(in, s, a, "ljust", Justify::Left); }},
       {"rjust", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_justify(in, s, a, "rjust", Justify::Right); }},
       {"zfill", [](Interp& in, const Value& s, CallArgs& a) -> Value { return str_justify(in, s, a, "zfill", Justify::Zeros); }},
+      {"encode", str_encode},  // engine/python/bytes.cpp
   };
   return table;
 }
@@ -690,6 +699,7 @@ const MethodTable* method_table(const Value& obj) {
   if (!obj.is_obj()) return nullptr;
   switch (obj.obj()->okind) {
     case ObjKind::Str: return &str_methods();
+    case ObjKind::Bytes: return &bytes_methods();
     case ObjKind::List: return &list_methods();
     case ObjKind::Tuple: return &tuple_methods();
     case ObjKind::Dict: return &dict_methods();
@@ -875,6 +885,17 @@ using NativeAttr = AttrTable::Entry;
 // BaseException's args, __cause__, __context__; StopIteration.value; an
 // exception group's message and exceptions. Its other attributes
 // (__traceback__, __notes__ ...) are exceptions_full.cpp's exception_attr.
+// UnicodeDecodeError / UnicodeEncodeError made with CPython's five args
+// (encoding, object, start, end, reason): the field named by position i.
+bool unicode_error_field(Interp& in, const Value& o, size_t i, Value& out) {
+  ExcObj* e = o.as<ExcObj>();
+  const Builtins& B = in.builtins();
+  if (e->args.size() != 5 || !(e->type->is_subclass_of(B.UnicodeDecodeError) || e->type->is_subclass_of(B.UnicodeEncodeError)))
+    return false;
+  out = e->args[i];
+  return true;
+}
+
 const AttrTable& exception_attrs() {
   static const AttrTable table{
       {"args", [](Interp&, const Value& o, Value& out) { out = make_tuple(o.as<ExcObj>()->args); return true; }},
@@ -899,6 +920,11 @@ const AttrTable& exception_attrs() {
          out = e->args[1];
          return true;
        }},
+      {"encoding", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 0, out); }},
+      {"object", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 1, out); }},
+      {"start", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 2, out); }},
+      {"end", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 3, out); }},
+      {"reason", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 4, out); }},
   };
   return table;
 }

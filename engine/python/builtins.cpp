@@ -1,4 +1,5 @@
 #include "engine/python/builtins.h"
+#include "engine/python/bytes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -36,13 +37,14 @@ const std::vector<std::string> kNames = {
     "len", "str", "repr", "int", "float", "bool", "list", "tuple", "dict", "range", "sum", "min", "max", "abs",
     "round", "sorted", "enumerate", "zip", "isinstance", "type", "print", "any", "all", "reversed", "hasattr",
     "getattr", "issubclass", "object", "next", "iter", "aiter", "anext",
-    "set", "frozenset", "hash",
+    "set", "frozenset", "hash", "bytes",
     // exceptions
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "OverflowError", "LookupError",
     "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
     "NameError", "UnboundLocalError", "AttributeError", "AssertionError", "StopIteration", "StopAsyncIteration",
     "OSError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "TimeoutError",
     "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup", "ExceptionGroup", "MemoryError",
+    "UnicodeError", "UnicodeDecodeError", "UnicodeEncodeError",
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
@@ -110,6 +112,7 @@ Value b_len(Interp& in, const Value&, CallArgs& a) {
     charge(str_of(v).size() / kBytesPerUnit);  // code points are counted, not stored
     return Value::integer(int64_t(pyfmt::utf8_length(str_of(v))));
   }
+  if (v.is(ObjKind::Bytes)) return Value::integer(int64_t(bytes_of(v).size()));
   if (v.is(ObjKind::List)) return Value::integer(int64_t(v.as<ListObj>()->items.size()));
   if (v.is(ObjKind::Deque)) return Value::integer(int64_t(v.as<DequeObj>()->items.size()));
   if (v.is(ObjKind::Set)) return Value::integer(int64_t(v.as<SetObj>()->size()));
@@ -580,6 +583,7 @@ Builtins::Builtins(Interp& in) {
   bool_ = mk("bool", "builtins", int_, TypeKind::Builtin);
   float_ = mk("float", "builtins", object, TypeKind::Builtin);
   str = mk("str", "builtins", object, TypeKind::Builtin);
+  bytes = mk("bytes", "builtins", object, TypeKind::Builtin);
   list = mk("list", "builtins", object, TypeKind::Builtin);
   tuple = mk("tuple", "builtins", object, TypeKind::Builtin);
   dict = mk("dict", "builtins", object, TypeKind::Builtin);
@@ -620,6 +624,9 @@ Builtins::Builtins(Interp& in) {
   IndexError = ex("IndexError", LookupError);
   ValueError = ex("ValueError", Exception);
   TypeError = ex("TypeError", Exception);
+  UnicodeError = ex("UnicodeError", ValueError);
+  UnicodeDecodeError = ex("UnicodeDecodeError", UnicodeError);
+  UnicodeEncodeError = ex("UnicodeEncodeError", UnicodeError);
   RuntimeError = ex("RuntimeError", Exception);
   RecursionError = ex("RecursionError", RuntimeError);
   NotImplementedError = ex("NotImplementedError", RuntimeError);
@@ -650,6 +657,8 @@ Builtins::Builtins(Interp& in) {
   int_->ctor = b_int;
   float_->ctor = b_float;
   str->ctor = b_str;
+  bytes->ctor = bytes_new;
+  bytes->class_attrs.emplace_back("fromhex", Value(new BuiltinObj("fromhex", bytes_fromhex)));
   bool_->ctor = b_bool;
   list->ctor = b_list;
   tuple->ctor = b_tuple;
@@ -688,6 +697,7 @@ Builtins::Builtins(Interp& in) {
   ty("set", set);
   ty("frozenset", frozenset);
   ty("str", str);
+  ty("bytes", bytes);
   ty("int", int_);
   ty("float", float_);
   ty("bool", bool_);
@@ -701,7 +711,8 @@ Builtins::Builtins(Interp& in) {
                      IndexError, ValueError, TypeError, RuntimeError, RecursionError, NotImplementedError, NameError,
                      UnboundLocalError, AttributeError, AssertionError, StopIteration, StopAsyncIteration, OSError,
                      ConnectionError, ConnectionRefusedError, ConnectionResetError, TimeoutError, KeyboardInterrupt,
-                     SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError, MemoryError})
+                     SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError, MemoryError,
+                     UnicodeError, UnicodeDecodeError, UnicodeEncodeError})
     ty(t->name.c_str(), t);
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);

@@ -21,7 +21,7 @@ void arity(Interp& in, const char* fn, CallArgs& a, size_t lo, size_t hi);
 
 struct Builtins {
   // Types of plain values.
-  TypeObj *object, *type, *none, *int_, *float_, *str, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;
+  TypeObj *object, *type, *none, *int_, *float_, *str, *bytes, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;
   TypeObj *dict_keys, *dict_values, *dict_items;
   TypeObj *function, *builtin_function, *coroutine, *async_generator, *module, *future, *task, *method, *iterator, *handle, *generator;
   TypeObj *agen_asend, *agen_athrow;  // engine/vm/generators.cpp
@@ -32,6 +32,7 @@ struct Builtins {
       *OSError, *ConnectionError, *ConnectionRefusedError, *ConnectionResetError, *TimeoutError,
       *KeyboardInterrupt, *SystemExit, *GeneratorExit, *CancelledError, *InvalidStateError, *BrokenBarrierError,
       *BaseExceptionGroup, *ExceptionGroup, *QueueEmpty, *QueueFull, *MemoryError;
+  TypeObj *UnicodeError, *UnicodeDecodeError, *UnicodeEncodeError;  // engine/python/bytes.cpp's codecs
   std::vector<Value> values;  // parallel to builtin_names()
   std::vector<Value> owned;   // keeps every type alive for the run
 

@@ -10,6 +10,7 @@
 
 #include "engine/python/bitwise.h"
 #include "engine/python/builtins.h"
+#include "engine/python/bytes.h"
 #include "engine/python/classes.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
@@ -86,6 +87,7 @@ bool Interp::truthy(const Value& v) {
   switch (v.obj()->okind) {
     case ObjKind::BigInt: return true;  // never zero: zero fits in 64 bits
     case ObjKind::Str: return !str_of(v).empty();
+    case ObjKind::Bytes: return !bytes_of(v).empty();
     case ObjKind::List: return !v.as<ListObj>()->items.empty();
     case ObjKind::Deque: return !v.as<DequeObj>()->items.empty();
     case ObjKind::Set: return v.as<SetObj>()->size() != 0;
@@ -256,6 +258,10 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
       default: break;
     }
   }
+  if (a.is(ObjKind::Bytes) || b.is(ObjKind::Bytes)) {
+    Value r;
+    if (bytes_binary_op(*this, op, a, b, r)) return r;
+  }
   if (op == BinOp::Add) {
     if ((a.is(ObjKind::Str) && b.is(ObjKind::Str)) || (a.is(ObjKind::List) && b.is(ObjKind::List)) ||
         (a.is(ObjKind::Tuple) && b.is(ObjKind::Tuple)))
@@ -294,6 +300,7 @@ bool contains(Interp& in, const Value& container, const Value& item) {
     charge(str_of(container).size() / kBytesPerUnit);
     return str_of(container).find(str_of(item)) != std::string::npos;
   }
+  if (container.is(ObjKind::Bytes)) return bytes_contains(in, container, item);
   if (container.is(ObjKind::Dict)) return container.as<DictObj>()->find(item) != nullptr;
   if (container.is(ObjKind::Set)) return pyset::contains(in, container.as<SetObj>(), item);
   if (container.is(ObjKind::DictView)) return dict_view_contains(in, container.as<DictViewObj>(), item);
@@ -338,6 +345,12 @@ int order(Interp& in, CmpOp op, const Value& a, const Value& b) {
   }
   if (a.is(ObjKind::Str) && b.is(ObjKind::Str)) {
     int c = str_of(a).compare(str_of(b));  // UTF-8 byte order == code point order
+    return c < 0 ? -1 : c > 0 ? 1 : 0;
+  }
+  if (a.is(ObjKind::Bytes) && b.is(ObjKind::Bytes)) {
+    const std::string &x = bytes_of(a), &y = bytes_of(b);
+    charge(std::min(x.size(), y.size()) / kBytesPerUnit);
+    int c = x.compare(y);  // bytes_richcompare: memcmp, then the lengths
     return c < 0 ? -1 : c > 0 ? 1 : 0;
   }
   bool la = a.is(ObjKind::List), lb = b.is(ObjKind::List), ta = a.is(ObjKind::Tuple), tb = b.is(ObjKind::Tuple);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "engine/python/bytes.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
 #include "engine/python/pyformat.h"
@@ -225,6 +226,7 @@ std::string Interp::base_repr(const Value& v) {
   Object* o = v.obj();
   switch (o->okind) {
     case ObjKind::Str: return pyfmt::str_repr(str_of(v));
+    case ObjKind::Bytes: return bytes_repr(bytes_of(v));
     case ObjKind::BigInt: return bigint_decimal(*this, v.as<BigIntObj>()->v);
     case ObjKind::List: return "[" + join_reprs(*this, v.as<ListObj>()->items) + "]";
     case ObjKind::Set: {
@@ -351,6 +353,8 @@ std::string Interp::base_str(const Value& v) {
       return str(e->args[0]) + " (" + std::to_string(n) + " sub-exception" + (n == 1 ? "" : "s") + ")";
     }
     if (e->args.empty()) return "";
+    std::string unicode_error;
+    if (e->args.size() == 5 && unicode_error_str(*this, v, unicode_error)) return unicode_error;
     if (e->args.size() == 1) {
       if (e->type->is_subclass_of(builtins_->KeyError)) return repr(e->args[0]);
       return str(e->args[0]);

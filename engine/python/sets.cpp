@@ -3,6 +3,7 @@
 // hash() as Objects/longobject.c, Python/pyhash.c, tupleobject.c and
 // setobject.c compute it. See engine/python/sets.h for the order rule.
 #include "engine/python/sets.h"
+#include "engine/python/bytes.h"
 
 #include <cmath>
 #include <cstring>
@@ -119,6 +120,7 @@ PyHash hash_of(Interp& in, const Value& v) {
   switch (v.obj()->okind) {
     case ObjKind::BigInt: return {hash_bigint(v.as<BigIntObj>()->v), true};
     case ObjKind::Str: return {no_minus_one(int64_t(std::hash<std::string>()(str_of(v)))), false};
+    case ObjKind::Bytes: return {no_minus_one(int64_t(std::hash<std::string>()(bytes_of(v)))), false};
     case ObjKind::Tuple: {
       NativeRecursion guard("");
       const auto& items = v.as<TupleObj>()->items;

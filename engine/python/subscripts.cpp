@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "engine/python/builtins.h"
+#include "engine/python/bytes.h"
 #include "engine/python/classes.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
@@ -95,6 +96,16 @@ Value Interp::subscript(const Value& obj, const Value& index) {
     auto& items = obj.as<TupleObj>()->items;
     return items[seq_index(int64_t(items.size()), "tuple")];
   }
+  if (obj.is(ObjKind::Bytes)) {  // an int; bytes' messages say "index" and "byte indices"
+    const std::string& s = bytes_of(obj);
+    if (index.is_bigint()) raise(builtins_->IndexError, "cannot fit 'int' into an index-sized integer");
+    if (!index.is_intlike())
+      raise(builtins_->TypeError, "byte indices must be integers or slices, not " + type_of(index)->name);
+    int64_t i = index.as_int();
+    if (i < 0) i += int64_t(s.size());
+    if (i < 0 || i >= int64_t(s.size())) raise(builtins_->IndexError, "index out of range");
+    return Value::integer(static_cast<unsigned char>(s[size_t(i)]));
+  }
   if (obj.is(ObjKind::Str)) {
     const std::string& s = str_of(obj);
     if (is_ascii(s)) return make_str(std::string(1, s[seq_index(int64_t(s.size()), "string")]));
@@ -123,7 +134,8 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
   if (step < -INT64_MAX) step = -INT64_MAX;  // PySlice_Unpack: -step must not overflow
   // Indices come out of this in order; `count` of them, known before any is
   // taken, so the result is reserved first (and i never steps past int64).
-  auto pick = [&](int64_t len, auto&& take) {
+  // item_bytes: what one picked item adds to the result (a Value; one byte for bytes).
+  auto pick = [&](int64_t len, auto&& take, size_t item_bytes = sizeof(Value)) {
     int64_t start, stop;
     if (lo.is_none()) start = step > 0 ? 0 : len - 1;
     else { start = idx(lo); if (start < 0) start += len; start = step > 0 ? std::clamp<int64_t>(start, 0, len) : std::clamp<int64_t>(start, -1, len - 1); }
@@ -132,7 +144,8 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
     const __int128 span = step > 0 ? __int128(stop) - start : __int128(start) - stop;
     const __int128 abs_step = step > 0 ? __int128(step) : -__int128(step);
     const size_t count = span <= 0 ? 0 : size_t((span + abs_step - 1) / abs_step);
-    reserve_items(count);
+    reserve(checked_mul(count, item_bytes));
+    charge(count / kItemsPerUnit);
     for (size_t k = 0; k < count; ++k) take(size_t(__int128(start) + __int128(k) * step));
     return count;
   };
@@ -155,6 +168,12 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
       });
     }
     return make_str(std::move(out));
+  }
+  if (obj.is(ObjKind::Bytes)) {
+    const std::string& s = bytes_of(obj);
+    std::string out;
+    pick(int64_t(s.size()), [&](size_t i) { out += s[i]; }, 1);
+    return make_bytes(std::move(out));
   }
   if (obj.is(ObjKind::Range)) {
     auto* r = obj.as<RangeObj>();
@@ -191,6 +210,7 @@ Value Interp::get_iter(const Value& v) {
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
   // These iterators copy what they walk: charged and reserved like a list.
   if (v.is(ObjKind::Tuple)) { reserve_items(v.as<TupleObj>()->items.size()); it->items = v.as<TupleObj>()->items; }
+  else if (v.is(ObjKind::Bytes)) it->items = bytes_items(bytes_of(v));
   else if (v.is(ObjKind::Str)) {
     const std::string& s = str_of(v);
     // One string object per character: about 8 instructions' work and 64 bytes each.

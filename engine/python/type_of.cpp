@@ -27,6 +27,7 @@ TypeObj* Interp::type_of(const Value& v) const {
   }
   switch (v.obj()->okind) {
     case ObjKind::Str: return b.str;
+    case ObjKind::Bytes: return b.bytes;
     case ObjKind::List: return b.list;
     case ObjKind::Deque: return b.deque;
     case ObjKind::Set: return v.as<SetObj>()->frozen ? b.frozenset : b.set;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "engine/python/builtins.h"
+#include "engine/python/bytes.h"
 #include "engine/python/classes.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
@@ -84,6 +85,7 @@ bool values_equal(const Value& a, const Value& b) {
   if (a.obj()->okind != b.obj()->okind) return false;
   switch (a.obj()->okind) {
     case ObjKind::Str: return str_of(a) == str_of(b);
+    case ObjKind::Bytes: return bytes_of(a) == bytes_of(b);
     case ObjKind::Set: return pyset::equal(a.as<SetObj>(), b.as<SetObj>());
     case ObjKind::List:
     case ObjKind::Tuple: {
@@ -139,6 +141,7 @@ size_t value_hash(const Value& v) {
     return std::hash<double>()(d);
   }
   if (v.is(ObjKind::Str)) return std::hash<std::string>()(str_of(v));
+  if (v.is(ObjKind::Bytes)) return std::hash<std::string>()(bytes_of(v));  // as CPython: hash(b"a") == hash("a")
   if (v.is(ObjKind::Set)) {  // a frozenset key: CPython's hash, independent of order as equality is
     Interp* in = current_interp();
     return in ? size_t(py_hash(*in, v).value) : 0;

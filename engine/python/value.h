@@ -22,7 +22,7 @@ namespace corun {
 
 enum class ObjKind : uint8_t {
   Str, List, Tuple, Dict, Range, Type, Exception, Builtin, Function, Coroutine,
-  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, BigInt, Deque, Set, DictView, Misc,
+  Future, Task, Module, BoundMethod, Instance, Iterator, Handle, Loop, Anext, BigInt, Deque, Set, DictView, Bytes, Misc,
 };
 
 struct Object {

@@ -48,7 +48,7 @@ void counted_delete(void* p) {
 const char* const kKindNames[] = {
     "strings",   "lists",          "tuples",   "dicts",     "ranges",     "classes", "exceptions", "builtins",
     "functions", "coroutines",     "futures",  "tasks",     "modules",    "bound methods", "instances", "iterators",
-    "handles",   "loops",          "anext awaitables", "big ints", "deques", "sets", "dict views", "other objects"};
+    "handles",   "loops",          "anext awaitables", "big ints", "deques", "sets", "dict views", "bytes objects", "other objects"};
 
 static_assert(sizeof kKindNames / sizeof kKindNames[0] == size_t(ObjKind::Misc) + 1,
               "one plural name per ObjKind, in its order");
@@ -76,7 +76,8 @@ void note_free(void* p) { if (p) count_out(p); }
 
 void reserve(size_t bytes) {
   const Budget& b = g_budget;
-  if (bytes > size_t(INT64_MAX) || b.mem_in_use + int64_t(bytes) > b.mem_limit) throw std::bad_alloc();
+  // In 128 bits: a request near INT64_MAX must not wrap the sum past the limit.
+  if (bytes > size_t(INT64_MAX) || __int128(b.mem_in_use) + __int128(bytes) > __int128(b.mem_limit)) throw std::bad_alloc();
 }
 
 size_t checked_mul(size_t a, size_t b) {

@@ -12,6 +12,7 @@
 #include "engine/compile/code.h"
 #include "engine/load/diagnostics.h"
 #include "engine/load/expr.h"
+#include "engine/python/bytes.h"
 #include "engine/vm/interp.h"
 
 namespace {
@@ -35,6 +36,7 @@ std::string dump_const(const corun::Value& v) {
     }
     case VKind::Obj:
       if (v.is(corun::ObjKind::Str)) return "'" + v.as<corun::StrObj>()->s + "'";
+      if (v.is(corun::ObjKind::Bytes)) return corun::bytes_repr(corun::bytes_of(v));
       return "<obj>";
     default: return "<?>";
   }
@@ -319,11 +321,26 @@ TEST(ExprString, ImplicitConcatenation) {
   EXPECT_EQ(P(R"("a" f"{x}" "c")"), "(f 'a' {x} 'c')");
 }
 
-TEST(ExprString, BytesAreRejected) {
-  Err e = expr_error("b'x'");
+TEST(ExprString, BytesLiterals) {
+  EXPECT_EQ(P(R"(b'x')"), "b'x'");
+  EXPECT_EQ(P(R"(b"a\x00\xff\n\101\777")"), "b'a\\x00\\xff\\nA\\xff'");  // hex and octal name one byte each
+  EXPECT_EQ(P(R"(rb"\x41")"), "b'\\\\x41'");
+  EXPECT_EQ(P(R"(b"\u0041")"), "b'\\\\u0041'");  // not an escape in bytes
+  EXPECT_EQ(P(R"(b'a' B"b" Rb'c')"), "b'abc'");
+}
+
+TEST(ExprString, BytesErrorsAreSyntaxErrors) {
+  Err e = expr_error("b'caf\xc3\xa9'");
   ASSERT_TRUE(e.thrown);
-  EXPECT_EQ(e.message, "bytes literals are not supported by corun");
+  EXPECT_EQ(e.message, "bytes can only contain ASCII literal characters");
   EXPECT_EQ(e.col, 1);
+  Err mixed = expr_error("b'a' 'b'");
+  ASSERT_TRUE(mixed.thrown);
+  EXPECT_EQ(mixed.message, "cannot mix bytes and nonbytes literals");
+  EXPECT_EQ(mixed.col, 6);
+  Err hex = expr_error(R"(b"\x4")");
+  ASSERT_TRUE(hex.thrown);
+  EXPECT_EQ(hex.message, "(value error) invalid \\x escape at position 0");
 }
 
 // ---- f-strings and templates ----------------------------------------------------------
