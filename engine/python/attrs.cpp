@@ -202,9 +202,8 @@ Value str_split(Interp& in, const Value& self, CallArgs& a) {
       while (i < s.size() && is_space(s[i])) ++i;
       if (i >= s.size()) break;
       if (maxsplit >= 0 && int64_t(parts.size()) == maxsplit) {
-        size_t e = s.size();
-        while (e > i && is_space(s[e - 1])) --e;
-        parts.push_back(make_str(s.substr(i, e - i)));
+        // The rest, its trailing whitespace kept: 'a b  '.split(None, 1) is ['a', 'b  '].
+        parts.push_back(make_str(s.substr(i)));
         break;
       }
       size_t j = i;
