@@ -2,29 +2,14 @@
 
 #include <cstdio>
 
+#include "engine/schema/json.h"
+
 namespace corun {
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += char(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+// One JSON string writer for everything corun prints as JSON
+// (engine/schema/json.h): labels carry the user's strings, which must come
+// out as valid UTF-8 JSON whatever bytes they hold.
+std::string json_string(const std::string& s) { return json_quote(s); }
 
 namespace {
 
