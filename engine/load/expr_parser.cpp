@@ -264,25 +264,43 @@ class Parser {
     return t;
   }
 
+  // The escapes str and bytes literals share (Python's lexer): one
+  // character each, a backslash-newline for none. False for the rest.
+  static bool simple_escape(char e, std::string& out) {
+    switch (e) {
+      case 'n': out += '\n'; return true;
+      case 't': out += '\t'; return true;
+      case 'r': out += '\r'; return true;
+      case 'a': out += '\a'; return true;
+      case 'b': out += '\b'; return true;
+      case 'f': out += '\f'; return true;
+      case 'v': out += '\v'; return true;
+      case '\\': out += '\\'; return true;
+      case '\'': out += '\''; return true;
+      case '"': out += '"'; return true;
+      case '\n': return true;
+      default: return false;
+    }
+  }
+
+  // \ooo: up to three octal digits, the first at s[k]; k is left on the last.
+  static unsigned octal_escape(const std::string& s, size_t& k) {
+    unsigned v = unsigned(s[k] - '0');
+    for (int n = 1; n < 3 && k + 1 < s.size() && s[k + 1] >= '0' && s[k + 1] <= '7'; ++n) v = v * 8 + unsigned(s[++k] - '0');
+    return v;
+  }
+
   std::string decode_escapes(const std::string& s, int base) {
     std::string out;
     for (size_t k = 0; k < s.size(); ++k) {
       char ch = s[k];
       if (ch != '\\' || k + 1 >= s.size()) { out += ch; continue; }
       char e = s[++k];
+      if (simple_escape(e, out)) continue;
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case '0': out += '\0'; break;
-        case 'a': out += '\a'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'v': out += '\v'; break;
-        case '\\': out += '\\'; break;
-        case '\'': out += '\''; break;
-        case '"': out += '"'; break;
-        case '\n': break;
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+          append_utf8(out, octal_escape(s, k));  // '\101' is 'A', '\0' a NUL
+          break;
         case 'x': case 'u': case 'U': {
           int n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
           std::string hex = s.substr(k + 1, n);
@@ -307,24 +325,11 @@ class Parser {
       if (ch != '\\' || k + 1 >= s.size()) { out += ch; continue; }
       const size_t at = k;
       char e = s[++k];
+      if (simple_escape(e, out)) continue;
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'a': out += '\a'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'v': out += '\v'; break;
-        case '\\': out += '\\'; break;
-        case '\'': out += '\''; break;
-        case '"': out += '"'; break;
-        case '\n': break;
-        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
-          unsigned v = unsigned(e - '0');
-          for (int n = 1; n < 3 && k + 1 < s.size() && s[k + 1] >= '0' && s[k + 1] <= '7'; ++n) v = v * 8 + unsigned(s[++k] - '0');
-          out += char(v & 0xFF);
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+          out += char(octal_escape(s, k) & 0xFF);
           break;
-        }
         case 'x': {
           std::string hex = s.substr(k + 1, 2);
           if (hex.size() != 2 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
