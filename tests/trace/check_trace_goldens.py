@@ -31,6 +31,11 @@ SCENARIOS = {
     # a task suspended inside corun's prelude (wait_for) is placed at the
     # scenario line that awaits, not at a line of the prelude
     "wait_for_timeout_raises": "scenarios/asyncio/timeouts/wait_for_timeout_raises.yaml",
+    # library awaits that return at once (a queue with room or an item, a
+    # free lock or semaphore) and ones that wait, side by side
+    "producer_consumer_maxsize": "scenarios/asyncio/queues/producer_consumer_maxsize.yaml",
+    "semaphore_limits_concurrency": "scenarios/asyncio/locks/semaphore_limits_concurrency.yaml",
+    "cancelled_tasks_at_awaits_that_do_not_wait": "scenarios/asyncio/native/cancelled_tasks_at_awaits_that_do_not_wait.yaml",
 }
 
 
