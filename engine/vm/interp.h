@@ -13,6 +13,7 @@
 #include "engine/compile/code.h"
 #include "engine/asyncio/event_loops.h"
 #include "engine/asyncio/loop.h"
+#include "engine/asyncio/native.h"
 #include "engine/python/objects.h"
 #include "engine/trace/trace.h"
 
@@ -265,6 +266,12 @@ class Interp {
   void hand_to_native(Frame& f, bool& raising, Value& exc);
   void chain_thrown(Value& exc, const Frame* f);
   bool run_native(Frame*& f, Value& carry, bool sync);
+  bool native_steps(Frame*& f, const Instr& ins, NativeStep r, Value& carry, bool sync);
+  // Library ports called and awaited with no frame (engine/vm/native_calls.cpp).
+  enum class AwaitedCall : uint8_t { Evaluated, Continue, Suspend };
+  AwaitedCall await_method_call(Frame*& f, const Instr& ins, Value& carry, Value& aw);
+  AwaitedCall await_native(Frame*& f, const Instr& ins, const FunctionObj* fn, const Value& self, Value& carry);
+  Value call_native_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
   bool await_step(Frame*& f, const Instr& ins, Value& carry, bool sync);
   Exit sleep_step(Frame& f, const Instr& ins, bool sync);
   void return_to_parent(Frame*& f, Value v);
@@ -301,8 +308,13 @@ class Interp {
     ++f.pc;
   }
   Value eval_call(const Expr& e, Frame& f);
+  Value call_evaluated(const Expr& e, const Value& fn, Frame& f);
   bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs);
   Value call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
+  void bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
+  // Plain calls nested this deep raise RecursionError (CPython's limit is
+  // 1000 frames, a few used by asyncio itself).
+  static constexpr int kMaxSyncDepth = 990;
   void note_creation_site(CoroObj& c, const Expr& call, const Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);
