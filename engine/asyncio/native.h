@@ -37,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "engine/python/objects.h"
@@ -87,7 +88,19 @@ namespace corun {
 // A field of an instance of a prelude class (`self._waiters`), by its
 // index in the class's `fields:`: init_fields puts a base class's fields
 // before a subclass's, so a subclass of asyncio.Lock keeps them where they
-// are. The name is checked, and looked up when an instance differs.
-Value& native_field(Interp& in, const Value& self, size_t index, std::string_view name);
+// are. The name is checked, inline (the ports read fields at every step;
+// `name` is a literal, so the compare is a few instructions), and looked
+// up when an instance differs (native_field_slow).
+Value& native_field_slow(Interp& in, const Value& self, size_t index, std::string_view name);
+[[gnu::always_inline]] inline Value& native_field(Interp& in, const Value& self, size_t index, std::string_view name) {
+  if (self.is(ObjKind::Instance)) [[likely]] {
+    InstanceObj* inst = self.as<InstanceObj>();
+    if (index < inst->fields.size()) [[likely]] {
+      auto& [k, v] = inst->fields[index];
+      if (k.size() == name.size() && std::char_traits<char>::compare(k.data(), name.data(), name.size()) == 0) return v;
+    }
+  }
+  return native_field_slow(in, self, index, name);
+}
 
 }  // namespace corun
