@@ -16,6 +16,12 @@
 //     the port uses as its locals (slot `label` says where it stopped).
 //     Awaiting it, wrapping it in a task, repr(), "never awaited" warnings,
 //     cancellation: all as for a scenario's coroutine.
+// The common calls skip the frame (engine/vm/native_calls.cpp): a plain
+// method called with positional arguments runs on slots on the C++ stack,
+// and `await obj.method(...)` runs the async method's first step there,
+// making its coroutine only if that step must wait -- with the slots moved
+// into the coroutine's frame. So a step never keeps the address of its
+// slots (or of one of them) past its return.
 //
 // An async port is a state machine: `step` runs from where the coroutine
 // stopped to its next `await` or its end. It is entered with how it

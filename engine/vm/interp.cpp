@@ -379,16 +379,8 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
 // slot of the new frame, as CPython's vectorcall passes the values on its
 // stack -- no argument array, nothing matched by name. The frame is a
 // coroutine's (or a generator's), in the coroutine's own allocation, or a
-// plain function's, on the C++ stack, run at once.
-bool Interp::positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
-  const CodeObject* code = fn->code;
-  size_t nparams = code->params.size(), first = nargs + (self.is_none() ? 0 : 1);
-  if (code->varargs_slot >= 0 || first > nparams) return false;
-  for (size_t p = first; p < nparams; ++p)
-    if (p >= fn->defaults.size() || fn->defaults[p].is_unbound()) return false;
-  return true;
-}
-
+// plain function's, on the C++ stack, run at once; a plain library port
+// in C++ needs no frame at all (native_calls.cpp).
 void Interp::bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller) {
   const size_t offset = self.is_none() ? 0 : 1, nargs = call.kids.size() - 1, nparams = fn->code->params.size();
   if (offset) slots[0] = self;

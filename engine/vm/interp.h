@@ -309,7 +309,16 @@ class Interp {
   }
   Value eval_call(const Expr& e, Frame& f);
   Value call_evaluated(const Expr& e, const Value& fn, Frame& f);
-  bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs);
+  // fn(nargs arguments) binds positionally: no *args parameter, and a
+  // default for each parameter past the arguments (call_positional).
+  bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
+    const CodeObject* code = fn->code;
+    size_t nparams = code->params.size(), first = nargs + (self.is_none() ? 0 : 1);
+    if (code->varargs_slot >= 0 || first > nparams) return false;
+    for (size_t p = first; p < nparams; ++p)
+      if (p >= fn->defaults.size() || fn->defaults[p].is_unbound()) return false;
+    return true;
+  }
   Value call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
   void bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
   // Plain calls nested this deep raise RecursionError (CPython's limit is
