@@ -413,14 +413,7 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
 // object, and the method it names when the call site's cache knows it)
 // first, then the arguments in order. Positional calls of scenario
 // functions and methods bind in call_positional; the rest through CallArgs.
-Value Interp::eval_call(const Expr& e, Frame& f) {
-  const Expr& callee = *e.kids[0];
-  return call_evaluated(e, eval(callee.kind == ExprKind::Attr ? *callee.kids[0] : callee, f), f);
-}
-
-// The call `e` once its callee is evaluated: `fn` is the function, or for
-// obj.method(...) the object.
-Value Interp::call_evaluated(const Expr& e, const Value& fn, Frame& f) {
+Value Interp::call_evaluated_inline(const Expr& e, const Value& fn, Frame& f) {
   const Expr& callee = *e.kids[0];
   const bool method = callee.kind == ExprKind::Attr;
   Value result;
@@ -464,6 +457,13 @@ Value Interp::call_evaluated(const Expr& e, const Value& fn, Frame& f) {
   if (result.is(ObjKind::Coroutine)) note_creation_site(*result.as<CoroObj>(), e, f);
   return result;
 }
+
+Value Interp::eval_call(const Expr& e, Frame& f) {
+  const Expr& callee = *e.kids[0];
+  return call_evaluated_inline(e, eval(callee.kind == ExprKind::Attr ? *callee.kids[0] : callee, f), f);
+}
+
+Value Interp::call_evaluated(const Expr& e, const Value& fn, Frame& f) { return call_evaluated_inline(e, fn, f); }
 
 // Where a coroutine was made, for its "never awaited" warning: the call's
 // line, or -- for builtin coroutines (asyncio.sleep(...)), which have no

@@ -381,13 +381,6 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
 // coroutine's (or a generator's), in the coroutine's own allocation, or a
 // plain function's, on the C++ stack, run at once; a plain library port
 // in C++ needs no frame at all (native_calls.cpp).
-void Interp::bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller) {
-  const size_t offset = self.is_none() ? 0 : 1, nargs = call.kids.size() - 1, nparams = fn->code->params.size();
-  if (offset) slots[0] = self;
-  for (size_t i = 0; i < nargs; ++i) slots[offset + i] = eval(*call.kids[i + 1], caller);
-  for (size_t p = offset + nargs; p < nparams; ++p) slots[p] = fn->defaults[p];
-}
-
 Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller) {
   const CodeObject* code = fn->code;
   if (code->makes_frame_object()) {

@@ -308,7 +308,11 @@ class Interp {
     ++f.pc;
   }
   Value eval_call(const Expr& e, Frame& f);
+  // The call `e` once its callee is evaluated: `fn` is the function, or for
+  // obj.method(...) the object (eval.cpp; the body, inline there, is
+  // eval_call's own).
   Value call_evaluated(const Expr& e, const Value& fn, Frame& f);
+  [[gnu::always_inline]] inline Value call_evaluated_inline(const Expr& e, const Value& fn, Frame& f);
   // fn(nargs arguments) binds positionally: no *args parameter, and a
   // default for each parameter past the arguments (call_positional).
   bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
@@ -320,7 +324,15 @@ class Interp {
     return true;
   }
   Value call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
-  void bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
+  // The arguments of `call` (positional_fits) evaluated into the slots of
+  // fn's frame, after `self` when it is not None; defaults fill the rest.
+  [[gnu::always_inline]] void bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call,
+                                              Frame& caller) {
+    const size_t offset = self.is_none() ? 0 : 1, nargs = call.kids.size() - 1, nparams = fn->code->params.size();
+    if (offset) slots[0] = self;
+    for (size_t i = 0; i < nargs; ++i) slots[offset + i] = eval(*call.kids[i + 1], caller);
+    for (size_t p = offset + nargs; p < nparams; ++p) slots[p] = fn->defaults[p];
+  }
   // Plain calls nested this deep raise RecursionError (CPython's limit is
   // 1000 frames, a few used by asyncio itself).
   static constexpr int kMaxSyncDepth = 990;

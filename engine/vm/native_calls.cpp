@@ -108,9 +108,14 @@ Interp::AwaitedCall Interp::await_method_call(Frame*& f, const Instr& ins, Value
   Value obj = eval(*callee.kids[0], *f);
   if (positional_args(call)) {
     const FunctionObj* fn = instance_method_at(obj, callee);
-    if (fn && fn->code->native && fn->code->native->step &&
-        f->depth < uint32_t(options_.max_depth) && positional_fits(fn, obj, call.kids.size() - 1))
-      return await_native(f, ins, fn, obj, carry);
+    if (fn && positional_fits(fn, obj, call.kids.size() - 1)) {
+      if (fn->code->native && fn->code->native->step && f->depth < uint32_t(options_.max_depth))
+        return await_native(f, ins, fn, obj, carry);
+      // A method in Python: call_evaluated's positional case, the method already found.
+      aw = call_positional(fn, obj, call, *f);
+      if (aw.is(ObjKind::Coroutine)) note_creation_site(*aw.as<CoroObj>(), call, *f);
+      return AwaitedCall::Evaluated;
+    }
   }
   aw = call_evaluated(call, obj, *f);
   return AwaitedCall::Evaluated;
