@@ -98,11 +98,15 @@ namespace corun {
 // `name` is a literal, so the compare is a few instructions), and looked
 // up when an instance differs (native_field_slow).
 Value& native_field_slow(Interp& in, const Value& self, size_t index, std::string_view name);
+// (A field's name, whether the instance keeps the name or its class's copy of it.)
+inline const std::string& field_name(const std::string& k) { return k; }
+inline const std::string& field_name(const std::string* k) { return *k; }
 [[gnu::always_inline]] inline Value& native_field(Interp& in, const Value& self, size_t index, std::string_view name) {
   if (self.is(ObjKind::Instance)) [[likely]] {
     InstanceObj* inst = self.as<InstanceObj>();
     if (index < inst->fields.size()) [[likely]] {
-      auto& [k, v] = inst->fields[index];
+      auto& [key, v] = inst->fields[index];
+      const std::string& k = field_name(key);
       if (k.size() == name.size() && std::char_traits<char>::compare(k.data(), name.data(), name.size()) == 0) return v;
     }
   }
