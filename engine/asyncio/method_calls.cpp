@@ -17,9 +17,44 @@ namespace {
 // kept as an instance attribute (Condition's locked/acquire/release) the
 // object it is bound to. Null when it is anything else: an override in
 // Python, a function with other parameters, an attribute that is no method.
+//
+// The answer for an instance of a library class with only its class's
+// declared fields, when no field has that name, is its class's, and a
+// library class's attributes never change (a scenario may not set them;
+// a scenario's own class may gain new ones, so it is not remembered): a
+// few entries per thread remember it, keyed on the class's id and the
+// name's address (every name passed here is a literal).
+struct PortEntry {
+  uint64_t type_id = 0;
+  const char* name = nullptr;
+  const NativeDef* def = nullptr;
+};
+constexpr size_t kPortCache = 16;
+thread_local PortEntry t_ports[kPortCache];
+
+const NativeDef* class_port(const InstanceObj* inst, std::string_view name) {
+  const Value* cv = inst->type->find_attr(name);
+  if (!cv || !cv->is(ObjKind::Function)) return nullptr;
+  const CodeObject* code = cv->as<FunctionObj>()->code;
+  if (!code->native || code->params.size() != 1 || code->varargs_slot >= 0) return nullptr;
+  return code->native;
+}
+
 const NativeDef* self_port(const Value& self, std::string_view name, Value& bound) {
   if (!self.is(ObjKind::Instance)) return nullptr;
   InstanceObj* inst = self.as<InstanceObj>();
+  if (!inst->extra_fields) {
+    PortEntry& e = t_ports[(inst->type->id * 31 + (reinterpret_cast<uintptr_t>(name.data()) >> 3)) % kPortCache];
+    if (e.type_id == inst->type->id && e.name == name.data()) {
+      bound = self;
+      return e.def;
+    }
+    if (!inst->find(name) && inst->type->module != "__main__") {
+      e = PortEntry{inst->type->id, name.data(), class_port(inst, name)};
+      bound = self;
+      return e.def;
+    }
+  }
   const FunctionObj* fn = nullptr;
   if (Value* v = inst->find(name)) {
     if (!v->is(ObjKind::BoundMethod)) return nullptr;

@@ -28,7 +28,7 @@ NativeStep native_delegate(Interp& in, const NativeDef& def, Value* sub_slots, R
   return def.step(in, sub_slots, how, std::move(v));
 }
 
-Value& native_field(Interp& in, const Value& self, size_t index, std::string_view name) {
+[[gnu::noinline, gnu::cold]] Value& native_field_slow(Interp& in, const Value& self, size_t index, std::string_view name) {
   // A method called unbound on something else (asyncio.Lock.release(5)):
   // CPython's code fails at its first self.<field>, with this message.
   if (!self.is(ObjKind::Instance))

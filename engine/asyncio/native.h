@@ -16,6 +16,12 @@
 //     the port uses as its locals (slot `label` says where it stopped).
 //     Awaiting it, wrapping it in a task, repr(), "never awaited" warnings,
 //     cancellation: all as for a scenario's coroutine.
+// The common calls skip the frame (engine/vm/native_calls.cpp): a plain
+// method called with positional arguments runs on slots on the C++ stack,
+// and `await obj.method(...)` runs the async method's first step there,
+// making its coroutine only if that step must wait -- with the slots moved
+// into the coroutine's frame. So a step never keeps the address of its
+// slots (or of one of them) past its return.
 //
 // An async port is a state machine: `step` runs from where the coroutine
 // stopped to its next `await` or its end. It is entered with how it
@@ -37,6 +43,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "engine/python/objects.h"
@@ -87,7 +94,23 @@ namespace corun {
 // A field of an instance of a prelude class (`self._waiters`), by its
 // index in the class's `fields:`: init_fields puts a base class's fields
 // before a subclass's, so a subclass of asyncio.Lock keeps them where they
-// are. The name is checked, and looked up when an instance differs.
-Value& native_field(Interp& in, const Value& self, size_t index, std::string_view name);
+// are. The name is checked, inline (the ports read fields at every step;
+// `name` is a literal, so the compare is a few instructions), and looked
+// up when an instance differs (native_field_slow).
+Value& native_field_slow(Interp& in, const Value& self, size_t index, std::string_view name);
+// (A field's name, whether the instance keeps the name or its class's copy of it.)
+inline const std::string& field_name(const std::string& k) { return k; }
+inline const std::string& field_name(const std::string* k) { return *k; }
+[[gnu::always_inline]] inline Value& native_field(Interp& in, const Value& self, size_t index, std::string_view name) {
+  if (self.is(ObjKind::Instance)) [[likely]] {
+    InstanceObj* inst = self.as<InstanceObj>();
+    if (index < inst->fields.size()) [[likely]] {
+      auto& [key, v] = inst->fields[index];
+      const std::string& k = field_name(key);
+      if (k.size() == name.size() && std::char_traits<char>::compare(k.data(), name.data(), name.size()) == 0) return v;
+    }
+  }
+  return native_field_slow(in, self, index, name);
+}
 
 }  // namespace corun

@@ -15,27 +15,11 @@
 
 namespace corun {
 
-// self.<name> where the declared field is not (native_field), or CPython's
-// AttributeError when `self` is no instance at all (asyncio.Timeout.when(5)).
-[[gnu::noinline, gnu::cold]] inline Value& self_field_slow(Interp& in, const Value& self, size_t index,
-                                                            std::string_view name) {
-  if (!self.is(ObjKind::Instance))
-    in.raise(in.builtins().AttributeError,
-             "'" + in.type_of(self)->name + "' object has no attribute '" + std::string(name) + "'");
-  return native_field(in, self, index, name);
-}
-
-// self.<name>, by its index in the class's `fields:` -- checked by name, as
-// native_field does, inline: the ports read their fields at every step.
+// self.<name>, by its index in the class's `fields:`: native_field (which
+// checks the name inline, and raises CPython's AttributeError when `self`
+// is no instance at all, as in asyncio.Timeout.when(5)).
 [[gnu::always_inline]] inline Value& self_field(Interp& in, const Value& self, size_t index, std::string_view name) {
-  if (self.is(ObjKind::Instance)) [[likely]] {
-    InstanceObj* inst = self.as<InstanceObj>();
-    if (index < inst->fields.size()) [[likely]] {
-      auto& [k, v] = inst->fields[index];
-      if (k->size() == name.size() && std::char_traits<char>::compare(k->data(), name.data(), name.size()) == 0) return v;
-    }
-  }
-  return self_field_slow(in, self, index, name);
+  return native_field(in, self, index, name);
 }
 
 // Is self.<name> the plain-method port `fn`? (An instance attribute of that

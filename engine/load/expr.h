@@ -115,6 +115,15 @@ struct Expr {
   Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
 };
 
+// A call with no keyword or starred argument: each argument goes straight
+// to one parameter.
+inline bool positional_args(const Expr& call) {
+  if (!call.kwargs.empty()) return false;
+  for (size_t i = 1; i < call.kids.size(); ++i)
+    if (call.kids[i]->kind == ExprKind::Starred) return false;
+  return true;
+}
+
 // Thrown by the parser; the compiler turns it into file:line:col diagnostics.
 struct ParseError {
   SourcePos pos;

@@ -57,13 +57,6 @@ class ArgBuffer {
 }  // namespace
 
 namespace {
-// A call with no *args: its arguments can go straight to parameters.
-bool positional_args(const Expr& call) {
-  for (size_t i = 1; i < call.kids.size(); ++i)
-    if (call.kids[i]->kind == ExprKind::Starred) return false;
-  return true;
-}
-
 // A constant's or a bound local's value, read in place (no copy); null for
 // anything that needs evaluating.
 const Value* operand_in_place(const Expr& e, const Frame& f) {
@@ -420,12 +413,11 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
 // object, and the method it names when the call site's cache knows it)
 // first, then the arguments in order. Positional calls of scenario
 // functions and methods bind in call_positional; the rest through CallArgs.
-Value Interp::eval_call(const Expr& e, Frame& f) {
+Value Interp::call_evaluated_inline(const Expr& e, const Value& fn, Frame& f) {
   const Expr& callee = *e.kids[0];
   const bool method = callee.kind == ExprKind::Attr;
-  Value fn = eval(method ? *callee.kids[0] : callee, f);
   Value result;
-  if (e.kwargs.empty() && positional_args(e)) {
+  if (positional_args(e)) {
     const FunctionObj* target = nullptr;
     const Value* self = nullptr;
     if (method) {
@@ -465,6 +457,13 @@ Value Interp::eval_call(const Expr& e, Frame& f) {
   if (result.is(ObjKind::Coroutine)) note_creation_site(*result.as<CoroObj>(), e, f);
   return result;
 }
+
+Value Interp::eval_call(const Expr& e, Frame& f) {
+  const Expr& callee = *e.kids[0];
+  return call_evaluated_inline(e, eval(callee.kind == ExprKind::Attr ? *callee.kids[0] : callee, f), f);
+}
+
+Value Interp::call_evaluated(const Expr& e, const Value& fn, Frame& f) { return call_evaluated_inline(e, fn, f); }
 
 // Where a coroutine was made, for its "never awaited" warning: the call's
 // line, or -- for builtin coroutines (asyncio.sleep(...)), which have no

@@ -15,7 +15,6 @@ namespace corun {
 
 namespace {
 thread_local Interp* g_current = nullptr;
-constexpr int kMaxSyncDepth = 990;  // CPython's recursion limit is 1000 frames, a few used by asyncio itself
 
 // Room on the C++ stack for the slots of a plain function's frame (most
 // have a few), which lives only as long as the call.
@@ -391,28 +390,14 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
 // slot of the new frame, as CPython's vectorcall passes the values on its
 // stack -- no argument array, nothing matched by name. The frame is a
 // coroutine's (or a generator's), in the coroutine's own allocation, or a
-// plain function's, on the C++ stack, run at once.
-bool Interp::positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
-  const CodeObject* code = fn->code;
-  size_t nparams = code->params.size(), first = nargs + (self.is_none() ? 0 : 1);
-  if (code->varargs_slot >= 0 || first > nparams) return false;
-  for (size_t p = first; p < nparams; ++p)
-    if (p >= fn->defaults.size() || fn->defaults[p].is_unbound()) return false;
-  return true;
-}
-
+// plain function's, on the C++ stack, run at once; a plain library port
+// in C++ needs no frame at all (native_calls.cpp).
 Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller) {
   const CodeObject* code = fn->code;
-  const size_t offset = self.is_none() ? 0 : 1, nargs = call.kids.size() - 1, nparams = code->params.size();
-  auto bind = [&](Frame& frame) {
-    if (offset) frame.slots[0] = self;
-    for (size_t i = 0; i < nargs; ++i) frame.slots[offset + i] = eval(*call.kids[i + 1], caller);
-    for (size_t p = offset + nargs; p < nparams; ++p) frame.slots[p] = fn->defaults[p];
-  };
   if (code->makes_frame_object()) {
     Ref<CoroObj> c = CoroObj::make(code);
     try {
-      bind(c->frame);
+      bind_positional(c->frame.slots, fn, self, call, caller);
       if (code->has_cells()) install_closure(*fn, c->frame);
     } catch (...) {
       c->state = CoroObj::State::Done;  // as in make_coroutine: no "never awaited" for a call that failed
@@ -421,9 +406,10 @@ Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Ex
     c->created_line = call.pos.line;
     return Value::adopt(c.release());
   }
+  if (code->native) return call_native_positional(fn, self, call, caller);  // a library method in C++: no frame
   SyncSlots storage;
   Frame frame(code, storage.for_code(code));
-  bind(frame);
+  bind_positional(frame.slots, fn, self, call, caller);
   if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
   if (code->has_cells()) install_closure(*fn, frame);
   Value carry;
@@ -835,8 +821,19 @@ bool Interp::run_native(Frame*& fp, Value& carry, bool sync) {
       }
     }
   }
-  for (;;) {
-    NativeStep r = nd->step(*this, f.slots, how, std::move(v));
+  return native_steps(fp, ins, nd->step(*this, f.slots, how, std::move(v)), carry, sync);
+}
+
+// What a port's step returned (`r`), carried out on its frame `fp` at its
+// Op::Native `ins`: its result to the result slot, a coroutine run inline
+// above it, a pending future suspended on (true), a future already done
+// handed back to the step at once -- until one of those.
+bool Interp::native_steps(Frame*& fp, const Instr& ins, NativeStep r, Value& carry, bool sync) {
+  Frame& f = *fp;
+  const NativeDef* nd = f.code->native;
+  Resume how = Resume::Send;
+  Value v;
+  for (;; r = nd->step(*this, f.slots, how, std::move(v))) {
     if (r.kind == NativeStep::Kind::Return) {
       f.slots[ins.a] = std::move(r.value);
       ++f.pc;
@@ -975,7 +972,9 @@ void Interp::return_to_parent(Frame*& f, Value v) {
 // runs inline: its frame becomes the current one, with no loop iteration
 // (as CPython's `yield from` chain); an async generator's __anext__ and
 // co. the same; a future already done gives its result at once; a pending
-// one suspends the task's whole chain on it (true: `carry` names it).
+// one suspends the task's whole chain on it (true: `carry` names it). A
+// library port awaited as `await obj.method(...)` runs at once, with a
+// coroutine only if it must wait (native_calls.cpp).
 bool Interp::await_step(Frame*& f, const Instr& ins, Value& carry, bool sync) {
   Value aw;
   if (ins.op == Op::Gather) {
@@ -987,6 +986,14 @@ bool Interp::await_step(Frame*& f, const Instr& ins, Value& carry, bool sync) {
     }
     bool ret_exc = ins.e2 ? truthy(eval(*ins.e2, *f)) : false;
     aw = gather(std::move(items), ret_exc);
+  } else if (ins.e->kind == ExprKind::Call && ins.e->kids[0]->kind == ExprKind::Attr && !sync) {
+    // `await obj.method(...)`: a library port runs here, with no coroutine
+    // unless it must wait (engine/vm/native_calls.cpp).
+    switch (await_method_call(f, ins, carry, aw)) {
+      case AwaitedCall::Continue: return false;
+      case AwaitedCall::Suspend: return true;
+      case AwaitedCall::Evaluated: break;  // aw: what the call returned, awaited below
+    }
   } else {
     aw = eval(*ins.e, *f);
   }

@@ -13,6 +13,7 @@
 #include "engine/compile/code.h"
 #include "engine/asyncio/event_loops.h"
 #include "engine/asyncio/loop.h"
+#include "engine/asyncio/native.h"
 #include "engine/python/objects.h"
 #include "engine/trace/trace.h"
 
@@ -282,6 +283,12 @@ class Interp {
   void hand_to_native(Frame& f, bool& raising, Value& exc);
   void chain_thrown(Value& exc, const Frame* f);
   bool run_native(Frame*& f, Value& carry, bool sync);
+  bool native_steps(Frame*& f, const Instr& ins, NativeStep r, Value& carry, bool sync);
+  // Library ports called and awaited with no frame (engine/vm/native_calls.cpp).
+  enum class AwaitedCall : uint8_t { Evaluated, Continue, Suspend };
+  AwaitedCall await_method_call(Frame*& f, const Instr& ins, Value& carry, Value& aw);
+  AwaitedCall await_native(Frame*& f, const Instr& ins, const FunctionObj* fn, const Value& self, Value& carry);
+  Value call_native_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
   bool await_step(Frame*& f, const Instr& ins, Value& carry, bool sync);
   Exit sleep_step(Frame& f, const Instr& ins, bool sync);
   void return_to_parent(Frame*& f, Value v);
@@ -318,8 +325,34 @@ class Interp {
     ++f.pc;
   }
   Value eval_call(const Expr& e, Frame& f);
-  bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs);
+  // The call `e` once its callee is evaluated: `fn` is the function, or for
+  // obj.method(...) the object (eval.cpp; the body, inline there, is
+  // eval_call's own).
+  Value call_evaluated(const Expr& e, const Value& fn, Frame& f);
+  [[gnu::always_inline]] inline Value call_evaluated_inline(const Expr& e, const Value& fn, Frame& f);
+  // fn(nargs arguments) binds positionally: no *args parameter, and a
+  // default for each parameter past the arguments (call_positional).
+  bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
+    const CodeObject* code = fn->code;
+    size_t nparams = code->params.size(), first = nargs + (self.is_none() ? 0 : 1);
+    if (code->varargs_slot >= 0 || first > nparams) return false;
+    for (size_t p = first; p < nparams; ++p)
+      if (p >= fn->defaults.size() || fn->defaults[p].is_unbound()) return false;
+    return true;
+  }
   Value call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
+  // The arguments of `call` (positional_fits) evaluated into the slots of
+  // fn's frame, after `self` when it is not None; defaults fill the rest.
+  [[gnu::always_inline]] void bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call,
+                                              Frame& caller) {
+    const size_t offset = self.is_none() ? 0 : 1, nargs = call.kids.size() - 1, nparams = fn->code->params.size();
+    if (offset) slots[0] = self;
+    for (size_t i = 0; i < nargs; ++i) slots[offset + i] = eval(*call.kids[i + 1], caller);
+    for (size_t p = offset + nargs; p < nparams; ++p) slots[p] = fn->defaults[p];
+  }
+  // Plain calls nested this deep raise RecursionError (CPython's limit is
+  // 1000 frames, a few used by asyncio itself).
+  static constexpr int kMaxSyncDepth = 990;
   void note_creation_site(CoroObj& c, const Expr& call, const Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);

@@ -35,6 +35,11 @@ SCENARIOS = {
     "hand_offs": "scenarios/asyncio/trace/hand_offs.yaml",
     # a TaskGroup's abort: the cancels say by whom and why
     "taskgroup_child_fails": "scenarios/asyncio/taskgroups/child_fails_while_body_runs.yaml",
+    # library awaits that return at once (a queue with room or an item, a
+    # free lock or semaphore) and ones that wait, side by side
+    "producer_consumer_maxsize": "scenarios/asyncio/queues/producer_consumer_maxsize.yaml",
+    "semaphore_limits_concurrency": "scenarios/asyncio/locks/semaphore_limits_concurrency.yaml",
+    "cancelled_tasks_at_awaits_that_do_not_wait": "scenarios/asyncio/native/cancelled_tasks_at_awaits_that_do_not_wait.yaml",
 }
 
 
