@@ -152,7 +152,7 @@ Interp::AwaitedCall Interp::await_native(Frame*& f, const Instr& ins, const Func
   // made, awaited inline by `f` (await_step's coroutine case).
   Ref<CoroObj> c = CoroObj::make(code);
   for (int i = 0; i < s.n; ++i) c->frame.slots[i] = std::move(s.v[i]);
-  c->created_at = ins.e->pos;
+  c->created_line = ins.e->pos.line;
   note_creation_site(*c, *ins.e, *f);
   c->awaited = true;
   c->state = CoroObj::State::Running;
