@@ -87,9 +87,7 @@ NativeStep lock_acquire(Interp& in, Value* s, Resume how, Value v) {
         return NativeStep::ret(Value::boolean(true));
       }
     }
-    if (waiters.is_none()) waiters = Value(new DequeObj());
-    fut = Value(in.create_future());
-    deque_of(waiters)->items.push_back(fut);
+    fut = append_new_waiter(in, waiters);
     s[1] = Value::integer(1);
     return NativeStep::await(fut);
   }
@@ -201,9 +199,7 @@ NativeStep semaphore_acquire(Interp& in, Value* s, Resume how, Value v) {
       return NativeStep::ret(Value::boolean(true));
     }
     Value& waiters = native_field(in, self, kSemWaiters, "_waiters");
-    if (waiters.is_none()) waiters = Value(new DequeObj());
-    fut = Value(in.create_future());
-    deque_of(waiters)->items.push_back(fut);
+    fut = append_new_waiter(in, waiters);
     s[1] = Value::integer(1);
     return NativeStep::await(fut);
   }

@@ -23,6 +23,17 @@ inline void deque_remove(Interp& in, DequeObj* d, const Value& fut) {
   d->items.erase(it);
 }
 
+// Lock.acquire and Semaphore.acquire before they wait:
+//   if self._waiters is None: self._waiters = collections.deque()
+//   fut = self._get_loop().create_future(); self._waiters.append(fut)
+// Returns fut, for the caller's `await fut`.
+inline Value append_new_waiter(Interp& in, Value& waiters) {
+  if (waiters.is_none()) waiters = Value(new DequeObj());
+  Value fut(in.create_future());
+  deque_of(waiters)->items.push_back(fut);
+  return fut;
+}
+
 inline bool is_cancelled_error(Interp& in, const Value& exc) {
   return exc.is(ObjKind::Exception) && exc.as<ExcObj>()->type->is_subclass_of(in.builtins().CancelledError);
 }
