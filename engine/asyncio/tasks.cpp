@@ -238,6 +238,19 @@ TaskObj::~TaskObj() {
   if (Interp* in = current_interp()) in->forget_task(this);
 }
 
+GatherFutureObj::~GatherFutureObj() {
+  if (Interp* in = current_interp()) in->forget_gather(this);
+}
+
+void Interp::forget_gather(GatherFutureObj* g) {
+  if (g->registry_index < gathers_.size() && gathers_[g->registry_index] == g) {
+    // The last one moves into its place: the list's order means nothing.
+    gathers_[g->registry_index] = gathers_.back();
+    gathers_[g->registry_index]->registry_index = g->registry_index;
+    gathers_.pop_back();
+  }
+}
+
 void Interp::forget_task(TaskObj* t) {
   if (t->registry_index >= tasks_.size() || tasks_[t->registry_index] != t) return;
   tasks_[t->registry_index] = nullptr;
@@ -320,6 +333,8 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
     return Value(outer);
   }
   Ref<GatherFutureObj> outer(new GatherFutureObj());
+  outer->registry_index = gathers_.size();
+  gathers_.push_back(outer.get());
   Ref<GatherState> st(new GatherState());
   st->outer = Value(outer);
   st->return_exceptions = return_exceptions;

@@ -435,7 +435,9 @@ struct FutureObj : Object {
 struct GatherFutureObj : FutureObj {
   std::vector<Value> children;
   bool cancel_requested = false;
+  uint32_t registry_index = 0;  // position in the interpreter's gather list (Interp::break_cycles)
   GatherFutureObj() { is_gathering = true; }
+  ~GatherFutureObj() override;
 };
 
 // Its flags are in FutureObj's header bytes: must_cancel; `sleep`, the

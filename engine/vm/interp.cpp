@@ -128,7 +128,12 @@ Interp::~Interp() {
   budget_end_run();
   // Objects freed from here on report nothing: the run is over.
   if (!out_buffer_.empty()) { options_.out(out_buffer_); out_buffer_.clear(); }
+  std::vector<Ref<FutureObj>> live;  // taken while freed tasks and gathers still leave their lists
+  for (TaskObj* t : tasks_)
+    if (t) live.emplace_back(t);
+  for (GatherFutureObj* g : gathers_) live.emplace_back(g);
   g_current = nullptr;
+  break_cycles(live);
   main_task_ = Value();
   loops_ = LoopState();
   prelude_cache_.clear();  // copies of globals: go with them
@@ -136,6 +141,38 @@ Interp::~Interp() {
   globals_.clear();
   loop_.reset();
   builtins_.reset();
+}
+
+// corun counts references and has no cycle collector. A run that ends with
+// tasks still pending (stopped by a guard, a RecursionError, a deadlock)
+// leaves cycles: a task's coroutine holds frames that hold the task, a
+// gather and its children hold each other (its `children`, their
+// done-callbacks).
+// CPython's collector frees them at exit; here they would outlive the run,
+// and a process that holds many runs (the fuzzer, the unit-test binary)
+// would carry them into the next run's memory budget. The cycles a run
+// leaves pass through a task or a gather (a plain future awaited by a
+// coroutine is held by that coroutine's task), so emptying each one's
+// coroutine, waiter, children, callbacks and outcome breaks them. `live`
+// holds every one until all are emptied, so none is freed mid-way.
+void Interp::break_cycles(std::vector<Ref<FutureObj>>& live) {
+  for (Ref<FutureObj>& f : live) {
+    std::vector<DoneCallback> callbacks;
+    f->callbacks.drain([&](DoneCallback& cb) { callbacks.push_back(std::move(cb)); });
+    Value result = std::move(f->result), exception = std::move(f->exception);
+    std::vector<Value> children;
+    Ref<CoroObj> coro;
+    Ref<FutureObj> waiter;
+    if (f->okind == ObjKind::Task) {
+      auto* t = static_cast<TaskObj*>(f.get());
+      t->top = nullptr;  // points into the coroutine's frames
+      coro = std::move(t->coro);
+      waiter = std::move(t->fut_waiter);
+    } else {
+      children = std::move(static_cast<GatherFutureObj*>(f.get())->children);
+    }
+  }
+  live.clear();
 }
 
 void Interp::write_out(std::string_view s) {

@@ -212,6 +212,7 @@ class Interp {
   TaskObj* current_task() const { return current_task_; }
   std::vector<TaskObj*> all_tasks() const;  // pending tasks, creation order
   void forget_task(TaskObj* t);
+  void forget_gather(GatherFutureObj* g);
   void report_never_awaited(CoroObj* c);
 
   // Coroutines and frames
@@ -386,6 +387,9 @@ class Interp {
   std::unique_ptr<RunAborted> deferred_abort_;
   // Live tasks in creation order (CPython's _all_tasks, made deterministic).
   std::vector<TaskObj*> tasks_;
+  // gather()'s pending results, the other way a run's leftovers hold each other.
+  std::vector<GatherFutureObj*> gathers_;
+  static void break_cycles(std::vector<Ref<FutureObj>>& live);  // at the end of a run
   size_t dead_tasks_ = 0;
   // BaseEventLoop._asyncgens (a weak set: pointers, forgotten when the
   // generator finishes or is finalized), in first-iteration order.

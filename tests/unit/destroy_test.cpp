@@ -6,6 +6,7 @@
 
 #include "engine/python/objects.h"
 #include "engine/python/sets.h"
+#include "engine/vm/budget.h"
 #include "tests/unit/run_scenario.h"
 
 namespace {
@@ -125,6 +126,39 @@ coroutines:
 )");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "freed\n");
+}
+
+// A run that ends with work pending (here a deadlock: exit 3) leaves
+// reference cycles: pending tasks whose coroutines hold them, a chain of
+// gathers and their children holding each other. corun has no cycle
+// collector, so the interpreter empties its tasks and gathers when it goes;
+// nothing of the run may stay alive for the next run in the same process
+// (the fuzzer, this binary).
+TEST(Destroy, CyclesLeftByAnUnfinishedRunAreFreedWithIt) {
+  const char* yaml = R"(
+coroutines:
+  waiter:
+    params: [me]
+    steps:
+      - await: asyncio.get_running_loop().create_future()
+  main:
+    - set: {a: !expr 'asyncio.get_running_loop().create_future()'}
+    - for: i
+      in: range(1000)
+      steps:
+        - set: {a: !expr 'asyncio.gather(a)'}
+    - set: {t: !expr 'asyncio.create_task(waiter(None))'}
+    - call: t.get_coro()
+    - gather: [waiter(t), waiter(t)]
+)";
+  // The first run also makes what a process keeps (the compiled prelude, interned names).
+  EXPECT_EQ(corun::testing::run_yaml(yaml).status, 3);
+  int64_t before[kCountedKinds];
+  std::copy(std::begin(g_live_objects), std::end(g_live_objects), before);
+  auto r = corun::testing::run_yaml(yaml);
+  EXPECT_EQ(r.status, 3) << r.err;
+  for (size_t k = 0; k < kCountedKinds; ++k)
+    EXPECT_EQ(g_live_objects[k], before[k]) << "objects of kind " << k << " outlived the run";
 }
 
 }  // namespace
