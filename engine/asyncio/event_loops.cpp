@@ -7,6 +7,7 @@
 
 #include "engine/asyncio/asyncio_module.h"
 #include "engine/asyncio/loop_methods.h"
+#include "engine/asyncio/sockets.h"
 #include "engine/python/builtins.h"
 #include "engine/vm/interp.h"
 
@@ -202,8 +203,7 @@ Value m_default_exception_handler(Interp& in, const Value& self, CallArgs& a) {
 
 // loop.create_connection(), create_server() and sock_connect(): ported
 // into the prelude (base_events.yaml, selector_events.yaml) as functions
-// taking the loop first; add_reader() ... remove_writer(): the selector's
-// own (engine/asyncio/sockets.cpp), which the prelude's transports use too.
+// taking the loop first.
 Value call_with_loop(Interp& in, const Value& fn, const Value& loop, CallArgs& a) {
   std::vector<Value> pos;
   pos.reserve(a.npos + 1);
@@ -223,13 +223,6 @@ Value m_create_server(Interp& in, const Value& loop, CallArgs& a) {
 Value m_sock_connect(Interp& in, const Value& loop, CallArgs& a) {
   return call_with_loop(in, in.prelude_function("_sock_connect_coro"), loop, a);
 }
-Value selector_call(Interp& in, const char* name, CallArgs& a) {
-  return in.call(in.builtins().values[size_t(builtin_index(name))], a);
-}
-Value m_add_reader(Interp& in, const Value&, CallArgs& a) { return selector_call(in, "_add_reader", a); }
-Value m_remove_reader(Interp& in, const Value&, CallArgs& a) { return selector_call(in, "_remove_reader", a); }
-Value m_add_writer(Interp& in, const Value&, CallArgs& a) { return selector_call(in, "_add_writer", a); }
-Value m_remove_writer(Interp& in, const Value&, CallArgs& a) { return selector_call(in, "_remove_writer", a); }
 
 struct Method { const char* name; Builtin fn; };
 const Method kLoopMethods[] = {
@@ -242,8 +235,8 @@ const Method kLoopMethods[] = {
     {"set_exception_handler", m_set_exception_handler}, {"get_exception_handler", m_get_exception_handler},
     {"call_exception_handler", m_call_exception_handler}, {"default_exception_handler", m_default_exception_handler},
     {"create_connection", m_create_connection}, {"create_server", m_create_server}, {"sock_connect", m_sock_connect},
-    {"add_reader", m_add_reader}, {"remove_reader", m_remove_reader}, {"add_writer", m_add_writer},
-    {"remove_writer", m_remove_writer},
+    {"add_reader", loop_add_reader}, {"remove_reader", loop_remove_reader},
+    {"add_writer", loop_add_writer}, {"remove_writer", loop_remove_writer},
 };
 
 // ---- asyncio's functions ----
