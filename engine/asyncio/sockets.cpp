@@ -28,6 +28,7 @@
 #include "engine/python/bytes.h"
 #include "engine/python/os_errors.h"
 #include "engine/vm/interp.h"
+#include "engine/vm/native_cost.h"
 
 namespace corun {
 
@@ -218,6 +219,7 @@ Value m_recv(Interp& in, const Value&, CallArgs& a) {
   if (a.npos > 2 && int_arg(in, a.pos[2]) != 0) in.raise(in.builtins().ValueError, "corun: recv() flags are not supported");
   std::string out;
   check(in, network(in).recv(fd_of(s), size_t(n), out));
+  charge(out.size() / kBytesPerUnit);
   return make_bytes(std::move(out));
 }
 
@@ -227,7 +229,9 @@ Value m_send(Interp& in, const Value&, CallArgs& a) {
   if (!a.pos[1].is(ObjKind::Bytes))
     in.raise(in.builtins().TypeError, "a bytes-like object is required, not '" + in.type_of(a.pos[1])->name + "'");
   if (a.npos > 2 && int_arg(in, a.pos[2]) != 0) in.raise(in.builtins().ValueError, "corun: send() flags are not supported");
-  return Value::integer(check(in, network(in).send(fd_of(s), bytes_of(a.pos[1]))));
+  const std::string& data = bytes_of(a.pos[1]);
+  reserve_bytes(data.size());  // the network copies what it takes
+  return Value::integer(check(in, network(in).send(fd_of(s), data)));
 }
 
 Value m_shutdown(Interp& in, const Value&, CallArgs& a) {
