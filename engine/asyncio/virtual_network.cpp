@@ -4,9 +4,10 @@
 // its sockets become ready -- the order of its callbacks, so of a
 // scenario's output -- is the same here.
 //
-// Every claim below was checked on Linux 5.x/6.x with a Python program using
-// real non-blocking sockets and select.epoll (kept with the unit tests'
-// reasoning in tests/unit/virtual_network_test.cpp):
+// Every claim below was checked on Linux with a Python program using real
+// non-blocking sockets and select.epoll (tests/unit/virtual_network_linux_facts.py
+// prints them all; tests/unit/virtual_network_test.cpp expects the same of
+// the model):
 //
 //   * connect() on a non-blocking socket is always EINPROGRESS, even on
 //     loopback; the handshake is done by the time it returns: the client is
