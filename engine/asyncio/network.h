@@ -91,10 +91,14 @@ class Network {
   // -ENOTCONN unless connected.
   virtual int getpeername(int fd, SockAddr& out) = 0;
 
-  // The selector (EpollSelector under BaseSelectorEventLoop): `mask` is the
-  // EVENT_READ|EVENT_WRITE interest in fd; 0 unregisters it. Registering or
-  // modifying is epoll_ctl(ADD/MOD/DEL).
-  virtual void set_interest(int fd, int mask) = 0;
+  // The selector (EpollSelector under BaseSelectorEventLoop): epoll_ctl.
+  // `mask` is the EVENT_READ|EVENT_WRITE interest in fd. Add: -EEXIST if
+  // registered already; Mod, Del: -ENOENT if not registered (a closed fd
+  // leaves epoll by itself, and a new socket that reuses its number is not
+  // registered); any op on an fd that is not open: -EBADF. EpollSelector
+  // raises Add's and Mod's errors and ignores Del's.
+  enum class EpollOp { Add, Mod, Del };
+  virtual int epoll_ctl(EpollOp op, int fd, int mask) = 0;
   // selector.select(timeout): waits up to timeout_ns (0 = poll, -1 =
   // forever; the virtual network never waits) and appends (fd, events) to
   // `events` in the order epoll_wait reports them, events already mapped as

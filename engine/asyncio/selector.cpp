@@ -12,64 +12,53 @@ void cancel(const Ref<HandleObj>& h) {
 
 }  // namespace
 
-void Selector::modify(int fd, Key& key, int events) {
-  if (events == key.events) return;  // EpollSelector.modify calls epoll only when the mask changes
-  key.events = events;
-  net_.set_interest(fd, events);
-}
-
-void Selector::add_reader(int fd, Ref<HandleObj> handle) {
-  auto [it, fresh] = keys_.try_emplace(fd);
-  Key& key = it->second;
-  Ref<HandleObj> old = std::move(key.reader);
-  key.reader = std::move(handle);
-  modify(fd, key, key.events | kEventRead);
-  if (!fresh) cancel(old);
-}
-
-void Selector::add_writer(int fd, Ref<HandleObj> handle) {
-  auto [it, fresh] = keys_.try_emplace(fd);
-  Key& key = it->second;
-  Ref<HandleObj> old = std::move(key.writer);
-  key.writer = std::move(handle);
-  modify(fd, key, key.events | kEventWrite);
-  if (!fresh) cancel(old);
-}
-
-bool Selector::remove_reader(int fd) {
+int Selector::add(int fd, Ref<HandleObj> handle, int event) {
   auto it = keys_.find(fd);
-  if (it == keys_.end()) return false;
-  Ref<HandleObj> reader = std::move(it->second.reader);
-  int events = it->second.events & ~kEventRead;
+  if (it == keys_.end()) {
+    // selector.register: no key when epoll refuses the fd.
+    if (int r = net_.epoll_ctl(Network::EpollOp::Add, fd, event); r < 0) return r;
+    Key key;
+    key.events = event;
+    slot(key, event) = std::move(handle);
+    keys_.emplace(fd, std::move(key));
+    return 0;
+  }
+  Key& key = it->second;
+  int events = key.events | event;
+  if (events != key.events) {
+    if (int r = net_.epoll_ctl(Network::EpollOp::Mod, fd, events); r < 0) return r;
+    key.events = events;
+  }
+  Ref<HandleObj> old = std::move(slot(key, event));
+  slot(key, event) = std::move(handle);
+  cancel(old);
+  return 0;
+}
+
+int Selector::remove(int fd, int event) {
+  auto it = keys_.find(fd);
+  if (it == keys_.end()) return 0;
+  Key& key = it->second;
+  int events = key.events & ~event;
+  Ref<HandleObj> handle;
   if (!events) {
-    net_.set_interest(fd, 0);
+    net_.epoll_ctl(Network::EpollOp::Del, fd, 0);  // selector.unregister ignores epoll's OSError
+    handle = std::move(slot(key, event));
     keys_.erase(it);
   } else {
-    modify(fd, it->second, events);
+    if (events != key.events) {
+      if (int r = net_.epoll_ctl(Network::EpollOp::Mod, fd, events); r < 0) return r;
+      key.events = events;
+    }
+    handle = std::move(slot(key, event));
   }
-  if (!reader) return false;
-  cancel(reader);
-  return true;
-}
-
-bool Selector::remove_writer(int fd) {
-  auto it = keys_.find(fd);
-  if (it == keys_.end()) return false;
-  Ref<HandleObj> writer = std::move(it->second.writer);
-  int events = it->second.events & ~kEventWrite;
-  if (!events) {
-    net_.set_interest(fd, 0);
-    keys_.erase(it);
-  } else {
-    modify(fd, it->second, events);
-  }
-  if (!writer) return false;
-  cancel(writer);
-  return true;
+  if (!handle) return 0;
+  cancel(handle);
+  return 1;
 }
 
 void Selector::clear() {
-  for (auto& [fd, key] : keys_) net_.set_interest(fd, 0);
+  for (auto& [fd, key] : keys_) net_.epoll_ctl(Network::EpollOp::Del, fd, 0);
   keys_.clear();
 }
 

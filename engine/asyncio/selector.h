@@ -24,12 +24,14 @@ class Selector {
 
   // _add_reader(fd, handle): the handle replaces the fd's reader (which is
   // cancelled); the fd is registered, or its mask modified, as
-  // EpollSelector does (epoll is told only when the mask changes).
-  void add_reader(int fd, Ref<HandleObj> handle);
-  void add_writer(int fd, Ref<HandleObj> handle);
-  // _remove_reader(fd): whether there was a reader (now cancelled).
-  bool remove_reader(int fd);
-  bool remove_writer(int fd);
+  // EpollSelector does (epoll is told only when the mask changes). 0, or
+  // the -errno epoll_ctl gave (nothing changed then; the caller raises it).
+  int add_reader(int fd, Ref<HandleObj> handle) { return add(fd, std::move(handle), kEventRead); }
+  int add_writer(int fd, Ref<HandleObj> handle) { return add(fd, std::move(handle), kEventWrite); }
+  // _remove_reader(fd): 1 if there was a reader (now cancelled), 0 if not,
+  // or the -errno of an epoll_ctl(MOD) that failed (nothing changed).
+  int remove_reader(int fd) { return remove(fd, kEventRead); }
+  int remove_writer(int fd) { return remove(fd, kEventWrite); }
   bool empty() const { return keys_.empty(); }
   // selector.close() (BaseSelectorEventLoop.close): every fd forgotten, its
   // handles left as they are.
@@ -44,7 +46,9 @@ class Selector {
     int events = 0;
     Ref<HandleObj> reader, writer;
   };
-  void modify(int fd, Key& key, int events);  // unregisters at 0
+  static Ref<HandleObj>& slot(Key& key, int event) { return event == kEventRead ? key.reader : key.writer; }
+  int add(int fd, Ref<HandleObj> handle, int event);
+  int remove(int fd, int event);
 
   Network& net_;
   std::unordered_map<int, Key> keys_;

@@ -359,8 +359,8 @@ Value add_io_handle(Interp& in, const Value& loop, CallArgs& a, const char* name
   int fd = fileobj_to_fd(in, a.pos[0]);
   Ref<HandleObj> h(new HandleObj(run_callable_handle, a.pos[1], make_tuple(std::vector<Value>(a.pos + 2, a.pos + a.npos))));
   in.loop().note_scheduler(h.get());
-  if (writer) selector(in).add_writer(fd, h);
-  else selector(in).add_reader(fd, h);
+  // selector.register / modify raise epoll's OSError (an fd that is not open: EBADF).
+  check(in, writer ? selector(in).add_writer(fd, h) : selector(in).add_reader(fd, h));
   return Value(h);
 }
 
@@ -370,7 +370,7 @@ Value remove_io_handle(Interp& in, const Value& loop, CallArgs& a, const char* n
   if (loop_closed(in, loop)) return Value::boolean(false);
   int fd = fileobj_to_fd(in, a.pos[0]);
   Selector* sel = in.loop().selector();
-  return Value::boolean(sel && (writer ? sel->remove_writer(fd) : sel->remove_reader(fd)));
+  return Value::boolean(sel && check(in, writer ? sel->remove_writer(fd) : sel->remove_reader(fd)) == 1);
 }
 
 // _add_reader(fd, callback, *args) -> Handle, and the other three.

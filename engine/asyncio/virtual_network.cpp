@@ -4,9 +4,10 @@
 // its sockets become ready -- the order of its callbacks, so of a
 // scenario's output -- is the same here.
 //
-// Every claim below was checked on Linux 5.x/6.x with a Python program using
-// real non-blocking sockets and select.epoll (kept with the unit tests'
-// reasoning in tests/unit/virtual_network_test.cpp):
+// Every claim below was checked on Linux with a Python program using real
+// non-blocking sockets and select.epoll (tests/unit/virtual_network_linux_facts.py
+// prints them all; tests/unit/virtual_network_test.cpp expects the same of
+// the model):
 //
 //   * connect() on a non-blocking socket is always EINPROGRESS, even on
 //     loopback; the handshake is done by the time it returns: the client is
@@ -446,15 +447,27 @@ void VirtualNetwork::wake(Endpoint* e, Wake key) {
   append_ready(e);
 }
 
-void VirtualNetwork::set_interest(int fd, int mask) {
+int VirtualNetwork::epoll_ctl(EpollOp op, int fd, int mask) {
   Endpoint* e = find(fd);
-  if (!e) return;
-  e->interest = mask & (kEventRead | kEventWrite);
+  if (!e) return -EBADF;
+  bool registered = e->interest != 0;
+  if (op == EpollOp::Add && registered) return -EEXIST;
+  if (op != EpollOp::Add && !registered) return -ENOENT;
+  e->interest = op == EpollOp::Del ? 0 : mask & (kEventRead | kEventWrite);
   if (!e->interest) {
     e->on_ready = false;  // its entry on the list goes stale
-    return;
+    return 0;
   }
+  // ep_insert / ep_modify poll the fd: ready for the new mask, it joins the
+  // list (where it already is, it keeps its place).
   if (ready_mask(*e) & e->interest) append_ready(e);
+  return 0;
+}
+
+void VirtualNetwork::set_interest(int fd, int mask) {
+  Endpoint* e = find(fd);
+  EpollOp op = !mask ? EpollOp::Del : e && e->interest ? EpollOp::Mod : EpollOp::Add;
+  epoll_ctl(op, fd, mask);
 }
 
 void VirtualNetwork::select(int64_t, std::vector<std::pair<int, int>>& events) {

@@ -46,7 +46,10 @@ class VirtualNetwork : public Network {
   int close(int fd) override;
   int getsockname(int fd, SockAddr& out) override;
   int getpeername(int fd, SockAddr& out) override;
-  void set_interest(int fd, int mask) override;
+  int epoll_ctl(EpollOp op, int fd, int mask) override;
+  // epoll_ctl with the op the fd's registration calls for (Add, Mod, or
+  // Del for mask 0): for tests.
+  void set_interest(int fd, int mask);
   void select(int64_t timeout_ns, std::vector<std::pair<int, int>>& events) override;
   bool can_become_ready() override;
 

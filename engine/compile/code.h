@@ -129,5 +129,9 @@ struct Program {
 
 // Loads and compiles a scenario file; throws ScenarioError.
 std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source);
+// The same, with the prelude's private builtins (_socket, _add_reader ...)
+// in reach: for unit tests of the natives no scenario can name
+// (tests/unit/sockets_loop_test.cpp).
+std::unique_ptr<Program> compile_scenario_with_private_builtins(std::shared_ptr<const SourceFile> source);
 
 }  // namespace corun

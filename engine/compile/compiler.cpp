@@ -240,7 +240,7 @@ void Compiler::add_global(const std::string& name, SourcePos pos) {
 }
 
 int Compiler::visible_builtin(const std::string& name) const {
-  if (name[0] == '_' && !prelude_) return -1;  // corun's private helpers
+  if (name[0] == '_' && !prelude_ && !private_builtins_) return -1;  // corun's private helpers
   return builtin_index(name);
 }
 
@@ -751,7 +751,9 @@ std::shared_ptr<const CompiledPrelude> compiled_prelude() {
   return *prelude;
 }
 
-std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
+namespace {
+
+std::unique_ptr<Program> compile_scenario_as(std::shared_ptr<const SourceFile> source, bool private_builtins) {
   auto prog = std::make_unique<Program>();
   YNode root = load_yaml(*source);
   // The prelude's definitions come first, at the indices its code refers to.
@@ -765,9 +767,20 @@ std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> sour
   prog->prelude_module = p.prelude_module;
   prog->prelude = std::move(prelude);
   Compiler c(*prog, *source);
+  c.private_builtins_ = private_builtins;
   c.compile(root);
   prog->source = std::move(source);
   return prog;
+}
+
+}  // namespace
+
+std::unique_ptr<Program> compile_scenario(std::shared_ptr<const SourceFile> source) {
+  return compile_scenario_as(std::move(source), false);
+}
+
+std::unique_ptr<Program> compile_scenario_with_private_builtins(std::shared_ptr<const SourceFile> source) {
+  return compile_scenario_as(std::move(source), true);
 }
 
 }  // namespace corun

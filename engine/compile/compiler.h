@@ -54,6 +54,9 @@ class Compiler : private LoweringHost {
   void compile_prelude(const YNode& root);
 
   void compile(const YNode& root);
+  // A scenario that may name the prelude's private builtins (unit tests
+  // of the natives behind them: compile_scenario_with_private_builtins).
+  bool private_builtins_ = false;
 
  private:
   Program& prog_;

@@ -178,6 +178,23 @@ TEST_F(Net, InterestMasksWakeups) {
   EXPECT_EQ(poll(net), (Events{{a, R}}));
 }
 
+TEST_F(Net, EpollCtlErrors) {
+  using Op = Network::EpollOp;
+  int s = net.socket();
+  EXPECT_EQ(net.epoll_ctl(Op::Mod, s, R), -ENOENT);
+  EXPECT_EQ(net.epoll_ctl(Op::Del, s, 0), -ENOENT);
+  EXPECT_EQ(net.epoll_ctl(Op::Add, s, R), 0);
+  EXPECT_EQ(net.epoll_ctl(Op::Add, s, W), -EEXIST);
+  EXPECT_EQ(net.epoll_ctl(Op::Mod, s, R | W), 0);
+  EXPECT_EQ(net.epoll_ctl(Op::Add, 1000, R), -EBADF);
+  // A closed fd leaves epoll; a new socket with its number is not registered.
+  net.close(s);
+  EXPECT_EQ(net.epoll_ctl(Op::Mod, s, R), -EBADF);
+  EXPECT_EQ(net.socket(), s);
+  EXPECT_EQ(net.epoll_ctl(Op::Mod, s, R), -ENOENT);
+  EXPECT_EQ(poll(net), Events{});
+}
+
 TEST_F(Net, ShutdownWriteIsEofForThePeer) {
   int l = listener();
   auto [c, a] = pair(l);
