@@ -83,8 +83,8 @@ TEST(Unsupported, CPythonBuiltinsModulesAndAttributesCorunLacksAreSaidSo) {
   EXPECT_EQ(first_error("coroutines:\n  main:\n    - call: open('f')\n"), "corun does not support the builtin 'open' yet");
   EXPECT_EQ(first_error("coroutines:\n  main:\n    - print: \"{json.dumps(1)}\"\n"),
             "corun does not support the module 'json' yet");
-  EXPECT_EQ(first_error("coroutines:\n  main:\n    - await: asyncio.open_connection('h', 1)\n"),
-            "corun does not support asyncio.open_connection yet");
+  EXPECT_EQ(first_error("coroutines:\n  main:\n    - await: asyncio.open_unix_connection('p')\n"),
+            "corun does not support asyncio.open_unix_connection yet");
   EXPECT_EQ(first_error("coroutines:\n  main:\n    - call: random.shuffle([1])\n"),
             "corun does not support random.shuffle yet");
 }
