@@ -6,15 +6,14 @@ The layer under the streams: a server protocol that writes back each chunk
 reversed, a client protocol that writes on connection_made and closes on its
 first data_received. The transport calls connection_made, data_received,
 eof_received and connection_lost in the loop iterations CPython's selector
-loop does (a ticker prints each iteration). The classes have no base: corun
-cannot derive from asyncio.Protocol yet, and a protocol is any object with
-these methods.
+loop does (a ticker prints each iteration). Both derive from
+asyncio.Protocol, whose methods do nothing.
 """
 
 import asyncio
 
 
-class Echo:
+class Echo(asyncio.Protocol):
     def connection_made(self, transport):
         self.transport = transport
         print(f"server: connection_made {transport.get_extra_info('peername')[0]}")
@@ -30,7 +29,7 @@ class Echo:
         print(f"server: connection_lost {exc!r}")
 
 
-class Client:
+class Client(asyncio.Protocol):
     def __init__(self, done):
         self.done = done
 
@@ -61,7 +60,7 @@ async def main():
     t = asyncio.create_task(ticker())
     done = loop.create_future()
     transport, protocol = await loop.create_connection(lambda: Client(done), '127.0.0.1', port)
-    print(f"{type(protocol).__name__} {transport.is_closing()} {transport.get_write_buffer_limits()}")
+    print(f"{type(protocol).__name__} {isinstance(protocol, asyncio.BaseProtocol)} {transport.is_closing()} {transport.get_write_buffer_limits()}")
     await done
     server.close()
     await server.wait_closed()
