@@ -148,7 +148,9 @@ Value b_repr(Interp& in, const Value&, CallArgs& a) {
   return make_str(in.repr(a.pos[0]));
 }
 
-Value parse_int_text(Interp& in, const std::string& text, int base) {
+// `shown` is how the argument appears in the ValueError: the str's repr,
+// or for bytes (int(b"12\n") parses the ASCII digits, as CPython) b'...'.
+Value parse_int_text(Interp& in, const std::string& text, int base, const std::string* shown = nullptr) {
   std::string s;
   for (char c : text) if (c != '_') s += c;
   size_t b = s.find_first_not_of(" \t\n\r"), e = s.find_last_not_of(" \t\n\r");
@@ -166,7 +168,8 @@ Value parse_int_text(Interp& in, const std::string& text, int base) {
     if (auto big = BigInt::parse(digits)) return make_int(*big);
   }
   if (t.empty() || *end || errno)
-    in.raise(in.builtins().ValueError, "invalid literal for int() with base " + std::to_string(base) + ": " + pyfmt::str_repr(text));
+    in.raise(in.builtins().ValueError, "invalid literal for int() with base " + std::to_string(base) + ": " +
+                                           (shown ? *shown : pyfmt::str_repr(text)));
   return Value::integer(v);
 }
 
@@ -175,6 +178,10 @@ Value b_int(Interp& in, const Value&, CallArgs& a) {
   if (a.npos == 0) return Value::integer(0);
   const Value& v = a.pos[0];
   if (a.npos == 2) {
+    if (v.is(ObjKind::Bytes)) {
+      const std::string shown = in.repr(v);
+      return parse_int_text(in, bytes_of(v), int(to_index(in, a.pos[1])), &shown);
+    }
     if (!v.is(ObjKind::Str)) in.raise(in.builtins().TypeError, "int() can't convert non-string with explicit base");
     return parse_int_text(in, str_of(v), int(to_index(in, a.pos[1])));
   }
@@ -194,6 +201,10 @@ Value b_int(Interp& in, const Value&, CallArgs& a) {
     return Value::integer(int64_t(std::trunc(d)));
   }
   if (v.is(ObjKind::Str)) return parse_int_text(in, str_of(v), 10);
+  if (v.is(ObjKind::Bytes)) {
+    const std::string shown = in.repr(v);
+    return parse_int_text(in, bytes_of(v), 10, &shown);
+  }
   in.raise(in.builtins().TypeError,
            "int() argument must be a string, a bytes-like object or a real number, not '" + type_name(in, v) + "'");
 }

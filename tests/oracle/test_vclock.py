@@ -201,6 +201,127 @@ class VirtualClockTest(unittest.TestCase):
         """)
         self.assertEqual((out, rc), ("[2, 4]\n", 0), err)
 
+    # Sockets on real loopback (docstring, points 4 and 5).
+
+    def test_server_nobody_connects_to_is_a_deadlock(self):
+        t0 = time.monotonic()
+        out, err, rc = run("""
+            import asyncio
+            async def main():
+                server = await asyncio.start_server(lambda r, w: None,
+                                                    "127.0.0.1", 0)
+                print("serving")
+                await server.serve_forever()
+            asyncio.run(main())
+        """)
+        self.assertEqual((out, err, rc), ("serving\n", "deadlock\n", 3))
+        self.assertLess(time.monotonic() - t0, 30)
+
+    def test_reader_nobody_writes_to_is_a_deadlock(self):
+        out, err, rc = run("""
+            import asyncio
+            async def handle(reader, writer):
+                print("accepted")
+            async def main():
+                server = await asyncio.start_server(handle, "127.0.0.1", 0)
+                port = server.sockets[0].getsockname()[1]
+                reader, writer = await asyncio.open_connection("127.0.0.1",
+                                                               port)
+                print("connected")
+                await reader.read(1)
+            asyncio.run(main())
+        """)
+        self.assertEqual((out, err, rc),
+                         ("accepted\nconnected\n", "deadlock\n", 3))
+
+    def test_socket_io_happens_before_the_clock_jumps(self):
+        # A timer is due in an hour: every exchange must still happen at
+        # virtual time 0.0, and the timer fire after them, an hour later.
+        out, err, rc = run("""
+            import asyncio, time
+            async def handle(reader, writer):
+                while line := await reader.readline():
+                    writer.write(line.upper())
+                    await writer.drain()
+                writer.close()
+            async def later():
+                await asyncio.sleep(3600)
+                print(f"timer at {time.time()}")
+            async def main():
+                t = asyncio.create_task(later())
+                server = await asyncio.start_server(handle, "127.0.0.1", 0)
+                port = server.sockets[0].getsockname()[1]
+                reader, writer = await asyncio.open_connection("127.0.0.1",
+                                                               port)
+                for word in (b"a", b"b", b"c"):
+                    writer.write(word + b"\\n")
+                    print(await reader.readline(), time.time())
+                writer.close()
+                await writer.wait_closed()
+                await t
+                server.close()
+                await server.wait_closed()
+            asyncio.run(main())
+        """)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "b'A\\n' 0.0\nb'B\\n' 0.0\nb'C\\n' 0.0\n"
+                              "timer at 3600.0\n")
+
+    def test_socket_exchanges_between_sleeps_are_deterministic(self):
+        # Several clients, each sleeping between lines, and a ticker: the
+        # order of output is the loop's, the same on every run.
+        prog = """
+            import asyncio, time
+            async def handle(reader, writer):
+                while line := await reader.readline():
+                    print("server got", line.decode().strip(), time.time())
+                    writer.write(line)
+                    await writer.drain()
+                writer.close()
+            async def client(i, port):
+                reader, writer = await asyncio.open_connection("127.0.0.1",
+                                                               port)
+                for n in range(3):
+                    await asyncio.sleep(0.5 * (i + 1))
+                    writer.write(f"{i}.{n}\\n".encode())
+                    await reader.readline()
+                writer.close()
+                await writer.wait_closed()
+            async def ticker():
+                for n in range(5):
+                    print("tick", time.time())
+                    await asyncio.sleep(1)
+            async def main():
+                server = await asyncio.start_server(handle, "127.0.0.1", 0)
+                port = server.sockets[0].getsockname()[1]
+                await asyncio.gather(ticker(),
+                                     *(client(i, port) for i in range(3)))
+                server.close()
+                await server.wait_closed()
+            asyncio.run(main())
+        """
+        first = run(prog, 1)
+        self.assertEqual(first[2], 0, first[1])
+        self.assertIn("server got 2.2 4.5\n", first[0])
+        for seed in (2, 3):
+            self.assertEqual(run(prog, seed), first)
+
+    def test_connection_refused(self):
+        out, err, rc = run("""
+            import asyncio, socket
+            async def main():
+                s = socket.socket()
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+                s.close()
+                try:
+                    await asyncio.open_connection("127.0.0.1", port)
+                except ConnectionRefusedError as e:
+                    print(type(e).__name__, e.errno)
+            asyncio.run(main())
+        """)
+        self.assertEqual((out, rc), ("ConnectionRefusedError 111\n", 0), err)
+
 
 if __name__ == "__main__":
     unittest.main()
