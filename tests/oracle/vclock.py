@@ -76,7 +76,13 @@ What it changes, and why
    ``all_tasks`` that returns a list sorted by it.  The public
    ``asyncio.all_tasks()`` still returns a set, as in CPython.
 
-8. **asyncio.run uses this loop.**  An event loop policy whose
+8. **The open-file limit is corun's.**  The soft ``RLIMIT_NOFILE`` is set
+   to 4,096, the fds corun's virtual network holds, so that a program
+   with many connections runs out of fds where corun does, whatever
+   ``ulimit -n`` the shell had (it stays as it is when the hard limit is
+   lower).
+
+9. **asyncio.run uses this loop.**  An event loop policy whose
    ``new_event_loop()`` returns a ``VirtualClockLoop`` is installed, so
    ``asyncio.run``, ``asyncio.Runner``, ``asyncio.new_event_loop()`` and
    ``asyncio.get_event_loop()`` all get the virtual loop.  The program is
@@ -398,6 +404,22 @@ class _RunnersTasksView:
 _installed = False
 
 
+# corun's virtual network holds this many fds (engine/asyncio/virtual_network.h
+# kMaxFds): the program gets the same soft RLIMIT_NOFILE, so both run out at
+# the same fd, whatever `ulimit -n` the shell had.
+OPEN_FILE_LIMIT = 4096
+
+
+def _set_open_file_limit():
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard >= OPEN_FILE_LIMIT:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILE_LIMIT, hard))
+
+
 def install():
     """Patch the time module and asyncio (idempotent)."""
     global _installed
@@ -411,6 +433,7 @@ def install():
     time.monotonic_ns = clock.time_ns
     time.perf_counter_ns = clock.time_ns
     time.sleep = clock.sleep
+    _set_open_file_limit()
     asyncio.runners.tasks = _RunnersTasksView(asyncio.tasks)
     asyncio.set_event_loop_policy(VirtualClockPolicy())
 
