@@ -27,6 +27,8 @@
 #include <utility>
 #include <vector>
 
+struct event_base;  // libevent's, at global scope
+
 namespace corun {
 
 // selectors.EVENT_READ / EVENT_WRITE: the masks register() and select() use.
@@ -109,6 +111,6 @@ class Network {
 
 std::unique_ptr<Network> make_virtual_network();                    // engine/asyncio/virtual_network.cpp
 // OsNetwork, on the loop's libevent base (its SIGINT event included).
-std::unique_ptr<Network> make_os_network(struct event_base* base);  // engine/asyncio/os_network.cpp (helper realnet)
+std::unique_ptr<Network> make_os_network(::event_base* base);  // engine/asyncio/os_network.cpp (helper realnet)
 
 }  // namespace corun
