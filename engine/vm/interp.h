@@ -56,6 +56,7 @@ struct CallArgs {
 struct RunOptions {
   ClockMode clock = ClockMode::Virtual;
   double speed = 1.0;
+  bool allow_network = false;  // --allow-network (real clock): sockets may reach beyond loopback
   bool debug = false;
   uint64_t max_callbacks = 200'000'000;  // loop callbacks before the runaway guard stops the run
   int max_depth = 100'000;               // await-chain depth
