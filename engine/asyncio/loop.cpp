@@ -73,6 +73,8 @@ EventLoop::~EventLoop() {
   // Release callbacks before the interpreter state they point into goes away.
   ready_.clear();
   timers_.clear();
+  selector_.reset();
+  network_.reset();
   if (sigint_event_) event_free(sigint_event_);
   if (timer_event_) event_free(timer_event_);
   if (base_) event_base_free(base_);
@@ -140,12 +142,41 @@ void EventLoop::wait_real(int64_t timeout_ns) {
   evtimer_del(timer_event_);
 }
 
+Network* EventLoop::network() {
+  if (!network_ && mode_ == ClockMode::Virtual) {
+    network_ = make_virtual_network();
+    selector_ = std::make_unique<Selector>(*network_);
+  }
+  return network_.get();
+}
+
+// _run_once's `event_list = self._selector.select(timeout);
+// self._process_events(event_list)`. The timeout: 0 when callbacks are
+// ready or the loop is stopping, else until the next timer, else none. The
+// virtual network never waits: when it has nothing to report, the virtual
+// clock jumps to the timer instead, as select() would have waited for it.
+void EventLoop::io_phase(bool have_timer, int64_t deadline) {
+  int64_t timeout = -1;
+  if (!ready_.empty() || stopping_) timeout = 0;
+  else if (have_timer && deadline != kNever) timeout = deadline > now() ? deadline - now() : 0;
+  io_events_.clear();
+  if (mode_ == ClockMode::Virtual) {
+    network_->select(0, io_events_);
+    if (io_events_.empty() && timeout > 0) virtual_now_ = deadline;
+  } else {
+    network_->select(timeout < 0 ? -1 : real_wait_ns(timeout), io_events_);
+  }
+  selector_->process_events(*this, io_events_);
+}
+
 void EventLoop::run_once() {
   ++iterations_;
   int64_t deadline = 0;
   bool have_timer = next_timer_deadline(deadline);
   if (max_spin && mode_ == ClockMode::Virtual) count_spin(have_timer, deadline);
-  if (ready_.empty() && !stopping_ && have_timer) {
+  if (network_) {
+    io_phase(have_timer, deadline);
+  } else if (ready_.empty() && !stopping_ && have_timer) {
     int64_t timeout = deadline > now() ? deadline - now() : 0;  // no overflow: now() >= 0
     if (timeout > 0) {
       if (mode_ == ClockMode::Virtual) virtual_now_ = deadline;
@@ -226,9 +257,13 @@ bool EventLoop::run_forever() {
     if (g_interrupted) interp_.on_interrupt();
     if (ready_.empty() && !stopping_) {
       int64_t when;
-      if (!next_timer_deadline(when) || when == kNever) {
+      // Nothing ready, no timer that can fire, and no socket that can ever
+      // become ready: CPython would block forever. (On the virtual network
+      // only what the program does moves data, so a socket that is not
+      // ready now never will be.)
+      if ((!next_timer_deadline(when) || when == kNever) && !(network_ && network_->can_become_ready())) {
         if (mode_ == ClockMode::Real && g_interrupted) continue;
-        return false;  // nothing ready, no timer that can fire: CPython would block forever
+        return false;
       }
     }
     run_once();

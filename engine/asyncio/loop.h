@@ -13,11 +13,14 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/python/objects.h"
 #include "engine/asyncio/block_queue.h"
+#include "engine/asyncio/network.h"
+#include "engine/asyncio/selector.h"
 #include "engine/asyncio/timer_queue.h"
 
 struct event_base;
@@ -111,11 +114,21 @@ class EventLoop {
   bool spin_hit() const { return spin_hit_; }
   bool next_timer_deadline(int64_t& when);
 
+  // The run's network and the loop's selector over it, made by the first
+  // socket (a run without sockets has neither, and no I/O phase): the
+  // virtual network on the virtual clock. Null on the real clock until the
+  // OS backend exists (helper realnet: make_os_network(base_)).
+  Network* network();
+  Selector* selector() { return selector_.get(); }
+  // --allow-network: the real clock may reach addresses beyond loopback.
+  bool allow_network = false;
+
  private:
   void run_once();
   void traced_callback(Callback fn, const Value& a, const Value& b);  // a ready callback, traced
   void count_spin(bool have_timer, int64_t deadline);
   void wait_real(int64_t timeout_ns);  // -1 = forever
+  void io_phase(bool have_timer, int64_t deadline);  // _run_once's select + _process_events
   int64_t real_wait_ns(int64_t virtual_ns) const;  // a wait on the --speed scaled clock, in real ns
 
   Interp& interp_;
@@ -149,6 +162,9 @@ class EventLoop {
   event_base* base_ = nullptr;
   event* timer_event_ = nullptr;
   event* sigint_event_ = nullptr;
+  std::unique_ptr<Network> network_;
+  std::unique_ptr<Selector> selector_;
+  std::vector<std::pair<int, int>> io_events_;  // select()'s result, reused
 };
 
 }  // namespace corun

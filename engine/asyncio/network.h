@@ -27,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-struct event_base;  // libevent's, at global scope
+struct event_base;  // libevent's
 
 namespace corun {
 

@@ -6,6 +6,7 @@
 #include "engine/asyncio/prelude_helpers.h"
 
 #include "engine/asyncio/asyncio_module.h"
+#include "engine/asyncio/sockets.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
 #include "engine/python/repr.h"
@@ -78,7 +79,7 @@ Value h_address(Interp& in, const Value&, CallArgs& a) {
   return make_str(fake_address(a.pos[0].obj()));
 }
 
-void add_prelude_helpers(Interp&, Builtins& b) {
+void add_prelude_helpers(Interp& in, Builtins& b) {
   auto fn = [&](const char* name, Builtin f) { b.values[size_t(builtin_index(name))] = Value(new BuiltinObj(name, f)); };
   fn("_iscoroutine", h_iscoroutine);
   fn("_eg_split", h_eg_split);
@@ -88,6 +89,7 @@ void add_prelude_helpers(Interp&, Builtins& b) {
   fn("_address", h_address);
   fn("_take_asyncgens", h_take_asyncgens);
   fn("_report_asyncgen_error", h_report_asyncgen_error);
+  add_socket_helpers(in, b);
 }
 
 }  // namespace corun

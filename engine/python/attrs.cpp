@@ -17,6 +17,7 @@
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
 #include "engine/python/classes.h"
+#include "engine/python/os_errors.h"
 #include "engine/python/method_table.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/sets.h"
@@ -924,6 +925,10 @@ const AttrTable& exception_attrs() {
       {"start", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 2, out); }},
       {"end", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 3, out); }},
       {"reason", [](Interp& in, const Value& o, Value& out) { return unicode_error_field(in, o, 4, out); }},
+      {"errno", [](Interp& in, const Value& o, Value& out) { return os_error_attr(in, o, "errno", out); }},
+      {"strerror", [](Interp& in, const Value& o, Value& out) { return os_error_attr(in, o, "strerror", out); }},
+      {"filename", [](Interp& in, const Value& o, Value& out) { return os_error_attr(in, o, "filename", out); }},
+      {"filename2", [](Interp& in, const Value& o, Value& out) { return os_error_attr(in, o, "filename2", out); }},
   };
   return table;
 }

@@ -11,6 +11,7 @@
 #include "engine/asyncio/prelude_helpers.h"
 #include "engine/python/classes.h"
 #include "engine/python/contextlib.h"
+#include "engine/python/os_errors.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/random_module.h"
 #include "engine/python/recursion.h"
@@ -43,6 +44,7 @@ const std::vector<std::string> kNames = {
     "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
     "NameError", "UnboundLocalError", "AttributeError", "AssertionError", "StopIteration", "StopAsyncIteration",
     "OSError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "TimeoutError",
+    "BlockingIOError", "BrokenPipeError", "ConnectionAbortedError", "PermissionError",
     "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup", "ExceptionGroup", "MemoryError",
     "UnicodeError", "UnicodeDecodeError", "UnicodeEncodeError",
     // exception names the spec lets `except` use bare
@@ -53,6 +55,9 @@ const std::vector<std::string> kNames = {
     "_iscoroutine", "_eg_split", "_aiter", "_anext",
     "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
     "_take_asyncgens", "_report_asyncgen_error",
+    // sockets and the selector (engine/asyncio/sockets.cpp)
+    "_socket", "_add_reader", "_remove_reader", "_add_writer", "_remove_writer", "_AF_INET", "_SOCK_STREAM",
+    "_IPPROTO_TCP", "_SOL_SOCKET", "_SO_ERROR", "_SO_REUSEADDR", "_TCP_NODELAY", "_SHUT_RD", "_SHUT_WR", "_SHUT_RDWR",
     // classes with behaviour (engine/python/classes.cpp)
     "NotImplemented", "_super_attr", "_with_exit", "_with_enter", "_prep_reraise_star",
 };
@@ -549,7 +554,15 @@ Value exception_ctor(Interp& in, const Value& self, CallArgs& a) {
     group.as<ExcObj>()->group_from_tuple = a.pos[1].is(ObjKind::Tuple);
     return group;
   }
-  return in.make_exception_args(t, std::vector<Value>(a.pos, a.pos + a.npos));
+  std::vector<Value> args(a.pos, a.pos + a.npos);
+  if (t->is_subclass_of(in.builtins().OSError)) {
+    std::vector<Value> extra;
+    t = os_error_new(in, t, args, extra);
+    Value e = in.make_exception_args(t, std::move(args));
+    os_error_fill(e.as<ExcObj>(), extra);
+    return e;
+  }
+  return in.make_exception_args(t, std::move(args));
 }
 
 }  // namespace
@@ -641,6 +654,10 @@ Builtins::Builtins(Interp& in) {
   ConnectionRefusedError = ex("ConnectionRefusedError", ConnectionError);
   ConnectionResetError = ex("ConnectionResetError", ConnectionError);
   TimeoutError = ex("TimeoutError", OSError);
+  BlockingIOError = ex("BlockingIOError", OSError);
+  BrokenPipeError = ex("BrokenPipeError", ConnectionError);
+  ConnectionAbortedError = ex("ConnectionAbortedError", ConnectionError);
+  PermissionError = ex("PermissionError", OSError);
   KeyboardInterrupt = ex("KeyboardInterrupt", BaseException);
   MemoryError = ex("MemoryError", Exception);
   SystemExit = ex("SystemExit", BaseException);
@@ -710,7 +727,8 @@ Builtins::Builtins(Interp& in) {
   for (TypeObj* t : {BaseException, Exception, ArithmeticError, ZeroDivisionError, OverflowError, LookupError, KeyError,
                      IndexError, ValueError, TypeError, RuntimeError, RecursionError, NotImplementedError, NameError,
                      UnboundLocalError, AttributeError, AssertionError, StopIteration, StopAsyncIteration, OSError,
-                     ConnectionError, ConnectionRefusedError, ConnectionResetError, TimeoutError, KeyboardInterrupt,
+                     ConnectionError, ConnectionRefusedError, ConnectionResetError, TimeoutError, BlockingIOError,
+                     BrokenPipeError, ConnectionAbortedError, PermissionError, KeyboardInterrupt,
                      SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError, MemoryError,
                      UnicodeError, UnicodeDecodeError, UnicodeEncodeError})
     ty(t->name.c_str(), t);

@@ -11,6 +11,7 @@
 #include "engine/python/bytes.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
+#include "engine/python/os_errors.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
 #include "engine/python/sets.h"
@@ -352,6 +353,7 @@ std::string Interp::base_str(const Value& v) {
       size_t n = e->args[1].as<TupleObj>()->items.size();
       return str(e->args[0]) + " (" + std::to_string(n) + " sub-exception" + (n == 1 ? "" : "s") + ")";
     }
+    if (std::string os_text; os_error_str(*this, v, os_text)) return os_text;
     if (e->args.empty()) return "";
     std::string unicode_error;
     if (e->args.size() == 5 && unicode_error_str(*this, v, unicode_error)) return unicode_error;
