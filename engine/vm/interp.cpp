@@ -121,6 +121,7 @@ Interp::Interp(const Program& program, RunOptions options) : program_(program), 
   loop_->max_callbacks = options_.max_callbacks;
   loop_->max_spin = options_.max_spin;
   loop_->debug_ = options_.debug;
+  loop_->allow_network = options_.allow_network;
 }
 
 Interp::~Interp() {
