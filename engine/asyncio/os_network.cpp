@@ -168,17 +168,25 @@ int OsNetwork::getpeername(int fd, SockAddr& out) {
   return 0;
 }
 
+// One epoll event of an fd registered for both activates its read and its
+// write event one after the other: they are one entry, as in
+// EpollSelector.select.
 void OsNetwork::on_fd_event(evutil_socket_t fd, short what, void* self) {
   auto* net = static_cast<OsNetwork*>(self);
   if (!net->collecting_) return;
   int events = (what & EV_READ ? kEventRead : 0) | (what & EV_WRITE ? kEventWrite : 0);
-  if (events) net->collecting_->emplace_back(int(fd), events);
+  if (!events) return;
+  auto& out = *net->collecting_;
+  if (!out.empty() && out.back().first == int(fd)) out.back().second |= events;
+  else out.emplace_back(int(fd), events);
 }
 
 void OsNetwork::unregister(int fd) {
   auto it = registered_.find(fd);
   if (it == registered_.end()) return;
-  event_free(it->second.ev);  // event_del first, by event_free
+  // event_free deletes first: epoll_ctl MOD for the first, DEL for the last.
+  if (it->second.read) event_free(it->second.read);
+  if (it->second.write) event_free(it->second.write);
   registered_.erase(it);
 }
 
@@ -189,20 +197,24 @@ void OsNetwork::set_interest(int fd, int mask) {
     return;
   }
   if (!owned_.count(fd)) return;
-  short flags = short((mask & kEventRead ? EV_READ : 0) | (mask & kEventWrite ? EV_WRITE : 0) | EV_PERSIST);
-  auto it = registered_.find(fd);
-  if (it == registered_.end()) {
-    event* ev = event_new(base_, fd, flags, on_fd_event, this);
-    if (!ev) return;
-    event_add(ev, nullptr);
-    registered_.emplace(fd, Registered{ev, mask});
-    return;
-  }
-  if (it->second.mask == mask) return;
-  event_del(it->second.ev);
-  event_assign(it->second.ev, base_, fd, flags, on_fd_event, this);
-  event_add(it->second.ev, nullptr);
-  it->second.mask = mask;
+  Registered& r = registered_[fd];
+  if (r.mask == mask) return;
+  auto change = [&](event*& ev, short what, bool wanted) {
+    if (!ev) {
+      ev = event_new(base_, fd, short(what | EV_PERSIST), on_fd_event, this);
+      if (!ev) return;
+    }
+    if (wanted) event_add(ev, nullptr);
+    else event_del(ev);
+  };
+  // Adding before deleting: the fd never leaves epoll on its way from
+  // read to write, so no change is a DEL and an ADD.
+  int added = mask & ~r.mask, dropped = r.mask & ~mask;
+  if (added & kEventRead) change(r.read, EV_READ, true);
+  if (added & kEventWrite) change(r.write, EV_WRITE, true);
+  if (dropped & kEventRead) change(r.read, EV_READ, false);
+  if (dropped & kEventWrite) change(r.write, EV_WRITE, false);
+  r.mask = mask;
 }
 
 void OsNetwork::select(int64_t timeout_ns, std::vector<std::pair<int, int>>& events) {

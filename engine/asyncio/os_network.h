@@ -4,14 +4,20 @@
 // loop's timer and its SIGINT event, so Ctrl-C ends a wait on sockets as it
 // ends a wait on timers.
 //
-// Why libevent and not a private epoll: the loop waits in one place. One
-// libevent event per registered fd (EV_READ and/or EV_WRITE, EV_PERSIST,
-// never EV_ET: level-triggered, as EpollSelector registers), changed with
-// event_del/event_assign/event_add when the interest changes (epoll_ctl MOD).
-// libevent's epoll backend maps epoll's masks as EpollSelector.select does
-// (EPOLLIN -> read, EPOLLOUT -> write, EPOLLERR/EPOLLHUP -> both, masked by
-// what the fd is registered for) and activates the fds in the order
-// epoll_wait returned them, so select() reports them in that order.
+// Why libevent and not a private epoll: the loop waits in one place. Each
+// registered fd has a read event and a write event (EV_PERSIST, never
+// EV_ET: level-triggered, as EpollSelector registers), added and deleted
+// as the interest changes. libevent keeps one epoll registration per fd
+// for the two, so the system calls are EpollSelector's: epoll_ctl ADD for
+// the first interest, MOD when it changes, DEL when none is left. That
+// matters for the order: a MOD keeps an fd that is already on epoll's
+// ready list in its place there, where a DEL and an ADD would send it to
+// the back. libevent's epoll backend maps epoll's masks as
+// EpollSelector.select does (EPOLLIN -> read, EPOLLOUT -> write,
+// EPOLLERR/EPOLLHUP -> both, masked by what the fd is registered for) and
+// activates the fds in the order epoll_wait returned them, an fd's read and
+// write events one after the other: select() reports them so, one entry
+// per fd.
 // One difference remains: libevent asks epoll_wait for 32 events at first
 // and doubles that each time a wait fills it (up to 4096), where CPython
 // asks for as many as are registered; with more fds ready at once than
@@ -65,7 +71,8 @@ class OsNetwork : public Network {
 
  private:
   struct Registered {
-    event* ev = nullptr;
+    event* read = nullptr;  // added while the interest has kEventRead
+    event* write = nullptr;
     int mask = 0;
   };
   static void on_fd_event(int fd, short what, void* self);

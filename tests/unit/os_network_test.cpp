@@ -165,6 +165,43 @@ TEST(OsNetwork, ReadyFdsComeInTheOrderTheirEventsHappened) {
   EXPECT_EQ(net.recv(conns[1], 10, got), 0);
 }
 
+// Changing an fd's interest is epoll_ctl MOD, which keeps an fd already on
+// epoll's ready list in its place (a DEL and an ADD would move it to the
+// back). Seen with Python's select.epoll: A, B, C; after modify(B): A, B+W, C.
+TEST(OsNetwork, ChangingTheInterestKeepsTheFdsPlace) {
+  Base b;
+  OsNetwork net(b.base);
+  int port;
+  int l = listener(net, port);
+  std::vector<int> clients, conns;
+  net.set_interest(l, kEventRead);
+  for (int i = 0; i < 3; ++i) {
+    int c = net.socket();
+    net.connect(c, {"127.0.0.1", port});
+    clients.push_back(c);
+    ASSERT_EQ(wait_for(net, l), kEventRead);
+    SockAddr peer;
+    conns.push_back(net.accept(l, peer));
+  }
+  net.set_interest(l, 0);
+  for (int s : conns) net.set_interest(s, kEventRead);
+  for (int c : clients) ASSERT_EQ(net.send(c, "x"), 1);
+  Events ev;
+  net.select(1'000'000'000, ev);
+  ASSERT_EQ(ev.size(), 3u);
+  net.set_interest(conns[1], kEventRead | kEventWrite);
+  ev.clear();
+  net.select(0, ev);
+  Events want = {{conns[0], kEventRead}, {conns[1], kEventRead | kEventWrite}, {conns[2], kEventRead}};
+  EXPECT_EQ(ev, want);
+  // and back: read only again, still in its place
+  net.set_interest(conns[1], kEventRead);
+  ev.clear();
+  net.select(0, ev);
+  want[1].second = kEventRead;
+  EXPECT_EQ(ev, want);
+}
+
 TEST(OsNetwork, SelectWaitsForItsTimeoutAndNoLonger) {
   Base b;
   OsNetwork net(b.base);
