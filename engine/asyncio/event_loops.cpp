@@ -7,6 +7,7 @@
 
 #include "engine/asyncio/asyncio_module.h"
 #include "engine/asyncio/loop_methods.h"
+#include "engine/asyncio/sockets.h"
 #include "engine/python/builtins.h"
 #include "engine/vm/interp.h"
 
@@ -210,6 +211,8 @@ const Method kLoopMethods[] = {
     {"shutdown_default_executor", m_shutdown_default_executor}, {"run_in_executor", m_run_in_executor},
     {"set_exception_handler", m_set_exception_handler}, {"get_exception_handler", m_get_exception_handler},
     {"call_exception_handler", m_call_exception_handler}, {"default_exception_handler", m_default_exception_handler},
+    {"add_reader", loop_add_reader}, {"remove_reader", loop_remove_reader},
+    {"add_writer", loop_add_writer}, {"remove_writer", loop_remove_writer},
 };
 
 // ---- asyncio's functions ----

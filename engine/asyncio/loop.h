@@ -89,7 +89,11 @@ class EventLoop {
 
   void stop() { stopping_ = true; }
   // loop.close(): what was scheduled is dropped.
-  void clear_scheduled() { ready_.clear(); timers_.clear(); }
+  void clear_scheduled() {
+    ready_.clear();
+    timers_.clear();
+    if (selector_) selector_->clear();  // and its selector is closed
+  }
   // Runs iterations until stop(). Returns false when nothing can ever run
   // again (a deadlock: CPython would wait forever).
   bool run_forever();

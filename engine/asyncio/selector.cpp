@@ -68,6 +68,11 @@ bool Selector::remove_writer(int fd) {
   return true;
 }
 
+void Selector::clear() {
+  for (auto& [fd, key] : keys_) net_.set_interest(fd, 0);
+  keys_.clear();
+}
+
 void Selector::process_events(EventLoop& loop, const std::vector<std::pair<int, int>>& events) {
   for (auto [fd, mask] : events) {
     auto it = keys_.find(fd);

@@ -31,6 +31,9 @@ class Selector {
   bool remove_reader(int fd);
   bool remove_writer(int fd);
   bool empty() const { return keys_.empty(); }
+  // selector.close() (BaseSelectorEventLoop.close): every fd forgotten, its
+  // handles left as they are.
+  void clear();
 
   // _process_events(event_list): for each (fd, events), the reader and/or
   // writer join the ready queue; a cancelled one found there is removed.

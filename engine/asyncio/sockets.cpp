@@ -21,6 +21,7 @@
 
 #include <cerrno>
 
+#include "engine/asyncio/event_loops.h"
 #include "engine/asyncio/loop.h"
 #include "engine/asyncio/loop_methods.h"
 #include "engine/python/builtins.h"
@@ -336,42 +337,56 @@ Selector& selector(Interp& in) {
   return *in.loop().selector();
 }
 
-Ref<HandleObj> make_io_handle(Interp& in, CallArgs& a, const char* name) {
-  if (a.npos < 2 || a.nkw) in.raise(in.builtins().TypeError, std::string(name) + "(fd, callback, *args)");
+// The loop object the prelude's _add_reader etc. act for: the running one,
+// else the one that ran last (a transport closed after its loop stopped).
+bool loop_closed(Interp& in, const Value& loop) {
+  const Value& l = loop.is(ObjKind::Loop) ? loop : in.loops().running.is(ObjKind::Loop) ? in.loops().running : in.loops().last;
+  return l.is(ObjKind::Loop) && l.as<LoopObj>()->closed;
+}
+
+// BaseSelectorEventLoop._add_reader / _add_writer: `self._check_closed()`,
+// then a Handle(callback, args) for the selector.
+Value add_io_handle(Interp& in, const Value& loop, CallArgs& a, const char* name, bool writer) {
+  if (a.npos < 2 || a.nkw) in.raise(in.builtins().TypeError, std::string(name) + "() takes an fd, a callback and its arguments");
+  if (loop_closed(in, loop)) in.raise(in.builtins().RuntimeError, "Event loop is closed");
+  int fd = fileobj_to_fd(in, a.pos[0]);
   Ref<HandleObj> h(new HandleObj(run_callable_handle, a.pos[1], make_tuple(std::vector<Value>(a.pos + 2, a.pos + a.npos))));
   in.loop().note_scheduler(h.get());
-  return h;
-}
-
-// _add_reader(fd, callback, *args) -> Handle
-Value h_add_reader(Interp& in, const Value&, CallArgs& a) {
-  Ref<HandleObj> h = make_io_handle(in, a, "_add_reader");
-  selector(in).add_reader(fileobj_to_fd(in, a.pos[0]), h);
+  if (writer) selector(in).add_writer(fd, h);
+  else selector(in).add_reader(fd, h);
   return Value(h);
 }
 
-Value h_add_writer(Interp& in, const Value&, CallArgs& a) {
-  Ref<HandleObj> h = make_io_handle(in, a, "_add_writer");
-  selector(in).add_writer(fileobj_to_fd(in, a.pos[0]), h);
-  return Value(h);
-}
-
-// _remove_reader(fd) -> bool
-Value h_remove_reader(Interp& in, const Value&, CallArgs& a) {
-  if (a.npos != 1 || a.nkw) in.raise(in.builtins().TypeError, "_remove_reader(fd)");
+// _remove_reader / _remove_writer: False once the loop is closed.
+Value remove_io_handle(Interp& in, const Value& loop, CallArgs& a, const char* name, bool writer) {
+  if (a.npos != 1 || a.nkw) in.raise(in.builtins().TypeError, std::string(name) + "() takes one fd");
+  if (loop_closed(in, loop)) return Value::boolean(false);
   int fd = fileobj_to_fd(in, a.pos[0]);
   Selector* sel = in.loop().selector();
-  return Value::boolean(sel && sel->remove_reader(fd));
+  return Value::boolean(sel && (writer ? sel->remove_writer(fd) : sel->remove_reader(fd)));
 }
 
-Value h_remove_writer(Interp& in, const Value&, CallArgs& a) {
-  if (a.npos != 1 || a.nkw) in.raise(in.builtins().TypeError, "_remove_writer(fd)");
-  int fd = fileobj_to_fd(in, a.pos[0]);
-  Selector* sel = in.loop().selector();
-  return Value::boolean(sel && sel->remove_writer(fd));
-}
+// _add_reader(fd, callback, *args) -> Handle, and the other three.
+Value h_add_reader(Interp& in, const Value&, CallArgs& a) { return add_io_handle(in, Value(), a, "_add_reader", false); }
+Value h_add_writer(Interp& in, const Value&, CallArgs& a) { return add_io_handle(in, Value(), a, "_add_writer", true); }
+Value h_remove_reader(Interp& in, const Value&, CallArgs& a) { return remove_io_handle(in, Value(), a, "_remove_reader", false); }
+Value h_remove_writer(Interp& in, const Value&, CallArgs& a) { return remove_io_handle(in, Value(), a, "_remove_writer", true); }
 
 }  // namespace
+
+// loop.add_reader(fd, callback, *args) and the rest: the same table.
+// (CPython first refuses an fd a transport of the loop uses,
+// _ensure_fd_no_transport; scenarios cannot reach a transport's fd.)
+Value loop_add_reader(Interp& in, const Value& self, CallArgs& a) {
+  add_io_handle(in, self, a, "add_reader", false);
+  return Value();
+}
+Value loop_add_writer(Interp& in, const Value& self, CallArgs& a) {
+  add_io_handle(in, self, a, "add_writer", true);
+  return Value();
+}
+Value loop_remove_reader(Interp& in, const Value& self, CallArgs& a) { return remove_io_handle(in, self, a, "remove_reader", false); }
+Value loop_remove_writer(Interp& in, const Value& self, CallArgs& a) { return remove_io_handle(in, self, a, "remove_writer", true); }
 
 void add_socket_helpers(Interp&, Builtins& b) {
   auto* t = new TypeObj("socket", "socket", b.object, TypeKind::Builtin);

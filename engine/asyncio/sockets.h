@@ -3,15 +3,25 @@
 // selector calls (_add_reader ...), over the loop's Network.
 #pragma once
 
+#include "engine/python/value.h"
+
 namespace corun {
 
 class Interp;
 struct Builtins;
+struct CallArgs;
 
 // The private prelude builtins: _socket, _add_reader, _remove_reader,
 // _add_writer, _remove_writer and the constants _AF_INET, _SOCK_STREAM,
 // _IPPROTO_TCP, _SOL_SOCKET, _SO_ERROR, _SO_REUSEADDR, _TCP_NODELAY,
 // _SHUT_RD, _SHUT_WR, _SHUT_RDWR.
 void add_socket_helpers(Interp& in, Builtins& b);
+
+// loop.add_reader(fd, callback, *args) -> None, loop.remove_reader(fd) ->
+// bool, and the writer pair: BaseSelectorEventLoop's public methods.
+Value loop_add_reader(Interp& in, const Value& self, CallArgs& a);
+Value loop_remove_reader(Interp& in, const Value& self, CallArgs& a);
+Value loop_add_writer(Interp& in, const Value& self, CallArgs& a);
+Value loop_remove_writer(Interp& in, const Value& self, CallArgs& a);
 
 }  // namespace corun

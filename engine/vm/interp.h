@@ -58,6 +58,7 @@ struct RunOptions {
   double speed = 1.0;
   bool allow_network = false;  // --allow-network (real clock): sockets may reach beyond loopback
   bool debug = false;
+  bool allow_network = false;  // --allow-network: real-clock sockets may reach beyond loopback
   uint64_t max_callbacks = 200'000'000;  // loop callbacks before the runaway guard stops the run
   int max_depth = 100'000;               // await-chain depth
   uint64_t max_busy = 100'000'000;       // instructions (and native work, budget.h) one task step may run without awaiting
