@@ -56,7 +56,6 @@ struct CallArgs {
 struct RunOptions {
   ClockMode clock = ClockMode::Virtual;
   double speed = 1.0;
-  bool allow_network = false;  // --allow-network (real clock): sockets may reach beyond loopback
   bool debug = false;
   bool allow_network = false;  // --allow-network: real-clock sockets may reach beyond loopback
   uint64_t max_callbacks = 200'000'000;  // loop callbacks before the runaway guard stops the run
