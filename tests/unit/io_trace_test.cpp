@@ -17,6 +17,7 @@
 #include "engine/compile/code.h"
 #include "engine/load/diagnostics.h"
 #include "engine/trace/timeline.h"
+#include "engine/trace/timeline_svg.h"
 #include "engine/trace/timeline_text.h"
 #include "engine/trace/trace_json.h"
 #include "engine/trace/trace_log.h"
@@ -151,6 +152,12 @@ TEST_P(IoTrace, TimelineHasARowPerSocket) {
   EXPECT_NE(text.find(" closed\n"), std::string::npos) << text;
   EXPECT_NE(text.find("─ socket open  ↑ sent  ↓ received  ↕ both"), std::string::npos) << text;
 
+  std::string svg = render_timeline_svg(tl, "t.yaml");
+  EXPECT_NE(svg.find("<g class=\"socket\" data-fd=\"" + std::to_string(tl.sockets[1].fd) + "\">"), std::string::npos);
+  EXPECT_NE(svg.find("<path class=\"send\""), std::string::npos);
+  EXPECT_NE(svg.find("<path class=\"recv\""), std::string::npos);
+  EXPECT_NE(svg.find(">received</text>"), std::string::npos);
+
   std::string json = render_trace_json(tl, "t.yaml");
   EXPECT_NE(json.find("\"name\":\"socket " + tl.sockets[2].label() + "\""), std::string::npos);
   EXPECT_NE(json.find("\"name\":\"send: 5 bytes\""), std::string::npos);
@@ -167,6 +174,7 @@ TEST(IoTrace, NoSocketsNoSocketRows) {
   Timeline tl = build_timeline(rec.events);
   EXPECT_TRUE(tl.sockets.empty());
   EXPECT_EQ(render_timeline_text(tl, 80, true).find("socket open"), std::string::npos);
+  EXPECT_EQ(render_timeline_svg(tl, "t.yaml").find("socket"), std::string::npos);
 }
 
 TEST(RealClockRun, ClosesEverySocketItOpened) {
