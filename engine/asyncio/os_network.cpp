@@ -226,6 +226,12 @@ void OsNetwork::select(int64_t timeout_ns, std::vector<std::pair<int, int>>& eve
     event_base_loop(base_, EVLOOP_ONCE | EVLOOP_NONBLOCK);
   } else {
     if (timeout_ns > 0) {
+      // EpollSelector.select: "epoll_wait() has a resolution of 1
+      // millisecond, round away from zero to wait *at least* timeout
+      // seconds" -- so timers due within the same millisecond come due in
+      // one iteration, as under CPython (libevent's precise timer would
+      // wake at the first and leave the next for another iteration).
+      timeout_ns = (timeout_ns + 999'999) / 1'000'000 * 1'000'000;
       timeval tv{time_t(timeout_ns / 1'000'000'000), suseconds_t((timeout_ns % 1'000'000'000) / 1000)};
       evtimer_add(wake_timer_, &tv);
     }
