@@ -138,6 +138,18 @@ std::string prelude_class_module(const std::string& name) {
   for (const char* n : {"Queue", "PriorityQueue", "LifoQueue"})
     if (name == n) return "asyncio.queues";
   if (name == "Timeout") return "asyncio.timeouts";
+  for (const char* n : {"IncompleteReadError", "LimitOverrunError"})
+    if (name == n) return "asyncio.exceptions";
+  for (const char* n : {"BaseProtocol", "Protocol"})
+    if (name == n) return "asyncio.protocols";
+  for (const char* n : {"StreamReader", "StreamWriter", "StreamReaderProtocol", "_streams_FlowControlMixin"})
+    if (name == n) return "asyncio.streams";
+  for (const char* n : {"BaseTransport", "Transport", "_FlowControlMixin"})
+    if (name == n) return "asyncio.transports";
+  for (const char* n : {"_SelectorTransport", "_SelectorSocketTransport"})
+    if (name == n) return "asyncio.selector_events";
+  if (name == "Server") return "asyncio.base_events";
+  if (name == "_TransportSocket") return "asyncio.trsock";
   if (name == "TaskGroup") return "asyncio.taskgroups";
   return "asyncio";
 }

@@ -201,6 +201,29 @@ Value m_default_exception_handler(Interp& in, const Value& self, CallArgs& a) {
   return Value();
 }
 
+// loop.create_connection(), create_server() and sock_connect(): ported
+// into the prelude (base_events.yaml, selector_events.yaml) as functions
+// taking the loop first.
+Value call_with_loop(Interp& in, const Value& fn, const Value& loop, CallArgs& a) {
+  std::vector<Value> pos;
+  pos.reserve(a.npos + 1);
+  pos.push_back(loop);
+  pos.insert(pos.end(), a.pos, a.pos + a.npos);
+  CallArgs b = a;
+  b.pos = pos.data();
+  b.npos = pos.size();
+  return in.call(fn, b);
+}
+Value m_create_connection(Interp& in, const Value& loop, CallArgs& a) {
+  return call_with_loop(in, in.prelude_function("_create_connection"), loop, a);
+}
+Value m_create_server(Interp& in, const Value& loop, CallArgs& a) {
+  return call_with_loop(in, in.prelude_function("_create_server"), loop, a);
+}
+Value m_sock_connect(Interp& in, const Value& loop, CallArgs& a) {
+  return call_with_loop(in, in.prelude_function("_sock_connect_coro"), loop, a);
+}
+
 struct Method { const char* name; Builtin fn; };
 const Method kLoopMethods[] = {
     {"time", loop_time}, {"create_future", loop_create_future}, {"create_task", m_create_task},
@@ -211,6 +234,7 @@ const Method kLoopMethods[] = {
     {"shutdown_default_executor", m_shutdown_default_executor}, {"run_in_executor", m_run_in_executor},
     {"set_exception_handler", m_set_exception_handler}, {"get_exception_handler", m_get_exception_handler},
     {"call_exception_handler", m_call_exception_handler}, {"default_exception_handler", m_default_exception_handler},
+    {"create_connection", m_create_connection}, {"create_server", m_create_server}, {"sock_connect", m_sock_connect},
     {"add_reader", loop_add_reader}, {"remove_reader", loop_remove_reader},
     {"add_writer", loop_add_writer}, {"remove_writer", loop_remove_writer},
 };

@@ -123,6 +123,9 @@ class EventLoop {
   // virtual network on the virtual clock, real sockets on the real clock
   // (OsNetwork, on this loop's libevent base).
   Network* network();
+  // The same, for a socket object, which closes its fd when it is freed
+  // and must not outlive the network (sockets.cpp).
+  std::weak_ptr<Network> network_ref() { return network_; }
   Selector* selector() { return selector_.get(); }
   // --allow-network: the real clock may reach addresses beyond loopback.
   bool allow_network = false;
@@ -166,7 +169,7 @@ class EventLoop {
   event_base* base_ = nullptr;
   event* timer_event_ = nullptr;
   event* sigint_event_ = nullptr;
-  std::unique_ptr<Network> network_;
+  std::shared_ptr<Network> network_;
   std::unique_ptr<Selector> selector_;
   std::vector<std::pair<int, int>> io_events_;  // select()'s result, reused
 };

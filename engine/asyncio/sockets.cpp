@@ -28,6 +28,7 @@
 #include "engine/python/bytes.h"
 #include "engine/python/os_errors.h"
 #include "engine/vm/interp.h"
+#include "engine/vm/native_cost.h"
 
 namespace corun {
 
@@ -49,8 +50,20 @@ Network& network(Interp& in) {
   return *in.loop().network();
 }
 
-Value make_socket(int fd, int family, int type, int proto) {
-  Ref<InstanceObj> s(new InstanceObj(g_socket_type));
+// A socket object freed unclosed closes its fd, as socket.socket's
+// finalizer does in CPython (the peer reads EOF, or an RST if data was
+// left unread).
+struct SocketObj : InstanceObj {
+  std::weak_ptr<Network> net;
+  SocketObj(TypeObj* t, std::weak_ptr<Network> n) : InstanceObj(t), net(std::move(n)) {}
+  ~SocketObj() override {
+    if (fields.size() > kFd && fields[kFd].second.is_int() && fields[kFd].second.as_int() >= 0)
+      if (std::shared_ptr<Network> n = net.lock()) n->close(int(fields[kFd].second.as_int()));
+  }
+};
+
+Value make_socket(Interp& in, int fd, int family, int type, int proto) {
+  Ref<InstanceObj> s(new SocketObj(g_socket_type, in.loop().network_ref()));
   auto names = field_names();
   s->fields.emplace_back(names[kFamily], Value::integer(family));
   s->fields.emplace_back(names[kType], Value::integer(type));
@@ -137,7 +150,7 @@ Value h_socket(Interp& in, const Value&, CallArgs& a) {
   if (family != kAfInet) throw PyException{make_os_error(in, EAFNOSUPPORT)};
   if (type != kSockStream || (proto != 0 && proto != kIpprotoTcp)) throw PyException{make_os_error(in, EPROTONOSUPPORT)};
   int fd = int(check(in, network(in).socket()));
-  return make_socket(fd, int(family), int(type), int(proto));
+  return make_socket(in, fd, int(family), int(type), int(proto));
 }
 
 // ---- socket methods -----------------------------------------------------------------
@@ -169,7 +182,7 @@ Value m_accept(Interp& in, const Value&, CallArgs& a) {
   check_args(in, a, "accept", 0, 0);
   SockAddr peer;
   int fd = int(check(in, network(in).accept(fd_of(s), peer)));
-  Value conn = make_socket(fd, int(field_int(s, kFamily)), int(field_int(s, kType)), int(field_int(s, kProto)));
+  Value conn = make_socket(in, fd, int(field_int(s, kFamily)), int(field_int(s, kType)), int(field_int(s, kProto)));
   return make_tuple({conn, addr_tuple(peer)});
 }
 
@@ -216,6 +229,7 @@ Value m_recv(Interp& in, const Value&, CallArgs& a) {
   if (a.npos > 2 && int_arg(in, a.pos[2]) != 0) in.raise(in.builtins().ValueError, "corun: recv() flags are not supported");
   std::string out;
   check(in, network(in).recv(fd_of(s), size_t(n), out));
+  charge(out.size() / kBytesPerUnit);
   return make_bytes(std::move(out));
 }
 
@@ -225,7 +239,9 @@ Value m_send(Interp& in, const Value&, CallArgs& a) {
   if (!a.pos[1].is(ObjKind::Bytes))
     in.raise(in.builtins().TypeError, "a bytes-like object is required, not '" + in.type_of(a.pos[1])->name + "'");
   if (a.npos > 2 && int_arg(in, a.pos[2]) != 0) in.raise(in.builtins().ValueError, "corun: send() flags are not supported");
-  return Value::integer(check(in, network(in).send(fd_of(s), bytes_of(a.pos[1]))));
+  const std::string& data = bytes_of(a.pos[1]);
+  reserve_bytes(data.size());  // the network copies what it takes
+  return Value::integer(check(in, network(in).send(fd_of(s), data)));
 }
 
 Value m_shutdown(Interp& in, const Value&, CallArgs& a) {

@@ -119,9 +119,15 @@ VirtualNetwork::Endpoint* VirtualNetwork::find(int fd) const {
   return it == fds_.end() ? nullptr : it->second.get();
 }
 
-int VirtualNetwork::socket() {
+int VirtualNetwork::lowest_free_fd() const {
   int fd = kFirstFd;
   while (fds_.count(fd)) ++fd;  // the lowest free number, as the kernel gives
+  return fd < kMaxFds ? fd : -1;
+}
+
+int VirtualNetwork::socket() {
+  int fd = lowest_free_fd();
+  if (fd < 0) return -EMFILE;
   auto e = std::make_shared<Endpoint>();
   e->fd = fd;
   fds_[fd] = std::move(e);
@@ -187,10 +193,10 @@ int VirtualNetwork::accept(int fd, SockAddr& peer) {
   if (!e) return -EBADF;
   if (e->state != Endpoint::State::Listening) return -EINVAL;
   if (e->accept_queue.empty()) return -EAGAIN;
+  int nfd = lowest_free_fd();
+  if (nfd < 0) return -EMFILE;  // the connection stays queued
   std::shared_ptr<Endpoint> child = std::move(e->accept_queue.front());
   e->accept_queue.pop_front();
-  int nfd = kFirstFd;
-  while (fds_.count(nfd)) ++nfd;
   child->fd = nfd;
   peer = child->remote;
   fds_[nfd] = std::move(child);

@@ -24,6 +24,9 @@ class VirtualNetwork : public Network {
   // The first fd a socket gets: a CPython loop already holds 3 (its epoll)
   // and 4, 5 (its self-pipe), so its first socket is 6.
   static constexpr int kFirstFd = 6;
+  // Linux's default soft RLIMIT_NOFILE: fds are 0..1023, and socket() or
+  // accept() past it is EMFILE ("Too many open files").
+  static constexpr int kMaxFds = 1024;
   // Ephemeral ports (bind to port 0, a connect's local port): Linux's range
   // (net.ipv4.ip_local_port_range), taken in order from kFirstEphemeral.
   static constexpr int kFirstEphemeral = 40000, kLastEphemeral = 60999, kLowEphemeral = 32768;
@@ -52,6 +55,7 @@ class VirtualNetwork : public Network {
  private:
   enum class Wake { In, Out, Any };  // the wakeup's key: data, write space, a state change or error
   Endpoint* find(int fd) const;
+  int lowest_free_fd() const;  // -1 when every fd below kMaxFds is taken
   void wake(Endpoint* e, Wake key);
   void append_ready(Endpoint* e);
   int ready_mask(const Endpoint& e) const;  // EVENT_READ|EVENT_WRITE as EpollSelector reports, before the interest mask

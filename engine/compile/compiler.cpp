@@ -377,6 +377,18 @@ void Compiler::compile_classes(const YNode& section) {
         }
         def.base = cv.value;
         if (def.base == "object") { def.base.clear(); continue; }
+        // `base: asyncio.Protocol`: a public class of the asyncio prelude
+        // (Protocol, BaseProtocol, StreamReader ...), named by its own
+        // name at run time -- so only while no global of the scenario's
+        // takes that name.
+        if (!prelude_ && def.base.rfind("asyncio.", 0) == 0) {
+          const std::string name = def.base.substr(8);
+          bool prelude_class = false;
+          for (auto& [n, index] : prog_.asyncio_exports)
+            if (n == name)
+              for (auto& cd : prog_.class_defs) prelude_class = prelude_class || cd.global == index;
+          if (prelude_class && !first_visible_global_.count(name)) { def.base = name; continue; }
+        }
         int gb = global_index(def.base);
         bool ok = (gb >= 0 && (compiled_classes_.count(gb) || exception_globals_.count(gb))) ||
                   (gb < 0 && is_builtin_exception(def.base));

@@ -44,7 +44,9 @@ const std::vector<std::string> kNames = {
     "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
     "NameError", "UnboundLocalError", "AttributeError", "AssertionError", "StopIteration", "StopAsyncIteration",
     "OSError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "TimeoutError",
-    "BlockingIOError", "BrokenPipeError", "ConnectionAbortedError", "PermissionError",
+    "BlockingIOError", "BrokenPipeError", "ConnectionAbortedError", "PermissionError", "ChildProcessError",
+    "FileExistsError", "FileNotFoundError", "IsADirectoryError", "NotADirectoryError", "InterruptedError",
+    "ProcessLookupError", "EOFError",
     "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup", "ExceptionGroup", "MemoryError",
     "UnicodeError", "UnicodeDecodeError", "UnicodeEncodeError",
     // exception names the spec lets `except` use bare
@@ -658,6 +660,14 @@ Builtins::Builtins(Interp& in) {
   BrokenPipeError = ex("BrokenPipeError", ConnectionError);
   ConnectionAbortedError = ex("ConnectionAbortedError", ConnectionError);
   PermissionError = ex("PermissionError", OSError);
+  ChildProcessError = ex("ChildProcessError", OSError);
+  FileExistsError = ex("FileExistsError", OSError);
+  FileNotFoundError = ex("FileNotFoundError", OSError);
+  IsADirectoryError = ex("IsADirectoryError", OSError);
+  NotADirectoryError = ex("NotADirectoryError", OSError);
+  InterruptedError = ex("InterruptedError", OSError);
+  ProcessLookupError = ex("ProcessLookupError", OSError);
+  EOFError = ex("EOFError", Exception);
   KeyboardInterrupt = ex("KeyboardInterrupt", BaseException);
   MemoryError = ex("MemoryError", Exception);
   SystemExit = ex("SystemExit", BaseException);
@@ -728,7 +738,9 @@ Builtins::Builtins(Interp& in) {
                      IndexError, ValueError, TypeError, RuntimeError, RecursionError, NotImplementedError, NameError,
                      UnboundLocalError, AttributeError, AssertionError, StopIteration, StopAsyncIteration, OSError,
                      ConnectionError, ConnectionRefusedError, ConnectionResetError, TimeoutError, BlockingIOError,
-                     BrokenPipeError, ConnectionAbortedError, PermissionError, KeyboardInterrupt,
+                     BrokenPipeError, ConnectionAbortedError, PermissionError, ChildProcessError, FileExistsError,
+                     FileNotFoundError, IsADirectoryError, NotADirectoryError, InterruptedError,
+                     ProcessLookupError, EOFError, KeyboardInterrupt,
                      SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError, MemoryError,
                      UnicodeError, UnicodeDecodeError, UnicodeEncodeError})
     ty(t->name.c_str(), t);

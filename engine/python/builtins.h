@@ -30,7 +30,9 @@ struct Builtins {
       *KeyError, *IndexError, *ValueError, *TypeError, *RuntimeError, *RecursionError, *NotImplementedError,
       *NameError, *UnboundLocalError, *AttributeError, *AssertionError, *StopIteration, *StopAsyncIteration,
       *OSError, *ConnectionError, *ConnectionRefusedError, *ConnectionResetError, *TimeoutError,
-      *BlockingIOError, *BrokenPipeError, *ConnectionAbortedError, *PermissionError,
+      *BlockingIOError, *BrokenPipeError, *ConnectionAbortedError, *PermissionError, *ChildProcessError,
+      *FileExistsError, *FileNotFoundError, *IsADirectoryError, *NotADirectoryError, *InterruptedError,
+      *ProcessLookupError, *EOFError,
       *KeyboardInterrupt, *SystemExit, *GeneratorExit, *CancelledError, *InvalidStateError, *BrokenBarrierError,
       *BaseExceptionGroup, *ExceptionGroup, *QueueEmpty, *QueueFull, *MemoryError;
   TypeObj *UnicodeError, *UnicodeDecodeError, *UnicodeEncodeError;  // engine/python/bytes.cpp's codecs

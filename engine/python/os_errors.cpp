@@ -8,6 +8,7 @@
 
 namespace corun {
 
+// Objects/exceptions.c's errnomap (EWOULDBLOCK is EAGAIN on Linux).
 TypeObj* os_error_type(const Builtins& b, int err) {
   switch (err) {
     case EAGAIN:
@@ -21,6 +22,13 @@ TypeObj* os_error_type(const Builtins& b, int err) {
     case EACCES:
     case EPERM: return b.PermissionError;
     case ETIMEDOUT: return b.TimeoutError;
+    case ECHILD: return b.ChildProcessError;
+    case EEXIST: return b.FileExistsError;
+    case ENOENT: return b.FileNotFoundError;
+    case EISDIR: return b.IsADirectoryError;
+    case ENOTDIR: return b.NotADirectoryError;
+    case EINTR: return b.InterruptedError;
+    case ESRCH: return b.ProcessLookupError;
     default: return b.OSError;
   }
 }

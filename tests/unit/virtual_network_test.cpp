@@ -58,6 +58,21 @@ TEST_F(Net, FdsStartAtSixAndReuseTheLowest) {
   EXPECT_EQ(net.close(42), -EBADF);
 }
 
+TEST_F(Net, FdsEndAtTheDefaultLimit) {
+  int l = listener();
+  int last = -1;
+  for (int fd = net.socket(); fd >= 0; fd = net.socket()) last = fd;
+  EXPECT_EQ(last, VirtualNetwork::kMaxFds - 1);
+  EXPECT_EQ(net.socket(), -EMFILE);
+  net.close(last);
+  int c = net.socket();
+  EXPECT_EQ(net.connect(c, name(l)), -EINPROGRESS);
+  SockAddr peer;
+  EXPECT_EQ(net.accept(l, peer), -EMFILE);  // the connection stays queued
+  net.close(c - 1);
+  EXPECT_EQ(net.accept(l, peer), c - 1);
+}
+
 TEST_F(Net, ConnectIsInProgressThenWritableAndTheListenerReadable) {
   int l = listener();
   int c = net.socket();
