@@ -145,9 +145,10 @@ void EventLoop::wait_real(int64_t timeout_ns) {
 
 Network* EventLoop::network() {
   if (!network_) {
-    network_ = mode_ == ClockMode::Virtual ? make_virtual_network() : make_os_network(base_);
+    std::unique_ptr<Network> net = mode_ == ClockMode::Virtual ? make_virtual_network() : make_os_network(base_);
     // A traced run sees every socket call (engine/asyncio/traced_network.h).
-    if (interp_.tracer()) network_ = make_traced_network(std::move(network_), interp_);
+    if (interp_.tracer()) net = make_traced_network(std::move(net), interp_);
+    network_ = std::move(net);
     selector_ = std::make_unique<Selector>(*network_);
   }
   return network_.get();
