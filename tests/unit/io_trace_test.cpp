@@ -22,6 +22,7 @@
 #include "engine/trace/trace_json.h"
 #include "engine/trace/trace_log.h"
 #include "engine/vm/interp.h"
+#include "tests/unit/run_scenario.h"
 
 namespace corun {
 namespace {
@@ -197,6 +198,72 @@ TEST(RealClockRun, ClosesEverySocketItOpened) {
     run.in->run();  // the program never touches them: they are abandoned
   }
   EXPECT_EQ(count_open_fds(), before);
+}
+
+// A scenario that opens sockets and leaves them: a server never closed,
+// clients whose writers are dropped unclosed, a connection refused, a
+// listener made and forgotten. Run after run, on the real clock (the
+// kernel's own descriptors), the process has the fds it had before.
+const char* kAbandons = R"(coroutines:
+  handle:
+    params: [reader, writer]
+    steps:
+      - await: reader.readline()
+        as: line
+      - call: writer.write(line)
+  client:
+    params: [port]
+    steps:
+      - await: asyncio.open_connection("127.0.0.1", port)
+        as: [r, w]
+      - call: w.write(b"hi\n")
+      - await: r.readline()
+        as: echoed
+      - return: echoed
+  main:
+    steps:
+      - await: asyncio.start_server(handle, "127.0.0.1", 0)
+        as: server
+      - set:
+          port: server.sockets[0].getsockname()[1]
+      - gather: [client(port), client(port), client(port)]
+        as: got
+      - print: "{got}"
+      - await: asyncio.start_server(handle, "127.0.0.1", 0)
+      - try:
+          - await: asyncio.open_connection("127.0.0.1", 1)
+        except:
+          - type: ConnectionRefusedError
+            steps:
+              - print: "refused"
+)";
+
+TEST(RealClockRun, AScenarioThatAbandonsSocketsLeavesNoFdOpen) {
+  RunOptions opts;
+  opts.clock = ClockMode::Real;
+  int before = count_open_fds();
+  for (int i = 0; i < 3; ++i) {
+    auto r = testing::run_yaml(kAbandons, opts);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "[b'hi\\n', b'hi\\n', b'hi\\n']\nrefused\n") << r.err;
+    EXPECT_EQ(count_open_fds(), before) << "after run " << i + 1;
+  }
+}
+
+// The same program traced on the virtual clock: the second server's
+// listener, dropped unclosed, is closed as its socket object is freed (by
+// no task and no callback: "by the loop"), not left to the end of the run.
+TEST(VirtualClockRun, AFreedSocketIsClosedWhenItGoes) {
+  TraceRecorder rec;
+  RunOptions opts;
+  opts.tracer = &rec;
+  auto r = testing::run_yaml(kAbandons, opts);
+  EXPECT_EQ(r.status, 0) << r.err;
+  int freed = 0;
+  for (auto& e : rec.events)
+    if (e.kind == TraceKind::Io && e.detail == "close" && !e.parent && !e.callback) ++freed;
+  EXPECT_EQ(freed, 1);
+  EXPECT_EQ(build_timeline(rec.events).sockets.size(), 9u);
 }
 
 }  // namespace
