@@ -251,17 +251,6 @@ Value m_shutdown(Interp& in, const Value&, CallArgs& a) {
   return Value();
 }
 
-// A socket freed unclosed closes its fd, as CPython's sock_finalize does
-// (which also warns, with a ResourceWarning Python does not show by
-// default). Once the run is over (no current interpreter) the network's
-// own end closes whatever is left.
-void release_socket(InstanceObj& s) {
-  int fd = fd_of(&s);
-  if (fd < 0) return;
-  s.fields[kFd].second = Value::integer(-1);
-  if (Interp* in = current_interp()) in->loop().network()->close(fd);
-}
-
 Value m_close(Interp& in, const Value&, CallArgs& a) {
   InstanceObj* s = self_socket(in, a, "close");
   check_args(in, a, "close", 0, 0);
@@ -436,7 +425,6 @@ void add_socket_helpers(Interp&, Builtins& b) {
     a.npos = 1;
     return m_repr(in, Value(), a);
   })));
-  t->release_instance = release_socket;
   g_socket_type = t;
 
   auto fn = [&](const char* name, Builtin f) { b.values[size_t(builtin_index(name))] = Value(new BuiltinObj(name, f)); };

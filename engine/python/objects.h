@@ -22,7 +22,6 @@ class Interp;
 struct CodeObject;
 struct Frame;
 struct CallArgs;
-struct InstanceObj;
 
 // An int that does not fit in 64 bits; never holds a value that does.
 struct BigIntObj : Object {
@@ -67,10 +66,6 @@ struct TypeObj : Object {
   // Unique for the process (inline caches key on it; an address can be reused).
   const uint64_t id = next_id();
   bool owns_base = false;  // holds a reference to `base` (the scenario's own classes)
-  // A builtin class whose instances hold an OS resource (socket.socket's
-  // fd): releases it when an instance is freed, as the type's tp_finalize
-  // does in CPython. Must not raise.
-  void (*release_instance)(InstanceObj&) = nullptr;
   TypeObj(std::string n, std::string mod, TypeObj* b, TypeKind k)
       : Object(ObjKind::Type), name(std::move(n)), module(std::move(mod)), base(b), tkind(k) {}
   ~TypeObj() override {

@@ -183,11 +183,6 @@ void destroy_object(Object* o) {
       }
     }
   }
-  // A socket left unclosed closes its fd now, as CPython's sock_finalize does.
-  if (o->okind == ObjKind::Instance) {
-    auto* inst = static_cast<InstanceObj*>(o);
-    if (inst->type->release_instance) inst->type->release_instance(*inst);
-  }
   Trashcan& t = g_trashcan;
   if (t.depth >= kMaxNestedDestroy && defer_destruction(t, o)) return;
   ++t.depth;
