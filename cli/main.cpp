@@ -282,6 +282,7 @@ static int corun_main(int argc, char** argv) {
   std::string path;
   std::string clock = "virtual";
   double speed = defaults.speed;
+  bool allow_network = defaults.allow_network;
   bool debug = defaults.debug;
   uint64_t max_steps = defaults.max_callbacks;
   int max_depth = defaults.max_depth;
@@ -304,6 +305,9 @@ static int corun_main(int argc, char** argv) {
   // bits) would overflow within hours.
   run->add_option("--speed", speed, "With --clock real: run X times faster than real time")
       ->transform(real_number(0.001, 1'000'000));
+  run->add_flag("--allow-network", allow_network,
+                "With --clock real: let sockets bind and connect beyond loopback (127.0.0.0/8), which is all they "
+                "may reach without it");
   run->add_flag("--debug", debug, "asyncio debug mode (as asyncio.run(..., debug=True))");
   run->add_option("--max-steps", max_steps, "Stop a runaway run after this many loop callbacks (0 = no limit)")
       ->transform(whole_number(0, kU64Max));
@@ -400,6 +404,12 @@ static int corun_main(int argc, char** argv) {
                  "speed to change)\n(see corun --help)\n";
     return 2;
   }
+  // The virtual network is loopback only: there is nothing else to reach.
+  if (*run && allow_network && clock != "real") {
+    std::cerr << "corun: error: --allow-network: needs --clock real (the virtual clock's network has only "
+                 "loopback addresses, so there is nothing else to reach)\n(see corun --help)\n";
+    return 2;
+  }
 
   if (*run && run->count("--block") && !corun::cli::is_markdown(path)) {
     std::cerr << "corun: error: --block: only a Markdown file (*.md) has blocks\n(see corun --help)\n";
@@ -411,6 +421,7 @@ static int corun_main(int argc, char** argv) {
     corun::RunOptions options;
     options.clock = clock == "real" ? corun::ClockMode::Real : corun::ClockMode::Virtual;
     options.speed = speed;
+    options.allow_network = allow_network;
     options.max_callbacks = max_steps;
     options.max_depth = max_depth;
     options.max_busy = max_busy;

@@ -14,7 +14,7 @@
 
 _corun_commands="run test export check schema help"
 _corun_top_options="-h --help -V --version"
-_corun_run_options="-h --help --clock --speed --debug --max-steps --max-depth --max-busy --max-memory
+_corun_run_options="-h --help --clock --speed --allow-network --debug --max-steps --max-depth --max-busy --max-memory
   --max-file-size --max-spin --trace --trace-file --timeline --width --trace-json --timeline-svg --block"
 _corun_test_options="-h --help -j --jobs -u --update --timeout -k --list --shard --junit -v --verbose --ci --golden --md"
 _corun_export_options="-h --help -o --output --max-file-size"

@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "engine/asyncio/traced_network.h"
 #include "engine/vm/interp.h"
 
 namespace corun {
@@ -143,8 +144,11 @@ void EventLoop::wait_real(int64_t timeout_ns) {
 }
 
 Network* EventLoop::network() {
-  if (!network_ && mode_ == ClockMode::Virtual) {
-    network_ = make_virtual_network();
+  if (!network_) {
+    std::unique_ptr<Network> net = mode_ == ClockMode::Virtual ? make_virtual_network() : make_os_network(base_);
+    // A traced run sees every socket call (engine/asyncio/traced_network.h).
+    if (interp_.tracer()) net = make_traced_network(std::move(net), interp_);
+    network_ = std::move(net);
     selector_ = std::make_unique<Selector>(*network_);
   }
   return network_.get();

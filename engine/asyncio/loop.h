@@ -120,8 +120,8 @@ class EventLoop {
 
   // The run's network and the loop's selector over it, made by the first
   // socket (a run without sockets has neither, and no I/O phase): the
-  // virtual network on the virtual clock. Null on the real clock until the
-  // OS backend exists (helper realnet: make_os_network(base_)).
+  // virtual network on the virtual clock, real sockets on the real clock
+  // (OsNetwork, on this loop's libevent base).
   Network* network();
   // The same, for a socket object, which closes its fd when it is freed
   // and must not outlive the network (sockets.cpp).

@@ -93,6 +93,38 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
     }
   };
 
+  // Sockets: the row of each open fd (an fd number is reused once closed).
+  std::unordered_map<int, size_t> socket_of;
+  auto socket_event = [&](const TraceEvent& e, TimePoint at) {
+    tl.end = TimePoint{std::max(tl.end.ns, e.time_ns), iter};
+    if (e.fd < 0) return;  // an accept that found nothing, a socket() that failed
+    bool opens = (e.detail == "socket" || e.detail == "accept") && e.reason.empty();
+    if (opens) {
+      socket_of[e.fd] = tl.sockets.size();
+      SocketRow r;
+      r.fd = e.fd;
+      r.opened = at;
+      if (e.detail == "accept") {
+        r.kind = "accepted";
+        r.listener = e.peer_fd;
+      }
+      tl.sockets.push_back(std::move(r));
+    }
+    auto it = socket_of.find(e.fd);
+    if (it == socket_of.end()) return;
+    SocketRow& row = tl.sockets[it->second];
+    if (e.detail == "listen" && e.reason.empty()) row.kind = "listener";
+    if (e.detail == "connect" && row.kind == "socket") row.kind = "client";
+    if (e.detail == "send") row.sent += e.bytes;
+    if (e.detail == "recv") row.received += e.bytes;
+    if (e.detail != "socket") row.ops.push_back(SocketRow::Op{at, e.detail, e.reason, e.bytes, e.parent, e.callback});
+    if (e.detail == "close" && e.reason.empty()) {
+      row.closed = at;
+      row.is_closed = true;
+      socket_of.erase(it);
+    }
+  };
+
   size_t live = 0;
   auto extend = [&](int64_t ns) { tl.end = TimePoint{std::max(tl.end.ns, ns), iter}; };
   for (const TraceEvent& e : events) {
@@ -123,6 +155,10 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
       o.live = true;
       ++live;
       begin(o, SpanKind::Ready, at);
+      continue;
+    }
+    if (e.kind == TraceKind::Io) {
+      socket_event(e, at);
       continue;
     }
     if (!tracked && !(e.task == 0 && !(main_ended && live == 0))) continue;
@@ -245,6 +281,8 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
     close(o, tl.end);
     row.ended = tl.end;
   }
+  for (auto& s : tl.sockets)
+    if (!s.is_closed) s.closed = tl.end;
   return tl;
 }
 

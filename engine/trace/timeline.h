@@ -75,6 +75,29 @@ struct Instant {
   std::string reason;     // CancelRequested: why (a TaskGroup's abort)
 };
 
+// A socket from socket() or accept() to close() (or the end of the run), and
+// the calls made on it (TraceKind::Io): the connections, reads and writes
+// of a run that uses streams.
+struct SocketRow {
+  int fd = -1;
+  // "listener" (listen() was called), "client" (connect()), "accepted"
+  // (accept() made it), or "socket" (none of those yet)
+  std::string kind = "socket";
+  int listener = -1;  // accepted: the listening fd
+  TimePoint opened, closed;  // closed = end of run when still open
+  bool is_closed = false;
+  int64_t sent = 0, received = 0;
+  struct Op {
+    TimePoint at;
+    std::string call;     // "connect", "recv", "send", ...
+    std::string outcome;  // "5 bytes", "EOF", "EAGAIN", or empty
+    int64_t bytes = 0;
+    uint64_t task = 0, callback = 0;  // who made the call
+  };
+  std::vector<Op> ops;
+  std::string label() const { return "fd " + std::to_string(fd) + " " + kind; }
+};
+
 // "Task-3", "callback #2 ping('x')" or "event loop": who did something.
 std::string cause_label(const struct Timeline& tl, uint64_t task, uint64_t callback);
 
@@ -89,6 +112,7 @@ struct Timeline {
   std::vector<Wake> wakes;
   std::vector<Instant> instants;
   std::vector<ReadySample> ready;
+  std::vector<SocketRow> sockets;  // in the order they were opened
   TimePoint end;  // the last event
   const TaskRow* find(uint64_t serial) const;
 };

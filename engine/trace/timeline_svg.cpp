@@ -64,6 +64,7 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
   const double char_w = 7.2, pad = 16, row_h = 26, bar_h = 16, top = 64, width = 960, status_w = 72;
   size_t label_chars = 4;
   for (auto& t : tl.tasks) label_chars = std::max(label_chars, columns(t.label()));
+  for (auto& k : tl.sockets) label_chars = std::max(label_chars, columns(k.label()));
   const double label_w = std::min(360.0, double(label_chars) * char_w);
   const double x0 = pad + label_w + 12, x1 = width - pad - status_w;
   auto X = [&](int64_t x) { return x0 + (x1 - x0) * double(x) / double(total); };
@@ -74,8 +75,8 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
       if (tl.tasks[i].serial == serial) return long(i);
     return -1;
   };
-  const double chart_bottom = row_y(tl.tasks.size()) + 4;
-  const double height = chart_bottom + 44;
+  const double chart_bottom = row_y(tl.tasks.size() + tl.sockets.size()) + 4;
+  const double height = chart_bottom + 44 + (tl.sockets.empty() ? 0 : 20);  // sockets: a second legend line
 
   std::string o;
   o += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -151,6 +152,31 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
     o += "</g>\n";
   }
 
+  // Sockets, under the tasks: a line for each one's life, a triangle up
+  // where it sent data, down where it received some.
+  for (size_t i = 0; i < tl.sockets.size(); ++i) {
+    const SocketRow& k = tl.sockets[i];
+    double y = row_y(tl.tasks.size() + i), cy = y + row_h / 2;
+    o += "<g class=\"socket\" data-fd=\"" + std::to_string(k.fd) + "\">\n";
+    std::string tip = k.label() + ": sent " + std::to_string(k.sent) + " bytes, received " + std::to_string(k.received);
+    o += "<text x=\"" + num(pad) + "\" y=\"" + num(cy + 4) + "\"><title>" + esc(tip) + "</title>" + esc(k.label()) + "</text>\n";
+    double a = X(x_of(k.opened)), b = std::max(X(x_of(k.closed)), a + 2);
+    o += "<line class=\"open\" x1=\"" + num(a) + "\" y1=\"" + num(cy) + "\" x2=\"" + num(b) + "\" y2=\"" + num(cy) +
+         "\" stroke=\"#8d6e63\" stroke-width=\"3\"/>\n";
+    for (const SocketRow::Op& op : k.ops) {
+      bool send = op.call == "send";
+      if (!(send || op.call == "recv") || op.bytes <= 0) continue;
+      double px = X(x_of(op.at));
+      std::string what = op.call + " " + op.outcome + " by " + cause_label(tl, op.task, op.callback) +
+                         (by_iter ? " (#" + std::to_string(op.at.iter) + ")" : " at " + format_duration_label(op.at.ns));
+      o += "<path class=\"" + op.call + "\" d=\"M" + num(px - 4) + "," + num(send ? cy - 2 : cy + 2) + " l4," +
+           (send ? "-7" : "7") + " l4," + (send ? "7" : "-7") + " z\" fill=\"" + (send ? "#ef6c00" : "#00838f") + "\"><title>" +
+           esc(what) + "</title></path>\n";
+    }
+    o += "<text x=\"" + num(x1 + 10) + "\" y=\"" + num(cy + 4) + "\" fill=\"#757575\">" + (k.is_closed ? "closed" : "open") +
+         "</text>\n</g>\n";
+  }
+
   // Callbacks (loop.call_soon, call_later, asyncio's own timers): diamonds on the axis.
   const double axis_y = top - 8;
   for (const Instant& in : tl.instants) {
@@ -216,6 +242,19 @@ std::string render_timeline_svg(const Timeline& tl, const std::string& scenario)
   o += "<line x1=\"" + num(lx) + "\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(lx + 22) + "\" y2=\"" + num(ly - 4) +
        "\" stroke=\"#616161\" stroke-dasharray=\"3,2\" marker-end=\"url(#arrow)\"/>";
   o += "<text x=\"" + num(lx + 28) + "\" y=\"" + num(ly) + "\">wakes</text>\n";
+  if (!tl.sockets.empty()) {
+    ly += 20;
+    lx = pad;
+    o += "<line x1=\"" + num(lx) + "\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(lx + 14) + "\" y2=\"" + num(ly - 4) +
+         "\" stroke=\"#8d6e63\" stroke-width=\"3\"/>";
+    o += "<text x=\"" + num(lx + 20) + "\" y=\"" + num(ly) + "\">socket open</text>\n";
+    lx += 20 + 11 * char_w + 18;
+    o += "<path d=\"M" + num(lx) + "," + num(ly - 2) + " l4,-7 l4,7 z\" fill=\"#ef6c00\"/>";
+    o += "<text x=\"" + num(lx + 12) + "\" y=\"" + num(ly) + "\">sent</text>\n";
+    lx += 12 + 4 * char_w + 18;
+    o += "<path d=\"M" + num(lx) + "," + num(ly - 9) + " l4,7 l4,-7 z\" fill=\"#00838f\"/>";
+    o += "<text x=\"" + num(lx + 12) + "\" y=\"" + num(ly) + "\">received</text>\n";
+  }
   o += "</g>\n</svg>\n";
   return o;
 }

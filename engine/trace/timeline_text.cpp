@@ -47,6 +47,7 @@ std::string render_timeline_text(const Timeline& tl, int width, bool utf8) {
   const size_t status_w = 10;  // " cancelled"
   size_t label_w = 4;
   for (auto& t : tl.tasks) label_w = std::max(label_w, columns(t.label()));
+  for (auto& k : tl.sockets) label_w = std::max(label_w, columns(k.label()));
   width = std::max(width, 40);
   label_w = std::min(label_w, size_t(std::max(12, width * 3 / 10)));
   // label, two spaces, the bar, the status; one column spare so that a
@@ -105,6 +106,23 @@ std::string render_timeline_text(const Timeline& tl, int width, bool utf8) {
     out += task_end_name(t.end);
     out += "\n";
   }
+  // Sockets below the tasks: open from socket()/accept() to close(), with
+  // the columns where data went out, came in, or both.
+  const std::string mark_send = utf8 ? "↑" : "^", mark_recv = utf8 ? "↓" : "v", mark_both = utf8 ? "↕" : "|";
+  for (const SocketRow& k : tl.sockets) {
+    std::vector<std::string> cells(size_t(bar), " ");
+    for (int c = col(x_of(k.opened)), e = col(x_of(k.closed)); c <= e; ++c) cells[size_t(c)] = mark_wait;
+    for (const SocketRow::Op& op : k.ops) {
+      bool send = op.call == "send", recv = op.call == "recv";
+      if (!(send || recv) || op.bytes <= 0) continue;
+      std::string& cell = cells[size_t(col(x_of(op.at)))];
+      const std::string& other = send ? mark_recv : mark_send;
+      cell = cell == other || cell == mark_both ? mark_both : send ? mark_send : mark_recv;
+    }
+    out += fit(k.label(), label_w, utf8) + "  ";
+    for (auto& c : cells) out += c;
+    out += k.is_closed ? " closed\n" : " open\n";
+  }
   out += mark_run + " running  " + mark_block + " blocking the loop  " + mark_wait + " waiting  " + mark_ready + " ready";
   if (!by_iter) {
     // two significant digits: "1 column ≈ 64ms"
@@ -113,6 +131,8 @@ std::string render_timeline_text(const Timeline& tl, int width, bool utf8) {
     out += std::string("   1 column ") + (utf8 ? "≈ " : "~ ") + format_duration_label(std::max<int64_t>(1000, int64_t(std::llround(per / p) * p)));
   }
   out += "\n";
+  if (!tl.sockets.empty())
+    out += mark_wait + " socket open  " + mark_send + " sent  " + mark_recv + " received  " + mark_both + " both\n";
   return out;
 }
 

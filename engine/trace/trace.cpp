@@ -17,6 +17,7 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::CallbackRun: return "callback";
     case TraceKind::Block: return "block";
     case TraceKind::Iteration: return "iteration";
+    case TraceKind::Io: return "io";
   }
   return "?";
 }

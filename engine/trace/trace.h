@@ -28,6 +28,11 @@ enum class TraceKind : uint8_t {
   CallbackRun,    // callback = its number (1, 2, ...), detail = what it calls, parent = the task that scheduled it
   Block,          // task, duration_ns, line: time.sleep blocked the loop
   Iteration,      // detail empty; ready = ready-queue length when the iteration began
+  Io,             // a socket call (engine/asyncio/traced_network.cpp): detail = the call ("socket", "listen",
+                  // "connect", "connected", "accept", "recv", "send", "shutdown", "close"), fd, peer_fd = accept's
+                  // listener, bytes = recv/send's count, reason = the errno's name when it failed ("EAGAIN");
+                  // parent / callback = who made it, as for Woken. Never an address or a port: those change
+                  // from run to run on the real clock.
 };
 
 struct TraceEvent {
@@ -42,6 +47,8 @@ struct TraceEvent {
   std::string name;    // task name at the time of the event
   std::string detail;
   std::string reason;  // CancelRequested: why, when the canceller is not the whole story (TaskGroup abort)
+  int fd = -1, peer_fd = -1;  // Io
+  int64_t bytes = 0;          // Io
 };
 
 // Receives events as they happen. The recorder keeps them for renderers

@@ -35,6 +35,9 @@ class Writer {
   bool first_ = true;
 };
 
+// Socket tracks: past any task serial a run can reach.
+constexpr uint64_t kSocketTrack0 = uint64_t(1) << 40;
+
 std::string head(const char* ph, const std::string& name, uint64_t tid, int64_t ts_ns) {
   return std::string("{\"ph\":\"") + ph + "\",\"name\":" + json_string(name) + ",\"pid\":1,\"tid\":" + std::to_string(tid) +
          ",\"ts\":" + us(ts_ns);
@@ -50,6 +53,14 @@ std::string render_trace_json(const Timeline& tl, const std::string& scenario) {
   for (const TaskRow& t : tl.tasks) {
     std::string tid = std::to_string(t.serial);
     w.add("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"name\":" + json_string(t.label()) + "}}");
+    w.add("{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"sort_index\":" + tid + "}}");
+  }
+  // Sockets get tracks after the tasks' (task tracks are numbered by serial).
+  auto socket_tid = [](size_t i) { return kSocketTrack0 + uint64_t(i); };
+  for (size_t i = 0; i < tl.sockets.size(); ++i) {
+    std::string tid = std::to_string(socket_tid(i));
+    w.add("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"name\":" +
+          json_string("socket " + tl.sockets[i].label()) + "}}");
     w.add("{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"sort_index\":" + tid + "}}");
   }
   // The ready queue, as a counter track (only its changes).
@@ -103,6 +114,22 @@ std::string render_trace_json(const Timeline& tl, const std::string& scenario) {
     if (i.line > 0) args += std::string(args.empty() ? "" : ",") + "\"line\":" + std::to_string(i.line);
     w.add(head("i", name, i.task, i.at.ns) + ",\"s\":\"t\",\"cat\":\"" + (i.kind == Instant::CancelRequested ? "cancel" : "exception") +
           "\",\"args\":{" + args + "}}");
+  }
+  // Each socket: its life as a slice, each call on it an instant.
+  for (size_t i = 0; i < tl.sockets.size(); ++i) {
+    const SocketRow& k = tl.sockets[i];
+    std::string args = "\"fd\":" + std::to_string(k.fd) + ",\"kind\":" + json_string(k.kind) + ",\"sent\":" +
+                       std::to_string(k.sent) + ",\"received\":" + std::to_string(k.received);
+    if (k.listener >= 0) args += ",\"listener_fd\":" + std::to_string(k.listener);
+    w.add(head("X", k.label(), socket_tid(i), k.opened.ns) + ",\"dur\":" + us(k.closed.ns - k.opened.ns) +
+          ",\"cat\":\"socket\",\"args\":{" + args + "}}");
+    for (const SocketRow::Op& op : k.ops) {
+      std::string name = op.outcome.empty() ? op.call : op.call + ": " + op.outcome;
+      w.add(head("i", name, socket_tid(i), op.at.ns) + ",\"s\":\"t\",\"cat\":\"io\",\"args\":{\"call\":" +
+            json_string(op.call) + ",\"bytes\":" + std::to_string(op.bytes) +
+            (op.outcome.empty() ? std::string() : ",\"outcome\":" + json_string(op.outcome)) +
+            ",\"by\":" + json_string(cause_label(tl, op.task, op.callback)) + "}}");
+    }
   }
   // Wake-ups: a flow from what ended the wait (a task's step, a callback or
   // a timer on the loop's track) to the step that resumes.

@@ -97,6 +97,14 @@ std::string TraceLog::format(const TraceEvent& e) {
     case TraceKind::Block:
       s += (e.task ? e.name : std::string("loop")) + " for " + trace_seconds(e.duration_ns) + "s" + at;
       break;
+    case TraceKind::Io:
+      // "recv fd 8: 5 bytes by callback #4", "accept fd 8 on fd 6 by callback #3"
+      s += e.detail;
+      if (e.fd >= 0) s += " fd " + std::to_string(e.fd);
+      if (e.peer_fd >= 0) s += " on fd " + std::to_string(e.peer_fd);
+      if (!e.reason.empty()) s += ": " + e.reason;
+      s += " by " + cause(e);
+      break;
   }
   while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;

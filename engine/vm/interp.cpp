@@ -253,6 +253,11 @@ std::string Interp::describe_wait(const TaskObj* t) {
       const std::string& name = p->code->qualname;  // "_wait_for" is asyncio.wait_for's body
       return name[0] == '_' ? name.substr(1) : name;
     }
+  // inside a coroutine of corun's prelude (StreamReader.readline,
+  // StreamWriter.drain, open_connection): the call the scenario made, the
+  // prelude frame the scenario's own frame awaits
+  for (const Frame* p = f; p && p->code->internal; p = p->parent)
+    if (p->parent && !p->parent->code->internal) return p->code->qualname;
   if (f->awaiting.is(ObjKind::Future)) {
     const FutureObj* fut = f->awaiting.as<FutureObj>();
     if (fut->is_gathering) return "gather of " + std::to_string(static_cast<const GatherFutureObj*>(fut)->children.size());

@@ -3,7 +3,8 @@
 a mistyped command is named ("did you mean 'test'?", exit 2) unless the word
 is a file; -V is --version; `-` reads the scenario from standard input
 (named <stdin> in messages) for run and export; --help shows every option's
-default; --speed without --clock real is a usage error; `corun test --golden
+default; --speed and --allow-network without --clock real are usage errors;
+`corun test --golden
 DIR` reads the golden files from DIR. Python 3 standard library only.
 
     command_line.py --corun build/corun
@@ -159,6 +160,16 @@ def speed(corun, tmp):
                                                          "sleepy.yaml"], tmp), 0, stdout_is="woke\n")
 
 
+def allow_network(corun, tmp):
+    (tmp / "hello.yaml").write_text(HELLO)
+    for args in (["run", "--allow-network", "hello.yaml"], ["--allow-network", "hello.yaml"],
+                 ["run", "--clock", "virtual", "--allow-network", "hello.yaml"]):
+        check(" ".join(args) + ": --allow-network needs --clock real", run(corun, args, tmp), 2,
+              stderr=["corun: error: --allow-network: needs --clock real"])
+    check("--clock real --allow-network runs", run(corun, ["run", "--clock", "real", "--allow-network",
+                                                         "hello.yaml"], tmp), 0, stdout_is="hello\n")
+
+
 def golden_option(corun, tmp):
     suite = tmp / "suite"
     (suite / "scenarios" / "sub").mkdir(parents=True)
@@ -190,7 +201,7 @@ def main():
     corun = str(Path(args.corun).resolve())
     with tempfile.TemporaryDirectory(prefix="corun-cli-") as d:
         tmp = Path(d)
-        for part in (mistyped_commands, version, standard_input, help_defaults, speed, golden_option):
+        for part in (mistyped_commands, version, standard_input, help_defaults, speed, allow_network, golden_option):
             part(corun, tmp)
     if failures:
         print(f"\n{len(failures)} failed: {', '.join(failures)}")

@@ -40,6 +40,10 @@ SCENARIOS = {
     "producer_consumer_maxsize": "scenarios/asyncio/queues/producer_consumer_maxsize.yaml",
     "semaphore_limits_concurrency": "scenarios/asyncio/locks/semaphore_limits_concurrency.yaml",
     "cancelled_tasks_at_awaits_that_do_not_wait": "scenarios/asyncio/native/cancelled_tasks_at_awaits_that_do_not_wait.yaml",
+    # streams: each socket call (connect, accept, recv, send, EOF, close) as
+    # an io line by the task or selector callback that made it, tasks
+    # suspended on the stream call they await, and the sockets' rows
+    "streams_echo": "scenarios/asyncio/streams/echo.yaml",
 }
 
 
