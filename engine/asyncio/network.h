@@ -20,6 +20,7 @@
 // sockets has none, and its I/O phase costs nothing.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -99,6 +100,16 @@ class Network {
   // raises Add's and Mod's errors and ignores Del's.
   enum class EpollOp { Add, Mod, Del };
   virtual int epoll_ctl(EpollOp op, int fd, int mask) = 0;
+  // epoll_ctl with the op `mask` calls for: Del for 0, else Mod, or Add
+  // when the fd is not registered yet (for tests and tools; the selector
+  // knows its op).
+  void set_interest(int fd, int mask) {
+    if (!mask) {
+      epoll_ctl(EpollOp::Del, fd, 0);
+      return;
+    }
+    if (epoll_ctl(EpollOp::Mod, fd, mask) == -ENOENT) epoll_ctl(EpollOp::Add, fd, mask);
+  }
   // selector.select(timeout): waits up to timeout_ns (0 = poll, -1 =
   // forever; the virtual network never waits) and appends (fd, events) to
   // `events` in the order epoll_wait reports them, events already mapped as

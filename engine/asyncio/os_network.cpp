@@ -190,7 +190,18 @@ void OsNetwork::unregister(int fd) {
   registered_.erase(it);
 }
 
-void OsNetwork::set_interest(int fd, int mask) {
+// The errors epoll_ctl gives, checked here because libevent hides them (it
+// turns ADD of a registered fd into MOD, and so on).
+int OsNetwork::epoll_ctl(EpollOp op, int fd, int mask) {
+  if (!owned_.count(fd)) return -EBADF;
+  bool registered = registered_.count(fd) && registered_[fd].mask != 0;
+  if (op == EpollOp::Add && registered) return -EEXIST;
+  if (op != EpollOp::Add && !registered) return -ENOENT;
+  apply_interest(fd, op == EpollOp::Del ? 0 : mask);
+  return 0;
+}
+
+void OsNetwork::apply_interest(int fd, int mask) {
   mask &= kEventRead | kEventWrite;
   if (mask == 0) {
     unregister(fd);

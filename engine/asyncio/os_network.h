@@ -63,13 +63,14 @@ class OsNetwork : public Network {
   int getsockname(int fd, SockAddr& out) override;
   int getpeername(int fd, SockAddr& out) override;
 
-  void set_interest(int fd, int mask) override;
+  int epoll_ctl(EpollOp op, int fd, int mask) override;
   void select(int64_t timeout_ns, std::vector<std::pair<int, int>>& events) override;
   bool can_become_ready() override { return !registered_.empty(); }
 
   size_t open_fds() const { return owned_.size(); }
 
  private:
+  void apply_interest(int fd, int mask);  // the libevent events for `mask` (0: none)
   struct Registered {
     event* read = nullptr;  // added while the interest has kEventRead
     event* write = nullptr;

@@ -79,7 +79,7 @@ class TracedNetwork : public Network {
   }
   int getsockname(int fd, SockAddr& out) override { return inner_->getsockname(fd, out); }
   int getpeername(int fd, SockAddr& out) override { return inner_->getpeername(fd, out); }
-  void set_interest(int fd, int mask) override { inner_->set_interest(fd, mask); }
+  int epoll_ctl(EpollOp op, int fd, int mask) override { return inner_->epoll_ctl(op, fd, mask); }
   void select(int64_t timeout_ns, std::vector<std::pair<int, int>>& events) override { inner_->select(timeout_ns, events); }
   bool can_become_ready() override { return inner_->can_become_ready(); }
 

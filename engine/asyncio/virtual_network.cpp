@@ -464,12 +464,6 @@ int VirtualNetwork::epoll_ctl(EpollOp op, int fd, int mask) {
   return 0;
 }
 
-void VirtualNetwork::set_interest(int fd, int mask) {
-  Endpoint* e = find(fd);
-  EpollOp op = !mask ? EpollOp::Del : e && e->interest ? EpollOp::Mod : EpollOp::Add;
-  epoll_ctl(op, fd, mask);
-}
-
 void VirtualNetwork::select(int64_t, std::vector<std::pair<int, int>>& events) {
   std::vector<ReadyEntry> list;
   list.swap(ready_);

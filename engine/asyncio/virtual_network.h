@@ -52,9 +52,6 @@ class VirtualNetwork : public Network {
   int getsockname(int fd, SockAddr& out) override;
   int getpeername(int fd, SockAddr& out) override;
   int epoll_ctl(EpollOp op, int fd, int mask) override;
-  // epoll_ctl with the op the fd's registration calls for (Add, Mod, or
-  // Del for mask 0): for tests.
-  void set_interest(int fd, int mask);
   void select(int64_t timeout_ns, std::vector<std::pair<int, int>>& events) override;
   bool can_become_ready() override;
 
