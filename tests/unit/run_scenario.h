@@ -19,10 +19,13 @@ struct RunResult {
   std::string out, err;
 };
 
-inline RunResult run_yaml(const std::string& yaml, RunOptions opts = {}) {
+// `compile` is compile_scenario, or compile_scenario_with_private_builtins
+// for tests of the prelude's natives.
+inline RunResult run_yaml(const std::string& yaml, RunOptions opts = {},
+                          std::unique_ptr<Program> (*compile)(std::shared_ptr<const SourceFile>) = compile_scenario) {
   RunResult r;
   try {
-    auto program = compile_scenario(std::make_shared<const SourceFile>("t.yaml", yaml));
+    auto program = compile(std::make_shared<const SourceFile>("t.yaml", yaml));
     opts.out = [&](std::string_view s) { r.out += s; };
     opts.err = [&](std::string_view s) { r.err += s; };
     Interp in(*program, opts);

@@ -7,34 +7,15 @@
 // never printed: CPython's are ephemeral.
 #include <gtest/gtest.h>
 
-#include "engine/compile/code.h"
-#include "engine/load/diagnostics.h"
-#include "engine/vm/interp.h"
+#include "tests/unit/run_scenario.h"
 
 namespace corun {
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
+using Result = testing::RunResult;
 
 Result run_private(const std::string& yaml) {
-  Result r;
-  try {
-    auto program = compile_scenario_with_private_builtins(std::make_shared<const SourceFile>("t.yaml", yaml));
-    RunOptions opts;
-    opts.out = [&](std::string_view s) { r.out += s; };
-    opts.err = [&](std::string_view s) { r.err += s; };
-    Interp in(*program, opts);
-    r.status = in.run();
-  } catch (const ScenarioError& e) {
-    SourceFile f("t.yaml", yaml);
-    std::string msg;
-    for (auto& d : e.diagnostics) msg += f.render(d);
-    ADD_FAILURE() << "scenario did not compile:\n" << msg;
-  }
-  return r;
+  return testing::run_yaml(yaml, {}, compile_scenario_with_private_builtins);
 }
 
 // A future the reader or writer callback resolves: how the tests wait for an fd.
