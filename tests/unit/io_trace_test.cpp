@@ -6,7 +6,6 @@
 // left open.
 #include <gtest/gtest.h>
 
-#include <dirent.h>
 
 #include <cerrno>
 #include <memory>
@@ -23,21 +22,14 @@
 #include "engine/trace/trace_log.h"
 #include "engine/vm/interp.h"
 #include "tests/unit/run_scenario.h"
+#include "tests/unit/open_fds.h"
 
 namespace corun {
 namespace {
 
 const char* kHello = "coroutines:\n  main:\n    steps:\n      - print: \"hello\"\n";
 
-int count_open_fds() {
-  int n = 0;
-  DIR* d = opendir("/proc/self/fd");
-  if (!d) return -1;
-  while (dirent* e = readdir(d))
-    if (e->d_name[0] != '.') ++n;
-  closedir(d);
-  return n - 1;  // the directory's own
-}
+using corun::testing::count_open_fds;
 
 struct InProcessRun {
   explicit InProcessRun(ClockMode clock, Tracer* tracer = nullptr) {

@@ -3,7 +3,6 @@
 // libevent, and that no descriptor outlives its socket or the network.
 #include <gtest/gtest.h>
 
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -14,19 +13,12 @@
 #include <event2/event.h>
 
 #include "engine/asyncio/os_network.h"
+#include "tests/unit/open_fds.h"
 
 namespace corun {
 namespace {
 
-int count_open_fds() {
-  int n = 0;
-  DIR* d = opendir("/proc/self/fd");
-  if (!d) return -1;
-  while (dirent* e = readdir(d))
-    if (e->d_name[0] != '.') ++n;
-  closedir(d);
-  return n - 1;  // the directory's own fd
-}
+using corun::testing::count_open_fds;
 
 struct Base {
   Base() : base(event_base_new()) {}
