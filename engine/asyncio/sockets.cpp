@@ -35,6 +35,7 @@ namespace corun {
 namespace {
 
 constexpr int kAfInet = 2, kSockStream = 1, kIpprotoTcp = 6;
+constexpr int kEaiNoname = -2;  // EAI_NONAME: "Name or service not known"
 constexpr int kSolSocket = 1, kSoReuseaddr = 2, kSoType = 3, kSoError = 4, kTcpNodelay = 1;
 
 TypeObj* g_socket_type = nullptr;  // this process's socket class (one interpreter at a time, as functools.partial's)
@@ -97,6 +98,15 @@ int64_t check(Interp& in, int64_t r) {
   return r;
 }
 
+// socket.gaierror(code, text): what getaddrinfo()'s failure raises, its
+// errno the (negative) EAI_* code, as socketmodule.c's set_gaierror makes it.
+Value make_gaierror(Interp& in, int code, std::string text) {
+  std::vector<Value> args{Value::integer(code), make_str(std::move(text))};
+  Value e = in.make_exception_args(in.builtins().gaierror, args);
+  os_error_fill(e.as<ExcObj>(), {args[0], args[1]});
+  return e;
+}
+
 // An int argument (bool is one), or CPython's TypeError.
 int64_t int_arg(Interp& in, const Value& v) {
   if (!v.is_intlike()) in.raise(in.builtins().TypeError, "'" + in.type_of(v)->name + "' object cannot be interpreted as an integer");
@@ -115,13 +125,14 @@ SockAddr parse_address(Interp& in, const Value& v, const char* method, bool bind
     in.raise(B.TypeError, std::string("AF_INET address must be a pair (host, port)"));
   if (!items[0].is(ObjKind::Str))
     in.raise(B.TypeError, "str, bytes or bytearray expected, not " + in.type_of(items[0])->name);
-  int64_t port = int_arg(in, items[1]);
+  // A big int is out of range too (socketmodule.c reads the port as a C int).
+  int64_t port = items[1].is_bigint() ? -1 : int_arg(in, items[1]);
   if (port < 0 || port > 65535) in.raise(B.OverflowError, std::string(method) + "(): port must be 0-65535.");
   std::string host = str_of(items[0]);
   if (host.empty()) host = "0.0.0.0";
   else if (host == "localhost") host = "127.0.0.1";
   in_addr parsed;
-  if (inet_pton(AF_INET, host.c_str(), &parsed) != 1) throw PyException{make_os_error(in, -2, "Name or service not known")};
+  if (inet_pton(AF_INET, host.c_str(), &parsed) != 1) throw PyException{make_gaierror(in, kEaiNoname, "Name or service not known")};
   char text[INET_ADDRSTRLEN];
   inet_ntop(AF_INET, &parsed, text, sizeof text);
   host = text;
@@ -444,6 +455,16 @@ void add_socket_helpers(Interp&, Builtins& b) {
   constant("_SHUT_RD", 0);
   constant("_SHUT_WR", 1);
   constant("_SHUT_RDWR", 2);
+
+  // The socket module, as far as a scenario meets it: the exceptions its
+  // calls raise (socket.error and socket.timeout are OSError and
+  // TimeoutError since Python 3.3 and 3.10).
+  Ref<ModuleObj> m(new ModuleObj("socket"));
+  m->attrs.emplace_back("error", Value(b.OSError));
+  m->attrs.emplace_back("gaierror", Value(b.gaierror));
+  m->attrs.emplace_back("herror", Value(b.herror));
+  m->attrs.emplace_back("timeout", Value(b.TimeoutError));
+  b.values[size_t(builtin_index("socket"))] = Value(m);
 }
 
 }  // namespace corun

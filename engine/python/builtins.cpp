@@ -52,7 +52,7 @@ const std::vector<std::string> kNames = {
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
-    "asyncio", "time", "random", "functools", "contextlib",
+    "asyncio", "time", "random", "functools", "contextlib", "socket",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_iscoroutine", "_eg_split", "_aiter", "_anext",
     "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
@@ -691,6 +691,8 @@ Builtins::Builtins(Interp& in) {
   BrokenBarrierError = ex("BrokenBarrierError", RuntimeError, "asyncio.exceptions");
   QueueEmpty = ex("QueueEmpty", Exception, "asyncio.queues");
   QueueFull = ex("QueueFull", Exception, "asyncio.queues");
+  gaierror = ex("gaierror", OSError, "socket");  // getaddrinfo()'s errors: errno is an EAI_* code (-2, -8, ...)
+  herror = ex("herror", OSError, "socket");
 
   int_->ctor = b_int;
   float_->ctor = b_float;

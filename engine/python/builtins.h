@@ -36,6 +36,7 @@ struct Builtins {
       *KeyboardInterrupt, *SystemExit, *GeneratorExit, *CancelledError, *InvalidStateError, *BrokenBarrierError,
       *BaseExceptionGroup, *ExceptionGroup, *QueueEmpty, *QueueFull, *MemoryError;
   TypeObj *UnicodeError, *UnicodeDecodeError, *UnicodeEncodeError;  // engine/python/bytes.cpp's codecs
+  TypeObj *gaierror, *herror;  // socket's own OSErrors (the module: engine/asyncio/sockets.cpp)
   std::vector<Value> values;  // parallel to builtin_names()
   std::vector<Value> owned;   // keeps every type alive for the run
 
