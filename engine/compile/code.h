@@ -36,6 +36,7 @@ enum class Op : uint8_t {
   PopBlock,     // pop the innermost block
   PopExc,       // leave an except/finally: restore the handled-exception stack
   Match,        // if the handled exception matches e (None = bare except): bind target; else pc = a
+  Delete,       // del target: a name, x[i], x[a:b] or x.attr (Interp::delete_target)
   Clear,        // unbind slot a (`del e` at the end of `except ... as e`); target: the name, when it is a cell or a module global
   PushExc,      // handle e: push it on the handled-exception stack (an except* handler's match)
   Native,       // run the code's C++ body (engine/asyncio/native.h); its result goes to slot a

@@ -260,6 +260,57 @@ void Compiler::step_raise(const Step& s) {
   if (ins.e) emit(ins, s.line);
 }
 
+// assert TEST[, MSG]: `if not TEST: raise AssertionError(MSG)`, MSG
+// evaluated only when the test fails (corun has no -O: asserts always run).
+void Compiler::step_assert(const Step& s) {
+  Instr test{Op::JumpIfFalse};
+  test.e = own(expression(s.arg, "assert"));
+  const YNode* msg = s.node.get("msg");
+  ExprPtr message = msg ? value_expr(*msg) : nullptr;
+  if (!test.e || (msg && !message)) return;
+  size_t fails = emit(test, s.line);
+  size_t passes = emit(Instr{Op::Jump}, s.line);
+  current_->code[fails].a = here();
+  auto cls = std::make_unique<Expr>(ExprKind::Name, SourcePos{s.line, 0});
+  cls->name = "AssertionError";
+  cls->scope = Scope::Builtin;
+  cls->slot = builtin_index("AssertionError");
+  Instr raise{Op::Raise};
+  if (message) {
+    auto call = std::make_unique<Expr>(ExprKind::Call, SourcePos{s.line, 0});
+    call->kids.push_back(std::move(cls));
+    call->kids.push_back(std::move(message));
+    raise.e = own(std::move(call));
+  } else {
+    raise.e = own(std::move(cls));
+  }
+  emit(raise, s.line);
+  current_->code[passes].a = here();
+}
+
+// del TARGET, ...: each target in turn, left to right, as Python deletes them.
+void Compiler::step_del(const Step& s) {
+  auto one = [&](const YNode& t) {
+    if (!t.is_scalar()) { error(t.pos, "a `del` target is a name, `x[i]`, `x[a:b]` or `x.attr`: del: [a, d[k]]"); return; }
+    Instr ins{Op::Delete};
+    ins.target = target(t);
+    if (!ins.target) return;
+    ExprKind k = ins.target->kind;
+    if (k != ExprKind::Name && k != ExprKind::Subscript && k != ExprKind::Attr) {
+      error(t.pos, "cannot delete this expression: a `del` target is a name, `x[i]`, `x[a:b]` or `x.attr`");
+      return;
+    }
+    emit(ins, s.line);
+  };
+  if (s.arg.kind == YNode::Kind::Seq && !s.arg.items.empty()) {
+    for (const YNode& t : s.arg.items) one(t);
+  } else if (s.arg.kind == YNode::Kind::Null || s.arg.kind == YNode::Kind::Seq) {
+    error(s.arg.pos, "`del` needs a target: del: x, or a list del: [a, d[k]]");
+  } else {
+    one(s.arg);
+  }
+}
+
 void Compiler::step_timeout(const Step& s) {
   // async with asyncio.timeout(EXPR): ...
   ExprPtr delay = expression(s.arg, "timeout");
@@ -388,6 +439,8 @@ const std::vector<Compiler::VerbRule>& Compiler::verb_rules() {
       {"gather",       {"as", "return_exceptions"},                   true,   false,  &Compiler::step_gather},
       {"cancel",       {"msg", "as"},                                 false,  false,  &Compiler::step_cancel},
       {"raise",        {"from"},                                      false,  false,  &Compiler::step_raise},
+      {"assert",       {"msg"},                                       false,  false,  &Compiler::step_assert},
+      {"del",          {},                                            false,  false,  &Compiler::step_del},
       {"return",       {},                                            false,  true,   &Compiler::step_return},
       {"try",          {"except", "except_star", "else", "finally"},  false,  false,  &Compiler::step_try},
       {"if",           {"then", "else"},                              false,  false,  &Compiler::step_if},

@@ -35,6 +35,17 @@ const std::vector<std::string>& definition_keys() {
   return keys;
 }
 
+const char* implicit_method_param(const YNode& def) {
+  const YNode* decorators = def.kind == YNode::Kind::Map ? def.get("decorators") : nullptr;
+  if (decorators && decorators->kind == YNode::Kind::Seq)
+    for (const YNode& d : decorators->items) {
+      if (!d.is_scalar()) continue;
+      if (d.value == "staticmethod") return "";
+      if (d.value == "classmethod") return "cls";
+    }
+  return "self";
+}
+
 const std::vector<std::string>& expect_keys() {
   static const std::vector<std::string> keys = {"stdout", "stderr", "exit"};
   return keys;
@@ -461,11 +472,12 @@ void Compiler::compile_body_into(CodeObject& code_ref, const std::string& name, 
     error(def.pos, "a definition is a list of steps, or a mapping with `params` and `steps`");
     return;
   }
-  if (method && !(params && params->kind == YNode::Kind::Seq && !params->items.empty() &&
-                  params->items[0].is_scalar() && params->items[0].value == "self")) {
-    // `self` is implicit in a method's params (writing it is allowed too).
-    symtable_.bind_param(scope_, "self");
-    code->params.push_back("self");
+  const std::string receiver = method ? implicit_method_param(def) : "";
+  if (!receiver.empty() && !(params && params->kind == YNode::Kind::Seq && !params->items.empty() &&
+                             params->items[0].is_scalar() && params->items[0].value == receiver)) {
+    // `self` (or `cls`) is implicit in a method's params (writing it is allowed too).
+    symtable_.bind_param(scope_, receiver);
+    code->params.push_back(receiver);
     code->param_defaults.push_back(nullptr);
   }
   if (params) compile_params(*params, *code, nested_defaults);

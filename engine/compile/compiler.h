@@ -376,6 +376,8 @@ class Compiler : private LoweringHost {
   void step_cancel(const Step& s);
 
   void step_raise(const Step& s);
+  void step_assert(const Step& s);
+  void step_del(const Step& s);
 
   void step_return(const Step& s) { compile_return(s.arg.kind == YNode::Kind::Null ? nullptr : &s.arg, s.line); }
   void step_try(const Step& s) { compile_try(s.node, s.line); }

@@ -15,6 +15,15 @@
 
 namespace corun {
 
+struct YNode;
+
+// The first parameter a method has without writing it, as Python's def
+// spells it: `cls` for a method decorated `classmethod`, none ("") for one
+// decorated `staticmethod`, `self` otherwise. `def` is the method's
+// definition (its `decorators` list is read); writing the name first in
+// `params` is allowed too. The compiler and `corun export` both ask here.
+const char* implicit_method_param(const YNode& def);
+
 // One row of the verb table: the step's verb, the keys it takes beside it,
 // whether it awaits (coroutines only), whether it needs a function around it.
 struct VerbInfo {

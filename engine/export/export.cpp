@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/compile/language_tables.h"
 #include "engine/python/classes.h"
 #include "engine/load/expr.h"
 
@@ -20,7 +21,7 @@ const char* const kIndent = "    ";
 // The verbs, in the compiler's order: the first key of a step that is one
 // is the step's verb, the other keys are its modifiers.
 const std::vector<std::string> kVerbs = {"print", "sleep", "block", "await", "set", "call", "task", "gather", "cancel",
-                                         "raise", "return", "try", "if", "while", "for", "pass", "break", "continue",
+                                         "raise", "assert", "del", "return", "try", "if", "while", "for", "pass", "break", "continue",
                                          "async_for", "async_with", "timeout", "task_group", "wait_for", "wait", "yield", "global", "with",
                                          "def", "async_def", "nonlocal"};
 
@@ -496,9 +497,10 @@ class Exporter {
       params = def.get("params");
     }
     std::vector<std::string> ps;
-    if (method && !(params && params->kind == YNode::Kind::Seq && !params->items.empty() &&
-                    params->items[0].is_scalar() && params->items[0].value == "self"))
-      ps.push_back("self");
+    const std::string receiver = method ? implicit_method_param(def) : "";
+    if (!receiver.empty() && !(params && params->kind == YNode::Kind::Seq && !params->items.empty() &&
+                               params->items[0].is_scalar() && params->items[0].value == receiver))
+      ps.push_back(receiver);
     if (params && params->kind == YNode::Kind::Seq) {
       for (auto& p : params->items) {
         if (p.is_scalar()) ps.push_back(trim(p.value));
@@ -628,6 +630,15 @@ class Exporter {
       if (arg.kind == YNode::Kind::Null) { line(d, "raise"); return; }
       std::string from = s.get("from") ? " from " + value(*s.get("from"), Ctx::Free) : "";
       line(d, "raise " + value(arg, Ctx::Free) + from);
+    } else if (verb == "del") {
+      std::string targets;
+      if (arg.kind == YNode::Kind::Seq)
+        for (auto& t : arg.items) targets += (targets.empty() ? "" : ", ") + value(t, Ctx::Free);
+      else targets = value(arg, Ctx::Free);
+      line(d, "del " + targets);
+    } else if (verb == "assert") {
+      std::string msg = s.get("msg") ? ", " + value(*s.get("msg"), Ctx::Arg) : "";
+      line(d, "assert " + value(arg, Ctx::Free) + msg);
     } else if (verb == "return") {
       if (arg.kind == YNode::Kind::Null) line(d, "return");
       else line(d, "return " + value(arg, Ctx::Free));

@@ -17,6 +17,7 @@
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
 #include "engine/python/classes.h"
+#include "engine/python/descriptors.h"
 #include "engine/python/os_errors.h"
 #include "engine/python/method_table.h"
 #include "engine/python/pyformat.h"
@@ -987,6 +988,8 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     if (const Value* cv = inst->type->find_attr(name)) {
       if (cv->is(ObjKind::Function) || (cv->is(ObjKind::Builtin) && cv->as<BuiltinObj>()->binds))
         return Value(new BoundMethodObj(obj, *cv));
+      Value v;
+      if (descriptor_get(*this, *cv, obj, inst->type, name, v)) return v;
       return *cv;
     }
     if (name_is(name, "__dict__")) {  // a copy: corun keeps fields in the instance
@@ -1001,8 +1004,8 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     TypeObj* t = obj.as<TypeObj>();
     if (name_is(name, "__name__") || name_is(name, "__qualname__")) return make_str(t->name);
     if (name_is(name, "__module__")) return make_str(t->module);
-    if (const Value* cv = t->find_attr(name)) return *cv;
     Value v;
+    if (const Value* cv = t->find_attr(name)) return descriptor_get(*this, *cv, Value::unbound(), t, name, v) ? v : *cv;
     if (type_attr(*this, t, name, v)) return v;
     no_attr(*this, obj, name);
   }
@@ -1011,7 +1014,10 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     Value v;
     if (const NativeAttr* a = exception_attrs().find(name); a && a->fn(*this, obj, v)) return v;
     if (e->attrs.is(ObjKind::Dict)) if (Value* v = e->attrs.as<DictObj>()->find(make_str(name))) return *v;
-    if (const Value* cv = e->type->find_attr(name)) return cv->is(ObjKind::Function) ? Value(new BoundMethodObj(obj, *cv)) : *cv;
+    if (const Value* cv = e->type->find_attr(name)) {
+      if (cv->is(ObjKind::Function)) return Value(new BoundMethodObj(obj, *cv));
+      return descriptor_get(*this, *cv, obj, e->type, name, v) ? v : *cv;
+    }
     if (exception_attr(*this, obj, name, v)) return v;
     no_attr(*this, obj, name);
   }
@@ -1039,6 +1045,8 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
     if (Value* slot = inst->find(name)) {
       *slot = std::move(v);
     } else {
+      // A property (a data descriptor) takes the assignment.
+      if (const Value* cv = inst->type->find_attr(name); cv && descriptor_set(*this, *cv, obj, name, v)) return;
       inst->fields.emplace_back(intern_field_name(name), std::move(v));
       inst->extra_fields = true;
     }
@@ -1047,6 +1055,7 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
   if (obj.is(ObjKind::Exception)) {
     ExcObj* e = obj.as<ExcObj>();
     if (set_exception_attr(*this, obj, name, v)) return;
+    if (const Value* cv = e->type->find_attr(name); cv && descriptor_set(*this, *cv, obj, name, v)) return;
     if (!e->attrs.is(ObjKind::Dict)) e->attrs = Value(new DictObj());
     e->attrs.as<DictObj>()->set(make_str(name), std::move(v));
     return;

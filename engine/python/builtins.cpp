@@ -11,6 +11,7 @@
 #include "engine/asyncio/prelude_helpers.h"
 #include "engine/python/classes.h"
 #include "engine/python/contextlib.h"
+#include "engine/python/descriptors.h"
 #include "engine/python/os_errors.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/random_module.h"
@@ -53,6 +54,8 @@ const std::vector<std::string> kNames = {
     "CancelledError",
     // modules
     "asyncio", "time", "random", "functools", "contextlib", "socket",
+    // descriptors (engine/python/descriptors.cpp)
+    "property", "staticmethod", "classmethod",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_iscoroutine", "_eg_split", "_aiter", "_anext",
     "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
@@ -764,6 +767,7 @@ Builtins::Builtins(Interp& in) {
   add_prelude_helpers(in, *this);
   add_event_loop_helpers(*this);
   add_class_helpers(in, *this);
+  add_descriptor_types(in, *this);
   values[builtin_index("contextlib")] = make_contextlib_module(in, *this);
   add_generator_builtins(*this);
 }

@@ -17,7 +17,7 @@ namespace corun {
 bool is_sync_dunder(std::string_view m) {
   static constexpr std::string_view kSync[] = {
       "__init__", "__str__", "__repr__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
-      "__hash__", "__len__", "__bool__", "__contains__", "__getitem__", "__setitem__", "__iter__", "__next__",
+      "__hash__", "__len__", "__bool__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__iter__", "__next__",
       "__enter__", "__exit__", "__format__", "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
       "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__", "__rpow__"};
   for (auto s : kSync) if (s == m) return true;

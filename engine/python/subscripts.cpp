@@ -1,6 +1,8 @@
 // Subscripts, slices and iteration: x[i], x[a:b:c], iter(x), next(it), and
 // the list a C++ caller gets from an iterable (to_vector / take_vector).
 // Strings index by code point; ASCII text takes the byte path.
+#include "engine/python/subscripts.h"
+
 #include "engine/compile/code.h"
 #include <cmath>
 #include <cstring>
@@ -122,7 +124,7 @@ Value Interp::subscript(const Value& obj, const Value& index) {
   raise(builtins_->TypeError, "'" + type_of(obj)->name + "' object is not subscriptable");
 }
 
-Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi, const Value& st) {
+SliceIndices slice_indices(Interp& in, int64_t len, const Value& lo, const Value& hi, const Value& st) {
   // Like CPython's _PyEval_SliceIndex, an index past 64 bits is clamped.
   auto idx = [&](const Value& v) -> int64_t {
     if (v.is_bigint()) return v.as<BigIntObj>()->v.is_negative() ? INT64_MIN : INT64_MAX;
@@ -132,22 +134,26 @@ Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi
   int64_t step = st.is_none() ? 1 : idx(st);
   if (step == 0) in.raise(in.builtins().ValueError, "slice step cannot be zero");
   if (step < -INT64_MAX) step = -INT64_MAX;  // PySlice_Unpack: -step must not overflow
+  int64_t start, stop;
+  if (lo.is_none()) start = step > 0 ? 0 : len - 1;
+  else { start = idx(lo); if (start < 0) start += len; start = step > 0 ? std::clamp<int64_t>(start, 0, len) : std::clamp<int64_t>(start, -1, len - 1); }
+  if (hi.is_none()) stop = step > 0 ? len : -1;
+  else { stop = idx(hi); if (stop < 0) stop += len; stop = step > 0 ? std::clamp<int64_t>(stop, 0, len) : std::clamp<int64_t>(stop, -1, len - 1); }
+  const __int128 span = step > 0 ? __int128(stop) - start : __int128(start) - stop;
+  const __int128 abs_step = step > 0 ? __int128(step) : -__int128(step);
+  return SliceIndices{start, step, span <= 0 ? 0 : size_t((span + abs_step - 1) / abs_step)};
+}
+
+Value slice_value(Interp& in, const Value& obj, const Value& lo, const Value& hi, const Value& st) {
   // Indices come out of this in order; `count` of them, known before any is
   // taken, so the result is reserved first (and i never steps past int64).
   // item_bytes: what one picked item adds to the result (a Value; one byte for bytes).
   auto pick = [&](int64_t len, auto&& take, size_t item_bytes = sizeof(Value)) {
-    int64_t start, stop;
-    if (lo.is_none()) start = step > 0 ? 0 : len - 1;
-    else { start = idx(lo); if (start < 0) start += len; start = step > 0 ? std::clamp<int64_t>(start, 0, len) : std::clamp<int64_t>(start, -1, len - 1); }
-    if (hi.is_none()) stop = step > 0 ? len : -1;
-    else { stop = idx(hi); if (stop < 0) stop += len; stop = step > 0 ? std::clamp<int64_t>(stop, 0, len) : std::clamp<int64_t>(stop, -1, len - 1); }
-    const __int128 span = step > 0 ? __int128(stop) - start : __int128(start) - stop;
-    const __int128 abs_step = step > 0 ? __int128(step) : -__int128(step);
-    const size_t count = span <= 0 ? 0 : size_t((span + abs_step - 1) / abs_step);
-    reserve(checked_mul(count, item_bytes));
-    charge(count / kItemsPerUnit);
-    for (size_t k = 0; k < count; ++k) take(size_t(__int128(start) + __int128(k) * step));
-    return count;
+    const SliceIndices s = slice_indices(in, len, lo, hi, st);
+    reserve(checked_mul(s.count, item_bytes));
+    charge(s.count / kItemsPerUnit);
+    for (size_t k = 0; k < s.count; ++k) take(size_t(__int128(s.start) + __int128(k) * s.step));
+    return s.count;
   };
   if (obj.is(ObjKind::List) || obj.is(ObjKind::Tuple)) {
     const auto& items = obj.is(ObjKind::List) ? obj.as<ListObj>()->items : obj.as<TupleObj>()->items;

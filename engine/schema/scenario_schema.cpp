@@ -17,7 +17,7 @@ const std::map<std::string, std::string>& argument_shapes() {
       {"print", "template"},      {"sleep", "expression"},   {"block", "expression"},
       {"await", "expression"},    {"set", "assignments"},    {"call", "expression"},
       {"task", "expression"},     {"gather", "expressions"}, {"cancel", "expression"},
-      {"raise", "optional_expression"}, {"return", "value"}, {"try", "steps"},
+      {"raise", "optional_expression"}, {"assert", "expression"}, {"del", "targets"}, {"return", "value"}, {"try", "steps"},
       {"if", "expression"},       {"while", "expression"},   {"for", "target"},
       {"pass", "value"},          {"break", "value"},        {"continue", "value"},
       {"async_for", "target"},    {"async_with", "expression"}, {"timeout", "expression"},
@@ -241,6 +241,10 @@ Json scenario_schema() {
                          .set("description", Json::string("a TARGET: a name, an attribute or subscript, or a list of targets to unpack into"))
                          .set("anyOf", Json::array({types({"string"}),
                                                     Json::object().set("type", Json::string("array")).set("items", def_ref("target"))})));
+  defs.set("targets", Json::object()
+                          .set("description", Json::string("what `del` deletes: a name, `x[i]`, `x[a:b]` or `x.attr`, or a list of them"))
+                          .set("anyOf", Json::array({types({"string"}),
+                                                     Json::object().set("type", Json::string("array")).set("items", types({"string"}))})));
   defs.set("expressions", Json::object()
                               .set("description", Json::string("a list of expressions, or one iterable expression"))
                               .set("anyOf", Json::array({types({"array"}), def_ref("expression")})));

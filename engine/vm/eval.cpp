@@ -5,6 +5,7 @@
 #include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
+#include "engine/python/descriptors.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/sets.h"
 #include "engine/python/subscripts.h"
@@ -577,6 +578,92 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
     }
     default:
       raise(builtins_->TypeError, "cannot assign to this expression");
+  }
+}
+
+namespace {
+
+[[noreturn]] void no_item_deletion(Interp& in, const Value& obj) {
+  if (obj.is(ObjKind::Deque))  // CPython's deque supports it; corun's does not yet
+    in.raise(in.builtins().TypeError, "corun does not support deleting items of a 'collections.deque' yet");
+  in.raise(in.builtins().TypeError, "'" + in.type_of(obj)->name + "' object doesn't support item deletion");
+}
+
+}  // namespace
+
+// The `del` statement's target (Python/ceval.c's DELETE_FAST / _GLOBAL /
+// _DEREF, DELETE_SUBSCR, DELETE_ATTR): a name must be bound (reading it
+// raises the NameError / UnboundLocalError a read would, as CPython's does),
+// then is unbound; an item or attribute goes from its container.
+void Interp::delete_target(const Expr& target, Frame& f) {
+  switch (target.kind) {
+    case ExprKind::Name:
+      eval(target, f);
+      if (target.scope == Scope::Global) globals_[size_t(target.slot)] = Value::unbound();
+      else if (target.scope >= Scope::Cell) f.slots[size_t(target.slot)].as<CellObj>()->v = Value::unbound();
+      else f.slots[size_t(target.slot)] = Value::unbound();
+      return;
+    case ExprKind::Subscript: {
+      Value obj = eval(*target.kids[0], f);
+      const Expr& idx = *target.kids[1];
+      if (idx.kind == ExprKind::Slice) {
+        Value parts[3];
+        for (int i = 0; i < 3; ++i) if (idx.kids[size_t(i)]) parts[i] = eval(*idx.kids[size_t(i)], f);
+        if (!obj.is(ObjKind::List)) no_item_deletion(*this, obj);
+        auto& items = obj.as<ListObj>()->items;
+        const SliceIndices s = slice_indices(*this, int64_t(items.size()), parts[0], parts[1], parts[2]);
+        if (s.count == 0) return;
+        if (s.step == 1) {
+          items.erase(items.begin() + s.start, items.begin() + s.start + int64_t(s.count));
+          return;
+        }
+        // An extended slice: mark the picked indices, then keep the rest in order.
+        std::vector<bool> drop(items.size(), false);
+        for (size_t k = 0; k < s.count; ++k) drop[size_t(__int128(s.start) + __int128(k) * s.step)] = true;
+        size_t out = 0;
+        for (size_t i = 0; i < items.size(); ++i)
+          if (!drop[i]) items[out++] = std::move(items[i]);
+        items.resize(out);
+        return;
+      }
+      Value key = eval(idx, f);
+      if (obj.is(ObjKind::Dict)) {
+        if (!obj.as<DictObj>()->erase(key)) throw PyException{make_exception_args(builtins_->KeyError, {key})};
+        return;
+      }
+      if (const FunctionObj* delitem = user_method_of(obj, "__delitem__")) {
+        call_dunder(*this, obj, delitem, {key});
+        return;
+      }
+      if (obj.is(ObjKind::List)) {
+        auto& items = obj.as<ListObj>()->items;
+        if (!key.is_intlike()) raise(builtins_->TypeError, "list indices must be integers or slices, not " + type_of(key)->name);
+        int64_t i = key.as_int();
+        if (i < 0) i += int64_t(items.size());
+        if (i < 0 || i >= int64_t(items.size())) raise(builtins_->IndexError, "list assignment index out of range");
+        items.erase(items.begin() + i);
+        return;
+      }
+      no_item_deletion(*this, obj);
+    }
+    case ExprKind::Attr: {
+      Value obj = eval(*target.kids[0], f);
+      const std::string& name = target.name;
+      if (obj.is(ObjKind::Instance) && obj.as<InstanceObj>()->type->tkind == TypeKind::UserClass) {
+        InstanceObj* inst = obj.as<InstanceObj>();
+        if (const Value* cv = inst->type->find_attr(name); cv && descriptor_delete(*this, *cv, obj, name)) return;
+        for (auto it = inst->fields.begin(); it != inst->fields.end(); ++it)
+          if (*it->first == name) {
+            inst->fields.erase(it);
+            inst->extra_fields = true;  // no longer the class's layout: inline caches pass it by
+            return;
+          }
+        raise(builtins_->AttributeError, "'" + inst->type->name + "' object has no attribute '" + name + "'");
+      }
+      raise(builtins_->AttributeError, "corun does not support deleting attributes of '" + type_of(obj)->name + "' objects (deleting '" + name + "')");
+    }
+    default:
+      raise(builtins_->TypeError, "cannot delete this expression");
   }
 }
 

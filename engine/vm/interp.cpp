@@ -1289,6 +1289,10 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           }
           break;
         }
+        case Op::Delete:
+          delete_target(*ins.target, *f);
+          ++f->pc;
+          break;
         case Op::Clear:
           if (ins.target && ins.target->scope == Scope::Global) globals_[size_t(ins.target->slot)] = Value::unbound();  // `del e` of a module global
           else if (ins.target && ins.target->scope >= Scope::Cell) f->slots[size_t(ins.target->slot)].as<CellObj>()->v = Value::unbound();

@@ -313,6 +313,7 @@ class Interp {
     else assign_slow(target, std::move(v), f);
   }
   void assign_slow(const Expr& target, Value v, Frame& f);
+  void delete_target(const Expr& target, Frame& f);  // the `del` statement's one target
   // An awaiting instruction's value: store it, move past.
   // (A native frame that awaited a coroutine keeps its pc: the value waits
   // in its result slot for run_native to hand to the step.)

@@ -72,7 +72,7 @@ const std::map<std::string, VerbSample>& verb_samples() {
       {"print", {"", "hello"}},         {"sleep", {"", "0"}},          {"block", {"", "0"}},
       {"await", {"", "asyncio.sleep(0)"}}, {"set", {"", "{x: 1}"}},    {"call", {"", "print()"}},
       {"task", {"", "asyncio.sleep(0)"}}, {"gather", {"", "[1]"}},     {"cancel", {"", "None"}},
-      {"raise", {"", "ValueError()"}},  {"return", {"", "1"}},         {"try", {"", "[pass]"}},
+      {"raise", {"", "ValueError()"}},  {"assert", {"", "true"}}, {"del", {"    - set: {x: 1}\n", "x"}},  {"return", {"", "1"}},         {"try", {"", "[pass]"}},
       {"if", {"", "true"}},             {"while", {"", "false"}},      {"for", {"", "i"}},
       {"pass", {"", ""}},               {"break", {"    - for: i\n      in: [1]\n      steps:\n", ""}},
       {"continue", {"    - for: i\n      in: [1]\n      steps:\n", ""}},
