@@ -348,6 +348,7 @@ class Exporter {
     if (uses_time_) out.push_back("import time");
     if (uses_contextlib_) out.push_back("import contextlib");
     if (uses_socket_) out.push_back("import socket");
+    if (uses_collections_) out.push_back("import collections");
     if (import_cancelled_) out.push_back("from asyncio import CancelledError");
     for (auto& d : defs) {
       out.push_back("");
@@ -362,7 +363,7 @@ class Exporter {
   const Program& prog_;
   std::string file_name_;
   std::vector<std::string>* lines_ = nullptr;
-  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false, uses_contextlib_ = false, uses_socket_ = false;
+  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false, uses_contextlib_ = false, uses_socket_ = false, uses_collections_ = false;
 
   void start(std::vector<std::vector<std::string>>& defs) {
     defs.emplace_back();
@@ -382,6 +383,7 @@ class Exporter {
       else if (e.name == "functools") uses_functools_ = true;
       else if (e.name == "contextlib") uses_contextlib_ = true;
       else if (e.name == "socket") uses_socket_ = true;
+      else if (e.name == "collections") uses_collections_ = true;
       else if (e.name == "CancelledError") import_cancelled_ = true;
     }
     for (auto& k : e.kids) if (k) scan_expr(*k);

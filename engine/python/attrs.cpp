@@ -551,48 +551,179 @@ const MethodTable& dict_methods() {
   return table;
 }
 
-// ---- collections.deque (what the asyncio prelude's queues use) -------------------------
+// ---- collections.deque (Modules/_collectionsmodule.c) ------------------------------------
+// The asyncio ports push and pop their waiter deques directly; these are
+// the methods a scenario calls, which also keep maxlen and bump `state`
+// (so an iterator over a deque that changes raises, as deque_iter does).
+
+DequeObj& mutated(const Value& self) {
+  DequeObj* d = self.as<DequeObj>();
+  ++d->state;
+  return *d;
+}
+
+// deque_append / deque_appendleft: a bounded deque drops from the other end.
+void deque_push(DequeObj& d, Value v, bool left) {
+  if (left) d.items.push_front(std::move(v));
+  else d.items.push_back(std::move(v));
+  if (d.maxlen >= 0 && int64_t(d.items.size()) > d.maxlen) {
+    if (left) d.items.pop_back();
+    else d.items.pop_front();
+  }
+}
 
 Value deque_pop(Interp& in, const Value& self, CallArgs& a, bool left) {
   auto& items = self.as<DequeObj>()->items;
   nargs(in, left ? "deque.popleft" : "deque.pop", a, 0, 0);
   if (items.empty()) in.raise(in.builtins().IndexError, "pop from an empty deque");
+  ++self.as<DequeObj>()->state;
   Value v = std::move(left ? items.front() : items.back());
   if (left) items.pop_front();
   else items.pop_back();
   return v;
 }
 
-Value deque_remove(Interp& in, const Value& self, CallArgs& a) {
+Value deque_extend(Interp& in, const Value& self, CallArgs& a, bool left) {
+  nargs(in, left ? "deque.extendleft" : "deque.extend", a, 1, 1);
+  std::vector<Value> more = in.to_vector(a.pos[0]);  // charged; a copy when it is the deque itself
+  DequeObj& d = mutated(self);
+  for (Value& v : more) deque_push(d, std::move(v), left);
+  return Value();
+}
+
+enum class DequeScan { Remove, Index, Count };
+
+// deque.remove / index / count: items equal to x (identity first).
+Value deque_scan(Interp& in, const Value& self, CallArgs& a, DequeScan what) {
   auto& items = self.as<DequeObj>()->items;
-  nargs(in, "deque.remove", a, 1, 1);
-  for (auto it = items.begin(); it != items.end(); ++it)
-    if (charge_step(), it->same(a.pos[0]) || values_equal(*it, a.pos[0])) {
-      items.erase(it);
+  const char* name = what == DequeScan::Remove ? "deque.remove" : what == DequeScan::Index ? "index" : "deque.count";
+  nargs(in, name, a, 1, what == DequeScan::Index ? 3 : 1);
+  int64_t n = int64_t(items.size()), lo = 0, hi = n;
+  if (what == DequeScan::Index) {  // deque_index: start and stop clamped as slice indices are
+    auto bound = [&](size_t k, int64_t dflt) {
+      if (a.npos <= k) return dflt;
+      int64_t v = ssize_arg(in, a.pos[k]);
+      if (v < 0) v = std::max<int64_t>(0, v + n);
+      return std::min(v, n);
+    };
+    lo = bound(1, 0);
+    hi = bound(2, n);
+  }
+  int64_t count = 0;
+  for (int64_t i = lo; i < hi && i < int64_t(items.size()); ++i) {
+    charge_step();
+    if (!(items[size_t(i)].same(a.pos[0]) || values_equal(items[size_t(i)], a.pos[0]))) continue;
+    if (what == DequeScan::Remove) {
+      ++self.as<DequeObj>()->state;
+      items.erase(items.begin() + i);
       return Value();
     }
+    if (what == DequeScan::Index) return Value::integer(i);
+    ++count;
+  }
+  if (what == DequeScan::Count) return Value::integer(count);
   in.raise(in.builtins().ValueError, in.repr(a.pos[0]) + " is not in deque");
+}
+
+Value deque_rotate(Interp& in, const Value& self, CallArgs& a) {
+  nargs(in, "deque.rotate", a, 0, 1);
+  int64_t k = a.npos ? ssize_arg(in, a.pos[0]) : 1;
+  DequeObj& d = mutated(self);
+  const int64_t n = int64_t(d.items.size());
+  if (n <= 1) return Value();
+  k %= n;
+  if (k < 0) k += n;  // right by k == left by n - k
+  charge(uint64_t(std::min(k, n - k)) / kItemsPerUnit);
+  std::rotate(d.items.begin(), d.items.begin() + (n - k), d.items.end());
+  return Value();
+}
+
+Value deque_insert(Interp& in, const Value& self, CallArgs& a) {
+  nargs(in, "deque.insert", a, 2, 2);
+  DequeObj& d = *self.as<DequeObj>();
+  int64_t i = ssize_arg(in, a.pos[0]), n = int64_t(d.items.size());
+  if (d.maxlen >= 0 && n >= d.maxlen) in.raise(in.builtins().IndexError, "deque already at its maximum size");
+  if (i < 0) i = std::max<int64_t>(0, i + n);
+  if (i > n) i = n;
+  charge(uint64_t(std::min(i, n - i)) / kItemsPerUnit);
+  ++d.state;
+  d.items.insert(d.items.begin() + i, a.pos[1]);
+  return Value();
 }
 
 const MethodTable& deque_methods() {
   static const MethodTable table{
       {"append", [](Interp& in, const Value& s, CallArgs& a) -> Value {
          nargs(in, "deque.append", a, 1, 1);
-         s.as<DequeObj>()->items.push_back(a.pos[0]);
+         deque_push(mutated(s), a.pos[0], false);
          return Value();
        }},
       {"appendleft", [](Interp& in, const Value& s, CallArgs& a) -> Value {
          nargs(in, "deque.appendleft", a, 1, 1);
-         s.as<DequeObj>()->items.push_front(a.pos[0]);
+         deque_push(mutated(s), a.pos[0], true);
          return Value();
        }},
-      {"popleft", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_pop(in, s, a, true); }},
       {"pop", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_pop(in, s, a, false); }},
-      {"remove", deque_remove},
-      {"clear", [](Interp& in, const Value& s, CallArgs& a) -> Value { nargs(in, "deque.clear", a, 0, 0); s.as<DequeObj>()->items.clear(); return Value(); }},
+      {"popleft", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_pop(in, s, a, true); }},
+      {"extend", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_extend(in, s, a, false); }},
+      {"extendleft", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_extend(in, s, a, true); }},
+      {"remove", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_scan(in, s, a, DequeScan::Remove); }},
+      {"index", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_scan(in, s, a, DequeScan::Index); }},
+      {"count", [](Interp& in, const Value& s, CallArgs& a) -> Value { return deque_scan(in, s, a, DequeScan::Count); }},
+      {"insert", deque_insert},
+      {"rotate", deque_rotate},
+      {"reverse", [](Interp& in, const Value& s, CallArgs& a) -> Value {
+         nargs(in, "deque.reverse", a, 0, 0);
+         DequeObj& d = mutated(s);
+         charge(d.items.size() / kItemsPerUnit);
+         std::reverse(d.items.begin(), d.items.end());
+         return Value();
+       }},
+      {"clear", [](Interp& in, const Value& s, CallArgs& a) -> Value {
+         nargs(in, "deque.clear", a, 0, 0);
+         mutated(s).items.clear();
+         return Value();
+       }},
+      {"copy", [](Interp& in, const Value& s, CallArgs& a) -> Value {
+         nargs(in, "deque.copy", a, 0, 0);
+         const DequeObj& d = *s.as<DequeObj>();
+         charge(d.items.size() / kItemsPerUnit);
+         Ref<DequeObj> c(new DequeObj());
+         c->items = d.items;
+         c->maxlen = d.maxlen;
+         return Value(c);
+       }},
   };
   return table;
 }
+
+}  // namespace
+
+// collections.deque(iterable=(), maxlen=None)
+Value deque_new(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos > 2) in.raise(in.builtins().TypeError, "deque() takes at most 2 arguments (" + std::to_string(a.npos) + " given)");
+  const Value* iterable = a.npos > 0 ? &a.pos[0] : nullptr;
+  const Value* maxlen = a.npos > 1 ? &a.pos[1] : nullptr;
+  for (size_t k = 0; k < a.nkw; ++k) {
+    const std::string& kw = a.kwnames[k];
+    if (kw == "iterable" && !iterable) iterable = &a.kw[k];
+    else if (kw == "maxlen" && !maxlen) maxlen = &a.kw[k];
+    else if (kw == "iterable" || kw == "maxlen")
+      in.raise(in.builtins().TypeError, "argument for deque() given by name ('" + kw + "') and position (" + (kw == "iterable" ? "1" : "2") + ")");
+    else in.raise(in.builtins().TypeError, "deque() got an unexpected keyword argument '" + kw + "'");
+  }
+  Ref<DequeObj> d(new DequeObj());
+  if (maxlen && !maxlen->is_none()) {
+    if (!maxlen->is_intlike() && !maxlen->is_bigint()) in.raise(in.builtins().TypeError, "an integer is required");
+    d->maxlen = ssize_arg(in, *maxlen);
+    if (d->maxlen < 0) in.raise(in.builtins().ValueError, "maxlen must be non-negative");
+  }
+  if (iterable)
+    for (Value& v : in.to_vector(*iterable)) deque_push(*d, std::move(v), false);
+  return Value(d);
+}
+
+namespace {
 
 // ---- asyncio.Future and asyncio.Task ---------------------------------------------------
 
@@ -1033,6 +1164,10 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     if (name_is(name, "is_integer")) return Value(new BuiltinObj("is_integer", [](Interp&, const Value& self, CallArgs&) -> Value {
       return Value::boolean(self.as_float() == std::floor(self.as_float()));
     }, obj));
+  }
+  if (obj.is(ObjKind::Deque) && name_is(name, "maxlen")) {
+    int64_t maxlen = obj.as<DequeObj>()->maxlen;
+    return maxlen < 0 ? Value() : Value::integer(maxlen);
   }
   // A method used as a value: bind it.
   if (const char* method = native_method_name(obj, name)) return bind_native_method(obj, method);

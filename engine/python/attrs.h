@@ -21,4 +21,7 @@ Value instantiate_class(Interp& in, TypeObj* t, CallArgs& args, const Expr* site
 // dir() lists them, null-terminated; null for a kind without any.
 const char* const* native_methods(const Value& obj);
 
+// collections.deque(iterable=(), maxlen=None): the type's constructor.
+Value deque_new(Interp& in, const Value& self, CallArgs& a);
+
 }  // namespace corun

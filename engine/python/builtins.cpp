@@ -1,4 +1,5 @@
 #include "engine/python/builtins.h"
+#include "engine/python/attrs.h"
 #include "engine/python/bytes.h"
 
 #include <algorithm>
@@ -53,7 +54,7 @@ const std::vector<std::string> kNames = {
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
-    "asyncio", "time", "random", "functools", "contextlib", "socket",
+    "asyncio", "time", "random", "functools", "contextlib", "socket", "collections",
     // descriptors (engine/python/descriptors.cpp)
     "property", "staticmethod", "classmethod",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
@@ -768,6 +769,13 @@ Builtins::Builtins(Interp& in) {
   add_event_loop_helpers(*this);
   add_class_helpers(in, *this);
   add_descriptor_types(in, *this);
+  {
+    // collections: deque (the type the asyncio ports use too).
+    deque->ctor = deque_new;
+    Ref<ModuleObj> m(new ModuleObj("collections"));
+    m->attrs.emplace_back("deque", Value(deque));
+    values[builtin_index("collections")] = Value(m);
+  }
   values[builtin_index("contextlib")] = make_contextlib_module(in, *this);
   add_generator_builtins(*this);
 }

@@ -243,7 +243,9 @@ std::string Interp::base_repr(const Value& v) {
     }
     case ObjKind::Deque: {
       const auto& d = v.as<DequeObj>()->items;
-      return "deque([" + join_reprs(*this, std::vector<Value>(d.begin(), d.end())) + "])";
+      const int64_t maxlen = v.as<DequeObj>()->maxlen;
+      return "deque([" + join_reprs(*this, std::vector<Value>(d.begin(), d.end())) + "]" +
+             (maxlen >= 0 ? ", maxlen=" + std::to_string(maxlen) : "") + ")";
     }
     case ObjKind::Tuple: {
       const auto& items = v.as<TupleObj>()->items;

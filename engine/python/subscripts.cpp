@@ -196,6 +196,7 @@ Value Interp::get_iter(const Value& v) {
   if (v.is(ObjKind::List) || v.is(ObjKind::Deque)) {
     Ref<IteratorObj> it(new IteratorObj(v.is(ObjKind::List) ? IteratorObj::Kind::List : IteratorObj::Kind::Deque));
     it->source = v;
+    if (v.is(ObjKind::Deque)) it->stop = int64_t(v.as<DequeObj>()->state);
     return Value(it);
   }
   if (v.is(ObjKind::Set) || v.is(ObjKind::Dict) || v.is(ObjKind::DictView)) return live_iterator(v);
@@ -252,7 +253,12 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       return true;
     }
     case IteratorObj::Kind::Deque: {
-      auto& items = it->source.as<DequeObj>()->items;
+      DequeObj* d = it->source.as<DequeObj>();
+      auto& items = d->items;
+      if (int64_t(d->state) != it->stop) {  // dequeiter_next
+        it->stop = int64_t(d->state);
+        raise(builtins_->RuntimeError, "deque mutated during iteration");
+      }
       if (it->pos >= items.size()) return false;
       out = items[it->pos++];
       return true;

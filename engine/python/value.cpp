@@ -96,6 +96,14 @@ bool values_equal(const Value& a, const Value& b) {
       for (size_t i = 0; i < x.size(); ++i) if (!values_equal(x[i], y[i])) return false;
       return true;
     }
+    case ObjKind::Deque: {
+      NativeRecursion guard(" in comparison", 1);
+      const auto& x = a.as<DequeObj>()->items;
+      const auto& y = b.as<DequeObj>()->items;
+      if (x.size() != y.size()) return false;
+      for (size_t i = 0; i < x.size(); ++i) if (!values_equal(x[i], y[i])) return false;
+      return true;
+    }
     case ObjKind::Dict: {
       NativeRecursion guard(" in comparison", 1);
       auto* x = a.as<DictObj>();

@@ -216,6 +216,8 @@ struct ListObj : Object {
 // items): appending and popping at either end are O(1), as in CPython.
 struct DequeObj : Object {
   std::deque<Value> items;
+  int64_t maxlen = -1;  // -1: None (unbounded)
+  uint64_t state = 0;   // bumped by the public methods' mutations: an iterator that sees it move raises
   DequeObj() : Object(ObjKind::Deque) {}
 };
 // set and frozenset: SetObj, in engine/python/sets.h.

@@ -574,6 +574,15 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
         items[size_t(i)] = std::move(v);
         return;
       }
+      if (obj.is(ObjKind::Deque)) {  // deque_ass_item: no state change, as in CPython
+        auto& items = obj.as<DequeObj>()->items;
+        if (!key.is_intlike()) raise(builtins_->TypeError, "sequence index must be integer, not '" + type_of(key)->name + "'");
+        int64_t i = key.as_int();
+        if (i < 0) i += int64_t(items.size());
+        if (i < 0 || i >= int64_t(items.size())) raise(builtins_->IndexError, "deque assignment index out of range");
+        items[size_t(i)] = std::move(v);
+        return;
+      }
       raise(builtins_->TypeError, "'" + type_of(obj)->name + "' object does not support item assignment");
     }
     default:
@@ -584,8 +593,6 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
 namespace {
 
 [[noreturn]] void no_item_deletion(Interp& in, const Value& obj) {
-  if (obj.is(ObjKind::Deque))  // CPython's deque supports it; corun's does not yet
-    in.raise(in.builtins().TypeError, "corun does not support deleting items of a 'collections.deque' yet");
   in.raise(in.builtins().TypeError, "'" + in.type_of(obj)->name + "' object doesn't support item deletion");
 }
 
@@ -642,6 +649,16 @@ void Interp::delete_target(const Expr& target, Frame& f) {
         if (i < 0) i += int64_t(items.size());
         if (i < 0 || i >= int64_t(items.size())) raise(builtins_->IndexError, "list assignment index out of range");
         items.erase(items.begin() + i);
+        return;
+      }
+      if (obj.is(ObjKind::Deque)) {
+        DequeObj* d = obj.as<DequeObj>();
+        if (!key.is_intlike()) raise(builtins_->TypeError, "sequence index must be integer, not '" + type_of(key)->name + "'");
+        int64_t i = key.as_int();
+        if (i < 0) i += int64_t(d->items.size());
+        if (i < 0 || i >= int64_t(d->items.size())) raise(builtins_->IndexError, "deque index out of range");
+        ++d->state;
+        d->items.erase(d->items.begin() + i);
         return;
       }
       no_item_deletion(*this, obj);

@@ -58,7 +58,7 @@ RECEIVERS = [
     ("v_loop", "asyncio.get_running_loop()"),
     ("v_handle", "asyncio.get_running_loop().call_later(100, plain)"),
     ("v_queue", "asyncio.Queue()"),
-    ("v_deque", "asyncio.Queue()._queue"),
+    ("v_deque", "collections.deque([1])"),
     ("v_lock", "asyncio.Lock()"),
 ]
 
@@ -89,8 +89,6 @@ KNOWN_MISSING = {
     ("v_bytes", "rjust"), ("v_bytes", "zfill"),  # engine/python/bytes.cpp has what streams need
     ("v_module", "exceptions"),  # asyncio's submodules
     ("v_loop", "__class__"), ("v_loop", "__module__"), ("v_handle", "__module__"),  # the loop's methods corun has: docs/language.md section 10
-    ("v_deque", "copy"), ("v_deque", "count"), ("v_deque", "extend"), ("v_deque", "index"),
-    ("v_deque", "insert"), ("v_deque", "reverse"),  # corun's deque is the asyncio prelude's
 }
 # Receivers CPython lets take new attributes (they have a __dict__) and
 # corun refuses, saying so.
