@@ -809,6 +809,22 @@ Value b_id(Interp& in, const Value&, CallArgs& a) {
 // Calling an exception class makes an instance with those args.
 Value exception_ctor(Interp& in, const Value& self, CallArgs& a) {
   TypeObj* t = self.as<TypeObj>();
+  if (t->is_subclass_of(in.builtins().ImportError)) {
+    // ImportError(*args, name=None, path=None): msg is the one argument, if one.
+    Value name, path;
+    for (size_t i = 0; i < a.nkw; ++i) {
+      if (a.kwnames[i] == "name") name = a.kw[i];
+      else if (a.kwnames[i] == "path") path = a.kw[i];
+      else in.raise(in.builtins().TypeError, "'" + a.kwnames[i] + "' is an invalid keyword argument for ImportError()");
+    }
+    Value e = in.make_exception_args(t, std::vector<Value>(a.pos, a.pos + a.npos));
+    Ref<DictObj> attrs(new DictObj());
+    attrs->set(make_str("msg"), a.npos == 1 ? a.pos[0] : Value());
+    attrs->set(make_str("name"), name);
+    attrs->set(make_str("path"), path);
+    e.as<ExcObj>()->attrs = Value(attrs);
+    return e;
+  }
   if (a.nkw) in.raise(in.builtins().TypeError, t->name + "() takes no keyword arguments");
   if (t->is_subclass_of(in.builtins().BaseExceptionGroup)) {
     if (a.npos != 2) in.raise(in.builtins().TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (" + std::to_string(a.npos) + " given)");

@@ -55,6 +55,21 @@ async def main():
         raise ModuleNotFoundError("No module named 'plugin'")
     except ImportError as e:
         print(f"{type(e).__name__}: {e}")
+    ie = ImportError("x", name="m", path="/p")
+    bare = ImportError()
+    two = ImportError("a", "b")
+    mnf = ModuleNotFoundError("No module named zz", name="zz")
+    print(f"{ie!r} {ie.msg} {ie.name} {ie.path} {ie.args} {ie} | {bare.msg} {bare.name} {bare.path} | {two.msg} | {mnf!r} {mnf.name} {mnf.path}")
+    ie.name = "'q'"
+    print(f"{ie.name}")
+    try:
+        raise ImportError("x", foo=1)
+    except TypeError as e:
+        print(f"{e}")
+    try:
+        raise ModuleNotFoundError(name="zz")
+    except ImportError as e:
+        print(f"{e!r} {e.name} {str(e)!r}")
     raise ModuleNotFoundError("not caught")
 
 
