@@ -451,8 +451,10 @@ Value b_zip(Interp& in, const Value&, CallArgs& a) {
 
 Value b_reversed(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "reversed", a, 1, 1);
-  if (a.pos[0].is(ObjKind::Set))
-    in.raise(in.builtins().TypeError, "'" + in.type_of(a.pos[0])->name + "' object is not reversible");
+  const Value& v = a.pos[0];
+  if (v.is(ObjKind::Set) || (v.is(ObjKind::Iterator) && (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Map ||
+                                                         v.as<IteratorObj>()->ikind == IteratorObj::Kind::Filter)))
+    in.raise(in.builtins().TypeError, "'" + in.type_of(v)->name + "' object is not reversible");
   std::vector<Value> items = in.to_vector(a.pos[0]);
   std::reverse(items.begin(), items.end());
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));

@@ -72,6 +72,9 @@ async def main():
     attempt("filter(None, [1], [2])", lambda: filter(None, [1], [2]))
     attempt("filter(None, [1], key=1)", lambda: filter(None, [1], key=1))
     attempt("list(filter(1, [1]))", lambda: list(filter(1, [1])))
+    attempt("reversed(map(abs, [1]))", lambda: reversed(map(abs, [1])))
+    attempt("reversed(filter(None, [1]))", lambda: reversed(filter(None, [1])))
+    print(f"{2 in map(abs, [-1, -2, -3])} {bool(map(abs, []))} {list(map(divmod, [7, 8], [2, 3]))} {list(filter(callable, [1, len, 'x']))}")
     attempt("len(map(len, []))", lambda: len(map(len, [])))
     attempt("map(len, [])[0]", lambda: map(len, [])[0])
 
