@@ -1217,6 +1217,9 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
                                          " (setting '" + name + "')");
   if (obj.is(ObjKind::BoundMethod))  // method_setattro does not delegate
     raise(builtins_->AttributeError, "'method' object has no attribute '" + name + "'");
+  // A builtin type's method: CPython's generic setattr finds it read-only.
+  if (native_method_name(obj, name))
+    raise(builtins_->AttributeError, "'" + attr_type_name(*this, obj) + "' object attribute '" + name + "' is read-only");
   no_attr(*this, obj, name);
 }
 

@@ -17,6 +17,7 @@
 #include "engine/python/pyformat.h"
 #include "engine/python/random_module.h"
 #include "engine/python/recursion.h"
+#include "engine/python/repr.h"
 #include "engine/python/sets.h"
 #include "engine/python/time_module.h"
 #include "engine/vm/closures.h"
@@ -41,6 +42,7 @@ const std::vector<std::string> kNames = {
     "round", "sorted", "enumerate", "zip", "isinstance", "type", "print", "any", "all", "reversed", "hasattr",
     "getattr", "issubclass", "object", "next", "iter", "aiter", "anext",
     "set", "frozenset", "hash", "bytes",
+    "pow", "divmod", "hex", "oct", "bin", "chr", "ord", "map", "filter", "callable", "setattr", "format", "ascii", "id",
     // exceptions
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "OverflowError", "LookupError",
     "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError", "RecursionError", "NotImplementedError",
@@ -50,7 +52,11 @@ const std::vector<std::string> kNames = {
     "FileExistsError", "FileNotFoundError", "IsADirectoryError", "NotADirectoryError", "InterruptedError",
     "ProcessLookupError", "EOFError",
     "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup", "ExceptionGroup", "MemoryError",
-    "UnicodeError", "UnicodeDecodeError", "UnicodeEncodeError",
+    "UnicodeError", "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeTranslateError",
+    "ImportError", "ModuleNotFoundError", "SyntaxError", "IndentationError", "TabError", "SystemError", "ReferenceError",
+    "BufferError", "FloatingPointError", "EnvironmentError", "IOError",
+    "Warning", "UserWarning", "DeprecationWarning", "PendingDeprecationWarning", "SyntaxWarning", "RuntimeWarning",
+    "FutureWarning", "ImportWarning", "UnicodeWarning", "BytesWarning", "ResourceWarning", "EncodingWarning",
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
@@ -449,8 +455,10 @@ Value b_zip(Interp& in, const Value&, CallArgs& a) {
 
 Value b_reversed(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "reversed", a, 1, 1);
-  if (a.pos[0].is(ObjKind::Set))
-    in.raise(in.builtins().TypeError, "'" + in.type_of(a.pos[0])->name + "' object is not reversible");
+  const Value& v = a.pos[0];
+  if (v.is(ObjKind::Set) || (v.is(ObjKind::Iterator) && (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Map ||
+                                                         v.as<IteratorObj>()->ikind == IteratorObj::Kind::Filter)))
+    in.raise(in.builtins().TypeError, "'" + in.type_of(v)->name + "' object is not reversible");
   std::vector<Value> items = in.to_vector(a.pos[0]);
   std::reverse(items.begin(), items.end());
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
@@ -549,9 +557,280 @@ Value b_getattr(Interp& in, const Value&, CallArgs& a) {
   }
 }
 
+// ---- pow, divmod, hex/oct/bin, chr/ord, map/filter, callable, setattr, format, ascii, id
+
+// pow(base, exp, mod=None): keywords by those names, as CPython's signature.
+void pow_args(Interp& in, CallArgs& a, Value out[3]) {
+  // Argument Clinic's order: the count, then a missing argument, then the keywords.
+  if (a.npos + a.nkw > 3) in.raise(in.builtins().TypeError, "pow() takes at most 3 arguments (" + std::to_string(a.npos + a.nkw) + " given)");
+  static const char* const names[] = {"base", "exp", "mod"};
+  for (size_t i = a.npos; i < 2; ++i)
+    if (!a.kwarg(names[i]))
+      in.raise(in.builtins().TypeError, std::string("pow() missing required argument '") + names[i] + "' (pos " + std::to_string(i + 1) + ")");
+  bool have[3] = {false, false, false};
+  for (size_t i = 0; i < a.npos; ++i) { out[i] = a.pos[i]; have[i] = true; }
+  for (size_t k = 0; k < a.nkw; ++k) {
+    int at = -1;
+    for (int i = 0; i < 3; ++i) if (a.kwnames[k] == names[i]) at = i;
+    if (at < 0) in.raise(in.builtins().TypeError, "'" + a.kwnames[k] + "' is an invalid keyword argument for pow()");
+    if (have[at])
+      in.raise(in.builtins().TypeError, std::string("argument for pow() given by name ('") + names[at] + "') and position (" +
+                                            std::to_string(at + 1) + ")");
+    out[at] = a.kw[k];
+    have[at] = true;
+  }
+  if (!have[2]) out[2] = Value();
+}
+
+// The inverse of a modulo m (m > 0, 0 <= a < m), by the extended Euclidean
+// algorithm; false when gcd(a, m) != 1.
+bool mod_inverse(const BigInt& a, const BigInt& m, BigInt& inv) {
+  BigInt r0 = m, r1 = a, t0(0), t1(1);
+  while (!r1.is_zero()) {
+    charge_step();
+    auto [q, r2] = BigInt::divmod(r0, r1);
+    BigInt t2 = t0 - q * t1;
+    r0 = std::move(r1); r1 = std::move(r2);
+    t0 = std::move(t1); t1 = std::move(t2);
+  }
+  if (r0 != BigInt(1)) return false;
+  inv = BigInt::mod(t0, m);
+  return true;
+}
+
+Value pow3(Interp& in, const Value& base, const Value& exp, const Value& mod) {
+  const Builtins& B = in.builtins();
+  if (!base.is_integer() || !exp.is_integer() || !mod.is_integer()) {
+    if (base.is_number() && exp.is_number() && mod.is_number())
+      in.raise(B.TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+    in.raise(B.TypeError, "unsupported operand type(s) for ** or pow(): '" + type_name(in, base) + "', '" + type_name(in, exp) +
+                              "', '" + type_name(in, mod) + "'");
+  }
+  BigInt m = to_bigint(mod), b = to_bigint(base), e = to_bigint(exp);
+  if (m.is_zero()) in.raise(B.ValueError, "pow() 3rd argument cannot be 0");
+  const bool neg_mod = m.is_negative();
+  if (neg_mod) m = -m;
+  b = BigInt::mod(b, m);
+  if (e.is_negative()) {
+    BigInt inv;
+    if (!mod_inverse(b, m, inv)) in.raise(B.ValueError, "base is not invertible for the given modulus");
+    b = std::move(inv);
+    e = -e;
+  }
+  // Square and multiply over the exponent's bits, reducing each step: every
+  // BigInt operation charges its work, and nothing grows past m**2.
+  BigInt r = BigInt::mod(BigInt(1), m);
+  const auto& limbs = e.limbs();
+  for (size_t i = limbs.size(); i-- > 0;)
+    for (int bit = 31; bit >= 0; --bit) {
+      charge_step();
+      r = BigInt::mod(r * r, m);
+      if ((limbs[i] >> bit) & 1u) r = BigInt::mod(r * b, m);
+    }
+  if (neg_mod && !r.is_zero()) r = r - m;
+  return make_int(std::move(r));
+}
+
+Value b_pow(Interp& in, const Value&, CallArgs& a) {
+  Value v[3];
+  pow_args(in, a, v);
+  if (!v[2].is_none()) return pow3(in, v[0], v[1], v[2]);
+  return in.binary_op(BinOp::Pow, v[0], v[1]);
+}
+
+Value b_divmod(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "divmod", a);
+  if (a.npos != 2) in.raise(in.builtins().TypeError, "divmod expected 2 arguments, got " + std::to_string(a.npos));
+  const Value &x = a.pos[0], &y = a.pos[1];
+  // corun's classes have no __divmod__: numbers only.
+  if (!x.is_number() || !y.is_number())
+    in.raise(in.builtins().TypeError, "unsupported operand type(s) for divmod(): '" + type_name(in, x) + "' and '" + type_name(in, y) + "'");
+  if ((!x.is_integer() || !y.is_integer()) && y.as_double() == 0)
+    in.raise(in.builtins().ZeroDivisionError, "float divmod()");
+  Value q = in.binary_op(BinOp::FloorDiv, x, y);
+  Value r = in.binary_op(BinOp::Mod, x, y);
+  return make_tuple({std::move(q), std::move(r)});
+}
+
+// hex(x), oct(x), bin(x): '-0x1f' for -31; ints of any size.
+Value int_digits(Interp& in, CallArgs& a, const char* fn, const char* prefix, std::string (BigInt::*digits)() const) {
+  no_kwargs(in, fn, a);
+  arg_count(in, fn, a, 1, 1);
+  const Value& v = a.pos[0];
+  if (!v.is_integer()) in.raise(in.builtins().TypeError, "'" + type_name(in, v) + "' object cannot be interpreted as an integer");
+  BigInt x = to_bigint(v);
+  const bool neg = x.is_negative();
+  if (neg) x = -x;
+  charge(x.limbs().size());
+  reserve_bytes(checked_add(checked_mul(x.limbs().size(), 33), 3));
+  return make_str(std::string(neg ? "-" : "") + prefix + (x.*digits)());
+}
+
+Value b_hex(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "hex", "0x", &BigInt::to_hex); }
+Value b_oct(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "oct", "0o", &BigInt::to_octal); }
+Value b_bin(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "bin", "0b", &BigInt::to_binary); }
+
+void put_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) out += char(cp);
+  else if (cp < 0x800) { out += char(0xC0 | (cp >> 6)); out += char(0x80 | (cp & 0x3F)); }
+  else if (cp < 0x10000) { out += char(0xE0 | (cp >> 12)); out += char(0x80 | ((cp >> 6) & 0x3F)); out += char(0x80 | (cp & 0x3F)); }
+  else {
+    out += char(0xF0 | (cp >> 18)); out += char(0x80 | ((cp >> 12) & 0x3F));
+    out += char(0x80 | ((cp >> 6) & 0x3F)); out += char(0x80 | (cp & 0x3F));
+  }
+}
+
+// The code point at s[i] (corun's strs are UTF-8, surrogates as 3-byte forms); advances i.
+uint32_t take_code_point(const std::string& s, size_t& i) {
+  const unsigned char c = s[i];
+  size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  if (i + n > s.size()) n = s.size() - i;
+  uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1Fu) : n == 3 ? (c & 0x0Fu) : (c & 0x07u);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+  i += n;
+  return cp;
+}
+
+Value b_chr(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "chr", a);
+  arg_count(in, "chr", a, 1, 1);
+  const Value& v = a.pos[0];
+  if (!v.is_integer()) in.raise(in.builtins().TypeError, "'" + type_name(in, v) + "' object cannot be interpreted as an integer");
+  if (v.is_bigint() || v.as_int() > INT32_MAX || v.as_int() < INT32_MIN)
+    in.raise(in.builtins().OverflowError, "Python int too large to convert to C int");
+  const int64_t cp = v.as_int();
+  if (cp < 0 || cp >= 0x110000) in.raise(in.builtins().ValueError, "chr() arg not in range(0x110000)");
+  std::string s;
+  put_utf8(s, uint32_t(cp));
+  return make_str(std::move(s));
+}
+
+Value b_ord(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "ord", a);
+  arg_count(in, "ord", a, 1, 1);
+  const Value& v = a.pos[0];
+  if (v.is(ObjKind::Bytes)) {
+    const std::string& b = bytes_of(v);
+    if (b.size() != 1)
+      in.raise(in.builtins().TypeError, "ord() expected a character, but string of length " + std::to_string(b.size()) + " found");
+    return Value::integer(int64_t(static_cast<unsigned char>(b[0])));
+  }
+  if (!v.is(ObjKind::Str))
+    in.raise(in.builtins().TypeError, "ord() expected string of length 1, but " + type_name(in, v) + " found");
+  const std::string& s = str_of(v);
+  if (!s.empty()) {
+    size_t i = 0;
+    const uint32_t cp = take_code_point(s, i);
+    if (i == s.size()) return Value::integer(int64_t(cp));
+  }
+  charge(s.size() / kBytesPerUnit);
+  in.raise(in.builtins().TypeError, "ord() expected a character, but string of length " + std::to_string(pyfmt::utf8_length(s)) + " found");
+}
+
+Value b_map(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "map", a);
+  if (a.npos < 2) in.raise(in.builtins().TypeError, "map() must have at least two arguments.");
+  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Map));
+  it->source = a.pos[0];
+  reserve_items(a.npos);
+  for (size_t i = 1; i < a.npos; ++i) it->items.push_back(in.get_iter(a.pos[i]));
+  return Value(it);
+}
+
+Value b_filter(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "filter", a);
+  if (a.npos != 2) in.raise(in.builtins().TypeError, "filter expected 2 arguments, got " + std::to_string(a.npos));
+  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Filter));
+  it->source = a.pos[0];
+  it->items.push_back(in.get_iter(a.pos[1]));
+  return Value(it);
+}
+
+Value b_callable(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "callable", a);
+  arg_count(in, "callable", a, 1, 1);
+  const Value& f = a.pos[0];
+  return Value::boolean(f.is(ObjKind::Function) || f.is(ObjKind::Builtin) || f.is(ObjKind::BoundMethod) || f.is(ObjKind::Type) ||
+                        ((f.is(ObjKind::Instance) || f.is(ObjKind::Exception)) && in.type_of(f)->find_attr("__call__")));
+}
+
+Value b_setattr(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "setattr", a);
+  if (a.npos != 3) in.raise(in.builtins().TypeError, "setattr expected 3 arguments, got " + std::to_string(a.npos));
+  if (!a.pos[1].is(ObjKind::Str))
+    in.raise(in.builtins().TypeError, "attribute name must be string, not '" + type_name(in, a.pos[1]) + "'");
+  in.set_attr(a.pos[0], str_of(a.pos[1]), a.pos[2]);
+  return Value();
+}
+
+Value b_format(Interp& in, const Value&, CallArgs& a) {
+  if (a.npos == 0) in.raise(in.builtins().TypeError, "format expected at least 1 argument, got 0");
+  if (a.npos > 2) in.raise(in.builtins().TypeError, "format expected at most 2 arguments, got " + std::to_string(a.npos));
+  no_kwargs(in, "format", a);
+  if (a.npos == 2 && !a.pos[1].is(ObjKind::Str))
+    in.raise(in.builtins().TypeError, "format() argument 2 must be str, not " + type_name(in, a.pos[1]));
+  return make_str(in.format(a.pos[0], a.npos == 2 ? std::string_view(str_of(a.pos[1])) : std::string_view()));
+}
+
+// ascii(x): repr(x) with every non-ASCII character escaped (\xe9, \u20ac, \U0001f600).
+Value b_ascii(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "ascii", a);
+  arg_count(in, "ascii", a, 1, 1);
+  const std::string r = in.repr(a.pos[0]);
+  charge(r.size() / kBytesPerUnit);
+  std::string out;
+  for (size_t i = 0; i < r.size();) {
+    if (static_cast<unsigned char>(r[i]) < 0x80) { out += r[i++]; continue; }
+    const uint32_t cp = take_code_point(r, i);
+    char buf[16];
+    if (cp < 0x100) std::snprintf(buf, sizeof buf, "\\x%02x", cp);
+    else if (cp < 0x10000) std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+    else std::snprintf(buf, sizeof buf, "\\U%08x", cp);
+    append_reserved(out, buf);
+  }
+  return make_str(std::move(out));
+}
+
+// id(x): for an object, the address its repr shows (fake_address: the same
+// number while it lives); for a value corun keeps unboxed (ints, floats,
+// None, bools), a number made from the value itself, past any address, so
+// that `x is y` and `id(x) == id(y)` agree.
+Value b_id(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "id", a);
+  arg_count(in, "id", a, 1, 1);
+  const Value& v = a.pos[0];
+  if (v.is_obj()) return Value::integer(int64_t(std::stoull(fake_address(v.obj()), nullptr, 16)));
+  uint64_t bits = 0;
+  if (v.is_float()) {
+    const double d = v.as_float() == 0 ? 0.0 : v.as_float();
+    std::memcpy(&bits, &d, sizeof bits);
+  } else if (!v.is_none()) {
+    bits = uint64_t(v.as_int());
+  }
+  BigInt id = BigInt::pow(BigInt(2), 66) + BigInt(int64_t(v.kind())) * BigInt::pow(BigInt(2), 64) +
+              BigInt(int64_t(bits >> 32)) * BigInt(int64_t(1) << 32) + BigInt(int64_t(bits & 0xffffffffu));
+  return make_int(std::move(id));
+}
+
 // Calling an exception class makes an instance with those args.
 Value exception_ctor(Interp& in, const Value& self, CallArgs& a) {
   TypeObj* t = self.as<TypeObj>();
+  if (t->is_subclass_of(in.builtins().ImportError)) {
+    // ImportError(*args, name=None, path=None): msg is the one argument, if one.
+    Value name, path;
+    for (size_t i = 0; i < a.nkw; ++i) {
+      if (a.kwnames[i] == "name") name = a.kw[i];
+      else if (a.kwnames[i] == "path") path = a.kw[i];
+      else in.raise(in.builtins().TypeError, "'" + a.kwnames[i] + "' is an invalid keyword argument for ImportError()");
+    }
+    Value e = in.make_exception_args(t, std::vector<Value>(a.pos, a.pos + a.npos));
+    Ref<DictObj> attrs(new DictObj());
+    attrs->set(make_str("msg"), a.npos == 1 ? a.pos[0] : Value());
+    attrs->set(make_str("name"), name);
+    attrs->set(make_str("path"), path);
+    e.as<ExcObj>()->attrs = Value(attrs);
+    return e;
+  }
   if (a.nkw) in.raise(in.builtins().TypeError, t->name + "() takes no keyword arguments");
   if (t->is_subclass_of(in.builtins().BaseExceptionGroup)) {
     if (a.npos != 2) in.raise(in.builtins().TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (" + std::to_string(a.npos) + " given)");
@@ -636,6 +915,8 @@ Builtins::Builtins(Interp& in) {
   task = mk("Task", "_asyncio", future, TypeKind::Builtin);
   method = mk("method", "builtins", object, TypeKind::Builtin);
   iterator = mk("iterator", "builtins", object, TypeKind::Builtin);
+  map = mk("map", "builtins", object, TypeKind::Builtin);
+  filter = mk("filter", "builtins", object, TypeKind::Builtin);
   generator = mk("generator", "builtins", object, TypeKind::Builtin);
   handle = mk("TimerHandle", "asyncio.events", object, TypeKind::Builtin);
 
@@ -657,6 +938,28 @@ Builtins::Builtins(Interp& in) {
   UnicodeError = ex("UnicodeError", ValueError);
   UnicodeDecodeError = ex("UnicodeDecodeError", UnicodeError);
   UnicodeEncodeError = ex("UnicodeEncodeError", UnicodeError);
+  UnicodeTranslateError = ex("UnicodeTranslateError", UnicodeError);
+  FloatingPointError = ex("FloatingPointError", ArithmeticError);
+  ImportError = ex("ImportError", Exception);
+  ModuleNotFoundError = ex("ModuleNotFoundError", ImportError);
+  SyntaxError = ex("SyntaxError", Exception);
+  IndentationError = ex("IndentationError", SyntaxError);
+  TabError = ex("TabError", IndentationError);
+  SystemError = ex("SystemError", Exception);
+  ReferenceError = ex("ReferenceError", Exception);
+  BufferError = ex("BufferError", Exception);
+  Warning = ex("Warning", Exception);
+  UserWarning = ex("UserWarning", Warning);
+  DeprecationWarning = ex("DeprecationWarning", Warning);
+  PendingDeprecationWarning = ex("PendingDeprecationWarning", Warning);
+  SyntaxWarning = ex("SyntaxWarning", Warning);
+  RuntimeWarning = ex("RuntimeWarning", Warning);
+  FutureWarning = ex("FutureWarning", Warning);
+  ImportWarning = ex("ImportWarning", Warning);
+  UnicodeWarning = ex("UnicodeWarning", Warning);
+  BytesWarning = ex("BytesWarning", Warning);
+  ResourceWarning = ex("ResourceWarning", Warning);
+  EncodingWarning = ex("EncodingWarning", Warning);
   RuntimeError = ex("RuntimeError", Exception);
   RecursionError = ex("RecursionError", RuntimeError);
   NotImplementedError = ex("NotImplementedError", RuntimeError);
@@ -711,6 +1014,8 @@ Builtins::Builtins(Interp& in) {
   set->ctor = b_set;
   frozenset->ctor = b_set;
   type->ctor = b_type;
+  map->ctor = b_map;
+  filter->ctor = b_filter;
   future->ctor = [](Interp& in, const Value&, CallArgs& a) -> Value {
     if (a.npos) in.raise(in.builtins().TypeError, "Future() takes no positional arguments");
     return Value(in.create_future());
@@ -738,6 +1043,22 @@ Builtins::Builtins(Interp& in) {
   fn("hasattr", b_hasattr);
   fn("getattr", b_getattr);
   fn("hash", b_hash);
+  fn("pow", b_pow);
+  fn("divmod", b_divmod);
+  fn("hex", b_hex);
+  fn("oct", b_oct);
+  fn("bin", b_bin);
+  fn("chr", b_chr);
+  fn("ord", b_ord);
+  fn("callable", b_callable);
+  fn("setattr", b_setattr);
+  fn("format", b_format);
+  fn("ascii", b_ascii);
+  fn("id", b_id);
+  ty("map", map);
+  ty("filter", filter);
+  ty("EnvironmentError", OSError);  // aliases, as in CPython
+  ty("IOError", OSError);
   ty("set", set);
   ty("frozenset", frozenset);
   ty("str", str);
@@ -759,7 +1080,11 @@ Builtins::Builtins(Interp& in) {
                      FileNotFoundError, IsADirectoryError, NotADirectoryError, InterruptedError,
                      ProcessLookupError, EOFError, KeyboardInterrupt,
                      SystemExit, GeneratorExit, BaseExceptionGroup, ExceptionGroup, CancelledError, MemoryError,
-                     UnicodeError, UnicodeDecodeError, UnicodeEncodeError})
+                     UnicodeError, UnicodeDecodeError, UnicodeEncodeError, UnicodeTranslateError, ImportError,
+                     ModuleNotFoundError, SyntaxError, IndentationError, TabError, SystemError, ReferenceError, BufferError,
+                     FloatingPointError, Warning, UserWarning, DeprecationWarning, PendingDeprecationWarning, SyntaxWarning,
+                     RuntimeWarning, FutureWarning, ImportWarning, UnicodeWarning, BytesWarning, ResourceWarning,
+                     EncodingWarning})
     ty(t->name.c_str(), t);
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);

@@ -24,6 +24,7 @@ struct Builtins {
   TypeObj *object, *type, *none, *int_, *float_, *str, *bytes, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;
   TypeObj *dict_keys, *dict_values, *dict_items;
   TypeObj *function, *builtin_function, *coroutine, *async_generator, *module, *future, *task, *method, *iterator, *handle, *generator;
+  TypeObj *map, *filter;  // map(f, *iterables), filter(f, iterable): lazy IteratorObjs
   TypeObj *agen_asend, *agen_athrow;  // engine/vm/generators.cpp
   // Exception classes.
   TypeObj *BaseException, *Exception, *ArithmeticError, *ZeroDivisionError, *OverflowError, *LookupError,
@@ -37,6 +38,11 @@ struct Builtins {
       *BaseExceptionGroup, *ExceptionGroup, *QueueEmpty, *QueueFull, *MemoryError;
   TypeObj *UnicodeError, *UnicodeDecodeError, *UnicodeEncodeError;  // engine/python/bytes.cpp's codecs
   TypeObj *gaierror, *herror;  // socket's own OSErrors (the module: engine/asyncio/sockets.cpp)
+  TypeObj *UnicodeTranslateError, *ImportError, *ModuleNotFoundError, *SyntaxError, *IndentationError, *TabError,
+      *SystemError, *ReferenceError, *BufferError, *FloatingPointError;
+  // The Warning family (nothing warns with them yet: they are classes to raise and catch).
+  TypeObj *Warning, *UserWarning, *DeprecationWarning, *PendingDeprecationWarning, *SyntaxWarning, *RuntimeWarning,
+      *FutureWarning, *ImportWarning, *UnicodeWarning, *BytesWarning, *ResourceWarning, *EncodingWarning;
   std::vector<Value> values;  // parallel to builtin_names()
   std::vector<Value> owned;   // keeps every type alive for the run
 

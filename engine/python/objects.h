@@ -477,11 +477,11 @@ struct GenExprState {
 };
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator, Enumerate } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator, Enumerate, Map, Filter } ikind;
   std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
   const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
-  std::vector<Value> items;  // Seq: a snapshot; Enumerate: the items, `cur` the next index
-  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*); User: the object with __next__; Generator: the generator
+  std::vector<Value> items;  // Seq: a snapshot; Enumerate: the items, `cur` the next index; Map: the iterators; Filter: the one iterator
+  Value source;              // List, Deque, Set, Dict*: the live container (a DictObj for Dict*); User: the object with __next__; Generator: the generator; Map, Filter: the function (Filter: None keeps the true items)
   // Set, Dict*: `stop` holds the size when iteration began; a change is RuntimeError, as in CPython
   size_t pos = 0;
   int64_t cur = 0, stop = 0, step = 1;  // Range

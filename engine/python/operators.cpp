@@ -254,7 +254,9 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
       case BinOp::Pow:
         if (x == 0 && y < 0) raise(B.ZeroDivisionError, "0.0 cannot be raised to a negative power");
         if (x < 0 && y != std::floor(y)) raise(B.ValueError, "complex results are not supported by corun");
-        return Value::flt(std::pow(x, y));
+        if (double r = std::pow(x, y); !std::isinf(r) || std::isinf(x) || std::isinf(y)) return Value::flt(r);
+        // A finite power past the float range: CPython's float_pow reports ERANGE.
+        raise_value(make_exception_args(B.OverflowError, {Value::integer(34), make_str("Numerical result out of range")}));
       default: break;
     }
   }

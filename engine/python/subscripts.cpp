@@ -275,6 +275,34 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       return true;
     case IteratorObj::Kind::User:
       return user_next(*this, it->source, out);
+    case IteratorObj::Kind::Map: {
+      // map(f, *its): f over one item of each, until the first that ends
+      // (the ones before it have given an item each, as in CPython).
+      // Maps nest (map(f, map(f, ...))): bounded as CPython's C recursion is not.
+      NativeRecursion depth(" while calling a Python object");
+      std::vector<Value> args;
+      args.reserve(it->items.size());
+      for (size_t i = 0; i < it->items.size(); ++i) {
+        Value x;
+        if (!iter_next(it->items[i], x)) return false;
+        args.push_back(std::move(x));
+      }
+      charge_step();
+      out = call0(it->source, std::move(args));
+      return true;
+    }
+    case IteratorObj::Kind::Filter: {
+      NativeRecursion depth(" while calling a Python object");
+      Value x;
+      while (iter_next(it->items[0], x)) {
+        charge_step();
+        if (it->source.is_none() ? truthy(x) : truthy(call0(it->source, {x}))) {
+          out = std::move(x);
+          return true;
+        }
+      }
+      return false;
+    }
     case IteratorObj::Kind::Generator: {
       // next(gen), its end seen without raising StopIteration.
       CoroObj* g = it->source.as<CoroObj>();

@@ -51,7 +51,13 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Module: return b.module;
     case ObjKind::BoundMethod: return b.method;
     case ObjKind::Instance: return v.as<InstanceObj>()->type;
-    case ObjKind::Iterator: return v.as<IteratorObj>()->ikind == IteratorObj::Kind::Gen ? b.generator : b.iterator;
+    case ObjKind::Iterator:
+      switch (v.as<IteratorObj>()->ikind) {
+        case IteratorObj::Kind::Gen: return b.generator;
+        case IteratorObj::Kind::Map: return b.map;
+        case IteratorObj::Kind::Filter: return b.filter;
+        default: return b.iterator;
+      }
     case ObjKind::Handle: return b.handle;
     case ObjKind::Anext: return v.as<AnextObj>()->mode == AnextObj::Mode::Send ? b.agen_asend : b.agen_athrow;
     case ObjKind::Loop:
