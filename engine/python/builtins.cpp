@@ -670,16 +670,6 @@ Value b_hex(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "h
 Value b_oct(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "oct", "0o", &BigInt::to_octal); }
 Value b_bin(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "bin", "0b", &BigInt::to_binary); }
 
-void put_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) out += char(cp);
-  else if (cp < 0x800) { out += char(0xC0 | (cp >> 6)); out += char(0x80 | (cp & 0x3F)); }
-  else if (cp < 0x10000) { out += char(0xE0 | (cp >> 12)); out += char(0x80 | ((cp >> 6) & 0x3F)); out += char(0x80 | (cp & 0x3F)); }
-  else {
-    out += char(0xF0 | (cp >> 18)); out += char(0x80 | ((cp >> 12) & 0x3F));
-    out += char(0x80 | ((cp >> 6) & 0x3F)); out += char(0x80 | (cp & 0x3F));
-  }
-}
-
 // The code point at s[i] (corun's strs are UTF-8, surrogates as 3-byte forms); advances i.
 uint32_t take_code_point(const std::string& s, size_t& i) {
   const unsigned char c = s[i];
@@ -701,7 +691,7 @@ Value b_chr(Interp& in, const Value&, CallArgs& a) {
   const int64_t cp = v.as_int();
   if (cp < 0 || cp >= 0x110000) in.raise(in.builtins().ValueError, "chr() arg not in range(0x110000)");
   std::string s;
-  put_utf8(s, uint32_t(cp));
+  append_utf8(s, uint32_t(cp));
   return make_str(std::move(s));
 }
 

@@ -26,6 +26,9 @@ class Interp;
 struct CallArgs;
 struct TypeObj;
 
+// Appends code point cp to out, encoded as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
+
 struct BytesObj : Object {
   std::string b;
   explicit BytesObj(std::string v) : Object(ObjKind::Bytes), b(std::move(v)) {}

@@ -522,6 +522,23 @@ Value Interp::call(const Value& callee, CallArgs& args, const Expr* site) {
   raise(builtins_->TypeError, "'" + type_of(callee)->name + "' object is not callable");
 }
 
+namespace {
+
+// The position `key` names among a list's or deque's `size` items, for an
+// assignment or a deletion (list_ass_item / deque_ass_item): CPython's
+// TypeError for a key that is not an int, `out_of_range` as IndexError.
+size_t item_position(Interp& in, const Value& key, size_t size, bool deque, const char* out_of_range) {
+  if (!key.is_intlike())
+    in.raise(in.builtins().TypeError, deque ? "sequence index must be integer, not '" + in.type_of(key)->name + "'"
+                                            : "list indices must be integers or slices, not " + in.type_of(key)->name);
+  int64_t i = key.as_int();
+  if (i < 0) i += int64_t(size);
+  if (i < 0 || i >= int64_t(size)) in.raise(in.builtins().IndexError, out_of_range);
+  return size_t(i);
+}
+
+}  // namespace
+
 void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
   switch (target.kind) {
     case ExprKind::Name:
@@ -567,20 +584,12 @@ void Interp::assign_slow(const Expr& target, Value v, Frame& f) {
       }
       if (obj.is(ObjKind::List)) {
         auto& items = obj.as<ListObj>()->items;
-        if (!key.is_intlike()) raise(builtins_->TypeError, "list indices must be integers or slices, not " + type_of(key)->name);
-        int64_t i = key.as_int();
-        if (i < 0) i += int64_t(items.size());
-        if (i < 0 || i >= int64_t(items.size())) raise(builtins_->IndexError, "list assignment index out of range");
-        items[size_t(i)] = std::move(v);
+        items[item_position(*this, key, items.size(), false, "list assignment index out of range")] = std::move(v);
         return;
       }
       if (obj.is(ObjKind::Deque)) {  // deque_ass_item: no state change, as in CPython
         auto& items = obj.as<DequeObj>()->items;
-        if (!key.is_intlike()) raise(builtins_->TypeError, "sequence index must be integer, not '" + type_of(key)->name + "'");
-        int64_t i = key.as_int();
-        if (i < 0) i += int64_t(items.size());
-        if (i < 0 || i >= int64_t(items.size())) raise(builtins_->IndexError, "deque assignment index out of range");
-        items[size_t(i)] = std::move(v);
+        items[item_position(*this, key, items.size(), true, "deque assignment index out of range")] = std::move(v);
         return;
       }
       raise(builtins_->TypeError, "'" + type_of(obj)->name + "' object does not support item assignment");
@@ -644,21 +653,14 @@ void Interp::delete_target(const Expr& target, Frame& f) {
       }
       if (obj.is(ObjKind::List)) {
         auto& items = obj.as<ListObj>()->items;
-        if (!key.is_intlike()) raise(builtins_->TypeError, "list indices must be integers or slices, not " + type_of(key)->name);
-        int64_t i = key.as_int();
-        if (i < 0) i += int64_t(items.size());
-        if (i < 0 || i >= int64_t(items.size())) raise(builtins_->IndexError, "list assignment index out of range");
-        items.erase(items.begin() + i);
+        items.erase(items.begin() + long(item_position(*this, key, items.size(), false, "list assignment index out of range")));
         return;
       }
       if (obj.is(ObjKind::Deque)) {
         DequeObj* d = obj.as<DequeObj>();
-        if (!key.is_intlike()) raise(builtins_->TypeError, "sequence index must be integer, not '" + type_of(key)->name + "'");
-        int64_t i = key.as_int();
-        if (i < 0) i += int64_t(d->items.size());
-        if (i < 0 || i >= int64_t(d->items.size())) raise(builtins_->IndexError, "deque index out of range");
+        size_t i = item_position(*this, key, d->items.size(), true, "deque index out of range");
         ++d->state;
-        d->items.erase(d->items.begin() + i);
+        d->items.erase(d->items.begin() + long(i));
         return;
       }
       no_item_deletion(*this, obj);
