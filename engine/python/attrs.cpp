@@ -9,6 +9,7 @@
 // without a handler or handled without being listed. A kind with methods
 // has no other attributes to look up: a name it lacks is AttributeError.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 
@@ -827,9 +828,105 @@ const MethodTable& handle_methods() {
 // The method table of a receiver's kind, or null: sets and the frame objects
 // (generators, coroutines) keep theirs in engine/python/sets.cpp and
 // engine/vm/generators.cpp.
+// int's and float's methods (bool's are int's): CPython's words for a wrong call.
+void no_args(Interp& in, const char* qualname, CallArgs& a) {
+  if (a.nkw) in.raise(in.builtins().TypeError, std::string(qualname) + "() takes no keyword arguments");
+  if (a.npos) in.raise(in.builtins().TypeError, std::string(qualname) + "() takes no arguments (" + std::to_string(a.npos) + " given)");
+}
+
+Value int_plain(const Value& v) { return v.is_bool() ? Value::integer(v.as_int()) : v; }
+
+uint64_t magnitude64(int64_t v) { return v < 0 ? uint64_t(0) - uint64_t(v) : uint64_t(v); }
+
+const MethodTable& int_methods() {
+  static const MethodTable table{
+      {"bit_length", [](Interp& in, const Value& v, CallArgs& a) -> Value {
+         no_args(in, "int.bit_length", a);
+         if (v.is_bigint()) return Value::integer(int64_t(v.as<BigIntObj>()->v.bit_length()));
+         const uint64_t m = magnitude64(v.as_int());
+         return Value::integer(m ? 64 - __builtin_clzll(m) : 0);
+       }},
+      {"bit_count", [](Interp& in, const Value& v, CallArgs& a) -> Value {
+         no_args(in, "int.bit_count", a);
+         if (v.is_bigint()) {
+           const auto& limbs = v.as<BigIntObj>()->v.limbs();
+           charge(limbs.size() / kItemsPerUnit);
+           int64_t n = 0;
+           for (uint32_t l : limbs) n += __builtin_popcount(l);
+           return Value::integer(n);
+         }
+         return Value::integer(__builtin_popcountll(magnitude64(v.as_int())));
+       }},
+      {"conjugate", [](Interp& in, const Value& v, CallArgs& a) -> Value { no_args(in, "int.conjugate", a); return int_plain(v); }},
+      {"as_integer_ratio", [](Interp& in, const Value& v, CallArgs& a) -> Value {
+         no_args(in, "int.as_integer_ratio", a);
+         return make_tuple({int_plain(v), Value::integer(1)});
+       }},
+  };
+  return table;
+}
+
+// float.hex(): CPython's float_hex, 13 hex digits after the point.
+std::string float_hex(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x < 0 ? "-inf" : "inf";
+  const bool neg = std::signbit(x);
+  if (x == 0) return neg ? "-0x0.0p+0" : "0x0.0p+0";
+  int e = 0;
+  double m = std::frexp(std::fabs(x), &e);
+  const int shift = 1 - std::max(DBL_MIN_EXP - e, 0);
+  m = std::ldexp(m, shift);
+  e -= shift;
+  static const char digits[] = "0123456789abcdef";
+  std::string s = neg ? "-0x" : "0x";
+  int d = int(m);
+  s += digits[d];
+  m -= d;
+  s += '.';
+  for (int i = 0; i < (DBL_MANT_DIG - 1 + 3) / 4; ++i) {
+    m *= 16.0;
+    d = int(m);
+    s += digits[d];
+    m -= d;
+  }
+  s += 'p';
+  s += e < 0 ? '-' : '+';
+  s += std::to_string(e < 0 ? -e : e);
+  return s;
+}
+
+const MethodTable& float_methods() {
+  static const MethodTable table{
+      {"is_integer", [](Interp& in, const Value& v, CallArgs& a) -> Value {
+         no_args(in, "float.is_integer", a);
+         const double x = v.as_float();
+         return Value::boolean(std::isfinite(x) && x == std::floor(x));
+       }},
+      {"as_integer_ratio", [](Interp& in, const Value& v, CallArgs& a) -> Value {
+         no_args(in, "float.as_integer_ratio", a);
+         const double x = v.as_float();
+         if (std::isinf(x)) in.raise(in.builtins().OverflowError, "cannot convert Infinity to integer ratio");
+         if (std::isnan(x)) in.raise(in.builtins().ValueError, "cannot convert NaN to integer ratio");
+         int e = 0;
+         double m = std::frexp(x, &e);
+         for (int i = 0; i < 300 && m != std::floor(m); ++i) { m *= 2.0; --e; }
+         BigInt num{static_cast<int64_t>(m)}, den{1};
+         if (e > 0) num = num * BigInt::pow(BigInt(2), uint64_t(e));
+         else den = BigInt::pow(BigInt(2), uint64_t(-e));
+         return make_tuple({make_int(num), make_int(den)});
+       }},
+      {"hex", [](Interp& in, const Value& v, CallArgs& a) -> Value { no_args(in, "float.hex", a); return make_str(float_hex(v.as_float())); }},
+      {"conjugate", [](Interp& in, const Value& v, CallArgs& a) -> Value { no_args(in, "float.conjugate", a); return v; }},
+  };
+  return table;
+}
+
 const MethodTable* method_table(const Value& obj) {
+  if (obj.is_intlike()) return &int_methods();
+  if (obj.is_float()) return &float_methods();
   if (!obj.is_obj()) return nullptr;
   switch (obj.obj()->okind) {
+    case ObjKind::BigInt: return &int_methods();
     case ObjKind::Str: return &str_methods();
     case ObjKind::Bytes: return &bytes_methods();
     case ObjKind::List: return &list_methods();
@@ -1158,12 +1255,14 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     Value v;
     if (const NativeAttr* a = table.find(name); a && a->fn(*this, obj, v)) return v;
   }
-  if (obj.is_integer() && name_is(name, "real")) return obj.is_bool() ? Value::integer(obj.as_int()) : obj;
+  if (obj.is_integer()) {
+    if (name_is(name, "real") || name_is(name, "numerator")) return int_plain(obj);
+    if (name_is(name, "imag")) return Value::integer(0);
+    if (name_is(name, "denominator")) return Value::integer(1);
+  }
   if (obj.is_float()) {
     if (name_is(name, "real")) return obj;
-    if (name_is(name, "is_integer")) return Value(new BuiltinObj("is_integer", [](Interp&, const Value& self, CallArgs&) -> Value {
-      return Value::boolean(self.as_float() == std::floor(self.as_float()));
-    }, obj));
+    if (name_is(name, "imag")) return Value::flt(0.0);
   }
   if (obj.is(ObjKind::Deque) && name_is(name, "maxlen")) {
     int64_t maxlen = obj.as<DequeObj>()->maxlen;
