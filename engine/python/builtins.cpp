@@ -17,6 +17,7 @@
 #include "engine/python/recursion.h"
 #include "engine/python/sets.h"
 #include "engine/python/time_module.h"
+#include "engine/python/math_module.h"
 #include "engine/vm/closures.h"
 #include "engine/vm/generators.h"
 #include "engine/vm/interp.h"
@@ -52,7 +53,7 @@ const std::vector<std::string> kNames = {
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
-    "asyncio", "time", "random", "functools", "contextlib",
+    "asyncio", "time", "random", "functools", "contextlib", "math",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_iscoroutine", "_eg_split", "_aiter", "_anext",
     "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
@@ -758,6 +759,7 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);
   values[builtin_index("random")] = make_random_module(in, *this);
+  values[builtin_index("math")] = make_math_module(in, *this);
   values[builtin_index("functools")] = make_functools_module(in, *this);
   add_prelude_helpers(in, *this);
   add_event_loop_helpers(*this);
