@@ -343,6 +343,7 @@ class Exporter {
     out.push_back("");
     out.push_back("import asyncio");
     if (uses_functools_) out.push_back("import functools");
+    if (uses_itertools_) out.push_back("import itertools");
     if (uses_math_) out.push_back("import math");
     if (uses_random_) out.push_back("import random");
     if (uses_time_) out.push_back("import time");
@@ -361,7 +362,7 @@ class Exporter {
   const Program& prog_;
   std::string file_name_;
   std::vector<std::string>* lines_ = nullptr;
-  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false, uses_contextlib_ = false, uses_math_ = false;
+  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false, uses_contextlib_ = false, uses_math_ = false, uses_itertools_ = false;
 
   void start(std::vector<std::vector<std::string>>& defs) {
     defs.emplace_back();
@@ -381,6 +382,7 @@ class Exporter {
       else if (e.name == "functools") uses_functools_ = true;
       else if (e.name == "contextlib") uses_contextlib_ = true;
       else if (e.name == "math") uses_math_ = true;
+      else if (e.name == "itertools") uses_itertools_ = true;
       else if (e.name == "CancelledError") import_cancelled_ = true;
     }
     for (auto& k : e.kids) if (k) scan_expr(*k);

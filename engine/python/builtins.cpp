@@ -18,6 +18,7 @@
 #include "engine/python/sets.h"
 #include "engine/python/time_module.h"
 #include "engine/python/math_module.h"
+#include "engine/python/itertools_module.h"
 #include "engine/vm/closures.h"
 #include "engine/vm/generators.h"
 #include "engine/vm/interp.h"
@@ -53,7 +54,7 @@ const std::vector<std::string> kNames = {
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
-    "asyncio", "time", "random", "functools", "contextlib", "math",
+    "asyncio", "time", "random", "functools", "contextlib", "math", "itertools",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
     "_iscoroutine", "_eg_split", "_aiter", "_anext",
     "_deque", "_address", "_get_running_loop", "_runner_main_task", "_interrupt_count",
@@ -760,6 +761,7 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("time")] = make_time_module(in, *this);
   values[builtin_index("random")] = make_random_module(in, *this);
   values[builtin_index("math")] = make_math_module(in, *this);
+  values[builtin_index("itertools")] = make_itertools_module(in, *this);
   values[builtin_index("functools")] = make_functools_module(in, *this);
   add_prelude_helpers(in, *this);
   add_event_loop_helpers(*this);

@@ -51,7 +51,11 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Module: return b.module;
     case ObjKind::BoundMethod: return b.method;
     case ObjKind::Instance: return v.as<InstanceObj>()->type;
-    case ObjKind::Iterator: return v.as<IteratorObj>()->ikind == IteratorObj::Kind::Gen ? b.generator : b.iterator;
+    case ObjKind::Iterator: {
+      auto* it = v.as<IteratorObj>();
+      if (it->ikind == IteratorObj::Kind::Native && it->native->type) return it->native->type;
+      return it->ikind == IteratorObj::Kind::Gen ? b.generator : b.iterator;
+    }
     case ObjKind::Handle: return b.handle;
     case ObjKind::Anext: return v.as<AnextObj>()->mode == AnextObj::Mode::Send ? b.agen_asend : b.agen_athrow;
     case ObjKind::Loop:
