@@ -344,6 +344,8 @@ class Exporter {
     out.push_back("");
     out.push_back("import asyncio");
     if (uses_functools_) out.push_back("import functools");
+    if (uses_itertools_) out.push_back("import itertools");
+    if (uses_math_) out.push_back("import math");
     if (uses_random_) out.push_back("import random");
     if (uses_time_) out.push_back("import time");
     if (uses_contextlib_) out.push_back("import contextlib");
@@ -363,7 +365,8 @@ class Exporter {
   const Program& prog_;
   std::string file_name_;
   std::vector<std::string>* lines_ = nullptr;
-  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false, uses_contextlib_ = false, uses_socket_ = false, uses_collections_ = false;
+  bool uses_time_ = false, uses_random_ = false, import_cancelled_ = false, uses_functools_ = false, uses_contextlib_ = false,
+       uses_socket_ = false, uses_collections_ = false, uses_math_ = false, uses_itertools_ = false;
 
   void start(std::vector<std::vector<std::string>>& defs) {
     defs.emplace_back();
@@ -384,6 +387,8 @@ class Exporter {
       else if (e.name == "contextlib") uses_contextlib_ = true;
       else if (e.name == "socket") uses_socket_ = true;
       else if (e.name == "collections") uses_collections_ = true;
+      else if (e.name == "math") uses_math_ = true;
+      else if (e.name == "itertools") uses_itertools_ = true;
       else if (e.name == "CancelledError") import_cancelled_ = true;
     }
     for (auto& k : e.kids) if (k) scan_expr(*k);

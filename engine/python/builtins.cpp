@@ -20,6 +20,8 @@
 #include "engine/python/repr.h"
 #include "engine/python/sets.h"
 #include "engine/python/time_module.h"
+#include "engine/python/math_module.h"
+#include "engine/python/itertools_module.h"
 #include "engine/vm/closures.h"
 #include "engine/vm/generators.h"
 #include "engine/vm/interp.h"
@@ -60,7 +62,7 @@ const std::vector<std::string> kNames = {
     // exception names the spec lets `except` use bare
     "CancelledError",
     // modules
-    "asyncio", "time", "random", "functools", "contextlib", "socket", "collections",
+    "asyncio", "time", "random", "functools", "contextlib", "socket", "collections", "math", "itertools",
     // descriptors (engine/python/descriptors.cpp)
     "property", "staticmethod", "classmethod",
     // corun's private helpers for the asyncio prelude (invisible to scenarios)
@@ -1079,6 +1081,8 @@ Builtins::Builtins(Interp& in) {
   values[builtin_index("asyncio")] = make_asyncio_module(in, *this);
   values[builtin_index("time")] = make_time_module(in, *this);
   values[builtin_index("random")] = make_random_module(in, *this);
+  values[builtin_index("math")] = make_math_module(in, *this);
+  values[builtin_index("itertools")] = make_itertools_module(in, *this);
   values[builtin_index("functools")] = make_functools_module(in, *this);
   add_prelude_helpers(in, *this);
   add_event_loop_helpers(*this);

@@ -476,8 +476,18 @@ struct GenExprState {
   GenExprState(const Expr* e, const CodeObject* c) : comp(e), frame(c) {}
 };
 
+// An iterator implemented natively (the itertools objects): its state steps
+// itself, names its type and prints its repr.
+struct NativeIterState {
+  TypeObj* type = nullptr;
+  virtual ~NativeIterState() = default;
+  virtual bool next(class Interp& in, Value& out) = 0;
+  virtual std::string repr(class Interp& in, const void* self);  // "<itertools.chain object at 0x...>"
+};
+
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator, Enumerate, Map, Filter } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator, Enumerate, Map, Filter, Native } ikind;
+  std::unique_ptr<NativeIterState> native;  // Native
   std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
   const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)
   std::vector<Value> items;  // Seq: a snapshot; Enumerate: the items, `cur` the next index; Map: the iterators; Filter: the one iterator

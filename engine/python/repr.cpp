@@ -328,6 +328,7 @@ std::string Interp::base_repr(const Value& v) {
         return "<generator object " + v.as<IteratorObj>()->gen_code->qualname + " at " + fake_address(o) + ">";
       if (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Map || v.as<IteratorObj>()->ikind == IteratorObj::Kind::Filter)
         return "<" + type_of(v)->name + " object at " + fake_address(o) + ">";
+      if (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Native) return v.as<IteratorObj>()->native->repr(*this, o);
       return "<iterator object at " + fake_address(o) + ">";
     case ObjKind::Handle: return handle_repr(*this, v);
     case ObjKind::Loop: return loop_repr(v.as<LoopObj>());

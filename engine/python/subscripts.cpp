@@ -303,6 +303,9 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       }
       return false;
     }
+    case IteratorObj::Kind::Native:
+      charge_step();
+      return it->native->next(*this, out);
     case IteratorObj::Kind::Generator: {
       // next(gen), its end seen without raising StopIteration.
       CoroObj* g = it->source.as<CoroObj>();

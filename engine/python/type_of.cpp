@@ -51,13 +51,16 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Module: return b.module;
     case ObjKind::BoundMethod: return b.method;
     case ObjKind::Instance: return v.as<InstanceObj>()->type;
-    case ObjKind::Iterator:
-      switch (v.as<IteratorObj>()->ikind) {
+    case ObjKind::Iterator: {
+      auto* it = v.as<IteratorObj>();
+      switch (it->ikind) {
         case IteratorObj::Kind::Gen: return b.generator;
         case IteratorObj::Kind::Map: return b.map;
         case IteratorObj::Kind::Filter: return b.filter;
+        case IteratorObj::Kind::Native: return it->native->type ? it->native->type : b.iterator;
         default: return b.iterator;
       }
+    }
     case ObjKind::Handle: return b.handle;
     case ObjKind::Anext: return v.as<AnextObj>()->mode == AnextObj::Mode::Send ? b.agen_asend : b.agen_athrow;
     case ObjKind::Loop:
