@@ -426,7 +426,7 @@ Value b_enumerate(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "enumerate", a, 1, 2);
   int64_t start = a.npos == 2 ? to_index(in, a.pos[1]) : 0;
   if (const Value* s = a.kwarg("start")) start = to_index(in, *s);
-  // The items are taken at once (as corun's zip and reversed take theirs);
+  // The items are taken at once (as corun's reversed takes its own);
   // each (index, item) pair is made as it is reached, as CPython makes it,
   // so a sum over enumerate(results) holds one pair at a time, not one per item.
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Enumerate));
@@ -436,29 +436,23 @@ Value b_enumerate(Interp& in, const Value&, CallArgs& a) {
   return Value(it);
 }
 
+// zip(*iterables): lazy, as CPython's zip object -- a row is taken when it
+// is reached, one item of each iterable in turn, so side effects of the
+// iterables interleave as in CPython, and an infinite one is fine.
 Value b_zip(Interp& in, const Value&, CallArgs& a) {
-  std::vector<std::vector<Value>> seqs;
-  size_t n = SIZE_MAX;
-  for (size_t i = 0; i < a.npos; ++i) {
-    seqs.push_back(in.to_vector(a.pos[i]));
-    n = std::min(n, seqs.back().size());
+  for (size_t k = 0; k < a.nkw; ++k) {
+    if (a.kwnames[k] == "strict") in.raise(in.builtins().TypeError, "corun does not support zip(strict=...) yet");
+    in.raise(in.builtins().TypeError, "zip() got an unexpected keyword argument '" + a.kwnames[k] + "'");
   }
-  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Seq));
-  if (seqs.empty()) n = 0;
-  reserve_items(checked_mul(n, seqs.size() + 3));  // a tuple per row
-  charge(n);
-  for (size_t k = 0; k < n; ++k) {
-    std::vector<Value> row;
-    for (auto& s : seqs) row.push_back(s[k]);
-    it->items.push_back(make_tuple(std::move(row)));
-  }
+  Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Zip));
+  for (size_t i = 0; i < a.npos; ++i) it->items.push_back(in.get_iter(a.pos[i]));
   return Value(it);
 }
 
 Value b_reversed(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "reversed", a, 1, 1);
   const Value& v = a.pos[0];
-  if (v.is(ObjKind::Set) || (v.is(ObjKind::Iterator) && (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Map ||
+  if (v.is(ObjKind::Set) || (v.is(ObjKind::Iterator) && (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Map || v.as<IteratorObj>()->ikind == IteratorObj::Kind::Zip ||
                                                          v.as<IteratorObj>()->ikind == IteratorObj::Kind::Filter)))
     in.raise(in.builtins().TypeError, "'" + in.type_of(v)->name + "' object is not reversible");
   std::vector<Value> items = in.to_vector(a.pos[0]);
@@ -909,6 +903,7 @@ Builtins::Builtins(Interp& in) {
   iterator = mk("iterator", "builtins", object, TypeKind::Builtin);
   map = mk("map", "builtins", object, TypeKind::Builtin);
   filter = mk("filter", "builtins", object, TypeKind::Builtin);
+  zip = mk("zip", "builtins", object, TypeKind::Builtin);
   generator = mk("generator", "builtins", object, TypeKind::Builtin);
   handle = mk("TimerHandle", "asyncio.events", object, TypeKind::Builtin);
 

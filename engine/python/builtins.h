@@ -24,7 +24,7 @@ struct Builtins {
   TypeObj *object, *type, *none, *int_, *float_, *str, *bytes, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;
   TypeObj *dict_keys, *dict_values, *dict_items;
   TypeObj *function, *builtin_function, *coroutine, *async_generator, *module, *future, *task, *method, *iterator, *handle, *generator;
-  TypeObj *map, *filter;  // map(f, *iterables), filter(f, iterable): lazy IteratorObjs
+  TypeObj *map, *filter, *zip;  // map(f, *iterables), filter(f, iterable), zip(*iterables): lazy IteratorObjs
   TypeObj *agen_asend, *agen_athrow;  // engine/vm/generators.cpp
   // Exception classes.
   TypeObj *BaseException, *Exception, *ArithmeticError, *ZeroDivisionError, *OverflowError, *LookupError,

@@ -486,7 +486,7 @@ struct NativeIterState {
 };
 
 struct IteratorObj : Object {
-  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator, Enumerate, Map, Filter, Native } ikind;
+  enum class Kind : uint8_t { Seq, List, Range, Deque, Gen, Set, DictKeys, DictValues, DictItems, User, Generator, Enumerate, Map, Filter, Zip, Native } ikind;
   std::unique_ptr<NativeIterState> native;  // Native
   std::unique_ptr<GenExprState> gen;  // Gen: null once exhausted
   const CodeObject* gen_code = nullptr;  // Gen: its code (its name, for the repr)

@@ -326,7 +326,8 @@ std::string Interp::base_repr(const Value& v) {
     case ObjKind::Iterator:
       if (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Gen)
         return "<generator object " + v.as<IteratorObj>()->gen_code->qualname + " at " + fake_address(o) + ">";
-      if (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Map || v.as<IteratorObj>()->ikind == IteratorObj::Kind::Filter)
+      if (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Map || v.as<IteratorObj>()->ikind == IteratorObj::Kind::Filter ||
+          v.as<IteratorObj>()->ikind == IteratorObj::Kind::Zip)
         return "<" + type_of(v)->name + " object at " + fake_address(o) + ">";
       if (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Native) return v.as<IteratorObj>()->native->repr(*this, o);
       return "<iterator object at " + fake_address(o) + ">";

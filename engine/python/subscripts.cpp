@@ -291,6 +291,22 @@ bool Interp::iter_next(const Value& itv, Value& out) {
       out = call0(it->source, std::move(args));
       return true;
     }
+    case IteratorObj::Kind::Zip: {
+      // zip_next: one item of each in turn; the first that ends ends the zip
+      // (the ones before it have given an item each, as in CPython).
+      if (it->items.empty()) return false;
+      NativeRecursion depth(" while calling a Python object");
+      std::vector<Value> row;
+      row.reserve(it->items.size());
+      for (size_t i = 0; i < it->items.size(); ++i) {
+        Value x;
+        if (!iter_next(it->items[i], x)) return false;
+        row.push_back(std::move(x));
+      }
+      charge_step();
+      out = make_tuple(std::move(row));
+      return true;
+    }
     case IteratorObj::Kind::Filter: {
       NativeRecursion depth(" while calling a Python object");
       Value x;

@@ -57,6 +57,7 @@ TypeObj* Interp::type_of(const Value& v) const {
         case IteratorObj::Kind::Gen: return b.generator;
         case IteratorObj::Kind::Map: return b.map;
         case IteratorObj::Kind::Filter: return b.filter;
+        case IteratorObj::Kind::Zip: return b.zip;
         case IteratorObj::Kind::Native: return it->native->type ? it->native->type : b.iterator;
         default: return b.iterator;
       }
