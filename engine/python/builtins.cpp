@@ -440,11 +440,15 @@ Value b_enumerate(Interp& in, const Value&, CallArgs& a) {
 // is reached, one item of each iterable in turn, so side effects of the
 // iterables interleave as in CPython, and an infinite one is fine.
 Value b_zip(Interp& in, const Value&, CallArgs& a) {
-  for (size_t k = 0; k < a.nkw; ++k) {
-    if (a.kwnames[k] == "strict") in.raise(in.builtins().TypeError, "corun does not support zip(strict=...) yet");
-    in.raise(in.builtins().TypeError, "zip() got an unexpected keyword argument '" + a.kwnames[k] + "'");
+  // zip_new's "|$p:zip": one keyword at most, strict, tested for truth.
+  bool strict = false;
+  if (a.nkw > 1) in.raise(in.builtins().TypeError, "zip() takes at most 1 keyword argument (" + std::to_string(a.nkw) + " given)");
+  if (a.nkw == 1) {
+    if (a.kwnames[0] != "strict") in.raise(in.builtins().TypeError, "'" + a.kwnames[0] + "' is an invalid keyword argument for zip()");
+    strict = in.truthy(a.kw[0]);
   }
   Ref<IteratorObj> it(new IteratorObj(IteratorObj::Kind::Zip));
+  it->cur = strict;
   for (size_t i = 0; i < a.npos; ++i) it->items.push_back(in.get_iter(a.pos[i]));
   return Value(it);
 }

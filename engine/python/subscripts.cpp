@@ -232,6 +232,33 @@ Value Interp::get_iter(const Value& v) {
   return Value(it);
 }
 
+// One item of each of map's or zip's iterators, in turn, into row. Returns
+// the index of the one that ended, or their count when the row is whole;
+// the ones before the one that ended have given an item each, which is
+// lost, as in CPython's map_next and zip_next.
+size_t Interp::next_row(IteratorObj& it, std::vector<Value>& row) {
+  row.reserve(it.items.size());
+  for (size_t i = 0; i < it.items.size(); ++i) {
+    Value x;
+    if (!iter_next(it.items[i], x)) return i;
+    row.push_back(std::move(x));
+  }
+  return it.items.size();
+}
+
+// zip(strict=True) when argument `ended` (0-based) ran out: zip_next's
+// ValueError if the lengths differ, with CPython's wording.
+static void zip_strict_check(Interp& in, IteratorObj& it, size_t ended) {
+  auto args_before = [](size_t i) { return i == 1 ? std::string(" 1") : "s 1-" + std::to_string(i); };
+  if (ended > 0)
+    in.raise(in.builtins().ValueError, "zip() argument " + std::to_string(ended + 1) + " is shorter than argument" + args_before(ended));
+  for (size_t i = 1; i < it.items.size(); ++i) {
+    Value x;
+    if (in.iter_next(it.items[i], x))
+      in.raise(in.builtins().ValueError, "zip() argument " + std::to_string(i + 1) + " is longer than argument" + args_before(i));
+  }
+}
+
 bool Interp::iter_next(const Value& itv, Value& out) {
   auto* it = itv.as<IteratorObj>();
   switch (it->ikind) {
@@ -276,32 +303,23 @@ bool Interp::iter_next(const Value& itv, Value& out) {
     case IteratorObj::Kind::User:
       return user_next(*this, it->source, out);
     case IteratorObj::Kind::Map: {
-      // map(f, *its): f over one item of each, until the first that ends
-      // (the ones before it have given an item each, as in CPython).
+      // map(f, *its): f over one item of each (map_next).
       // Maps nest (map(f, map(f, ...))): bounded as CPython's C recursion is not.
       NativeRecursion depth(" while calling a Python object");
       std::vector<Value> args;
-      args.reserve(it->items.size());
-      for (size_t i = 0; i < it->items.size(); ++i) {
-        Value x;
-        if (!iter_next(it->items[i], x)) return false;
-        args.push_back(std::move(x));
-      }
+      if (next_row(*it, args) < it->items.size()) return false;
       charge_step();
       out = call0(it->source, std::move(args));
       return true;
     }
     case IteratorObj::Kind::Zip: {
-      // zip_next: one item of each in turn; the first that ends ends the zip
-      // (the ones before it have given an item each, as in CPython).
+      // zip_next: a tuple of one item of each; `cur` is 1 under strict=True.
       if (it->items.empty()) return false;
       NativeRecursion depth(" while calling a Python object");
       std::vector<Value> row;
-      row.reserve(it->items.size());
-      for (size_t i = 0; i < it->items.size(); ++i) {
-        Value x;
-        if (!iter_next(it->items[i], x)) return false;
-        row.push_back(std::move(x));
+      if (size_t ended = next_row(*it, row); ended < it->items.size()) {
+        if (it->cur) zip_strict_check(*this, *it, ended);
+        return false;
       }
       charge_step();
       out = make_tuple(std::move(row));

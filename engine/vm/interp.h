@@ -179,6 +179,7 @@ class Interp {
   std::vector<Value> take_vector(const Value& iterable);
   Value get_iter(const Value& iterable);
   bool iter_next(const Value& it, Value& out);
+  size_t next_row(IteratorObj& it, std::vector<Value>& row);  // map/zip: an item of each
 
   // Text
   std::string repr(const Value& v);
