@@ -63,6 +63,9 @@ struct CodeObject {
   // Calling it makes a frame object (a coroutine, generator or async generator) rather than running it.
   bool makes_frame_object() const { return is_coroutine || is_generator; }
   int varargs_slot = -1;     // *args parameter, when there is one
+  int varkw_slot = -1;       // **kwargs parameter, when there is one (the last slot of the parameters)
+  // Binding other than by position: a *args or **kwargs parameter to fill.
+  bool gathers_arguments() const { return varargs_slot >= 0 || varkw_slot >= 0; }
   int def_line = 0;
   std::vector<std::string> params;
   std::vector<const Expr*> param_defaults;  // null when required

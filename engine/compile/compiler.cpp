@@ -578,8 +578,17 @@ void Compiler::compile_params(const YNode& params, CodeObject& code, std::vector
       error(p.pos, "a parameter is a name, or a one-key mapping name: default");
       continue;
     }
-    bool varargs = !name.empty() && name[0] == '*';
-    if (varargs) {
+    const bool varkw = name.size() > 1 && name[0] == '*' && name[1] == '*';
+    const bool varargs = !varkw && !name.empty() && name[0] == '*';
+    if (code.varkw_slot >= 0) {
+      error(p.pos, "arguments cannot follow var-keyword argument", "Python: SyntaxError; **" +
+                                                                      code.slot_names[size_t(code.varkw_slot)] + " comes last");
+      continue;
+    }
+    if (varkw) {
+      name = name.substr(2);
+      if (dflt || p.kind == YNode::Kind::Map) { error(p.pos, "var-keyword argument cannot have default value"); continue; }
+    } else if (varargs) {
       name = name.substr(1);
       if (code.varargs_slot >= 0) { error(p.pos, "only one *args parameter is allowed"); continue; }
     } else if (code.varargs_slot >= 0) {
@@ -593,6 +602,10 @@ void Compiler::compile_params(const YNode& params, CodeObject& code, std::vector
     }
     if (varargs) {
       code.varargs_slot = symtable_.bind_param(scope_, name);
+      continue;
+    }
+    if (varkw) {
+      code.varkw_slot = symtable_.bind_param(scope_, name);
       continue;
     }
     symtable_.bind_param(scope_, name);
@@ -678,7 +691,8 @@ void Compiler::compile_global(const YNode& arg) {
     if (module_scope_) continue;  // `global x` at module level changes nothing, as in Python
     const auto& params = current_->params;
     bool is_param = std::find(params.begin(), params.end(), name) != params.end() ||
-                    (current_->varargs_slot >= 0 && current_->slot_names[size_t(current_->varargs_slot)] == name);
+                    (current_->varargs_slot >= 0 && current_->slot_names[size_t(current_->varargs_slot)] == name) ||
+                    (current_->varkw_slot >= 0 && current_->slot_names[size_t(current_->varkw_slot)] == name);
     if (is_param) {
       error(n->pos, "name '" + name + "' is parameter and global",
             "Python: SyntaxError; a parameter is always local: rename it");

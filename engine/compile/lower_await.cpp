@@ -146,6 +146,10 @@ class AwaitLowering {
     if (e->kind == ExprKind::Dict) {
       // {k1: v1, k2: v2}: k1, v1, k2, v2 (Python 3.8+).
       for (size_t i = 0; i < e->kids.size(); ++i) {
+        if (e->kids[i]->kind == ExprKind::Starred) {  // {**m}: the mapping itself, merged where it stands
+          order.push_back(&e->kids[i]->kids[0]);
+          continue;
+        }
         order.push_back(&e->kids[i]);
         order.push_back(&e->kwargs[i]);
       }

@@ -224,6 +224,10 @@ void Compiler::compile_lambda(Expr& e, SymScope* s) {
   SymScope* inner = s->add_child(SymScope::Kind::Lambda, code);
   for (size_t i = 0; i < e.kwnames.size(); ++i) {
     const std::string& p = e.kwnames[i];
+    if (p.size() > 1 && p[0] == '*' && p[1] == '*') {
+      code->varkw_slot = symtable_.bind_param(inner, p.substr(2));
+      continue;
+    }
     if (p[0] == '*') {
       code->varargs_slot = symtable_.bind_param(inner, p.substr(1));
       continue;

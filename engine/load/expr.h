@@ -89,7 +89,7 @@ struct Expr {
   std::vector<CmpOp> cmpops;
   // Children: operands, call arguments, display elements ...
   std::vector<ExprPtr> kids;
-  // Call keyword arguments (names in kwnames) and Dict values.
+  // Call keyword arguments (names in kwnames; "**" for a `**mapping`) and Dict values.
   std::vector<ExprPtr> kwargs;
   std::vector<std::string> kwnames;
   // Comprehensions: kind of result and clauses; kids[0] = element
@@ -114,6 +114,12 @@ struct Expr {
 
   Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
 };
+
+// A call with a `**mapping` argument (kwnames "**" at its place).
+inline bool unpacks_keywords(const Expr& call) {
+  for (auto& k : call.kwnames) if (k[0] == '*') return true;
+  return false;
+}
 
 // A call with no keyword or starred argument: each argument goes straight
 // to one parameter.

@@ -597,36 +597,41 @@ class Parser {
     return body;
   }
 
-  // lambda [a, b=1, *rest]: body -- kwnames holds the parameters ("*rest"
-  // for the star one), kwargs their defaults (null where none), kids[0]
-  // the body; the compiler makes its code (engine/compile/compiler.cpp).
+  // lambda [a, b=1, *rest, **kw]: body -- kwnames holds the parameters
+  // ("*rest" and "**kw" for the star ones), kwargs their defaults (null
+  // where none), kids[0] the body; the compiler makes its code
+  // (engine/compile/resolve.cpp).
   ExprPtr parse_lambda() {
     auto e = make(ExprKind::Lambda, tok_.offset);
     advance();  // 'lambda'
-    bool seen_default = false, seen_star = false;
+    bool seen_default = false, seen_star = false, seen_starstar = false;
+    auto bare = [](const std::string& k) { return k.substr(k.find_first_not_of('*')); };
     while (!is_op(":")) {
       if (tok_.type == Tok::End) break;
       int off = tok_.offset;
-      bool star = false;
-      if (is_op("*")) { star = true; advance(); }
-      else if (is_op("**")) fail(off, "'**' parameters are not supported by corun");
+      if (seen_starstar) fail(off, "arguments cannot follow var-keyword argument");
+      std::string stars;
+      if (is_op("*")) { stars = "*"; advance(); }
+      else if (is_op("**")) { stars = "**"; advance(); }
       if (tok_.type != Tok::Name || is_reserved(tok_.text)) fail(tok_.offset, "invalid syntax: expected a parameter name" + found());
       std::string name = tok_.text;
       for (auto& k : e->kwnames)
-        if (k == name || (k[0] == '*' && k.substr(1) == name))
-          fail(off, "duplicate argument '" + name + "' in function definition");
-      if (seen_star) fail(off, "parameters after *" + e->kwnames.back().substr(1) + " are not supported by corun");
+        if (bare(k) == name) fail(off, "duplicate argument '" + name + "' in function definition");
+      if (seen_star && stars != "**") fail(off, "parameters after *" + bare(e->kwnames.back()) + " are not supported by corun");
       advance();
       ExprPtr dflt;
-      if (!star && is_op("=")) {
+      if (stars.empty() && is_op("=")) {
         advance();
         dflt = parse_expr();
         seen_default = true;
-      } else if (!star && seen_default) {
+      } else if (stars.empty() && seen_default) {
         fail(off, "non-default argument follows default argument");
+      } else if (stars == "**" && is_op("=")) {
+        fail(tok_.offset, "var-keyword argument cannot have default value");
       }
-      if (star) seen_star = true;
-      e->kwnames.push_back(star ? "*" + name : name);
+      if (stars == "*") seen_star = true;
+      if (stars == "**") seen_starstar = true;
+      e->kwnames.push_back(stars + name);
       e->kwargs.push_back(std::move(dflt));
       if (!is_op(",")) break;
       advance();
@@ -919,7 +924,20 @@ class Parser {
         bracket_level_ = save_level;
         tok_ = save;
       }
-      if (is_op("**")) fail(tok_.offset, "'**' argument unpacking is not supported by corun");
+      if (is_op("**")) {
+        // f(**mapping): kwnames holds "**" for it, kwargs the mapping.
+        advance();
+        call->kwnames.push_back("**");
+        call->kwargs.push_back(parse_expr());
+        if (!is_op(",")) break;
+        advance();
+        first = false;
+        continue;
+      }
+      bool after_unpacking = std::find(call->kwnames.begin(), call->kwnames.end(), "**") != call->kwnames.end();
+      if (after_unpacking)
+        fail(tok_.offset, is_op("*") ? "iterable argument unpacking follows keyword argument unpacking"
+                                     : "positional argument follows keyword argument unpacking");
       if (!call->kwnames.empty() && !is_op("*"))
         fail(tok_.offset, "positional argument follows keyword argument");
       ExprPtr arg = parse_star_or_expr();
@@ -1144,20 +1162,39 @@ class Parser {
       advance();
       auto dict = make(ExprKind::Dict, off);
       if (is_op("}")) { advance(); return dict; }
-      ExprPtr key = parse_star_or_expr();
-      if (!is_op(":") || key->kind == ExprKind::Starred) return parse_set_display(std::move(key), off);
-      advance();
-      ExprPtr val = parse_expr();
-      if (at_comp_for()) {
-        auto c = parse_comprehension(Expr::CompType::Dict, std::move(key), std::move(val), pos_at(off));
-        expect_op("}");
-        return c;
+      // {**m, ...}: the entry's key is a Starred node over m, its value an
+      // unused None (engine/vm/eval.cpp merges m's items there).
+      auto dict_unpacking = [&] {
+        int at = tok_.offset;
+        advance();  // '**'
+        auto star = make(ExprKind::Starred, at);
+        star->kids.push_back(parse_bitor());
+        dict->kids.push_back(std::move(star));
+        dict->kwargs.push_back(make(ExprKind::Const, at));
+      };
+      if (is_op("**")) {
+        dict_unpacking();
+        if (at_comp_for()) fail(tok_.offset, "dict unpacking cannot be used in dict comprehension");
+      } else {
+        ExprPtr key = parse_star_or_expr();
+        if (!is_op(":") || key->kind == ExprKind::Starred) return parse_set_display(std::move(key), off);
+        advance();
+        ExprPtr val = parse_expr();
+        if (at_comp_for()) {
+          auto c = parse_comprehension(Expr::CompType::Dict, std::move(key), std::move(val), pos_at(off));
+          expect_op("}");
+          return c;
+        }
+        dict->kids.push_back(std::move(key));
+        dict->kwargs.push_back(std::move(val));
       }
-      dict->kids.push_back(std::move(key));
-      dict->kwargs.push_back(std::move(val));
       while (is_op(",")) {
         advance();
         if (is_op("}")) break;
+        if (is_op("**")) {
+          dict_unpacking();
+          continue;
+        }
         dict->kids.push_back(parse_expr());
         expect_op(":");
         dict->kwargs.push_back(parse_expr());

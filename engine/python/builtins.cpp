@@ -522,10 +522,46 @@ Value b_type(Interp& in, const Value&, CallArgs& a) {
   return Value(in.type_of(a.pos[0]));
 }
 
+// print(*objects, sep=' ', end='\n', file=None, flush=False), as
+// builtin_print: sep and end are None or str; a file is written to by its
+// write() method, a piece at a time, as CPython writes it.
 Value b_print(Interp& in, const Value&, CallArgs& a) {
   std::string sep = " ", end = "\n";
-  if (const Value* s = a.kwarg("sep")) if (!s->is_none()) sep = in.str(*s);
-  if (const Value* e = a.kwarg("end")) if (!e->is_none()) end = in.str(*e);
+  const Value* file = nullptr;
+  const Value* flush = nullptr;
+  for (size_t k = 0; k < a.nkw; ++k) {
+    const std::string& name = a.kwnames[k];
+    const Value& v = a.kw[k];
+    if (name == "sep" || name == "end") {
+      if (v.is_none()) continue;
+      if (!v.is(ObjKind::Str)) in.raise(in.builtins().TypeError, name + " must be None or a string, not " + in.type_of(v)->name);
+      (name == "sep" ? sep : end) = str_of(v);
+    } else if (name == "file") {
+      if (!v.is_none()) file = &v;
+    } else if (name == "flush") {
+      flush = &v;
+    } else {
+      in.raise(in.builtins().TypeError, "'" + name + "' is an invalid keyword argument for print()");
+    }
+  }
+  if (file) {
+    auto write = [&](Value text) {
+      CallArgs one;
+      one.pos = &text;
+      one.npos = 1;
+      in.call_method(*file, "write", one, nullptr);
+    };
+    for (size_t i = 0; i < a.npos; ++i) {
+      if (i) write(make_str(sep));
+      write(make_str(in.str(a.pos[i])));
+    }
+    write(make_str(end));
+    if (flush && in.truthy(*flush)) {
+      CallArgs none;
+      in.call_method(*file, "flush", none, nullptr);
+    }
+    return Value();
+  }
   std::string line;
   for (size_t i = 0; i < a.npos; ++i) {
     if (i) append_reserved(line, sep);

@@ -308,6 +308,22 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
     case ExprKind::Dict: {
       Ref<DictObj> d(new DictObj());
       for (size_t i = 0; i < e.kids.size(); ++i) {
+        if (e.kids[i]->kind == ExprKind::Starred) {  // {**m}: DICT_UPDATE
+          Value m = eval(*e.kids[i]->kids[0], f);
+          if (m.is(ObjKind::Dict)) {
+            for (auto& [k, v] : m.as<DictObj>()->entries) d->set(k, v);
+          } else if (m.is(ObjKind::Instance)) {
+            CallArgs none;
+            Value it = get_iter(call_method(m, "keys", none, nullptr)), k;
+            while (iter_next(it, k)) {
+              charge_step();
+              d->set(k, subscript(m, k));
+            }
+          } else {
+            raise(builtins_->TypeError, "'" + type_of(m)->name + "' object is not a mapping");
+          }
+          continue;
+        }
         Value k = eval(*e.kids[i], f);
         d->set(k, eval(*e.kwargs[i], f));
       }
@@ -410,6 +426,67 @@ Value Interp::eval_comprehension(const Expr& e, Frame& f) {
   return make_list(std::move(out));
 }
 
+// _PyObject_FunctionStr: how a call's errors name the callable --
+// `__main__.f()` for what the scenario defines, `print()` for a builtin.
+static std::string function_str(Interp& in, const Value& fn) {
+  if (fn.is(ObjKind::BoundMethod)) return function_str(in, fn.as<BoundMethodObj>()->func);
+  if (fn.is(ObjKind::Function)) {
+    const CodeObject* code = fn.as<FunctionObj>()->code;
+    return (code->internal ? "" : "__main__.") + code->qualname + "()";
+  }
+  if (fn.is(ObjKind::Type)) {
+    const TypeObj* t = fn.as<TypeObj>();
+    return (t->module.empty() || t->module == "builtins" ? "" : t->module + ".") + t->name + "()";
+  }
+  if (fn.is(ObjKind::Builtin)) return std::string(fn.as<BuiltinObj>()->name) + "()";
+  return in.type_of(fn)->name + " object";
+}
+
+// The keyword arguments of a call with `**mapping` among them, in order,
+// as CALL_FUNCTION_EX merges them: pushed after the positional values,
+// their names returned. A mapping is a dict, or an object with keys() and
+// item access; its keys must be strings and no name may come twice.
+static std::vector<std::string> unpack_keywords(Interp& in, const Expr& e, const Value& fn, Frame& f, ArgBuffer& values) {
+  std::vector<std::string> names;
+  // Named lazily, only for an error: for obj.m(...), `fn` is obj.
+  auto callee_str = [&] {
+    const Expr& callee = *e.kids[0];
+    return function_str(in, callee.kind == ExprKind::Attr ? in.get_attr(fn, callee.name) : fn);
+  };
+  auto add = [&](const Value& key, Value v) {
+    if (!key.is(ObjKind::Str)) in.raise(in.builtins().TypeError, "keywords must be strings");
+    std::string name = str_of(key);
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      in.raise(in.builtins().TypeError, callee_str() + " got multiple values for keyword argument '" + name + "'");
+    names.push_back(std::move(name));
+    values.push(std::move(v));
+  };
+  for (size_t i = 0; i < e.kwargs.size(); ++i) {
+    Value v = in.eval(*e.kwargs[i], f);
+    if (e.kwnames[i][0] != '*') {
+      add(make_str(e.kwnames[i]), std::move(v));
+      continue;
+    }
+    if (v.is(ObjKind::Dict)) {
+      for (auto& [k, x] : v.as<DictObj>()->entries) add(k, x);  // runs no Python code: the dict cannot change
+    } else if (v.is(ObjKind::Instance)) {
+      CallArgs none;
+      Value keys = in.call_method(v, "keys", none, nullptr);
+      Value it = in.get_iter(keys), k;
+      while (in.iter_next(it, k)) {
+        charge_step();
+        CallArgs key;
+        key.pos = &k;
+        key.npos = 1;
+        add(k, in.call_method(v, "__getitem__", key, nullptr));  // an instance's m[k]
+      }
+    } else {
+      in.raise(in.builtins().TypeError, callee_str() + " argument after ** must be a mapping, not " + in.type_of(v)->name);
+    }
+  }
+  return names;
+}
+
 // As CPython evaluates a call: the callee (for obj.method(...), the
 // object, and the method it names when the call site's cache knows it)
 // first, then the arguments in order. Positional calls of scenario
@@ -445,13 +522,20 @@ Value Interp::call_evaluated_inline(const Expr& e, const Value& fn, Frame& f) {
     }
   }
   const size_t npos = values.size();
-  for (auto& k : e.kwargs) values.push(eval(*k, f));
+  const std::string* kwnames = e.kwnames.data();
+  std::vector<std::string> unpacked;  // the names, when a `**mapping` gives some
+  if (unpacks_keywords(e)) {
+    unpacked = unpack_keywords(*this, e, fn, f, values);
+    kwnames = unpacked.data();
+  } else {
+    for (auto& k : e.kwargs) values.push(eval(*k, f));
+  }
   CallArgs args;
   args.pos = values.ptr();
   args.npos = npos;
-  args.kwnames = e.kwnames.data();
+  args.kwnames = kwnames;
   args.kw = values.ptr() + npos;
-  args.nkw = e.kwargs.size();
+  args.nkw = values.size() - npos;
   // obj.method(...) dispatches without making a bound-method object.
   if (method) result = call_method_at(fn, callee, args, &e);
   else result = call(fn, args, &e);

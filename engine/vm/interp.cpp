@@ -338,7 +338,7 @@ void Interp::bind_args(const CodeObject* code, const std::vector<Value>& default
                        const Value& self, const std::string& fname) {
   size_t nparams = code->params.size();
   size_t offset = self.is_none() ? 0 : 1;
-  if (a.nkw == 0 && code->varargs_slot < 0 && offset + a.npos <= nparams) {
+  if (a.nkw == 0 && !code->gathers_arguments() && offset + a.npos <= nparams) {
     if (offset) frame.slots[0] = self;
     for (size_t i = 0; i < a.npos; ++i) frame.slots[offset + i] = a.pos[i];
     size_t p = offset + a.npos;
@@ -375,9 +375,20 @@ void Interp::bind_args_general(const CodeObject* code, const std::vector<Value>&
                                     (a.npos + offset == 1 ? " was" : " were") + " given");
   }
   for (size_t i = 0; i < npos; ++i) frame.slots[offset + i] = a.pos[i];
+  // **kwargs: a new dict of the keywords no parameter takes, in call order.
+  DictObj* varkw = nullptr;
+  if (code->varkw_slot >= 0) {
+    Ref<DictObj> d(new DictObj());
+    varkw = d.get();
+    frame.slots[size_t(code->varkw_slot)] = Value(d);
+  }
   for (size_t k = 0; k < a.nkw; ++k) {
     size_t idx = nparams;
     for (size_t p = offset; p < nparams; ++p) if (code->params[p] == a.kwnames[k]) idx = p;
+    if (idx == nparams && varkw) {
+      varkw->set(make_str(a.kwnames[k]), a.kw[k]);
+      continue;
+    }
     if (idx == nparams) raise(builtins_->TypeError, fname + "() got an unexpected keyword argument '" + a.kwnames[k] + "'");
     if (!frame.slots[idx].is_unbound()) raise(builtins_->TypeError, fname + "() got multiple values for argument '" + a.kwnames[k] + "'");
     frame.slots[idx] = a.kw[k];

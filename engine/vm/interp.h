@@ -339,7 +339,7 @@ class Interp {
   bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
     const CodeObject* code = fn->code;
     size_t nparams = code->params.size(), first = nargs + (self.is_none() ? 0 : 1);
-    if (code->varargs_slot >= 0 || first > nparams) return false;
+    if (code->gathers_arguments() || first > nparams) return false;
     for (size_t p = first; p < nparams; ++p)
       if (p >= fn->defaults.size() || fn->defaults[p].is_unbound()) return false;
     return true;

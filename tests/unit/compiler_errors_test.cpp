@@ -462,6 +462,15 @@ TEST(LoaderErrors, ParameterDefaultsOrder) {
               "non-default parameter 'b' follows a parameter with a default");
 }
 
+TEST(LoaderErrors, VarKeywordParameterComesLastWithoutDefault) {
+  EXPECT_DIAG("coroutines:\n  f:\n    params: [\"**kw\", b]\n    steps:\n      - pass\n  main:\n    - pass\n", 3, 22,
+              "arguments cannot follow var-keyword argument");
+  EXPECT_DIAG("coroutines:\n  f:\n    params: [{\"**kw\": 1}]\n    steps:\n      - pass\n  main:\n    - pass\n", 3, 14,
+              "var-keyword argument cannot have default value");
+  EXPECT_DIAG("coroutines:\n  f:\n    params: [kw, \"**kw\"]\n    steps:\n      - pass\n  main:\n    - pass\n", 3, 18,
+              "duplicate argument 'kw' in function definition");
+}
+
 TEST(LoaderErrors, ParameterThatIsNotAName) {
   EXPECT_DIAG("coroutines:\n  f:\n    params: [1]\n    steps:\n      - pass\n  main:\n    - pass\n", 3, 14,
               "'1' is not a valid parameter name");

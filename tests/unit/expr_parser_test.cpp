@@ -484,6 +484,29 @@ TEST(ExprError, LambdaParametersFollowPythonsRules) {
   EXPECT_NE(cut.hint.find("!expr"), std::string::npos) << cut.hint;
 }
 
+TEST(Expr, KeywordUnpackingInCallsAndDicts) {
+  // f(**m): kwnames "**" holds its place among the keywords, in order.
+  EXPECT_EQ(P("f(1, **m, k=2, **n)"), "(call f 1 **=m k=2 **=n)");
+  EXPECT_EQ(P("f(*a, **m)"), "(call f (* a) **=m)");
+  EXPECT_EQ(P("{**a, 'b': 1, **c}"), "(dict (* a):None 'b':1 (* c):None)");
+  EXPECT_EQ(P("f(**m, 1)"), "ParseError 1:8 positional argument follows keyword argument unpacking");
+  EXPECT_EQ(P("f(**m, *a)"), "ParseError 1:8 iterable argument unpacking follows keyword argument unpacking");
+  EXPECT_EQ(P("{**a for a in b}"), "ParseError 1:6 dict unpacking cannot be used in dict comprehension");
+}
+
+TEST(ExprError, LambdaVarKeywordComesLast) {
+  EXPECT_FALSE(expr_error("lambda a, *b, **k: k").thrown);
+  Err after = expr_error("lambda **k, a: k");
+  ASSERT_TRUE(after.thrown);
+  EXPECT_EQ(after.message, "arguments cannot follow var-keyword argument");
+  Err dflt = expr_error("lambda **k=1: k");
+  ASSERT_TRUE(dflt.thrown);
+  EXPECT_EQ(dflt.message, "var-keyword argument cannot have default value");
+  Err dup = expr_error("lambda k, **k: k");
+  ASSERT_TRUE(dup.thrown);
+  EXPECT_EQ(dup.message, "duplicate argument 'k' in function definition");
+}
+
 TEST(ExprError, LoneClosingBraceInTemplate) {
   Err e = template_error("a } b", SourcePos{4, 14});
   ASSERT_TRUE(e.thrown);
