@@ -160,29 +160,104 @@ Value b_repr(Interp& in, const Value&, CallArgs& a) {
   return make_str(in.repr(a.pos[0]));
 }
 
-// `shown` is how the argument appears in the ValueError: the str's repr,
-// or for bytes (int(b"12\n") parses the ASCII digits, as CPython) b'...'.
-Value parse_int_text(Interp& in, const std::string& text, int base, const std::string* shown = nullptr) {
-  std::string s;
-  for (char c : text) if (c != '_') s += c;
-  size_t b = s.find_first_not_of(" \t\n\r"), e = s.find_last_not_of(" \t\n\r");
-  std::string t = b == std::string::npos ? "" : s.substr(b, e - b + 1);
-  errno = 0;
-  char* end = nullptr;
-  long long v = t.empty() ? 0 : std::strtoll(t.c_str(), &end, base);
-  if (!t.empty() && !*end && errno == ERANGE && base == 10) {
-    std::string digits = t[0] == '+' ? t.substr(1) : t;
-    // CPython 3.11's limit, checked before the (quadratic) conversion.
-    const size_t ndigits = digits.size() - (digits[0] == '-');
-    if (ndigits > 4300 && digits.find_first_not_of("0123456789", digits[0] == '-') == std::string::npos)
-      in.raise(in.builtins().ValueError, "Exceeds the limit (4300 digits) for integer string conversion: value has " +
-                                             std::to_string(ndigits) + " digits; use sys.set_int_max_str_digits() to increase the limit");
-    if (auto big = BigInt::parse(digits)) return make_int(*big);
+// int(text, base), as PyLong_FromString: surrounding whitespace, a sign,
+// for base 0 the prefix that names the base (0x 0o 0b; a decimal may not
+// start with 0 unless it is all zeros), for base 16, 8 or 2 that prefix
+// allowed, then digits below the base with single underscores between
+// them (one may follow a prefix). `shown` is how the argument appears in
+// the ValueError -- the str's repr, or for bytes (int(b"12\n") parses the
+// ASCII digits, as CPython) b'...' -- cut to 200 characters, as %.200R.
+Value parse_int_text(Interp& in, const std::string& text, int64_t base, const std::string* shown = nullptr) {
+  if (base != 0 && (base < 2 || base > 36)) in.raise(in.builtins().ValueError, "int() base must be >= 2 and <= 36, or 0");
+  auto invalid = [&]() -> Value {
+    std::string r = shown ? *shown : pyfmt::str_repr(text);
+    size_t cut = 0, n = 0;
+    while (cut < r.size() && n < 200) {
+      take_code_point(r, cut);
+      ++n;
+    }
+    in.raise(in.builtins().ValueError, "invalid literal for int() with base " + std::to_string(base) + ": " + r.substr(0, cut));
+  };
+  auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); };
+  size_t i = 0, end = text.size();
+  while (i < end && space(text[i])) ++i;
+  while (end > i && space(text[end - 1])) --end;
+  bool negative = false;
+  if (i < end && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
+  auto prefix_of = [&](size_t at) -> int {
+    if (at + 1 >= end || text[at] != '0') return 0;
+    char p = char(std::tolower((unsigned char)text[at + 1]));
+    return p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
+  };
+  int64_t b = base;
+  bool after_prefix = false;
+  if (b == 0) {
+    b = prefix_of(i) ? prefix_of(i) : 10;
+    if (b != 10) {
+      i += 2;
+      after_prefix = true;
+    } else if (i < end && text[i] == '0') {
+      // "0", "00", "0_0": only zeros may follow a leading zero.
+      for (size_t k = i; k < end; ++k)
+        if (text[k] != '0' && text[k] != '_') return invalid();
+    }
+  } else if ((b == 16 || b == 8 || b == 2) && prefix_of(i) == b) {
+    i += 2;
+    after_prefix = true;
   }
-  if (t.empty() || *end || errno)
-    in.raise(in.builtins().ValueError, "invalid literal for int() with base " + std::to_string(base) + ": " +
-                                           (shown ? *shown : pyfmt::str_repr(text)));
-  return Value::integer(v);
+  if (after_prefix && i < end && text[i] == '_') ++i;
+  // The digits: checked and counted first, as CPython does before it
+  // converts (so the digit limit stops a huge literal at once), then
+  // gathered in chunks that fit an int64.
+  auto digit = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+  };
+  const size_t first = i;
+  size_t ndigits = 0;
+  bool prev_underscore = true;  // no leading underscore (past the prefix's one)
+  for (size_t k = first; k < end; ++k) {
+    if (text[k] == '_') {
+      if (prev_underscore) return invalid();
+      prev_underscore = true;
+      continue;
+    }
+    if (digit(text[k]) >= b) return invalid();
+    prev_underscore = false;
+    ++ndigits;
+  }
+  if (ndigits == 0 || prev_underscore) return invalid();
+  // CPython 3.11's limit on non-power-of-two bases, checked before the
+  // (quadratic) conversion.
+  if (ndigits > 4300 && (b & (b - 1)) != 0)
+    in.raise(in.builtins().ValueError, "Exceeds the limit (4300 digits) for integer string conversion: value has " +
+                                           std::to_string(ndigits) + " digits; use sys.set_int_max_str_digits() to increase the limit");
+  BigInt big;
+  bool is_big = false;
+  int64_t small = 0, chunk = 0, chunk_scale = 1;
+  const int64_t limit = INT64_MAX / 36;
+  for (size_t k = first; k < end; ++k) {
+    if (text[k] == '_') continue;
+    chunk = chunk * b + digit(text[k]);
+    chunk_scale *= b;
+    if (chunk_scale > limit) {  // fold the chunk in: work in proportion to the value's size
+      charge(is_big ? big.limbs().size() + 1 : 1);
+      if (!is_big && small <= (INT64_MAX - chunk) / chunk_scale) small = small * chunk_scale + chunk;
+      else {
+        if (!is_big) big = BigInt(small);
+        is_big = true;
+        big = big * BigInt(chunk_scale) + BigInt(chunk);
+      }
+      chunk = 0;
+      chunk_scale = 1;
+    }
+  }
+  if (!is_big && (chunk_scale == 1 || small <= (INT64_MAX - chunk) / chunk_scale)) {
+    small = small * chunk_scale + chunk;
+    return Value::integer(negative ? -small : small);
+  }
+  if (!is_big) big = BigInt(small);
+  big = big * BigInt(chunk_scale) + BigInt(chunk);
+  return make_int(negative ? -big : big);
 }
 
 Value b_int(Interp& in, const Value&, CallArgs& a) {
@@ -192,10 +267,10 @@ Value b_int(Interp& in, const Value&, CallArgs& a) {
   if (a.npos == 2) {
     if (v.is(ObjKind::Bytes)) {
       const std::string shown = in.repr(v);
-      return parse_int_text(in, bytes_of(v), int(to_index(in, a.pos[1])), &shown);
+      return parse_int_text(in, bytes_of(v), to_index(in, a.pos[1]), &shown);
     }
     if (!v.is(ObjKind::Str)) in.raise(in.builtins().TypeError, "int() can't convert non-string with explicit base");
-    return parse_int_text(in, str_of(v), int(to_index(in, a.pos[1])));
+    return parse_int_text(in, str_of(v), to_index(in, a.pos[1]));
   }
   if (v.is_intlike()) return Value::integer(v.as_int());
   if (v.is_bigint()) return v;
@@ -706,7 +781,9 @@ Value b_hex(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "h
 Value b_oct(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "oct", "0o", &BigInt::to_octal); }
 Value b_bin(Interp& in, const Value&, CallArgs& a) { return int_digits(in, a, "bin", "0b", &BigInt::to_binary); }
 
-// The code point at s[i] (corun's strs are UTF-8, surrogates as 3-byte forms); advances i.
+}  // namespace
+
+// See builtins.h.
 uint32_t take_code_point(const std::string& s, size_t& i) {
   const unsigned char c = s[i];
   size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -716,6 +793,8 @@ uint32_t take_code_point(const std::string& s, size_t& i) {
   i += n;
   return cp;
 }
+
+namespace {
 
 Value b_chr(Interp& in, const Value&, CallArgs& a) {
   no_kwargs(in, "chr", a);
@@ -798,11 +877,11 @@ Value b_format(Interp& in, const Value&, CallArgs& a) {
   return make_str(in.format(a.pos[0], a.npos == 2 ? std::string_view(str_of(a.pos[1])) : std::string_view()));
 }
 
-// ascii(x): repr(x) with every non-ASCII character escaped (\xe9, \u20ac, \U0001f600).
-Value b_ascii(Interp& in, const Value&, CallArgs& a) {
-  no_kwargs(in, "ascii", a);
-  arg_count(in, "ascii", a, 1, 1);
-  const std::string r = in.repr(a.pos[0]);
+}  // namespace
+
+// repr(x) with every non-ASCII character escaped (\xe9, \u20ac, \U0001f600).
+std::string ascii_of(Interp& in, const Value& x) {
+  const std::string r = in.repr(x);
   charge(r.size() / kBytesPerUnit);
   std::string out;
   for (size_t i = 0; i < r.size();) {
@@ -814,7 +893,23 @@ Value b_ascii(Interp& in, const Value&, CallArgs& a) {
     else std::snprintf(buf, sizeof buf, "\\U%08x", cp);
     append_reserved(out, buf);
   }
-  return make_str(std::move(out));
+  return out;
+}
+
+namespace {
+
+// object(): a bare instance, the usual sentinel (`_missing = object()`);
+// object_new refuses arguments when neither __new__ nor __init__ is overridden.
+Value object_new(Interp& in, const Value& type, CallArgs& a) {
+  if (a.npos || a.nkw) in.raise(in.builtins().TypeError, "object() takes no arguments");
+  return Value(Ref<InstanceObj>(new InstanceObj(type.as<TypeObj>())));
+}
+
+// ascii(x)
+Value b_ascii(Interp& in, const Value&, CallArgs& a) {
+  no_kwargs(in, "ascii", a);
+  arg_count(in, "ascii", a, 1, 1);
+  return make_str(ascii_of(in, a.pos[0]));
 }
 
 // id(x): for an object, the address its repr shows (fake_address: the same
@@ -1028,6 +1123,7 @@ Builtins::Builtins(Interp& in) {
   gaierror = ex("gaierror", OSError, "socket");  // getaddrinfo()'s errors: errno is an EAI_* code (-2, -8, ...)
   herror = ex("herror", OSError, "socket");
 
+  object->ctor = object_new;
   int_->ctor = b_int;
   float_->ctor = b_float;
   str->ctor = b_str;

@@ -19,6 +19,13 @@ int builtin_index(std::string_view name);
 // arguments but 3 were given".
 void arity(Interp& in, const char* fn, CallArgs& a, size_t lo, size_t hi);
 
+// The code point at s[i] (corun's strs are UTF-8, surrogates as 3-byte
+// forms); advances i past it.
+uint32_t take_code_point(const std::string& s, size_t& i);
+
+// ascii(x): repr(x) with every non-ASCII character escaped.
+std::string ascii_of(Interp& in, const Value& x);
+
 struct Builtins {
   // Types of plain values.
   TypeObj *object, *type, *none, *int_, *float_, *str, *bytes, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;

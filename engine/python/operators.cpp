@@ -13,6 +13,7 @@
 #include "engine/python/bytes.h"
 #include "engine/python/classes.h"
 #include "engine/python/pyformat.h"
+#include "engine/python/printf_format.h"
 #include "engine/python/recursion.h"
 #include "engine/python/sets.h"
 #include "engine/vm/interp.h"
@@ -287,8 +288,7 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
     Value out;
     if (set_binary_op(*this, '-', a, b, out)) return out;
   }
-  if (op == BinOp::Mod && a.is(ObjKind::Str))
-    raise(B.TypeError, "printf-style '%' formatting is not supported by corun; use an f-string");
+  if (op == BinOp::Mod && a.is(ObjKind::Str)) return printf_format(*this, str_of(a), b);
   raise(B.TypeError, std::string("unsupported operand type(s) for ") + op_symbol(op) + ": '" + type_of(a)->name +
                          "' and '" + type_of(b)->name + "'");
 }

@@ -321,7 +321,9 @@ std::string Interp::base_repr(const Value& v) {
         CallArgs none;
         return str_of(r->as<BuiltinObj>()->fn(*this, v, none));
       }
-      return "<" + i->type->module + "." + i->type->name + " object at " + fake_address(o) + ">";
+      // object_repr: the module is left out for builtins (`<object object at 0x...>`).
+      const std::string& module = i->type->module;
+      return "<" + (module == "builtins" ? "" : module + ".") + i->type->name + " object at " + fake_address(o) + ">";
     }
     case ObjKind::Iterator:
       if (v.as<IteratorObj>()->ikind == IteratorObj::Kind::Gen)

@@ -475,10 +475,7 @@ static std::vector<std::string> unpack_keywords(Interp& in, const Expr& e, const
       Value it = in.get_iter(keys), k;
       while (in.iter_next(it, k)) {
         charge_step();
-        CallArgs key;
-        key.pos = &k;
-        key.npos = 1;
-        add(k, in.call_method(v, "__getitem__", key, nullptr));  // an instance's m[k]
+        add(k, in.subscript(v, k));
       }
     } else {
       in.raise(in.builtins().TypeError, callee_str() + " argument after ** must be a mapping, not " + in.type_of(v)->name);

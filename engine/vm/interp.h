@@ -167,6 +167,7 @@ class Interp {
   // obj.name and obj.name(...) for an Attr expression: as get_attr and
   // call_method, through the expression's inline cache for instances.
   Value get_attr_at(const Value& obj, const Expr& attr);
+  Value subscript(const Value& obj, const Value& index);  // obj[index]
   Value call_method_at(const Value& obj, const Expr& attr, CallArgs& args, const Expr* site);
   // The class function obj.name names, when obj is an instance whose
   // fields do not hide it (the cache's hit, filled on a miss); else null.
@@ -360,7 +361,6 @@ class Interp {
   void note_creation_site(CoroObj& c, const Expr& call, const Frame& f);
   Value eval_comprehension(const Expr& e, Frame& f);
   Value eval_fstring(const Expr& e, Frame& f);
-  Value subscript(const Value& obj, const Value& index);
   void bind_args(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& args, Frame& frame,
                  const Value& self, const std::string& fname);
   void bind_args_general(const CodeObject* code, const std::vector<Value>& defaults, CallArgs& args, Frame& frame,
