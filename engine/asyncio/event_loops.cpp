@@ -334,7 +334,7 @@ std::string function_source(Interp& in, const Value& fn) {
 // format_helpers._format_callback_source(func, args)
 std::string format_callback_source(Interp& in, const Value& fn, const Value& args) {
   std::string s;
-  if (fn.is(ObjKind::Function)) s = fn.as<FunctionObj>()->code->qualname;
+  if (fn.is(ObjKind::Function)) s = function_qualname(*fn.as<FunctionObj>());
   else if (fn.is(ObjKind::BoundMethod)) s = in.str(in.get_attr(fn, "__qualname__"));
   else if (fn.is(ObjKind::Builtin)) s = fn.as<BuiltinObj>()->name;
   else s = in.repr(fn);

@@ -392,8 +392,21 @@ void Compiler::compile_nested_def(const YNode& step, const YNode& name_node, con
   // Defaults, parallel to the code's parameters.
   size_t next = 0;
   for (const Expr* d : code->param_defaults) make->kwargs.push_back(d ? std::move(defaults[next++]) : nullptr);
+  // @d1 @d2 def f: f = d1(d2(<function f>)), as calls in this scope -- the
+  // decorators are evaluated first, top to bottom, then the defaults, then
+  // applied bottom-up, as CPython's compiler_function orders them.
+  ExprPtr value = std::move(make);
+  if (const YNode* list = step.get("decorators")) {
+    std::vector<ExprPtr> decorators = decorator_exprs(*list);
+    for (auto it = decorators.rbegin(); it != decorators.rend(); ++it) {
+      auto call = std::make_unique<Expr>(ExprKind::Call, (*it)->pos);
+      call->kids.push_back(std::move(*it));
+      call->kids.push_back(std::move(value));
+      value = std::move(call);
+    }
+  }
   Instr ins{Op::Assign};
-  ins.e = own(std::move(make));
+  ins.e = own(std::move(value));
   auto t = std::make_unique<Expr>(ExprKind::Name, name_node.pos);
   t->name = name;
   declare_target_names(*t);
@@ -458,8 +471,8 @@ const std::vector<Compiler::VerbRule>& Compiler::verb_rules() {
       {"yield",        {"as"},                                        false,  true,   &Compiler::step_yield},
       {"global",       {},                                            false,  false,  &Compiler::step_global},
       {"with",         {"as", "steps"},                               false,  false,  &Compiler::step_with},
-      {"def",          {"params", "steps"},                           false,  false,  &Compiler::step_def},
-      {"async_def",    {"params", "steps"},                           false,  false,  &Compiler::step_def},
+      {"def",          {"params", "steps", "decorators"},             false,  false,  &Compiler::step_def},
+      {"async_def",    {"params", "steps", "decorators"},             false,  false,  &Compiler::step_def},
       {"nonlocal",     {},                                            false,  false,  &Compiler::step_nonlocal},
   };
   return rules;

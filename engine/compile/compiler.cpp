@@ -462,7 +462,9 @@ void Compiler::compile_body_into(CodeObject& code_ref, const std::string& name, 
       else if (k.value == "native" && prelude_) native = &v;
       else if (verb && k.value == verb) {}
       else if (k.value == "sync" && method) {}
-      else if (k.value == "decorators") compile_decorators(v, *code);
+      else if (k.value == "decorators") {
+        if (!nested_defaults) compile_decorators(v, *code);  // a nested def's are calls in its step (compile_nested_def)
+      }
       else error(k.pos, "unknown key '" + k.value + "' in the definition of '" + name + "'" + did_you_mean(k.value, definition_keys()));
     }
     if (!steps && !native) error(def.pos, "'" + name + "' has no `steps`");
@@ -533,16 +535,23 @@ void Compiler::finish_resolution(SymScope* root) {
   symtable_.forget(root);
 }
 
-void Compiler::compile_decorators(const YNode& list, CodeObject& code) {
+std::vector<ExprPtr> Compiler::decorator_exprs(const YNode& list) {
+  std::vector<ExprPtr> out;
   if (list.kind != YNode::Kind::Seq || list.items.empty()) {
     error(list.pos, "`decorators` is a list of expressions, outermost first: decorators: [contextlib.asynccontextmanager]",
           "Python: @EXPR lines above the def, one per decorator");
-    return;
+    return out;
   }
   for (auto& d : list.items) {
     if (!d.is_scalar()) { error(d.pos, "a decorator is an expression such as `contextlib.contextmanager`"); continue; }
-    ExprPtr e = expression(d, "decorator");
-    if (!e) continue;
+    if (ExprPtr e = expression(d, "decorator")) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// A top-level definition's: evaluated in module scope when the definitions are made.
+void Compiler::compile_decorators(const YNode& list, CodeObject& code) {
+  for (ExprPtr& e : decorator_exprs(list)) {
     CodeObject* saved = current_;
     current_ = module_;
     resolve_root(*e);

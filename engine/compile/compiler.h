@@ -152,6 +152,7 @@ class Compiler : private LoweringHost {
 
   // decorators: [EXPR, ...] -- Python's @EXPR lines, outermost first: each
   // an expression evaluated in module scope when the definition is made.
+  std::vector<ExprPtr> decorator_exprs(const YNode& list);  // parsed, not resolved
   void compile_decorators(const YNode& list, CodeObject& code);
 
   static int last_line(CodeObject* c) { return c->code.empty() ? c->def_line : c->code.back().line; }

@@ -1084,8 +1084,9 @@ bool common_attr(Interp& in, const Value& obj, const std::string& name, Value& o
     return fn.is(ObjKind::Function) && common_attr(in, fn, name, out);
   }
   if (obj.is(ObjKind::Function)) {
-    const CodeObject* code = obj.as<FunctionObj>()->code;
-    out = make_str(module ? "__main__" : qualified ? code->qualname : code->name);
+    const FunctionObj& fn = *obj.as<FunctionObj>();
+    if (module) out = fn.attrs && !fn.attrs->module.is_unbound() ? fn.attrs->module : make_str("__main__");
+    else out = make_str(qualified ? function_qualname(fn) : function_name(fn));
     return true;
   }
   if (obj.is(ObjKind::Builtin)) {
@@ -1167,8 +1168,8 @@ const AttrTable& exception_attrs() {
 // async generator: each only on its own kind).
 const AttrTable& frame_object_attrs() {
   static const AttrTable table{
-      {"__name__", [](Interp&, const Value& o, Value& out) { out = make_str(o.as<CoroObj>()->frame.code->name); return true; }},
-      {"__qualname__", [](Interp&, const Value& o, Value& out) { out = make_str(o.as<CoroObj>()->frame.code->qualname); return true; }},
+      {"__name__", [](Interp&, const Value& o, Value& out) { out = make_str(coro_name(*o.as<CoroObj>())); return true; }},
+      {"__qualname__", [](Interp&, const Value& o, Value& out) { out = make_str(coro_qualname(*o.as<CoroObj>())); return true; }},
       {"cr_running", [](Interp&, const Value& o, Value& out) {
          const CodeObject* code = o.as<CoroObj>()->frame.code;
          if (!code->is_coroutine || code->is_async_gen) return false;
@@ -1196,6 +1197,77 @@ const AttrTable& range_attrs() {
       {"step", [](Interp&, const Value& o, Value& out) { out = Value::integer(o.as<RangeObj>()->step); return true; }},
   };
   return table;
+}
+
+}  // namespace
+
+// ---- a function's own attributes (funcobject.c's func_getsetlist and __dict__)
+
+namespace {
+
+FunctionAttrs& function_attrs(FunctionObj* fn) {
+  if (!fn->attrs) fn->attrs = std::make_unique<FunctionAttrs>();
+  return *fn->attrs;
+}
+
+DictObj& function_dict(FunctionObj* fn) {
+  FunctionAttrs& a = function_attrs(fn);
+  if (!a.dict) a.dict = Ref<DictObj>(new DictObj());
+  return *a.dict;
+}
+
+// __doc__, __dict__, __annotations__ and what the program set; the names
+// are common_attr's.
+bool function_attr(FunctionObj* fn, const std::string& name, Value& out) {
+  if (name_is(name, "__doc__")) {
+    out = fn->attrs ? fn->attrs->doc : Value();
+    return true;
+  }
+  if (name_is(name, "__dict__")) {
+    out = Value(Ref<DictObj>(&function_dict(fn)));
+    return true;
+  }
+  if (name_is(name, "__annotations__")) {  // func_get_annotations: an empty dict, kept once read
+    FunctionAttrs& a = function_attrs(fn);
+    if (a.annotations.is_unbound()) a.annotations = Value(Ref<DictObj>(new DictObj()));
+    out = a.annotations;
+    return true;
+  }
+  if (!fn->attrs || !fn->attrs->dict) return false;
+  if (Value* v = fn->attrs->dict->find(make_str(name))) {
+    out = *v;
+    return true;
+  }
+  return false;
+}
+
+// func_set_name, func_set_qualname, func_set_dict ...: the names must be
+// str, __dict__ a dict; anything else goes into __dict__.
+void set_function_attr(Interp& in, FunctionObj* fn, const std::string& name, Value v) {
+  bool named = name_is(name, "__name__"), qualified = name_is(name, "__qualname__");
+  if (named || qualified) {
+    if (!v.is(ObjKind::Str)) in.raise(in.builtins().TypeError, name + " must be set to a string object");
+    FunctionAttrs& a = function_attrs(fn);
+    // A new tuple: coroutines made before keep the names they were made with.
+    Value kept = make_str(named ? function_qualname(*fn) : function_name(*fn));
+    a.names = Ref<TupleObj>(new TupleObj(named ? std::vector<Value>{std::move(v), std::move(kept)}
+                                               : std::vector<Value>{std::move(kept), std::move(v)}));
+    return;
+  }
+  if (name_is(name, "__module__")) { function_attrs(fn).module = std::move(v); return; }
+  if (name_is(name, "__doc__")) { function_attrs(fn).doc = std::move(v); return; }
+  if (name_is(name, "__annotations__")) {
+    if (!v.is(ObjKind::Dict) && !v.is_none()) in.raise(in.builtins().TypeError, "__annotations__ must be set to a dict object");
+    function_attrs(fn).annotations = std::move(v);
+    return;
+  }
+  if (name_is(name, "__dict__")) {
+    if (!v.is(ObjKind::Dict))
+      in.raise(in.builtins().TypeError, "__dict__ must be set to a dictionary, not a '" + in.type_of(v)->name + "'");
+    function_attrs(fn).dict = Ref<DictObj>(v.as<DictObj>());
+    return;
+  }
+  function_dict(fn).set(make_str(name), std::move(v));
 }
 
 }  // namespace
@@ -1249,7 +1321,10 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     if (exception_attr(*this, obj, name, v)) return v;
     no_attr(*this, obj, name);
   }
-  if (obj.is(ObjKind::Function) && name_is(name, "__name__")) return make_str(obj.as<FunctionObj>()->code->name);
+  if (obj.is(ObjKind::Function)) {
+    Value v;
+    if (function_attr(obj.as<FunctionObj>(), name, v)) return v;
+  }
   if (obj.is(ObjKind::Coroutine) || obj.is(ObjKind::Range)) {
     const AttrTable& table = obj.is(ObjKind::Coroutine) ? frame_object_attrs() : range_attrs();
     Value v;
@@ -1307,9 +1382,13 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
     obj.as<TypeObj>()->class_attrs.emplace_back(name, std::move(v));
     return;
   }
+  if (obj.is(ObjKind::Function)) {
+    set_function_attr(*this, obj.as<FunctionObj>(), name, std::move(v));
+    return;
+  }
   // CPython lets these take new attributes (they have a __dict__); corun
   // keeps none, and says so rather than claim Python would refuse.
-  if (obj.is(ObjKind::Function) || obj.is(ObjKind::Future) || obj.is(ObjKind::Task) || obj.is(ObjKind::Module) ||
+  if (obj.is(ObjKind::Future) || obj.is(ObjKind::Task) || obj.is(ObjKind::Module) ||
       obj.is(ObjKind::Loop) || obj.is(ObjKind::Type))
     raise(builtins_->AttributeError, "corun does not support setting attributes on " +
                                          (obj.is(ObjKind::Type) ? "classes" : "'" + attr_type_name(*this, obj) + "' objects") +

@@ -23,6 +23,7 @@
 #include "engine/python/math_module.h"
 #include "engine/python/itertools_module.h"
 #include "engine/vm/closures.h"
+#include "engine/python/functools_module.h"
 #include "engine/vm/generators.h"
 #include "engine/vm/interp.h"
 #include "engine/vm/native_cost.h"

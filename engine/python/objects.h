@@ -121,14 +121,35 @@ struct ExcObj : Object {
 
 // ---- Functions and coroutines ---------------------------------------------------------
 
+// What a program assigned to a function's attributes (functools.wraps
+// copies __module__ __name__ __qualname__ __doc__ and fills __dict__;
+// `fn.calls = 0`): made at the first assignment, as most functions never
+// have one; until then the code's names stand, as CPython's func_name and
+// func_qualname start as co_name and co_qualname.
+struct FunctionAttrs {
+  // (__name__, __qualname__), a tuple shared with the coroutines the
+  // function makes (each keeps the names it was made with, as a
+  // coroutine's gi_qualname is copied from func_qualname); null: the code's.
+  Ref<TupleObj> names;
+  Value module = Value::unbound();  // __module__; Unbound: '__main__'
+  Value doc;                        // __doc__ (None: the scenario has no docstrings)
+  Value annotations = Value::unbound();  // __annotations__; Unbound: an empty dict made when read
+  Ref<DictObj> dict;                // __dict__, made when first used
+};
+
 // A coroutine or plain function defined by the scenario.
 struct FunctionObj : Object {
   const CodeObject* code;
   std::vector<Value> defaults;  // one per parameter; Unbound = required
   Value bound_self;             // for methods; None otherwise
   std::vector<Value> closure;   // CellObjs, one per code->free_slots
+  std::unique_ptr<FunctionAttrs> attrs;  // null until an attribute is assigned
   FunctionObj(const CodeObject* c) : Object(ObjKind::Function), code(c) {}
 };
+
+// A function's __name__ and __qualname__: what was assigned, or its code's.
+const std::string& function_name(const FunctionObj& fn);
+const std::string& function_qualname(const FunctionObj& fn);
 
 // A variable shared between a frame and the closures made in it (CPython's
 // cell object). Never a value a scenario sees.
@@ -274,6 +295,7 @@ struct CoroObj : Object {
   bool slots_inline : 1 = false;   // made by make(): the frame's slots follow the object in its allocation
   Frame frame;
   int32_t created_line = 0;        // the scenario line of the call that made it (0: unknown)
+  Ref<TupleObj> names;             // (__name__, __qualname__) of a renamed function that made it; null: the code's
   explicit CoroObj(const CodeObject* code) : Object(ObjKind::Coroutine), frame(code) {}
   ~CoroObj() override;
   // A coroutine (or generator) and its frame's slots in one pooled block,
@@ -285,6 +307,10 @@ struct CoroObj : Object {
  private:
   CoroObj(const CodeObject* code, void* storage) : Object(ObjKind::Coroutine), frame(code, storage) {}
 };
+
+// A coroutine's or generator's __name__ and __qualname__ (gi_name, gi_qualname).
+const std::string& coro_name(const CoroObj& c);
+const std::string& coro_qualname(const CoroObj& c);
 
 // The awaitable `agen.__anext__()` returns: awaiting it runs the generator's
 // frame inline, on the awaiting task, until its next `yield`.

@@ -79,7 +79,7 @@ std::string task_repr(Interp& in, const TaskObj* t) {
       where = "done, defined at " + in.location(c->frame.code, c->frame.code->def_line);
     else
       where = "running at " + in.location(f->code, f->code->code.empty() ? 0 : f->code->code[size_t(f->pc)].line);
-    s += " coro=<" + c->frame.code->qualname + "() " + where + ">";
+    s += " coro=<" + coro_qualname(*c) + "() " + where + ">";
   }
   if (t->state == FutureObj::State::Finished) {
     if (!t->exception.is_none()) s += " exception=" + in.repr(t->exception);
@@ -292,17 +292,17 @@ std::string Interp::base_repr(const Value& v) {
       if (!b->self.is_none()) return "<built-in method " + std::string(b->name) + " of " + type_of(b->self)->name + " object at " + fake_address(b->self.obj()) + ">";
       return "<built-in function " + std::string(b->name) + ">";
     }
-    case ObjKind::Function: return "<function " + v.as<FunctionObj>()->code->qualname + " at " + fake_address(o) + ">";
+    case ObjKind::Function: return "<function " + function_qualname(*v.as<FunctionObj>()) + " at " + fake_address(o) + ">";
     case ObjKind::BoundMethod: {
       auto* m = v.as<BoundMethodObj>();
       if (m->func.is(ObjKind::Function))
-        return "<bound method " + m->func.as<FunctionObj>()->code->qualname + " of " + repr(m->self) + ">";
+        return "<bound method " + function_qualname(*m->func.as<FunctionObj>()) + " of " + repr(m->self) + ">";
       return "<bound method " + type_of(m->self)->name + "." + std::string(m->func.as<BuiltinObj>()->name) + " of " + repr(m->self) + ">";
     }
     case ObjKind::Coroutine: {
       const CodeObject* code = v.as<CoroObj>()->frame.code;
       return std::string(code->is_async_gen ? "<async_generator object " : code->is_generator ? "<generator object " : "<coroutine object ") +
-             code->qualname + " at " + fake_address(o) + ">";
+             coro_qualname(*v.as<CoroObj>()) + " at " + fake_address(o) + ">";
     }
     case ObjKind::Anext: return "<" + type_of(v)->name + " object at " + fake_address(o) + ">";
     case ObjKind::Task: return task_repr(*this, v.as<TaskObj>());

@@ -35,6 +35,7 @@ const std::map<std::string, std::string>& modifier_shapes() {
       {"msg", "value"},        {"from", "value"},      {"except", "handlers"},  {"except_star", "star_handlers"},
       {"else", "steps"},       {"finally", "steps"},   {"then", "steps"},       {"steps", "steps"},
       {"in", "value"},         {"timeout", "value"},   {"return_when", "value"}, {"params", "params"},
+      {"decorators", "expressions"},
   };
   return shapes;
 }

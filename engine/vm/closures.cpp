@@ -1,6 +1,6 @@
 // Functions as values: the functions `lambda` and the `def` step make, the
 // cells they share with the frame that made them, generator expressions
-// (lazy, in a frame of their own), next(), and functools.partial.
+// (lazy, in a frame of their own) and next().
 #include "engine/compile/code.h"
 #include "engine/python/builtins.h"
 #include "engine/vm/closures.h"
@@ -38,6 +38,22 @@ void Interp::install_closure(const FunctionObj& fn, Frame& frame) {
   }
   for (size_t i = 0; i < code->free_slots.size() && i < fn.closure.size(); ++i)
     frame.slots[size_t(code->free_slots[i])] = fn.closure[i];
+}
+
+// ---- names ------------------------------------------------------------------------------
+
+const std::string& function_name(const FunctionObj& fn) {
+  return fn.attrs && fn.attrs->names ? str_of(fn.attrs->names->items[0]) : fn.code->name;
+}
+
+const std::string& function_qualname(const FunctionObj& fn) {
+  return fn.attrs && fn.attrs->names ? str_of(fn.attrs->names->items[1]) : fn.code->qualname;
+}
+
+const std::string& coro_name(const CoroObj& c) { return c.names ? str_of(c.names->items[0]) : c.frame.code->name; }
+
+const std::string& coro_qualname(const CoroObj& c) {
+  return c.names ? str_of(c.names->items[1]) : c.frame.code->qualname;
 }
 
 // ---- generator expressions -------------------------------------------------------------
@@ -108,91 +124,6 @@ bool genexpr_next(Interp& in, IteratorObj& it, Value& out) {
   g.running = false;
   if (!got) it.gen.reset();
   return got;
-}
-
-// ---- functools.partial ------------------------------------------------------------------
-
-namespace {
-
-TypeObj* g_partial_type = nullptr;  // set when the module is made, for this run
-
-// Lib/functools.py's partial: func, args, keywords; a partial of a partial
-// is flattened into one, as partial.__new__ does.
-Value partial_new(Interp& in, const Value&, CallArgs& a) {
-  if (a.npos < 1) in.raise(in.builtins().TypeError, "type 'partial' takes at least one argument");
-  Value func = a.pos[0];
-  std::vector<Value> args;
-  Ref<DictObj> keywords(new DictObj());
-  if (func.is(ObjKind::Instance) && func.as<InstanceObj>()->type == g_partial_type) {
-    InstanceObj* inner = func.as<InstanceObj>();
-    args = inner->find("args")->as<TupleObj>()->items;
-    keywords->assign(*inner->find("keywords")->as<DictObj>());
-    func = *inner->find("func");
-  }
-  bool callable = func.is(ObjKind::Function) || func.is(ObjKind::Builtin) || func.is(ObjKind::BoundMethod) ||
-                  func.is(ObjKind::Type) ||
-                  (func.is(ObjKind::Instance) && func.as<InstanceObj>()->type->find_attr("__call__"));
-  if (!callable) in.raise(in.builtins().TypeError, "the first argument must be callable");
-  for (size_t i = 1; i < a.npos; ++i) args.push_back(a.pos[i]);
-  for (size_t i = 0; i < a.nkw; ++i) keywords->set(make_str(a.kwnames[i]), a.kw[i]);
-  Ref<InstanceObj> p(new InstanceObj(g_partial_type));
-  static const std::string* const kNames[] = {intern_field_name("func"), intern_field_name("args"), intern_field_name("keywords")};
-  p->fields.emplace_back(kNames[0], func);
-  p->fields.emplace_back(kNames[1], make_tuple(std::move(args)));
-  p->fields.emplace_back(kNames[2], Value(keywords));
-  return Value(p);
-}
-
-// partial(*args, **keywords)(...): func(*args, *more, **{**keywords, **more_kw}).
-Value partial_call(Interp& in, const Value& self, CallArgs& a) {
-  InstanceObj* p = self.as<InstanceObj>();
-  const auto& bound = p->find("args")->as<TupleObj>()->items;
-  std::vector<Value> pos(bound);
-  pos.insert(pos.end(), a.pos, a.pos + a.npos);
-  std::vector<std::string> names;
-  std::vector<Value> values;
-  for (auto& [k, v] : p->find("keywords")->as<DictObj>()->entries) {
-    names.push_back(str_of(k));
-    values.push_back(v);
-  }
-  for (size_t i = 0; i < a.nkw; ++i) {
-    auto at = std::find(names.begin(), names.end(), a.kwnames[i]);
-    if (at != names.end()) values[size_t(at - names.begin())] = a.kw[i];
-    else {
-      names.push_back(a.kwnames[i]);
-      values.push_back(a.kw[i]);
-    }
-  }
-  CallArgs call;
-  call.pos = pos.data();
-  call.npos = pos.size();
-  call.kwnames = names.data();
-  call.kw = values.data();
-  call.nkw = values.size();
-  return in.call(*p->find("func"), call, nullptr);
-}
-
-// functools.partial(<built-in function print>, 'Future:', sep='-')
-Value partial_repr(Interp& in, const Value& self, CallArgs&) {
-  InstanceObj* p = self.as<InstanceObj>();
-  std::string s = "functools.partial(" + in.repr(*p->find("func"));
-  for (auto& v : p->find("args")->as<TupleObj>()->items) s += ", " + in.repr(v);
-  for (auto& [k, v] : p->find("keywords")->as<DictObj>()->entries) s += ", " + str_of(k) + "=" + in.repr(v);
-  return make_str(s + ")");
-}
-
-}  // namespace
-
-Value make_functools_module(Interp&, Builtins& b) {
-  auto* t = new TypeObj("partial", "functools", b.object, TypeKind::Builtin);
-  b.owned.push_back(Value(t));
-  t->ctor = partial_new;
-  t->class_attrs.emplace_back("__call__", Value(new BuiltinObj("__call__", partial_call)));
-  t->class_attrs.emplace_back("__repr__", Value(new BuiltinObj("__repr__", partial_repr)));
-  g_partial_type = t;
-  Ref<ModuleObj> m(new ModuleObj("functools"));
-  m->attrs.emplace_back("partial", Value(t));
-  return Value(m);
 }
 
 }  // namespace corun

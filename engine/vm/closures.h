@@ -1,5 +1,5 @@
 // Functions as values (engine/vm/closures.cpp): what other files call of
-// generator expressions and of functools.
+// generator expressions.
 #pragma once
 
 #include "engine/python/objects.h"
@@ -16,7 +16,5 @@ struct Frame;
 Value make_genexpr(Interp& in, const Expr& e, Frame& f);
 // next(genexpr): false when it is exhausted (for good).
 bool genexpr_next(Interp& in, IteratorObj& it, Value& out);
-// The `functools` module (partial, wraps, reduce ...).
-Value make_functools_module(Interp& in, Builtins& b);
 
 }  // namespace corun

@@ -412,6 +412,7 @@ void Interp::bind_args_general(const CodeObject* code, const std::vector<Value>&
 
 Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
   Ref<CoroObj> c = CoroObj::make(fn->code);
+  if (fn->attrs) c->names = fn->attrs->names;
   try {
     bind_args(fn->code, fn->defaults, args, c->frame, self, fn->code->qualname);
     if (fn->code->has_cells()) install_closure(*fn, c->frame);
@@ -450,6 +451,7 @@ Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Ex
   const CodeObject* code = fn->code;
   if (code->makes_frame_object()) {
     Ref<CoroObj> c = CoroObj::make(code);
+    if (fn->attrs) c->names = fn->attrs->names;
     try {
       bind_positional(c->frame.slots, fn, self, call, caller);
       if (code->has_cells()) install_closure(*fn, c->frame);
@@ -723,14 +725,16 @@ bool Interp::throw_into_unstarted_aclose(CoroObj* coro, Value& exc) {
 
 // CPython names a coroutine by its __qualname__ ('Worker.run'); the prelude's
 // one nested helper is a top-level coroutine in corun.
-static std::string python_qualname(const CodeObject* code) {
+static std::string python_qualname(const CoroObj& c) {
+  const CodeObject* code = c.frame.code;
   if (code->internal && code->qualname == "_wait_for_one") return "as_completed.<locals>._wait_for_one";
+  if (c.names) return coro_qualname(c);
   return code->qualname.empty() ? code->name : code->qualname;
 }
 
 void Interp::report_never_awaited(CoroObj* c) {
   std::string where = c->created_line ? file_name() + ":" + std::to_string(c->created_line) : file_name();
-  std::string text = where + ": RuntimeWarning: coroutine '" + python_qualname(c->frame.code) + "' was never awaited\n";
+  std::string text = where + ": RuntimeWarning: coroutine '" + python_qualname(*c) + "' was never awaited\n";
   // The warnings module's "default" action: a warning is shown once per
   // text and location (a loop that drops a coroutine 300,000 times warns once).
   if (!warned_.insert(text).second) return;

@@ -68,12 +68,12 @@ std::string label(Interp& in, const Value& v, int depth) {
     }
     case ObjKind::Type: return "<class " + v.as<TypeObj>()->name + ">";
     case ObjKind::Task: return "<Task " + pyfmt::str_repr(v.as<TaskObj>()->name()) + ">";
-    case ObjKind::Function: return "<function " + v.as<FunctionObj>()->code->qualname + ">";
-    case ObjKind::Coroutine: return "<coroutine " + v.as<CoroObj>()->frame.code->qualname + ">";
+    case ObjKind::Function: return "<function " + function_qualname(*v.as<FunctionObj>()) + ">";
+    case ObjKind::Coroutine: return "<coroutine " + coro_qualname(*v.as<CoroObj>()) + ">";
     case ObjKind::Builtin: return "<built-in " + std::string(v.as<BuiltinObj>()->name) + ">";
     case ObjKind::BoundMethod: {
       const BoundMethodObj* m = v.as<BoundMethodObj>();
-      if (m->func.is(ObjKind::Function)) return "<bound method " + m->func.as<FunctionObj>()->code->qualname + ">";
+      if (m->func.is(ObjKind::Function)) return "<bound method " + function_qualname(*m->func.as<FunctionObj>()) + ">";
       return "<bound method " + type_name(in, m->self) + "." + label(in, m->func, depth + 1) + ">";
     }
     case ObjKind::Module: return "<module " + v.as<ModuleObj>()->name + ">";
@@ -88,10 +88,10 @@ std::string trace_repr(Interp& in, const Value& v) { return label(in, v, 0); }
 std::string trace_call(Interp& in, const Value& fn, const std::vector<Value>& args) {
   std::string name;
   if (fn.is(ObjKind::Function)) {
-    name = fn.as<FunctionObj>()->code->qualname;
+    name = function_qualname(*fn.as<FunctionObj>());
   } else if (fn.is(ObjKind::BoundMethod)) {
     const BoundMethodObj* m = fn.as<BoundMethodObj>();
-    name = m->func.is(ObjKind::Function) ? m->func.as<FunctionObj>()->code->qualname
+    name = m->func.is(ObjKind::Function) ? function_qualname(*m->func.as<FunctionObj>())
                                          : type_name(in, m->self) + "." + trace_repr(in, m->func);
   } else if (fn.is(ObjKind::Builtin)) {
     const BuiltinObj* b = fn.as<BuiltinObj>();
