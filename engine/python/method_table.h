@@ -34,7 +34,7 @@ class NameTable {
   };
 
   NameTable(std::initializer_list<Entry> entries) : entries_(entries) {
-    if (entries_.size() > kSlots / 2) throw std::logic_error("a name table of more than 32 names: grow kSlots");
+    if (entries_.size() > kSlots / 2) throw std::logic_error("a name table of more than kSlots / 2 names: grow kSlots");
     names_.reserve(entries_.size() + 1);
     for (size_t i = 0; i < entries_.size(); ++i) {
       const std::string_view name = entries_[i].name;
@@ -66,7 +66,7 @@ class NameTable {
   size_t size() const { return entries_.size(); }
 
  private:
-  static constexpr size_t kSlots = 64;  // at most kSlots / 2 names: a probe ends soon
+  static constexpr size_t kSlots = 128;  // at most kSlots / 2 names: a probe ends soon
   static size_t slot_of(std::string_view name) {
     if (name.empty()) return 0;
     size_t h = name.size() * 31u + uint8_t(name[0]) * 7u + uint8_t(name[name.size() / 2]) * 3u + uint8_t(name.back());

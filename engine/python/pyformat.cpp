@@ -87,7 +87,6 @@ size_t utf8_prefix_bytes(std::string_view s, size_t n) {
   return i;
 }
 
-bool is_printable(char32_t cp);  // str.isprintable() for one code point; table at the end
 
 // ---------------------------------------------------------------- spec parsing
 
@@ -861,13 +860,11 @@ constexpr Range kNonPrintable[] = {
 
 }  // namespace
 
-namespace {
 bool is_printable(char32_t cp) {
   if (cp < 0x80) return cp >= ' ' && cp < 0x7F;
   const auto it = std::upper_bound(std::begin(kNonPrintable), std::end(kNonPrintable), cp,
                                    [](char32_t c, const Range& r) { return c < r.lo; });
   return it == std::begin(kNonPrintable) || cp > std::prev(it)->hi;
 }
-}  // namespace
 
 }  // namespace corun::pyfmt

@@ -24,4 +24,5 @@ std::string format_float(double v, std::string_view spec);   // format(v, spec)
 std::string format_str(std::string_view utf8, std::string_view spec); // format(s, spec)
 std::string format_bool(bool v, std::string_view spec); // bool is an int subclass: format(True, '') == 'True', format(True, 'd') == '1', format(True, '>6') == '     1'
 size_t utf8_length(std::string_view s);  // number of code points (Python len)
+bool is_printable(char32_t cp);  // str.isprintable() of one code point (Python 3.11, Unicode 14.0)
 }

@@ -368,7 +368,7 @@ Value Interp::eval_fstring(const Expr& e, Frame& f) {
     if (part.format_spec) spec = str_of(eval_fstring(*part.format_spec, f));
     if (part.conversion == 'r') v = make_str(repr(v));
     else if (part.conversion == 's') v = make_str(str(v));
-    else if (part.conversion == 'a') v = make_str(repr(v));
+    else if (part.conversion == 'a') v = make_str(ascii_of(*this, v));
     if (spec.empty() && v.is(ObjKind::Str)) append_reserved(out, str_of(v));
     else append_reserved(out, format(v, spec));
   }

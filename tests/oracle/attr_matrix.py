@@ -83,7 +83,6 @@ zzz_nothing
 # list shrinks when corun gains one).
 KNOWN_MISSING = {
     ("v_range", "count"), ("v_range", "index"),
-    ("v_str", "rfind"), ("v_str", "rindex"), ("v_str", "rsplit"), ("v_str", "isalnum"),
     ("v_bytes", "title"), ("v_bytes", "capitalize"), ("v_bytes", "center"), ("v_bytes", "ljust"),
     ("v_bytes", "rjust"), ("v_bytes", "zfill"),  # engine/python/bytes.cpp has what streams need
     ("v_module", "exceptions"),  # asyncio's submodules
