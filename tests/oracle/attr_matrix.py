@@ -90,7 +90,7 @@ KNOWN_MISSING = {
 }
 # Receivers CPython lets take new attributes (they have a __dict__) and
 # corun refuses, saying so.
-ASSIGNABLE_IN_CPYTHON = {"v_task", "v_future", "v_func", "v_module", "v_loop"}
+ASSIGNABLE_IN_CPYTHON = {"v_task", "v_future", "v_module", "v_loop"}
 # The virtual-clock harness's subclasses, named as CPython's own classes.
 HARNESS_NAMES = {"VirtualClockLoop": "_UnixSelectorEventLoop", "SequencedTimerHandle": "TimerHandle",
                  "__main__.SequencedTimerHandle": "asyncio.events.TimerHandle"}
