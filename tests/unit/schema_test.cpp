@@ -92,7 +92,7 @@ const std::map<std::string, std::string>& modifier_samples() {
       {"msg", "'m'"},        {"from", "None"},         {"except", "[{steps: [pass]}]"},
       {"except_star", "[{type: ValueError, steps: [pass]}]"}, {"else", "[pass]"}, {"finally", "[pass]"},
       {"then", "[pass]"},    {"steps", "[pass]"},      {"in", "[1]"},       {"timeout", "1"},
-      {"return_when", "asyncio.ALL_COMPLETED"},       {"params", "[p]"},
+      {"return_when", "asyncio.ALL_COMPLETED"},       {"params", "[p]"},       {"decorators", "[functools.cache]"},
   };
   return samples;
 }
