@@ -852,12 +852,29 @@ Value b_filter(Interp& in, const Value&, CallArgs& a) {
   return Value(it);
 }
 
+}  // namespace
+
+bool is_callable(Interp& in, const Value& f) {
+  return f.is(ObjKind::Function) || f.is(ObjKind::Builtin) || f.is(ObjKind::BoundMethod) || f.is(ObjKind::Type) ||
+         ((f.is(ObjKind::Instance) || f.is(ObjKind::Exception)) && in.type_of(f)->find_attr("__call__"));
+}
+
+std::string missing_positional_message(const std::string& fn, const std::vector<std::string>& names) {
+  std::string list;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) list += (i + 1 == names.size()) ? (names.size() > 2 ? ", and " : " and ") : ", ";
+    list += "'" + names[i] + "'";
+  }
+  return fn + "() missing " + std::to_string(names.size()) + " required positional argument" + (names.size() == 1 ? "" : "s") +
+         ": " + list;
+}
+
+namespace {
+
 Value b_callable(Interp& in, const Value&, CallArgs& a) {
   no_kwargs(in, "callable", a);
   arg_count(in, "callable", a, 1, 1);
-  const Value& f = a.pos[0];
-  return Value::boolean(f.is(ObjKind::Function) || f.is(ObjKind::Builtin) || f.is(ObjKind::BoundMethod) || f.is(ObjKind::Type) ||
-                        ((f.is(ObjKind::Instance) || f.is(ObjKind::Exception)) && in.type_of(f)->find_attr("__call__")));
+  return Value::boolean(is_callable(in, a.pos[0]));
 }
 
 Value b_setattr(Interp& in, const Value&, CallArgs& a) {

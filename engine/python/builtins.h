@@ -26,6 +26,14 @@ uint32_t take_code_point(const std::string& s, size_t& i);
 // ascii(x): repr(x) with every non-ASCII character escaped.
 std::string ascii_of(Interp& in, const Value& x);
 
+// ceval.c's format_missing: "f() missing 2 required positional arguments:
+// 'a' and 'b'" for the parameters `names` (unquoted) that got no value.
+std::string missing_positional_message(const std::string& fn, const std::vector<std::string>& names);
+
+// callable(x): functions, builtins, bound methods, classes, and instances
+// (exceptions among them) whose class has __call__.
+bool is_callable(Interp& in, const Value& x);
+
 struct Builtins {
   // Types of plain values.
   TypeObj *object, *type, *none, *int_, *float_, *str, *bytes, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;

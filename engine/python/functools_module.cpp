@@ -43,10 +43,7 @@ Value partial_new(Interp& in, const Value&, CallArgs& a) {
     keywords->assign(*inner->find("keywords")->as<DictObj>());
     func = *inner->find("func");
   }
-  bool callable = func.is(ObjKind::Function) || func.is(ObjKind::Builtin) || func.is(ObjKind::BoundMethod) ||
-                  func.is(ObjKind::Type) ||
-                  (func.is(ObjKind::Instance) && func.as<InstanceObj>()->type->find_attr("__call__"));
-  if (!callable) in.raise(in.builtins().TypeError, "the first argument must be callable");
+  if (!is_callable(in, func)) in.raise(in.builtins().TypeError, "the first argument must be callable");
   for (size_t i = 1; i < a.npos; ++i) args.push_back(a.pos[i]);
   for (size_t i = 0; i < a.nkw; ++i) keywords->set(make_str(a.kwnames[i]), a.kw[i]);
   Ref<InstanceObj> p(new InstanceObj(g_types.partial));
@@ -120,21 +117,9 @@ std::vector<Value> bind_params(Interp& in, const char* fn, CallArgs& a, std::ini
   }
   std::vector<std::string> missing;
   for (size_t i = 0; i < required; ++i)
-    if (v[i].is_unbound()) missing.push_back("'" + std::string(n[i]) + "'");
-  if (!missing.empty()) {
-    std::string list;
-    for (size_t i = 0; i < missing.size(); ++i) {
-      if (i) list += (i + 1 == missing.size()) ? (missing.size() > 2 ? ", and " : " and ") : ", ";
-      list += missing[i];
-    }
-    type_error("missing " + std::to_string(missing.size()) + " required positional argument" + (missing.size() == 1 ? "" : "s") + ": " + list);
-  }
+    if (v[i].is_unbound()) missing.push_back(n[i]);
+  if (!missing.empty()) in.raise(in.builtins().TypeError, missing_positional_message(fn, missing));
   return v;
-}
-
-bool is_callable(Interp& in, const Value& f) {
-  return f.is(ObjKind::Function) || f.is(ObjKind::Builtin) || f.is(ObjKind::BoundMethod) || f.is(ObjKind::Type) ||
-         ((f.is(ObjKind::Instance) || f.is(ObjKind::Exception)) && in.type_of(f)->find_attr("__call__"));
 }
 
 // ---- update_wrapper and wraps -----------------------------------------------------------

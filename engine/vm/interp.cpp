@@ -397,17 +397,9 @@ void Interp::bind_args_general(const CodeObject* code, const std::vector<Value>&
   for (size_t p = offset; p < nparams; ++p) {
     if (!frame.slots[p].is_unbound()) continue;
     if (p < defaults.size() && !defaults[p].is_unbound()) frame.slots[p] = defaults[p];
-    else missing.push_back("'" + code->params[p] + "'");
+    else missing.push_back(code->params[p]);
   }
-  if (!missing.empty()) {
-    std::string list;
-    for (size_t i = 0; i < missing.size(); ++i) {
-      if (i) list += (i + 1 == missing.size()) ? (missing.size() > 2 ? ", and " : " and ") : ", ";
-      list += missing[i];
-    }
-    raise(builtins_->TypeError, fname + "() missing " + std::to_string(missing.size()) + " required positional argument" +
-                                    (missing.size() == 1 ? "" : "s") + ": " + list);
-  }
+  if (!missing.empty()) raise(builtins_->TypeError, missing_positional_message(fname, missing));
 }
 
 Value Interp::make_coroutine(const FunctionObj* fn, CallArgs& args, const Expr* site, Value self) {
