@@ -547,21 +547,10 @@ Value join(Interp& in, const Value& self, CallArgs& a) {
   if (a.npos != 1) type_error(in, "bytes.join() takes exactly one argument (" + std::to_string(a.npos) + " given)");
   const std::string& sep = data_of(self);
   std::vector<Value> items = in.to_vector(a.pos[0]);
-  size_t total = 0;
-  for (size_t i = 0; i < items.size(); ++i) {
+  for (size_t i = 0; i < items.size(); ++i)
     if (!items[i].is(ObjKind::Bytes))
       type_error(in, "sequence item " + std::to_string(i) + ": expected a bytes-like object, " + tname(in, items[i]) + " found");
-    total = checked_add(total, bytes_of(items[i]).size());
-  }
-  if (items.size() > 1) total = checked_add(total, checked_mul(sep.size(), items.size() - 1));
-  reserve_bytes(total);
-  std::string out;
-  out.reserve(total);
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sep;
-    out += bytes_of(items[i]);
-  }
-  return make_bytes(std::move(out));
+  return make_bytes(join_text(sep, items, bytes_of));
 }
 
 Value change_case(Interp& in, const Value& self, CallArgs& a, const char* qualname, bool upper) {

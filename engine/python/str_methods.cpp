@@ -40,22 +40,10 @@ Value zfill(const std::string& s, int64_t width) {
 // reserved before it is built.
 Value join(Interp& in, const std::string& sep, const Value& iterable) {
   std::vector<Value> items = in.to_vector(iterable);
-  size_t total = 0;
-  for (size_t i = 0; i < items.size(); ++i) {
-    const Value& item = items[i];
-    if (!item.is(ObjKind::Str))
-      in.raise(in.builtins().TypeError, "sequence item " + std::to_string(i) + ": expected str instance, " + in.type_of(item)->name + " found");
-    total = checked_add(total, str_of(item).size());
-  }
-  if (items.size() > 1) total = checked_add(total, checked_mul(sep.size(), items.size() - 1));
-  reserve_bytes(total);
-  std::string out;
-  out.reserve(total);
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sep;
-    out += str_of(items[i]);
-  }
-  return make_str(std::move(out));
+  for (size_t i = 0; i < items.size(); ++i)
+    if (!items[i].is(ObjKind::Str))
+      in.raise(in.builtins().TypeError, "sequence item " + std::to_string(i) + ": expected str instance, " + in.type_of(items[i])->name + " found");
+  return make_str(join_text(sep, items, str_of));
 }
 
 // s.replace(old, new, count): matches are counted first, so the result's

@@ -33,6 +33,24 @@ inline void reserve_bytes(size_t n) {
   charge(n / kBytesPerUnit);
 }
 
+// sep.join(items) for str and bytes alike: `text(item)` is an item's
+// characters (the caller has checked every item's type, with its own
+// message); the result's size is checked and reserved before it is built.
+template <class TextOf>
+std::string join_text(const std::string& sep, const std::vector<Value>& items, TextOf text) {
+  size_t total = 0;
+  for (const Value& item : items) total = checked_add(total, text(item).size());
+  if (items.size() > 1) total = checked_add(total, checked_mul(sep.size(), items.size() - 1));
+  reserve_bytes(total);
+  std::string out;
+  out.reserve(total);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += text(items[i]);
+  }
+  return out;
+}
+
 // Before building a sequence of n Values.
 inline void reserve_items(size_t n) {
   reserve(checked_mul(n, sizeof(Value)));
