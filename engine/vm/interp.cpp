@@ -247,17 +247,21 @@ std::string Interp::describe_wait(const TaskObj* t) {
   const Frame* f = t->top;
   if (!f) return "";
   if (f->awaiting.is(ObjKind::Task)) return "task " + f->awaiting.as<TaskObj>()->name();
-  // inside one of asyncio's ports (Queue.get, Event.wait, wait_for): its name
+  // inside asyncio's library (Queue.get, wait_for, StreamReader.readline,
+  // StreamWriter.drain, open_connection), in a port or in the prelude: the
+  // call the scenario made, the library frame the scenario's own frame
+  // awaits ("_wait_for" is asyncio.wait_for's body)
+  for (const Frame* p = f; p && p->code->internal; p = p->parent)
+    if (p->parent && !p->parent->code->internal) {
+      const std::string& name = p->code->qualname;
+      return p->code->native && name[0] == '_' ? name.substr(1) : name;
+    }
+  // a port with no scenario frame above it (a task made of the port's own coroutine)
   for (const Frame* p = f; p; p = p->parent)
     if (p->code->native) {
-      const std::string& name = p->code->qualname;  // "_wait_for" is asyncio.wait_for's body
+      const std::string& name = p->code->qualname;
       return name[0] == '_' ? name.substr(1) : name;
     }
-  // inside a coroutine of corun's prelude (StreamReader.readline,
-  // StreamWriter.drain, open_connection): the call the scenario made, the
-  // prelude frame the scenario's own frame awaits
-  for (const Frame* p = f; p && p->code->internal; p = p->parent)
-    if (p->parent && !p->parent->code->internal) return p->code->qualname;
   if (f->awaiting.is(ObjKind::Future)) {
     const FutureObj* fut = f->awaiting.as<FutureObj>();
     if (fut->is_gathering) return "gather of " + std::to_string(static_cast<const GatherFutureObj*>(fut)->children.size());
