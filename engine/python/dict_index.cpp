@@ -4,6 +4,7 @@
 // equality could disagree with value_hash (user classes, huge floats, lists)
 // keep the dict on the scan.
 #include "engine/compile/code.h"
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -94,6 +95,16 @@ bool DictObj::erase(const Value& key) {
   if (!indexable_key(entries[i].first)) --unindexable_keys_;
   entries.erase(entries.begin() + long(i));
   index_stale_ = true;  // positions after i moved
+  return true;
+}
+
+bool DictObj::move_to_end(const Value& key, bool last) {
+  size_t i = position(key);
+  if (i == kAbsent) return false;
+  charge(entries.size() / kItemsPerUnit);  // the entries between move
+  if (last) std::rotate(entries.begin() + long(i), entries.begin() + long(i) + 1, entries.end());
+  else std::rotate(entries.begin(), entries.begin() + long(i), entries.begin() + long(i) + 1);
+  index_stale_ = true;
   return true;
 }
 
