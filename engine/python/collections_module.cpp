@@ -168,9 +168,10 @@ Value counter_most_common(Interp& in, const Value& self, CallArgs& a) {
     return make_list({pair(items[best])});
   }
   const Value size = Value::integer(int64_t(d->entries.size()));
-  if (in.compare(CmpOp::Ge, n, size)) {
+  if (in.compare(CmpOp::Ge, n, size)) {  // sorted(iterable, key=key, reverse=True)[:n]
+    std::vector<std::pair<Value, Value>> sorted = counter_sorted(in, d);
     if (!n.is_integer()) type_error(in, "slice indices must be integers or None or have an __index__ method");
-    return as_list(counter_sorted(in, d), SIZE_MAX);
+    return as_list(sorted, SIZE_MAX);
   }
   if (!n.is_integer()) type_error(in, "'" + in.type_of(n)->name + "' object cannot be interpreted as an integer");
   if (n.is_bigint() || n.as_int() <= 0) return make_list();
@@ -643,11 +644,14 @@ bool namedtuple_class_attr(Interp& in, TypeObj* t, const std::string& name, Valu
 std::vector<std::pair<Value, Value>> counter_sorted(Interp& in, DictObj* d) {
   std::vector<std::pair<Value, Value>> items = d->entries;
   charge(items.size());
-  // sorted(..., reverse=True) is stable: equal counts keep insertion order.
+  // As listsort does reverse=True: reverse, sort ascending (stable, with
+  // `<`), reverse again -- equal counts keep insertion order.
+  std::reverse(items.begin(), items.end());
   std::stable_sort(items.begin(), items.end(), [&](const auto& x, const auto& y) {
     charge_step();
-    return in.compare(CmpOp::Lt, y.second, x.second);
+    return in.compare(CmpOp::Lt, x.second, y.second);
   });
+  std::reverse(items.begin(), items.end());
   return items;
 }
 

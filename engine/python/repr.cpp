@@ -233,8 +233,8 @@ std::string collections_dict_repr(Interp& in, const Value& v) {
       // (each level makes a new dict), so a Counter inside itself is
       // RecursionError -- raised here, at the same message as CPython's.
       if (d->entries.empty()) return name + "()";
-      if (g_native_depth + 3 > kMaxNativeDepth) native_recursion_overflow("");
-      NativeRecursion depth("");
+      if (g_native_depth + 3 > kMaxNativeDepth) native_recursion_overflow(" while calling a Python object");
+      NativeRecursion depth(" while calling a Python object");
       std::vector<std::pair<Value, Value>> items;
       try {
         items = counter_sorted(in, d);
