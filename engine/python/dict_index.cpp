@@ -12,6 +12,7 @@
 
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
+#include "engine/python/dict_views.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
 #include "engine/python/sets.h"
@@ -44,6 +45,29 @@ bool indexable_key(const Value& k) {
   }
 }
 
+// A key Python refuses (dict_subscript, dict_ass_sub ... hash it first):
+// TypeError: unhashable type, as PyObject_Hash raises it.
+void check_hashable(const Value& k) {
+  const char* name = nullptr;
+  switch (k.obj()->okind) {
+    case ObjKind::List: name = "list"; break;
+    case ObjKind::Dict: name = "dict"; break;
+    case ObjKind::Deque: name = "collections.deque"; break;
+    case ObjKind::Set: if (!k.as<SetObj>()->frozen) name = "set"; break;
+    case ObjKind::DictView: name = k.as<DictViewObj>()->type_name(); break;
+    case ObjKind::Tuple: {
+      NativeRecursion guard("");
+      for (auto& x : k.as<TupleObj>()->items) if (x.is_obj()) check_hashable(x);
+      return;
+    }
+    default: return;
+  }
+  if (!name) return;
+  std::string message = std::string("unhashable type: '") + name + "'";
+  if (Interp* in = current_interp()) in->raise(in->builtins().TypeError, message);
+  throw std::runtime_error(message);  // no interpreter (unit tests of plain data)
+}
+
 }  // namespace
 
 void DictObj::index_insert(size_t pos) const {
@@ -61,6 +85,7 @@ void DictObj::rebuild_index() const {
 }
 
 size_t DictObj::position(const Value& key) const {
+  if (key.is_obj()) check_hashable(key);
   if (entries.size() <= kDictScanMax || unindexable_keys_ || !indexable_key(key)) {
     for (size_t i = 0; i < entries.size(); ++i) if (values_equal(entries[i].first, key)) return i;
     return kAbsent;
