@@ -629,8 +629,13 @@ bool collections_set_attr(Interp& in, const Value& obj, const std::string& name,
 
 bool namedtuple_class_attr(Interp& in, TypeObj* t, const std::string& name, Value& out) {
   if (t->ctor != namedtuple_new) return false;
-  if (name == "_make") {
-    out = Value(new BuiltinObj("_make", namedtuple_make, Value(t)));
+  if (name == "_make") {  // a classmethod: bound to the class, which comes first
+    out = Value(new BoundMethodObj(Value(t), Value(new BuiltinObj("_make", [](Interp& in, const Value&, CallArgs& a) -> Value {
+      CallArgs rest = a;
+      ++rest.pos;
+      --rest.npos;
+      return namedtuple_make(in, a.pos[0], rest);
+    }))));
     return true;
   }
   for (const Value& f : fields_of(t))

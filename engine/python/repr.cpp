@@ -362,7 +362,9 @@ std::string Interp::base_repr(const Value& v) {
       auto* m = v.as<BoundMethodObj>();
       if (m->func.is(ObjKind::Function))
         return "<bound method " + function_qualname(*m->func.as<FunctionObj>()) + " of " + repr(m->self) + ">";
-      return "<bound method " + type_of(m->self)->name + "." + std::string(m->func.as<BuiltinObj>()->name) + " of " + repr(m->self) + ">";
+      // A classmethod bound to its class names the class (namedtuple's _make).
+      const std::string& owner = m->self.is(ObjKind::Type) ? m->self.as<TypeObj>()->name : type_of(m->self)->name;
+      return "<bound method " + owner + "." + std::string(m->func.as<BuiltinObj>()->name) + " of " + repr(m->self) + ">";
     }
     case ObjKind::Coroutine: {
       const CodeObject* code = v.as<CoroObj>()->frame.code;
