@@ -102,7 +102,8 @@ Value bitwise_op(Interp& in, BinOp op, const Value& a, const Value& b) {
   }
   if (op != BinOp::LShift && op != BinOp::RShift) {
     Value out;
-    if ((op == BinOp::BitAnd || op == BinOp::BitOr) && counter_binary(in, op == BinOp::BitAnd ? '&' : '|', a, b, out)) return out;
+    if (op == BinOp::BitAnd && counter_binary(in, '&', a, b, out)) return out;
+    if (op == BinOp::BitOr && dict_or(in, a, b, out)) return out;
     char c = op == BinOp::BitAnd ? '&' : op == BinOp::BitOr ? '|' : '^';
     if (set_binary_op(in, c, a, b, out)) return out;
   }

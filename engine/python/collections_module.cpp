@@ -691,6 +691,31 @@ bool counter_binary(Interp& in, char op, const Value& a, const Value& b, Value& 
   return true;
 }
 
+bool dict_or(Interp& in, const Value& a, const Value& b, Value& out) {
+  if (!a.is(ObjKind::Dict) || !b.is(ObjKind::Dict)) return false;
+  using F = DictObj::Flavor;
+  const F fa = dict_flavor(a), fb = dict_flavor(b);
+  // The right operand's __ror__ goes first when its type derives from the
+  // left's and overrides it (a dict on the left, one of collections' on the
+  // right); Counter's __or__ takes only Counters (and it has no __ror__).
+  F order[2] = {fa, fb};
+  if (fa == F::Plain && fb != F::Plain) std::swap(order[0], order[1]);
+  for (F f : order) {
+    if (f == F::Counter) {
+      if (counter_binary(in, '|', a, b, out)) return true;
+      continue;
+    }
+    Ref<DictObj> d = new_dict_like(f);
+    if (f == F::DefaultDict)  // defdict_or: the factory of the operand that is a defaultdict
+      static_cast<DefaultDictObj*>(d.get())->factory = ddict(fa == F::DefaultDict ? a : b)->factory;
+    dict_fill(in, *d, a);
+    dict_fill(in, *d, b);
+    out = Value(d);
+    return true;
+  }
+  return false;
+}
+
 bool counter_unary(Interp& in, char op, const Value& a, Value& out) {
   if (!is_counter(a)) return false;
   std::vector<std::pair<Value, Value>> xs = dict_of(a)->entries;

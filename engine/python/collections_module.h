@@ -77,6 +77,9 @@ std::vector<std::pair<Value, Value>> counter_sorted(Interp& in, DictObj* d);
 // true with `out` set when both are Counters (for unary: when a is).
 bool counter_binary(Interp& in, char op, const Value& a, const Value& b, Value& out);
 bool counter_unary(Interp& in, char op, const Value& a, Value& out);
+// `a | b` between two dicts (PEP 584): the merged dict, of the type CPython's
+// dict_or / defdict_or / odict_or / Counter.__or__ gives.
+bool dict_or(Interp& in, const Value& a, const Value& b, Value& out);
 // Counter's <, <=, >, >= (multiset inclusion): true with `out` set when both are Counters.
 bool counter_compare(Interp& in, CmpOp op, const Value& a, const Value& b, bool& out);
 // Counter == Counter (missing counts are zero); OrderedDict == OrderedDict
