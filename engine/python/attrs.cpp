@@ -818,9 +818,9 @@ bool common_attr(Interp& in, const Value& obj, const std::string& name, Value& o
     out = make_str(obj.as<ModuleObj>()->name);
     return true;
   }
-  // Instances of classes written in Python, and of ExceptionGroup (a heap
-  // type in CPython); other builtin exceptions have none.
-  if (module && (obj.is(ObjKind::Instance) ||
+  // Instances of classes written in Python (Counter and namedtuples are),
+  // and of ExceptionGroup (a heap type in CPython); other builtin exceptions have none.
+  if (module && (obj.is(ObjKind::Instance) || is_counter(obj) || is_named_tuple(obj) ||
                  (obj.is(ObjKind::Exception) && (in.type_of(obj)->module != "builtins" ||
                                                  in.type_of(obj)->is_subclass_of(in.builtins().BaseExceptionGroup))))) {
     out = make_str(in.type_of(obj)->module);
