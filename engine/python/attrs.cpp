@@ -17,6 +17,7 @@
 #include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/classes.h"
 #include "engine/python/descriptors.h"
 #include "engine/python/os_errors.h"
@@ -48,6 +49,9 @@ std::string attr_type_name(Interp& in, const Value& obj) {
   if (obj.is(ObjKind::Future)) return "_asyncio.Future";
   if (obj.is(ObjKind::Task)) return "_asyncio.Task";
   if (obj.is(ObjKind::Deque)) return "collections.deque";
+  // defaultdict and OrderedDict are C types; Counter and namedtuples are Python classes.
+  if (dict_flavor(obj) == DictObj::Flavor::DefaultDict) return "collections.defaultdict";
+  if (dict_flavor(obj) == DictObj::Flavor::OrderedDict) return "collections.OrderedDict";
   // A bound method hands unknown names to its function (method_getattro).
   if (obj.is(ObjKind::BoundMethod)) return "function";
   return in.type_of(obj)->name;
@@ -249,6 +253,15 @@ const MethodTable& dict_methods() {
          return Value(c);
        }},
       {"clear", [](Interp&, const Value& s, CallArgs&) -> Value { s.as<DictObj>()->clear(); return Value(); }},
+      {"popitem", [](Interp& in, const Value& s, CallArgs& a) -> Value {  // LIFO, as dict_popitem
+         nargs(in, "popitem", a, 0, 0);
+         auto* d = s.as<DictObj>();
+         if (d->entries.empty())
+           throw PyException{in.make_exception_args(in.builtins().KeyError, {make_str("popitem(): dictionary is empty")})};
+         std::pair<Value, Value> kv = d->entries.back();
+         d->erase(kv.first);
+         return make_tuple({kv.first, kv.second});
+       }},
   };
   return table;
 }
@@ -631,8 +644,11 @@ const MethodTable* method_table(const Value& obj) {
     case ObjKind::Str: return &str_methods();
     case ObjKind::Bytes: return &bytes_methods();
     case ObjKind::List: return &list_methods();
-    case ObjKind::Tuple: return &tuple_methods();
-    case ObjKind::Dict: return &dict_methods();
+    case ObjKind::Tuple: return obj.as<TupleObj>()->named ? &namedtuple_methods() : &tuple_methods();
+    case ObjKind::Dict: {
+      DictObj::Flavor flavor = obj.as<DictObj>()->flavor;
+      return flavor == DictObj::Flavor::Plain ? &dict_methods() : &collections_dict_methods(flavor);
+    }
     case ObjKind::Deque: return &deque_methods();
     case ObjKind::Future: return &future_methods();
     case ObjKind::Task: return &task_methods();
@@ -642,6 +658,9 @@ const MethodTable* method_table(const Value& obj) {
 }
 
 }  // namespace
+
+const MethodTable& builtin_dict_methods() { return dict_methods(); }
+const MethodTable& builtin_tuple_methods() { return tuple_methods(); }
 
 const char* const* native_methods(const Value& obj) {
   if (const MethodTable* t = method_table(obj)) return t->names();
@@ -699,7 +718,8 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
   bool found = false;
   Value r = call_native_method(*this, obj, name, args, found);
   if (found) return r;
-  if (native_methods(obj)) no_attr(*this, obj, name);  // no other attributes to look up
+  // no other attributes to look up (a namedtuple's fields are attributes)
+  if (native_methods(obj) && !is_named_tuple(obj)) no_attr(*this, obj, name);
   Value fn = get_attr(obj, name);
   return call(fn, args, site);
 }
@@ -798,9 +818,9 @@ bool common_attr(Interp& in, const Value& obj, const std::string& name, Value& o
     out = make_str(obj.as<ModuleObj>()->name);
     return true;
   }
-  // Instances of classes written in Python, and of ExceptionGroup (a heap
-  // type in CPython); other builtin exceptions have none.
-  if (module && (obj.is(ObjKind::Instance) ||
+  // Instances of classes written in Python (Counter and namedtuples are),
+  // and of ExceptionGroup (a heap type in CPython); other builtin exceptions have none.
+  if (module && (obj.is(ObjKind::Instance) || is_counter(obj) || is_named_tuple(obj) ||
                  (obj.is(ObjKind::Exception) && (in.type_of(obj)->module != "builtins" ||
                                                  in.type_of(obj)->is_subclass_of(in.builtins().BaseExceptionGroup))))) {
     out = make_str(in.type_of(obj)->module);
@@ -1006,6 +1026,7 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     if (name_is(name, "__name__") || name_is(name, "__qualname__")) return make_str(t->name);
     if (name_is(name, "__module__")) return make_str(t->module);
     Value v;
+    if (t->base == builtins_->tuple && namedtuple_class_attr(*this, t, name, v)) return v;
     if (const Value* cv = t->find_attr(name)) return descriptor_get(*this, *cv, Value::unbound(), t, name, v) ? v : *cv;
     if (type_attr(*this, t, name, v)) return v;
     no_attr(*this, obj, name);
@@ -1044,6 +1065,10 @@ Value Interp::get_attr(const Value& obj, const std::string& name) {
     int64_t maxlen = obj.as<DequeObj>()->maxlen;
     return maxlen < 0 ? Value() : Value::integer(maxlen);
   }
+  if (obj.is(ObjKind::Dict) || obj.is(ObjKind::Tuple)) {
+    Value v;
+    if (collections_get_attr(*this, obj, name, v)) return v;
+  }
   // A method used as a value: bind it.
   if (const char* method = native_method_name(obj, name)) return bind_native_method(obj, method);
   no_attr(*this, obj, name);
@@ -1070,6 +1095,9 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
     e->attrs.as<DictObj>()->set(make_str(name), std::move(v));
     return;
   }
+  // A namedtuple class keeps its fields in class_attrs, which must stay what namedtuple made.
+  if (obj.is(ObjKind::Type) && obj.as<TypeObj>()->base == builtins_->tuple && obj.as<TypeObj>()->tkind == TypeKind::Builtin)
+    raise(builtins_->AttributeError, "corun does not support setting attributes on namedtuple classes (setting '" + name + "')");
   // A scenario class's attribute: shared by every instance.
   if (obj.is(ObjKind::Type) && obj.as<TypeObj>()->module == "__main__") {
     for (auto& [k, cv] : obj.as<TypeObj>()->class_attrs)
@@ -1094,6 +1122,7 @@ void Interp::set_attr(const Value& obj, const std::string& name, Value v) {
     raise(builtins_->AttributeError, "corun does not support setting attributes on " +
                                          (obj.is(ObjKind::Type) ? "classes" : "'" + attr_type_name(*this, obj) + "' objects") +
                                          " (setting '" + name + "')");
+  if ((obj.is(ObjKind::Dict) || obj.is(ObjKind::Tuple)) && collections_set_attr(*this, obj, name, v)) return;
   if (obj.is(ObjKind::BoundMethod))  // method_setattro does not delegate
     raise(builtins_->AttributeError, "'method' object has no attribute '" + name + "'");
   // A builtin type's method: CPython's generic setattr finds it read-only.

@@ -3,6 +3,7 @@
 // Interp::call_method.
 #pragma once
 
+#include "engine/python/method_table.h"
 #include "engine/python/objects.h"
 
 namespace corun {
@@ -20,6 +21,10 @@ Value instantiate_class(Interp& in, TypeObj* t, CallArgs& args, const Expr* site
 // deque, set, Future, Task, Handle, generators and coroutines), in the order
 // dir() lists them, null-terminated; null for a kind without any.
 const char* const* native_methods(const Value& obj);
+
+// dict's and tuple's native methods, which collections' subclasses extend.
+const NameTable<Value (*)(Interp&, const Value&, CallArgs&)>& builtin_dict_methods();
+const NameTable<Value (*)(Interp&, const Value&, CallArgs&)>& builtin_tuple_methods();
 
 // collections.deque(iterable=(), maxlen=None): the type's constructor.
 Value deque_new(Interp& in, const Value& self, CallArgs& a);

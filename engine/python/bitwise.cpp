@@ -4,6 +4,7 @@
 // (engine/python/sets.cpp).
 #include "engine/python/bitwise.h"
 #include "engine/python/builtins.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/sets.h"
 #include "engine/vm/interp.h"
 #include "engine/vm/native_cost.h"
@@ -101,6 +102,8 @@ Value bitwise_op(Interp& in, BinOp op, const Value& a, const Value& b) {
   }
   if (op != BinOp::LShift && op != BinOp::RShift) {
     Value out;
+    if (op == BinOp::BitAnd && counter_binary(in, '&', a, b, out)) return out;
+    if (op == BinOp::BitOr && dict_or(in, a, b, out)) return out;
     char c = op == BinOp::BitAnd ? '&' : op == BinOp::BitOr ? '|' : '^';
     if (set_binary_op(in, c, a, b, out)) return out;
   }

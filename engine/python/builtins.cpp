@@ -23,6 +23,7 @@
 #include "engine/python/math_module.h"
 #include "engine/python/itertools_module.h"
 #include "engine/vm/closures.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/functools_module.h"
 #include "engine/vm/generators.h"
 #include "engine/vm/interp.h"
@@ -334,7 +335,7 @@ Value b_list(Interp& in, const Value&, CallArgs& a) {
 Value b_tuple(Interp& in, const Value&, CallArgs& a) {
   arg_count(in, "tuple", a, 0, 1);
   if (a.npos == 0) return make_tuple();
-  if (a.pos[0].is(ObjKind::Tuple)) return a.pos[0];
+  if (a.pos[0].is(ObjKind::Tuple) && !a.pos[0].as<TupleObj>()->named) return a.pos[0];
   return make_tuple(in.take_vector(a.pos[0]));
 }
 
@@ -1042,6 +1043,12 @@ Builtins::Builtins(Interp& in) {
   dict_keys = mk("dict_keys", "builtins", object, TypeKind::Builtin);
   dict_values = mk("dict_values", "builtins", object, TypeKind::Builtin);
   dict_items = mk("dict_items", "builtins", object, TypeKind::Builtin);
+  defaultdict = mk("defaultdict", "collections", dict, TypeKind::Builtin);
+  Counter = mk("Counter", "collections", dict, TypeKind::Builtin);
+  OrderedDict = mk("OrderedDict", "collections", dict, TypeKind::Builtin);
+  odict_keys = mk("odict_keys", "builtins", dict_keys, TypeKind::Builtin);
+  odict_values = mk("odict_values", "builtins", dict_values, TypeKind::Builtin);
+  odict_items = mk("odict_items", "builtins", dict_items, TypeKind::Builtin);
   function = mk("function", "builtins", object, TypeKind::Builtin);
   builtin_function = mk("builtin_function_or_method", "builtins", object, TypeKind::Builtin);
   coroutine = mk("coroutine", "builtins", object, TypeKind::Builtin);
@@ -1237,13 +1244,7 @@ Builtins::Builtins(Interp& in) {
   add_event_loop_helpers(*this);
   add_class_helpers(in, *this);
   add_descriptor_types(in, *this);
-  {
-    // collections: deque (the type the asyncio ports use too).
-    deque->ctor = deque_new;
-    Ref<ModuleObj> m(new ModuleObj("collections"));
-    m->attrs.emplace_back("deque", Value(deque));
-    values[builtin_index("collections")] = Value(m);
-  }
+  values[builtin_index("collections")] = make_collections_module(in, *this);
   values[builtin_index("contextlib")] = make_contextlib_module(in, *this);
   add_generator_builtins(*this);
 }

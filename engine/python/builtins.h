@@ -38,6 +38,8 @@ struct Builtins {
   // Types of plain values.
   TypeObj *object, *type, *none, *int_, *float_, *str, *bytes, *bool_, *list, *tuple, *dict, *range, *deque, *set, *frozenset;
   TypeObj *dict_keys, *dict_values, *dict_items;
+  // collections' dict subclasses (engine/python/collections_module.cpp) and OrderedDict's views.
+  TypeObj *defaultdict, *Counter, *OrderedDict, *odict_keys, *odict_values, *odict_items;
   TypeObj *function, *builtin_function, *coroutine, *async_generator, *module, *future, *task, *method, *iterator, *handle, *generator;
   TypeObj *map, *filter, *zip;  // map(f, *iterables), filter(f, iterable), zip(*iterables): lazy IteratorObjs
   TypeObj *agen_asend, *agen_athrow;  // engine/vm/generators.cpp

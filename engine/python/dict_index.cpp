@@ -4,6 +4,7 @@
 // equality could disagree with value_hash (user classes, huge floats, lists)
 // keep the dict on the scan.
 #include "engine/compile/code.h"
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
+#include "engine/python/dict_views.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
 #include "engine/python/sets.h"
@@ -43,6 +45,29 @@ bool indexable_key(const Value& k) {
   }
 }
 
+// A key Python refuses (dict_subscript, dict_ass_sub ... hash it first):
+// TypeError: unhashable type, as PyObject_Hash raises it.
+void check_hashable(const Value& k) {
+  const char* name = nullptr;
+  switch (k.obj()->okind) {
+    case ObjKind::List: name = "list"; break;
+    case ObjKind::Dict: name = "dict"; break;
+    case ObjKind::Deque: name = "collections.deque"; break;
+    case ObjKind::Set: if (!k.as<SetObj>()->frozen) name = "set"; break;
+    case ObjKind::DictView: name = k.as<DictViewObj>()->type_name(); break;
+    case ObjKind::Tuple: {
+      NativeRecursion guard("");
+      for (auto& x : k.as<TupleObj>()->items) if (x.is_obj()) check_hashable(x);
+      return;
+    }
+    default: return;
+  }
+  if (!name) return;
+  std::string message = std::string("unhashable type: '") + name + "'";
+  if (Interp* in = current_interp()) in->raise(in->builtins().TypeError, message);
+  throw std::runtime_error(message);  // no interpreter (unit tests of plain data)
+}
+
 }  // namespace
 
 void DictObj::index_insert(size_t pos) const {
@@ -60,6 +85,7 @@ void DictObj::rebuild_index() const {
 }
 
 size_t DictObj::position(const Value& key) const {
+  if (key.is_obj()) check_hashable(key);
   if (entries.size() <= kDictScanMax || unindexable_keys_ || !indexable_key(key)) {
     for (size_t i = 0; i < entries.size(); ++i) if (values_equal(entries[i].first, key)) return i;
     return kAbsent;
@@ -94,6 +120,16 @@ bool DictObj::erase(const Value& key) {
   if (!indexable_key(entries[i].first)) --unindexable_keys_;
   entries.erase(entries.begin() + long(i));
   index_stale_ = true;  // positions after i moved
+  return true;
+}
+
+bool DictObj::move_to_end(const Value& key, bool last) {
+  size_t i = position(key);
+  if (i == kAbsent) return false;
+  charge(entries.size() / kItemsPerUnit);  // the entries between move
+  if (last) std::rotate(entries.begin() + long(i), entries.begin() + long(i) + 1, entries.end());
+  else std::rotate(entries.begin(), entries.begin() + long(i), entries.begin() + long(i) + 1);
+  index_stale_ = true;
   return true;
 }
 

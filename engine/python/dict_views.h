@@ -13,7 +13,10 @@ struct DictViewObj : Object {
   Which which;
   Value dict;  // the DictObj viewed
   DictViewObj(Which w, Value d) : Object(ObjKind::DictView), which(w), dict(std::move(d)) {}
-  const char* type_name() const { return which == Keys ? "dict_keys" : which == Values ? "dict_values" : "dict_items"; }
+  const char* type_name() const {
+    if (target()->flavor == DictObj::Flavor::OrderedDict) return which == Keys ? "odict_keys" : which == Values ? "odict_values" : "odict_items";
+    return which == Keys ? "dict_keys" : which == Values ? "dict_values" : "dict_items";
+  }
   DictObj* target() const { return dict.as<DictObj>(); }
 };
 

@@ -33,7 +33,8 @@ class NameTable {
     Fn fn;
   };
 
-  NameTable(std::initializer_list<Entry> entries) : entries_(entries) {
+  NameTable(std::initializer_list<Entry> entries) : NameTable(std::vector<Entry>(entries)) {}
+  explicit NameTable(std::vector<Entry> entries) : entries_(std::move(entries)) {
     if (entries_.size() > kSlots / 2) throw std::logic_error("a name table of more than kSlots / 2 names: grow kSlots");
     names_.reserve(entries_.size() + 1);
     for (size_t i = 0; i < entries_.size(); ++i) {

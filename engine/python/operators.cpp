@@ -10,6 +10,7 @@
 
 #include "engine/python/bitwise.h"
 #include "engine/python/builtins.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/bytes.h"
 #include "engine/python/classes.h"
 #include "engine/python/pyformat.h"
@@ -226,6 +227,10 @@ Value Interp::binary_op(BinOp op, const Value& a, const Value& b) {
   }
 
   if (a.is_integer() && b.is_integer()) return bigint_op(*this, op, a, b);
+  if ((op == BinOp::Add || op == BinOp::Sub) && a.is(ObjKind::Dict)) {
+    Value r;
+    if (counter_binary(*this, op == BinOp::Add ? '+' : '-', a, b, r)) return r;
+  }
   if (a.is_number() && b.is_number()) {
     double x = a.as_double(), y = b.as_double();
     switch (op) {
@@ -401,6 +406,10 @@ bool Interp::compare(CmpOp op, const Value& a, const Value& b) {
     bool handled = false;
     bool r = user_compare(*this, int(op), a, b, handled);
     if (handled) return r;
+  }
+  if (a.is(ObjKind::Dict) && b.is(ObjKind::Dict)) {
+    bool r = false;
+    if (counter_compare(*this, op, a, b, r)) return r;
   }
   int c = order(*this, op, a, b);
   if (c == 2 || c == 4) return false;

@@ -11,6 +11,7 @@
 #include "engine/python/bytes.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/os_errors.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
@@ -190,9 +191,73 @@ static std::string dunder_text(Interp& in, const Value& v, const FunctionObj* f,
   return str_of(r);
 }
 
+// The repr of a defaultdict, Counter or OrderedDict, as each spells its own.
+std::string collections_dict_repr(Interp& in, const Value& v) {
+  DictObj* d = v.as<DictObj>();
+  const std::string& name = in.type_of(v)->name;
+  switch (d->flavor) {
+    case DictObj::Flavor::DefaultDict: {
+      // defdict_repr: dict's repr (guarded), then the factory's (guarded: "...").
+      std::string base;
+      {
+        ReprGuard guard(d);
+        base = guard.recursive ? "{...}" : in.base_repr(v);
+      }
+      const Value factory = static_cast<DefaultDictObj*>(d)->factory;
+      std::string fact;
+      if (factory.is_none()) fact = "None";
+      else if (!factory.is_obj()) fact = in.repr(factory);
+      else {
+        ReprGuard guard(factory.obj());
+        fact = guard.recursive ? "..." : in.repr(factory);
+      }
+      return name + "(" + fact + ", " + base + ")";
+    }
+    case DictObj::Flavor::OrderedDict: {
+      // odict_repr: "OrderedDict()", or the items as a list of pairs; "..." inside itself.
+      if (d->entries.empty()) return name + "()";
+      ReprGuard guard(d);
+      if (guard.recursive) return "...";
+      std::vector<std::pair<Value, Value>> items = d->entries;
+      std::string s = name + "([";
+      for (size_t i = 0; i < items.size(); ++i) {
+        charge_step();
+        if (i) s += ", ";
+        s += "(" + in.repr(items[i].first) + ", " + in.repr(items[i].second) + ")";
+      }
+      return s + "])";
+    }
+    default: {
+      // Counter.__repr__: repr(dict(self.most_common())), or of dict(self)
+      // when the counts do not sort; no guard against itself, as in CPython
+      // (each level makes a new dict), so a Counter inside itself is
+      // RecursionError -- raised here, at the same message as CPython's.
+      if (d->entries.empty()) return name + "()";
+      if (g_native_depth + 3 > kMaxNativeDepth) native_recursion_overflow(" while calling a Python object");
+      NativeRecursion depth(" while calling a Python object");
+      std::vector<std::pair<Value, Value>> items;
+      try {
+        items = counter_sorted(in, d);
+      } catch (PyException& e) {
+        if (!in.exc_matches(e.exc, Value(in.builtins().TypeError))) throw;
+        items = d->entries;
+      }
+      std::string s = name + "({";
+      for (size_t i = 0; i < items.size(); ++i) {
+        charge_step();
+        if (i) s += ", ";
+        s += in.repr(items[i].first) + ": " + in.repr(items[i].second);
+      }
+      return s + "})";
+    }
+  }
+}
+
 std::string Interp::repr(const Value& v) {
   if (!v.is_obj()) return repr_value(v);
   NativeRecursion depth(" while getting the repr of an object");
+  if (v.is(ObjKind::Dict) && v.as<DictObj>()->flavor != DictObj::Flavor::Plain) return collections_dict_repr(*this, v);
+  if (v.is(ObjKind::Tuple) && v.as<TupleObj>()->named) return namedtuple_repr(*this, v);  // a Python __repr__: no guard
   if (v.is(ObjKind::List) || v.is(ObjKind::Dict) || v.is(ObjKind::Tuple) || v.is(ObjKind::Deque)) {
     ReprGuard guard(v.obj());
     if (guard.recursive) return v.is(ObjKind::List) || v.is(ObjKind::Deque) ? "[...]" : v.is(ObjKind::Dict) ? "{...}" : "(...)";
@@ -297,7 +362,9 @@ std::string Interp::base_repr(const Value& v) {
       auto* m = v.as<BoundMethodObj>();
       if (m->func.is(ObjKind::Function))
         return "<bound method " + function_qualname(*m->func.as<FunctionObj>()) + " of " + repr(m->self) + ">";
-      return "<bound method " + type_of(m->self)->name + "." + std::string(m->func.as<BuiltinObj>()->name) + " of " + repr(m->self) + ">";
+      // A classmethod bound to its class names the class (namedtuple's _make).
+      const std::string& owner = m->self.is(ObjKind::Type) ? m->self.as<TypeObj>()->name : type_of(m->self)->name;
+      return "<bound method " + owner + "." + std::string(m->func.as<BuiltinObj>()->name) + " of " + repr(m->self) + ">";
     }
     case ObjKind::Coroutine: {
       const CodeObject* code = v.as<CoroObj>()->frame.code;

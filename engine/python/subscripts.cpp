@@ -12,6 +12,7 @@
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
 #include "engine/python/classes.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
 #include "engine/python/sets.h"
@@ -74,7 +75,10 @@ Value Interp::subscript(const Value& obj, const Value& index) {
   }
   if (obj.is(ObjKind::Dict)) {
     Value* v = obj.as<DictObj>()->find(index);
-    if (!v) throw PyException{make_exception_args(builtins_->KeyError, {index})};
+    if (!v) {
+      if (obj.as<DictObj>()->flavor != DictObj::Flavor::Plain) return dict_missing(*this, obj, index);  // __missing__
+      throw PyException{make_exception_args(builtins_->KeyError, {index})};
+    }
     return *v;
   }
   auto seq_index = [&](int64_t len, const char* what) -> size_t {

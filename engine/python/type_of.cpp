@@ -7,6 +7,7 @@
 
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
 #include "engine/python/sets.h"
@@ -33,10 +34,19 @@ TypeObj* Interp::type_of(const Value& v) const {
     case ObjKind::Set: return v.as<SetObj>()->frozen ? b.frozenset : b.set;
     case ObjKind::DictView: {
       auto w = v.as<DictViewObj>()->which;
+      if (v.as<DictViewObj>()->target()->flavor == DictObj::Flavor::OrderedDict)
+        return w == DictViewObj::Keys ? b.odict_keys : w == DictViewObj::Values ? b.odict_values : b.odict_items;
       return w == DictViewObj::Keys ? b.dict_keys : w == DictViewObj::Values ? b.dict_values : b.dict_items;
     }
-    case ObjKind::Tuple: return b.tuple;
-    case ObjKind::Dict: return b.dict;
+    case ObjKind::Tuple: return v.as<TupleObj>()->named ? named_tuple_type(v) : b.tuple;
+    case ObjKind::Dict:
+      switch (v.as<DictObj>()->flavor) {
+        case DictObj::Flavor::Plain: return b.dict;
+        case DictObj::Flavor::DefaultDict: return b.defaultdict;
+        case DictObj::Flavor::Counter: return b.Counter;
+        case DictObj::Flavor::OrderedDict: return b.OrderedDict;
+      }
+      return b.dict;
     case ObjKind::Range: return b.range;
     case ObjKind::Type: return b.type;
     case ObjKind::Exception: return v.as<ExcObj>()->type;

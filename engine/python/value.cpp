@@ -10,6 +10,7 @@
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
 #include "engine/python/classes.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/recursion.h"
 #include "engine/python/sets.h"
@@ -108,6 +109,8 @@ bool values_equal(const Value& a, const Value& b) {
       NativeRecursion guard(" in comparison", 1);
       auto* x = a.as<DictObj>();
       auto* y = b.as<DictObj>();
+      if (x->flavor != DictObj::Flavor::Plain && y->flavor != DictObj::Flavor::Plain)
+        if (bool eq = false; collections_dict_equal(a, b, eq)) return eq;
       if (x->entries.size() != y->entries.size()) return false;
       for (auto& [k, v] : x->entries) {
         Value* w = y->find(k);

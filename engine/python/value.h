@@ -222,6 +222,10 @@ struct DequeObj : Object {
 };
 // set and frozenset: SetObj, in engine/python/sets.h.
 struct TupleObj : Object {
+  // An instance of a collections.namedtuple class: a NamedTupleObj
+  // (engine/python/collections_module.h), which holds its class. First, so
+  // that it fills the bytes Object leaves spare.
+  bool named = false;
   std::vector<Value> items;
   TupleObj() : Object(ObjKind::Tuple) {}
   explicit TupleObj(std::vector<Value> v) : Object(ObjKind::Tuple), items(std::move(v)) {}
@@ -233,6 +237,11 @@ struct TupleObj : Object {
 // refuses most as keys) keep the dict on scans. Write entries through
 // set/erase/clear/assign only, so the index stays right.
 struct DictObj : Object {
+  // The collections subclass a dict is (engine/python/collections_module.cpp):
+  // its type, repr and methods. First, so that it fills the bytes Object
+  // leaves spare; a defaultdict is a DefaultDictObj, which adds the factory.
+  enum class Flavor : uint8_t { Plain, DefaultDict, Counter, OrderedDict };
+  Flavor flavor = Flavor::Plain;
   std::vector<std::pair<Value, Value>> entries;
   DictObj() : Object(ObjKind::Dict) {}
   Value* find(const Value& key);
@@ -240,6 +249,9 @@ struct DictObj : Object {
   bool erase(const Value& key);
   void clear();
   void assign(const DictObj& other);
+  // OrderedDict.move_to_end: the entry for `key` goes last (or first);
+  // false when there is none.
+  bool move_to_end(const Value& key, bool last);
 
  private:
   static constexpr size_t kAbsent = ~size_t(0);

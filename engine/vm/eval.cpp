@@ -5,6 +5,7 @@
 #include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
 #include "engine/python/classes.h"
+#include "engine/python/collections_module.h"
 #include "engine/python/descriptors.h"
 #include "engine/python/pyformat.h"
 #include "engine/python/sets.h"
@@ -264,6 +265,10 @@ Value Interp::eval_slow(const Expr& e, Frame& f) {
         if (e.unop == UnOp::Neg) return make_int(-x);
         if (e.unop == UnOp::Pos) return make_int(x);
         return make_int(-(x + BigInt(1)));  // ~x
+      }
+      if (v.is(ObjKind::Dict) && e.unop != UnOp::Invert) {
+        Value r;
+        if (counter_unary(*this, e.unop == UnOp::Neg ? '-' : '+', v, r)) return r;
       }
       if (e.unop == UnOp::Neg) {
         if (v.is_intlike()) return Value::integer(-v.as_int());
@@ -725,7 +730,9 @@ void Interp::delete_target(const Expr& target, Frame& f) {
       }
       Value key = eval(idx, f);
       if (obj.is(ObjKind::Dict)) {
-        if (!obj.as<DictObj>()->erase(key)) throw PyException{make_exception_args(builtins_->KeyError, {key})};
+        // Counter.__delitem__ ignores a missing key.
+        if (!obj.as<DictObj>()->erase(key) && obj.as<DictObj>()->flavor != DictObj::Flavor::Counter)
+          throw PyException{make_exception_args(builtins_->KeyError, {key})};
         return;
       }
       if (const FunctionObj* delitem = user_method_of(obj, "__delitem__")) {

@@ -59,6 +59,10 @@ RECEIVERS = [
     ("v_handle", "asyncio.get_running_loop().call_later(100, plain)"),
     ("v_queue", "asyncio.Queue()"),
     ("v_deque", "collections.deque([1])"),
+    ("v_defaultdict", "collections.defaultdict(list)"),
+    ("v_counter", "collections.Counter([1])"),
+    ("v_odict", "collections.OrderedDict(a=1)"),
+    ("v_namedtuple", "collections.namedtuple(\"P\", \"x y\")(1, 2)"),
     ("v_lock", "asyncio.Lock()"),
 ]
 
@@ -75,6 +79,7 @@ cancel cancelled done result exception add_done_callback remove_done_callback ge
 set_result set_exception get_name set_name cancelling uncancel get_coro when
 args message exceptions start stop step real is_integer cr_running __class__ __name__ __qualname__ __module__ __cause__ __context__
 put get_nowait acquire release locked is_set wait
+popitem most_common elements subtract total move_to_end default_factory _asdict _replace _make _fields x
 zzz_nothing
 """.split()))
 
@@ -90,7 +95,7 @@ KNOWN_MISSING = {
 }
 # Receivers CPython lets take new attributes (they have a __dict__) and
 # corun refuses, saying so.
-ASSIGNABLE_IN_CPYTHON = {"v_task", "v_future", "v_module", "v_loop"}
+ASSIGNABLE_IN_CPYTHON = {"v_task", "v_future", "v_module", "v_loop", "v_counter", "v_odict"}
 # The virtual-clock harness's subclasses, named as CPython's own classes.
 HARNESS_NAMES = {"VirtualClockLoop": "_UnixSelectorEventLoop", "SequencedTimerHandle": "TimerHandle",
                  "__main__.SequencedTimerHandle": "asyncio.events.TimerHandle"}

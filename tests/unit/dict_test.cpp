@@ -2,6 +2,8 @@
 // Python's key equality (1 == 1.0 == True, equal tuples and strings).
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "engine/python/value.h"
 
 namespace corun {
@@ -49,14 +51,24 @@ TEST(Dict, EraseKeepsOrderAndLookupsRight) {
   EXPECT_EQ(d->find(Value::integer(0))->as_int(), 7);
 }
 
-TEST(Dict, TupleAndListKeysCompareByContent) {
+TEST(Dict, TupleAndRangeKeysCompareByContent) {
   Ref<DictObj> d(new DictObj());
   for (int i = 0; i < 20; ++i) d->set(make_tuple({Value::integer(i), key_str("x")}), Value::integer(i));
   EXPECT_EQ(d->find(make_tuple({Value::integer(7), key_str("x")}))->as_int(), 7);
-  // a list key (Python would refuse it) falls back to scanning, by content
-  d->set(make_list({Value::integer(1)}), Value::integer(99));
-  EXPECT_EQ(d->find(make_list({Value::integer(1)}))->as_int(), 99);
+  // a range key (outside the hash index) falls back to scanning, by content
+  d->set(Value(new RangeObj(0, 3, 1)), Value::integer(99));
+  EXPECT_EQ(d->find(Value(new RangeObj(0, 3, 1)))->as_int(), 99);
   EXPECT_EQ(d->find(make_tuple({Value::integer(3), key_str("x")}))->as_int(), 3);
+}
+
+TEST(Dict, UnhashableKeysAreRefused) {
+  // Python's TypeError (here without an interpreter: std::runtime_error),
+  // for a list, a dict, and a tuple holding a list; the dict is unchanged.
+  Ref<DictObj> d(new DictObj());
+  EXPECT_THROW(d->set(make_list({Value::integer(1)}), Value::integer(1)), std::runtime_error);
+  EXPECT_THROW(d->find(Value(new DictObj())), std::runtime_error);
+  EXPECT_THROW(d->set(make_tuple({Value::integer(1), make_list()}), Value::integer(1)), std::runtime_error);
+  EXPECT_TRUE(d->entries.empty());
 }
 
 TEST(Dict, ClearAndAssignResetTheIndex) {
