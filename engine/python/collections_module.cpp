@@ -22,11 +22,6 @@ namespace {
 
 [[noreturn]] void type_error(Interp& in, const std::string& m) { in.raise(in.builtins().TypeError, m); }
 
-bool callable(Interp& in, const Value& f) {
-  return f.is(ObjKind::Function) || f.is(ObjKind::Builtin) || f.is(ObjKind::BoundMethod) || f.is(ObjKind::Type) ||
-         ((f.is(ObjKind::Instance) || f.is(ObjKind::Exception)) && in.type_of(f)->find_attr("__call__"));
-}
-
 DictObj* dict_of(const Value& v) { return v.as<DictObj>(); }
 
 // dict_update_arg: a dict's entries, or an iterable of pairs, with
@@ -66,7 +61,7 @@ Value defaultdict_new(Interp& in, const Value&, CallArgs& a) {
   Ref<DefaultDictObj> d(new DefaultDictObj());
   size_t first = 0;
   if (a.npos > 0) {
-    if (!a.pos[0].is_none() && !callable(in, a.pos[0])) type_error(in, "first argument must be callable or None");
+    if (!a.pos[0].is_none() && !is_callable(in, a.pos[0])) type_error(in, "first argument must be callable or None");
     d->factory = a.pos[0];
     first = 1;
   }
