@@ -2,6 +2,7 @@
 // and events.py (BaseEventLoop, BaseDefaultEventLoopPolicy, Handle), and the
 // loop's exception handler with the default handler's wording.
 #include "engine/asyncio/event_loops.h"
+#include "engine/asyncio/futures.h"
 
 #include <algorithm>
 
@@ -467,6 +468,11 @@ void Interp::report_callback_exception(const Value& exc, const Value& handle) {
   ctx->set(make_str("exception"), exc);
   ctx->set(make_str("handle"), handle);
   call_exception_handler(Value(), Value(ctx));
+}
+
+std::span<const CallbackName> event_loops_callback_names() {
+  static const CallbackName kNames[] = {{stop_when_done, "_run_until_complete_cb", true}};
+  return kNames;
 }
 
 }  // namespace corun

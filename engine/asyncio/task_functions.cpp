@@ -15,6 +15,7 @@
 // `except CancelledError:`, `raise TimeoutError() from exc`), the new
 // exception's __context__ is set as CPython's _PyErr_SetObject sets it.
 #include "engine/asyncio/task_functions.h"
+#include "engine/asyncio/futures.h"
 
 #include <deque>
 
@@ -516,5 +517,16 @@ const NativeDef kTaskFunctions[] = {
 }  // namespace
 
 std::span<const NativeDef> task_functions_natives() { return kTaskFunctions; }
+
+std::span<const CallbackName> task_functions_callback_names() {
+  static const CallbackName kNames[] = {
+      {release_waiter, "_release_waiter", true, true},  // functools.partial(_release_waiter, waiter)
+      {wait_on_completion, "_wait.<locals>._on_completion", true},
+      {shield_inner_done, "shield.<locals>._inner_done_callback", true},
+      {shield_outer_done, "shield.<locals>._outer_done_callback", true},
+      {as_completed_on_completion, "as_completed.<locals>._on_completion", true},
+  };
+  return kNames;
+}
 
 }  // namespace corun

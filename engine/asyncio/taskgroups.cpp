@@ -20,6 +20,7 @@
 // _abort, _is_base_error or _on_task_done has its method called, as
 // CPython's self._abort() would.
 #include "engine/asyncio/taskgroups.h"
+#include "engine/asyncio/futures.h"
 
 #include "engine/asyncio/loop_methods.h"
 #include "engine/asyncio/native_self.h"
@@ -378,5 +379,11 @@ const NativeDef kTaskGroups[] = {
 }  // namespace
 
 std::span<const NativeDef> taskgroups_natives() { return kTaskGroups; }
+
+// self._on_task_done: a bound method, whose source CPython does not name.
+std::span<const CallbackName> taskgroups_callback_names() {
+  static const CallbackName kNames[] = {{task_done_callback, "TaskGroup._on_task_done", false}};
+  return kNames;
+}
 
 }  // namespace corun

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "engine/python/builtins.h"
+#include "engine/asyncio/futures.h"
 #include "engine/vm/interp.h"
 #include "engine/python/recursion.h"
 #include "engine/vm/trace_labels.h"
@@ -133,11 +134,7 @@ void sleep_timer_fired(Interp& in, const Value& task, const Value&) {
 void Interp::report_slow_callback(Callback fn, const Value& a, int64_t ns) {
   std::string what;
   if ((fn == task_step || fn == task_wakeup) && a.is(ObjKind::Task)) {
-    const TaskObj* t = a.as<TaskObj>();
-    what = repr(a);
-    if (!t->fut_waiter.is_none()) what.insert(what.size() - 1, " wait_for=" + repr(Value(t->fut_waiter.get())));
-    static const char* const kSleepFuture[] = {"", "<Future pending>", "<Future finished result=None>", "<Future cancelled>"};
-    if (t->sleep != TaskObj::Sleep::None) what.insert(what.size() - 1, std::string(" wait_for=") + kSleepFuture[int(t->sleep)]);
+    what = repr(a);  // with its wait_for= (task_repr)
   } else {
     what = "<Handle>";
   }
@@ -374,6 +371,15 @@ Value Interp::gather(std::vector<Value> awaitables, bool return_exceptions) {
   }
   outer->children = std::move(children);
   return Value(outer);
+}
+
+// Task.__wakeup is the C Task's task_wakeup, a builtin method (no source).
+std::span<const CallbackName> tasks_callback_names() {
+  static const CallbackName kNames[] = {
+      {task_wakeup, "Task.task_wakeup", false},
+      {gather_done, "gather.<locals>._done_callback", true},
+  };
+  return kNames;
 }
 
 }  // namespace corun

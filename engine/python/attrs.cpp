@@ -452,6 +452,17 @@ void call_user_callback(Interp& in, const Value& ctx, const Value& fut) {
   }
 }
 
+}  // namespace
+
+bool is_user_callback(Callback fn) { return fn == call_user_callback; }
+
+Value user_callback_callable(const Object* ctx) {
+  if (ctx->okind == ObjKind::Misc) return static_cast<const BoxObj*>(ctx)->v;
+  return Value(const_cast<Object*>(ctx));
+}
+
+namespace {
+
 bool user_callback_is(const DoneCallback& cb, const Value& fn) {
   if (cb.ctx.is(ObjKind::Misc)) return cb.ctx.as<BoxObj>()->v.same(fn);
   return fn.is_obj() && cb.ctx.get() == fn.obj();

@@ -26,6 +26,11 @@ const char* const* native_methods(const Value& obj);
 const NameTable<Value (*)(Interp&, const Value&, CallArgs&)>& builtin_dict_methods();
 const NameTable<Value (*)(Interp&, const Value&, CallArgs&)>& builtin_tuple_methods();
 
+// Whether a future's done-callback is one the scenario added
+// (fut.add_done_callback(fn)), and then the callable it calls.
+bool is_user_callback(Callback fn);
+Value user_callback_callable(const Object* ctx);
+
 // collections.deque(iterable=(), maxlen=None): the type's constructor.
 Value deque_new(Interp& in, const Value& self, CallArgs& a);
 

@@ -375,6 +375,8 @@ Value cache(Interp& in, const Value&, CallArgs& a) {
 
 }  // namespace
 
+bool is_partial(const Value& v) { return v.is(ObjKind::Instance) && v.as<InstanceObj>()->type == g_types.partial; }
+
 Value make_functools_module(Interp&, Builtins& b) {
   auto make_type = [&](const char* name) {
     auto* t = new TypeObj(name, "functools", b.object, TypeKind::Builtin);

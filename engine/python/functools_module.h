@@ -11,4 +11,8 @@ struct Builtins;
 
 Value make_functools_module(Interp& in, Builtins& b);
 
+// Whether v is a functools.partial; its func, args (a tuple) and keywords
+// (a dict) are then its fields of those names.
+bool is_partial(const Value& v);
+
 }  // namespace corun

@@ -403,6 +403,17 @@ class CallbackList {
     many_ = nullptr;
     for (auto& cb : *all) f(cb);
   }
+  // Hands each callback's function and context to `f`, in order.
+  template <class F>
+  void for_each(F&& f) const {
+    if (!fn_) return;
+    if (fn_ != callback_list_many) {
+      f(fn_, static_cast<const Object*>(one_));
+      return;
+    }
+    for (const auto& cb : *many_) f(cb.fn, static_cast<const Object*>(cb.ctx.get()));
+  }
+  size_t size() const { return !fn_ ? 0 : fn_ != callback_list_many ? 1 : many_->size(); }
   // Drops the callbacks `pred` selects; returns how many.
   template <class P>
   size_t remove_if(P&& pred) {

@@ -2,6 +2,7 @@
 // CPython prints them: containers guard against holding themselves ([...]),
 // addresses are numbered in the order first printed (fake_address), and
 // ints past 4300 digits refuse to print, as CPython 3.11 does.
+#include "engine/asyncio/futures.h"
 #include "engine/compile/code.h"
 #include <cmath>
 #include <cstring>
@@ -82,11 +83,20 @@ std::string task_repr(Interp& in, const TaskObj* t) {
       where = "running at " + in.location(f->code, f->code->code.empty() ? 0 : f->code->code[size_t(f->pc)].line);
     s += " coro=<" + coro_qualname(*c) + "() " + where + ">";
   }
+  // _task_repr_info: wait_for=, the future the task waits on (corun keeps
+  // a sleep's future on the task itself: what that future's repr would be)
+  if (!t->fut_waiter.is_none()) {
+    s += " wait_for=" + in.repr(Value(t->fut_waiter.get()));
+  } else if (t->sleep != TaskObj::Sleep::None) {
+    static const char* const kSleepFuture[] = {"", "<Future pending cb=[Task.task_wakeup()]>", "<Future finished result=None>",
+                                               "<Future cancelled>"};
+    s += std::string(" wait_for=") + kSleepFuture[int(t->sleep)];
+  }
   if (t->state == FutureObj::State::Finished) {
     if (!t->exception.is_none()) s += " exception=" + in.repr(t->exception);
     else s += " result=" + in.repr(t->result);
   }
-  return s + ">";
+  return s + callbacks_repr(in, *t) + ">";
 }
 
 namespace {
@@ -378,7 +388,7 @@ std::string Interp::base_repr(const Value& v) {
       std::string s = "<Future " + future_state_text(f);
       if (f->state == FutureObj::State::Finished)
         s += !f->exception.is_none() ? " exception=" + repr(f->exception) : " result=" + repr(f->result);
-      return s + ">";
+      return s + callbacks_repr(*this, *f) + ">";
     }
     case ObjKind::Module: return "<module '" + v.as<ModuleObj>()->name + "'>";
     case ObjKind::Instance: {
