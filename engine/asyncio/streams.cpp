@@ -374,31 +374,32 @@ NativeStep reader_readuntil(Interp& in, Value* s, Resume how, Value v) {
 
 // async readline(): `await self.readuntil(b'\n')`, whose
 // IncompleteReadError gives the partial line and whose LimitOverrunError
-// is readline_overrun's; slots: self, label, offset
+// is readline_overrun's; slots: self, label, offset, sep (b'\n')
 NativeStep reader_readline(Interp& in, Value* s, Resume how, Value v) {
   const Value& self = s[0];
-  static const Value kSep = make_bytes("\n");
-  static const Value kSeplen = Value::integer(1);
+  const Value seplen = Value::integer(1);
+  if (label_of(s, 1) == 0) s[3] = make_bytes("\n");
+  const Value& sep = s[3];
   Scan r;
   try {  // try: line = await self.readuntil(sep)
     if (label_of(s, 1) == 0) {
-      separator_length(in, self, kSep);
+      separator_length(in, self, sep);
       s[2] = Value::integer(0);
     } else {
       end_wait(in, self, how, v);
     }
-    r = scan(in, self, kSep, kSeplen, s[2]);
+    r = scan(in, self, sep, seplen, s[2]);
   } catch (PyException& e) {
     // An exception set on the stream (set_exception) may be either kind too.
     if (in.exc_matches(e.exc, in.prelude_function("IncompleteReadError"))) return NativeStep::ret(in.get_attr(e.exc, "partial"));
-    if (in.exc_matches(e.exc, in.prelude_function("LimitOverrunError"))) readline_overrun(in, self, kSep, kSeplen, std::move(e.exc));
+    if (in.exc_matches(e.exc, in.prelude_function("LimitOverrunError"))) readline_overrun(in, self, sep, seplen, std::move(e.exc));
     throw;
   }
   switch (r.kind) {
     case Scan::Found: return NativeStep::ret(std::move(r.chunk));
     case Scan::Eof: return NativeStep::ret(std::move(r.chunk));  // except IncompleteReadError as e: return e.partial
     case Scan::Overrun:
-      readline_overrun(in, self, kSep, kSeplen, prelude_exception(in, "LimitOverrunError", {make_str(r.message), r.consumed}));
+      readline_overrun(in, self, sep, seplen, prelude_exception(in, "LimitOverrunError", {make_str(r.message), r.consumed}));
     case Scan::Wait: break;
   }
   s[1] = Value::integer(1);
@@ -413,7 +414,7 @@ const NativeDef kStreams[] = {
     {"StreamReader.feed_data", reader_feed_data, nullptr, 0},
     {"StreamReader._wait_for_data", nullptr, reader_wait_for_data, 1},
     {"StreamReader.readuntil", nullptr, reader_readuntil, 3},
-    {"StreamReader.readline", nullptr, reader_readline, 2},
+    {"StreamReader.readline", nullptr, reader_readline, 3},
 };
 
 }  // namespace
