@@ -47,16 +47,7 @@ inline Value add_int(Interp& in, const Value& x, int64_t d) {
 
 // `x <op> n` for a counter compared with an int.
 inline bool cmp_int(Interp& in, CmpOp op, const Value& x, int64_t n) {
-  if (x.is_int()) {
-    int64_t a = x.as_int();
-    switch (op) {
-      case CmpOp::Eq: return a == n;
-      case CmpOp::Gt: return a > n;
-      case CmpOp::Ge: return a >= n;
-      case CmpOp::Lt: return a < n;
-      default: break;
-    }
-  }
+  if (x.is_int() && op <= CmpOp::Ne) return int_compare(op, x.as_int(), n);
   return in.compare(op, x, Value::integer(n));
 }
 

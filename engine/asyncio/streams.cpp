@@ -61,27 +61,16 @@ Value py_len(Interp& in, const Value& x) {
 
 // a <op> b, for the ints these nearly always are
 bool cmp(Interp& in, CmpOp op, const Value& a, const Value& b) {
-  if (a.is_int() && b.is_int()) {
-    int64_t x = a.as_int(), y = b.as_int();
-    switch (op) {
-      case CmpOp::Lt: return x < y;
-      case CmpOp::Le: return x <= y;
-      case CmpOp::Gt: return x > y;
-      case CmpOp::Ge: return x >= y;
-      case CmpOp::Eq: return x == y;
-      case CmpOp::Ne: return x != y;
-      default: break;
-    }
-  }
+  if (a.is_int() && b.is_int() && op <= CmpOp::Ne) return int_compare(op, a.as_int(), b.as_int());
   return in.compare(op, a, b);
 }
 
+// a + b, a - b
 Value arith(Interp& in, BinOp op, const Value& a, const Value& b) {
-  if (a.is_int() && b.is_int() && a.as_int() > -(int64_t(1) << 60) && a.as_int() < (int64_t(1) << 60) &&
-      b.as_int() > -(int64_t(1) << 60) && b.as_int() < (int64_t(1) << 60)) {
-    if (op == BinOp::Add) return Value::integer(a.as_int() + b.as_int());
-    if (op == BinOp::Sub) return Value::integer(a.as_int() - b.as_int());
-  }
+  int64_t r;
+  if (a.is_int() && b.is_int() &&
+      !(op == BinOp::Add ? __builtin_add_overflow(a.as_int(), b.as_int(), &r) : __builtin_sub_overflow(a.as_int(), b.as_int(), &r)))
+    return Value::integer(r);
   return in.binary_op(op, a, b);
 }
 

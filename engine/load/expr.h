@@ -45,6 +45,18 @@ enum class ExprKind : uint8_t {
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow, BitOr, BitXor, BitAnd, LShift, RShift };
 enum class UnOp : uint8_t { Neg, Pos, Invert };
 enum class CmpOp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne, In, NotIn, Is, IsNot };
+// `x op y` for two ints and an order or equality op (Lt .. Ne): what an
+// int comparison is before Python's rich comparison is needed.
+[[gnu::always_inline]] inline bool int_compare(CmpOp op, int64_t x, int64_t y) {
+  switch (op) {
+    case CmpOp::Lt: return x < y;
+    case CmpOp::Le: return x <= y;
+    case CmpOp::Gt: return x > y;
+    case CmpOp::Ge: return x >= y;
+    case CmpOp::Eq: return x == y;
+    default: return x != y;
+  }
+}
 
 // How a Name reads its value once resolved.
 // Cell and Free slots hold a CellObj (a variable shared with closures,

@@ -142,16 +142,6 @@ namespace {
   }
 }
 
-[[gnu::always_inline]] inline bool int_compare(CmpOp op, int64_t x, int64_t y) {
-  switch (op) {
-    case CmpOp::Lt: return x < y;
-    case CmpOp::Le: return x <= y;
-    case CmpOp::Gt: return x > y;
-    case CmpOp::Ge: return x >= y;
-    case CmpOp::Eq: return x == y;
-    default: return x != y;
-  }
-}
 }  // namespace
 
 // Arithmetic and comparisons are hot in loops: kept out of eval_slow, whose
