@@ -2,12 +2,11 @@
 // done-callbacks with call_soon, in the order they were added.
 #include "engine/asyncio/futures.h"
 
-#include <array>
-
 #include "engine/asyncio/loop.h"
 #include "engine/python/attrs.h"
 #include "engine/python/builtins.h"
 #include "engine/python/functools_module.h"
+#include "engine/python/pyformat.h"
 #include "engine/vm/interp.h"
 
 namespace corun {
@@ -131,22 +130,16 @@ std::string code_points(const std::string& s, size_t from, size_t n) {
   return s.substr(begin, at - begin);
 }
 
-size_t code_point_count(const std::string& s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++n) take_code_point(s, i);
-  return n;
-}
-
 std::string short_repr(Interp& in, const Value& x, int level) {
   if (x.is(ObjKind::Str)) {  // repr_str
     const std::string& s = str_of(x);
     std::string r = in.repr(make_str(code_points(s, 0, 30)));
-    if (code_point_count(r) <= 30) return r;
-    size_t n = code_point_count(s);
+    if (pyfmt::utf8_length(r) <= 30) return r;
+    size_t n = pyfmt::utf8_length(s);
     // x[len(x) - 14:], a negative start counting from the end as Python's does
     auto tail_from = [](size_t len) { return len >= 14 ? len - 14 : (2 * len >= 14 ? 2 * len - 14 : 0); };
     std::string both = in.repr(make_str(code_points(s, 0, 13) + code_points(s, tail_from(n), 14)));
-    size_t m = code_point_count(both);  // cut whatever its length, as repr_str does
+    size_t m = pyfmt::utf8_length(both);  // cut whatever its length, as repr_str does
     return code_points(both, 0, 13) + "..." + code_points(both, tail_from(m), 14);
   }
   if (x.is_int() || x.is_bigint()) return cut(in.repr(x), 40);

@@ -18,6 +18,8 @@
 // it (which no one can observe), instead of copying it for every chunk.
 #include "engine/asyncio/streams.h"
 
+#include "engine/asyncio/native_self.h"
+
 #include <string>
 
 #include "engine/python/builtins.h"
@@ -42,13 +44,6 @@ Value& waiter_f(Interp& in, const Value& s) { return native_field(in, s, kWaiter
 Value& exception_f(Interp& in, const Value& s) { return native_field(in, s, kException, "_exception"); }
 Value& transport_f(Interp& in, const Value& s) { return native_field(in, s, kTransport, "_transport"); }
 Value& paused_f(Interp& in, const Value& s) { return native_field(in, s, kPaused, "_paused"); }
-
-Value call_named(Interp& in, const Value& obj, const std::string& name, std::vector<Value> args = {}) {
-  CallArgs a;
-  a.pos = args.data();
-  a.npos = args.size();
-  return in.call_method(obj, name, a, nullptr);
-}
 
 // ---- the buffer's operations: bytes in C++, anything else as Python would ------------------
 
@@ -85,7 +80,7 @@ Value buffer_find(Interp& in, const Value& buf, const Value& sep, const Value& o
     return Value::integer(at == std::string::npos ? -1 : int64_t(at));
   }
   static const std::string kFind = "find";
-  return call_named(in, buf, kFind, {sep, offset});
+  return call_method0(in, buf, kFind, {sep, offset});
 }
 
 // buffer[lo:hi] (None for an open end)
@@ -122,7 +117,7 @@ void wakeup_waiter(Interp& in, const Value& self) {
     if (f->state != FutureObj::State::Cancelled) in.future_set_result(f, Value());
     return;
   }
-  if (!in.truthy(call_named(in, waiter, kCancelled))) call_named(in, waiter, kSetResult, {Value()});
+  if (!in.truthy(call_method0(in, waiter, kCancelled))) call_method0(in, waiter, kSetResult, {Value()});
 }
 
 Value reader_wakeup_waiter(Interp& in, Value* s) {
@@ -136,7 +131,7 @@ void maybe_resume_transport(Interp& in, const Value& self) {
   if (!cmp(in, CmpOp::Le, py_len(in, buffer_f(in, self)), limit_f(in, self))) return;
   paused_f(in, self) = Value::boolean(false);
   static const std::string kResume = "resume_reading";
-  call_named(in, Value(transport_f(in, self)), kResume);
+  call_method0(in, Value(transport_f(in, self)), kResume);
 }
 
 Value reader_maybe_resume_transport(Interp& in, Value* s) {
@@ -202,7 +197,7 @@ Value reader_feed_data(Interp& in, Value* s) {
     }
   } else {  // a buffer the user replaced: its own extend()
     static const std::string kExtend = "extend";
-    call_named(in, Value(buf), kExtend, {data});
+    call_method0(in, Value(buf), kExtend, {data});
   }
   wakeup_waiter(in, self);
   // Pause the transport once more than twice the limit is buffered.
@@ -211,7 +206,7 @@ Value reader_feed_data(Interp& in, Value* s) {
   if (!cmp(in, CmpOp::Gt, py_len(in, buffer_f(in, self)), twice)) return Value();
   static const std::string kPause = "pause_reading";
   try {
-    call_named(in, Value(transport_f(in, self)), kPause);
+    call_method0(in, Value(transport_f(in, self)), kPause);
   } catch (PyException& e) {
     if (!in.exc_matches(e.exc, Value(in.builtins().NotImplementedError))) throw;
     // The transport can't be paused. We'll just have to buffer all data.
@@ -238,11 +233,11 @@ Value start_wait(Interp& in, const Value& self, const Value& func_name) {
   if (in.truthy(paused_f(in, self))) {
     paused_f(in, self) = Value::boolean(false);
     static const std::string kResume = "resume_reading";
-    call_named(in, Value(transport_f(in, self)), kResume);
+    call_method0(in, Value(transport_f(in, self)), kResume);
   }
   Value loop = native_field(in, self, kLoop, "_loop");
   static const std::string kCreateFuture = "create_future";
-  Value waiter = loop.is(ObjKind::Loop) ? Value(in.create_future()) : call_named(in, loop, kCreateFuture);
+  Value waiter = loop.is(ObjKind::Loop) ? Value(in.create_future()) : call_method0(in, loop, kCreateFuture);
   waiter_f(in, self) = waiter;
   return waiter;
 }
@@ -349,7 +344,7 @@ NativeStep reader_readuntil(Interp& in, Value* s, Resume how, Value v) {
     starts = at < b.size() && b.compare(at, 1, "\n") == 0;
   } else {
     static const std::string kStartswith = "startswith";
-    starts = in.truthy(call_named(in, buf, kStartswith, {sep, consumed}));
+    starts = in.truthy(call_method0(in, buf, kStartswith, {sep, consumed}));
   }
   // del self._buffer[:e.consumed + seplen], or self._buffer.clear()
   if (starts) buffer_f(in, self) = buffer_slice(in, buffer_f(in, self), arith(in, BinOp::Add, consumed, seplen), Value());
