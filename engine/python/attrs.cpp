@@ -742,7 +742,36 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
 // Each Attr expression remembers that for the last class it met (keyed on
 // the class's unique id), and skips the lookups by name.
 
+namespace {
+
+// A module's attributes are a list of (name, value) that only grows or has
+// values replaced, so a name found at an index stays there: the Attr
+// expression (asyncio.sleep, asyncio.Queue) remembers the index, checked by
+// the name, and skips the search. ic_type goes to 0: the index must not
+// pass for an instance's field. Dunder names take get_attr's way, where
+// common_attr answers before the module's own attributes.
+const Value* module_attr_at(const Value& obj, const Expr& attr) {
+  const auto& attrs = obj.as<ModuleObj>()->attrs;
+  const std::string& name = attr.name;
+  if (name.size() > 4 && name[0] == '_' && name[1] == '_') return nullptr;
+  if (attr.ic_field < attrs.size() && attrs[attr.ic_field].first == name) return &attrs[attr.ic_field].second;
+  for (size_t i = 0; i < attrs.size(); ++i)
+    if (attrs[i].first == name) {
+      attr.ic_type = 0;
+      attr.ic_method = nullptr;
+      attr.ic_field = uint32_t(i);
+      return &attrs[i].second;
+    }
+  return nullptr;
+}
+
+}  // namespace
+
 Value Interp::get_attr_at(const Value& obj, const Expr& attr) {
+  if (obj.is(ObjKind::Module)) {
+    if (const Value* v = module_attr_at(obj, attr)) return *v;
+    return get_attr(obj, attr.name);
+  }
   if (obj.is(ObjKind::Instance)) {
     InstanceObj* inst = obj.as<InstanceObj>();
     if (!inst->extra_fields) {
@@ -795,6 +824,14 @@ const FunctionObj* Interp::instance_method_at(const Value& obj, const Expr& attr
 }
 
 Value Interp::call_method_at(const Value& obj, const Expr& attr, CallArgs& args, const Expr* site) {
+  if (obj.is(ObjKind::Module)) {
+    // (a module has no native methods: call_method would get the attribute)
+    if (const Value* fn = module_attr_at(obj, attr)) {
+      Value callee = *fn;  // held: the call may replace the module's attribute
+      return call(callee, args, site);
+    }
+    return call_method(obj, attr.name, args, site);
+  }
   if (const FunctionObj* fn = instance_method_at(obj, attr)) {
     // What calling the bound method get_attr would make does, without making it.
     if (fn->code->makes_frame_object()) return make_coroutine(fn, args, site, obj);

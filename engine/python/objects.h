@@ -105,6 +105,27 @@ struct TracebackEntry {
   int line;
 };
 
+// An exception's frames, oldest first. Most exceptions cross one frame (a
+// task's CancelledError, a TimeoutError in wait_for), so the first entry is
+// kept inline and only a second one allocates: raising costs no malloc for
+// the traceback.
+class TracebackList {
+ public:
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  void clear() { n_ = 0; rest_.clear(); }
+  void push_back(TracebackEntry t) {
+    if (n_++ == 0) first_ = t;
+    else rest_.push_back(t);
+  }
+  const TracebackEntry& operator[](size_t i) const { return i == 0 ? first_ : rest_[i - 1]; }
+
+ private:
+  TracebackEntry first_{nullptr, 0};
+  uint32_t n_ = 0;
+  std::vector<TracebackEntry> rest_;  // entries 1..n_-1
+};
+
 struct ExcObj : Object {
   // First, so that they fill the bytes Object leaves spare.
   bool suppress_context = false;
@@ -113,7 +134,7 @@ struct ExcObj : Object {
   std::vector<Value> args;
   Value context;  // __context__
   Value cause;    // __cause__
-  std::vector<TracebackEntry> traceback;  // oldest frame first
+  TracebackList traceback;  // oldest frame first
   Value attrs;  // DictObj of extra attributes set on the instance, or None
   ExcObj(TypeObj* t, std::vector<Value> a) : Object(ObjKind::Exception), type(t), args(std::move(a)) { incref(t); }
   ~ExcObj() override { decref(type); }

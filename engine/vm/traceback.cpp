@@ -67,8 +67,10 @@ class TracebackPrinter {
 
   std::string frames(const ExcObj* e) const {
     std::string s;
-    for (auto it = e->traceback.rbegin(); it != e->traceback.rend(); ++it)
-      if (!it->code->internal) s += "  " + in_.file_name() + ":" + std::to_string(it->line) + " in " + it->code->name + "\n";
+    for (size_t i = e->traceback.size(); i-- > 0;) {
+      const TracebackEntry& t = e->traceback[i];
+      if (!t.code->internal) s += "  " + in_.file_name() + ":" + std::to_string(t.line) + " in " + t.code->name + "\n";
+    }
     return s;
   }
 
