@@ -18,10 +18,9 @@
 // it (which no one can observe), instead of copying it for every chunk.
 #include "engine/asyncio/streams.h"
 
-#include "engine/asyncio/native_self.h"
-
 #include <string>
 
+#include "engine/asyncio/native_self.h"
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
 #include "engine/python/subscripts.h"

@@ -755,14 +755,12 @@ const Value* module_attr_at(const Value& obj, const Expr& attr) {
   const std::string& name = attr.name;
   if (name.size() > 4 && name[0] == '_' && name[1] == '_') return nullptr;
   if (attr.ic_field < attrs.size() && attrs[attr.ic_field].first == name) return &attrs[attr.ic_field].second;
-  for (size_t i = 0; i < attrs.size(); ++i)
-    if (attrs[i].first == name) {
-      attr.ic_type = 0;
-      attr.ic_method = nullptr;
-      attr.ic_field = uint32_t(i);
-      return &attrs[i].second;
-    }
-  return nullptr;
+  size_t i = obj.as<ModuleObj>()->index_of(name);
+  if (i == attrs.size()) return nullptr;
+  attr.ic_type = 0;
+  attr.ic_method = nullptr;
+  attr.ic_field = uint32_t(i);
+  return &attrs[i].second;
 }
 
 }  // namespace
@@ -827,7 +825,7 @@ Value Interp::call_method_at(const Value& obj, const Expr& attr, CallArgs& args,
   if (obj.is(ObjKind::Module)) {
     // (a module has no native methods: call_method would get the attribute)
     if (const Value* fn = module_attr_at(obj, attr)) {
-      Value callee = *fn;  // held: the call may replace the module's attribute
+      Value callee = *fn;  // a copy: the call may rebind or add the module's attributes, moving or freeing *fn
       return call(callee, args, site);
     }
     return call_method(obj, attr.name, args, site);

@@ -287,9 +287,15 @@ struct ModuleObj : Object {
   std::string name;
   std::vector<std::pair<std::string, Value>> attrs;
   explicit ModuleObj(std::string n) : Object(ObjKind::Module), name(std::move(n)) {}
+  // The index of `attr` in attrs, or attrs.size() when the module has none.
+  size_t index_of(std::string_view attr) const {
+    for (size_t i = 0; i < attrs.size(); ++i)
+      if (attrs[i].first == attr) return i;
+    return attrs.size();
+  }
   const Value* find(std::string_view attr) const {
-    for (auto& [k, v] : attrs) if (k == attr) return &v;
-    return nullptr;
+    size_t i = index_of(attr);
+    return i < attrs.size() ? &attrs[i].second : nullptr;
   }
 };
 
