@@ -12,8 +12,9 @@ namespace corun {
 
 namespace {
 
-// What `self.name` finds, when it is a port that takes only `self`: its
-// def, and in `bound` the object it runs on -- self, or for a bound method
+// What `self.name` finds, when it is a port taking `nparams` parameters
+// (`self` and nparams - 1 positional ones, no *args): its def, and in
+// `bound` the object it runs on -- self, or for a bound method
 // kept as an instance attribute (Condition's locked/acquire/release) the
 // object it is bound to. Null when it is anything else: an override in
 // Python, a function with other parameters, an attribute that is no method.
@@ -23,34 +24,48 @@ namespace {
 // library class's attributes never change (a scenario may not set them;
 // a scenario's own class may gain new ones, so it is not remembered): a
 // few entries per thread remember it, keyed on the class's id and the
-// name's address (every name passed here is a literal).
+// name's address (every name passed here is a literal) and nparams.
 struct PortEntry {
   uint64_t type_id = 0;
   const char* name = nullptr;
+  size_t nparams = 0;
   const NativeDef* def = nullptr;
 };
-constexpr size_t kPortCache = 16;
-thread_local PortEntry t_ports[kPortCache];
+// (64 of them, the top bits of a multiplicative hash: a stream's echo
+// alone calls six such names on three classes per message, which sixteen
+// entries indexed by the low bits kept evicting one another over.)
+constexpr size_t kPortCacheBits = 6;
+thread_local PortEntry t_ports[size_t(1) << kPortCacheBits];
 
-const NativeDef* class_port(const InstanceObj* inst, std::string_view name) {
-  const Value* cv = inst->type->find_attr(name);
-  if (!cv || !cv->is(ObjKind::Function)) return nullptr;
-  const CodeObject* code = cv->as<FunctionObj>()->code;
-  if (!code->native || code->params.size() != 1 || code->varargs_slot >= 0) return nullptr;
+PortEntry& port_entry(uint64_t type_id, const char* name) {
+  uint64_t h = type_id * 0x9E3779B97F4A7C15ull ^ uint64_t(reinterpret_cast<uintptr_t>(name)) * 0xC2B2AE3D27D4EB4Full;
+  return t_ports[h >> (64 - kPortCacheBits)];
+}
+
+// A function's port, when it takes exactly nparams positional parameters.
+const NativeDef* port_of(const FunctionObj* fn, size_t nparams) {
+  const CodeObject* code = fn->code;
+  if (!code->native || code->params.size() != nparams || code->varargs_slot >= 0) return nullptr;
   return code->native;
 }
 
-const NativeDef* self_port(const Value& self, std::string_view name, Value& bound) {
+const NativeDef* class_port(const InstanceObj* inst, std::string_view name, size_t nparams) {
+  const Value* cv = inst->type->find_attr(name);
+  if (!cv || !cv->is(ObjKind::Function)) return nullptr;
+  return port_of(cv->as<FunctionObj>(), nparams);
+}
+
+const NativeDef* self_port(const Value& self, std::string_view name, Value& bound, size_t nparams = 1) {
   if (!self.is(ObjKind::Instance)) return nullptr;
   InstanceObj* inst = self.as<InstanceObj>();
   if (!inst->extra_fields) {
-    PortEntry& e = t_ports[(inst->type->id * 31 + (reinterpret_cast<uintptr_t>(name.data()) >> 3)) % kPortCache];
-    if (e.type_id == inst->type->id && e.name == name.data()) {
+    PortEntry& e = port_entry(inst->type->id, name.data());
+    if (e.type_id == inst->type->id && e.name == name.data() && e.nparams == nparams) {
       bound = self;
       return e.def;
     }
     if (!inst->find(name) && inst->type->module != "__main__") {
-      e = PortEntry{inst->type->id, name.data(), class_port(inst, name)};
+      e = PortEntry{inst->type->id, name.data(), nparams, class_port(inst, name, nparams)};
       bound = self;
       return e.def;
     }
@@ -68,9 +83,7 @@ const NativeDef* self_port(const Value& self, std::string_view name, Value& boun
     fn = cv->as<FunctionObj>();
     bound = self;
   }
-  const CodeObject* code = fn->code;
-  if (!code->native || code->params.size() != 1 || code->varargs_slot >= 0) return nullptr;
-  return code->native;
+  return port_of(fn, nparams);
 }
 
 bool awaitable(const Value& v) {
@@ -86,6 +99,15 @@ Value call_method(Interp& in, const Value& self, std::string_view name) {
     return d->call(in, slot);
   }
   return in.call0(in.get_attr(self, std::string(name)), {});
+}
+
+Value call_method(Interp& in, const Value& self, std::string_view name, const Value& arg) {
+  Value bound;
+  if (const NativeDef* d = self_port(self, name, bound, 2); d && d->call && d->nlocals == 0) {
+    Value slots[2] = {bound, arg};
+    return d->call(in, slots);
+  }
+  return in.call0(in.get_attr(self, std::string(name)), {arg});
 }
 
 // m[0]: unbound (not started), -1 (awaiting what the call returned), or

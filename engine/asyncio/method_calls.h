@@ -24,6 +24,8 @@ inline bool has_own_attributes(const Value& self) {
 
 // `self.name()` for a plain method: the result.
 Value call_method(Interp& in, const Value& self, std::string_view name);
+// `self.name(arg)`, the same way.
+Value call_method(Interp& in, const Value& self, std::string_view name, const Value& arg);
 
 // `await self.name()` inside an async port, as a sub-step. `m` is `room`
 // slots the caller keeps for it, all unbound before it starts (and again

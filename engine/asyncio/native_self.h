@@ -6,6 +6,7 @@
 // would.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -35,10 +36,11 @@ inline bool method_is_port(const Value& self, std::string_view name, NativeCallF
   return nd && nd->call == fn;
 }
 
-// obj.<name>(args...), as a scenario's call would make it.
-inline Value call_method0(Interp& in, const Value& obj, const std::string& name, std::vector<Value> args = {}) {
+// obj.<name>(args...), as a scenario's call would make it (the arguments
+// on the stack: ports make these calls per message).
+inline Value call_method0(Interp& in, const Value& obj, const std::string& name, std::initializer_list<Value> args = {}) {
   CallArgs a;
-  a.pos = args.data();
+  a.pos = args.begin();
   a.npos = args.size();
   return in.call_method(obj, name, a, nullptr);
 }
