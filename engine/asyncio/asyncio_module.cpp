@@ -56,6 +56,17 @@ Value a_sleep(Interp& in, const Value&, CallArgs& a) {
   return in.make_coroutine(&fn, a, nullptr, Value());
 }
 
+}  // namespace
+
+Value sleep_coroutine(Interp& in, Value delay) {
+  CallArgs a;
+  a.pos = &delay;
+  a.npos = 1;
+  return a_sleep(in, Value(), a);
+}
+
+namespace {
+
 Value a_gather(Interp& in, const Value&, CallArgs& a) {
   const Value* re = a.kwarg("return_exceptions");
   for (size_t i = 0; i < a.nkw; ++i)

@@ -18,6 +18,10 @@ Value make_asyncio_module(Interp& in, Builtins& b);
 // asyncio.ensure_future(x), also the prelude's _ensure_future and
 // loop.run_until_complete's wrapping of a coroutine.
 Value a_ensure_future(Interp& in, const Value& self, CallArgs& a);
+// The coroutine of tasks.sleep(delay), for a port's `await sleep(0)`
+// (StreamWriter.drain): the library's own sleep, whatever a scenario may
+// have rebound asyncio.sleep to.
+Value sleep_coroutine(Interp& in, Value delay);
 // A coroutine that returns None at once: loop.shutdown_asyncgens() and
 // shutdown_default_executor() when there is nothing to do.
 Value make_noop_coroutine(Interp& in, const char* name);

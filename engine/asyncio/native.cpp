@@ -7,6 +7,7 @@
 
 #include "engine/asyncio/locks.h"
 #include "engine/asyncio/queues.h"
+#include "engine/asyncio/selector_events.h"
 #include "engine/asyncio/streams.h"
 #include "engine/asyncio/task_functions.h"
 #include "engine/asyncio/taskgroups.h"
@@ -19,7 +20,8 @@ namespace corun {
 
 const NativeDef* find_native(std::string_view name) {
   for (std::span<const NativeDef> table :
-       {locks_natives(), queues_natives(), streams_natives(), task_functions_natives(), threads_natives(), timeouts_natives(), taskgroups_natives()})
+       {locks_natives(), queues_natives(), selector_events_natives(), streams_natives(), task_functions_natives(), threads_natives(),
+        timeouts_natives(), taskgroups_natives()})
     for (const NativeDef& d : table)
       if (d.name == name) return &d;
   return nullptr;

@@ -1,10 +1,11 @@
-// Lib/asyncio/streams.py (3.11): StreamReader's buffer and its waiter,
-// ported line by line -- feed_data, feed_eof, at_eof, _wakeup_waiter,
-// _maybe_resume_transport, _wait_for_data, readuntil and readline. Every
-// line received over a stream passes through feed_data and readline, so
-// these are the methods an echo or a line protocol runs per message; read
-// and readexactly stay in the prelude (engine/asyncio/prelude/streams.yaml),
-// which calls these.
+// Lib/asyncio/streams.py (3.11), the methods an echo or a line protocol
+// runs per message, ported line by line: StreamReader's buffer and its
+// waiter (feed_data, feed_eof, at_eof, exception, _wakeup_waiter,
+// _maybe_resume_transport, _wait_for_data, readuntil, readline),
+// StreamReaderProtocol.data_received, and the writer's side, StreamWriter's
+// write and drain and FlowControlMixin._drain_helper. read, readexactly,
+// the flow control's pause and resume and the rest stay in the prelude
+// (engine/asyncio/prelude/streams.yaml), which calls these.
 //
 // Where streams.py calls a method of self (self._wakeup_waiter(),
 // self._wait_for_data(...), readline's self.readuntil(sep)) the port runs
@@ -20,6 +21,8 @@
 
 #include <string>
 
+#include "engine/asyncio/asyncio_module.h"
+#include "engine/asyncio/method_calls.h"
 #include "engine/asyncio/native_self.h"
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
@@ -150,6 +153,11 @@ Value reader_at_eof(Interp& in, Value* s) {
   Value eof = eof_f(in, s[0]);
   if (!in.truthy(eof)) return eof;
   return Value::boolean(!in.truthy(Value(buffer_f(in, s[0]))));
+}
+
+// exception()
+Value reader_exception(Interp& in, Value* s) {
+  return exception_f(in, s[0]);
 }
 
 // bytearray.extend(data)'s bytes, for data that is not bytes: an
@@ -389,15 +397,111 @@ NativeStep reader_readline(Interp& in, Value* s, Resume how, Value v) {
   return NativeStep::await(start_wait(in, self, make_str("readuntil")));
 }
 
+// ---- StreamReaderProtocol -----------------------------------------------------------------
+// fields: FlowControlMixin's _loop, _paused, _drain_waiters, _connection_lost, then
+// _stream_reader, _reject_connection, _stream_writer, _task, _transport, ...
+
+constexpr size_t kMixinLoop = 0, kMixinPaused = 1, kDrainWaiters = 2, kConnectionLost = 3, kStreamReader = 4;
+
+// data_received(data)
+Value protocol_data_received(Interp& in, Value* s) {
+  Value reader = native_field(in, s[0], kStreamReader, "_stream_reader");
+  if (!reader.is_none()) call_method(in, reader, "feed_data", s[1]);
+  return Value();
+}
+
+// async FlowControlMixin._drain_helper(); slots: self, label, waiter
+NativeStep mixin_drain_helper(Interp& in, Value* s, Resume how, Value v) {
+  const Value& self = s[0];
+  static const std::string kRemove = "remove", kAppend = "append", kCreateFuture = "create_future";
+  if (label_of(s, 1) == 1) {
+    // finally: self._drain_waiters.remove(waiter)
+    call_method0(in, Value(native_field(in, self, kDrainWaiters, "_drain_waiters")), kRemove, {s[2]});
+    if (how == Resume::Throw) in.raise_value(std::move(v));
+    return NativeStep::ret();
+  }
+  if (in.truthy(native_field(in, self, kConnectionLost, "_connection_lost")))
+    in.raise_value(in.make_exception_args(in.builtins().ConnectionResetError, {make_str("Connection lost")}));
+  if (!in.truthy(native_field(in, self, kMixinPaused, "_paused"))) return NativeStep::ret();
+  Value loop = native_field(in, self, kMixinLoop, "_loop");
+  Value waiter = loop.is(ObjKind::Loop) ? Value(in.create_future()) : call_method0(in, loop, kCreateFuture);
+  call_method0(in, Value(native_field(in, self, kDrainWaiters, "_drain_waiters")), kAppend, {waiter});
+  s[2] = waiter;
+  s[1] = Value::integer(1);
+  return NativeStep::await(std::move(waiter));
+}
+constexpr int kDrainHelperLocals = 2;
+
+// ---- StreamWriter --------------------------------------------------------------------------
+// fields: _transport, transport, _protocol, _reader, _loop, _complete_fut
+
+constexpr size_t kWriterTransport = 0, kWriterProtocol = 2, kWriterReader = 3;
+
+// write(data): self._transport.write(data)
+Value writer_write(Interp& in, Value* s) {
+  call_method(in, Value(native_field(in, s[0], kWriterTransport, "_transport")), "write", s[1]);
+  return Value();
+}
+
+// async drain(); slots: self, label, then the _drain_helper() awaited
+// (await_room(kDrainHelperLocals) slots).
+NativeStep writer_drain(Interp& in, Value* s, Resume how, Value v) {
+  const Value& self = s[0];
+  Value* helper = s + 2;
+  switch (label_of(s, 1)) {
+    case 0: {
+      Value reader = native_field(in, self, kWriterReader, "_reader");
+      if (!reader.is_none()) {
+        Value exc = call_method(in, reader, "exception");
+        if (!exc.is_none()) in.raise_value(std::move(exc));
+      }
+      if (in.truthy(call_method(in, Value(native_field(in, self, kWriterTransport, "_transport")), "is_closing"))) {
+        // Wait for protocol.connection_lost() call
+        // Raise connection closing error if any,
+        // ConnectionResetError otherwise
+        // Yield to the event loop so connection_lost() may be
+        // called.  Without this, _drain_helper() would return
+        // immediately, and code that calls
+        //     write(...); await drain()
+        // in a loop would never call connection_lost(), so it
+        // would not see an error when the socket is closed.
+        s[1] = Value::integer(1);
+        return NativeStep::await(sleep_coroutine(in, Value::integer(0)));
+      }
+      how = Resume::Start;
+      v = Value();
+      break;
+    }
+    case 1:  // the sleep(0) is done
+      if (how == Resume::Throw) in.raise_value(std::move(v));
+      how = Resume::Start;
+      v = Value();
+      break;
+    default:
+      break;
+  }
+  s[1] = Value::integer(2);
+  // await self._protocol._drain_helper()
+  NativeStep r = await_method(in, Value(native_field(in, self, kWriterProtocol, "_protocol")), "_drain_helper", helper,
+                              await_room(kDrainHelperLocals), how, std::move(v));
+  if (r.kind == NativeStep::Kind::Return) return NativeStep::ret();
+  return r;
+}
+
 const NativeDef kStreams[] = {
     {"StreamReader._wakeup_waiter", reader_wakeup_waiter, nullptr, 0},
     {"StreamReader._maybe_resume_transport", reader_maybe_resume_transport, nullptr, 0},
     {"StreamReader.feed_eof", reader_feed_eof, nullptr, 0},
     {"StreamReader.at_eof", reader_at_eof, nullptr, 0},
+    {"StreamReader.exception", reader_exception, nullptr, 0},
     {"StreamReader.feed_data", reader_feed_data, nullptr, 0},
     {"StreamReader._wait_for_data", nullptr, reader_wait_for_data, 1},
     {"StreamReader.readuntil", nullptr, reader_readuntil, 3},
     {"StreamReader.readline", nullptr, reader_readline, 3},
+    {"StreamReaderProtocol.data_received", protocol_data_received, nullptr, 0},
+    {"_streams_FlowControlMixin._drain_helper", nullptr, mixin_drain_helper, kDrainHelperLocals},
+    {"StreamWriter.write", writer_write, nullptr, 0},
+    {"StreamWriter.drain", nullptr, writer_drain, 1 + await_room(kDrainHelperLocals)},
 };
 
 }  // namespace

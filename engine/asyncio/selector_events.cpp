@@ -1,0 +1,193 @@
+// Lib/asyncio/selector_events.py (3.11): the socket transport's paths that
+// every message takes, ported line by line -- _SelectorSocketTransport's
+// write, _read_ready and _read_ready__data_received, and
+// _SelectorTransport.is_closing. A write that cannot go out at once, the
+// write handler (_write_ready), EOF, closing and the fatal errors stay in
+// the prelude (engine/asyncio/prelude/selector_events.yaml), which these
+// call by name, as CPython's code calls them through `self`.
+//
+// So does everything these call: the socket's send and recv, the
+// protocol's data_received (a scenario's own Protocol, or
+// StreamReaderProtocol's port), _fatal_error, _maybe_pause_protocol. A
+// method that is a port taking what is passed runs directly
+// (method_calls.h), anything else as Python would call it.
+//
+// `except BaseException as exc` catches what a Python exception is here,
+// a PyException; a guard stopping the run (RunAborted) passes through, as
+// it passes through the prelude's own `except`.
+#include "engine/asyncio/selector_events.h"
+
+#include <string>
+
+#include "engine/asyncio/method_calls.h"
+#include "engine/asyncio/native_self.h"
+#include "engine/python/builtins.h"
+#include "engine/python/bytes.h"
+#include "engine/python/subscripts.h"
+#include "engine/vm/interp.h"
+
+namespace corun {
+
+namespace {
+
+// ---- the transport's fields ---------------------------------------------------------------
+// BaseTransport: _extra; _FlowControlMixin: _loop, _protocol_paused, _high_water, _low_water;
+// _SelectorTransport: _sock, _sock_fd, _protocol, _protocol_connected, _server, _buffer,
+// _conn_lost, _closing, _paused; _SelectorSocketTransport: _read_ready_cb, _eof, _empty_waiter
+
+constexpr size_t kSock = 5, kSockFd = 6, kProtocol = 7, kBuffer = 10, kConnLost = 11, kClosing = 12, kReadReadyCb = 14,
+                 kEof = 15, kEmptyWaiter = 16;
+
+Value& sock_f(Interp& in, const Value& s) { return native_field(in, s, kSock, "_sock"); }
+Value& protocol_f(Interp& in, const Value& s) { return native_field(in, s, kProtocol, "_protocol"); }
+Value& buffer_f(Interp& in, const Value& s) { return native_field(in, s, kBuffer, "_buffer"); }
+Value& conn_lost_f(Interp& in, const Value& s) { return native_field(in, s, kConnLost, "_conn_lost"); }
+
+// except (SystemExit, KeyboardInterrupt): raise
+bool exits(Interp& in, const Value& exc) {
+  const TypeObj* t = in.type_of(exc);
+  return t->is_subclass_of(in.builtins().SystemExit) || t->is_subclass_of(in.builtins().KeyboardInterrupt);
+}
+
+// except (BlockingIOError, InterruptedError)
+bool would_block(Interp& in, const Value& exc) {
+  const TypeObj* t = in.type_of(exc);
+  return t->is_subclass_of(in.builtins().BlockingIOError) || t->is_subclass_of(in.builtins().InterruptedError);
+}
+
+// self._fatal_error(exc, message)
+void fatal_error(Interp& in, const Value& self, Value exc, const char* message) {
+  static const std::string kFatalError = "_fatal_error";
+  call_method0(in, self, kFatalError, {std::move(exc), make_str(message)});
+}
+
+// _SelectorTransport.is_closing()
+Value transport_is_closing(Interp& in, Value* s) {
+  return native_field(in, s[0], kClosing, "_closing");
+}
+
+Value socket_read_ready_data_received(Interp& in, Value* s);
+
+// _SelectorSocketTransport._read_ready(): self._read_ready_cb(), which
+// set_protocol made self._read_ready__data_received: that port runs
+// directly when the bound method is still it, on this transport.
+Value socket_read_ready(Interp& in, Value* s) {
+  Value cb = native_field(in, s[0], kReadReadyCb, "_read_ready_cb");  // a copy: the callback may replace it
+  if (cb.is(ObjKind::BoundMethod)) {
+    const BoundMethodObj* bm = cb.as<BoundMethodObj>();
+    if (bm->func.is(ObjKind::Function) && bm->self.is(ObjKind::Instance) && bm->self.obj() == s[0].obj()) {
+      const NativeDef* nd = bm->func.as<FunctionObj>()->code->native;
+      if (nd && nd->call == socket_read_ready_data_received) return socket_read_ready_data_received(in, s);
+    }
+  }
+  CallArgs none;
+  in.call(cb, none);
+  return Value();
+}
+
+// self.max_size, the size recv() is asked for: the class's 256 KiB unless
+// the transport was given its own (a library class's attributes never
+// change, so the class's is looked up once a class).
+Value max_size(Interp& in, const Value& self) {
+  static const std::string kMaxSize = "max_size";
+  const InstanceObj* inst = self.as<InstanceObj>();
+  if (inst->extra_fields || inst->type->module == "__main__") return in.get_attr(self, kMaxSize);
+  thread_local uint64_t type_id = 0;
+  thread_local int64_t size = 0;
+  if (type_id != inst->type->id) {
+    Value v = in.get_attr(self, kMaxSize);
+    if (!v.is_int()) return v;
+    size = v.as_int();
+    type_id = inst->type->id;
+  }
+  return Value::integer(size);
+}
+
+// _SelectorSocketTransport._read_ready__data_received()
+Value socket_read_ready_data_received(Interp& in, Value* s) {
+  const Value& self = s[0];
+  if (in.truthy(conn_lost_f(in, self))) return Value();
+  Value data;
+  try {
+    static const std::string kRecv = "recv";
+    data = call_method0(in, Value(sock_f(in, self)), kRecv, {max_size(in, self)});
+  } catch (PyException& e) {
+    if (would_block(in, e.exc)) return Value();
+    if (exits(in, e.exc)) throw;
+    fatal_error(in, self, std::move(e.exc), "Fatal read error on socket transport");
+    return Value();
+  }
+  if (!in.truthy(data)) {
+    call_method(in, self, "_read_ready__on_eof");
+    return Value();
+  }
+  try {
+    call_method(in, Value(protocol_f(in, self)), "data_received", data);
+  } catch (PyException& e) {
+    if (exits(in, e.exc)) throw;
+    fatal_error(in, self, std::move(e.exc), "Fatal error: protocol.data_received() call failed.");
+  }
+  return Value();
+}
+
+// _SelectorSocketTransport.write(data)
+Value socket_write(Interp& in, Value* s) {
+  const Value& self = s[0];
+  Value data = s[1];
+  // (CPython also takes bytearray and memoryview, which corun does not have.)
+  if (!data.is(ObjKind::Bytes))
+    in.raise(in.builtins().TypeError, "data argument must be a bytes-like object, not '" + in.type_of(data)->name + "'");
+  if (in.truthy(native_field(in, self, kEof, "_eof"))) in.raise(in.builtins().RuntimeError, "Cannot call write() after write_eof()");
+  if (!native_field(in, self, kEmptyWaiter, "_empty_waiter").is_none())
+    in.raise(in.builtins().RuntimeError, "unable to write; sendfile is in progress");
+  if (bytes_of(data).empty()) return Value();
+  if (Value& lost = conn_lost_f(in, self); in.truthy(lost)) {
+    // (CPython logs 'socket.send() raised exception.' from the 5th such
+    // write on: constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES)
+    lost = in.binary_op(BinOp::Add, lost, Value::integer(1));
+    return Value();
+  }
+  if (!in.truthy(buffer_f(in, self))) {
+    // Optimization: try to send now.
+    bool sent = false;
+    Value n;
+    try {
+      static const std::string kSend = "send";
+      n = call_method0(in, Value(sock_f(in, self)), kSend, {data});
+      sent = true;
+    } catch (PyException& e) {
+      if (!would_block(in, e.exc)) {
+        if (exits(in, e.exc)) throw;
+        fatal_error(in, self, std::move(e.exc), "Fatal write error on socket transport");
+        return Value();
+      }
+    }
+    if (sent) {
+      data = slice_value(in, data, n, Value(), Value());  // data = data[n:]
+      if (!in.truthy(data)) return Value();
+    }
+    // Not all was written; register write handler.
+    // (self._loop._add_writer is the prelude's hidden _add_writer, sockets.cpp)
+    static const std::string kWriteReady = "_write_ready";
+    static const int add_writer = builtin_index("_add_writer");
+    in.call0(in.builtins().values[size_t(add_writer)], {native_field(in, self, kSockFd, "_sock_fd"), in.get_attr(self, kWriteReady)});
+  }
+  // Add it to the buffer.
+  Value joined = in.binary_op(BinOp::Add, buffer_f(in, self), data);
+  buffer_f(in, self) = std::move(joined);
+  call_method(in, self, "_maybe_pause_protocol");
+  return Value();
+}
+
+const NativeDef kSelectorEvents[] = {
+    {"_SelectorTransport.is_closing", transport_is_closing, nullptr, 0},
+    {"_SelectorSocketTransport._read_ready", socket_read_ready, nullptr, 0},
+    {"_SelectorSocketTransport._read_ready__data_received", socket_read_ready_data_received, nullptr, 0},
+    {"_SelectorSocketTransport.write", socket_write, nullptr, 0},
+};
+
+}  // namespace
+
+std::span<const NativeDef> selector_events_natives() { return kSelectorEvents; }
+
+}  // namespace corun
