@@ -6,11 +6,12 @@
 // the prelude (engine/asyncio/prelude/selector_events.yaml), which these
 // call by name, as CPython's code calls them through `self`.
 //
-// So does everything these call: the socket's send and recv, the
-// protocol's data_received (a scenario's own Protocol, or
-// StreamReaderProtocol's port), _fatal_error, _maybe_pause_protocol. A
-// method that is a port taking what is passed runs directly
-// (method_calls.h), anything else as Python would call it.
+// So does everything else these call: the protocol's data_received (a
+// scenario's own Protocol, or StreamReaderProtocol's port), _fatal_error,
+// _maybe_pause_protocol. A method that is a port taking what is passed
+// runs directly (method_calls.h), anything else as Python would call it;
+// the socket's send and recv run at once for corun's own socket
+// (sockets.h), whose methods a scenario cannot replace.
 //
 // `except BaseException as exc` catches what a Python exception is here,
 // a PyException; a guard stopping the run (RunAborted) passes through, as
@@ -21,6 +22,7 @@
 
 #include "engine/asyncio/method_calls.h"
 #include "engine/asyncio/native_self.h"
+#include "engine/asyncio/sockets.h"
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
 #include "engine/python/subscripts.h"
@@ -109,8 +111,7 @@ Value socket_read_ready_data_received(Interp& in, Value* s) {
   if (in.truthy(conn_lost_f(in, self))) return Value();
   Value data;
   try {
-    static const std::string kRecv = "recv";
-    data = call_method0(in, Value(sock_f(in, self)), kRecv, {max_size(in, self)});
+    data = socket_recv(in, Value(sock_f(in, self)), max_size(in, self));
   } catch (PyException& e) {
     if (would_block(in, e.exc)) return Value();
     if (exits(in, e.exc)) throw;
@@ -152,8 +153,7 @@ Value socket_write(Interp& in, Value* s) {
     bool sent = false;
     Value n;
     try {
-      static const std::string kSend = "send";
-      n = call_method0(in, Value(sock_f(in, self)), kSend, {data});
+      n = socket_send(in, Value(sock_f(in, self)), data);
       sent = true;
     } catch (PyException& e) {
       if (!would_block(in, e.exc)) {

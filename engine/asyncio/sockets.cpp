@@ -390,6 +390,39 @@ Value h_remove_writer(Interp& in, const Value&, CallArgs& a) { return remove_io_
 
 }  // namespace
 
+namespace {
+
+// A socket made here, with no attribute of its own to stand for a method.
+bool plain_socket(const Value& v) {
+  return v.is(ObjKind::Instance) && v.as<InstanceObj>()->type == g_socket_type && !v.as<InstanceObj>()->extra_fields;
+}
+
+Value socket_call(Interp& in, const Value& sock, const Value& arg, Builtin method, const std::string& name) {
+  if (plain_socket(sock)) {
+    Value args[2] = {sock, arg};
+    CallArgs a;
+    a.pos = args;
+    a.npos = 2;
+    return method(in, Value(), a);
+  }
+  CallArgs a;
+  a.pos = &arg;
+  a.npos = 1;
+  return in.call_method(sock, name, a, nullptr);
+}
+
+}  // namespace
+
+Value socket_send(Interp& in, const Value& sock, const Value& data) {
+  static const std::string kSend = "send";
+  return socket_call(in, sock, data, m_send, kSend);
+}
+
+Value socket_recv(Interp& in, const Value& sock, const Value& bufsize) {
+  static const std::string kRecv = "recv";
+  return socket_call(in, sock, bufsize, m_recv, kRecv);
+}
+
 // loop.add_reader(fd, callback, *args) and the rest: the same table.
 // (CPython first refuses an fd a transport of the loop uses,
 // _ensure_fd_no_transport; scenarios cannot reach a transport's fd.)

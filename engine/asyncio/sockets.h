@@ -17,6 +17,12 @@ struct CallArgs;
 // _SHUT_RD, _SHUT_WR, _SHUT_RDWR.
 void add_socket_helpers(Interp& in, Builtins& b);
 
+// sock.send(data) and sock.recv(bufsize), as the transport's ports
+// (selector_events.cpp) make them per message: for a socket of this module
+// its method at once, with no bound method made; anything else by name.
+Value socket_send(Interp& in, const Value& sock, const Value& data);
+Value socket_recv(Interp& in, const Value& sock, const Value& bufsize);
+
 // loop.add_reader(fd, callback, *args) -> None, loop.remove_reader(fd) ->
 // bool, and the writer pair: BaseSelectorEventLoop's public methods.
 Value loop_add_reader(Interp& in, const Value& self, CallArgs& a);
