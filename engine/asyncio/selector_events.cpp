@@ -1,7 +1,8 @@
 // Lib/asyncio/selector_events.py (3.11): the socket transport's paths that
 // every message takes, ported line by line -- _SelectorSocketTransport's
 // write, _read_ready and _read_ready__data_received, and
-// _SelectorTransport.is_closing. A write that cannot go out at once, the
+// _SelectorTransport.is_closing -- and the loop's _sock_connect, which
+// every open_connection takes. A write that cannot go out at once, the
 // write handler (_write_ready), EOF, closing and the fatal errors stay in
 // the prelude (engine/asyncio/prelude/selector_events.yaml), which these
 // call by name, as CPython's code calls them through `self`.
@@ -18,6 +19,7 @@
 // it passes through the prelude's own `except`.
 #include "engine/asyncio/selector_events.h"
 
+#include <cerrno>
 #include <string>
 
 #include "engine/asyncio/method_calls.h"
@@ -25,6 +27,7 @@
 #include "engine/asyncio/sockets.h"
 #include "engine/python/builtins.h"
 #include "engine/python/bytes.h"
+#include "engine/python/os_errors.h"
 #include "engine/python/subscripts.h"
 #include "engine/vm/interp.h"
 
@@ -179,7 +182,66 @@ Value socket_write(Interp& in, Value* s) {
   return Value();
 }
 
+// ---- BaseSelectorEventLoop -----------------------------------------------------------------
+
+// The errnos of BlockingIOError (EAGAIN, EALREADY, EWOULDBLOCK,
+// EINPROGRESS) and InterruptedError (EINTR).
+bool would_block_errno(int err) {
+  return err == EAGAIN || err == EALREADY || err == EWOULDBLOCK || err == EINPROGRESS || err == EINTR;
+}
+
+// _sock_connect(loop, fut, sock, address): BaseSelectorEventLoop._sock_connect.
+// Every open_connection connects a non-blocking socket, whose connect()
+// "fails" with EINPROGRESS: for corun's own socket the errno is looked at
+// (socket_connect_errno) instead of raising and catching BlockingIOError,
+// which no one sees (a C++ throw costs more than the rest of the connect).
+Value loop_sock_connect(Interp& in, Value* s) {
+  const Value& loop = s[0];
+  const Value& fut = s[1];
+  const Value& sock = s[2];
+  const Value& address = s[3];
+  static const std::string kFileno = "fileno", kConnect = "connect", kSetResult = "set_result",
+                           kSetException = "set_exception", kAddDoneCallback = "add_done_callback";
+  Value fd = call_method0(in, sock, kFileno);
+  bool in_progress = false;
+  Value exc;
+  try {
+    int err = socket_connect_errno(in, sock, address);
+    if (err < 0) call_method0(in, sock, kConnect, {address});  // not corun's socket: as Python calls it
+    else if (would_block_errno(err)) in_progress = true;
+    else if (err > 0) exc = make_os_error(in, err);
+  } catch (PyException& e) {
+    if (would_block(in, e.exc)) in_progress = true;
+    else if (exits(in, e.exc)) throw;
+    else exc = std::move(e.exc);
+  }
+  if (in_progress) {
+    // handle = _add_writer(fd, _sock_connect_cb, loop, fut, sock, address)
+    static const int add_writer = builtin_index("_add_writer");
+    Value handle = in.call0(in.builtins().values[size_t(add_writer)], {fd, in.prelude_function("_sock_connect_cb"), loop, fut, sock, address});
+    // fut.add_done_callback(functools.partial(_sock_write_done, loop, fd, handle=handle))
+    static const int functools = builtin_index("functools");
+    const Value* partial = in.builtins().values[size_t(functools)].as<ModuleObj>()->find("partial");
+    Value pos[3] = {in.prelude_function("_sock_write_done"), loop, fd};
+    static const std::string kHandle = "handle";
+    CallArgs a;
+    a.pos = pos;
+    a.npos = 3;
+    a.kwnames = &kHandle;
+    a.kw = &handle;
+    a.nkw = 1;
+    Value done = in.call(*partial, a);
+    call_method0(in, fut, kAddDoneCallback, {done});
+  } else if (!exc.is_none()) {
+    call_method0(in, fut, kSetException, {exc});
+  } else {
+    call_method0(in, fut, kSetResult, {Value()});
+  }
+  return Value();
+}
+
 const NativeDef kSelectorEvents[] = {
+    {"_sock_connect", loop_sock_connect, nullptr, 0},
     {"_SelectorTransport.is_closing", transport_is_closing, nullptr, 0},
     {"_SelectorSocketTransport._read_ready", socket_read_ready, nullptr, 0},
     {"_SelectorSocketTransport._read_ready__data_received", socket_read_ready_data_received, nullptr, 0},

@@ -423,6 +423,14 @@ Value socket_recv(Interp& in, const Value& sock, const Value& bufsize) {
   return socket_call(in, sock, bufsize, m_recv, kRecv);
 }
 
+int socket_connect_errno(Interp& in, const Value& sock, const Value& address) {
+  if (!plain_socket(sock)) return -1;
+  InstanceObj* s = sock.as<InstanceObj>();
+  SockAddr addr = parse_address(in, address, "connect", false);
+  int r = network(in).connect(fd_of(s), addr);
+  return r < 0 ? -r : 0;
+}
+
 // loop.add_reader(fd, callback, *args) and the rest: the same table.
 // (CPython first refuses an fd a transport of the loop uses,
 // _ensure_fd_no_transport; scenarios cannot reach a transport's fd.)

@@ -22,6 +22,12 @@ void add_socket_helpers(Interp& in, Builtins& b);
 // its method at once, with no bound method made; anything else by name.
 Value socket_send(Interp& in, const Value& sock, const Value& data);
 Value socket_recv(Interp& in, const Value& sock, const Value& bufsize);
+// sock.connect(address) as _sock_connect's port makes it: for a socket of
+// this module, 0 or the errno connect() failed with (EINPROGRESS for a
+// connection under way), so that what the caller catches at once is never
+// made into an exception; -1 for any other socket, whose connect the caller
+// calls by name. A bad address raises as sock.connect would.
+int socket_connect_errno(Interp& in, const Value& sock, const Value& address);
 
 // loop.add_reader(fd, callback, *args) -> None, loop.remove_reader(fd) ->
 // bool, and the writer pair: BaseSelectorEventLoop's public methods.

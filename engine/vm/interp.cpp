@@ -1196,7 +1196,10 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
             v.as<ExcObj>()->cause = cause;
             v.as<ExcObj>()->suppress_context = true;
           }
-          throw PyException{v};
+          // What the catch below does with a thrown exception, without
+          // throwing one: C++ unwinding is most of a raise's cost.
+          if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
+          break;
         }
         case Op::Reraise: {
           if (!f->has_handled()) raise(builtins_->RuntimeError, "No active exception to reraise");
@@ -1329,17 +1332,24 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
       if (a.wants_user_line() && !f->code->internal) a.place_user_line(location(f->code, f->code->code[size_t(f->pc)].line));
       throw;
     } catch (PyException& ex) {
-      // Unwinding a Python exception through C++ costs far more than an
-      // instruction (a loop of raise and except does little else).
-      // (Counted, not checked: the next instruction's guard reports it at its line.)
-      g_budget.busy += kExceptionCost + uint64_t(sync_depth_);
-      Value exc = std::move(ex.exc);
-      ExcObj* eo = exc.as<ExcObj>();
-      if (f->has_handled() && eo->context.is_none() && !f->exc().handled.back().same(exc)) eo->context = f->exc().handled.back();
-      add_traceback(exc, *f);
-      if (!unwind(f, exc, bottom)) { carry = std::move(exc); return Exit::Raise; }
+      if (!raise_at(f, std::move(ex.exc), bottom, carry)) return Exit::Raise;
     }
   }
+}
+
+bool Interp::raise_at(Frame*& f, Value exc, Frame* bottom, Value& carry) {
+  // Unwinding a Python exception through C++ costs far more than an
+  // instruction (a loop of raise and except does little else); a `raise`
+  // caught in its own frame costs less, but is counted alike, so that the
+  // guards see the same work either way.
+  // (Counted, not checked: the next instruction's guard reports it at its line.)
+  g_budget.busy += kExceptionCost + uint64_t(sync_depth_);
+  ExcObj* eo = exc.as<ExcObj>();
+  if (f->has_handled() && eo->context.is_none() && !f->exc().handled.back().same(exc)) eo->context = f->exc().handled.back();
+  add_traceback(exc, *f);
+  if (unwind(f, exc, bottom)) return true;
+  carry = std::move(exc);
+  return false;
 }
 
 // ---- asyncio.run ------------------------------------------------------------------------

@@ -284,6 +284,10 @@ class Interp {
   Exit execute(Frame*& f, Value& carry, Frame* bottom, bool sync);
   Exit run_sync(Frame& frame, Value& carry);
   bool unwind(Frame*& f, Value& exc, Frame* bottom);
+  // `exc` raised at f's instruction: its __context__, this frame's
+  // traceback entry, then the handler that takes it (true), or it leaves
+  // `bottom` (false; carry holds it).
+  bool raise_at(Frame*& f, Value exc, Frame* bottom, Value& carry);
   void hand_to_native(Frame& f, bool& raising, Value& exc);
   void chain_thrown(Value& exc, const Frame* f);
   bool run_native(Frame*& f, Value& carry, bool sync);
