@@ -28,7 +28,9 @@ const NativeDef* find_native(std::string_view name) {
 }
 
 NativeStep native_delegate(Interp& in, const NativeDef& def, Value* sub_slots, Resume how, Value v) {
-  return def.step(in, sub_slots, how, std::move(v));
+  NativeStep r = def.step(in, sub_slots, how, std::move(v));
+  if (r.kind == NativeStep::Kind::Raise) in.raise_value(std::move(r.value));  // the delegating port catches what it throws
+  return r;
 }
 
 [[gnu::noinline, gnu::cold]] Value& native_field_slow(Interp& in, const Value& self, size_t index, std::string_view name) {

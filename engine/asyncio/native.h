@@ -29,7 +29,11 @@
 // result, or Throw with the exception that `await` raised there (the
 // CancelledError of a cancelled wait) -- and returns either Await(future),
 // to suspend until that future is done, or Return(value). Raising is
-// throwing, as everywhere in corun (Interp::raise, PyException). Its frame
+// throwing, as everywhere in corun (Interp::raise, PyException); a step
+// may also return Raise(exception), the same without a C++ throw, for an
+// outcome common enough that the throw would cost more than the step
+// (wait_for's TimeoutError). Only the interpreter's own calls of a step
+// see Raise: native_delegate, for a port running another inline, throws it. Its frame
 // is internal: tracebacks and deadlock reports name the scenario line that
 // awaited it, never a line of the library.
 //
@@ -56,10 +60,13 @@ enum class Resume : uint8_t { Start, Send, Throw };
 
 // What an async port does next.
 struct NativeStep {
-  enum class Kind : uint8_t { Return, Await } kind;
-  Value value;  // Return: the coroutine's result; Await: the future, task or coroutine to wait on
+  enum class Kind : uint8_t { Return, Await, Raise } kind;
+  // Return: the coroutine's result; Await: the future, task or coroutine
+  // to wait on; Raise: the exception
+  Value value;
   static NativeStep ret(Value v = Value()) { return {Kind::Return, std::move(v)}; }
   static NativeStep await(Value fut) { return {Kind::Await, std::move(fut)}; }
+  static NativeStep raise(Value exc) { return {Kind::Raise, std::move(exc)}; }
 };
 
 // `slots`: the frame's slots (parameters, `self` first for methods, then the

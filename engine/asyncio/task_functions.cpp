@@ -103,17 +103,25 @@ Value result_in_except(Interp& in, FutureObj* f, const Value& handled) {
 
 // try: return fut.result()
 // except exceptions.CancelledError as exc: raise exceptions.TimeoutError() from exc
-Value result_or_timeout(Interp& in, FutureObj* f) {
-  try {
-    return in.future_result(f);
-  } catch (PyException& e) {
-    if (!is_cancelled_error(in, e.exc)) throw;
-    Value te = in.make_exception_args(in.builtins().TimeoutError, {});
-    ExcObj* t = te.as<ExcObj>();
-    t->cause = e.exc;
-    t->suppress_context = true;
-    in.raise_value(raised_in_except(std::move(te), e.exc));
+// -- every wait_for that times out ends here, so what fut.result() would
+// raise is taken from the future and what wait_for raises is the step's
+// Raise, with no C++ throw for either.
+NativeStep result_or_timeout(Interp& in, FutureObj* f) {
+  Value exc;
+  if (f->state == FutureObj::State::Cancelled) {
+    exc = in.make_cancelled_error(f);
+  } else if (f->state == FutureObj::State::Finished && !f->exception.is_none()) {
+    f->log_traceback = false;
+    exc = f->exception;
+  } else {
+    return NativeStep::ret(in.future_result(f));  // its result (or InvalidStateError)
   }
+  if (!is_cancelled_error(in, exc)) return NativeStep::raise(std::move(exc));
+  Value te = in.make_exception_args(in.builtins().TimeoutError, {});
+  ExcObj* t = te.as<ExcObj>();
+  t->cause = exc;
+  t->suppress_context = true;
+  return NativeStep::raise(raised_in_except(std::move(te), exc));
 }
 
 // ---- _release_waiter, _cancel_and_wait -------------------------------------------------
@@ -185,7 +193,7 @@ NativeStep wait_for_guarded(Interp& in, Value* s, Resume how, Value v) {
     case kWaiter:
       // try: await waiter
       if (how == Resume::Throw) {
-        if (!is_cancelled_error(in, v)) in.raise_value(std::move(v));
+        if (!is_cancelled_error(in, v)) return NativeStep::raise(std::move(v));
         // except exceptions.CancelledError:
         if (fut->done()) return NativeStep::ret(result_in_except(in, fut, v));
         remove_callback(fut, release_waiter, s[3]);
@@ -212,7 +220,7 @@ NativeStep wait_for_guarded(Interp& in, Value* s, Resume how, Value v) {
         in.raise_value(raised_in_except(std::move(e.exc), handled));
       }
       s[5] = Value();
-      in.raise_value(std::move(handled));
+      return NativeStep::raise(std::move(handled));
     }
     case kTimedOutCleanup: {
       // await _cancel_and_wait(fut)
@@ -220,7 +228,7 @@ NativeStep wait_for_guarded(Interp& in, Value* s, Resume how, Value v) {
       if (r.kind == NativeStep::Kind::Await) return r;
       // In case task cancellation failed with some exception, we should
       // re-raise it. See https://bugs.python.org/issue40607
-      return NativeStep::ret(result_or_timeout(in, fut));
+      return result_or_timeout(in, fut);
     }
   }
   in.raise(in.builtins().RuntimeError, "wait_for: bad state");
@@ -252,12 +260,12 @@ NativeStep wait_for(Interp& in, Value* s, Resume how, Value v) {
     // await _cancel_and_wait(fut); then fut.result(), or TimeoutError from its CancelledError
     NativeStep r = cancel_and_wait(in, s + 6, how, std::move(v));
     if (r.kind == NativeStep::Kind::Await) return r;
-    return NativeStep::ret(result_or_timeout(in, fut_of(s[0])));
+    return result_or_timeout(in, fut_of(s[0]));
   }
   // finally: timeout_handle.cancel()
   try {
     NativeStep r = wait_for_guarded(in, s, how, std::move(v));
-    if (r.kind == NativeStep::Kind::Return) cancel_handle(in, s[4]);
+    if (r.kind != NativeStep::Kind::Await) cancel_handle(in, s[4]);
     return r;
   } catch (PyException&) {
     cancel_handle(in, s[4]);

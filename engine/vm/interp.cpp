@@ -845,14 +845,14 @@ void Interp::hand_to_native(Frame& f, bool& raising, Value& exc) {
 // port calls, such as a subclass's acquire()): it runs inline as `await`
 // runs it, its frame above this one; its return value comes back in the
 // result slot (complete()), its exception in `awaiting` (unwind()).
-bool Interp::run_native(Frame*& fp, Value& carry, bool sync) {
+Interp::NativeExit Interp::run_native(Frame*& fp, Value& carry, bool sync) {
   Frame& f = *fp;
   const Instr& ins = f.code->code[size_t(f.pc)];
   const NativeDef* nd = f.code->native;
   if (nd->call) {
     f.slots[ins.a] = nd->call(*this, f.slots);
     ++f.pc;
-    return false;
+    return NativeExit::Next;
   }
   Resume how = Resume::Start;
   Value v;
@@ -879,10 +879,11 @@ bool Interp::run_native(Frame*& fp, Value& carry, bool sync) {
 }
 
 // What a port's step returned (`r`), carried out on its frame `fp` at its
-// Op::Native `ins`: its result to the result slot, a coroutine run inline
-// above it, a pending future suspended on (true), a future already done
-// handed back to the step at once -- until one of those.
-bool Interp::native_steps(Frame*& fp, const Instr& ins, NativeStep r, Value& carry, bool sync) {
+// Op::Native `ins`: its result to the result slot, its exception to carry
+// (Raise), a coroutine run inline above it, a pending future suspended on
+// (Suspend), a future already done handed back to the step at once --
+// until one of those.
+Interp::NativeExit Interp::native_steps(Frame*& fp, const Instr& ins, NativeStep r, Value& carry, bool sync) {
   Frame& f = *fp;
   const NativeDef* nd = f.code->native;
   Resume how = Resume::Send;
@@ -891,7 +892,11 @@ bool Interp::native_steps(Frame*& fp, const Instr& ins, NativeStep r, Value& car
     if (r.kind == NativeStep::Kind::Return) {
       f.slots[ins.a] = std::move(r.value);
       ++f.pc;
-      return false;
+      return NativeExit::Next;
+    }
+    if (r.kind == NativeStep::Kind::Raise) {
+      carry = std::move(r.value);
+      return NativeExit::Raise;
     }
     if (r.value.is(ObjKind::Coroutine)) {
       CoroObj* c = r.value.as<CoroObj>();
@@ -911,14 +916,14 @@ bool Interp::native_steps(Frame*& fp, const Instr& ins, NativeStep r, Value& car
       f.suspended = true;
       f.awaiting = r.value.take_ref();
       fp = &c->frame;
-      return false;
+      return NativeExit::Next;
     }
     FutureObj* fut = r.value.as<FutureObj>();
     if (!fut->done()) {
       f.suspended = true;
       f.awaiting = r.value.take_ref();
       carry = Value(f.awaiting.get());
-      return true;
+      return NativeExit::Suspend;
     }
     how = Resume::Send;
     try {
@@ -1210,7 +1215,13 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Native:
-          if (run_native(f, carry, sync)) return Exit::SuspendFuture;
+          switch (run_native(f, carry, sync)) {
+            case NativeExit::Next: break;
+            case NativeExit::Suspend: return Exit::SuspendFuture;
+            case NativeExit::Raise:  // as the catch below takes a thrown one
+              if (!raise_at(f, std::move(carry), bottom, carry)) return Exit::Raise;
+              break;
+          }
           break;
         case Op::Return: {
           Value v = ins.e ? eval(*ins.e, *f) : Value();

@@ -290,8 +290,11 @@ class Interp {
   bool raise_at(Frame*& f, Value exc, Frame* bottom, Value& carry);
   void hand_to_native(Frame& f, bool& raising, Value& exc);
   void chain_thrown(Value& exc, const Frame* f);
-  bool run_native(Frame*& f, Value& carry, bool sync);
-  bool native_steps(Frame*& f, const Instr& ins, NativeStep r, Value& carry, bool sync);
+  // What a port's Op::Native did: its next instruction is due, it suspends
+  // (carry: the future), or it raised (carry: the exception).
+  enum class NativeExit { Next, Suspend, Raise };
+  NativeExit run_native(Frame*& f, Value& carry, bool sync);
+  NativeExit native_steps(Frame*& f, const Instr& ins, NativeStep r, Value& carry, bool sync);
   // Library ports called and awaited with no frame (engine/vm/native_calls.cpp).
   enum class AwaitedCall : uint8_t { Evaluated, Continue, Suspend };
   AwaitedCall await_method_call(Frame*& f, const Instr& ins, Value& carry, Value& aw);

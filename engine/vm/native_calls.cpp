@@ -130,7 +130,8 @@ Interp::AwaitedCall Interp::await_native(Frame*& f, const Instr& ins, const Func
   charge(1);  // the coroutine's Op::Native
   NativeStep r = nd->step(*this, s.v, Resume::Start, Value());
   // Awaiting a future already done does not suspend (Future.__await__):
-  // the step goes on with its outcome.
+  // the step goes on with its outcome. (A Raise is raised in the caller's
+  // frame, as a throw from the step would be.)
   while (r.kind == NativeStep::Kind::Await && !r.value.is(ObjKind::Coroutine) && r.value.as<FutureObj>()->done()) {
     Resume how = Resume::Send;
     Value v;
@@ -142,6 +143,7 @@ Interp::AwaitedCall Interp::await_native(Frame*& f, const Instr& ins, const Func
     }
     r = nd->step(*this, s.v, how, std::move(v));
   }
+  if (r.kind == NativeStep::Kind::Raise) raise_value(std::move(r.value));
   if (r.kind == NativeStep::Kind::Return) {
     charge(1);  // its Op::Return
     if (ins.target) assign(*ins.target, std::move(r.value), *f);
@@ -161,7 +163,12 @@ Interp::AwaitedCall Interp::await_native(Frame*& f, const Instr& ins, const Func
   f->suspended = true;
   f->awaiting = Ref<Object>(c.get());
   f = &c->frame;
-  return native_steps(f, code->code[0], std::move(r), carry, false) ? AwaitedCall::Suspend : AwaitedCall::Continue;
+  switch (native_steps(f, code->code[0], std::move(r), carry, false)) {
+    case NativeExit::Next: return AwaitedCall::Continue;
+    case NativeExit::Suspend: return AwaitedCall::Suspend;
+    case NativeExit::Raise: break;
+  }
+  raise_value(std::move(carry));
 }
 
 }  // namespace corun
