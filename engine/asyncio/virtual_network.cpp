@@ -121,9 +121,21 @@ VirtualNetwork::Endpoint* VirtualNetwork::find(int fd) const {
 }
 
 int VirtualNetwork::lowest_free_fd() const {
-  int fd = kFirstFd;
-  while (fds_.count(fd)) ++fd;  // the lowest free number, as the kernel gives
+  int fd = freed_fds_.empty() ? next_fd_ : *freed_fds_.begin();  // the lowest free number, as the kernel gives
   return fd < kMaxFds ? fd : -1;
+}
+
+void VirtualNetwork::claim_fd(int fd) {
+  if (fd == next_fd_) ++next_fd_;
+  else freed_fds_.erase(fd);
+}
+
+void VirtualNetwork::release_fd(int fd) {
+  freed_fds_.insert(fd);
+  while (!freed_fds_.empty() && *freed_fds_.rbegin() == next_fd_ - 1) {  // the top of the numbers in use came down
+    freed_fds_.erase(std::prev(freed_fds_.end()));
+    --next_fd_;
+  }
 }
 
 int VirtualNetwork::socket() {
@@ -132,6 +144,7 @@ int VirtualNetwork::socket() {
   auto e = std::make_shared<Endpoint>();
   e->fd = fd;
   fds_[fd] = std::move(e);
+  claim_fd(fd);
   return fd;
 }
 
@@ -201,6 +214,7 @@ int VirtualNetwork::accept(int fd, SockAddr& peer) {
   child->fd = nfd;
   peer = child->remote;
   fds_[nfd] = std::move(child);
+  claim_fd(nfd);
   return nfd;
 }
 
@@ -373,6 +387,7 @@ int VirtualNetwork::close(int fd) {
   if (it == fds_.end()) return -EBADF;
   std::shared_ptr<Endpoint> e = std::move(it->second);
   fds_.erase(it);
+  release_fd(fd);
   e->on_ready = false;
   e->interest = 0;
   e->fd = -1;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -61,6 +62,8 @@ class VirtualNetwork : public Network {
   enum class Wake { In, Out, Any };  // the wakeup's key: data, write space, a state change or error
   Endpoint* find(int fd) const;
   int lowest_free_fd() const;  // -1 when every fd below kMaxFds is taken
+  void claim_fd(int fd);       // lowest_free_fd()'s answer is now in use
+  void release_fd(int fd);     // a closed fd's number is free again
   void wake(Endpoint* e, Wake key);
   void append_ready(Endpoint* e);
   int ready_mask(const Endpoint& e) const;  // EVENT_READ|EVENT_WRITE as EpollSelector reports, before the interest mask
@@ -72,6 +75,11 @@ class VirtualNetwork : public Network {
 
   size_t capacity_;
   std::unordered_map<int, std::shared_ptr<Endpoint>> fds_;
+  // The free fd numbers, as the kernel hands out the lowest: every number
+  // from next_fd_ up, and those below it in freed_fds_ (so that a socket
+  // made while thousands are open does not search for its number).
+  int next_fd_ = kFirstFd;
+  std::set<int> freed_fds_;
   struct ReadyEntry {
     int fd;
     uint64_t token;  // stale when the fd's endpoint left the list since (or the fd is another socket now)

@@ -58,6 +58,34 @@ TEST_F(Net, FdsStartAtSixAndReuseTheLowest) {
   EXPECT_EQ(net.close(42), -EBADF);
 }
 
+TEST_F(Net, FdsFreedInAnyOrderComeBackLowestFirst) {
+  for (int fd = 6; fd <= 12; ++fd) EXPECT_EQ(net.socket(), fd);
+  EXPECT_EQ(net.close(12), 0);  // the highest: the next new number comes down
+  EXPECT_EQ(net.close(9), 0);
+  EXPECT_EQ(net.close(7), 0);
+  EXPECT_EQ(net.close(11), 0);
+  EXPECT_EQ(net.socket(), 7);
+  EXPECT_EQ(net.socket(), 9);
+  EXPECT_EQ(net.socket(), 11);
+  EXPECT_EQ(net.socket(), 12);
+  EXPECT_EQ(net.socket(), 13);
+  EXPECT_EQ(net.close(13), 0);
+  EXPECT_EQ(net.close(12), 0);
+  EXPECT_EQ(net.close(6), 0);
+  EXPECT_EQ(net.socket(), 6);
+  EXPECT_EQ(net.socket(), 12);
+  int l = listener();  // 13
+  EXPECT_EQ(l, 13);
+  EXPECT_EQ(net.close(8), 0);
+  int c = net.socket();  // 8
+  EXPECT_EQ(c, 8);
+  EXPECT_EQ(net.connect(c, name(l)), -EINPROGRESS);
+  SockAddr peer;
+  EXPECT_EQ(net.accept(l, peer), 14);  // accept() takes the lowest free number too
+  EXPECT_EQ(net.close(10), 0);
+  EXPECT_EQ(net.socket(), 10);
+}
+
 TEST_F(Net, FdsEndAtTheDefaultLimit) {
   int l = listener();
   int last = -1;
