@@ -469,6 +469,43 @@ Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Ex
   return carry;
 }
 
+bool Interp::call_catching(const Expr& e, Frame& f, Value& out) {
+  const Expr& callee = *e.kids[0];
+  const bool method = callee.kind == ExprKind::Attr;
+  Value fn = eval(method ? *callee.kids[0] : callee, f);
+  if (positional_args(e)) {
+    const FunctionObj* target = nullptr;
+    const Value* self = nullptr;
+    if (method) {
+      target = instance_method_at(fn, callee);
+      self = &fn;
+    } else if (fn.is(ObjKind::Function)) {
+      target = fn.as<FunctionObj>();
+      self = &target->bound_self;
+    }
+    if (target && !target->code->makes_frame_object() && !target->code->native &&
+        positional_fits(target, *self, e.kids.size() - 1)) {
+      // call_positional's plain-function case, the exception handed back
+      const CodeObject* code = target->code;
+      SyncSlots storage;
+      Frame frame(code, storage.for_code(code));
+      bind_positional(frame.slots, target, *self, e, f);
+      if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
+      if (code->has_cells()) install_closure(*target, frame);
+      Value carry;
+      if (run_sync(frame, carry) == Exit::Raise) {
+        out = std::move(carry);
+        return true;
+      }
+      out = std::move(carry);
+      if (out.is(ObjKind::Coroutine)) note_creation_site(*out.as<CoroObj>(), e, f);
+      return false;
+    }
+  }
+  out = call_evaluated(e, fn, f);
+  return false;
+}
+
 // A plain function's frame, run to its end on the C++ stack.
 Interp::Exit Interp::run_sync(Frame& frame, Value& carry) {
   ++sync_depth_;
@@ -1144,13 +1181,29 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         }
         case Op::Eval: {
-          Value v = eval(*ins.e, *f);
+          Value v;
+          if (ins.e->kind == ExprKind::Call) {
+            if (call_catching(*ins.e, *f, v)) {  // raised by the function: as the catch below takes a thrown one
+              if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
+              break;
+            }
+          } else {
+            v = eval(*ins.e, *f);
+          }
           if (ins.target) assign(*ins.target, std::move(v), *f);
           ++f->pc;
           break;
         }
         case Op::Assign: {
-          Value v = eval(*ins.e, *f);
+          Value v;
+          if (ins.e->kind == ExprKind::Call) {
+            if (call_catching(*ins.e, *f, v)) {
+              if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
+              break;
+            }
+          } else {
+            v = eval(*ins.e, *f);
+          }
           assign(*ins.target, std::move(v), *f);
           ++f->pc;
           break;
@@ -1224,7 +1277,15 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           }
           break;
         case Op::Return: {
-          Value v = ins.e ? eval(*ins.e, *f) : Value();
+          Value v;
+          if (ins.e && ins.e->kind == ExprKind::Call) {
+            if (call_catching(*ins.e, *f, v)) {
+              if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
+              break;
+            }
+          } else if (ins.e) {
+            v = eval(*ins.e, *f);
+          }
           if (f == bottom) { carry = std::move(v); return Exit::Return; }
           return_to_parent(f, std::move(v));
           break;

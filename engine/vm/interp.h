@@ -353,6 +353,13 @@ class Interp {
     return true;
   }
   Value call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller);
+  // The call `e` a statement makes (`call: f(x)`, `set: {y: f(x)}`,
+  // `return: f(x)`), as eval_call makes it, except that what a plain
+  // Python function called with positional arguments raises comes back
+  // (true; `out` holds it) instead of being thrown, so that an exception
+  // its caller catches crosses no C++ frame (execute hands it to
+  // raise_at). Anything else throws as ever.
+  bool call_catching(const Expr& e, Frame& f, Value& out);
   // The arguments of `call` (positional_fits) evaluated into the slots of
   // fn's frame, after `self` when it is not None; defaults fill the rest.
   [[gnu::always_inline]] void bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call,
