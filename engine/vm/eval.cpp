@@ -483,7 +483,7 @@ static std::vector<std::string> unpack_keywords(Interp& in, const Expr& e, const
 // object, and the method it names when the call site's cache knows it)
 // first, then the arguments in order. Positional calls of scenario
 // functions and methods bind in call_positional; the rest through CallArgs.
-Value Interp::call_evaluated_inline(const Expr& e, const Value& fn, Frame& f) {
+Value Interp::call_evaluated_inline(const Expr& e, const Value& fn, Frame& f, Value* raised) {
   const Expr& callee = *e.kids[0];
   const bool method = callee.kind == ExprKind::Attr;
   Value result;
@@ -498,7 +498,12 @@ Value Interp::call_evaluated_inline(const Expr& e, const Value& fn, Frame& f) {
       self = &target->bound_self;
     }
     if (target && positional_fits(target, *self, e.kids.size() - 1)) {
-      result = call_positional(target, *self, e, f);
+      if (raised && !target->code->makes_frame_object() && !target->code->native) {  // call_catching's
+        result = call_plain_catching(target, *self, e, f, *raised);
+        if (!raised->is_none()) return result;
+      } else {
+        result = call_positional(target, *self, e, f);
+      }
       if (result.is(ObjKind::Coroutine)) note_creation_site(*result.as<CoroObj>(), e, f);
       return result;
     }
@@ -541,6 +546,15 @@ Value Interp::eval_call(const Expr& e, Frame& f) {
 }
 
 Value Interp::call_evaluated(const Expr& e, const Value& fn, Frame& f) { return call_evaluated_inline(e, fn, f); }
+
+bool Interp::call_catching(const Expr& e, Frame& f, Value& out) {
+  const Expr& callee = *e.kids[0];
+  Value raised;  // None unless the plain function raised (an exception is never None)
+  out = call_evaluated_inline(e, eval(callee.kind == ExprKind::Attr ? *callee.kids[0] : callee, f), f, &raised);
+  if (raised.is_none()) return false;
+  out = std::move(raised);
+  return true;
+}
 
 // Where a coroutine was made, for its "never awaited" warning: the call's
 // line, or -- for builtin coroutines (asyncio.sleep(...)), which have no

@@ -469,41 +469,19 @@ Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Ex
   return carry;
 }
 
-bool Interp::call_catching(const Expr& e, Frame& f, Value& out) {
-  const Expr& callee = *e.kids[0];
-  const bool method = callee.kind == ExprKind::Attr;
-  Value fn = eval(method ? *callee.kids[0] : callee, f);
-  if (positional_args(e)) {
-    const FunctionObj* target = nullptr;
-    const Value* self = nullptr;
-    if (method) {
-      target = instance_method_at(fn, callee);
-      self = &fn;
-    } else if (fn.is(ObjKind::Function)) {
-      target = fn.as<FunctionObj>();
-      self = &target->bound_self;
-    }
-    if (target && !target->code->makes_frame_object() && !target->code->native &&
-        positional_fits(target, *self, e.kids.size() - 1)) {
-      // call_positional's plain-function case, the exception handed back
-      const CodeObject* code = target->code;
-      SyncSlots storage;
-      Frame frame(code, storage.for_code(code));
-      bind_positional(frame.slots, target, *self, e, f);
-      if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
-      if (code->has_cells()) install_closure(*target, frame);
-      Value carry;
-      if (run_sync(frame, carry) == Exit::Raise) {
-        out = std::move(carry);
-        return true;
-      }
-      out = std::move(carry);
-      if (out.is(ObjKind::Coroutine)) note_creation_site(*out.as<CoroObj>(), e, f);
-      return false;
-    }
+Value Interp::call_plain_catching(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller, Value& raised) {
+  const CodeObject* code = fn->code;
+  SyncSlots storage;
+  Frame frame(code, storage.for_code(code));
+  bind_positional(frame.slots, fn, self, call, caller);
+  if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
+  if (code->has_cells()) install_closure(*fn, frame);
+  Value carry;
+  if (run_sync(frame, carry) == Exit::Raise) {
+    raised = std::move(carry);
+    return Value();
   }
-  out = call_evaluated(e, fn, f);
-  return false;
+  return carry;
 }
 
 // A plain function's frame, run to its end on the C++ stack.

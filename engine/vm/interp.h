@@ -341,7 +341,8 @@ class Interp {
   // obj.method(...) the object (eval.cpp; the body, inline there, is
   // eval_call's own).
   Value call_evaluated(const Expr& e, const Value& fn, Frame& f);
-  [[gnu::always_inline]] inline Value call_evaluated_inline(const Expr& e, const Value& fn, Frame& f);
+  // (`raised`: call_catching's, for a plain function's exception.)
+  [[gnu::always_inline]] inline Value call_evaluated_inline(const Expr& e, const Value& fn, Frame& f, Value* raised = nullptr);
   // fn(nargs arguments) binds positionally: no *args parameter, and a
   // default for each parameter past the arguments (call_positional).
   bool positional_fits(const FunctionObj* fn, const Value& self, size_t nargs) {
@@ -360,6 +361,9 @@ class Interp {
   // its caller catches crosses no C++ frame (execute hands it to
   // raise_at). Anything else throws as ever.
   bool call_catching(const Expr& e, Frame& f, Value& out);
+  // call_positional's plain-function case for call_catching: the result,
+  // or (None returned) the exception in `raised`.
+  Value call_plain_catching(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller, Value& raised);
   // The arguments of `call` (positional_fits) evaluated into the slots of
   // fn's frame, after `self` when it is not None; defaults fill the rest.
   [[gnu::always_inline]] void bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call,
