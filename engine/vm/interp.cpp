@@ -443,6 +443,20 @@ Value Interp::call_function(const FunctionObj* fn, CallArgs& args, const Expr* s
 // coroutine's (or a generator's), in the coroutine's own allocation, or a
 // plain function's, on the C++ stack, run at once; a plain library port
 // in C++ needs no frame at all (native_calls.cpp).
+// A plain Python function's frame, on the C++ stack, bound and run to its
+// end: call_positional's and call_plain_catching's common part (inline in
+// both: every plain call takes it).
+[[gnu::always_inline]] inline Interp::Exit Interp::run_plain_call(const FunctionObj* fn, const Value& self, const Expr& call,
+                                                                  Frame& caller, Value& carry) {
+  const CodeObject* code = fn->code;
+  SyncSlots storage;
+  Frame frame(code, storage.for_code(code));
+  bind_positional(frame.slots, fn, self, call, caller);
+  if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
+  if (code->has_cells()) install_closure(*fn, frame);
+  return run_sync(frame, carry);
+}
+
 Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller) {
   const CodeObject* code = fn->code;
   if (code->makes_frame_object()) {
@@ -459,25 +473,14 @@ Value Interp::call_positional(const FunctionObj* fn, const Value& self, const Ex
     return Value::adopt(c.release());
   }
   if (code->native) return call_native_positional(fn, self, call, caller);  // a library method in C++: no frame
-  SyncSlots storage;
-  Frame frame(code, storage.for_code(code));
-  bind_positional(frame.slots, fn, self, call, caller);
-  if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
-  if (code->has_cells()) install_closure(*fn, frame);
   Value carry;
-  if (run_sync(frame, carry) == Exit::Raise) throw PyException{std::move(carry)};
+  if (run_plain_call(fn, self, call, caller, carry) == Exit::Raise) throw PyException{std::move(carry)};
   return carry;
 }
 
 Value Interp::call_plain_catching(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller, Value& raised) {
-  const CodeObject* code = fn->code;
-  SyncSlots storage;
-  Frame frame(code, storage.for_code(code));
-  bind_positional(frame.slots, fn, self, call, caller);
-  if (sync_depth_ >= kMaxSyncDepth) raise(builtins_->RecursionError, "maximum recursion depth exceeded");
-  if (code->has_cells()) install_closure(*fn, frame);
   Value carry;
-  if (run_sync(frame, carry) == Exit::Raise) {
+  if (run_plain_call(fn, self, call, caller, carry) == Exit::Raise) {
     raised = std::move(carry);
     return Value();
   }

@@ -364,6 +364,7 @@ class Interp {
   // call_positional's plain-function case for call_catching: the result,
   // or (None returned) the exception in `raised`.
   Value call_plain_catching(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller, Value& raised);
+  Exit run_plain_call(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller, Value& carry);
   // The arguments of `call` (positional_fits) evaluated into the slots of
   // fn's frame, after `self` when it is not None; defaults fill the rest.
   [[gnu::always_inline]] void bind_positional(Value* slots, const FunctionObj* fn, const Value& self, const Expr& call,
