@@ -166,13 +166,14 @@ Value b_repr(Interp& in, const Value&, CallArgs& a) {
 // for base 0 the prefix that names the base (0x 0o 0b; a decimal may not
 // start with 0 unless it is all zeros), for base 16, 8 or 2 that prefix
 // allowed, then digits below the base with single underscores between
-// them (one may follow a prefix). `shown` is how the argument appears in
-// the ValueError -- the str's repr, or for bytes (int(b"12\n") parses the
-// ASCII digits, as CPython) b'...' -- cut to 200 characters, as %.200R.
-Value parse_int_text(Interp& in, const std::string& text, int64_t base, const std::string* shown = nullptr) {
+// them (one may follow a prefix). The ValueError shows the argument's repr
+// -- the str's, or for bytes (int(b"12\n") parses the ASCII digits, as
+// CPython) the repr of `shown`, made only then -- cut to 200 characters,
+// as %.200R.
+Value parse_int_text(Interp& in, const std::string& text, int64_t base, const Value* shown = nullptr) {
   if (base != 0 && (base < 2 || base > 36)) in.raise(in.builtins().ValueError, "int() base must be >= 2 and <= 36, or 0");
   auto invalid = [&]() -> Value {
-    std::string r = shown ? *shown : pyfmt::str_repr(text);
+    std::string r = shown ? in.repr(*shown) : pyfmt::str_repr(text);
     size_t cut = 0, n = 0;
     while (cut < r.size() && n < 200) {
       take_code_point(r, cut);
@@ -267,10 +268,7 @@ Value b_int(Interp& in, const Value&, CallArgs& a) {
   if (a.npos == 0) return Value::integer(0);
   const Value& v = a.pos[0];
   if (a.npos == 2) {
-    if (v.is(ObjKind::Bytes)) {
-      const std::string shown = in.repr(v);
-      return parse_int_text(in, bytes_of(v), to_index(in, a.pos[1]), &shown);
-    }
+    if (v.is(ObjKind::Bytes)) return parse_int_text(in, bytes_of(v), to_index(in, a.pos[1]), &v);
     if (!v.is(ObjKind::Str)) in.raise(in.builtins().TypeError, "int() can't convert non-string with explicit base");
     return parse_int_text(in, str_of(v), to_index(in, a.pos[1]));
   }
@@ -290,10 +288,7 @@ Value b_int(Interp& in, const Value&, CallArgs& a) {
     return Value::integer(int64_t(std::trunc(d)));
   }
   if (v.is(ObjKind::Str)) return parse_int_text(in, str_of(v), 10);
-  if (v.is(ObjKind::Bytes)) {
-    const std::string shown = in.repr(v);
-    return parse_int_text(in, bytes_of(v), 10, &shown);
-  }
+  if (v.is(ObjKind::Bytes)) return parse_int_text(in, bytes_of(v), 10, &v);
   in.raise(in.builtins().TypeError,
            "int() argument must be a string, a bytes-like object or a real number, not '" + type_name(in, v) + "'");
 }
