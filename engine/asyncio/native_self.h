@@ -12,6 +12,7 @@
 
 #include "engine/asyncio/native.h"
 #include "engine/python/builtins.h"
+#include "engine/python/bytes.h"
 #include "engine/vm/interp.h"
 
 namespace corun {
@@ -34,6 +35,17 @@ inline bool method_is_port(const Value& self, std::string_view name, NativeCallF
   if (!m || !m->is(ObjKind::Function)) return false;
   const NativeDef* nd = m->as<FunctionObj>()->code->native;
   return nd && nd->call == fn;
+}
+
+// len(x) in a port: the size of the deques, lists and bytes the library
+// keeps (a queue's items, a stream's buffer) at once; anything else -- a
+// user's replacement -- through the builtin, as Python would call it.
+inline Value py_len(Interp& in, const Value& x) {
+  if (x.is(ObjKind::Deque)) return Value::integer(int64_t(x.as<DequeObj>()->items.size()));
+  if (x.is(ObjKind::List)) return Value::integer(int64_t(x.as<ListObj>()->items.size()));
+  if (x.is(ObjKind::Bytes)) return Value::integer(int64_t(x.as<BytesObj>()->b.size()));
+  static const int len_index = builtin_index("len");
+  return in.call0(in.builtins().values[size_t(len_index)], {x});
 }
 
 // obj.<name>(args...), as a scenario's call would make it (the arguments

@@ -26,6 +26,7 @@
 #include <iterator>
 #include <string>
 
+#include "engine/asyncio/native_self.h"
 #include "engine/python/builtins.h"
 #include "engine/python/heapq.h"
 #include "engine/vm/interp.h"
@@ -139,14 +140,6 @@ struct Self {
 };
 
 // ---- small pieces of the builtins queues.py uses -----------------------------------------
-
-// len(x)
-Value py_len(Interp& in, const Value& x) {
-  if (x.is(ObjKind::Deque)) return Value::integer(int64_t(x.as<DequeObj>()->items.size()));
-  if (x.is(ObjKind::List)) return Value::integer(int64_t(x.as<ListObj>()->items.size()));
-  static const int len_index = builtin_index("len");
-  return in.call0(in.builtins().values[size_t(len_index)], {x});
-}
 
 // deque.append(x) (or whatever the field holds: its append)
 void append(Interp& in, const Value& d, Value x) {

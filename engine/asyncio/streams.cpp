@@ -49,13 +49,6 @@ Value& paused_f(Interp& in, const Value& s) { return native_field(in, s, kPaused
 
 // ---- the buffer's operations: bytes in C++, anything else as Python would ------------------
 
-// len(x)
-Value py_len(Interp& in, const Value& x) {
-  if (x.is(ObjKind::Bytes)) return Value::integer(int64_t(bytes_of(x).size()));
-  static const int len_index = builtin_index("len");
-  return in.call0(in.builtins().values[size_t(len_index)], {x});
-}
-
 // a <op> b, for the ints these nearly always are
 bool cmp(Interp& in, CmpOp op, const Value& a, const Value& b) {
   if (a.is_int() && b.is_int() && op <= CmpOp::Ne) return int_compare(op, a.as_int(), b.as_int());

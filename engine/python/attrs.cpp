@@ -744,6 +744,12 @@ Value Interp::call_method(const Value& obj, const std::string& name, CallArgs& a
 
 namespace {
 
+// A name common_attr may answer for any object (__class__, __dict__,
+// __doc__ ...): get_attr asks it first, and caches pass such names by.
+bool dunder_name(const std::string& name) {
+  return name.size() > 4 && name[0] == '_' && name[1] == '_';
+}
+
 // A module's attributes are a list of (name, value) that only grows or has
 // values replaced, so a name found at an index stays there: the Attr
 // expression (asyncio.sleep, asyncio.Queue) remembers the index, checked by
@@ -753,7 +759,7 @@ namespace {
 const Value* module_attr_at(const Value& obj, const Expr& attr) {
   const auto& attrs = obj.as<ModuleObj>()->attrs;
   const std::string& name = attr.name;
-  if (name.size() > 4 && name[0] == '_' && name[1] == '_') return nullptr;
+  if (dunder_name(name)) return nullptr;
   if (attr.ic_field < attrs.size() && attrs[attr.ic_field].first == name) return &attrs[attr.ic_field].second;
   size_t i = obj.as<ModuleObj>()->index_of(name);
   if (i == attrs.size()) return nullptr;
@@ -1040,7 +1046,7 @@ void set_function_attr(Interp& in, FunctionObj* fn, const std::string& name, Val
 }  // namespace
 
 Value Interp::get_attr(const Value& obj, const std::string& name) {
-  if (name.size() > 4 && name[0] == '_' && name[1] == '_') {
+  if (dunder_name(name)) {
     Value v;
     if (common_attr(*this, obj, name, v)) return v;
   }
