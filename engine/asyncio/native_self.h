@@ -37,6 +37,13 @@ inline bool method_is_port(const Value& self, std::string_view name, NativeCallF
   return nd && nd->call == fn;
 }
 
+// `except (SystemExit, KeyboardInterrupt):` -- what the library's
+// `except BaseException` handlers re-raise rather than handle.
+inline bool is_exit_exception(Interp& in, const Value& exc) {
+  const TypeObj* t = in.type_of(exc);
+  return t->is_subclass_of(in.builtins().SystemExit) || t->is_subclass_of(in.builtins().KeyboardInterrupt);
+}
+
 // len(x) in a port: the size of the deques, lists and bytes the library
 // keeps (a queue's items, a stream's buffer) at once; anything else -- a
 // user's replacement -- through the builtin, as Python would call it.

@@ -19,8 +19,9 @@
 // it passes through the prelude's own `except`.
 #include "engine/asyncio/selector_events.h"
 
-#include <cerrno>
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "engine/asyncio/method_calls.h"
 #include "engine/asyncio/native_self.h"
@@ -48,16 +49,17 @@ Value& protocol_f(Interp& in, const Value& s) { return native_field(in, s, kProt
 Value& buffer_f(Interp& in, const Value& s) { return native_field(in, s, kBuffer, "_buffer"); }
 Value& conn_lost_f(Interp& in, const Value& s) { return native_field(in, s, kConnLost, "_conn_lost"); }
 
-// except (SystemExit, KeyboardInterrupt): raise
-bool exits(Interp& in, const Value& exc) {
-  const TypeObj* t = in.type_of(exc);
-  return t->is_subclass_of(in.builtins().SystemExit) || t->is_subclass_of(in.builtins().KeyboardInterrupt);
-}
-
-// except (BlockingIOError, InterruptedError)
-bool would_block(Interp& in, const Value& exc) {
-  const TypeObj* t = in.type_of(exc);
+// except (BlockingIOError, InterruptedError), for an exception's type
+bool blocking_type(Interp& in, const TypeObj* t) {
   return t->is_subclass_of(in.builtins().BlockingIOError) || t->is_subclass_of(in.builtins().InterruptedError);
+}
+bool would_block(Interp& in, const Value& exc) { return blocking_type(in, in.type_of(exc)); }
+
+// self._loop._add_writer(fd, callback, *args): the prelude's hidden
+// _add_writer (sockets.cpp), which takes the running loop's selector.
+Value add_writer(Interp& in, std::initializer_list<Value> args) {
+  static const int at = builtin_index("_add_writer");
+  return in.call0(in.builtins().values[size_t(at)], std::vector<Value>(args));
 }
 
 // self._fatal_error(exc, message)
@@ -117,7 +119,7 @@ Value socket_read_ready_data_received(Interp& in, Value* s) {
     data = socket_recv(in, Value(sock_f(in, self)), max_size(in, self));
   } catch (PyException& e) {
     if (would_block(in, e.exc)) return Value();
-    if (exits(in, e.exc)) throw;
+    if (is_exit_exception(in, e.exc)) throw;
     fatal_error(in, self, std::move(e.exc), "Fatal read error on socket transport");
     return Value();
   }
@@ -128,7 +130,7 @@ Value socket_read_ready_data_received(Interp& in, Value* s) {
   try {
     call_method(in, Value(protocol_f(in, self)), "data_received", data);
   } catch (PyException& e) {
-    if (exits(in, e.exc)) throw;
+    if (is_exit_exception(in, e.exc)) throw;
     fatal_error(in, self, std::move(e.exc), "Fatal error: protocol.data_received() call failed.");
   }
   return Value();
@@ -160,7 +162,7 @@ Value socket_write(Interp& in, Value* s) {
       sent = true;
     } catch (PyException& e) {
       if (!would_block(in, e.exc)) {
-        if (exits(in, e.exc)) throw;
+        if (is_exit_exception(in, e.exc)) throw;
         fatal_error(in, self, std::move(e.exc), "Fatal write error on socket transport");
         return Value();
       }
@@ -170,10 +172,8 @@ Value socket_write(Interp& in, Value* s) {
       if (!in.truthy(data)) return Value();
     }
     // Not all was written; register write handler.
-    // (self._loop._add_writer is the prelude's hidden _add_writer, sockets.cpp)
     static const std::string kWriteReady = "_write_ready";
-    static const int add_writer = builtin_index("_add_writer");
-    in.call0(in.builtins().values[size_t(add_writer)], {native_field(in, self, kSockFd, "_sock_fd"), in.get_attr(self, kWriteReady)});
+    add_writer(in, {native_field(in, self, kSockFd, "_sock_fd"), in.get_attr(self, kWriteReady)});
   }
   // Add it to the buffer.
   Value joined = in.binary_op(BinOp::Add, buffer_f(in, self), data);
@@ -183,12 +183,6 @@ Value socket_write(Interp& in, Value* s) {
 }
 
 // ---- BaseSelectorEventLoop -----------------------------------------------------------------
-
-// The errnos of BlockingIOError (EAGAIN, EALREADY, EWOULDBLOCK,
-// EINPROGRESS) and InterruptedError (EINTR).
-bool would_block_errno(int err) {
-  return err == EAGAIN || err == EALREADY || err == EWOULDBLOCK || err == EINPROGRESS || err == EINTR;
-}
 
 // _sock_connect(loop, fut, sock, address): BaseSelectorEventLoop._sock_connect.
 // Every open_connection connects a non-blocking socket, whose connect()
@@ -208,17 +202,16 @@ Value loop_sock_connect(Interp& in, Value* s) {
   try {
     int err = socket_connect_errno(in, sock, address);
     if (err < 0) call_method0(in, sock, kConnect, {address});  // not corun's socket: as Python calls it
-    else if (would_block_errno(err)) in_progress = true;
+    else if (err > 0 && blocking_type(in, os_error_type(in.builtins(), err))) in_progress = true;  // what sock.connect would raise
     else if (err > 0) exc = make_os_error(in, err);
   } catch (PyException& e) {
     if (would_block(in, e.exc)) in_progress = true;
-    else if (exits(in, e.exc)) throw;
+    else if (is_exit_exception(in, e.exc)) throw;
     else exc = std::move(e.exc);
   }
   if (in_progress) {
-    // handle = _add_writer(fd, _sock_connect_cb, loop, fut, sock, address)
-    static const int add_writer = builtin_index("_add_writer");
-    Value handle = in.call0(in.builtins().values[size_t(add_writer)], {fd, in.prelude_function("_sock_connect_cb"), loop, fut, sock, address});
+    // handle = self._add_writer(fd, self._sock_connect_cb, fut, sock, address)
+    Value handle = add_writer(in, {fd, in.prelude_function("_sock_connect_cb"), loop, fut, sock, address});
     // fut.add_done_callback(functools.partial(_sock_write_done, loop, fd, handle=handle))
     static const int functools = builtin_index("functools");
     const Value* partial = in.builtins().values[size_t(functools)].as<ModuleObj>()->find("partial");

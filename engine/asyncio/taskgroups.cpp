@@ -68,8 +68,7 @@ std::string repr_of(Interp& in, const Value& self) { return in.repr(self); }
 Value tg_is_base_error(Interp& in, Value* s) {
   const Value& exc = s[1];
   if (!exc.is(ObjKind::Exception)) in.raise_value(in.make_exception_args(in.builtins().AssertionError, {}));
-  TypeObj* t = exc.as<ExcObj>()->type;
-  return Value::boolean(t->is_subclass_of(in.builtins().SystemExit) || t->is_subclass_of(in.builtins().KeyboardInterrupt));
+  return Value::boolean(is_exit_exception(in, exc));
 }
 
 bool is_base_error(Interp& in, const Value& self, const Value& exc) {
