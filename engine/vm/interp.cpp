@@ -1163,13 +1163,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
         }
         case Op::Eval: {
           Value v;
-          if (ins.e->kind == ExprKind::Call) {
-            if (call_catching(*ins.e, *f, v)) {  // raised by the function: as the catch below takes a thrown one
-              if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
-              break;
-            }
-          } else {
-            v = eval(*ins.e, *f);
+          if (eval_catching(*ins.e, *f, v)) {  // raised by the function called: as the catch below takes a thrown one
+            if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
+            break;
           }
           if (ins.target) assign(*ins.target, std::move(v), *f);
           ++f->pc;
@@ -1177,13 +1173,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
         }
         case Op::Assign: {
           Value v;
-          if (ins.e->kind == ExprKind::Call) {
-            if (call_catching(*ins.e, *f, v)) {
-              if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
-              break;
-            }
-          } else {
-            v = eval(*ins.e, *f);
+          if (eval_catching(*ins.e, *f, v)) {
+            if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
+            break;
           }
           assign(*ins.target, std::move(v), *f);
           ++f->pc;
@@ -1259,13 +1251,9 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
           break;
         case Op::Return: {
           Value v;
-          if (ins.e && ins.e->kind == ExprKind::Call) {
-            if (call_catching(*ins.e, *f, v)) {
-              if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
-              break;
-            }
-          } else if (ins.e) {
-            v = eval(*ins.e, *f);
+          if (ins.e && eval_catching(*ins.e, *f, v)) {
+            if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
+            break;
           }
           if (f == bottom) { carry = std::move(v); return Exit::Return; }
           return_to_parent(f, std::move(v));

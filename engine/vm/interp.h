@@ -361,6 +361,13 @@ class Interp {
   // its caller catches crosses no C++ frame (execute hands it to
   // raise_at). Anything else throws as ever.
   bool call_catching(const Expr& e, Frame& f, Value& out);
+  // A statement's whole expression into `out`: call_catching for a call
+  // (true: `out` is what the function raised), eval for anything else.
+  [[gnu::always_inline]] bool eval_catching(const Expr& e, Frame& f, Value& out) {
+    if (e.kind == ExprKind::Call) return call_catching(e, f, out);
+    out = eval(e, f);
+    return false;
+  }
   // call_positional's plain-function case for call_catching: the result,
   // or (None returned) the exception in `raised`.
   Value call_plain_catching(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller, Value& raised);
