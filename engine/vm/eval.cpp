@@ -196,40 +196,53 @@ bool Interp::eval_compare_general(const Expr& e, Frame& f) {
 
 Value Interp::eval_attr(const Expr& e, Frame& f) { return get_attr_at(eval(*e.kids[0], f), e); }
 
+// Where the name `e` is bound in `f`, or null while it is unbound.
+const Value* Interp::name_value(const Expr& e, Frame& f) {
+  const Value* v = nullptr;
+  switch (e.scope) {
+    case Scope::Local: v = &f.slots[size_t(e.slot)]; break;
+    case Scope::Global: v = &globals_[size_t(e.slot)]; break;
+    case Scope::Builtin: return &builtins_->values[size_t(e.slot)];
+    case Scope::Cell:
+    case Scope::Free: v = &f.slots[size_t(e.slot)].as<CellObj>()->v; break;
+    case Scope::Unresolved: return nullptr;
+  }
+  return v->is_unbound() ? nullptr : v;
+}
+
+// What reading the unbound name `e` raises, with CPython's messages.
+Value Interp::unbound_name_error(const Expr& e) {
+  switch (e.scope) {
+    case Scope::Local:
+    case Scope::Cell:
+      return make_exception(builtins_->UnboundLocalError,
+                            "cannot access local variable '" + e.name + "' where it is not associated with a value");
+    case Scope::Free:
+      return make_exception(builtins_->NameError, "cannot access free variable '" + e.name +
+                                                      "' where it is not associated with a value in enclosing scope");
+    default:  // a module variable not yet assigned, or a name bound nowhere
+      return make_exception(builtins_->NameError, "name '" + e.name + "' is not defined");
+  }
+}
+
+bool Interp::name_catching(const Expr& e, Frame& f, Value& out) {
+  if (const Value* v = name_value(e, f)) {
+    out = *v;
+    return false;
+  }
+  out = unbound_name_error(e);
+  return true;
+}
+
 Value Interp::eval_slow(const Expr& e, Frame& f) {
   switch (e.kind) {
     case ExprKind::Const:
       return e.value;
-    case ExprKind::Name:
-      switch (e.scope) {
-        case Scope::Local: {
-          const Value& v = f.slots[size_t(e.slot)];
-          if (v.is_unbound())
-            raise(builtins_->UnboundLocalError,
-                  "cannot access local variable '" + e.name + "' where it is not associated with a value");
-          return v;
-        }
-        case Scope::Global: {
-          const Value& v = globals_[size_t(e.slot)];
-          if (v.is_unbound()) raise(builtins_->NameError, "name '" + e.name + "' is not defined");  // a module variable not yet assigned
-          return v;
-        }
-        case Scope::Builtin: return builtins_->values[size_t(e.slot)];
-        case Scope::Cell:
-        case Scope::Free: {
-          const Value& v = f.slots[size_t(e.slot)].as<CellObj>()->v;
-          if (v.is_unbound()) {
-            if (e.scope == Scope::Cell)
-              raise(builtins_->UnboundLocalError,
-                    "cannot access local variable '" + e.name + "' where it is not associated with a value");
-            raise(builtins_->NameError, "cannot access free variable '" + e.name +
-                                            "' where it is not associated with a value in enclosing scope");
-          }
-          return v;
-        }
-        case Scope::Unresolved: raise(builtins_->NameError, "name '" + e.name + "' is not defined");
-      }
-      break;
+    case ExprKind::Name: {
+      const Value* v = name_value(e, f);
+      if (!v) raise_value(unbound_name_error(e));
+      return *v;
+    }
     case ExprKind::Lambda:
       return make_function(e, f);
     case ExprKind::Attr:

@@ -362,12 +362,26 @@ class Interp {
   // raise_at). Anything else throws as ever.
   bool call_catching(const Expr& e, Frame& f, Value& out);
   // A statement's whole expression into `out`: call_catching for a call
-  // (true: `out` is what the function raised), eval for anything else.
+  // (true: `out` is what the function raised), a name's own
+  // NameError/UnboundLocalError handed back the same way (`return: r`
+  // after an except that left r unbound: no C++ unwinding, which costs
+  // tens of thousands of instructions), eval for anything else.
   [[gnu::always_inline]] bool eval_catching(const Expr& e, Frame& f, Value& out) {
     if (e.kind == ExprKind::Call) return call_catching(e, f, out);
+    if (e.kind == ExprKind::Name) {
+      if (e.scope == Scope::Local && !f.slots[size_t(e.slot)].is_unbound()) {
+        out = f.slots[size_t(e.slot)];
+        return false;
+      }
+      return name_catching(e, f, out);
+    }
     out = eval(e, f);
     return false;
   }
+  // A name's value, or (true) the exception reading it raises.
+  bool name_catching(const Expr& e, Frame& f, Value& out);
+  const Value* name_value(const Expr& e, Frame& f);  // null: unbound
+  Value unbound_name_error(const Expr& e);
   // call_positional's plain-function case for call_catching: the result,
   // or (None returned) the exception in `raised`.
   Value call_plain_catching(const FunctionObj* fn, const Value& self, const Expr& call, Frame& caller, Value& raised);
