@@ -80,12 +80,28 @@ Value Interp::cancelled_error(const Value& msg) {
   return make_exception_args(builtins_->CancelledError, {msg});
 }
 
-Value Interp::future_result(FutureObj* f) {
-  if (f->state == FutureObj::State::Cancelled) raise_value(make_cancelled_error(f));
-  if (f->state != FutureObj::State::Finished) raise(builtins_->InvalidStateError, "Result is not set.");
+bool Interp::future_failure(FutureObj* f, Value& out) {
+  if (f->state == FutureObj::State::Cancelled) {
+    out = make_cancelled_error(f);
+    return true;
+  }
+  if (f->state != FutureObj::State::Finished) {
+    out = make_exception(builtins_->InvalidStateError, "Result is not set.");
+    return true;
+  }
   f->log_traceback = false;
-  if (!f->exception.is_none()) raise_value(f->exception);
-  return f->result;
+  if (!f->exception.is_none()) {
+    out = f->exception;
+    return true;
+  }
+  out = f->result;
+  return false;
+}
+
+Value Interp::future_result(FutureObj* f) {
+  Value v;
+  if (future_outcome(f, v)) raise_value(std::move(v));
+  return v;
 }
 
 Value Interp::future_exception(FutureObj* f) {

@@ -94,11 +94,17 @@ Value raised_in_except(Value exc, const Value& handled) {
 
 // fut.result() inside `except ... :` handling `handled`.
 Value result_in_except(Interp& in, FutureObj* f, const Value& handled) {
-  try {
-    return in.future_result(f);
-  } catch (PyException& e) {
-    in.raise_value(raised_in_except(std::move(e.exc), handled));
-  }
+  Value v;
+  if (in.future_outcome(f, v)) in.raise_value(raised_in_except(std::move(v), handled));
+  return v;
+}
+
+// `return fut.result()` of a port's step: what result() raises is the
+// step's Raise, not a C++ throw.
+NativeStep result_step(Interp& in, FutureObj* f) {
+  Value v;
+  if (in.future_outcome(f, v)) return NativeStep::raise(std::move(v));
+  return NativeStep::ret(std::move(v));
 }
 
 // try: return fut.result()
@@ -108,14 +114,7 @@ Value result_in_except(Interp& in, FutureObj* f, const Value& handled) {
 // Raise, with no C++ throw for either.
 NativeStep result_or_timeout(Interp& in, FutureObj* f) {
   Value exc;
-  if (f->state == FutureObj::State::Cancelled) {
-    exc = in.make_cancelled_error(f);
-  } else if (f->state == FutureObj::State::Finished && !f->exception.is_none()) {
-    f->log_traceback = false;
-    exc = f->exception;
-  } else {
-    return NativeStep::ret(in.future_result(f));  // its result (or InvalidStateError)
-  }
+  if (!in.future_outcome(f, exc)) return NativeStep::ret(std::move(exc));
   if (!is_cancelled_error(in, exc)) return NativeStep::raise(std::move(exc));
   Value te = in.make_exception_args(in.builtins().TimeoutError, {});
   ExcObj* t = te.as<ExcObj>();
@@ -203,7 +202,7 @@ NativeStep wait_for_guarded(Interp& in, Value* s, Resume how, Value v) {
         s[2] = Value::integer(kCancelledCleanup);
         return begin_cancel_and_wait(in, s[0], sub);
       }
-      if (fut->done()) return NativeStep::ret(in.future_result(fut));
+      if (fut->done()) return result_step(in, fut);
       remove_callback(fut, release_waiter, s[3]);
       s[2] = Value::integer(kTimedOutCleanup);
       return begin_cancel_and_wait(in, s[0], sub);
@@ -243,7 +242,7 @@ NativeStep wait_for(Interp& in, Value* s, Resume how, Value v) {
     if (not_positive(in, timeout)) {
       s[0] = ensure_future(in, s[0]);
       FutureObj* fut = fut_of(s[0]);
-      if (fut->done()) return NativeStep::ret(in.future_result(fut));
+      if (fut->done()) return result_step(in, fut);
       s[2] = Value::integer(kZeroCleanup);
       return begin_cancel_and_wait(in, s[0], s + 6);
     }
@@ -511,7 +510,7 @@ NativeStep wait_for_one(Interp& in, Value* s, Resume how, Value v) {
   Value f = std::move(st->done.front());  // get_nowait()
   st->done.pop_front();
   if (f.is_none()) in.raise_value(in.make_exception_args(in.builtins().TimeoutError, {}));  // Dummy value from _on_timeout().
-  return NativeStep::ret(in.future_result(fut_of(f)));  // May raise f.exception().
+  return result_step(in, fut_of(f));  // May raise f.exception().
 }
 
 const NativeDef kTaskFunctions[] = {

@@ -20,14 +20,9 @@ void task_step(Interp& in, const Value& task, const Value& exc);
 
 // Task.__wakeup(future)
 void task_wakeup(Interp& in, const Value& task, const Value& future) {
-  FutureObj* f = future.as<FutureObj>();
-  Value exc;
-  try {
-    in.future_result(f);
-  } catch (PyException& e) {
-    exc = std::move(e.exc);
-  }
-  task_step(in, task, exc);
+  Value outcome;  // try: future.result() / except BaseException as exc: self.__step(exc)
+  bool raised = in.future_outcome(future.as<FutureObj>(), outcome);
+  task_step(in, task, raised ? outcome : Value());
 }
 
 // sleep's future.cancel(msg). Its done-callback, the task's __wakeup, is

@@ -657,11 +657,17 @@ Value Interp::coro_send(const Value& coro, Value sent, Value exc) {
         // Future.__await__ resumed: the future must be done by now.
         FutureObj* fut = awaited.is_none() ? nullptr : awaited.as<FutureObj>();
         if (fut && !fut->done()) raise(builtins_->RuntimeError, "await wasn't used with future");
-        try {
-          complete(*f, fut ? future_result(fut) : Value());
-        } catch (PyException& ex) {
-          exc = std::move(ex.exc);
+        Value v;
+        if (fut && future_outcome(fut, v)) {
+          exc = std::move(v);
           raising = true;
+        } else {
+          try {
+            complete(*f, std::move(v));  // its target's assignment may raise
+          } catch (PyException& ex) {
+            exc = std::move(ex.exc);
+            raising = true;
+          }
         }
       }
     }
@@ -884,13 +890,7 @@ Interp::NativeExit Interp::run_native(Frame*& fp, Value& carry, bool sync) {
       how = Resume::Throw;
       v = Value(aw.get());
     } else {
-      how = Resume::Send;
-      try {
-        v = future_result(aw.as<FutureObj>());
-      } catch (PyException& e) {
-        how = Resume::Throw;
-        v = std::move(e.exc);
-      }
+      how = future_outcome(aw.as<FutureObj>(), v) ? Resume::Throw : Resume::Send;
     }
   }
   return native_steps(fp, ins, nd->step(*this, f.slots, how, std::move(v)), carry, sync);
@@ -943,13 +943,7 @@ Interp::NativeExit Interp::native_steps(Frame*& fp, const Instr& ins, NativeStep
       carry = Value(f.awaiting.get());
       return NativeExit::Suspend;
     }
-    how = Resume::Send;
-    try {
-      v = future_result(fut);
-    } catch (PyException& e) {
-      how = Resume::Throw;
-      v = std::move(e.exc);
-    }
+    how = future_outcome(fut, v) ? Resume::Throw : Resume::Send;
   }
 }
 
@@ -981,12 +975,17 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
       hand_to_native(*f, raising, exc);
     } else if (!raising) {
       Ref<Object> awaited = std::move(f->awaiting);
-      try {
-        Value v = awaited.is_none() ? Value() : future_result(awaited.as<FutureObj>());
-        complete(*f, std::move(v));
-      } catch (PyException& ex) {
-        exc = std::move(ex.exc);
+      Value v;
+      if (!awaited.is_none() && future_outcome(awaited.as<FutureObj>(), v)) {
+        exc = std::move(v);
         raising = true;
+      } else {
+        try {
+          complete(*f, std::move(v));  // its target's assignment may raise
+        } catch (PyException& ex) {
+          exc = std::move(ex.exc);
+          raising = true;
+        }
       }
     } else {
       f->awaiting.reset();

@@ -133,14 +133,8 @@ Interp::AwaitedCall Interp::await_native(Frame*& f, const Instr& ins, const Func
   // the step goes on with its outcome. (A Raise is raised in the caller's
   // frame, as a throw from the step would be.)
   while (r.kind == NativeStep::Kind::Await && !r.value.is(ObjKind::Coroutine) && r.value.as<FutureObj>()->done()) {
-    Resume how = Resume::Send;
     Value v;
-    try {
-      v = future_result(r.value.as<FutureObj>());
-    } catch (PyException& e) {
-      how = Resume::Throw;
-      v = std::move(e.exc);
-    }
+    Resume how = future_outcome(r.value.as<FutureObj>(), v) ? Resume::Throw : Resume::Send;
     r = nd->step(*this, s.v, how, std::move(v));
   }
   if (r.kind == NativeStep::Kind::Raise) raise_value(std::move(r.value));
