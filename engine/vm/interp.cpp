@@ -657,18 +657,7 @@ Value Interp::coro_send(const Value& coro, Value sent, Value exc) {
         // Future.__await__ resumed: the future must be done by now.
         FutureObj* fut = awaited.is_none() ? nullptr : awaited.as<FutureObj>();
         if (fut && !fut->done()) raise(builtins_->RuntimeError, "await wasn't used with future");
-        Value v;
-        if (fut && future_outcome(fut, v)) {
-          exc = std::move(v);
-          raising = true;
-        } else {
-          try {
-            complete(*f, std::move(v));  // its target's assignment may raise
-          } catch (PyException& ex) {
-            exc = std::move(ex.exc);
-            raising = true;
-          }
-        }
+        raising = resume_await(*f, fut, exc);
       }
     }
     if (raising) {
@@ -947,6 +936,21 @@ Interp::NativeExit Interp::native_steps(Frame*& fp, const Instr& ins, NativeStep
   }
 }
 
+bool Interp::resume_await(Frame& f, FutureObj* fut, Value& exc) {
+  Value v;
+  if (fut && future_outcome(fut, v)) {
+    exc = std::move(v);
+    return true;
+  }
+  try {
+    complete(f, std::move(v));  // its target's assignment may raise
+  } catch (PyException& ex) {
+    exc = std::move(ex.exc);
+    return true;
+  }
+  return false;
+}
+
 Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
   current_task_ = t;
   ++steps_;
@@ -975,18 +979,7 @@ Interp::StepOutcome Interp::run_task(TaskObj* t, Value& exc, Value& out) {
       hand_to_native(*f, raising, exc);
     } else if (!raising) {
       Ref<Object> awaited = std::move(f->awaiting);
-      Value v;
-      if (!awaited.is_none() && future_outcome(awaited.as<FutureObj>(), v)) {
-        exc = std::move(v);
-        raising = true;
-      } else {
-        try {
-          complete(*f, std::move(v));  // its target's assignment may raise
-        } catch (PyException& ex) {
-          exc = std::move(ex.exc);
-          raising = true;
-        }
-      }
+      raising = resume_await(*f, awaited.is_none() ? nullptr : awaited.as<FutureObj>(), exc);
     } else {
       f->awaiting.reset();
     }

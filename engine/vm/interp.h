@@ -215,6 +215,10 @@ class Interp {
     return future_failure(f, out);
   }
   bool future_failure(FutureObj* f, Value& out);  // the rest of future_outcome
+  // An await of `fut` (null: a bare yield) in `f` resumed: the awaiting
+  // instruction completes with the result, or (true) `exc` is what
+  // result() raised, or what assigning the result to the target raised.
+  bool resume_await(Frame& f, FutureObj* fut, Value& exc);
   Value future_exception(FutureObj* f);      // like Future.exception()
   Value make_cancelled_error(FutureObj* f);  // Future._make_cancelled_error()
   Value cancelled_error(const Value& msg);   // CancelledError(), or CancelledError(msg)
