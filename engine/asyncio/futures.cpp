@@ -80,22 +80,11 @@ Value Interp::cancelled_error(const Value& msg) {
   return make_exception_args(builtins_->CancelledError, {msg});
 }
 
-bool Interp::future_failure(FutureObj* f, Value& out) {
-  if (f->state == FutureObj::State::Cancelled) {
-    out = make_cancelled_error(f);
-    return true;
-  }
-  if (f->state != FutureObj::State::Finished) {
-    out = make_exception(builtins_->InvalidStateError, "Result is not set.");
-    return true;
-  }
+Value Interp::future_failure(FutureObj* f) {
+  if (f->state == FutureObj::State::Cancelled) return make_cancelled_error(f);
+  if (f->state != FutureObj::State::Finished) return make_exception(builtins_->InvalidStateError, "Result is not set.");
   f->log_traceback = false;
-  if (!f->exception.is_none()) {
-    out = f->exception;
-    return true;
-  }
-  out = f->result;
-  return false;
+  return f->exception;
 }
 
 Value Interp::future_result(FutureObj* f) {

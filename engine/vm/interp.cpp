@@ -1155,7 +1155,7 @@ Interp::Exit Interp::execute(Frame*& f, Value& carry, Frame* bottom, bool sync) 
         }
         case Op::Eval: {
           Value v;
-          if (eval_catching(*ins.e, *f, v)) {  // raised by the function called: as the catch below takes a thrown one
+          if (eval_catching(*ins.e, *f, v)) {  // raised by the call or the name read: as the catch below takes a thrown one
             if (!raise_at(f, std::move(v), bottom, carry)) return Exit::Raise;
             break;
           }

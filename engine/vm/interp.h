@@ -212,9 +212,11 @@ class Interp {
       out = f->result;
       return false;
     }
-    return future_failure(f, out);
+    out = future_failure(f);
+    return true;
   }
-  bool future_failure(FutureObj* f, Value& out);  // the rest of future_outcome
+  // What result() raises for a future that is not done with a result.
+  Value future_failure(FutureObj* f);
   // An await of `fut` (null: a bare yield) in `f` resumed: the awaiting
   // instruction completes with the result, or (true) `exc` is what
   // result() raised, or what assigning the result to the target raised.
